@@ -1,0 +1,21 @@
+/* One function per command, each in its own file under cmd/. */
+#ifndef ORGCTL_COMMANDS_H
+#define ORGCTL_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_org(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_role(struct cli *cli, int argc, char **argv);
+int cmd_log(struct cli *cli, int argc, char **argv);
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_diff(struct cli *cli, int argc, char **argv);
+int cmd_rollback(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_version(struct cli *cli, int argc, char **argv);
+int cmd_complete(struct cli *cli, int argc, char **argv);
+
+const struct cli_command *cli_find_command(const char *name);
+
+#endif

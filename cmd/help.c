@@ -1,0 +1,35 @@
+/* orgctl help [COMMAND]. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+    if (argc > 0 && strcmp(argv[0], "permissions") == 0) {
+        /* The table of what each operation needs, as orgctl(1) lists it. */
+        for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
+            printf("%-8s %-10s %s\n", (*op)->kind, (*op)->verb,
+                   (*op)->permission ? (*op)->permission : "directory:organization:admin");
+        printf("log, show, diff: audits:changeSet:view; rollback: the add, edit or delete "
+               "permission of each object it restores\n");
+        return EXIT_OK;
+    }
+    if (argc > 0) {
+        const struct cli_command *cmd = cli_find_command(argv[0]);
+        if (!cmd || !cmd->summary) {
+            return cli_usage("help: unknown command \"%s\"", argv[0]);
+        }
+        char *args[] = {"--help", NULL};
+        cli->help = true;
+        return cmd->run(cli, 1, args);
+    }
+    printf("usage: orgctl [-C DIR] [--org ORG] [--as USER@ORG] [-o table|json|csv] [--dry-run] "
+           "[-q] COMMAND [VERB] [ARGS]\n\ncommands:\n");
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (c->summary)
+            printf("  %-10s %s\n", c->name, c->summary);
+    printf("\n\"orgctl help COMMAND\" or \"orgctl COMMAND --help\" for a command; "
+           "\"orgctl help permissions\" for what each needs; \"man orgctl\".\n");
+    return EXIT_OK;
+}

@@ -1,0 +1,43 @@
+/* orgctl init: a new config repository with the enterprise account. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+
+int cmd_init(struct cli *cli, int argc, char **argv)
+{
+    const char *dir = NULL, *enterprise = NULL, *admin = NULL, *email = NULL;
+    const struct cli_flag flags[] = {
+        {"--enterprise", true, &enterprise, "display name of the enterprise (Enterprise)"},
+        {"--admin", true, &admin, "name of the first administrator (admin)"},
+        {"--email", true, &email, "e-mail of the first administrator"},
+        {NULL, false, NULL, NULL},
+    };
+    const char *pos[1];
+    int npos, status = cli_parse(cli, "init", argc, argv, flags, pos, 0, 1, &npos);
+    if (status)
+        return status;
+    if (cli->help) {
+        printf("usage: orgctl init [DIR] [--enterprise NAME] [--admin USER] [--email EMAIL]\n\n"
+               "Creates a config repository in DIR (default: -C DIR, $ORGCTL_DIR, or the\n"
+               "current directory) holding the enterprise account and its administrator.\n");
+        return EXIT_OK;
+    }
+    dir = npos ? pos[0] : cli->dir ? cli->dir : getenv("ORGCTL_DIR");
+    if (!dir || !*dir)
+        dir = ".";
+    orgctl_init_options opts = ORGCTL_INIT_OPTIONS_INIT;
+    opts.enterprise_name = enterprise;
+    opts.admin_name = admin;
+    opts.admin_email = email;
+    char *who = NULL;
+    int error = orgctl_repo_init(dir, &opts, &who);
+    if (error < 0)
+        return cli_fail(cli, "init", error);
+    if (cli->format == CLI_JSON)
+        printf("{\n  \"admin\": \"%s\",\n  \"repository\": \"%s\"\n}\n", who, dir);
+    else if (!cli->quiet)
+        printf("initialized orgctl repository in %s\nenterprise administrator: %s\n", dir, who);
+    free(who);
+    return EXIT_OK;
+}

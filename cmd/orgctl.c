@@ -1,0 +1,232 @@
+/* orgctl: the command table, global options and dispatch. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const struct cli_command cli_commands[] = {
+    {"init", cmd_init, "create a config repository with the enterprise account"},
+    {"org", cmd_org, "manage the orgs of the enterprise"},
+    {"user", cmd_user, "manage users"},
+    {"role", cmd_role, "manage roles and their permissions"},
+    {"log", cmd_log, "list change sets, newest first"},
+    {"show", cmd_show, "show what a change set changed, object by object"},
+    {"diff", cmd_diff, "show a change set as a diff of the JSON files"},
+    {"rollback", cmd_rollback, "undo a change set with a new change set"},
+    {"help", cmd_help, "show help for orgctl or a command"},
+    {"version", cmd_version, "print the version"},
+    {"__complete", cmd_complete, NULL},
+    {NULL, NULL, NULL},
+};
+
+int cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("orgctl: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return EXIT_USAGE;
+}
+
+int cli_fail(struct cli *cli, const char *what, int code)
+{
+    const char *msg = orgctl_error_last();
+    if (what && *what)
+        fprintf(stderr, "orgctl: %s: %s\n", what, *msg ? msg : "failed");
+    else
+        fprintf(stderr, "orgctl: %s\n", *msg ? msg : "failed");
+    return orgctl_error_exit_status(code);
+}
+
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return 99;
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+            d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+    return d[la][lb];
+}
+
+const char *cli_suggest(const char *word, const char *const *candidates)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (; *candidates; candidates++) {
+        size_t d = distance(word, *candidates);
+        if (d < best_d || (strncmp(word, *candidates, strlen(word)) == 0 && !best)) {
+            best = *candidates;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static const char *option_value(int argc, char **argv, int *i, const char *name, int *error)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+        return arg + n + 1;
+    if (*i + 1 >= argc) {
+        *error = cli_usage("option %s needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool is_option(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
+}
+
+bool cli_global_option(struct cli *cli, int argc, char **argv, int *i, int *error)
+{
+    const char *a = argv[*i];
+    if (is_option(a, "-C")) {
+        cli->dir = option_value(argc, argv, i, "-C", error);
+    } else if (is_option(a, "--org")) {
+        cli->org = option_value(argc, argv, i, "--org", error);
+    } else if (is_option(a, "--as")) {
+        cli->actor = option_value(argc, argv, i, "--as", error);
+    } else if (is_option(a, "-o") || is_option(a, "--output")) {
+        const char *f = option_value(argc, argv, i, a[1] == 'o' ? "-o" : "--output", error);
+        if (!f)
+            return true;
+        if (strcmp(f, "table") == 0)
+            cli->format = CLI_TABLE;
+        else if (strcmp(f, "json") == 0)
+            cli->format = CLI_JSON;
+        else if (strcmp(f, "csv") == 0)
+            cli->format = CLI_CSV;
+        else
+            *error = cli_usage("unknown output format \"%s\" (table, json or csv)", f);
+    } else if (is_option(a, "--dry-run")) {
+        cli->dry_run = true;
+    } else if (is_option(a, "-q") || is_option(a, "--quiet")) {
+        cli->quiet = true;
+    } else if (is_option(a, "-h") || is_option(a, "--help")) {
+        cli->help = true;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode)
+{
+    int error = orgctl_repo_open(repo, cli->dir, mode);
+    if (error < 0)
+        return cli_fail(cli, NULL, error);
+    if ((error = orgctl_repo_set_actor(*repo, cli->actor)) < 0) {
+        orgctl_repo_free(*repo);
+        *repo = NULL;
+        return cli_fail(cli, NULL, error);
+    }
+    return 0;
+}
+
+/* The command line as recorded in the change set: words shell-quoted when needed. */
+static char *record_command(int argc, char **argv)
+{
+    size_t cap = 64;
+    for (int i = 0; i < argc; i++)
+        cap += strlen(argv[i]) * 4 + 3;
+    char *s = malloc(cap), *p = s;
+    p += sprintf(p, "orgctl");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789-_.,:=@/+*%") == strlen(a);
+        *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", a);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *a; a++) {
+            if (*a == '\'')
+                p += sprintf(p, "'\\''");
+            else
+                *p++ = *a;
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+static const char **command_names(void)
+{
+    static const char *names[32];
+    int n = 0;
+    for (const struct cli_command *c = cli_commands; c->name && n < 31; c++)
+        if (c->summary)
+            names[n++] = c->name;
+    names[n] = NULL;
+    return names;
+}
+
+const struct cli_command *cli_find_command(const char *name)
+{
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {0};
+    cli.org = getenv("ORGCTL_ORG");
+    int i = 1, error = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--version") == 0)
+            return cmd_version(&cli, 0, NULL);
+        if (!cli_global_option(&cli, argc, argv, &i, &error)) {
+            const char *globals[] = {"-C", "--org", "--as", "--output", "--dry-run", "--quiet",
+                                     "--help", "--version", NULL};
+            const char *s = cli_suggest(argv[i], globals);
+            return s ? cli_usage("unknown option \"%s\" (did you mean \"%s\"?)", argv[i], s)
+                     : cli_usage("unknown option \"%s\" (see \"orgctl help\")", argv[i]);
+        }
+        if (error)
+            return error;
+    }
+    if (i >= argc)
+        return cmd_help(&cli, 0, NULL) == 0 && !cli.help ? EXIT_USAGE : EXIT_OK;
+    const struct cli_command *cmd = cli_find_command(argv[i]);
+    if (!cmd) {
+        const char *s = cli_suggest(argv[i], command_names());
+        return s ? cli_usage("unknown command \"%s\" (did you mean \"%s\"?)", argv[i], s)
+                 : cli_usage("unknown command \"%s\" (see \"orgctl help\")", argv[i]);
+    }
+    cli.command_name = cmd->name;
+    cli.command_line = record_command(argc, argv);
+    int status = cmd->run(&cli, argc - i - 1, argv + i + 1);
+    free(cli.command_line);
+    /* A full disk or closed pipe must not look like success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            fprintf(stderr, "orgctl: cannot write output: %s\n", strerror(errno));
+        return status ? status : EXIT_ERROR;
+    }
+    return status;
+}

@@ -1,0 +1,55 @@
+/* Option parsing for the commands outside the operation table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
+              const struct cli_flag *flags, const char **pos, int min_pos, int max_pos,
+              int *npos)
+{
+    int error = 0;
+    *npos = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            if (*npos >= max_pos)
+                return cli_usage("%s: unexpected argument \"%s\"", command, a);
+            pos[(*npos)++] = a;
+            continue;
+        }
+        if (cli_global_option(cli, argc, argv, &i, &error)) {
+            if (error)
+                return error;
+            continue;
+        }
+        const struct cli_flag *f = flags;
+        const char *eq = strchr(a, '=');
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        while (f && f->name && !(strlen(f->name) == len && strncmp(f->name, a, len) == 0))
+            f++;
+        if (!f || !f->name) {
+            const char *names[32];
+            int n = 0;
+            for (const struct cli_flag *g = flags; g && g->name && n < 31; g++)
+                names[n++] = g->name;
+            names[n] = NULL;
+            const char *s = cli_suggest(a, names);
+            return s ? cli_usage("%s: unknown option \"%s\" (did you mean \"%s\"?)", command, a, s)
+                     : cli_usage("%s: unknown option \"%s\" (see \"orgctl %s --help\")", command,
+                                 a, command);
+        }
+        if (!f->takes_value) {
+            *f->value = "1";
+        } else if (eq) {
+            *f->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *f->value = argv[++i];
+        } else {
+            return cli_usage("%s: option %s needs a value", command, f->name);
+        }
+    }
+    if (!cli->help && *npos < min_pos)
+        return cli_usage("%s: missing argument (see \"orgctl %s --help\")", command, command);
+    return 0;
+}

@@ -1,0 +1,18 @@
+/* liborgctl: configuration-as-code for contact-center organisations. */
+#ifndef ORGCTL_H
+#define ORGCTL_H
+
+#include "orgctl/changeset.h"
+#include "orgctl/csv.h"
+#include "orgctl/errors.h"
+#include "orgctl/history.h"
+#include "orgctl/json.h"
+#include "orgctl/kind.h"
+#include "orgctl/object.h"
+#include "orgctl/op.h"
+#include "orgctl/org.h"
+#include "orgctl/perm.h"
+#include "orgctl/repo.h"
+#include "orgctl/role.h"
+
+#endif

@@ -1,0 +1,30 @@
+/* History: the change sets of the repository, shown, diffed and rolled back. A change
+ * set is named by its sequence number ("7") or by a git revision (commit id, HEAD~2). */
+#ifndef ORGCTL_HISTORY_H
+#define ORGCTL_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "orgctl/repo.h"
+
+/* The newest `max` change sets (0: all), newest first, as a JSON array of
+ * {id, commit, time, actor, summary, org, command, rolls_back}. Needs audits:changeSet:view. */
+int orgctl_history_log(orgctl_repo *repo, size_t max, const char *org, cJSON **out);
+
+/* One change set with what it changed, object by object:
+ * {id, commit, ..., changes: [{op: created|updated|deleted, kind, org, name, path}]}. */
+int orgctl_history_show(orgctl_repo *repo, const char *id, cJSON **out);
+
+/* The change set as a unified diff of the canonical JSON files (caller frees). */
+int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
+
+/* Writes a new change set that restores exactly what change set `id` touched to its state
+ * before it. ORGCTL_ECONFLICT, naming the objects, when later change sets changed them,
+ * unless `force`. `command` is recorded; *new_id receives the new change set's id (NULL
+ * when nothing needed restoring). The repository must be opened for writing. */
+int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, const char *command,
+                            char **new_id, cJSON **out);
+
+#endif

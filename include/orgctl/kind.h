@@ -1,0 +1,76 @@
+/* The one table of kinds: every kind of object (org, user, role, ...) described once,
+ * with its fields, its place in the tree and the permissions that guard it. Validation,
+ * the index, output, history and bulk all read this table. */
+#ifndef ORGCTL_KIND_H
+#define ORGCTL_KIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+enum orgctl_field_type {
+    ORGCTL_FIELD_STRING,
+    ORGCTL_FIELD_BOOL,
+    ORGCTL_FIELD_INT,
+    ORGCTL_FIELD_LIST,     /* array of strings, kept sorted and unique */
+    ORGCTL_FIELD_MAP,      /* object of string -> string or integer */
+};
+
+enum orgctl_field_flags {
+    ORGCTL_FIELD_REQUIRED = 1 << 0,
+    ORGCTL_FIELD_UNIQUE = 1 << 1,  /* no two objects of the kind in an org share a value */
+    ORGCTL_FIELD_INDEXED = 1 << 2, /* values (list items, map keys) are queryable */
+    ORGCTL_FIELD_NOCASE = 1 << 3,  /* compared and indexed lowercased (e-mail) */
+    ORGCTL_FIELD_SECRET = 1 << 4,  /* never shown in output */
+    ORGCTL_FIELD_EMAIL = 1 << 5,   /* an e-mail address */
+    ORGCTL_FIELD_PERMISSION = 1 << 6, /* list items are permission strings */
+};
+
+typedef struct orgctl_field {
+    const char *name;
+    enum orgctl_field_type type;
+    unsigned flags;
+    const char *ref_kind; /* each value (list item, map key) names an object of this kind */
+    const char *help;
+} orgctl_field;
+
+typedef struct orgctl_kind orgctl_kind;
+
+struct orgctl_kind {
+    const char *name;        /* "user": also the command name */
+    const char *plural;      /* "users": the folder in the tree */
+    const char *perm_prefix; /* "directory:user": + ":add|view|edit|delete" */
+    bool per_org;            /* lives under orgs/<org>/ */
+    bool sharded;            /* files spread over 256 sub-folders by a hash of the name */
+    const orgctl_field *fields;
+    /* The columns a table shows, comma-separated. */
+    const char *columns;
+};
+
+/* The kind named `name`, or NULL. */
+const orgctl_kind *orgctl_kind_lookup(const char *name);
+
+/* All kinds, NULL-terminated. */
+const orgctl_kind *const *orgctl_kinds(void);
+
+/* The field named `name` of `kind`, or NULL. */
+const orgctl_field *orgctl_kind_field(const orgctl_kind *kind, const char *name);
+
+/* The path in the tree of an object; malloc'd, caller frees. For the org kind `name` is
+ * the shortname and `org` is ignored. */
+char *orgctl_kind_path(const orgctl_kind *kind, const char *org, const char *name);
+
+/* Parses a tree path back to kind, org and name (name and org malloc'd, caller frees).
+ * Returns ORGCTL_ENOTFOUND for a path that is no object of any kind. */
+int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **org, char **name);
+
+/* Checks that `name` can be an object name: not empty, at most 255 bytes, valid UTF-8,
+ * no '/', no "..", no control bytes, no leading or trailing space. */
+int orgctl_name_validate(const char *what, const char *name);
+
+/* The kinds of the foundation, for code that names them directly. */
+extern const orgctl_kind orgctl_kind_enterprise, orgctl_kind_org, orgctl_kind_user,
+    orgctl_kind_role;
+
+#endif

@@ -1,0 +1,34 @@
+/* Reading objects of any kind from the index (no permission checks: the operations in
+ * op.h check them). */
+#ifndef ORGCTL_OBJECT_H
+#define ORGCTL_OBJECT_H
+
+#include <cjson/cJSON.h>
+
+#include "orgctl/kind.h"
+#include "orgctl/repo.h"
+
+/* The object `name` of `kind` in `org`, parsed (caller frees with cJSON_Delete).
+ * ORGCTL_ENOTFOUND, with a message naming it, when there is none. */
+int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                      const char *name, cJSON **out);
+
+/* A filter for orgctl_object_list: objects whose indexed `field` holds `value` (for a
+ * list, one of its items; for a map, one of its keys). */
+typedef struct {
+    const char *field;
+    const char *value;
+} orgctl_filter;
+
+/* All objects of `kind` in `org` that pass every filter (and whose name or e-mail
+ * contains `search`, when not NULL), sorted by name, as a JSON array (caller frees). */
+int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const orgctl_filter *filters, size_t nfilters, const char *search,
+                       cJSON **out);
+
+/* The names of the objects of `kind` in `org` whose `field` holds `value`, as a JSON
+ * array of strings (caller frees): who refers to a role, a group, a skill. */
+int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const char *field, const char *value, cJSON **out);
+
+#endif

@@ -1,0 +1,89 @@
+/* Operations: every verb on every kind ("user create", "role grant", ...) described once
+ * as data: its parameters, the permission it needs, and the function that does it. The
+ * CLI parses options from this table, `orgctl bulk` maps CSV columns to the same
+ * parameters, and help and completion are generated from it. */
+#ifndef ORGCTL_OP_H
+#define ORGCTL_OP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "orgctl/changeset.h"
+#include "orgctl/repo.h"
+
+/* Parameter values by name; a name may hold several values. */
+typedef struct orgctl_params orgctl_params;
+
+orgctl_params *orgctl_params_new(void);
+void orgctl_params_add(orgctl_params *p, const char *name, const char *value);
+/* The last value of `name`, or NULL. */
+const char *orgctl_params_get(const orgctl_params *p, const char *name);
+size_t orgctl_params_count(const orgctl_params *p, const char *name);
+const char *orgctl_params_at(const orgctl_params *p, const char *name, size_t i);
+bool orgctl_params_has(const orgctl_params *p, const char *name);
+void orgctl_params_free(orgctl_params *p);
+
+enum orgctl_param_flags {
+    ORGCTL_PARAM_REQUIRED = 1 << 0,
+    ORGCTL_PARAM_MULTI = 1 << 1,      /* may be given more than once */
+    ORGCTL_PARAM_FLAG = 1 << 2,       /* takes no value ("1" when given) */
+    ORGCTL_PARAM_POSITIONAL = 1 << 3, /* an argument after the name, in table order */
+};
+
+typedef struct orgctl_param {
+    const char *name; /* option name without "--"; also the CSV column */
+    unsigned flags;
+    const char *metavar;
+    const char *help;
+} orgctl_param;
+
+enum orgctl_op_flags {
+    ORGCTL_OP_WRITE = 1 << 0,   /* makes a change set */
+    ORGCTL_OP_NO_ORG = 1 << 1,  /* acts on no org, or names it itself (org create) */
+    ORGCTL_OP_NO_NAME = 1 << 2, /* takes no object name (list) */
+    ORGCTL_OP_SELF_ORG = 1 << 3, /* the name is the org it acts in (org show|update|...) */
+};
+
+typedef struct orgctl_op orgctl_op;
+
+/* What an operation runs with. The operation sets `result` (a JSON value the caller
+ * renders and frees) and may set `summary` (the change set's first line). */
+typedef struct orgctl_op_ctx {
+    const orgctl_op *op;
+    orgctl_repo *repo;
+    orgctl_changeset *cs; /* NULL for read-only operations */
+    const char *org;
+    const char *name; /* the object named on the command line (NULL with OP_NO_NAME) */
+    const orgctl_params *params;
+    cJSON *result;
+    char *summary;
+} orgctl_op_ctx;
+
+struct orgctl_op {
+    const char *kind; /* the command: "user" */
+    const char *verb; /* "create", "role-add" (words joined by '-') */
+    const char *summary;
+    unsigned flags;
+    const char *permission; /* checked in ctx->org before running; NULL: run checks */
+    const orgctl_param *params;
+    int (*run)(orgctl_op_ctx *ctx);
+};
+
+/* The operation `verb` of `kind`, or NULL. */
+const orgctl_op *orgctl_op_lookup(const char *kind, const char *verb);
+
+/* All operations, NULL-terminated, grouped by kind. */
+const orgctl_op *const *orgctl_ops(void);
+
+/* The parameter `name` of `op`, or NULL. */
+const orgctl_param *orgctl_op_param(const orgctl_op *op, const char *name);
+
+/* Checks the name and the required parameters, then the actor's permission, then runs the
+ * operation. Mutating operations need ctx->cs. */
+int orgctl_op_run(orgctl_op_ctx *ctx);
+
+/* Frees what the operation left in ctx (result, summary). */
+void orgctl_op_ctx_clear(orgctl_op_ctx *ctx);
+
+#endif

@@ -1,0 +1,442 @@
+/* Change sets: staged in the index's open SQLite transaction and in a list of tree
+ * updates; committed as one git commit whose branch update is a compare-and-swap. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "orgctl/json.h"
+#include "strmap.h"
+
+struct entry {
+    char *path;
+    git_oid oid;
+    bool deleted;
+};
+
+/* What a staged change replaced, so a savepoint can be rolled back. */
+struct undo {
+    size_t entry;
+    bool created; /* the entry did not exist before */
+    git_oid oid;
+    bool deleted;
+};
+
+struct orgctl_changeset {
+    orgctl_repo *repo;
+    char *command, *org;
+    struct entry *entries;
+    size_t n, alloc;
+    strmap by_path;
+    strbuf trailers;
+    struct undo *undo;
+    size_t nundo, undo_alloc, savepoint;
+    bool in_savepoint, finished;
+};
+
+int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
+                           const char *org)
+{
+    *out = NULL;
+    if (repo->lock_fd < 0)
+        return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
+    if (repo->cs)
+        return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
+    int error = orgctl_index_exec(repo, "BEGIN IMMEDIATE");
+    if (error < 0)
+        return error;
+    orgctl_changeset *cs = xcalloc(1, sizeof(*cs));
+    cs->repo = repo;
+    cs->command = xstrdup(command);
+    for (char *p = cs->command; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    cs->org = org ? xstrdup(org) : NULL;
+    repo->cs = cs;
+    *out = cs;
+    return 0;
+}
+
+orgctl_repo *orgctl_changeset_repo(orgctl_changeset *cs)
+{
+    return cs->repo;
+}
+
+static void record(orgctl_changeset *cs, const char *path, const git_oid *oid)
+{
+    size_t i;
+    struct undo u = {0};
+    if (strmap_get(&cs->by_path, path, &i)) {
+        u.entry = i;
+        u.oid = cs->entries[i].oid;
+        u.deleted = cs->entries[i].deleted;
+    } else {
+        if (cs->n == cs->alloc) {
+            cs->alloc = cs->alloc ? cs->alloc * 2 : 16;
+            cs->entries = xrealloc(cs->entries, cs->alloc * sizeof(*cs->entries));
+        }
+        i = cs->n++;
+        cs->entries[i].path = xstrdup(path);
+        strmap_set(&cs->by_path, cs->entries[i].path, i);
+        u.entry = i;
+        u.created = true;
+    }
+    if (cs->in_savepoint) {
+        if (cs->nundo == cs->undo_alloc) {
+            cs->undo_alloc = cs->undo_alloc ? cs->undo_alloc * 2 : 16;
+            cs->undo = xrealloc(cs->undo, cs->undo_alloc * sizeof(*cs->undo));
+        }
+        cs->undo[cs->nundo++] = u;
+    }
+    cs->entries[i].deleted = oid == NULL;
+    if (oid)
+        git_oid_cpy(&cs->entries[i].oid, oid);
+}
+
+static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oid *oid)
+{
+    int error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
+    return error < 0 ? orgctl_git_error(error, "cannot write object") : 0;
+}
+
+static const char *key_field(const orgctl_kind *kind)
+{
+    return kind == &orgctl_kind_org ? "shortname" : "name";
+}
+
+int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                         cJSON *obj)
+{
+    int error;
+    if ((error = orgctl_object_validate(cs->repo, kind, org, obj)) < 0)
+        return error;
+    const char *name = kind == &orgctl_kind_enterprise
+                           ? ""
+                           : cJSON_GetStringValue(cJSON_GetObjectItem(obj, key_field(kind)));
+    if (kind == &orgctl_kind_org)
+        org = name;
+    if (!kind->per_org)
+        org = "";
+    char *path = orgctl_kind_path(kind, org, name);
+    char *json = orgctl_json_canonical(obj);
+    git_oid oid;
+    if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
+        (error = orgctl_index_put(cs->repo, path, kind, org, name, json, obj)) == 0)
+        record(cs, path, &oid);
+    free(json);
+    free(path);
+    return error;
+}
+
+int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                            const char *name)
+{
+    if (!orgctl_object_exists(cs->repo, kind, org, name))
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
+                                kind->name, name, org);
+    char *path = orgctl_kind_path(kind, org, name);
+    int error = orgctl_index_delete(cs->repo, path);
+    if (!error)
+        record(cs, path, NULL);
+    free(path);
+    return error;
+}
+
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
+                             size_t len)
+{
+    int error;
+    if (!data) {
+        if ((error = orgctl_index_delete(cs->repo, path)) == 0)
+            record(cs, path, NULL);
+        return error;
+    }
+    git_oid oid;
+    if ((error = write_blob(cs, data, len, &oid)) < 0)
+        return error;
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0) {
+        strbuf text = STRBUF_INIT;
+        strbuf_add(&text, data, len);
+        cJSON *obj = cJSON_Parse(strbuf_str(&text));
+        if (obj)
+            error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
+        cJSON_Delete(obj);
+        strbuf_release(&text);
+    }
+    free(org);
+    free(name);
+    if (!error)
+        record(cs, path, &oid);
+    return error;
+}
+
+void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value)
+{
+    strbuf_addf(&cs->trailers, "%s: %s\n", key, value);
+}
+
+int orgctl_changeset_savepoint(orgctl_changeset *cs)
+{
+    int error = orgctl_index_exec(cs->repo, "SAVEPOINT row");
+    if (!error) {
+        cs->in_savepoint = true;
+        cs->nundo = 0;
+    }
+    return error;
+}
+
+int orgctl_changeset_release_savepoint(orgctl_changeset *cs)
+{
+    cs->in_savepoint = false;
+    cs->nundo = 0;
+    return orgctl_index_exec(cs->repo, "RELEASE row");
+}
+
+int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
+{
+    while (cs->nundo > 0) {
+        struct undo *u = &cs->undo[--cs->nundo];
+        struct entry *e = &cs->entries[u->entry];
+        if (u->created) {
+            free(e->path);
+            cs->n--; /* created entries are undone newest first, so this is the last */
+        } else {
+            e->oid = u->oid;
+            e->deleted = u->deleted;
+        }
+    }
+    strmap_clear(&cs->by_path);
+    for (size_t i = 0; i < cs->n; i++)
+        strmap_set(&cs->by_path, cs->entries[i].path, i);
+    cs->in_savepoint = false;
+    return orgctl_index_exec(cs->repo, "ROLLBACK TO row; RELEASE row");
+}
+
+size_t orgctl_changeset_count(orgctl_changeset *cs)
+{
+    return cs->n;
+}
+
+void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_op *op,
+                            const char **path)
+{
+    struct entry *e = &cs->entries[i];
+    *path = e->path;
+    if (e->deleted) {
+        *op = ORGCTL_CHANGE_DELETE;
+        return;
+    }
+    /* Created or updated: whether the path exists at the base commit. */
+    *op = ORGCTL_CHANGE_CREATE;
+    if (cs->repo->has_head) {
+        git_tree *tree = NULL;
+        git_tree_entry *te = NULL;
+        if (orgctl_commit_tree(&tree, cs->repo->git, &cs->repo->head) == 0 &&
+            git_tree_entry_bypath(&te, tree, e->path) == 0)
+            *op = ORGCTL_CHANGE_UPDATE;
+        git_tree_entry_free(te);
+        git_tree_free(tree);
+        orgctl_error_clear();
+    }
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
+}
+
+/* The change-set id is a sequence number, one more than the parent's, so people can say
+ * "rollback 42"; commit ids work wherever an id is taken, too. */
+static long parent_sequence(orgctl_repo *repo)
+{
+    if (!repo->has_head)
+        return 0;
+    git_commit *c = NULL;
+    if (git_commit_lookup(&c, repo->git, &repo->head) < 0)
+        return 0;
+    const char *msg = git_commit_message(c);
+    const char *t = strstr(msg, "\nChange-Set: ");
+    long seq = t ? strtol(t + 13, NULL, 10) : 0;
+    git_commit_free(c);
+    return seq;
+}
+
+/* Updates for git_tree_create_updated, sorted by path (unsorted input is quadratic),
+ * without the entries that end where they started. */
+static size_t build_updates(orgctl_changeset *cs, git_tree *base, git_tree_update **out)
+{
+    git_tree_update *ups = xcalloc(cs->n ? cs->n : 1, sizeof(*ups));
+    size_t n = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        struct entry *e = &cs->entries[i];
+        git_tree_entry *te = NULL;
+        bool in_base = base && git_tree_entry_bypath(&te, base, e->path) == 0;
+        bool same = in_base && !e->deleted && git_oid_equal(git_tree_entry_id(te), &e->oid);
+        git_tree_entry_free(te);
+        if (same || (e->deleted && !in_base))
+            continue;
+        ups[n].action = e->deleted ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+        ups[n].path = e->path;
+        ups[n].filemode = GIT_FILEMODE_BLOB;
+        git_oid_cpy(&ups[n].id, &e->oid);
+        n++;
+    }
+    orgctl_error_clear();
+    qsort(ups, n, sizeof(*ups), entry_cmp);
+    *out = ups;
+    return n;
+}
+
+static int make_signature(orgctl_repo *repo, git_signature **author, git_signature **committer)
+{
+    time_t now;
+    int error;
+    if ((error = orgctl_clock_now(&now)) < 0)
+        return error;
+    const char *email = NULL;
+    cJSON *user = NULL;
+    if (repo->actor_user &&
+        orgctl_object_load(repo, &orgctl_kind_user, repo->actor_org, repo->actor_user, &user) == 0)
+        email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
+    orgctl_error_clear();
+    const char *actor = repo->actor ? repo->actor : "orgctl";
+    error = git_signature_new(author, actor, email ? email : actor, (git_time_t)now, 0);
+    if (!error)
+        error = git_signature_new(committer, "orgctl", "orgctl@localhost", (git_time_t)now, 0);
+    cJSON_Delete(user);
+    return error < 0 ? orgctl_git_error(error, "signature") : 0;
+}
+
+static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid *tree_id,
+                        git_oid *out, long seq)
+{
+    orgctl_repo *repo = cs->repo;
+    git_signature *author = NULL, *committer = NULL;
+    git_tree *tree = NULL;
+    git_commit *parent = NULL;
+    strbuf msg = STRBUF_INIT;
+    int error;
+    if ((error = make_signature(repo, &author, &committer)) < 0)
+        goto done;
+    strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
+                repo->actor ? repo->actor : "orgctl", cs->command);
+    if (cs->org && *cs->org)
+        strbuf_addf(&msg, "Org: %s\n", cs->org);
+    strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
+    if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
+        (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0)) {
+        error = orgctl_git_error(error, "cannot read tree");
+        goto done;
+    }
+    const git_commit *parents[1] = {parent};
+    error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg),
+                              tree, parent ? 1 : 0, parents);
+    if (error < 0)
+        error = orgctl_git_error(error, "cannot write commit");
+done:
+    git_signature_free(author);
+    git_signature_free(committer);
+    git_tree_free(tree);
+    git_commit_free(parent);
+    strbuf_release(&msg);
+    return error;
+}
+
+/* Moves the branch from the HEAD we read to `commit`, or fails if anyone moved it. */
+static int move_branch(orgctl_repo *repo, const git_oid *commit, const char *summary)
+{
+    git_reference *ref = NULL;
+    int error;
+    if (repo->has_head)
+        error = git_reference_create_matching(&ref, repo->git, ORGCTL_BRANCH, commit, 1,
+                                              &repo->head, summary);
+    else
+        error = git_reference_create(&ref, repo->git, ORGCTL_BRANCH, commit, 0, summary);
+    git_reference_free(ref);
+    if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
+        return orgctl_error_set(ORGCTL_ECONFLICT,
+                                "the branch moved while this change set was written (another "
+                                "writer); nothing was changed, run the command again");
+    if (error == GIT_ELOCKED)
+        return orgctl_error_set(ORGCTL_ECONFLICT, "%s is locked by another git process; "
+                                "nothing was changed, try again", ORGCTL_BRANCH);
+    return error < 0 ? orgctl_git_error(error, "cannot update " ORGCTL_BRANCH) : 0;
+}
+
+int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out)
+{
+    orgctl_repo *repo = cs->repo;
+    git_tree *base = NULL;
+    git_tree_update *ups = NULL;
+    git_oid tree_id, commit_id;
+    int error = 0;
+    if (id_out)
+        *id_out = NULL;
+    if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+        goto done;
+    size_t n = build_updates(cs, base, &ups);
+    if (n == 0) {
+        error = orgctl_index_exec(repo, "ROLLBACK"); /* nothing to write */
+        cs->finished = true;
+        goto done;
+    }
+    if (base)
+        error = git_tree_create_updated(&tree_id, repo->git, base, n, ups);
+    else {
+        git_treebuilder *empty = NULL;
+        git_oid empty_id;
+        git_tree *empty_tree = NULL;
+        if ((error = git_treebuilder_new(&empty, repo->git, NULL)) == 0 &&
+            (error = git_treebuilder_write(&empty_id, empty)) == 0 &&
+            (error = git_tree_lookup(&empty_tree, repo->git, &empty_id)) == 0)
+            error = git_tree_create_updated(&tree_id, repo->git, empty_tree, n, ups);
+        git_tree_free(empty_tree);
+        git_treebuilder_free(empty);
+    }
+    if (error < 0) {
+        error = orgctl_git_error(error, "cannot write tree");
+        goto done;
+    }
+    long seq = parent_sequence(repo) + 1;
+    if ((error = write_commit(cs, summary, &tree_id, &commit_id, seq)) < 0 ||
+        (error = move_branch(repo, &commit_id, summary)) < 0)
+        goto done;
+    /* The branch has moved: from here the change is made. A failure to record it in the
+     * index only makes the index lag; the next run catches it up. */
+    repo->head = commit_id;
+    repo->has_head = true;
+    if (orgctl_index_set_commit(repo, &commit_id) < 0 ||
+        orgctl_index_exec(repo, "COMMIT") < 0)
+        sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+    cs->finished = true;
+    if (id_out) {
+        strbuf id = STRBUF_INIT;
+        strbuf_addf(&id, "%ld", seq);
+        *id_out = strbuf_detach(&id, NULL);
+    }
+done:
+    free(ups);
+    git_tree_free(base);
+    return error;
+}
+
+void orgctl_changeset_free(orgctl_changeset *cs)
+{
+    if (!cs)
+        return;
+    if (!cs->finished)
+        sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
+    if (cs->repo->cs == cs)
+        cs->repo->cs = NULL;
+    for (size_t i = 0; i < cs->n; i++)
+        free(cs->entries[i].path);
+    free(cs->entries);
+    strmap_free(&cs->by_path);
+    strbuf_release(&cs->trailers);
+    free(cs->undo);
+    free(cs->command);
+    free(cs->org);
+    free(cs);
+}

@@ -1,0 +1,645 @@
+/* Streaming RFC 4180 CSV reader: a byte-at-a-time state machine over a fixed input
+ * chunk, building one record at a time in a buffer that grows with the longest record. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <zlib.h>
+
+#include "orgctl/csv.h"
+#include "orgctl/errors.h"
+
+#define CHUNK_SIZE (64 * 1024)
+#define DEFAULT_MAX_RECORD ((size_t)64 * 1024 * 1024)
+
+enum source { SRC_BUFFER, SRC_FILE, SRC_GZIP, SRC_ZIP };
+
+/* Parser states within one record. */
+enum state {
+    ST_FIELD_START, /* before the first byte of a field */
+    ST_UNQUOTED,    /* inside an unquoted field */
+    ST_QUOTED,      /* inside a quoted field */
+    ST_QUOTE,       /* a '"' seen in a quoted field: closing, or the first of '""' */
+    ST_CR,          /* a CR seen outside quotes; only LF may follow */
+};
+
+struct csv_field {
+    size_t off, len, line;
+};
+
+struct orgctl_csv_record {
+    const char *data;
+    const struct csv_field *fields;
+    size_t count, line;
+};
+
+struct orgctl_csv {
+    char *name;
+    enum source source;
+    FILE *fp;
+    gzFile gz;
+    struct archive *ar;
+
+    const unsigned char *in; /* the current chunk: inbuf, or the caller's buffer */
+    unsigned char *inbuf;
+    size_t pos, len;
+    int started, eof, done;
+
+    size_t line;     /* the line of the next input byte */
+    size_t nrecords; /* records returned so far */
+    size_t max_record;
+
+    char *buf; /* the record's fields, each NUL-terminated */
+    size_t blen, bcap;
+    struct csv_field *fields;
+    size_t nfields, fcap;
+
+    /* UTF-8 check: continuation bytes still expected, and the range of the next one. */
+    unsigned int u8_need, u8_len;
+    unsigned char u8_lo, u8_hi, u8_seq[4];
+
+    int error; /* sticky: once set, next() repeats it */
+    char errmsg[1024];
+    orgctl_csv_record rec;
+};
+
+/* Records the reader's final error and sets it as the thread's last error. */
+__attribute__((format(printf, 3, 4))) static int fail(orgctl_csv *r, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->errmsg, sizeof(r->errmsg), fmt, ap);
+    va_end(ap);
+    r->error = code;
+    return orgctl_error_set(code, "%s", r->errmsg);
+}
+
+static int source_read(orgctl_csv *r, unsigned char *dst, size_t cap, size_t *n);
+
+/* A syntax error at LINE:COLUMN of the input. Damaged gzip or zip data often decodes
+ * to garbage before its checksum fails at the end; so the rest of a compressed input is
+ * read first, and corruption, when found, is reported instead. */
+__attribute__((format(printf, 4, 5))) static int fail_at(orgctl_csv *r, size_t line, size_t column,
+                                                         const char *fmt, ...)
+{
+    char reason[512];
+    va_list ap;
+    size_t n = 1;
+
+    while ((r->source == SRC_GZIP || r->source == SRC_ZIP) && !r->eof && n > 0)
+        if (source_read(r, r->inbuf, CHUNK_SIZE, &n) < 0)
+            return r->error;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    return fail(r, ORGCTL_EINVALID, "%s:%zu:%zu: %s", r->name, line, column, reason);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    if (n < m)
+        return 0;
+    for (size_t i = 0; i < m; i++) {
+        char c = s[n - m + i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != suffix[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int reader_new(orgctl_csv **out, const char *name, const orgctl_csv_options *opts)
+{
+    orgctl_csv *r;
+
+    if (opts && opts->version != ORGCTL_CSV_OPTIONS_VERSION)
+        return orgctl_error_set(ORGCTL_EINVALID, "csv: unsupported options version %u",
+                                opts->version);
+    if (!(r = calloc(1, sizeof(*r))) || !(r->name = strdup(name))) {
+        free(r);
+        return orgctl_error_set(ORGCTL_ERROR, "csv: out of memory");
+    }
+    r->line = 1;
+    r->max_record = opts && opts->max_record_size ? opts->max_record_size : DEFAULT_MAX_RECORD;
+    *out = r;
+    return 0;
+}
+
+/* Opens pass 1 and 2 of a zip: an archive reader positioned at nothing yet. */
+static int zip_open_archive(struct archive **out, const char *path)
+{
+    struct archive *a = archive_read_new();
+    int code;
+
+    if (!a)
+        return orgctl_error_set(ORGCTL_ERROR, "%s: out of memory", path);
+    archive_read_support_format_zip_seekable(a);
+    if (archive_read_open_filename(a, path, CHUNK_SIZE) != ARCHIVE_OK) {
+        code = archive_errno(a) == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_EINVALID;
+        orgctl_error_set(code, "%s: cannot open zip archive: %s", path, archive_error_string(a));
+        archive_read_free(a);
+        return code;
+    }
+    *out = a;
+    return 0;
+}
+
+/* Counts the zip's regular files without reading their data (the seekable reader uses
+ * the central directory), so a wrong archive fails at open, before any record. */
+static int zip_check(const char *path)
+{
+    struct archive *a;
+    struct archive_entry *entry;
+    size_t files = 0;
+    int rc, error;
+
+    if ((error = zip_open_archive(&a, path)) < 0)
+        return error;
+    while ((rc = archive_read_next_header(a, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+        unsigned int type = archive_entry_filetype(entry);
+        if (type == AE_IFDIR)
+            continue;
+        if (type != AE_IFREG) {
+            error = orgctl_error_set(ORGCTL_EINVALID, "%s: zip entry \"%s\" is not a regular file",
+                                     path, archive_entry_pathname(entry));
+            goto done;
+        }
+        files++;
+    }
+    if (rc != ARCHIVE_EOF) {
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,
+                                 archive_error_string(a));
+        goto done;
+    }
+    if (files != 1)
+        error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "%s: a zip archive must hold exactly one file, this one "
+                                 "holds %zu",
+                                 path, files);
+done:
+    archive_read_free(a);
+    return error;
+}
+
+static int zip_open(orgctl_csv *r, const char *path)
+{
+    struct archive_entry *entry;
+    int rc, error;
+
+    if ((error = zip_check(path)) < 0 || (error = zip_open_archive(&r->ar, path)) < 0)
+        return error;
+    while ((rc = archive_read_next_header(r->ar, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN)
+        if (archive_entry_filetype(entry) == AE_IFREG)
+            return 0;
+    return orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,
+                            rc == ARCHIVE_EOF ? "file entry vanished"
+                                              : archive_error_string(r->ar));
+}
+
+static int gzip_open(orgctl_csv *r, const char *path)
+{
+    errno = 0;
+    if (!(r->gz = gzopen(path, "rb"))) {
+        if (errno == 0)
+            return orgctl_error_set(ORGCTL_ERROR, "%s: out of memory", path);
+        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR,
+                                "%s: cannot open: %s", path, strerror(errno));
+    }
+    gzbuffer(r->gz, CHUNK_SIZE);
+    /* gzread passes non-gzip data through unchanged; a .gz must be gzip. */
+    if (gzdirect(r->gz))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s: not gzip data", path);
+    return 0;
+}
+
+static int file_open(orgctl_csv *r, const char *path)
+{
+    if (!(r->fp = fopen(path, "rb")))
+        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR,
+                                "%s: cannot open: %s", path, strerror(errno));
+    return 0;
+}
+
+int orgctl_csv_open(orgctl_csv **out, const char *path, const orgctl_csv_options *opts)
+{
+    orgctl_csv *r = NULL;
+    int error;
+
+    *out = NULL;
+    if ((error = reader_new(&r, path, opts)) < 0)
+        return error;
+    if (!(r->inbuf = malloc(CHUNK_SIZE))) {
+        error = orgctl_error_set(ORGCTL_ERROR, "%s: out of memory", path);
+        goto done;
+    }
+    r->in = r->inbuf;
+    if (has_suffix(path, ".gz")) {
+        r->source = SRC_GZIP;
+        error = gzip_open(r, path);
+    } else if (has_suffix(path, ".zip")) {
+        r->source = SRC_ZIP;
+        error = zip_open(r, path);
+    } else {
+        r->source = SRC_FILE;
+        error = file_open(r, path);
+    }
+done:
+    if (error < 0)
+        orgctl_csv_free(r);
+    else
+        *out = r;
+    return error;
+}
+
+int orgctl_csv_open_buffer(orgctl_csv **out, const char *name, const char *data, size_t len,
+                           const orgctl_csv_options *opts)
+{
+    int error;
+
+    *out = NULL;
+    if ((error = reader_new(out, name ? name : "<buffer>", opts)) < 0)
+        return error;
+    (*out)->source = SRC_BUFFER;
+    (*out)->in = (const unsigned char *)data;
+    (*out)->len = len;
+    return 0;
+}
+
+void orgctl_csv_free(orgctl_csv *r)
+{
+    if (!r)
+        return;
+    if (r->fp)
+        fclose(r->fp);
+    if (r->gz)
+        gzclose(r->gz);
+    if (r->ar)
+        archive_read_free(r->ar);
+    free(r->inbuf);
+    free(r->buf);
+    free(r->fields);
+    free(r->name);
+    free(r);
+}
+
+const char *orgctl_csv_name(const orgctl_csv *r)
+{
+    return r->name;
+}
+
+/* Reads up to `cap` bytes at `dst`; 0 in `*n` means the end of the input. */
+static int source_read(orgctl_csv *r, unsigned char *dst, size_t cap, size_t *n)
+{
+    *n = 0;
+    switch (r->source) {
+    case SRC_BUFFER:
+        return 0;
+    case SRC_FILE:
+        *n = fread(dst, 1, cap, r->fp);
+        if (*n == 0 && ferror(r->fp))
+            return fail(r, ORGCTL_ERROR, "%s: read error: %s", r->name, strerror(errno));
+        return 0;
+    case SRC_GZIP: {
+        int errnum, got = gzread(r->gz, dst, (unsigned int)cap);
+        const char *msg = gzerror(r->gz, &errnum);
+        size_t skip = strlen(r->name);
+        if (strncmp(msg, r->name, skip) == 0 && strncmp(msg + skip, ": ", 2) == 0)
+            msg += skip + 2; /* zlib puts the path first; so do we */
+        /* Z_BUF_ERROR at the end means the gzip stream was cut short. */
+        if (got < 0 || (got == 0 && errnum != Z_OK))
+            return fail(r, errnum == Z_ERRNO ? ORGCTL_ERROR : ORGCTL_EINVALID,
+                        "%s: corrupt gzip data: %s", r->name, msg);
+        *n = (size_t)got;
+        return 0;
+    }
+    case SRC_ZIP: {
+        la_ssize_t got = archive_read_data(r->ar, dst, cap);
+        if (got < 0)
+            return fail(r, ORGCTL_EINVALID, "%s: corrupt zip archive: %s", r->name,
+                        archive_error_string(r->ar));
+        *n = (size_t)got;
+        return 0;
+    }
+    }
+    return 0;
+}
+
+/* Replaces the consumed chunk with the next one; r->len == 0 afterwards means EOF. */
+static int fill(orgctl_csv *r)
+{
+    size_t n;
+    int error;
+
+    r->pos = r->len = 0;
+    if (r->eof)
+        return 0;
+    if ((error = source_read(r, r->inbuf, CHUNK_SIZE, &n)) < 0)
+        return error;
+    if (n == 0)
+        r->eof = 1;
+    r->len = n;
+    return 0;
+}
+
+/* Before the first record: makes the first 3 bytes visible and skips a BOM. */
+static int start(orgctl_csv *r)
+{
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+    int error;
+
+    r->started = 1;
+    while (r->source != SRC_BUFFER && r->len < sizeof(bom) && !r->eof) {
+        size_t n;
+        if ((error = source_read(r, r->inbuf + r->len, CHUNK_SIZE - r->len, &n)) < 0)
+            return error;
+        if (n == 0)
+            r->eof = 1;
+        r->len += n;
+    }
+    if (r->len >= sizeof(bom) && memcmp(r->in, bom, sizeof(bom)) == 0)
+        r->pos = sizeof(bom);
+    return 0;
+}
+
+/* Checks one byte against UTF-8 (RFC 3629): no overlongs, surrogates, or > U+10FFFF.
+ * Keeps the bytes of the current sequence in u8_seq for the error message. */
+static int utf8_step(orgctl_csv *r, unsigned char c)
+{
+    if (r->u8_need) {
+        r->u8_seq[r->u8_len++] = c;
+        if (c < r->u8_lo || c > r->u8_hi)
+            return -1;
+        r->u8_need--;
+        r->u8_lo = 0x80;
+        r->u8_hi = 0xBF;
+        return 0;
+    }
+    if (c < 0x80)
+        return 0;
+    r->u8_seq[0] = c;
+    r->u8_len = 1;
+    r->u8_lo = 0x80;
+    r->u8_hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        r->u8_need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        r->u8_need = 2;
+        if (c == 0xE0)
+            r->u8_lo = 0xA0; /* overlong below U+0800 */
+        else if (c == 0xED)
+            r->u8_hi = 0x9F; /* surrogates U+D800..U+DFFF */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        r->u8_need = 3;
+        if (c == 0xF0)
+            r->u8_lo = 0x90; /* overlong below U+10000 */
+        else if (c == 0xF4)
+            r->u8_hi = 0x8F; /* above U+10FFFF */
+    } else {
+        return -1; /* a continuation byte, C0/C1 (overlong), or F5..FF */
+    }
+    return 0;
+}
+
+/* An invalid UTF-8 sequence: its bytes, as far as read; at the end of the input when
+ * `truncated`. */
+static int fail_utf8(orgctl_csv *r, int truncated)
+{
+    char hex[32] = "";
+    size_t n = 0;
+
+    for (unsigned int i = 0; i < r->u8_len; i++)
+        n += (size_t)snprintf(hex + n, sizeof(hex) - n, "%s0x%02X", i ? " " : "", r->u8_seq[i]);
+    return fail_at(r, r->line, r->nfields + 1, "invalid UTF-8 (%s %s%s); save the file as UTF-8",
+                   r->u8_len > 1 ? "bytes" : "byte", hex, truncated ? " at the end" : "");
+}
+
+/* Makes room for `extra` more bytes and one more field, within the record limit. */
+static int reserve(orgctl_csv *r, size_t extra, size_t line, int quoted)
+{
+    if (r->blen + extra + (r->nfields + 1) * sizeof(struct csv_field) > r->max_record) {
+        if (quoted)
+            return fail_at(r, line, r->nfields + 1,
+                           "record larger than %zu bytes; is the quote opened here closed?",
+                           r->max_record);
+        return fail_at(r, line, r->nfields + 1, "record larger than %zu bytes", r->max_record);
+    }
+    if (r->blen + extra > r->bcap) {
+        size_t cap = r->bcap ? r->bcap : 4096;
+        char *p;
+        while (cap < r->blen + extra)
+            cap *= 2;
+        if (!(p = realloc(r->buf, cap)))
+            return fail(r, ORGCTL_ERROR, "%s: out of memory", r->name);
+        r->buf = p;
+        r->bcap = cap;
+    }
+    if (r->nfields == r->fcap) {
+        size_t cap = r->fcap ? r->fcap * 2 : 64;
+        struct csv_field *p = realloc(r->fields, cap * sizeof(*p));
+        if (!p)
+            return fail(r, ORGCTL_ERROR, "%s: out of memory", r->name);
+        r->fields = p;
+        r->fcap = cap;
+    }
+    return 0;
+}
+
+/* Closes the field that started at buf[off] on `line`. */
+static int end_field(orgctl_csv *r, size_t *off, size_t line, size_t rec_line)
+{
+    int error;
+    if ((error = reserve(r, 1, rec_line, 0)) < 0)
+        return error;
+    r->fields[r->nfields].off = *off;
+    r->fields[r->nfields].len = r->blen - *off;
+    r->fields[r->nfields].line = line;
+    r->nfields++;
+    r->buf[r->blen++] = '\0';
+    *off = r->blen;
+    return 0;
+}
+
+static void emit(orgctl_csv *r, orgctl_csv_record **out, size_t rec_line)
+{
+    r->rec.data = r->buf;
+    r->rec.fields = r->fields;
+    r->rec.count = r->nfields;
+    r->rec.line = rec_line;
+    r->nrecords++;
+    *out = &r->rec;
+}
+
+/* At the end of the input: the last record, the end, or an error. */
+static int finish(orgctl_csv *r, orgctl_csv_record **out, enum state st, size_t *off,
+                  size_t field_line, size_t rec_line)
+{
+    int error;
+
+    if (r->u8_need)
+        return fail_utf8(r, 1);
+    if (st == ST_QUOTED)
+        return fail_at(r, field_line, r->nfields + 1, "unterminated quoted field");
+    if (st == ST_CR)
+        return fail_at(r, r->line, r->nfields + 1, "carriage return not followed by line feed");
+    r->done = 1;
+    if (st == ST_FIELD_START && r->nfields == 0) {
+        if (r->nrecords == 0)
+            return fail(r, ORGCTL_EINVALID, "%s: empty file", r->name);
+        return ORGCTL_ITEROVER;
+    }
+    if ((error = end_field(r, off, field_line, rec_line)) < 0)
+        return error;
+    emit(r, out, rec_line);
+    return 0;
+}
+
+int orgctl_csv_next(orgctl_csv_record **out, orgctl_csv *r)
+{
+    enum state st = ST_FIELD_START;
+    size_t off = 0, rec_line, field_line;
+    int error, blank_cr = 0;
+
+    *out = NULL;
+    if (r->error)
+        return orgctl_error_set(r->error, "%s", r->errmsg);
+    if (r->done)
+        return ORGCTL_ITEROVER;
+    if (!r->started && (error = start(r)) < 0)
+        return error;
+    r->blen = 0;
+    r->nfields = 0;
+    rec_line = field_line = r->line;
+
+    for (;;) {
+        unsigned char c;
+
+        if (r->pos == r->len) {
+            if ((error = fill(r)) < 0)
+                return error;
+            if (r->len == 0)
+                return finish(r, out, st, &off, field_line, rec_line);
+        }
+        c = r->in[r->pos++];
+
+        if (c == '\0')
+            return fail_at(r, r->line, r->nfields + 1, "NUL byte");
+        if (utf8_step(r, c) < 0)
+            return fail_utf8(r, 0);
+
+        switch (st) {
+        case ST_FIELD_START:
+            field_line = r->line;
+            if (c == '"') {
+                st = ST_QUOTED;
+                continue;
+            }
+            if (c == '\r') {
+                blank_cr = r->nfields == 0;
+                st = ST_CR;
+                continue;
+            }
+            if (c == '\n' && r->nfields == 0) { /* an empty line: not a record */
+                rec_line = field_line = ++r->line;
+                continue;
+            }
+            st = ST_UNQUOTED;
+            break; /* the byte is handled as in an unquoted field */
+        case ST_QUOTED:
+            if (c == '"') {
+                st = ST_QUOTE;
+                continue;
+            }
+            if ((error = reserve(r, 2, field_line, 1)) < 0)
+                return error;
+            r->buf[r->blen++] = (char)c;
+            if (c == '\n')
+                r->line++;
+            continue;
+        case ST_QUOTE:
+            if (c == '"') { /* '""' stands for '"' */
+                if ((error = reserve(r, 2, field_line, 1)) < 0)
+                    return error;
+                r->buf[r->blen++] = '"';
+                st = ST_QUOTED;
+                continue;
+            }
+            if (c != ',' && c != '\n' && c != '\r')
+                return fail_at(r, r->line, r->nfields + 1, "text after the closing quote");
+            break; /* a separator: as after an unquoted field */
+        case ST_CR:
+            if (c != '\n')
+                return fail_at(r, r->line, r->nfields + 1,
+                               "carriage return not followed by line feed");
+            if (blank_cr) { /* an empty CRLF line */
+                st = ST_FIELD_START;
+                rec_line = field_line = ++r->line;
+                continue;
+            }
+            break;
+        case ST_UNQUOTED:
+            break;
+        }
+
+        /* Unquoted content, or a separator after any field. */
+        switch (c) {
+        case ',':
+            if ((error = end_field(r, &off, field_line, rec_line)) < 0)
+                return error;
+            st = ST_FIELD_START;
+            field_line = r->line;
+            break;
+        case '\r':
+            st = ST_CR;
+            blank_cr = 0;
+            break;
+        case '\n':
+            if ((error = end_field(r, &off, field_line, rec_line)) < 0)
+                return error;
+            r->line++;
+            emit(r, out, rec_line);
+            return 0;
+        case '"':
+            return fail_at(r, r->line, r->nfields + 1,
+                           "quote inside an unquoted field (quote the whole field and "
+                           "double the quotes inside it)");
+        default:
+            if ((error = reserve(r, 2, rec_line, 0)) < 0)
+                return error;
+            r->buf[r->blen++] = (char)c;
+        }
+    }
+}
+
+size_t orgctl_csv_record_count(const orgctl_csv_record *rec)
+{
+    return rec->count;
+}
+
+const char *orgctl_csv_record_field(const orgctl_csv_record *rec, size_t i, size_t *len)
+{
+    if (i >= rec->count)
+        return NULL;
+    if (len)
+        *len = rec->fields[i].len;
+    return rec->data + rec->fields[i].off;
+}
+
+size_t orgctl_csv_record_line(const orgctl_csv_record *rec)
+{
+    return rec->line;
+}
+
+size_t orgctl_csv_record_field_line(const orgctl_csv_record *rec, size_t i)
+{
+    return i < rec->count ? rec->fields[i].line : 0;
+}
+
+size_t orgctl_csv_record_column(const orgctl_csv_record *rec, size_t i)
+{
+    return i < rec->count ? i + 1 : 0;
+}

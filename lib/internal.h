@@ -1,0 +1,95 @@
+/* Internals shared by the library's files: the repository struct, the index and the tree
+ * walker. Not installed. */
+#ifndef ORGCTL_INTERNAL_H
+#define ORGCTL_INTERNAL_H
+
+#include <stdbool.h>
+#include <git2.h>
+#include <sqlite3.h>
+#include <cjson/cJSON.h>
+
+#include "orgctl/changeset.h"
+#include "orgctl/errors.h"
+#include "orgctl/kind.h"
+#include "orgctl/repo.h"
+#include "strbuf.h"
+
+#define ORGCTL_BRANCH "refs/heads/main"
+
+struct orgctl_repo {
+    git_repository *git;
+    char *gitdir;
+    sqlite3 *db;
+    int lock_fd;         /* >= 0 while this process holds the writer lock */
+    bool has_head;       /* the branch exists */
+    git_oid head;        /* the commit the index reflects, read under the lock */
+    char *actor;         /* "user@org" */
+    char *actor_user, *actor_org;
+    char *enterprise_org;
+    char *enterprise_admin;
+    bool skip_permissions; /* only while init builds the first change set */
+    orgctl_changeset *cs;
+    /* prepared statements of the index, keyed by their SQL text's address */
+    const char *stmt_sql[48];
+    sqlite3_stmt *stmts[48];
+    int nstmts;
+};
+
+/* Wraps the last libgit2 error into ours. */
+int orgctl_git_error(int code, const char *what);
+/* Wraps the last SQLite error into ours. */
+int orgctl_sqlite_error(sqlite3 *db, const char *what);
+
+/* The writer lock (flock on <gitdir>/orgctl/lock). Under it, stale git locks and
+ * temporary packs left by killed writers are removed. */
+int orgctl_lock_acquire(orgctl_repo *repo);
+void orgctl_lock_release(orgctl_repo *repo);
+
+/* --- the SQLite index (lib/index.c) --- */
+int orgctl_index_open(orgctl_repo *repo);
+void orgctl_index_close(orgctl_repo *repo);
+/* The commit the index reflects; false when it reflects none. */
+bool orgctl_index_commit(orgctl_repo *repo, git_oid *out);
+int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit);
+/* Brings the index from the commit it reflects to `target`, walking only what changed. */
+int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
+/* Stores one object's JSON text (parsed as `obj`) under `path`. */
+int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
+                     const char *org, const char *name, const char *json, const cJSON *obj);
+int orgctl_index_delete(orgctl_repo *repo, const char *path);
+/* The JSON text of the object at `path` (malloc'd) or NULL when there is none. */
+char *orgctl_index_get(orgctl_repo *repo, const char *path);
+/* The name of another object of kind in org whose `field` holds `value`, or NULL. */
+char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                              const char *field, const char *value, const char *except);
+int orgctl_index_exec(orgctl_repo *repo, const char *sql);
+/* A cached prepared statement for `sql` (reset, bindings cleared). */
+sqlite3_stmt *orgctl_index_stmt(orgctl_repo *repo, const char *sql);
+
+/* --- tree walk (lib/treewalk.c) --- */
+/* Called for every blob path whose id differs between the two trees; a NULL id means the
+ * side has no such path. Return non-zero to stop. */
+typedef int (*orgctl_tree_diff_cb)(const char *path, const git_oid *old_id,
+                                   const git_oid *new_id, void *payload);
+/* Walks two trees (either may be NULL), skipping sub-trees whose ids are equal, so the
+ * cost follows the size of the difference. */
+int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree,
+                     orgctl_tree_diff_cb cb, void *payload);
+/* The tree of a commit (NULL oid: no tree). */
+int orgctl_commit_tree(git_tree **out, git_repository *git, const git_oid *commit);
+
+/* --- objects (lib/object.c) --- */
+/* Parses the JSON of an object; ORGCTL_ENOTFOUND (with a message naming it) when absent. */
+int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, cJSON **out);
+bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                          const char *name);
+/* Validates obj against its kind (generic rules of the table). */
+int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                           cJSON *obj);
+
+
+
+/* Creates an empty repository in dir and opens it for writing (lib/repo.c). */
+int orgctl_repo_create(orgctl_repo **out, const char *dir);
+#endif

@@ -1,0 +1,254 @@
+/* The table of kinds and the mapping between objects and paths in the tree. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "orgctl/errors.h"
+#include "orgctl/kind.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+static const orgctl_field enterprise_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "display name of the enterprise"},
+    {"org", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "shortname of the enterprise org"},
+    {"admin", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "first administrator (user)"},
+    {"settings", ORGCTL_FIELD_MAP, 0, NULL, "enterprise-wide settings"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const orgctl_field org_fields[] = {
+    {"shortname", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "unique id, never changes"},
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "company name"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    {"enterprise", ORGCTL_FIELD_BOOL, 0, NULL, "true for the enterprise account's own org"},
+    {"settings", ORGCTL_FIELD_MAP, 0, NULL, "settings, KEY=VALUE"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const orgctl_field user_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "user name, the key"},
+    {"full_name", ORGCTL_FIELD_STRING, 0, NULL, "full name"},
+    {"email", ORGCTL_FIELD_STRING,
+     ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_UNIQUE | ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_NOCASE |
+         ORGCTL_FIELD_EMAIL,
+     NULL, "e-mail address, unique in the org"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles held"},
+    {"options", ORGCTL_FIELD_MAP, 0, NULL, "options, KEY=VALUE"},
+    {"password_hash", ORGCTL_FIELD_STRING, ORGCTL_FIELD_SECRET, NULL, "crypt(3) hash"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const orgctl_field role_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "role name, the key"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the role is for"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    {"permissions", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_PERMISSION, NULL,
+     "permissions, domain:entity:action with * wildcards"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+const orgctl_kind orgctl_kind_enterprise = {
+    "enterprise", NULL, "directory:organization", false, false, enterprise_fields, "name,org,admin",
+};
+const orgctl_kind orgctl_kind_org = {
+    "org", "orgs", "directory:organization", true, false, org_fields,
+    "shortname,name,state",
+};
+const orgctl_kind orgctl_kind_user = {
+    "user", "users", "directory:user", true, true, user_fields,
+    "name,full_name,email,state,roles",
+};
+const orgctl_kind orgctl_kind_role = {
+    "role", "roles", "authorization:role", true, false, role_fields,
+    "name,state,permissions",
+};
+
+static const orgctl_kind *const kinds[] = {
+    &orgctl_kind_enterprise,
+    &orgctl_kind_org,
+    &orgctl_kind_user,
+    &orgctl_kind_role,
+    NULL,
+};
+
+const orgctl_kind *const *orgctl_kinds(void)
+{
+    return kinds;
+}
+
+const orgctl_kind *orgctl_kind_lookup(const char *name)
+{
+    for (int i = 0; kinds[i]; i++)
+        if (strcmp(kinds[i]->name, name) == 0)
+            return kinds[i];
+    return NULL;
+}
+
+const orgctl_field *orgctl_kind_field(const orgctl_kind *kind, const char *name)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+int orgctl_name_validate(const char *what, const char *name)
+{
+    size_t len = name ? strlen(name) : 0;
+    if (len == 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s must not be empty", what);
+    if (len > 255)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.40s...\" is longer than 255 bytes",
+                                what, name);
+    if (!orgctl_utf8_valid(name, len))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s is not valid UTF-8", what);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s contains a control character",
+                                    what);
+    if (strchr(name, '/'))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" contains '/'", what, name);
+    if (strstr(name, ".."))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" contains \"..\"", what, name);
+    if (name[0] == ' ' || name[len - 1] == ' ')
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%s\" has a leading or trailing space", what, name);
+    return 0;
+}
+
+/* Names become file names by percent-encoding every byte outside [A-Za-z0-9_-] and a
+ * leading '.', so the mapping is reversible and no file is hidden or special. */
+static void encode_name(strbuf *sb, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+                    (*p == '.' && p != (const unsigned char *)name);
+        if (plain)
+            strbuf_addch(sb, (char)*p);
+        else
+            strbuf_addf(sb, "%%%02X", *p);
+    }
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static char *decode_name(const char *s, size_t len)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 &&
+            hexval(s[i + 2]) >= 0) {
+            strbuf_addch(&sb, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
+            i += 2;
+        } else {
+            strbuf_addch(&sb, s[i]);
+        }
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+/* FNV-1a: cheap, stable across platforms, and spreads names evenly over 256 folders. */
+static unsigned shard_of(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return (h ^ (h >> 8) ^ (h >> 16) ^ (h >> 24)) & 0xff;
+}
+
+char *orgctl_kind_path(const orgctl_kind *kind, const char *org, const char *name)
+{
+    strbuf sb = STRBUF_INIT;
+    if (kind == &orgctl_kind_enterprise) {
+        strbuf_adds(&sb, "enterprise.json");
+    } else if (kind == &orgctl_kind_org) {
+        strbuf_adds(&sb, "orgs/");
+        encode_name(&sb, name);
+        strbuf_adds(&sb, "/org.json");
+    } else {
+        if (kind->per_org) {
+            strbuf_adds(&sb, "orgs/");
+            encode_name(&sb, org);
+            strbuf_addch(&sb, '/');
+        }
+        strbuf_adds(&sb, kind->plural);
+        strbuf_addch(&sb, '/');
+        if (kind->sharded)
+            strbuf_addf(&sb, "%02x/", shard_of(name));
+        encode_name(&sb, name);
+        strbuf_adds(&sb, ".json");
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static const orgctl_kind *kind_by_plural(const char *s, size_t len, bool per_org)
+{
+    for (int i = 0; kinds[i]; i++)
+        if (kinds[i]->plural && kinds[i]->per_org == per_org &&
+            kinds[i] != &orgctl_kind_org && strlen(kinds[i]->plural) == len &&
+            memcmp(kinds[i]->plural, s, len) == 0)
+            return kinds[i];
+    return NULL;
+}
+
+static int ends_with_json(const char *s, size_t len)
+{
+    return len > 5 && memcmp(s + len - 5, ".json", 5) == 0;
+}
+
+int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **org, char **name)
+{
+    *org = *name = NULL;
+    if (strcmp(path, "enterprise.json") == 0) {
+        *kind = &orgctl_kind_enterprise;
+        *org = xstrdup("");
+        *name = xstrdup("");
+        return 0;
+    }
+    const char *parts[5];
+    size_t lens[5];
+    int n = 0;
+    const char *p = path;
+    while (n < 5) {
+        const char *slash = strchr(p, '/');
+        parts[n] = p;
+        lens[n++] = slash ? (size_t)(slash - p) : strlen(p);
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    const orgctl_kind *k = NULL;
+    int base = 0;
+    if (n >= 3 && lens[0] == 4 && memcmp(parts[0], "orgs", 4) == 0) {
+        if (n == 3 && strcmp(parts[2], "org.json") == 0) {
+            *kind = &orgctl_kind_org;
+            *name = decode_name(parts[1], lens[1]);
+            *org = xstrdup(*name);
+            return 0;
+        }
+        k = kind_by_plural(parts[2], lens[2], true);
+        base = 3;
+    } else if (n >= 2) {
+        k = kind_by_plural(parts[0], lens[0], false);
+        base = 1;
+    }
+    if (!k || n != base + 1 + (k->sharded ? 1 : 0) || !ends_with_json(parts[n - 1], lens[n - 1]))
+        return ORGCTL_ENOTFOUND;
+    *kind = k;
+    *org = k->per_org ? decode_name(parts[1], lens[1]) : xstrdup("");
+    *name = decode_name(parts[n - 1], lens[n - 1] - 5);
+    return 0;
+}

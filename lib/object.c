@@ -1,0 +1,300 @@
+/* Objects: loading from the index and the generic validation the kind table drives. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "orgctl/object.h"
+#include "orgctl/perm.h"
+
+static const char *org_of(const orgctl_kind *kind, const char *org, const char *name)
+{
+    if (kind == &orgctl_kind_org)
+        return name;
+    return kind->per_org ? org : "";
+}
+
+int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, cJSON **out)
+{
+    *out = NULL;
+    org = org_of(kind, org, name);
+    char *path = orgctl_kind_path(kind, org, name);
+    char *json = orgctl_index_get(repo, path);
+    free(path);
+    if (!json) {
+        if (kind == &orgctl_kind_org)
+            return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", name);
+        if (!kind->per_org)
+            return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found", kind->name, name);
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
+                                kind->name, name, org);
+    }
+    *out = cJSON_Parse(json);
+    free(json);
+    return *out ? 0 : orgctl_error_set(ORGCTL_ERROR, "%s \"%s\": broken JSON in the index",
+                                       kind->name, name);
+}
+
+int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                      const char *name, cJSON **out)
+{
+    return orgctl_object_load(repo, kind, org, name, out);
+}
+
+bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                          const char *name)
+{
+    char *path = orgctl_kind_path(kind, org_of(kind, org, name), name);
+    char *json = orgctl_index_get(repo, path);
+    free(path);
+    bool found = json != NULL;
+    free(json);
+    return found;
+}
+
+static int add_filter_sql(strbuf *sql, size_t i)
+{
+    strbuf_addf(sql,
+                " AND o.name IN (SELECT name FROM attrs WHERE kind = ?1 AND org = ?2 AND "
+                "field = ?%zu AND value = ?%zu)",
+                3 + 2 * i, 4 + 2 * i);
+    return 0;
+}
+
+int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const orgctl_filter *filters, size_t nfilters, const char *search,
+                       cJSON **out)
+{
+    strbuf sql = STRBUF_INIT;
+    strbuf_adds(&sql, "SELECT o.json FROM objects o WHERE o.kind = ?1 AND o.org = ?2");
+    for (size_t i = 0; i < nfilters; i++)
+        add_filter_sql(&sql, i);
+    size_t search_param = 3 + 2 * nfilters;
+    if (search)
+        strbuf_addf(&sql,
+                    " AND (instr(lower(o.name), lower(?%zu)) > 0 OR o.name IN (SELECT name "
+                    "FROM attrs WHERE kind = ?1 AND org = ?2 AND field = 'email' AND "
+                    "instr(value, lower(?%zu)) > 0))",
+                    search_param, search_param);
+    strbuf_adds(&sql, " ORDER BY o.name");
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    if (sqlite3_prepare_v2(repo->db, strbuf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+        strbuf_release(&sql);
+        return orgctl_sqlite_error(repo->db, "list");
+    }
+    strbuf_release(&sql);
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind->per_org && kind != &orgctl_kind_org ? org : "", -1,
+                      SQLITE_STATIC);
+    strbuf low = STRBUF_INIT;
+    for (size_t i = 0; i < nfilters; i++) {
+        const orgctl_field *f = orgctl_kind_field(kind, filters[i].field);
+        const char *v = filters[i].value;
+        sqlite3_bind_text(st, (int)(3 + 2 * i), filters[i].field, -1, SQLITE_STATIC);
+        if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
+            strbuf_reset(&low);
+            for (const char *p = v; *p; p++)
+                strbuf_addch(&low, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
+            sqlite3_bind_text(st, (int)(4 + 2 * i), strbuf_str(&low), -1, SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_text(st, (int)(4 + 2 * i), v, -1, SQLITE_STATIC);
+        }
+    }
+    strbuf_release(&low);
+    if (search)
+        sqlite3_bind_text(st, (int)search_param, search, -1, SQLITE_STATIC);
+    cJSON *arr = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *obj = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+        if (obj)
+            cJSON_AddItemToArray(arr, obj);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        return orgctl_sqlite_error(repo->db, "list");
+    }
+    *out = arr;
+    return 0;
+}
+
+int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const char *field, const char *value, cJSON **out)
+{
+    static const char *sql = "SELECT DISTINCT name FROM attrs WHERE kind = ?1 AND org = ?2 "
+                             "AND field = ?3 AND value = ?4 ORDER BY name";
+    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    *out = NULL;
+    if (!st)
+        return ORGCTL_ERROR;
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
+    cJSON *arr = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    *out = arr;
+    return 0;
+}
+
+/* --- validation --- */
+
+static bool valid_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+        return false;
+    const char *dot = strrchr(at, '.');
+    if (dot == at + 1 || !dot[1])
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
+            return false;
+    return true;
+}
+
+static int sort_cmp(const void *a, const void *b)
+{
+    return strcmp((*(cJSON *const *)a)->valuestring, (*(cJSON *const *)b)->valuestring);
+}
+
+/* Lists are sets: sorted and without duplicates, so the same set is the same bytes. */
+static void normalise_list(cJSON *list)
+{
+    int n = cJSON_GetArraySize(list);
+    if (n < 2)
+        return;
+    cJSON **items = xmalloc(sizeof(*items) * n);
+    int i = 0;
+    while (list->child)
+        items[i++] = cJSON_DetachItemViaPointer(list, list->child);
+    qsort(items, n, sizeof(*items), sort_cmp);
+    for (i = 0; i < n; i++) {
+        if (i > 0 && strcmp(items[i]->valuestring, items[i - 1]->valuestring) == 0)
+            cJSON_Delete(items[i]);
+        else
+            cJSON_AddItemToArray(list, items[i]);
+    }
+    free(items);
+}
+
+static int check_ref(orgctl_repo *repo, const orgctl_field *f, const char *org,
+                     const char *value)
+{
+    const orgctl_kind *target = orgctl_kind_lookup(f->ref_kind);
+    if (!target || orgctl_object_exists(repo, target, org, value))
+        return 0;
+    return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" does not exist in org \"%s\"",
+                            target->name, value, org);
+}
+
+static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, const orgctl_field *f, cJSON *v)
+{
+    int error = 0;
+    switch (f->type) {
+    case ORGCTL_FIELD_STRING:
+        if (!cJSON_IsString(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a string",
+                                    kind->name, f->name);
+        if ((f->flags & ORGCTL_FIELD_REQUIRED) && !*v->valuestring)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must not be empty",
+                                    kind->name, name, f->name);
+        if (strcmp(f->name, "state") == 0 && strcmp(v->valuestring, "enabled") != 0 &&
+            strcmp(v->valuestring, "disabled") != 0)
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s \"%s\": state \"%s\" is not enabled or disabled",
+                                    kind->name, name, v->valuestring);
+        if ((f->flags & ORGCTL_FIELD_EMAIL) && !valid_email(v->valuestring))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": invalid e-mail \"%s\"",
+                                    kind->name, name, v->valuestring);
+        if (f->flags & ORGCTL_FIELD_UNIQUE) {
+            char *other = orgctl_index_find_value(repo, kind, org, f->name, v->valuestring,
+                                                  name);
+            if (other) {
+                error = orgctl_error_set(ORGCTL_EEXISTS, "%s \"%s\" is already used by %s \"%s\"",
+                                         f->name, v->valuestring, kind->name, other);
+                free(other);
+                return error;
+            }
+        }
+        if (f->ref_kind)
+            return check_ref(repo, f, org, v->valuestring);
+        return 0;
+    case ORGCTL_FIELD_BOOL:
+        return cJSON_IsBool(v) ? 0
+                               : orgctl_error_set(ORGCTL_EINVALID,
+                                                  "%s: field \"%s\" must be true or false",
+                                                  kind->name, f->name);
+    case ORGCTL_FIELD_INT:
+        return cJSON_IsNumber(v) ? 0
+                                 : orgctl_error_set(ORGCTL_EINVALID,
+                                                    "%s: field \"%s\" must be a number",
+                                                    kind->name, f->name);
+    case ORGCTL_FIELD_LIST:
+        if (!cJSON_IsArray(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a list",
+                                    kind->name, f->name);
+        for (cJSON *c = v->child; c && !error; c = c->next) {
+            if (!cJSON_IsString(c))
+                return orgctl_error_set(ORGCTL_EINVALID, "%s: items of \"%s\" must be strings",
+                                        kind->name, f->name);
+            if (f->flags & ORGCTL_FIELD_PERMISSION)
+                error = orgctl_perm_validate(c->valuestring);
+            else if (f->ref_kind)
+                error = check_ref(repo, f, org, c->valuestring);
+        }
+        if (!error)
+            normalise_list(v);
+        return error;
+    case ORGCTL_FIELD_MAP:
+        if (!cJSON_IsObject(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be an object",
+                                    kind->name, f->name);
+        for (cJSON *c = v->child; c && !error; c = c->next)
+            if (f->ref_kind)
+                error = check_ref(repo, f, org, c->string);
+        return error;
+    }
+    return 0;
+}
+
+int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                           cJSON *obj)
+{
+    int error = 0;
+    if (!cJSON_IsObject(obj))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s: not a JSON object", kind->name);
+    const char *key = kind == &orgctl_kind_org ? "shortname" : "name";
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+    if (kind != &orgctl_kind_enterprise) {
+        if (!name)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: %s is required", kind->name, key);
+        if ((error = orgctl_name_validate(kind->name, name)) < 0)
+            return error;
+    } else {
+        name = "";
+    }
+    if (kind == &orgctl_kind_org)
+        org = name;
+    for (cJSON *c = obj->child; c; c = c->next)
+        if (!orgctl_kind_field(kind, c->string))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": unknown field \"%s\"",
+                                    kind->name, name, c->string);
+    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+        if (!v || cJSON_IsNull(v)) {
+            if (f->flags & ORGCTL_FIELD_REQUIRED)
+                return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s is required",
+                                        kind->name, name, f->name);
+            continue;
+        }
+        error = check_field(repo, kind, org, name, f, v);
+    }
+    return error;
+}

@@ -1,0 +1,151 @@
+/* The registry of operations, their parameters, and running one. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "orgctl/perm.h"
+
+struct param_value {
+    char *name, *value;
+};
+
+struct orgctl_params {
+    struct param_value *v;
+    size_t n, alloc;
+};
+
+orgctl_params *orgctl_params_new(void)
+{
+    return xcalloc(1, sizeof(orgctl_params));
+}
+
+void orgctl_params_add(orgctl_params *p, const char *name, const char *value)
+{
+    if (p->n == p->alloc) {
+        p->alloc = p->alloc ? p->alloc * 2 : 8;
+        p->v = xrealloc(p->v, p->alloc * sizeof(*p->v));
+    }
+    p->v[p->n].name = xstrdup(name);
+    p->v[p->n].value = xstrdup(value);
+    p->n++;
+}
+
+const char *orgctl_params_get(const orgctl_params *p, const char *name)
+{
+    for (size_t i = p ? p->n : 0; i-- > 0;)
+        if (strcmp(p->v[i].name, name) == 0)
+            return p->v[i].value;
+    return NULL;
+}
+
+bool orgctl_params_has(const orgctl_params *p, const char *name)
+{
+    return orgctl_params_get(p, name) != NULL;
+}
+
+size_t orgctl_params_count(const orgctl_params *p, const char *name)
+{
+    size_t c = 0;
+    for (size_t i = 0; p && i < p->n; i++)
+        c += strcmp(p->v[i].name, name) == 0;
+    return c;
+}
+
+const char *orgctl_params_at(const orgctl_params *p, const char *name, size_t k)
+{
+    for (size_t i = 0; p && i < p->n; i++)
+        if (strcmp(p->v[i].name, name) == 0 && k-- == 0)
+            return p->v[i].value;
+    return NULL;
+}
+
+void orgctl_params_free(orgctl_params *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->v[i].name);
+        free(p->v[i].value);
+    }
+    free(p->v);
+    free(p);
+}
+
+static const orgctl_op *const *all_ops(void)
+{
+    static const orgctl_op **ops;
+    if (ops)
+        return ops;
+    const orgctl_op *tables[] = {orgctl_org_ops, orgctl_user_ops, orgctl_role_ops};
+    size_t n = 0;
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+        for (const orgctl_op *op = tables[t]; op->kind; op++)
+            n++;
+    ops = xcalloc(n + 1, sizeof(*ops));
+    n = 0;
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+        for (const orgctl_op *op = tables[t]; op->kind; op++)
+            ops[n++] = op;
+    return ops;
+}
+
+const orgctl_op *const *orgctl_ops(void)
+{
+    return all_ops();
+}
+
+const orgctl_op *orgctl_op_lookup(const char *kind, const char *verb)
+{
+    for (const orgctl_op *const *op = all_ops(); *op; op++)
+        if (strcmp((*op)->kind, kind) == 0 && strcmp((*op)->verb, verb) == 0)
+            return *op;
+    return NULL;
+}
+
+const orgctl_param *orgctl_op_param(const orgctl_op *op, const char *name)
+{
+    for (const orgctl_param *p = op->params; p && p->name; p++)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+const orgctl_kind *orgctl_op_kind(const orgctl_op *op)
+{
+    return orgctl_kind_lookup(op->kind);
+}
+
+int orgctl_op_run(orgctl_op_ctx *ctx)
+{
+    const orgctl_op *op = ctx->op;
+    int error;
+    /* An org's operations act in the org they name. */
+    if ((op->flags & ORGCTL_OP_SELF_ORG) && ctx->name)
+        ctx->org = ctx->name;
+    if (!(op->flags & ORGCTL_OP_NO_NAME) &&
+        (error = orgctl_name_validate(op->kind, ctx->name)) < 0)
+        return error;
+    if (!(op->flags & ORGCTL_OP_NO_ORG)) {
+        if (!ctx->org || !*ctx->org)
+            return orgctl_error_set(ORGCTL_EINVALID, "no org: give --org ORG");
+        if (!orgctl_object_exists(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org))
+            return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", ctx->org);
+    }
+    for (const orgctl_param *p = op->params; p && p->name; p++)
+        if ((p->flags & ORGCTL_PARAM_REQUIRED) && !orgctl_params_has(ctx->params, p->name))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s %s: --%s is required", op->kind,
+                                    op->verb, p->name);
+    if ((op->flags & ORGCTL_OP_WRITE) && !ctx->cs)
+        return orgctl_error_set(ORGCTL_ERROR, "%s %s needs a change set", op->kind, op->verb);
+    if (op->permission && (error = orgctl_perm_check(ctx->repo, ctx->org, op->permission)) < 0)
+        return error;
+    return op->run(ctx);
+}
+
+void orgctl_op_ctx_clear(orgctl_op_ctx *ctx)
+{
+    cJSON_Delete(ctx->result);
+    free(ctx->summary);
+    ctx->result = NULL;
+    ctx->summary = NULL;
+}

@@ -1,0 +1,176 @@
+/* Orgs: shortnames, creation with the default role, and the org verbs. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "orgctl/object.h"
+#include "orgctl/org.h"
+#include "orgctl/perm.h"
+#include "orgctl/role.h"
+
+int orgctl_org_shortname_validate(const char *s)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len > 63)
+        return orgctl_error_set(ORGCTL_EINVALID, "shortname \"%s\" must be 1 to 63 characters",
+                                s);
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "invalid shortname \"%s\": only a-z, 0-9 and '-' are allowed",
+                                    s);
+    if (s[0] == '-')
+        return orgctl_error_set(ORGCTL_EINVALID, "invalid shortname \"%s\": starts with '-'", s);
+    return 0;
+}
+
+int orgctl_org_shortname(orgctl_repo *repo, const char *company_name, char **out)
+{
+    strbuf sb = STRBUF_INIT;
+    *out = NULL;
+    for (const unsigned char *p = (const unsigned char *)company_name; *p; p++) {
+        int c = *p;
+        if (c == ' ' || c == '\t' || c == '-')
+            c = '-';
+        else if (c < 0x80 && isalnum(c))
+            c = tolower(c);
+        else
+            continue; /* special characters are removed */
+        if (c == '-' && (sb.len == 0 || sb.buf[sb.len - 1] == '-'))
+            continue;
+        strbuf_addch(&sb, (char)c);
+    }
+    while (sb.len && sb.buf[sb.len - 1] == '-')
+        sb.buf[--sb.len] = '\0';
+    if (sb.len > 60)
+        sb.buf[sb.len = 60] = '\0';
+    if (sb.len == 0) {
+        strbuf_release(&sb);
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "company name \"%s\" leaves no shortname; give --shortname",
+                                company_name);
+    }
+    char *base = strbuf_detach(&sb, NULL);
+    char *candidate = xstrdup(base);
+    for (int n = 1; orgctl_object_exists(repo, &orgctl_kind_org, candidate, candidate); n++) {
+        free(candidate);
+        strbuf_addf(&sb, "%s%d", base, n);
+        candidate = strbuf_detach(&sb, NULL);
+    }
+    free(base);
+    *out = candidate;
+    return 0;
+}
+
+static int apply_settings(orgctl_op_ctx *ctx, cJSON *obj)
+{
+    cJSON *settings = cJSON_GetObjectItemCaseSensitive(obj, "settings");
+    if (!settings)
+        settings = cJSON_AddObjectToObject(obj, "settings");
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, "setting"); i++) {
+        char *k, *v;
+        int error = orgctl_parse_kv("setting", orgctl_params_at(ctx->params, "setting", i), &k,
+                                    &v);
+        if (error < 0)
+            return error;
+        cJSON_DeleteItemFromObjectCaseSensitive(settings, k);
+        cJSON_AddStringToObject(settings, k, v);
+        free(k);
+        free(v);
+    }
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, "unset-setting"); i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(settings,
+                                                orgctl_params_at(ctx->params, "unset-setting", i));
+    return 0;
+}
+
+/* A new org, with the default role "Master Admin" holding every permission. */
+static int org_create(orgctl_op_ctx *ctx)
+{
+    orgctl_repo *repo = ctx->repo;
+    const char *given = orgctl_params_get(ctx->params, "shortname");
+    char *shortname = NULL;
+    int error;
+    if ((error = orgctl_perm_check(repo, repo->enterprise_org, "directory:organization:admin")) < 0)
+        return error;
+    if (given) {
+        if ((error = orgctl_org_shortname_validate(given)) < 0)
+            return error;
+        if (orgctl_object_exists(repo, &orgctl_kind_org, given, given))
+            return orgctl_error_set(ORGCTL_EEXISTS, "shortname \"%s\" is taken", given);
+        shortname = xstrdup(given);
+    } else if ((error = orgctl_org_shortname(repo, ctx->name, &shortname)) < 0) {
+        return error;
+    }
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "shortname", shortname);
+    cJSON_AddStringToObject(obj, "name", ctx->name);
+    cJSON_AddStringToObject(obj, "state", "enabled");
+    cJSON_AddBoolToObject(obj, "enterprise", !repo->enterprise_org);
+    if ((error = apply_settings(ctx, obj)) < 0) {
+        cJSON_Delete(obj);
+        goto done;
+    }
+    ctx->org = shortname;
+    if ((error = orgctl_generic_put(ctx, obj)) < 0 ||
+        (error = orgctl_role_put_default(ctx->cs, shortname)) < 0)
+        goto done;
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "org create %s", shortname);
+    ctx->summary = strbuf_detach(&sb, NULL);
+done:
+    ctx->org = NULL;
+    free(shortname);
+    return error;
+}
+
+static int org_update(orgctl_op_ctx *ctx)
+{
+    cJSON *obj = NULL;
+    int error = orgctl_generic_load(ctx, &obj);
+    if (error < 0)
+        return error;
+    orgctl_generic_set_strings(ctx, obj);
+    if ((error = apply_settings(ctx, obj)) < 0) {
+        cJSON_Delete(obj);
+        return error;
+    }
+    return orgctl_generic_put(ctx, obj);
+}
+
+static int org_list(orgctl_op_ctx *ctx)
+{
+    return orgctl_object_list(ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL, &ctx->result);
+}
+
+static const orgctl_param create_params[] = {
+    {"shortname", 0, "SHORTNAME", "the org's id (default: derived from the company name)"},
+    {"setting", ORGCTL_PARAM_MULTI, "KEY=VALUE", "a setting of the org"},
+    ORGCTL_PARAMS_END,
+};
+static const orgctl_param update_params[] = {
+    {"name", 0, "NAME", "the company name (the shortname never changes)"},
+    {"setting", ORGCTL_PARAM_MULTI, "KEY=VALUE", "set a setting"},
+    {"unset-setting", ORGCTL_PARAM_MULTI, "KEY", "remove a setting"},
+    ORGCTL_PARAMS_END,
+};
+
+#define ORG_ADMIN "directory:organization:admin"
+#define SELF (ORGCTL_OP_NO_ORG | ORGCTL_OP_SELF_ORG)
+const orgctl_op orgctl_org_ops[] = {
+    {"org", "create", "create an org from its company name", ORGCTL_OP_WRITE | ORGCTL_OP_NO_ORG,
+     NULL, create_params, org_create},
+    {"org", "list", "list the orgs of the enterprise", ORGCTL_OP_NO_ORG | ORGCTL_OP_NO_NAME,
+     "directory:organization:view", NULL, org_list},
+    {"org", "show", "show an org", SELF, "directory:organization:view", NULL,
+     orgctl_generic_show},
+    {"org", "update", "change an org's name or settings", ORGCTL_OP_WRITE | SELF, ORG_ADMIN,
+     update_params, org_update},
+    {"org", "enable", "enable an org", ORGCTL_OP_WRITE | SELF, ORG_ADMIN, NULL,
+     orgctl_generic_enable},
+    {"org", "disable", "disable an org", ORGCTL_OP_WRITE | SELF, ORG_ADMIN, NULL,
+     orgctl_generic_disable},
+    {NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};

@@ -1,0 +1,226 @@
+/* Permissions: the catalogue, matching, and the check of an actor's grants. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "orgctl/object.h"
+#include "orgctl/perm.h"
+
+/* The public Genesys Cloud permissions of the domains orgctl manages. One place: the
+ * man page orgctl-role(1) lists it through `orgctl role permissions`. */
+static const char *const catalogue[] = {
+    "directory:organization:admin",
+    "directory:organization:view",
+    "directory:user:add",
+    "directory:user:view",
+    "directory:user:edit",
+    "directory:user:delete",
+    "directory:user:setPassword",
+    "directory:group:add",
+    "directory:group:view",
+    "directory:group:edit",
+    "directory:group:delete",
+    "directory:template:add",
+    "directory:template:view",
+    "directory:template:delete",
+    "authorization:role:add",
+    "authorization:role:view",
+    "authorization:role:edit",
+    "authorization:role:delete",
+    "authorization:grant:add",
+    "authorization:grant:view",
+    "authorization:grant:delete",
+    "authorization:accessGroup:add",
+    "authorization:accessGroup:view",
+    "authorization:accessGroup:edit",
+    "authorization:accessGroup:delete",
+    "authorization:orgTrustor:view",
+    "authorization:orgTrustor:add",
+    "authorization:orgTrustor:delete",
+    "authorization:orgTrustor:all",
+    "authorization:orgTrustee:view",
+    "authorization:orgTrustee:add",
+    "authorization:orgTrustee:edit",
+    "authorization:orgTrustee:delete",
+    "authorization:orgTrusteeUser:add",
+    "authorization:orgTrusteeUser:view",
+    "authorization:orgTrusteeUser:delete",
+    "authorization:orgTrusteeGroup:add",
+    "authorization:orgTrusteeGroup:view",
+    "authorization:orgTrusteeGroup:delete",
+    "authorization:orgClonedUser:add",
+    "authorization:orgClonedUser:view",
+    "authorization:orgClonedUser:delete",
+    "routing:skill:add",
+    "routing:skill:view",
+    "routing:skill:edit",
+    "routing:skill:delete",
+    "routing:skill:assign",
+    "routing:queue:view",
+    "routing:queue:edit",
+    "routing:utilization:view",
+    "routing:utilization:manage",
+    "outbound:campaign:add",
+    "outbound:campaign:view",
+    "outbound:campaign:edit",
+    "outbound:campaign:delete",
+    "outbound:contactList:add",
+    "outbound:contactList:view",
+    "outbound:contactList:edit",
+    "outbound:contactList:delete",
+    "outbound:dncList:add",
+    "outbound:dncList:view",
+    "outbound:dncList:edit",
+    "outbound:dncList:delete",
+    "outbound:campaignRule:view",
+    "outbound:campaignRule:edit",
+    "outbound:callableTimeSet:view",
+    "outbound:callableTimeSet:edit",
+    "outbound:bulkChangeSet:add",
+    "outbound:bulkChangeSet:view",
+    "outbound:bulkChangeSet:execute",
+    "outbound:bulkChangeSet:delete",
+    "audits:audit:view",
+    "audits:changeSet:view",
+    "audits:changeSet:rollback",
+    NULL,
+};
+
+const char *const *orgctl_perm_catalogue(void)
+{
+    return catalogue;
+}
+
+/* Splits "a:b:c" into three parts; false unless there are exactly three. */
+static bool split3(const char *s, char parts[3][64])
+{
+    for (int i = 0; i < 3; i++) {
+        const char *colon = i < 2 ? strchr(s, ':') : s + strlen(s);
+        if (!colon || colon == s || (size_t)(colon - s) >= 64)
+            return false;
+        memcpy(parts[i], s, (size_t)(colon - s));
+        parts[i][colon - s] = '\0';
+        s = colon + (i < 2);
+    }
+    return strchr(parts[2], ':') == NULL;
+}
+
+bool orgctl_perm_matches(const char *grant, const char *wanted)
+{
+    char g[3][64], w[3][64];
+    if (!split3(grant, g) || !split3(wanted, w))
+        return false;
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(g[i], "*") == 0 || strcmp(g[i], w[i]) == 0)
+            continue;
+        if (i == 2 && strcmp(g[i], "all") == 0)
+            continue;
+        return false;
+    }
+    return true;
+}
+
+int orgctl_perm_validate(const char *permission)
+{
+    char p[3][64];
+    if (!split3(permission, p))
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "permission \"%s\" is not of the form domain:entity:action",
+                                permission);
+    for (const char *c = permission; *c; c++)
+        if (!(*c == ':' || *c == '*' || *c == '_' || (*c >= 'a' && *c <= 'z') ||
+              (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "permission \"%s\" has an invalid character '%c'",
+                                    permission, *c);
+    for (int i = 0; catalogue[i]; i++)
+        if (orgctl_perm_matches(permission, catalogue[i]))
+            return 0;
+    return orgctl_error_set(ORGCTL_EINVALID,
+                            "unknown permission \"%s\" (see \"orgctl role permissions\")",
+                            permission);
+}
+
+/* Looks through the enabled roles in `names` (a JSON list) of `org` for one that grants
+ * `permission`; on success *via names it. */
+static bool roles_grant(orgctl_repo *repo, const char *org, const cJSON *names,
+                        const char *permission, char **via)
+{
+    const cJSON *r;
+    cJSON_ArrayForEach(r, names)
+    {
+        cJSON *role = NULL;
+        if (!cJSON_IsString(r) ||
+            orgctl_object_load(repo, &orgctl_kind_role, org, r->valuestring, &role) < 0) {
+            orgctl_error_clear();
+            continue;
+        }
+        bool granted = false;
+        const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(role, "state"));
+        const cJSON *p;
+        if (state && strcmp(state, "enabled") == 0)
+            cJSON_ArrayForEach(p, cJSON_GetObjectItem(role, "permissions"))
+            {
+                if (cJSON_IsString(p) && orgctl_perm_matches(p->valuestring, permission)) {
+                    granted = true;
+                    break;
+                }
+            }
+        cJSON_Delete(role);
+        if (granted) {
+            if (via) {
+                strbuf sb = STRBUF_INIT;
+                strbuf_addf(&sb, "role \"%s\"", r->valuestring);
+                *via = strbuf_detach(&sb, NULL);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org,
+                        const char *user, const char *permission, char **via)
+{
+    cJSON *u = NULL;
+    int error;
+    if (via)
+        *via = NULL;
+    if ((error = orgctl_object_load(repo, &orgctl_kind_user, user_org, user, &u)) < 0)
+        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" does not exist", user, user_org);
+    const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(u, "state"));
+    if (!state || strcmp(state, "enabled") != 0) {
+        cJSON_Delete(u);
+        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" is disabled", user, user_org);
+    }
+    /* A user acts in their own org; the enterprise account's users act in every org. */
+    bool reach = strcmp(org, user_org) == 0 ||
+                 (repo->enterprise_org && strcmp(user_org, repo->enterprise_org) == 0);
+    bool granted = reach && roles_grant(repo, user_org, cJSON_GetObjectItem(u, "roles"),
+                                        permission, via);
+    cJSON_Delete(u);
+    if (granted)
+        return 0;
+    if (!reach)
+        return orgctl_error_set(ORGCTL_EPERM,
+                                "permission denied: %s@%s has no access to org \"%s\"", user,
+                                user_org, org);
+    return orgctl_error_set(ORGCTL_EPERM,
+                            "permission denied: %s@%s lacks \"%s\" in org \"%s\"", user,
+                            user_org, permission, org);
+}
+
+int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission)
+{
+    if (repo->skip_permissions)
+        return 0;
+    if (!repo->actor) {
+        int error = orgctl_repo_set_actor(repo, NULL);
+        if (error < 0)
+            return error;
+    }
+    if (!org || !*org)
+        org = repo->actor_org;
+    return orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission, NULL);
+}
