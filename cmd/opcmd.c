@@ -194,6 +194,21 @@ static void print_dry_run(struct cli *cli, orgctl_changeset *cs, const char *sum
     }
 }
 
+/* "user role add alice Supervisor": the verb, the name and the positional arguments. */
+static void describe_call(const orgctl_op_ctx *ctx, const char *verb, char *out, size_t size)
+{
+    int len = snprintf(out, size, "%s %s%s%s", ctx->op->kind, verb, ctx->name ? " " : "",
+                       ctx->name ? ctx->name : "");
+    for (const orgctl_param *p = ctx->op->params; p && p->name; p++) {
+        if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
+            continue;
+        for (size_t i = 0; i < orgctl_params_count(ctx->params, p->name); i++)
+            if (len >= 0 && (size_t)len < size)
+                len += snprintf(out + len, size - (size_t)len, " %s",
+                                orgctl_params_at(ctx->params, p->name, i));
+    }
+}
+
 static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
 {
     orgctl_changeset *cs = NULL;
@@ -213,8 +228,7 @@ static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
     if (ctx->summary)
         snprintf(summary, sizeof(summary), "%s", ctx->summary);
     else
-        snprintf(summary, sizeof(summary), "%s %s %s", ctx->op->kind, verb,
-                 ctx->name ? ctx->name : "");
+        describe_call(ctx, verb, summary, sizeof(summary));
     if (cli->dry_run) {
         print_dry_run(cli, cs, summary);
         output_change(cli, NULL, summary, ctx->result);
