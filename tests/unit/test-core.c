@@ -1,0 +1,198 @@
+/* Unit tests of liborgctl's core: canonical JSON, kinds and paths, names, permissions,
+ * shortnames, and change sets against a scratch repository. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "orgctl.h"
+#include "tap.h"
+
+static void test_json(void)
+{
+    cJSON *v = cJSON_Parse("{\"b\":[2,1],\"a\":{\"z\":true,\"y\":null},\"c\":\"q\\\"\\n\"}");
+    char *s = orgctl_json_canonical(v);
+    is_str(s,
+           "{\n  \"a\": {\n    \"y\": null,\n    \"z\": true\n  },\n  \"b\": [\n    2,\n    1\n"
+           "  ],\n  \"c\": \"q\\\"\\n\"\n}\n",
+           "canonical JSON sorts keys, indents by two, ends with a newline");
+    cJSON *again = cJSON_Parse(s);
+    char *s2 = orgctl_json_canonical(again);
+    is_str(s2, s, "canonical form is stable through a parse");
+    free(s);
+    free(s2);
+    cJSON_Delete(v);
+    cJSON_Delete(again);
+    cJSON *e = cJSON_CreateObject();
+    s = orgctl_json_canonical(e);
+    is_str(s, "{}\n", "empty object");
+    free(s);
+    cJSON_Delete(e);
+}
+
+static void test_paths(void)
+{
+    char *p = orgctl_kind_path(&orgctl_kind_role, "acme", "Master Admin");
+    is_str(p, "orgs/acme/roles/Master%20Admin.json", "spaces are percent-encoded");
+    const orgctl_kind *k;
+    char *org, *name;
+    ok(orgctl_kind_parse_path(p, &k, &org, &name) == 0 && k == &orgctl_kind_role, "parse role path");
+    is_str(name, "Master Admin", "name decodes back");
+    is_str(org, "acme", "org decodes back");
+    free(p);
+    free(org);
+    free(name);
+    p = orgctl_kind_path(&orgctl_kind_user, "acme", "o'brien");
+    ok(strncmp(p, "orgs/acme/users/", 16) == 0 && strlen(p) == strlen("orgs/acme/users/xx/o%27brien.json"),
+       "users are sharded into two-hex-digit folders: %s", p);
+    ok(orgctl_kind_parse_path(p, &k, &org, &name) == 0 && k == &orgctl_kind_user &&
+           strcmp(name, "o'brien") == 0,
+       "user path round-trips");
+    free(p);
+    free(org);
+    free(name);
+    p = orgctl_kind_path(&orgctl_kind_user, "acme", ".hidden");
+    ok(strstr(p, "/%2Ehidden.json") != NULL, "a leading dot is encoded: %s", p);
+    free(p);
+    ok(orgctl_kind_parse_path("README.md", &k, &org, &name) == ORGCTL_ENOTFOUND,
+       "a file that is no object is not parsed");
+    ok(orgctl_kind_parse_path("orgs/acme/users/alice.json", &k, &org, &name) == ORGCTL_ENOTFOUND,
+       "an unsharded user path is refused");
+}
+
+static void test_names(void)
+{
+    ok(orgctl_name_validate("user", "alice") == 0, "plain name");
+    ok(orgctl_name_validate("user", "Master Admin") == 0, "name with a space");
+    ok(orgctl_name_validate("user", "a/b") == ORGCTL_EINVALID, "'/' refused");
+    ok(orgctl_name_validate("user", "..") == ORGCTL_EINVALID, "'..' refused");
+    ok(orgctl_name_validate("user", "a..b") == ORGCTL_EINVALID, "'..' inside refused");
+    ok(orgctl_name_validate("user", "a\tb") == ORGCTL_EINVALID, "control byte refused");
+    ok(orgctl_name_validate("user", "") == ORGCTL_EINVALID, "empty refused");
+    ok(orgctl_name_validate("user", "\xc3\x28") == ORGCTL_EINVALID, "invalid UTF-8 refused");
+    ok(orgctl_name_validate("user", "J\xc3\xbcrgen") == 0, "UTF-8 accepted");
+    is_str(orgctl_error_last(), orgctl_error_last(), "error message is kept");
+}
+
+static void test_perms(void)
+{
+    ok(orgctl_perm_matches("*:*:*", "directory:user:add"), "*:*:* matches all");
+    ok(orgctl_perm_matches("routing:*:view", "routing:skill:view"), "wildcard entity");
+    ok(!orgctl_perm_matches("routing:*:view", "routing:skill:edit"), "other action refused");
+    ok(orgctl_perm_matches("authorization:orgTrustor:all", "authorization:orgTrustor:view"),
+       "action all covers every action");
+    ok(!orgctl_perm_matches("directory:user", "directory:user:add"), "two parts never match");
+    ok(orgctl_perm_validate("directory:user:view") == 0, "known permission");
+    ok(orgctl_perm_validate("routing:*:view") == 0, "wildcard that matches the catalogue");
+    ok(orgctl_perm_validate("nosuch:thing:view") == ORGCTL_EINVALID, "unknown domain refused");
+    ok(orgctl_perm_validate("directory:user") == ORGCTL_EINVALID, "two parts refused");
+    ok(orgctl_perm_validate("directory:user:view:x") == ORGCTL_EINVALID, "four parts refused");
+    ok(orgctl_perm_validate("directory:us er:view") == ORGCTL_EINVALID, "space refused");
+}
+
+static void test_repo(const char *dir)
+{
+    char *admin = NULL;
+    ok(orgctl_repo_init(dir, NULL, &admin) == 0, "init a repository");
+    is_str(admin, "admin@enterprise", "init names the administrator");
+    free(admin);
+    ok(orgctl_repo_init(dir, NULL, &admin) == ORGCTL_EEXISTS, "init twice is refused");
+
+    orgctl_repo *repo = NULL;
+    ok(orgctl_repo_open(&repo, dir, ORGCTL_OPEN_WRITE) == 0, "open for writing");
+    ok(orgctl_repo_set_actor(repo, NULL) == 0, "default actor");
+    is_str(orgctl_repo_actor(repo), "admin@enterprise", "default actor is the admin");
+    char *sn = NULL;
+    ok(orgctl_org_shortname(repo, "  Acme  Corp, Inc.!", &sn) == 0, "shortname from a name");
+    is_str(sn, "acme-corp-inc", "spaces become dashes, special characters go");
+    free(sn);
+    ok(orgctl_org_shortname(repo, "Enterprise", &sn) == 0, "shortname taken");
+    is_str(sn, "enterprise1", "a number is appended when taken");
+    free(sn);
+    ok(orgctl_org_shortname(repo, "!!!", &sn) == ORGCTL_EINVALID, "nothing left is an error");
+
+    orgctl_changeset *cs = NULL;
+    ok(orgctl_changeset_begin(&cs, repo, "test", "enterprise") == 0, "begin a change set");
+    cJSON *u = cJSON_Parse("{\"name\":\"bob\",\"email\":\"Bob@x.example\",\"state\":\"enabled\","
+                           "\"roles\":[\"Master Admin\",\"Master Admin\"]}");
+    ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", u) == 0, "put a user");
+    ok(cJSON_GetArraySize(cJSON_GetObjectItem(u, "roles")) == 1, "lists are de-duplicated");
+    cJSON_Delete(u);
+    ok(orgctl_object_exists(repo, &orgctl_kind_user, "enterprise", "bob"),
+       "the staged user is visible inside the change set");
+    u = cJSON_Parse("{\"name\":\"carol\",\"email\":\"bob@X.example\",\"state\":\"enabled\"}");
+    ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", u) == ORGCTL_EEXISTS,
+       "e-mail unique regardless of case");
+    cJSON_Delete(u);
+    u = cJSON_Parse("{\"name\":\"carol\",\"email\":\"c@x.example\",\"state\":\"on\"}");
+    ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", u) == ORGCTL_EINVALID,
+       "state must be enabled or disabled");
+    cJSON_Delete(u);
+    u = cJSON_Parse("{\"name\":\"carol\",\"email\":\"c@x.example\",\"state\":\"enabled\","
+                    "\"roles\":[\"nope\"]}");
+    ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", u) == ORGCTL_ENOTFOUND,
+       "a reference to a missing role is refused");
+    cJSON_Delete(u);
+    u = cJSON_Parse("{\"name\":\"carol\",\"email\":\"c@x.example\",\"state\":\"enabled\","
+                    "\"colour\":\"red\"}");
+    ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", u) == ORGCTL_EINVALID,
+       "an unknown field is refused");
+    cJSON_Delete(u);
+    ok(orgctl_changeset_count(cs) == 1, "failed puts stage nothing");
+    char *id = NULL;
+    ok(orgctl_changeset_commit(cs, "user create bob", &id) == 0, "commit");
+    is_str(id, "2", "change-set ids count up");
+    free(id);
+    orgctl_changeset_free(cs);
+
+    /* A change set that ends where it started commits nothing. */
+    ok(orgctl_changeset_begin(&cs, repo, "noop", NULL) == 0, "begin again");
+    cJSON *bob = NULL;
+    ok(orgctl_object_get(repo, &orgctl_kind_user, "enterprise", "bob", &bob) == 0, "get bob");
+    ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", bob) == 0, "put bob unchanged");
+    ok(orgctl_changeset_commit(cs, "noop", &id) == 0 && id == NULL, "nothing to commit");
+    cJSON_Delete(bob);
+    orgctl_changeset_free(cs);
+    orgctl_repo_free(repo);
+
+    /* The index is a cache: deleting it loses nothing. */
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/orgctl/index.sqlite", dir);
+    ok(unlink(path) == 0, "remove the index");
+    ok(orgctl_repo_open(&repo, dir, ORGCTL_OPEN_READ) == 0, "reopen");
+    ok(orgctl_object_exists(repo, &orgctl_kind_user, "enterprise", "bob"),
+       "the index is rebuilt from the commit");
+    cJSON *list = NULL;
+    orgctl_filter f = {"roles", "Master Admin"};
+    ok(orgctl_object_list(repo, &orgctl_kind_user, "enterprise", &f, 1, NULL, &list) == 0 &&
+           cJSON_GetArraySize(list) == 2,
+       "filters work on the rebuilt index");
+    cJSON_Delete(list);
+    cJSON *log = NULL;
+    ok(orgctl_history_log(repo, 0, NULL, &log) == 0 && cJSON_GetArraySize(log) == 2,
+       "the log has both change sets");
+    cJSON_Delete(log);
+    orgctl_repo_free(repo);
+}
+
+int main(int argc, char **argv)
+{
+    setenv("ORGCTL_FSYNC", "0", 1);
+    setenv("ORGCTL_NOW", "2026-01-02T03:04:05Z", 1);
+    unsetenv("ORGCTL_ACTOR");
+    char tmpl[] = "/tmp/orgctl-unit-XXXXXX";
+    const char *dir = mkdtemp(tmpl);
+    test_json();
+    test_paths();
+    test_names();
+    test_perms();
+    char repo[256];
+    snprintf(repo, sizeof(repo), "%s/repo", dir);
+    test_repo(repo);
+    char cmd[4200];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", dir);
+    return done_testing();
+}
