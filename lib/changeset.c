@@ -42,7 +42,9 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
         return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
-    int error = orgctl_index_exec(repo, "BEGIN IMMEDIATE");
+    int error = orgctl_repo_git_open(repo);
+    if (!error)
+        error = orgctl_index_exec(repo, "BEGIN IMMEDIATE");
     if (error < 0)
         return error;
     orgctl_changeset *cs = xcalloc(1, sizeof(*cs));

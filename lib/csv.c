@@ -7,6 +7,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+
+#include "archive_dl.h"
+/* Only reached after zip_open_archive loaded the library. */
+#define LA (orgctl_libarchive())
 #include <zlib.h>
 
 #include "orgctl/csv.h"
@@ -133,16 +137,18 @@ static int reader_new(orgctl_csv **out, const char *name, const orgctl_csv_optio
 /* Opens pass 1 and 2 of a zip: an archive reader positioned at nothing yet. */
 static int zip_open_archive(struct archive **out, const char *path)
 {
-    struct archive *a = archive_read_new();
     int code;
+    if (!orgctl_libarchive())
+        return ORGCTL_ERROR;
+    struct archive *a = LA->read_new();
 
     if (!a)
         return orgctl_error_set(ORGCTL_ERROR, "%s: out of memory", path);
-    archive_read_support_format_zip_seekable(a);
-    if (archive_read_open_filename(a, path, CHUNK_SIZE) != ARCHIVE_OK) {
-        code = archive_errno(a) == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_EINVALID;
-        orgctl_error_set(code, "%s: cannot open zip archive: %s", path, archive_error_string(a));
-        archive_read_free(a);
+    LA->read_support_format_zip_seekable(a);
+    if (LA->read_open_filename(a, path, CHUNK_SIZE) != ARCHIVE_OK) {
+        code = LA->errno_(a) == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_EINVALID;
+        orgctl_error_set(code, "%s: cannot open zip archive: %s", path, LA->error_string(a));
+        LA->read_free(a);
         return code;
     }
     *out = a;
@@ -160,20 +166,20 @@ static int zip_check(const char *path)
 
     if ((error = zip_open_archive(&a, path)) < 0)
         return error;
-    while ((rc = archive_read_next_header(a, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
-        unsigned int type = archive_entry_filetype(entry);
+    while ((rc = LA->read_next_header(a, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+        unsigned int type = LA->entry_filetype(entry);
         if (type == AE_IFDIR)
             continue;
         if (type != AE_IFREG) {
             error = orgctl_error_set(ORGCTL_EINVALID, "%s: zip entry \"%s\" is not a regular file",
-                                     path, archive_entry_pathname(entry));
+                                     path, LA->entry_pathname(entry));
             goto done;
         }
         files++;
     }
     if (rc != ARCHIVE_EOF) {
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,
-                                 archive_error_string(a));
+                                 LA->error_string(a));
         goto done;
     }
     if (files != 1)
@@ -182,7 +188,7 @@ static int zip_check(const char *path)
                                  "holds %zu",
                                  path, files);
 done:
-    archive_read_free(a);
+    LA->read_free(a);
     return error;
 }
 
@@ -193,12 +199,12 @@ static int zip_open(orgctl_csv *r, const char *path)
 
     if ((error = zip_check(path)) < 0 || (error = zip_open_archive(&r->ar, path)) < 0)
         return error;
-    while ((rc = archive_read_next_header(r->ar, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN)
-        if (archive_entry_filetype(entry) == AE_IFREG)
+    while ((rc = LA->read_next_header(r->ar, &entry)) == ARCHIVE_OK || rc == ARCHIVE_WARN)
+        if (LA->entry_filetype(entry) == AE_IFREG)
             return 0;
     return orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,
                             rc == ARCHIVE_EOF ? "file entry vanished"
-                                              : archive_error_string(r->ar));
+                                              : LA->error_string(r->ar));
 }
 
 static int gzip_open(orgctl_csv *r, const char *path)
@@ -279,7 +285,7 @@ void orgctl_csv_free(orgctl_csv *r)
     if (r->gz)
         gzclose(r->gz);
     if (r->ar)
-        archive_read_free(r->ar);
+        LA->read_free(r->ar);
     free(r->inbuf);
     free(r->buf);
     free(r->fields);
@@ -318,10 +324,10 @@ static int source_read(orgctl_csv *r, unsigned char *dst, size_t cap, size_t *n)
         return 0;
     }
     case SRC_ZIP: {
-        la_ssize_t got = archive_read_data(r->ar, dst, cap);
+        la_ssize_t got = LA->read_data(r->ar, dst, cap);
         if (got < 0)
             return fail(r, ORGCTL_EINVALID, "%s: corrupt zip archive: %s", r->name,
-                        archive_error_string(r->ar));
+                        LA->error_string(r->ar));
         *n = (size_t)got;
         return 0;
     }

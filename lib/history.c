@@ -57,7 +57,8 @@ static cJSON *describe_commit(const git_commit *c)
 
 static int check_view(orgctl_repo *repo)
 {
-    return orgctl_perm_check(repo, NULL, "audits:changeSet:view");
+    int error = orgctl_repo_git_open(repo);
+    return error < 0 ? error : orgctl_perm_check(repo, NULL, "audits:changeSet:view");
 }
 
 int orgctl_history_log(orgctl_repo *repo, size_t max, const char *org, cJSON **out)
@@ -384,7 +385,7 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, const
     int error;
     *new_id = NULL;
     *out = NULL;
-    if ((error = resolve(repo, id, &c)) < 0)
+    if ((error = orgctl_repo_git_open(repo)) < 0 || (error = resolve(repo, id, &c)) < 0)
         return error;
     cJSON *info = describe_commit(c);
     const char *cs_id = cJSON_GetStringValue(cJSON_GetObjectItem(info, "id"));

@@ -35,6 +35,9 @@ struct orgctl_repo {
     int nstmts;
 };
 
+/* Opens the git repository on first need (queries answered by the index never do). */
+int orgctl_repo_git_open(orgctl_repo *repo);
+
 /* Wraps the last libgit2 error into ours. */
 int orgctl_git_error(int code, const char *what);
 /* Wraps the last SQLite error into ours. */

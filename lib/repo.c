@@ -167,25 +167,47 @@ void orgctl_lock_release(orgctl_repo *repo)
     repo->lock_fd = -1;
 }
 
+/* Reads the branch from the files git keeps it in (a loose ref, else packed-refs), so a
+ * query whose index is current never needs libgit2, whose start-up (it loads the TLS
+ * certificate bundle) costs more than the query. */
 static int read_head(orgctl_repo *repo)
 {
-    git_reference *ref = NULL;
-    int error = git_reference_lookup(&ref, repo->git, ORGCTL_BRANCH);
-    if (error == GIT_ENOTFOUND) {
-        repo->has_head = false;
-        return 0;
+    char line[512];
+    strbuf path = STRBUF_INIT;
+    repo->has_head = false;
+    strbuf_addf(&path, "%s/" ORGCTL_BRANCH, repo->gitdir);
+    FILE *f = fopen(strbuf_str(&path), "r");
+    if (f) {
+        if (fgets(line, sizeof(line), f) && git_oid_fromstrn(&repo->head, line, GIT_OID_HEXSZ) == 0)
+            repo->has_head = true;
+        fclose(f);
     }
-    if (error < 0)
-        return orgctl_git_error(error, "cannot read " ORGCTL_BRANCH);
-    git_reference *resolved = NULL;
-    error = git_reference_resolve(&resolved, ref);
-    git_reference_free(ref);
-    if (error < 0)
-        return orgctl_git_error(error, "cannot resolve " ORGCTL_BRANCH);
-    git_oid_cpy(&repo->head, git_reference_target(resolved));
-    git_reference_free(resolved);
-    repo->has_head = true;
+    if (!repo->has_head) {
+        strbuf_reset(&path);
+        strbuf_addf(&path, "%s/packed-refs", repo->gitdir);
+        f = fopen(strbuf_str(&path), "r");
+        while (f && fgets(line, sizeof(line), f)) {
+            if (strlen(line) > GIT_OID_HEXSZ + 1 &&
+                strcmp(line + GIT_OID_HEXSZ + 1, ORGCTL_BRANCH "\n") == 0 &&
+                git_oid_fromstrn(&repo->head, line, GIT_OID_HEXSZ) == 0) {
+                repo->has_head = true;
+                break;
+            }
+        }
+        if (f)
+            fclose(f);
+    }
+    strbuf_release(&path);
     return 0;
+}
+
+int orgctl_repo_git_open(orgctl_repo *repo)
+{
+    if (repo->git)
+        return 0;
+    libgit2_setup();
+    int error = git_repository_open_bare(&repo->git, repo->gitdir);
+    return error < 0 ? orgctl_git_error(error, repo->gitdir) : 0;
 }
 
 /* Reads HEAD and brings the index up to it. A reader takes the lock only when the index
@@ -207,7 +229,8 @@ static int sync_index(orgctl_repo *repo)
         if ((error = read_head(repo)) < 0)
             goto done;
     }
-    error = repo->has_head ? orgctl_index_catch_up(repo, &repo->head) : 0;
+    if (repo->has_head && (error = orgctl_repo_git_open(repo)) == 0)
+        error = orgctl_index_catch_up(repo, &repo->head);
 done:
     if (locked_here)
         orgctl_lock_release(repo);
@@ -237,11 +260,6 @@ static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_m
     orgctl_repo *repo = xcalloc(1, sizeof(*repo));
     repo->lock_fd = -1;
     repo->gitdir = xstrdup(gitdir);
-    libgit2_setup();
-    if ((error = git_repository_open_bare(&repo->git, gitdir)) < 0) {
-        error = orgctl_git_error(error, gitdir);
-        goto done;
-    }
     if (mode == ORGCTL_OPEN_WRITE && (error = orgctl_lock_acquire(repo)) < 0)
         goto done;
     if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0 ||
