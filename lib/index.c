@@ -9,7 +9,8 @@
 
 #include "internal.h"
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION_TEXT "1"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -91,21 +92,25 @@ int orgctl_index_open(orgctl_repo *repo)
         return orgctl_sqlite_error(repo->db, "open");
     sqlite3_busy_timeout(repo->db, 30000);
     int error;
-    if ((error = orgctl_index_exec(repo, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                         "PRAGMA foreign_keys=OFF;")) < 0 ||
-        (error = orgctl_index_exec(repo, schema)) < 0)
+    if ((error = orgctl_index_exec(repo, "PRAGMA synchronous=NORMAL")) < 0)
         return error;
-    char *version = meta_get(repo, "schema");
-    if (!version || strcmp(version, SCHEMA_VERSION) != 0) {
-        /* Another layout: start over; the index is derived data. */
-        error = orgctl_index_exec(repo, "BEGIN IMMEDIATE; DELETE FROM objects;"
-                                        "DELETE FROM attrs; DELETE FROM meta;");
-        if (!error)
-            error = meta_set(repo, "schema", SCHEMA_VERSION);
-        if (!error)
-            error = orgctl_index_exec(repo, "COMMIT");
-    }
-    free(version);
+    /* user_version holds the schema version: a current index needs no schema work, which
+     * keeps a query's start-up short. */
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+    if (sqlite3_prepare_v2(repo->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version == SCHEMA_VERSION)
+        return 0;
+    /* New, or another layout: start over; the index is derived data. */
+    if ((error = orgctl_index_exec(repo, "PRAGMA journal_mode=WAL")) < 0 ||
+        (error = orgctl_index_exec(repo, "BEGIN IMMEDIATE; DROP TABLE IF EXISTS objects;"
+                                         "DROP TABLE IF EXISTS attrs; DROP TABLE IF EXISTS meta;")) < 0 ||
+        (error = orgctl_index_exec(repo, schema)) < 0 ||
+        (error = orgctl_index_exec(repo, "PRAGMA user_version=" SCHEMA_VERSION_TEXT "; COMMIT")) < 0)
+        sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
     return error;
 }
 
