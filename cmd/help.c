@@ -12,9 +12,15 @@ int cmd_help(struct cli *cli, int argc, char **argv)
             printf("%-8s %-10s %s\n", (*op)->kind, (*op)->verb,
                    (*op)->permission ? (*op)->permission : "directory:organization:admin");
         printf("log, show, diff: audits:changeSet:view; rollback: the add, edit or delete "
-               "permission of each object it restores\n");
+               "permission of each object it restores\n\nknown permissions (a role's "
+               "permission must match one; * is a wildcard, action all means every action):\n");
+        for (const char *const *p = orgctl_perm_catalogue(); *p; p++)
+            printf("  %s\n", *p);
         return EXIT_OK;
     }
+    /* "orgctl help --help" is help on help: the general usage. */
+    if (argc > 0 && (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0))
+        argc = 0;
     if (argc > 0) {
         const struct cli_command *cmd = cli_find_command(argv[0]);
         if (!cmd || !cmd->summary) {

@@ -26,6 +26,11 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
         const struct cli_flag *f = flags;
         const char *eq = strchr(a, '=');
         size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        /* "-n5": a one-letter option with its value attached */
+        if (a[1] != '-' && len > 2 && !eq) {
+            len = 2;
+            eq = a + 1; /* the value starts right after the letter */
+        }
         while (f && f->name && !(strlen(f->name) == len && strncmp(f->name, a, len) == 0))
             f++;
         if (!f || !f->name) {

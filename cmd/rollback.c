@@ -20,17 +20,13 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
                "touched to its state before it, as a new change set.\n");
         return EXIT_OK;
     }
-    if (cli->dry_run) {
-        /* A rollback's effect is the change set's diff in reverse. */
-        return cmd_show(cli, argc, argv);
-    }
     orgctl_repo *repo = NULL;
     if ((status = cli_open(cli, &repo, ORGCTL_OPEN_WRITE)) != 0)
         return status;
     char *id = NULL;
     cJSON *rolled = NULL;
-    int error = orgctl_history_rollback(repo, pos[0], force != NULL, cli->command_line, &id,
-                                        &rolled);
+    int error = orgctl_history_rollback(repo, pos[0], force != NULL, cli->dry_run,
+                                        cli->command_line, &id, &rolled);
     if (error < 0) {
         status = cli_fail(cli, "rollback", error);
     } else {
@@ -38,7 +34,14 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
         snprintf(summary, sizeof(summary), "rollback %s: %s",
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "id")),
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "summary")));
-        output_change(cli, id, summary, NULL);
+        if (cli->dry_run && cli->format != CLI_JSON) {
+            printf("dry run: %s would restore:\n", summary);
+            const cJSON *ch;
+            cJSON_ArrayForEach(ch, cJSON_GetObjectItem(rolled, "changes"))
+            printf("  %s %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(ch, "op")),
+                   cJSON_GetStringValue(cJSON_GetObjectItem(ch, "path")));
+        }
+        output_change(cli, id, summary, cJSON_GetObjectItem(rolled, "changes"));
     }
     free(id);
     cJSON_Delete(rolled);

@@ -376,8 +376,8 @@ static int restore_one(const char *path, const git_oid *before, const git_oid *a
     return r->error;
 }
 
-int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, const char *command,
-                            char **new_id, cJSON **out)
+int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
+                            const char *command, char **new_id, cJSON **out)
 {
     git_commit *c = NULL;
     git_tree *old_tree = NULL, *new_tree = NULL;
@@ -423,6 +423,23 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, const
         error = r.error;
     if (error < 0)
         goto done;
+    cJSON *changes = cJSON_AddArrayToObject(info, "changes");
+    for (size_t i = 0; i < orgctl_changeset_count(r.cs); i++) {
+        enum orgctl_change_op op;
+        const char *path;
+        orgctl_changeset_entry(r.cs, i, &op, &path);
+        cJSON *ch = cJSON_CreateObject();
+        cJSON_AddStringToObject(ch, "op", op == ORGCTL_CHANGE_CREATE   ? "create"
+                                          : op == ORGCTL_CHANGE_UPDATE ? "update"
+                                                                       : "delete");
+        cJSON_AddStringToObject(ch, "path", path);
+        cJSON_AddItemToArray(changes, ch);
+    }
+    if (dry_run) {
+        *out = info;
+        info = NULL;
+        goto done;
+    }
     orgctl_changeset_add_trailer(r.cs, "Rolls-Back", cs_id);
     strbuf summary = STRBUF_INIT;
     strbuf_addf(&summary, "rollback %s: %s", cs_id,

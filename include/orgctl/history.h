@@ -23,8 +23,10 @@ int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
 /* Writes a new change set that restores exactly what change set `id` touched to its state
  * before it. ORGCTL_ECONFLICT, naming the objects, when later change sets changed them,
  * unless `force`. `command` is recorded; *new_id receives the new change set's id (NULL
- * when nothing needed restoring). The repository must be opened for writing. */
-int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, const char *command,
-                            char **new_id, cJSON **out);
+ * when nothing needed restoring or with `dry_run`). *out describes the rolled-back change
+ * set, with "changes": the paths the rollback restores (or would). The repository must be
+ * opened for writing. */
+int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
+                            const char *command, char **new_id, cJSON **out);
 
 #endif
