@@ -33,6 +33,44 @@ static void print_if(const char *word, const char *prefix)
         printf("%s\n", word);
 }
 
+/* The value of a parameter: permissions from the catalogue, else the names of the kind it
+ * is named after ("--role", "skill") or that the field it fills refers to ("--member"). */
+static void complete_value(struct cli *cli, const orgctl_op *op, const orgctl_param *p,
+                           const char *cur)
+{
+    if (strcmp(p->name, "permission") == 0) {
+        for (const char *const *c = orgctl_perm_catalogue(); *c; c++)
+            print_if(*c, cur);
+        return;
+    }
+    const orgctl_kind *target = orgctl_kind_lookup(p->name);
+    const orgctl_kind *object = orgctl_op_kind(op);
+    char plural[80];
+    snprintf(plural, sizeof(plural), "%ss", p->name);
+    const orgctl_field *f = object ? orgctl_kind_field(object, plural) : NULL;
+    if (!target && f && f->ref_kind)
+        target = orgctl_kind_lookup(f->ref_kind);
+    if (target)
+        complete_names(cli, target->name, cur);
+}
+
+/* How many positional words (the name first) `words` holds, skipping options and their
+ * values: the index of the word being completed. */
+static int positional_index(const orgctl_op *op, const char *const *words, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (strncmp(words[i], "--", 2) != 0) {
+            k++;
+            continue;
+        }
+        const orgctl_param *p = orgctl_op_param(op, words[i] + 2);
+        if (p && !(p->flags & ORGCTL_PARAM_FLAG) && !strchr(words[i], '='))
+            i++;
+    }
+    return k;
+}
+
 int cmd_complete(struct cli *cli, int argc, char **argv)
 {
     const char *cur = argc ? argv[argc - 1] : "";
@@ -71,7 +109,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
     }
     if (n == 1) {
         /* verbs: the first word of each (role-add -> role) */
-        const char *last = "";
+        char last[64] = "";
         for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
             if (strcmp((*op)->kind, kind) != 0)
                 continue;
@@ -82,9 +120,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
                 *dash = '\0';
             if (strcmp(word, last) != 0)
                 print_if(word, cur);
-            last = (*op)->verb;
-            if (dash)
-                last = "";
+            snprintf(last, sizeof(last), "%s", word);
         }
         return EXIT_OK;
     }
@@ -122,14 +158,25 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
     }
     const char *prev = n > used ? words[n - 1] : "";
-    if (strcmp(prev, "--role") == 0)
-        complete_names(cli, "role", cur);
-    else if (n == used && !(op->flags & ORGCTL_OP_NO_NAME))
-        complete_names(cli, kind, cur);
-    else if (strcmp(op->verb, "role-add") == 0 || strcmp(op->verb, "role-rm") == 0)
-        complete_names(cli, "role", cur);
-    else if (strcmp(op->verb, "grant") == 0 || strcmp(op->verb, "revoke") == 0)
-        for (const char *const *p = orgctl_perm_catalogue(); *p; p++)
-            print_if(*p, cur);
+    const orgctl_param *opt = strncmp(prev, "--", 2) == 0 ? orgctl_op_param(op, prev + 2) : NULL;
+    if (opt && !(opt->flags & ORGCTL_PARAM_FLAG)) {
+        complete_value(cli, op, opt, cur);
+        return EXIT_OK;
+    }
+    int k = positional_index(op, words + used, n - used);
+    if (!(op->flags & ORGCTL_OP_NO_NAME) && k-- == 0) {
+        const orgctl_kind *object = orgctl_op_kind(op);
+        complete_names(cli, object ? object->name : kind, cur);
+        return EXIT_OK;
+    }
+    for (const orgctl_param *p = op->params; p && p->name; p++) {
+        if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
+            continue;
+        if (k == 0 || (p->flags & ORGCTL_PARAM_MULTI)) {
+            complete_value(cli, op, p, cur);
+            break;
+        }
+        k--;
+    }
     return EXIT_OK;
 }

@@ -48,10 +48,15 @@ static void op_help(const orgctl_op *op)
     if (op->params && op->params->name)
         printf("\noptions:\n");
     for (const orgctl_param *p = op->params; p && p->name; p++)
-        printf("  %s%s %-12s %s%s\n", (p->flags & ORGCTL_PARAM_POSITIONAL) ? "" : "--",
-               (p->flags & ORGCTL_PARAM_POSITIONAL) ? p->metavar : p->name,
-               (p->flags & (ORGCTL_PARAM_FLAG | ORGCTL_PARAM_POSITIONAL)) ? "" : p->metavar,
-               p->help, (p->flags & ORGCTL_PARAM_MULTI) ? " (repeatable)" : "");
+    {
+        char left[96];
+        bool pos = p->flags & ORGCTL_PARAM_POSITIONAL;
+        bool bare = p->flags & (ORGCTL_PARAM_FLAG | ORGCTL_PARAM_POSITIONAL);
+        snprintf(left, sizeof(left), "%s%s%s%s", pos ? "" : "--", pos ? p->metavar : p->name,
+                 bare ? "" : " ", bare ? "" : p->metavar);
+        printf("  %-28s %s%s\n", left, p->help,
+               (p->flags & ORGCTL_PARAM_MULTI) ? " (repeatable)" : "");
+    }
     printf("\nglobal options: -C DIR, --org ORG, --as USER@ORG, -o table|json|csv, --dry-run, "
            "-q\n");
 }
@@ -263,6 +268,10 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         op_help(op);
         goto done;
     }
+    if (!(op->flags & ORGCTL_OP_NO_ORG) && (!cli->org || !*cli->org)) {
+        status = cli_usage("%s: no org: give --org ORG or set ORGCTL_ORG", kind);
+        goto done;
+    }
     orgctl_repo *repo = NULL;
     bool write = op->flags & ORGCTL_OP_WRITE;
     if ((status = cli_open(cli, &repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ)) != 0)
@@ -276,11 +285,15 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         snprintf(what, sizeof(what), "%s %s", kind, verb);
         status = cli_fail(cli, what, status);
     } else if (cJSON_IsArray(ctx.result)) {
-        const orgctl_kind *k = orgctl_kind_lookup(kind);
+        const orgctl_kind *k = orgctl_op_kind(op);
         output_list(cli, ctx.result, k ? k->columns : "name");
     } else if (ctx.result) {
         output_object(cli, ctx.result);
     }
+    /* A question answered "no" is no failure, but scripts need to tell it from "yes". */
+    if (status == 0 && (op->flags & ORGCTL_OP_ANSWER) &&
+        !cJSON_IsTrue(cJSON_GetObjectItem(ctx.result, "answer")))
+        status = EXIT_NO;
     orgctl_op_ctx_clear(&ctx);
     orgctl_repo_free(repo);
 done:

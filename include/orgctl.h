@@ -2,6 +2,7 @@
 #ifndef ORGCTL_H
 #define ORGCTL_H
 
+#include "orgctl/capacity.h"
 #include "orgctl/changeset.h"
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
@@ -11,6 +12,7 @@
 #include "orgctl/object.h"
 #include "orgctl/op.h"
 #include "orgctl/org.h"
+#include "orgctl/password.h"
 #include "orgctl/perm.h"
 #include "orgctl/repo.h"
 #include "orgctl/role.h"

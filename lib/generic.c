@@ -48,27 +48,40 @@ int orgctl_generic_show(orgctl_op_ctx *ctx)
     return 0;
 }
 
+/* The filter a list parameter stands for: an indexed field of the kind ("--state", or
+ * "--role" for the list "roles"), or else a kind with an indexed field naming objects of
+ * this kind ("user list --group G": the users in G's "members"). */
+static bool list_filter(const orgctl_kind *kind, const char *param, orgctl_filter *out)
+{
+    char plural[64];
+    snprintf(plural, sizeof(plural), "%ss", param);
+    const orgctl_field *f = orgctl_kind_field(kind, param);
+    if (!f)
+        f = orgctl_kind_field(kind, plural);
+    if (f && (f->flags & ORGCTL_FIELD_INDEXED)) {
+        *out = (orgctl_filter){f->name, NULL, NULL};
+        return true;
+    }
+    const orgctl_kind *other = orgctl_kind_lookup(param);
+    for (f = other ? other->fields : NULL; f && f->name; f++)
+        if ((f->flags & ORGCTL_FIELD_INDEXED) && f->ref_kind &&
+            strcmp(f->ref_kind, kind->name) == 0) {
+            *out = (orgctl_filter){f->name, NULL, other};
+            return true;
+        }
+    return false;
+}
+
 int orgctl_generic_list(orgctl_op_ctx *ctx)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
     orgctl_filter filters[8];
     size_t n = 0;
-    /* Every parameter of a list verb that names an indexed field is a filter. */
+    /* Every parameter of a list verb but --search is a filter. */
     for (const orgctl_param *p = ctx->op->params; p && p->name && n < 8; p++) {
         const char *v = orgctl_params_get(ctx->params, p->name);
-        if (!v || strcmp(p->name, "search") == 0)
-            continue;
-        const orgctl_field *f = orgctl_kind_field(kind, p->name);
-        if (!f) {
-            /* "--role R" filters the list field "roles". */
-            char plural[64];
-            snprintf(plural, sizeof(plural), "%ss", p->name);
-            f = orgctl_kind_field(kind, plural);
-        }
-        if (f && (f->flags & ORGCTL_FIELD_INDEXED)) {
-            filters[n].field = f->name;
+        if (v && strcmp(p->name, "search") != 0 && list_filter(kind, p->name, &filters[n]))
             filters[n++].value = v;
-        }
     }
     cJSON *arr = NULL;
     int error = orgctl_object_list(ctx->repo, kind, ctx->org, filters, n,
@@ -135,31 +148,76 @@ static int drop_reference(orgctl_op_ctx *ctx, const cJSON *ref)
     return error;
 }
 
+/* The items of the kind's member lists (a group's members): while there are any, the
+ * object is in use, but nothing refers to it that would need updating. */
+static void collect_members(const orgctl_kind *kind, const cJSON *obj, cJSON *found)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (!(f->flags & ORGCTL_FIELD_MEMBERS))
+            continue;
+        const cJSON *item;
+        cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(obj, f->name))
+        {
+            cJSON *ref = cJSON_CreateObject();
+            cJSON_AddStringToObject(ref, "kind", f->ref_kind);
+            cJSON_AddStringToObject(ref, "field", f->name);
+            cJSON_AddStringToObject(ref, "name", cJSON_GetStringValue(item));
+            cJSON_AddItemToArray(found, ref);
+        }
+    }
+}
+
+/* 'user "alice", group "Sales" and 3 more' */
+static void describe_refs(strbuf *sb, const cJSON *refs)
+{
+    int n = cJSON_GetArraySize(refs), i = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, refs)
+    {
+        if (i == 10) {
+            strbuf_addf(sb, " and %d more", n - 10);
+            break;
+        }
+        strbuf_addf(sb, "%s%s \"%s\"", i++ ? ", " : "",
+                    cJSON_GetStringValue(cJSON_GetObjectItem(r, "kind")),
+                    cJSON_GetStringValue(cJSON_GetObjectItem(r, "name")));
+    }
+}
+
+static int refuse_rm(const orgctl_kind *kind, const char *name, const cJSON *refs,
+                     const cJSON *members)
+{
+    bool in_use = cJSON_GetArraySize(refs) > 0, has_members = cJSON_GetArraySize(members) > 0;
+    strbuf sb = STRBUF_INIT;
+    if (in_use) {
+        strbuf_adds(&sb, "is in use by ");
+        describe_refs(&sb, refs);
+    }
+    if (has_members) {
+        strbuf_adds(&sb, in_use ? " and has members: " : "has members: ");
+        describe_refs(&sb, members);
+    }
+    int error = orgctl_error_set(ORGCTL_ECONFLICT, "%s \"%s\" %s; give --force to remove it %s",
+                                 kind->name, name, strbuf_str(&sb),
+                                 in_use ? "from them too" : "anyway");
+    strbuf_release(&sb);
+    return error;
+}
+
 int orgctl_generic_rm(orgctl_op_ctx *ctx)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
-    if (!orgctl_object_exists(ctx->repo, kind, ctx->org, ctx->name))
-        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
-                                kind->name, ctx->name, ctx->org);
-    cJSON *refs = cJSON_CreateArray();
-    int error = for_each_reference(ctx, kind, refs);
-    int nrefs = cJSON_GetArraySize(refs);
-    if (!error && nrefs > 0 && !orgctl_params_has(ctx->params, "force")) {
-        strbuf list = STRBUF_INIT;
-        for (int i = 0; i < nrefs && i < 10; i++) {
-            cJSON *r = cJSON_GetArrayItem(refs, i);
-            strbuf_addf(&list, "%s%s \"%s\"", i ? ", " : "",
-                        cJSON_GetStringValue(cJSON_GetObjectItem(r, "kind")),
-                        cJSON_GetStringValue(cJSON_GetObjectItem(r, "name")));
-        }
-        if (nrefs > 10)
-            strbuf_addf(&list, " and %d more", nrefs - 10);
-        error = orgctl_error_set(ORGCTL_ECONFLICT,
-                                 "%s \"%s\" is in use by %s; give --force to remove it from "
-                                 "them too",
-                                 kind->name, ctx->name, strbuf_str(&list));
-        strbuf_release(&list);
-    }
+    cJSON *obj = NULL;
+    int error = orgctl_generic_load(ctx, &obj);
+    if (error < 0)
+        return error;
+    cJSON *refs = cJSON_CreateArray(), *members = cJSON_CreateArray();
+    collect_members(kind, obj, members);
+    cJSON_Delete(obj);
+    error = for_each_reference(ctx, kind, refs);
+    if (!error && (cJSON_GetArraySize(refs) > 0 || cJSON_GetArraySize(members) > 0) &&
+        !orgctl_params_has(ctx->params, "force"))
+        error = refuse_rm(kind, ctx->name, refs, members);
     cJSON *r;
     cJSON_ArrayForEach(r, refs)
     {
@@ -173,9 +231,14 @@ int orgctl_generic_rm(orgctl_op_ctx *ctx)
         ctx->result = cJSON_CreateObject();
         cJSON_AddStringToObject(ctx->result, "removed", ctx->name);
         cJSON_AddItemToObject(ctx->result, "updated", refs);
+        if (cJSON_GetArraySize(members) > 0) {
+            cJSON_AddItemToObject(ctx->result, "members", members);
+            members = NULL;
+        }
         refs = NULL;
     }
     cJSON_Delete(refs);
+    cJSON_Delete(members);
     return error;
 }
 
@@ -217,9 +280,23 @@ int orgctl_generic_copy(orgctl_op_ctx *ctx)
     return orgctl_generic_put(ctx, obj);
 }
 
-void orgctl_generic_set_strings(orgctl_op_ctx *ctx, cJSON *obj)
+int orgctl_parse_int(const char *what, const char *s, int min, int max, int *out)
+{
+    char *end = NULL;
+    long v = s && *s ? strtol(s, &end, 10) : 0;
+    if (!s || !*s || *end)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" is not a whole number", what,
+                                s ? s : "");
+    if (v < min || v > max)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s %s is outside %d to %d", what, s, min, max);
+    *out = (int)v;
+    return 0;
+}
+
+int orgctl_generic_set_fields(orgctl_op_ctx *ctx, cJSON *obj)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
+    const char *key = kind == &orgctl_kind_org ? "shortname" : "name";
     for (const orgctl_param *p = ctx->op->params; p && p->name; p++) {
         const char *v = orgctl_params_get(ctx->params, p->name);
         if (!v || (p->flags & ORGCTL_PARAM_FLAG))
@@ -230,12 +307,49 @@ void orgctl_generic_set_strings(orgctl_op_ctx *ctx, cJSON *obj)
             if (*c == '-')
                 *c = '_';
         const orgctl_field *f = orgctl_kind_field(kind, field);
-        const char *key = kind == &orgctl_kind_org ? "shortname" : "name";
-        if (!f || f->type != ORGCTL_FIELD_STRING || strcmp(field, key) == 0)
+        if (!f || strcmp(field, key) == 0)
             continue;
-        cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
-        cJSON_AddStringToObject(obj, field, v);
+        if (f->type == ORGCTL_FIELD_STRING) {
+            cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
+            /* --description "" drops an optional field; a required one fails validation */
+            if (*v || (f->flags & ORGCTL_FIELD_REQUIRED))
+                cJSON_AddStringToObject(obj, field, v);
+        } else if (f->type == ORGCTL_FIELD_INT) {
+            int n, error;
+            bool ranged = f->flags & ORGCTL_FIELD_RANGE;
+            if ((error = orgctl_parse_int(field, v, ranged ? f->min : -1000000000,
+                                          ranged ? f->max : 1000000000, &n)) < 0)
+                return error;
+            cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
+            cJSON_AddNumberToObject(obj, field, n);
+        }
     }
+    return 0;
+}
+
+int orgctl_generic_map_set(orgctl_op_ctx *ctx, cJSON *obj, const char *field, const char *param)
+{
+    const orgctl_field *f = orgctl_kind_field(orgctl_op_kind(ctx->op), field);
+    cJSON *map = cJSON_GetObjectItemCaseSensitive(obj, field);
+    if (!cJSON_IsObject(map)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
+        map = cJSON_AddObjectToObject(obj, field);
+    }
+    int error = 0;
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, param) && !error; i++) {
+        char *k = NULL, *v = NULL;
+        int level;
+        if ((error = orgctl_parse_kv(param, orgctl_params_at(ctx->params, param, i), &k, &v)) < 0)
+            break;
+        cJSON_DeleteItemFromObjectCaseSensitive(map, k);
+        if (!(f->flags & ORGCTL_FIELD_RANGE))
+            cJSON_AddStringToObject(map, k, v);
+        else if ((error = orgctl_parse_int("level", v, f->min, f->max, &level)) == 0)
+            cJSON_AddNumberToObject(map, k, level);
+        free(k);
+        free(v);
+    }
+    return error;
 }
 
 int orgctl_generic_list_edit(orgctl_op_ctx *ctx, cJSON *obj, const char *field,
@@ -274,4 +388,169 @@ int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value)
     *key = strndup(kv, (size_t)(eq - kv));
     *value = xstrdup(eq + 1);
     return 0;
+}
+
+/* The field a parameter sets: the one of the same name ('-' read as '_'), or its plural
+ * ("--role" adds to "roles", "--skill" sets in "skills"). */
+static const orgctl_field *param_field(const orgctl_kind *kind, const char *param)
+{
+    char field[64];
+    snprintf(field, sizeof(field), "%s", param);
+    for (char *c = field; *c; c++)
+        if (*c == '-')
+            *c = '_';
+    const orgctl_field *f = orgctl_kind_field(kind, field);
+    if (f)
+        return f;
+    snprintf(field, sizeof(field), "%ss", param);
+    f = orgctl_kind_field(kind, field);
+    return f && (f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP) ? f : NULL;
+}
+
+/* The list or map field of the op's kind that its first positional parameter edits: the
+ * one whose values name objects of the kind the parameter is named after (for "group
+ * member-add G USER...", "user" and "members"), else the one named as its plural
+ * ("option" and "options"). */
+static const orgctl_field *ref_field(orgctl_op_ctx *ctx, const orgctl_param **param)
+{
+    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
+    const orgctl_param *p = ctx->op->params;
+    while (p && p->name && !(p->flags & ORGCTL_PARAM_POSITIONAL))
+        p++;
+    *param = p;
+    for (const orgctl_field *f = kind->fields; p && p->name && f->name; f++)
+        if (f->ref_kind && strcmp(f->ref_kind, p->name) == 0 &&
+            (f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP))
+            return f;
+    const orgctl_field *f = p && p->name ? param_field(kind, p->name) : NULL;
+    if (f && (f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP))
+        return f;
+    orgctl_error_set(ORGCTL_ERROR, "%s %s: no field refers to its arguments", ctx->op->kind,
+                     ctx->op->verb);
+    return NULL;
+}
+
+static int map_remove(orgctl_op_ctx *ctx, cJSON *obj, const char *field, const char *param)
+{
+    cJSON *map = cJSON_GetObjectItemCaseSensitive(obj, field);
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, param); i++) {
+        const char *key = orgctl_params_at(ctx->params, param, i);
+        if (!cJSON_GetObjectItemCaseSensitive(map, key))
+            return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" has no %s \"%s\"",
+                                    orgctl_op_kind(ctx->op)->name, ctx->name, param, key);
+        cJSON_DeleteItemFromObjectCaseSensitive(map, key);
+    }
+    return 0;
+}
+
+static int ref_edit(orgctl_op_ctx *ctx, bool add)
+{
+    const orgctl_param *param;
+    const orgctl_field *f = ref_field(ctx, &param);
+    cJSON *obj = NULL;
+    int error;
+    if (!f)
+        return ORGCTL_ERROR;
+    if ((error = orgctl_generic_load(ctx, &obj)) < 0)
+        return error;
+    if (f->type == ORGCTL_FIELD_LIST)
+        error = orgctl_generic_list_edit(ctx, obj, f->name, param->name, add);
+    else if (!add)
+        error = map_remove(ctx, obj, f->name, param->name);
+    else
+        error = orgctl_generic_map_set(ctx, obj, f->name, param->name);
+    if (error < 0) {
+        cJSON_Delete(obj);
+        return error;
+    }
+    return orgctl_generic_put(ctx, obj);
+}
+
+int orgctl_generic_ref_add(orgctl_op_ctx *ctx)
+{
+    return ref_edit(ctx, true);
+}
+
+int orgctl_generic_ref_rm(orgctl_op_ctx *ctx)
+{
+    return ref_edit(ctx, false);
+}
+
+int orgctl_generic_level_set(orgctl_op_ctx *ctx)
+{
+    const orgctl_param *param;
+    const orgctl_field *f = ref_field(ctx, &param);
+    cJSON *obj = NULL;
+    int level, error;
+    if (!f)
+        return ORGCTL_ERROR;
+    if ((error = orgctl_parse_int("level", orgctl_params_get(ctx->params, "level"), f->min,
+                                  f->max, &level)) < 0 ||
+        (error = orgctl_generic_load(ctx, &obj)) < 0)
+        return error;
+    cJSON *map = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+    if (!cJSON_IsObject(map)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
+        map = cJSON_AddObjectToObject(obj, f->name);
+    }
+    const char *key = orgctl_params_get(ctx->params, param->name);
+    cJSON_DeleteItemFromObjectCaseSensitive(map, key);
+    cJSON_AddNumberToObject(map, key, level);
+    return orgctl_generic_put(ctx, obj);
+}
+
+int orgctl_generic_apply_params(orgctl_op_ctx *ctx, cJSON *obj)
+{
+    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
+    int error = orgctl_generic_set_fields(ctx, obj);
+    for (const orgctl_param *p = ctx->op->params; p && p->name && !error; p++) {
+        const orgctl_field *f = param_field(kind, p->name);
+        if (!f || (p->flags & (ORGCTL_PARAM_FLAG | ORGCTL_PARAM_POSITIONAL)))
+            continue;
+        if (f->type == ORGCTL_FIELD_LIST)
+            error = orgctl_generic_list_edit(ctx, obj, f->name, p->name, true);
+        else if (f->type == ORGCTL_FIELD_MAP && orgctl_params_has(ctx->params, p->name))
+            error = orgctl_generic_map_set(ctx, obj, f->name, p->name);
+    }
+    return error;
+}
+
+int orgctl_generic_new(orgctl_op_ctx *ctx, cJSON **out)
+{
+    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
+    *out = NULL;
+    if (orgctl_object_exists(ctx->repo, kind, ctx->org, ctx->name))
+        return orgctl_error_set(ORGCTL_EEXISTS, "%s \"%s\" exists already in org \"%s\"",
+                                kind->name, ctx->name, ctx->org);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "name", ctx->name);
+    if (orgctl_kind_field(kind, "state"))
+        cJSON_AddStringToObject(obj, "state", "enabled");
+    int error = orgctl_generic_apply_params(ctx, obj);
+    if (error < 0) {
+        cJSON_Delete(obj);
+        return error;
+    }
+    *out = obj;
+    return 0;
+}
+
+int orgctl_generic_create(orgctl_op_ctx *ctx)
+{
+    cJSON *obj = NULL;
+    int error = orgctl_generic_new(ctx, &obj);
+    return error < 0 ? error : orgctl_generic_put(ctx, obj);
+}
+
+int orgctl_generic_update(orgctl_op_ctx *ctx)
+{
+    cJSON *obj = NULL;
+    int error = orgctl_generic_load(ctx, &obj);
+    if (error < 0)
+        return error;
+    if ((error = orgctl_generic_apply_params(ctx, obj)) < 0) {
+        cJSON_Delete(obj);
+        return error;
+    }
+    return orgctl_generic_put(ctx, obj);
 }

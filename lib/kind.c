@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "orgctl/capacity.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
 #include "strbuf.h"
@@ -39,6 +40,10 @@ static const orgctl_field user_fields[] = {
     {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles held"},
     {"options", ORGCTL_FIELD_MAP, 0, NULL, "options, KEY=VALUE"},
     {"password_hash", ORGCTL_FIELD_STRING, ORGCTL_FIELD_SECRET, NULL, "crypt(3) hash"},
+    {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
+     "skills held, NAME=LEVEL (0 to 10)", 0, 10},
+    {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
+     "capacity rule (else the one of a group)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -49,6 +54,73 @@ static const orgctl_field role_fields[] = {
      "enabled or disabled"},
     {"permissions", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_PERMISSION, NULL,
      "permissions, domain:entity:action with * wildcards"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Agent groups. Membership lives here, in "members", and nowhere else: the index answers
+ * "which groups is alice in" from it. */
+static const orgctl_field group_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "group name, the key"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the group is for"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    {"members", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_MEMBERS, "user",
+     "the users in the group"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles its members receive"},
+    {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
+     "skills the group stands for, NAME=LEVEL (0 to 10)", 0, 10},
+    {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
+     "capacity rule of members without their own"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const orgctl_field skill_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "skill name, the key"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the skill is"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Access groups: users who share a set of roles. */
+static const orgctl_field access_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "access group name, the key"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the access group is for"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    {"members", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_MEMBERS, "user",
+     "the users in the access group"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles its members receive"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Capacity rules: how many interactions of each media type an agent handles at once. */
+#define MEDIA_FIELD(name, help)                                                             \
+    {name, ORGCTL_FIELD_INT, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_RANGE, NULL, help, 0, 100}
+static const orgctl_field capacity_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "rule name, the key"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the rule is for"},
+    {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
+     "enabled or disabled"},
+    MEDIA_FIELD("voice", "most voice calls at once (0 to 100)"),
+    MEDIA_FIELD("chat", "most chats at once (0 to 100)"),
+    MEDIA_FIELD("email", "most e-mails at once (0 to 100)"),
+    MEDIA_FIELD("message", "most messages at once (0 to 100)"),
+    MEDIA_FIELD("callback", "most callbacks at once (0 to 100)"),
+    {"combine", ORGCTL_FIELD_STRING, 0, NULL,
+     "which media may be mixed, e.g. \"voice AND chat\" or \"(chat OR email) AND voice\""},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* User templates: what a user created from them receives. */
+static const orgctl_field template_fields[] = {
+    {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "template name, the key"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what kind of user it makes"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles the user holds"},
+    {"groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "group", "agent groups the user joins"},
+    {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
+     "skills the user holds, NAME=LEVEL (0 to 10)", 0, 10},
+    {"options", ORGCTL_FIELD_MAP, 0, NULL, "options the user has, KEY=VALUE"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -67,12 +139,36 @@ const orgctl_kind orgctl_kind_role = {
     "role", "roles", "authorization:role", true, false, role_fields,
     "name,state,permissions",
 };
+const orgctl_kind orgctl_kind_group = {
+    "group", "groups", "directory:group", true, false, group_fields,
+    "name,state,roles,skills,capacity",
+};
+const orgctl_kind orgctl_kind_skill = {
+    "skill", "skills", "routing:skill", true, false, skill_fields, "name,state,description",
+};
+const orgctl_kind orgctl_kind_access = {
+    "access", "access", "authorization:accessGroup", true, false, access_fields,
+    "name,state,roles,description",
+};
+const orgctl_kind orgctl_kind_capacity = {
+    "capacity", "capacity", "routing:utilization", true, false, capacity_fields,
+    "name,state,voice,chat,email,message,callback,combine", orgctl_capacity_validate,
+};
+const orgctl_kind orgctl_kind_template = {
+    "template", "templates", "directory:template", true, false, template_fields,
+    "name,roles,groups,skills,options",
+};
 
 static const orgctl_kind *const kinds[] = {
     &orgctl_kind_enterprise,
     &orgctl_kind_org,
     &orgctl_kind_user,
     &orgctl_kind_role,
+    &orgctl_kind_group,
+    &orgctl_kind_skill,
+    &orgctl_kind_access,
+    &orgctl_kind_capacity,
+    &orgctl_kind_template,
     NULL,
 };
 

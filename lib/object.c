@@ -53,13 +53,38 @@ bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char
     return found;
 }
 
-static int add_filter_sql(strbuf *sql, size_t i)
+/* Each filter binds three parameters from ?3 on: its kind, field and value. */
+static void add_filter_sql(strbuf *sql, const orgctl_filter *f, size_t i)
 {
-    strbuf_addf(sql,
-                " AND o.name IN (SELECT name FROM attrs WHERE kind = ?1 AND org = ?2 AND "
-                "field = ?%zu AND value = ?%zu)",
-                3 + 2 * i, 4 + 2 * i);
-    return 0;
+    int k = 3 + 3 * (int)i;
+    if (f->of_kind)
+        strbuf_addf(sql,
+                    " AND o.name IN (SELECT value FROM attrs WHERE kind = ?%d AND org = ?2 AND "
+                    "field = ?%d AND name = ?%d)",
+                    k, k + 1, k + 2);
+    else
+        strbuf_addf(sql,
+                    " AND o.name IN (SELECT name FROM attrs WHERE kind = ?%d AND org = ?2 AND "
+                    "field = ?%d AND value = ?%d)",
+                    k, k + 1, k + 2);
+}
+
+static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f,
+                        size_t i, strbuf *low)
+{
+    int k = 3 + 3 * (int)i;
+    const orgctl_field *field = orgctl_kind_field(f->of_kind ? f->of_kind : kind, f->field);
+    const char *v = f->value;
+    sqlite3_bind_text(st, k, f->of_kind ? f->of_kind->name : kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, k + 1, f->field, -1, SQLITE_STATIC);
+    if (!f->of_kind && field && (field->flags & ORGCTL_FIELD_NOCASE)) {
+        strbuf_reset(low);
+        for (const char *p = v; *p; p++)
+            strbuf_addch(low, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
+        sqlite3_bind_text(st, k + 2, strbuf_str(low), -1, SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_text(st, k + 2, v, -1, SQLITE_STATIC);
+    }
 }
 
 int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -69,13 +94,13 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     strbuf sql = STRBUF_INIT;
     strbuf_adds(&sql, "SELECT o.json FROM objects o WHERE o.kind = ?1 AND o.org = ?2");
     for (size_t i = 0; i < nfilters; i++)
-        add_filter_sql(&sql, i);
-    size_t search_param = 3 + 2 * nfilters;
+        add_filter_sql(&sql, &filters[i], i);
+    int search_param = 3 + 3 * (int)nfilters;
     if (search)
         strbuf_addf(&sql,
-                    " AND (instr(lower(o.name), lower(?%zu)) > 0 OR o.name IN (SELECT name "
+                    " AND (instr(lower(o.name), lower(?%d)) > 0 OR o.name IN (SELECT name "
                     "FROM attrs WHERE kind = ?1 AND org = ?2 AND field = 'email' AND "
-                    "instr(value, lower(?%zu)) > 0))",
+                    "instr(value, lower(?%d)) > 0))",
                     search_param, search_param);
     strbuf_adds(&sql, " ORDER BY o.name");
     sqlite3_stmt *st = NULL;
@@ -89,22 +114,11 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     sqlite3_bind_text(st, 2, kind->per_org && kind != &orgctl_kind_org ? org : "", -1,
                       SQLITE_STATIC);
     strbuf low = STRBUF_INIT;
-    for (size_t i = 0; i < nfilters; i++) {
-        const orgctl_field *f = orgctl_kind_field(kind, filters[i].field);
-        const char *v = filters[i].value;
-        sqlite3_bind_text(st, (int)(3 + 2 * i), filters[i].field, -1, SQLITE_STATIC);
-        if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-            strbuf_reset(&low);
-            for (const char *p = v; *p; p++)
-                strbuf_addch(&low, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
-            sqlite3_bind_text(st, (int)(4 + 2 * i), strbuf_str(&low), -1, SQLITE_TRANSIENT);
-        } else {
-            sqlite3_bind_text(st, (int)(4 + 2 * i), v, -1, SQLITE_STATIC);
-        }
-    }
+    for (size_t i = 0; i < nfilters; i++)
+        bind_filter(st, kind, &filters[i], i, &low);
     strbuf_release(&low);
     if (search)
-        sqlite3_bind_text(st, (int)search_param, search, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, search_param, search, -1, SQLITE_STATIC);
     cJSON *arr = cJSON_CreateArray();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -147,7 +161,7 @@ int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const ch
 static bool valid_email(const char *s)
 {
     const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') || strstr(at, ".."))
         return false;
     const char *dot = strrchr(at, '.');
     if (dot == at + 1 || !dot[1])
@@ -193,6 +207,29 @@ static int check_ref(orgctl_repo *repo, const orgctl_field *f, const char *org,
                             target->name, value, org);
 }
 
+static bool is_integer(const cJSON *v)
+{
+    return cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble;
+}
+
+/* A map value of a RANGE field: "java": 7 in a user's skills. */
+static int check_level(const orgctl_kind *kind, const char *name, const orgctl_field *f,
+                       const cJSON *c)
+{
+    const char *what = f->ref_kind ? f->ref_kind : f->name;
+    if (!is_integer(c))
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%s\": level of %s \"%s\" must be a whole number from %d "
+                                "to %d",
+                                kind->name, name, what, c->string, f->min, f->max);
+    if (c->valuedouble < f->min || c->valuedouble > f->max)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%s\": level %g of %s \"%s\" is outside %d to %d",
+                                kind->name, name, c->valuedouble, what, c->string, f->min,
+                                f->max);
+    return 0;
+}
+
 static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const char *name, const orgctl_field *f, cJSON *v)
 {
@@ -232,10 +269,13 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                                                   "%s: field \"%s\" must be true or false",
                                                   kind->name, f->name);
     case ORGCTL_FIELD_INT:
-        return cJSON_IsNumber(v) ? 0
-                                 : orgctl_error_set(ORGCTL_EINVALID,
-                                                    "%s: field \"%s\" must be a number",
-                                                    kind->name, f->name);
+        if (!is_integer(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must be a whole number",
+                                    kind->name, name, f->name);
+        if ((f->flags & ORGCTL_FIELD_RANGE) && (v->valuedouble < f->min || v->valuedouble > f->max))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s %g is outside %d to %d",
+                                    kind->name, name, f->name, v->valuedouble, f->min, f->max);
+        return 0;
     case ORGCTL_FIELD_LIST:
         if (!cJSON_IsArray(v))
             return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a list",
@@ -256,9 +296,12 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         if (!cJSON_IsObject(v))
             return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be an object",
                                     kind->name, f->name);
-        for (cJSON *c = v->child; c && !error; c = c->next)
-            if (f->ref_kind)
+        for (cJSON *c = v->child; c && !error; c = c->next) {
+            if (f->flags & ORGCTL_FIELD_RANGE)
+                error = check_level(kind, name, f, c);
+            if (!error && f->ref_kind)
                 error = check_ref(repo, f, org, c->string);
+        }
         return error;
     }
     return 0;
@@ -296,5 +339,7 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
         }
         error = check_field(repo, kind, org, name, f, v);
     }
+    if (!error && kind->validate)
+        error = kind->validate(repo, org, obj);
     return error;
 }

@@ -76,7 +76,9 @@ static const orgctl_op *const *all_ops(void)
     static const orgctl_op **ops;
     if (ops)
         return ops;
-    const orgctl_op *tables[] = {orgctl_org_ops, orgctl_user_ops, orgctl_role_ops};
+    const orgctl_op *tables[] = {orgctl_org_ops,   orgctl_user_ops,     orgctl_template_ops,
+                                 orgctl_role_ops,  orgctl_group_ops,    orgctl_skill_ops,
+                                 orgctl_access_ops, orgctl_capacity_ops};
     size_t n = 0;
     for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
         for (const orgctl_op *op = tables[t]; op->kind; op++)
@@ -112,7 +114,7 @@ const orgctl_param *orgctl_op_param(const orgctl_op *op, const char *name)
 
 const orgctl_kind *orgctl_op_kind(const orgctl_op *op)
 {
-    return orgctl_kind_lookup(op->kind);
+    return orgctl_kind_lookup(op->object ? op->object : op->kind);
 }
 
 int orgctl_op_run(orgctl_op_ctx *ctx)
@@ -123,7 +125,7 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
     if ((op->flags & ORGCTL_OP_SELF_ORG) && ctx->name)
         ctx->org = ctx->name;
     if (!(op->flags & ORGCTL_OP_NO_NAME) &&
-        (error = orgctl_name_validate(op->kind, ctx->name)) < 0)
+        (error = orgctl_name_validate(op->object ? op->object : op->kind, ctx->name)) < 0)
         return error;
     if (!(op->flags & ORGCTL_OP_NO_ORG)) {
         if (!ctx->org || !*ctx->org)

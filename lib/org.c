@@ -132,8 +132,8 @@ static int org_update(orgctl_op_ctx *ctx)
     int error = orgctl_generic_load(ctx, &obj);
     if (error < 0)
         return error;
-    orgctl_generic_set_strings(ctx, obj);
-    if ((error = apply_settings(ctx, obj)) < 0) {
+    if ((error = orgctl_generic_set_fields(ctx, obj)) < 0 ||
+        (error = apply_settings(ctx, obj)) < 0) {
         cJSON_Delete(obj);
         return error;
     }

@@ -23,6 +23,7 @@ static const char *const catalogue[] = {
     "directory:group:delete",
     "directory:template:add",
     "directory:template:view",
+    "directory:template:edit",
     "directory:template:delete",
     "authorization:role:add",
     "authorization:role:view",
@@ -142,24 +143,56 @@ int orgctl_perm_validate(const char *permission)
                             permission);
 }
 
-/* Looks through the enabled roles in `names` (a JSON list) of `org` for one that grants
- * `permission`; on success *via names it. */
-static bool roles_grant(orgctl_repo *repo, const char *org, const cJSON *names,
-                        const char *permission, char **via)
+/* How a user holds a permission: the role, and the group it comes through (NULL: the
+ * user holds the role). */
+struct grant {
+    char *role, *group;
+    const orgctl_kind *group_kind;
+};
+
+/* The role names already looked at, so a role many groups share is read once. */
+struct seen {
+    char **names;
+    size_t n, alloc;
+};
+
+static bool seen_before(struct seen *seen, const char *name)
+{
+    for (size_t i = 0; i < seen->n; i++)
+        if (strcmp(seen->names[i], name) == 0)
+            return true;
+    if (seen->n == seen->alloc) {
+        seen->alloc = seen->alloc ? seen->alloc * 2 : 16;
+        seen->names = xrealloc(seen->names, seen->alloc * sizeof(*seen->names));
+    }
+    seen->names[seen->n++] = xstrdup(name);
+    return false;
+}
+
+static bool is_enabled(const cJSON *obj)
+{
+    const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "state"));
+    return state && strcmp(state, "enabled") == 0;
+}
+
+/* The first of the roles in `names` (a JSON list) of `org` that is enabled and grants
+ * `permission`, or NULL. */
+static const char *roles_grant(orgctl_repo *repo, const char *org, const cJSON *names,
+                               const char *permission, struct seen *seen)
 {
     const cJSON *r;
     cJSON_ArrayForEach(r, names)
     {
         cJSON *role = NULL;
-        if (!cJSON_IsString(r) ||
-            orgctl_object_load(repo, &orgctl_kind_role, org, r->valuestring, &role) < 0) {
+        if (!cJSON_IsString(r) || seen_before(seen, r->valuestring))
+            continue;
+        if (orgctl_object_load(repo, &orgctl_kind_role, org, r->valuestring, &role) < 0) {
             orgctl_error_clear();
             continue;
         }
         bool granted = false;
-        const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(role, "state"));
         const cJSON *p;
-        if (state && strcmp(state, "enabled") == 0)
+        if (is_enabled(role))
             cJSON_ArrayForEach(p, cJSON_GetObjectItem(role, "permissions"))
             {
                 if (cJSON_IsString(p) && orgctl_perm_matches(p->valuestring, permission)) {
@@ -168,16 +201,78 @@ static bool roles_grant(orgctl_repo *repo, const char *org, const cJSON *names,
                 }
             }
         cJSON_Delete(role);
-        if (granted) {
-            if (via) {
-                strbuf sb = STRBUF_INIT;
-                strbuf_addf(&sb, "role \"%s\"", r->valuestring);
-                *via = strbuf_detach(&sb, NULL);
-            }
-            return true;
-        }
+        if (granted)
+            return r->valuestring;
     }
-    return false;
+    return NULL;
+}
+
+/* Looks through the roles of the enabled groups of `kind` that `user` is a member of. */
+static bool groups_grant(orgctl_repo *repo, const char *org, const orgctl_kind *kind,
+                         const char *user, const char *permission, struct seen *seen,
+                         struct grant *g)
+{
+    cJSON *names = NULL, *n;
+    if (orgctl_object_referrers(repo, kind, org, "members", user, &names) < 0) {
+        orgctl_error_clear();
+        return false;
+    }
+    cJSON_ArrayForEach(n, names)
+    {
+        cJSON *group = NULL;
+        if (orgctl_object_load(repo, kind, org, n->valuestring, &group) < 0) {
+            orgctl_error_clear();
+            continue;
+        }
+        const char *role = is_enabled(group)
+                               ? roles_grant(repo, org, cJSON_GetObjectItem(group, "roles"),
+                                             permission, seen)
+                               : NULL;
+        if (role) {
+            g->role = xstrdup(role);
+            g->group = xstrdup(n->valuestring);
+            g->group_kind = kind;
+        }
+        cJSON_Delete(group);
+        if (role)
+            break;
+    }
+    cJSON_Delete(names);
+    return g->role != NULL;
+}
+
+/* Whether the (enabled) user object `u` of `org` holds `permission`: through their own
+ * roles, else the roles of enabled agent groups, else of enabled access groups. */
+static bool user_grant(orgctl_repo *repo, const char *org, const cJSON *u,
+                       const char *permission, struct grant *g)
+{
+    struct seen seen = {NULL, 0, 0};
+    const char *user = cJSON_GetStringValue(cJSON_GetObjectItem(u, "name"));
+    const char *role = roles_grant(repo, org, cJSON_GetObjectItem(u, "roles"), permission, &seen);
+    *g = (struct grant){role ? xstrdup(role) : NULL, NULL, NULL};
+    bool granted = role ||
+                   groups_grant(repo, org, &orgctl_kind_group, user, permission, &seen, g) ||
+                   groups_grant(repo, org, &orgctl_kind_access, user, permission, &seen, g);
+    for (size_t i = 0; i < seen.n; i++)
+        free(seen.names[i]);
+    free(seen.names);
+    return granted;
+}
+
+static void grant_describe(strbuf *sb, const struct grant *g)
+{
+    strbuf_addf(sb, "role \"%s\"", g->role);
+    if (g->group)
+        strbuf_addf(sb, " through %s \"%s\"",
+                    g->group_kind == &orgctl_kind_access ? "access group" : "agent group",
+                    g->group);
+}
+
+static void grant_clear(struct grant *g)
+{
+    free(g->role);
+    free(g->group);
+    g->role = g->group = NULL;
 }
 
 int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org,
@@ -189,19 +284,25 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
         *via = NULL;
     if ((error = orgctl_object_load(repo, &orgctl_kind_user, user_org, user, &u)) < 0)
         return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" does not exist", user, user_org);
-    const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(u, "state"));
-    if (!state || strcmp(state, "enabled") != 0) {
+    if (!is_enabled(u)) {
         cJSON_Delete(u);
         return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" is disabled", user, user_org);
     }
     /* A user acts in their own org; the enterprise account's users act in every org. */
     bool reach = strcmp(org, user_org) == 0 ||
                  (repo->enterprise_org && strcmp(user_org, repo->enterprise_org) == 0);
-    bool granted = reach && roles_grant(repo, user_org, cJSON_GetObjectItem(u, "roles"),
-                                        permission, via);
+    struct grant g = {NULL, NULL, NULL};
+    bool granted = reach && user_grant(repo, user_org, u, permission, &g);
     cJSON_Delete(u);
-    if (granted)
+    if (granted) {
+        if (via) {
+            strbuf sb = STRBUF_INIT;
+            grant_describe(&sb, &g);
+            *via = strbuf_detach(&sb, NULL);
+        }
+        grant_clear(&g);
         return 0;
+    }
     if (!reach)
         return orgctl_error_set(ORGCTL_EPERM,
                                 "permission denied: %s@%s has no access to org \"%s\"", user,
@@ -209,6 +310,44 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
     return orgctl_error_set(ORGCTL_EPERM,
                             "permission denied: %s@%s lacks \"%s\" in org \"%s\"", user,
                             user_org, permission, org);
+}
+
+int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
+                       const char *permission, cJSON **out)
+{
+    cJSON *u = NULL;
+    int error;
+    *out = NULL;
+    if ((error = orgctl_perm_validate(permission)) < 0 ||
+        (error = orgctl_object_load(repo, &orgctl_kind_user, org, user, &u)) < 0)
+        return error;
+    struct grant g = {NULL, NULL, NULL};
+    bool enabled = is_enabled(u);
+    bool granted = enabled && user_grant(repo, org, u, permission, &g);
+    cJSON_Delete(u);
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddBoolToObject(a, "answer", granted);
+    cJSON_AddStringToObject(a, "user", user);
+    cJSON_AddStringToObject(a, "org", org);
+    cJSON_AddStringToObject(a, "permission", permission);
+    strbuf why = STRBUF_INIT;
+    if (granted) {
+        cJSON_AddStringToObject(a, "role", g.role);
+        if (g.group)
+            cJSON_AddStringToObject(a, g.group_kind->name, g.group);
+        strbuf_adds(&why, "yes: ");
+        grant_describe(&why, &g);
+    } else if (!enabled) {
+        strbuf_addf(&why, "no: user \"%s\" is disabled", user);
+    } else {
+        strbuf_addf(&why, "no: no enabled role of \"%s\" or of an enabled group they are in "
+                          "grants it", user);
+    }
+    cJSON_AddStringToObject(a, "reason", strbuf_str(&why));
+    strbuf_release(&why);
+    grant_clear(&g);
+    *out = a;
+    return 0;
 }
 
 int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission)

@@ -18,57 +18,35 @@ int orgctl_role_put_default(orgctl_changeset *cs, const char *org)
     return error;
 }
 
-static int role_create(orgctl_op_ctx *ctx)
-{
-    if (orgctl_object_exists(ctx->repo, &orgctl_kind_role, ctx->org, ctx->name))
-        return orgctl_error_set(ORGCTL_EEXISTS, "role \"%s\" exists already in org \"%s\"",
-                                ctx->name, ctx->org);
-    cJSON *obj = cJSON_CreateObject();
-    cJSON_AddStringToObject(obj, "name", ctx->name);
-    cJSON_AddStringToObject(obj, "state", "enabled");
-    orgctl_generic_set_strings(ctx, obj);
-    cJSON_AddArrayToObject(obj, "permissions");
-    orgctl_generic_list_edit(ctx, obj, "permissions", "permission", true);
-    return orgctl_generic_put(ctx, obj);
-}
-
 static int role_update(orgctl_op_ctx *ctx)
 {
     cJSON *obj = NULL;
     int error = orgctl_generic_load(ctx, &obj);
     if (error < 0)
         return error;
-    orgctl_generic_set_strings(ctx, obj);
-    if (orgctl_params_has(ctx->params, "permission")) {
+    if ((error = orgctl_generic_set_fields(ctx, obj)) == 0 &&
+        orgctl_params_has(ctx->params, "permission")) {
         /* --permission on update gives the whole new set */
         cJSON_DeleteItemFromObjectCaseSensitive(obj, "permissions");
-        cJSON_AddArrayToObject(obj, "permissions");
-        orgctl_generic_list_edit(ctx, obj, "permissions", "permission", true);
+        error = orgctl_generic_list_edit(ctx, obj, "permissions", "permission", true);
     }
-    return orgctl_generic_put(ctx, obj);
-}
-
-static int role_edit_permissions(orgctl_op_ctx *ctx, bool add)
-{
-    cJSON *obj = NULL;
-    int error = orgctl_generic_load(ctx, &obj);
-    if (error < 0)
-        return error;
-    if ((error = orgctl_generic_list_edit(ctx, obj, "permissions", "permission", add)) < 0) {
+    if (error < 0) {
         cJSON_Delete(obj);
         return error;
     }
     return orgctl_generic_put(ctx, obj);
 }
 
-static int role_grant(orgctl_op_ctx *ctx)
+/* Re-creates the default role as it was made with the org, whatever became of it. */
+static int role_reset_default(orgctl_op_ctx *ctx)
 {
-    return role_edit_permissions(ctx, true);
-}
-
-static int role_revoke(orgctl_op_ctx *ctx)
-{
-    return role_edit_permissions(ctx, false);
+    cJSON *role = NULL;
+    int error = orgctl_role_put_default(ctx->cs, ctx->org);
+    if (!error)
+        error = orgctl_object_load(ctx->repo, &orgctl_kind_role, ctx->org, ORGCTL_DEFAULT_ROLE,
+                                   &role);
+    ctx->result = role;
+    return error;
 }
 
 static const orgctl_param create_params[] = {
@@ -86,22 +64,27 @@ static const orgctl_param grant_params[] = {
      "PERMISSION", "permissions to add or remove"},
     ORGCTL_PARAMS_END,
 };
-static const orgctl_param rm_params[] = {ORGCTL_PARAM_FORCE, ORGCTL_PARAMS_END};
 
 #define W ORGCTL_OP_WRITE
 const orgctl_op orgctl_role_ops[] = {
-    {"role", "create", "create a role", W, "authorization:role:add", create_params, role_create},
+    {"role", "create", "create a role", W, "authorization:role:add", create_params,
+     orgctl_generic_create},
     {"role", "list", "list roles", ORGCTL_OP_NO_NAME, "authorization:role:view", list_params,
      orgctl_generic_list},
     {"role", "show", "show a role", 0, "authorization:role:view", NULL, orgctl_generic_show},
     {"role", "update", "change a role's description or whole permission set", W,
      "authorization:role:edit", create_params, role_update},
     {"role", "rm", "remove a role (--force: also from its holders)", W,
-     "authorization:role:delete", rm_params, orgctl_generic_rm},
+     "authorization:role:delete", orgctl_params_force, orgctl_generic_rm},
+    {"role", "copy", "copy a role under a new name", W, "authorization:role:add",
+     orgctl_params_copy, orgctl_generic_copy},
     {"role", "grant", "add permissions to a role", W, "authorization:role:edit", grant_params,
-     role_grant},
+     orgctl_generic_ref_add},
     {"role", "revoke", "remove permissions from a role", W, "authorization:role:edit",
-     grant_params, role_revoke},
+     grant_params, orgctl_generic_ref_rm},
+    {"role", "reset-default", "re-create the default role \"" ORGCTL_DEFAULT_ROLE
+     "\" with every permission", W | ORGCTL_OP_NO_NAME, "authorization:role:edit", NULL,
+     role_reset_default},
     {"role", "enable", "enable a role", W, "authorization:role:edit", NULL,
      orgctl_generic_enable},
     {"role", "disable", "disable a role (it then grants nothing)", W,

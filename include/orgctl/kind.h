@@ -9,6 +9,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "orgctl/repo.h"
+
 enum orgctl_field_type {
     ORGCTL_FIELD_STRING,
     ORGCTL_FIELD_BOOL,
@@ -25,6 +27,9 @@ enum orgctl_field_flags {
     ORGCTL_FIELD_SECRET = 1 << 4,  /* never shown in output */
     ORGCTL_FIELD_EMAIL = 1 << 5,   /* an e-mail address */
     ORGCTL_FIELD_PERMISSION = 1 << 6, /* list items are permission strings */
+    ORGCTL_FIELD_RANGE = 1 << 7,   /* integers (an INT, or a MAP's values) in [min, max] */
+    ORGCTL_FIELD_MEMBERS = 1 << 8, /* a LIST whose items keep the object in use: rm refuses
+                                      while there are any, unless forced */
 };
 
 typedef struct orgctl_field {
@@ -33,6 +38,7 @@ typedef struct orgctl_field {
     unsigned flags;
     const char *ref_kind; /* each value (list item, map key) names an object of this kind */
     const char *help;
+    int min, max; /* with ORGCTL_FIELD_RANGE */
 } orgctl_field;
 
 typedef struct orgctl_kind orgctl_kind;
@@ -46,6 +52,9 @@ struct orgctl_kind {
     const orgctl_field *fields;
     /* The columns a table shows, comma-separated. */
     const char *columns;
+    /* The kind's own rules beyond what its fields say (NULL: none), run after the fields
+     * are checked: ORGCTL_EINVALID with a message naming the value. */
+    int (*validate)(orgctl_repo *repo, const char *org, const cJSON *obj);
 };
 
 /* The kind named `name`, or NULL. */
@@ -71,6 +80,7 @@ int orgctl_name_validate(const char *what, const char *name);
 
 /* The kinds of the foundation, for code that names them directly. */
 extern const orgctl_kind orgctl_kind_enterprise, orgctl_kind_org, orgctl_kind_user,
-    orgctl_kind_role;
+    orgctl_kind_role, orgctl_kind_group, orgctl_kind_skill, orgctl_kind_access,
+    orgctl_kind_capacity, orgctl_kind_template;
 
 #endif

@@ -14,10 +14,13 @@ int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *or
                       const char *name, cJSON **out);
 
 /* A filter for orgctl_object_list: objects whose indexed `field` holds `value` (for a
- * list, one of its items; for a map, one of its keys). */
+ * list, one of its items; for a map, one of its keys). With `of_kind`, the other way
+ * round: objects that the object `value` of `of_kind` names in its indexed `field` (the
+ * users in group G: of_kind group, field "members", value G). */
 typedef struct {
     const char *field;
     const char *value;
+    const orgctl_kind *of_kind;
 } orgctl_filter;
 
 /* All objects of `kind` in `org` that pass every filter (and whose name or e-mail

@@ -43,6 +43,8 @@ enum orgctl_op_flags {
     ORGCTL_OP_NO_ORG = 1 << 1,  /* acts on no org, or names it itself (org create) */
     ORGCTL_OP_NO_NAME = 1 << 2, /* takes no object name (list) */
     ORGCTL_OP_SELF_ORG = 1 << 3, /* the name is the org it acts in (org show|update|...) */
+    ORGCTL_OP_ANSWER = 1 << 4,   /* a yes/no question: the result's boolean "answer" is it;
+                                    "no" is no error, the CLI exits 10 */
 };
 
 typedef struct orgctl_op orgctl_op;
@@ -68,6 +70,8 @@ struct orgctl_op {
     const char *permission; /* checked in ctx->org before running; NULL: run checks */
     const orgctl_param *params;
     int (*run)(orgctl_op_ctx *ctx);
+    const char *object; /* the kind it acts on when not `kind` ("user template-create"
+                           acts on templates); NULL: `kind` */
 };
 
 /* The operation `verb` of `kind`, or NULL. */
@@ -75,6 +79,9 @@ const orgctl_op *orgctl_op_lookup(const char *kind, const char *verb);
 
 /* All operations, NULL-terminated, grouped by kind. */
 const orgctl_op *const *orgctl_ops(void);
+
+/* The kind of object an operation acts on (its `object`, else its `kind`), or NULL. */
+const orgctl_kind *orgctl_op_kind(const orgctl_op *op);
 
 /* The parameter `name` of `op`, or NULL. */
 const orgctl_param *orgctl_op_param(const orgctl_op *op, const char *name);

@@ -23,9 +23,19 @@ int orgctl_perm_validate(const char *permission);
  * org). ORGCTL_EPERM with a message naming the missing permission otherwise. */
 int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission);
 
-/* Whether `user` of `user_org` holds `permission` when acting in `org`. 0 yes, filling
- * *via (malloc'd, may be NULL) with how: "role \"R\""; ORGCTL_EPERM no. */
+/* Whether `user` of `user_org` holds `permission` when acting in `org`: through a role
+ * they hold, or one of an enabled agent group or access group they are a member of
+ * (disabled users, roles and groups grant nothing). 0 yes, filling *via (malloc'd, may be
+ * NULL) with how: "role \"R\"" or "role \"R\" through agent group \"G\""; ORGCTL_EPERM no. */
 int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org,
                         const char *user, const char *permission, char **via);
+
+/* Answers whether `user` of `org` holds `permission` there, and why, as a JSON object
+ * (caller frees): "answer" (bool), "user", "org", "permission", "role" and "group" or
+ * "access" (the agent or access group it comes through) when yes, and a "reason" in
+ * words. "No" is an answer, not an error: errors are an unknown permission
+ * (ORGCTL_EINVALID) or user (ORGCTL_ENOTFOUND). */
+int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
+                       const char *permission, cJSON **out);
 
 #endif

@@ -1,0 +1,173 @@
+/* Passwords: reading, the org's policy, and yescrypt hashing through libcrypt. */
+#include <crypt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "orgctl/object.h"
+#include "orgctl/password.h"
+
+#define PASSWORD_MAX_BYTES 4096
+
+int orgctl_password_read(FILE *f, char **out)
+{
+    char *buf = xcalloc(1, PASSWORD_MAX_BYTES + 2);
+    size_t len = fread(buf, 1, PASSWORD_MAX_BYTES + 1, f);
+    int error = 0;
+    *out = NULL;
+    if (ferror(f))
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot read the password");
+    else if (len > PASSWORD_MAX_BYTES)
+        error = orgctl_error_set(ORGCTL_EINVALID, "the password is longer than %d bytes",
+                                 PASSWORD_MAX_BYTES);
+    char *eol = error ? NULL : memchr(buf, '\n', len);
+    size_t first = eol ? (size_t)(eol - buf) : len;
+    if (!error && eol && first + 1 < len)
+        error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "the password input has more than one line");
+    if (!error && first > 0 && buf[first - 1] == '\r')
+        first--;
+    if (!error && memchr(buf, '\0', first))
+        error = orgctl_error_set(ORGCTL_EINVALID, "the password contains a NUL byte");
+    if (!error && first == 0)
+        error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "no password given: write it to standard input or give "
+                                 "--password-file FILE");
+    if (error) {
+        explicit_bzero(buf, PASSWORD_MAX_BYTES + 2);
+        free(buf);
+        return error;
+    }
+    explicit_bzero(buf + first, len - first);
+    *out = buf;
+    return 0;
+}
+
+void orgctl_password_free(char *password)
+{
+    if (!password)
+        return;
+    explicit_bzero(password, strlen(password));
+    free(password);
+}
+
+/* An integer setting of the org, or `def` when it is not set. */
+static int policy_setting(const cJSON *settings, const char *key, int def, int *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(settings, key);
+    *out = def;
+    if (!v)
+        return 0;
+    if (cJSON_IsNumber(v)) {
+        *out = v->valueint;
+        return 0;
+    }
+    char *end = NULL;
+    const char *s = cJSON_GetStringValue(v);
+    long n = s ? strtol(s, &end, 10) : -1;
+    if (!s || !*s || *end || n < 0 || n > 100000)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "org setting %s=\"%s\" is not a whole number; fix it with "
+                                "\"orgctl org update\"",
+                                key, s ? s : "");
+    *out = (int)n;
+    return 0;
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+static int char_classes(const char *s)
+{
+    bool lower = false, upper = false, digit = false, other = false;
+    for (; *s; s++) {
+        if (*s >= 'a' && *s <= 'z')
+            lower = true;
+        else if (*s >= 'A' && *s <= 'Z')
+            upper = true;
+        else if (*s >= '0' && *s <= '9')
+            digit = true;
+        else
+            other = true;
+    }
+    return lower + upper + digit + other;
+}
+
+int orgctl_password_check(orgctl_repo *repo, const char *org, const cJSON *user,
+                          const char *password)
+{
+    cJSON *o = NULL;
+    int error, min_len, max_len, min_classes;
+    if ((error = orgctl_object_load(repo, &orgctl_kind_org, org, org, &o)) < 0)
+        return error;
+    const cJSON *settings = cJSON_GetObjectItemCaseSensitive(o, "settings");
+    if ((error = policy_setting(settings, "password.min_length", 8, &min_len)) == 0 &&
+        (error = policy_setting(settings, "password.max_length", 256, &max_len)) == 0)
+        error = policy_setting(settings, "password.min_classes", 1, &min_classes);
+    cJSON_Delete(o);
+    if (error < 0)
+        return error;
+    size_t len = utf8_chars(password);
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(user, "name"));
+    const char *email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
+    if (len < (size_t)min_len)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "the password has %zu characters; the policy of org \"%s\" "
+                                "wants at least %d (password.min_length)",
+                                len, org, min_len);
+    if (len > (size_t)max_len)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "the password has %zu characters; the policy of org \"%s\" "
+                                "allows at most %d (password.max_length)",
+                                len, org, max_len);
+    if (char_classes(password) < min_classes)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "the password mixes %d kinds of character; the policy of org "
+                                "\"%s\" wants %d of lower case, upper case, digits and others "
+                                "(password.min_classes)",
+                                char_classes(password), org, min_classes);
+    if (name && strcasestr(password, name))
+        return orgctl_error_set(ORGCTL_EINVALID, "the password contains the user name");
+    if (email && strcasecmp(password, email) == 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "the password is the user's e-mail address");
+    return 0;
+}
+
+int orgctl_password_hash(const char *password, char **hash)
+{
+    *hash = NULL;
+    char *setting = crypt_gensalt_ra("$y$", 0, NULL, 0);
+    if (!setting)
+        return orgctl_error_set(ORGCTL_ERROR, "cannot make a yescrypt salt (libcrypt)");
+    void *data = NULL;
+    int size = 0;
+    const char *h = crypt_ra(password, setting, &data, &size);
+    int error = 0;
+    if (!h || h[0] == '*')
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot hash the password (libcrypt)");
+    else
+        *hash = xstrdup(h);
+    if (data)
+        explicit_bzero(data, (size_t)size);
+    free(data);
+    free(setting);
+    return error;
+}
+
+bool orgctl_password_verify(const char *password, const char *hash)
+{
+    void *data = NULL;
+    int size = 0;
+    const char *h = crypt_ra(password, hash, &data, &size);
+    bool ok = h && h[0] != '*' && strcmp(h, hash) == 0;
+    if (data)
+        explicit_bzero(data, (size_t)size);
+    free(data);
+    return ok;
+}
