@@ -172,6 +172,8 @@ static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **arg
     for (const orgctl_param *p = op->params; p && p->name; p++) {
         if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
             continue;
+        if (k == npos && (p->flags & ORGCTL_PARAM_REQUIRED) && !cli->help)
+            return cli_usage("%s %s: missing %s", op->kind, op->verb, p->metavar);
         do {
             if (k < npos)
                 orgctl_params_add(params, p->name, positional[k++]);
