@@ -253,15 +253,22 @@ static int entry_cmp(const void *a, const void *b)
  * "rollback 42"; commit ids work wherever an id is taken, too. */
 static long parent_sequence(orgctl_repo *repo)
 {
-    if (!repo->has_head)
-        return 0;
     git_commit *c = NULL;
-    if (git_commit_lookup(&c, repo->git, &repo->head) < 0)
+    long seq = 0;
+    if (!repo->has_head || git_commit_lookup(&c, repo->git, &repo->head) < 0)
         return 0;
-    const char *msg = git_commit_message(c);
-    const char *t = strstr(msg, "\nChange-Set: ");
-    long seq = t ? strtol(t + 13, NULL, 10) : 0;
-    git_commit_free(c);
+    /* Commits made with plain git have no number: count on from the last one that has. */
+    while (c) {
+        const char *t = strstr(git_commit_message(c), "\nChange-Set: ");
+        git_commit *parent = NULL;
+        if (t)
+            seq = strtol(t + 13, NULL, 10);
+        else if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
+            parent = NULL;
+        git_commit_free(c);
+        c = parent;
+    }
+    git_error_clear();
     return seq;
 }
 

@@ -54,19 +54,19 @@ bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char
 }
 
 /* Each filter binds three parameters from ?3 on: its kind, field and value. */
-static void add_filter_sql(strbuf *sql, const orgctl_filter *f, size_t i)
+static void add_filter_sql(strbuf *sql, const orgctl_filter *f, size_t i, const char *org)
 {
     int k = 3 + 3 * (int)i;
     if (f->of_kind)
         strbuf_addf(sql,
-                    " AND o.name IN (SELECT value FROM attrs WHERE kind = ?%d AND org = ?2 AND "
+                    " AND o.name IN (SELECT value FROM attrs WHERE kind = ?%d AND org = %s AND "
                     "field = ?%d AND name = ?%d)",
-                    k, k + 1, k + 2);
+                    k, org, k + 1, k + 2);
     else
         strbuf_addf(sql,
-                    " AND o.name IN (SELECT name FROM attrs WHERE kind = ?%d AND org = ?2 AND "
+                    " AND o.name IN (SELECT name FROM attrs WHERE kind = ?%d AND org = %s AND "
                     "field = ?%d AND value = ?%d)",
-                    k, k + 1, k + 2);
+                    k, org, k + 1, k + 2);
 }
 
 static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f,
@@ -92,16 +92,18 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                        cJSON **out)
 {
     strbuf sql = STRBUF_INIT;
-    strbuf_adds(&sql, "SELECT o.json FROM objects o WHERE o.kind = ?1 AND o.org = ?2");
+    /* An org is filed under its own shortname: listing orgs matches each row to itself. */
+    const char *org_sql = kind == &orgctl_kind_org ? "o.name" : "?2";
+    strbuf_addf(&sql, "SELECT o.json FROM objects o WHERE o.kind = ?1 AND o.org = %s", org_sql);
     for (size_t i = 0; i < nfilters; i++)
-        add_filter_sql(&sql, &filters[i], i);
+        add_filter_sql(&sql, &filters[i], i, org_sql);
     int search_param = 3 + 3 * (int)nfilters;
     if (search)
         strbuf_addf(&sql,
                     " AND (instr(lower(o.name), lower(?%d)) > 0 OR o.name IN (SELECT name "
-                    "FROM attrs WHERE kind = ?1 AND org = ?2 AND field = 'email' AND "
+                    "FROM attrs WHERE kind = ?1 AND org = %s AND field = 'email' AND "
                     "instr(value, lower(?%d)) > 0))",
-                    search_param, search_param);
+                    search_param, org_sql, search_param);
     strbuf_adds(&sql, " ORDER BY o.name");
     sqlite3_stmt *st = NULL;
     *out = NULL;

@@ -292,6 +292,18 @@ int orgctl_repo_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode m
     return error;
 }
 
+static bool has_branch(const char *gitdir)
+{
+    git_repository *git = NULL;
+    git_reference *ref = NULL;
+    bool found = git_repository_open_bare(&git, gitdir) == 0 &&
+                 git_reference_lookup(&ref, git, ORGCTL_BRANCH) == 0;
+    git_reference_free(ref);
+    git_repository_free(git);
+    git_error_clear();
+    return found;
+}
+
 /* Creates the bare repository and orgctl's private folder; the first change set is
  * written by orgctl_repo_init (lib/init.c). */
 int orgctl_repo_create(orgctl_repo **out, const char *dir)
@@ -304,11 +316,13 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir)
     char real[PATH_MAX];
     if (!realpath(dir, real))
         return orgctl_error_set(ORGCTL_ERROR, "%s: %s", dir, strerror(errno));
-    if (is_orgctl_gitdir(real))
+    /* An init that failed before its first change set may be run again. */
+    bool ours = is_orgctl_gitdir(real);
+    if (ours && has_branch(real))
         return orgctl_error_set(ORGCTL_EEXISTS, "%s is an orgctl repository already", real);
     char *head = path_join(real, "HEAD");
     struct stat st;
-    bool taken = stat(head, &st) == 0;
+    bool taken = !ours && stat(head, &st) == 0;
     free(head);
     if (taken)
         return orgctl_error_set(ORGCTL_EEXISTS, "%s holds a git repository already", real);
@@ -327,7 +341,7 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir)
     free(priv);
     /* The index is a local cache: keep it out of anything git would transfer. */
     char *exclude = path_join(real, "info/exclude");
-    FILE *f = fopen(exclude, "a");
+    FILE *f = ours ? NULL : fopen(exclude, "a");
     if (f) {
         fputs("orgctl/\n", f);
         fclose(f);
