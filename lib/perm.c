@@ -8,7 +8,7 @@
 #include "orgctl/perm.h"
 
 /* The public Genesys Cloud permissions of the domains orgctl manages. One place: the
- * man page orgctl-role(1) lists it through `orgctl role permissions`. */
+ * man page orgctl-role(1) and `orgctl help permissions` list it. */
 static const char *const catalogue[] = {
     "directory:organization:admin",
     "directory:organization:view",
@@ -139,7 +139,7 @@ int orgctl_perm_validate(const char *permission)
         if (orgctl_perm_matches(permission, catalogue[i]))
             return 0;
     return orgctl_error_set(ORGCTL_EINVALID,
-                            "unknown permission \"%s\" (see \"orgctl role permissions\")",
+                            "unknown permission \"%s\" (see \"orgctl help permissions\")",
                             permission);
 }
 

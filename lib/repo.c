@@ -65,20 +65,49 @@ static char *path_join(const char *a, const char *b)
     return strbuf_detach(&sb, NULL);
 }
 
-/* A bare git repository that orgctl initialised has <dir>/orgctl/. A clone has HEAD,
- * objects and an enterprise.json at its tip; we accept both. */
-static bool is_orgctl_gitdir(const char *dir)
+static bool is_dir(const char *dir, const char *sub)
 {
     struct stat st;
-    char *p = path_join(dir, "orgctl");
+    char *p = path_join(dir, sub);
     bool ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
     free(p);
-    if (!ok)
-        return false;
-    p = path_join(dir, "objects");
-    ok = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-    free(p);
     return ok;
+}
+
+/* A bare clone of a config repository (git clone --bare) has no orgctl/ folder yet: it is
+ * one when its branch holds enterprise.json. The folder is made then, so the check runs
+ * once. */
+static bool is_config_clone(const char *dir)
+{
+    char *head = path_join(dir, "HEAD");
+    struct stat st;
+    bool maybe = stat(head, &st) == 0 && is_dir(dir, "refs");
+    free(head);
+    if (!maybe)
+        return false;
+    libgit2_setup();
+    git_repository *git = NULL;
+    git_object *obj = NULL;
+    bool found = git_repository_open_bare(&git, dir) == 0 &&
+                 git_revparse_single(&obj, git, ORGCTL_BRANCH ":enterprise.json") == 0;
+    git_object_free(obj);
+    git_repository_free(git);
+    git_error_clear();
+    if (!found)
+        return false;
+    char *priv = path_join(dir, "orgctl");
+    found = mkdir(priv, 0777) == 0 || errno == EEXIST;
+    free(priv);
+    return found;
+}
+
+/* A bare git repository that orgctl initialised has <dir>/orgctl/ (the index and lock);
+ * a bare clone of one gets it on first use. */
+static bool is_orgctl_gitdir(const char *dir)
+{
+    if (!is_dir(dir, "objects"))
+        return false;
+    return is_dir(dir, "orgctl") || is_config_clone(dir);
 }
 
 static int find_gitdir(const char *start, char **out)
