@@ -34,9 +34,13 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     int error = orgctl_repo_init(dir, &opts, &who);
     if (error < 0)
         return cli_fail(cli, "init", error);
-    if (cli->format == CLI_JSON)
-        printf("{\n  \"admin\": \"%s\",\n  \"repository\": \"%s\"\n}\n", who, dir);
-    else if (!cli->quiet)
+    if (cli->format == CLI_JSON) {
+        cJSON *obj = cJSON_CreateObject();
+        cJSON_AddStringToObject(obj, "admin", who);
+        cJSON_AddStringToObject(obj, "repository", dir);
+        output_object(cli, obj);
+        cJSON_Delete(obj);
+    } else if (!cli->quiet)
         printf("initialized orgctl repository in %s\nenterprise administrator: %s\n", dir, who);
     free(who);
     return EXIT_OK;

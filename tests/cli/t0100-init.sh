@@ -129,9 +129,11 @@ test_expect_success 'init with no directory uses -C, then $ORGCTL_DIR, then the 
 	test -d here/orgctl && test_fsck here
 '
 
-test_expect_success 'init -o json reports the administrator' '
-	orgctl -o json init j >actual &&
-	test_grep "\"admin\": \"admin@enterprise\"" actual
+test_expect_success 'init -o json reports the administrator as valid JSON' '
+	orgctl -o json init "j\"son" >actual &&
+	test_json_canonical actual &&
+	test_grep "\"admin\": \"admin@enterprise\"" actual &&
+	test_grep "\"repository\": \"j\\\\\"son\"" actual
 '
 
 test_expect_success 'init refuses a bad administrator name or e-mail' '

@@ -170,6 +170,31 @@ test_expect_success 'concurrent writers on the same object: none is lost' '
 	done
 '
 
+test_expect_success 'racing writers of the same e-mail: exactly one wins' '
+	for i in $(seq 1 8); do
+		(orgctl user create "same$i" --email same@acme.example >/dev/null 2>"serr$i"; echo $? >"src$i") &
+	done &&
+	wait &&
+	cat src* | sort | uniq -c >counts &&
+	test_grep "^ *1 0$" counts &&
+	test_grep "^ *7 1$" counts &&
+	orgctl user list --search same@ -o csv | sed 1d >actual &&
+	test $(wc -l <actual) -eq 1 &&
+	test_fsck repo
+'
+
+test_expect_success 'racing writers of the same name: exactly one wins' '
+	for i in $(seq 1 8); do
+		(orgctl user create dup --email "dup$i@acme.example" >/dev/null 2>"derr$i"; echo $? >"drc$i") &
+	done &&
+	wait &&
+	cat drc* | sort | uniq -c >counts &&
+	test_grep "^ *1 0$" counts &&
+	test_grep "^ *7 1$" counts &&
+	grep -l "exists already" derr* >losers &&
+	test $(wc -l <losers) -eq 7
+'
+
 test_expect_success 'readers answer while writers write' '
 	for i in $(seq 1 10); do
 		orgctl user create "rw$i" --email "rw$i@acme.example" >/dev/null 2>&1 &
