@@ -317,8 +317,10 @@ static int index_blob(orgctl_repo *repo, const char *path, const git_oid *id)
     strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
     cJSON *obj = cJSON_Parse(strbuf_str(&text));
     if (!obj) {
-        /* A hand-made commit with broken JSON: keep the rest usable, skip this file. */
+        /* A hand-made commit with broken JSON: keep the rest usable, skip this file, and
+         * drop what an earlier version left, or queries would answer with stale data. */
         fprintf(stderr, "orgctl: warning: %s is not valid JSON; not indexed\n", path);
+        error = orgctl_index_delete(repo, path);
     } else {
         error = orgctl_index_put(repo, path, kind, org, name, strbuf_str(&text), obj);
         cJSON_Delete(obj);

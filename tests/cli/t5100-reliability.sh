@@ -131,6 +131,27 @@ test_expect_success 'moving main back with plain git: the index follows' '
 	test_index_agrees
 '
 
+test_expect_success 'a hand-made commit with broken JSON: the object is not served stale' '
+	orgctl user create broken --email broken@acme.example >/dev/null &&
+	(
+		cd work &&
+		git pull -q origin main &&
+		f=$(git ls-files "orgs/acme/users/*/broken.json") &&
+		echo "{ not json" >"$f" &&
+		git commit -q -am "broken by hand" &&
+		git push -q origin HEAD:main
+	) &&
+	orgctl user list -o csv >actual 2>err &&
+	test_grep "broken.json is not valid JSON" err &&
+	! grep "^broken," actual &&
+	test_must_fail --status 3 orgctl user show broken &&
+	rm -f repo/orgctl/index.sqlite* &&
+	orgctl user list -o csv >rebuilt 2>/dev/null &&
+	test_cmp actual rebuilt &&
+	orgctl user create broken --email broken@acme.example >/dev/null &&
+	orgctl user show broken >/dev/null
+'
+
 test_expect_success '20 concurrent writers all succeed' '
 	before=$(git -C repo rev-list --count main) &&
 	for i in $(seq 1 20); do
