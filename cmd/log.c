@@ -22,6 +22,8 @@ int cmd_log(struct cli *cli, int argc, char **argv)
                "time, actor, summary.\n");
         return EXIT_OK;
     }
+    if (org_only && (!cli->org || !*cli->org))
+        return cli_usage("log: --this-org needs --org ORG");
     char *end = NULL;
     long n = max ? strtol(max, &end, 10) : 0;
     if (max && (*end || n < 0))

@@ -181,6 +181,10 @@ static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **arg
     }
     if (k < npos)
         return cli_usage("%s %s: unexpected argument \"%s\"", op->kind, op->verb, positional[k]);
+    for (const orgctl_param *p = op->params; p && p->name && !cli->help; p++)
+        if ((p->flags & ORGCTL_PARAM_REQUIRED) && !(p->flags & ORGCTL_PARAM_POSITIONAL) &&
+            !orgctl_params_has(params, p->name))
+            return cli_usage("%s %s: missing --%s %s", op->kind, op->verb, p->name, p->metavar);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -81,7 +82,7 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "write meta");
 }
 
-int orgctl_index_open(orgctl_repo *repo)
+static int open_db(orgctl_repo *repo)
 {
     strbuf path = STRBUF_INIT;
     strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
@@ -111,6 +112,34 @@ int orgctl_index_open(orgctl_repo *repo)
         (error = orgctl_index_exec(repo, schema)) < 0 ||
         (error = orgctl_index_exec(repo, "PRAGMA user_version=" SCHEMA_VERSION_TEXT "; COMMIT")) < 0)
         sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+    return error;
+}
+
+/* A damaged index file (a crash of the disk, a stray write) is thrown away and rebuilt:
+ * it is a cache of the commit, so nothing is lost. Done under the writer lock, so no
+ * writer's staged change set goes with it. */
+int orgctl_index_open(orgctl_repo *repo)
+{
+    int error = open_db(repo);
+    if (error == 0)
+        return 0;
+    int rc = repo->db ? sqlite3_errcode(repo->db) : SQLITE_CANTOPEN;
+    if (rc != SQLITE_NOTADB && rc != SQLITE_CORRUPT)
+        return error;
+    bool locked_here = repo->lock_fd < 0;
+    if ((error = orgctl_lock_acquire(repo)) < 0)
+        return error;
+    orgctl_index_close(repo);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        strbuf path = STRBUF_INIT;
+        strbuf_addf(&path, "%s/orgctl/index.sqlite%s", repo->gitdir, suffixes[i]);
+        unlink(strbuf_str(&path));
+        strbuf_release(&path);
+    }
+    error = open_db(repo);
+    if (locked_here)
+        orgctl_lock_release(repo);
     return error;
 }
 

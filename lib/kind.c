@@ -343,8 +343,18 @@ int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **or
     }
     if (!k || n != base + 1 + (k->sharded ? 1 : 0) || !ends_with_json(parts[n - 1], lens[n - 1]))
         return ORGCTL_ENOTFOUND;
+    char *decoded = decode_name(parts[n - 1], lens[n - 1] - 5);
+    if (k->sharded) {
+        /* A file in another shard than its name's is no object: show could never find it. */
+        char shard[3];
+        snprintf(shard, sizeof(shard), "%02x", shard_of(decoded));
+        if (lens[n - 2] != 2 || memcmp(parts[n - 2], shard, 2) != 0) {
+            free(decoded);
+            return ORGCTL_ENOTFOUND;
+        }
+    }
     *kind = k;
     *org = k->per_org ? decode_name(parts[1], lens[1]) : xstrdup("");
-    *name = decode_name(parts[n - 1], lens[n - 1] - 5);
+    *name = decoded;
     return 0;
 }

@@ -135,8 +135,8 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
     }
     for (const orgctl_param *p = op->params; p && p->name; p++)
         if ((p->flags & ORGCTL_PARAM_REQUIRED) && !orgctl_params_has(ctx->params, p->name))
-            return orgctl_error_set(ORGCTL_EINVALID, "%s %s: %s%s is required", op->kind,
-                                    op->verb, (p->flags & ORGCTL_PARAM_POSITIONAL) ? "" : "--",
+            return orgctl_error_set(ORGCTL_EINVALID, "%s%s is required",
+                                    (p->flags & ORGCTL_PARAM_POSITIONAL) ? "" : "--",
                                     (p->flags & ORGCTL_PARAM_POSITIONAL) ? p->metavar : p->name);
     if ((op->flags & ORGCTL_OP_WRITE) && !ctx->cs)
         return orgctl_error_set(ORGCTL_ERROR, "%s %s needs a change set", op->kind, op->verb);
