@@ -323,7 +323,11 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
         return error;
     struct grant g = {NULL, NULL, NULL};
     bool enabled = is_enabled(u);
+    /* One read transaction for the few hundred lookups, not one (and its locks) each. */
+    bool own_tx = sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
     bool granted = enabled && user_grant(repo, org, u, permission, &g);
+    if (own_tx)
+        orgctl_index_exec(repo, "COMMIT");
     cJSON_Delete(u);
     cJSON *a = cJSON_CreateObject();
     cJSON_AddBoolToObject(a, "answer", granted);
