@@ -1,4 +1,5 @@
 /* Objects: loading from the index and the generic validation the kind table drives. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,8 @@ static int check_ref(orgctl_repo *repo, const orgctl_field *f, const char *org,
 
 static bool is_integer(const cJSON *v)
 {
-    return cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble;
+    return cJSON_IsNumber(v) && fabs(v->valuedouble) < 1e15 &&
+           v->valuedouble == (double)(long long)v->valuedouble;
 }
 
 /* A map value of a RANGE field: "java": 7 in a user's skills. */

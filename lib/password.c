@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "orgctl/object.h"
@@ -12,25 +13,25 @@
 
 int orgctl_password_read(FILE *f, char **out)
 {
+    /* The first line only, so that a person typing at a terminal ends with Enter. */
     char *buf = xcalloc(1, PASSWORD_MAX_BYTES + 2);
-    size_t len = fread(buf, 1, PASSWORD_MAX_BYTES + 1, f);
-    int error = 0;
+    size_t len = 0;
+    int c = EOF, error = 0;
     *out = NULL;
+    while (len <= PASSWORD_MAX_BYTES && (c = getc(f)) != EOF && c != '\n')
+        buf[len++] = (char)c;
     if (ferror(f))
         error = orgctl_error_set(ORGCTL_ERROR, "cannot read the password");
     else if (len > PASSWORD_MAX_BYTES)
         error = orgctl_error_set(ORGCTL_EINVALID, "the password is longer than %d bytes",
                                  PASSWORD_MAX_BYTES);
-    char *eol = error ? NULL : memchr(buf, '\n', len);
-    size_t first = eol ? (size_t)(eol - buf) : len;
-    if (!error && eol && first + 1 < len)
-        error = orgctl_error_set(ORGCTL_EINVALID,
-                                 "the password input has more than one line");
-    if (!error && first > 0 && buf[first - 1] == '\r')
-        first--;
-    if (!error && memchr(buf, '\0', first))
+    else if (c == '\n' && !isatty(fileno(f)) && (c = getc(f)) != EOF)
+        error = orgctl_error_set(ORGCTL_EINVALID, "the password input has more than one line");
+    if (!error && len > 0 && buf[len - 1] == '\r')
+        buf[--len] = '\0';
+    if (!error && memchr(buf, '\0', len))
         error = orgctl_error_set(ORGCTL_EINVALID, "the password contains a NUL byte");
-    if (!error && first == 0)
+    if (!error && len == 0)
         error = orgctl_error_set(ORGCTL_EINVALID,
                                  "no password given: write it to standard input or give "
                                  "--password-file FILE");
@@ -39,7 +40,6 @@ int orgctl_password_read(FILE *f, char **out)
         free(buf);
         return error;
     }
-    explicit_bzero(buf + first, len - first);
     *out = buf;
     return 0;
 }

@@ -134,11 +134,6 @@ static int user_passwd(orgctl_op_ctx *ctx)
     cJSON_AddStringToObject(user, "password_hash", hash);
     error = orgctl_generic_put(ctx, user); /* takes user */
     user = NULL;
-    if (!error) {
-        strbuf sb = STRBUF_INIT;
-        strbuf_addf(&sb, "user passwd %s", ctx->name);
-        ctx->summary = strbuf_detach(&sb, NULL);
-    }
 done:
     orgctl_password_free(password);
     free(hash);
