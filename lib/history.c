@@ -376,6 +376,57 @@ static int restore_one(const char *path, const git_oid *before, const git_oid *a
     return r->error;
 }
 
+/* After the restore is staged: would it leave a reference to nothing, an object in an org
+ * that is gone, or a value that is no longer unique? Later change sets may have built on
+ * what the rollback removes (a user given the role it deletes). */
+static int check_integrity(const char *path, const git_oid *before, const git_oid *after,
+                           void *payload)
+{
+    struct restore *r = payload;
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    if (orgctl_kind_parse_path(path, &kind, &org, &name) < 0)
+        return 0;
+    strbuf problem = STRBUF_INIT;
+    if (!before && kind == &orgctl_kind_org) {
+        long n = 0;
+        orgctl_object_count_in_org(r->repo, org, &n);
+        if (n > 0)
+            strbuf_addf(&problem, "org \"%s\" would be removed while it holds %ld objects", org,
+                        n);
+    } else if (!before) {
+        cJSON *refs = cJSON_CreateArray();
+        orgctl_object_references(r->repo, kind, org, name, refs);
+        cJSON *ref = cJSON_GetArrayItem(refs, 0);
+        if (ref)
+            strbuf_addf(&problem, "%s \"%s\" would be removed while %s \"%s\" refers to it",
+                        kind->name, name, cJSON_GetStringValue(cJSON_GetObjectItem(ref, "kind")),
+                        cJSON_GetStringValue(cJSON_GetObjectItem(ref, "name")));
+        cJSON_Delete(refs);
+    } else if (kind->per_org && kind != &orgctl_kind_org &&
+               !orgctl_object_exists(r->repo, &orgctl_kind_org, org, org)) {
+        strbuf_addf(&problem, "%s \"%s\" would return to org \"%s\", which is gone", kind->name,
+                    name, org);
+    } else {
+        cJSON *obj = NULL;
+        if (orgctl_object_load(r->repo, kind, org, name, &obj) == 0 &&
+            orgctl_object_validate(r->repo, kind, org, obj) < 0)
+            strbuf_addf(&problem, "restoring %s \"%s\": %s", kind->name, name,
+                        orgctl_error_last());
+        cJSON_Delete(obj);
+    }
+    orgctl_error_clear();
+    if (problem.len) {
+        if (r->nconflicts < 3)
+            strbuf_addf(&r->conflicts, "%s%s", r->nconflicts ? "; " : "", strbuf_str(&problem));
+        r->nconflicts++;
+    }
+    strbuf_release(&problem);
+    free(org);
+    free(name);
+    return 0;
+}
+
 int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
                             const char *command, char **new_id, cJSON **out)
 {
@@ -423,6 +474,21 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
         error = r.error;
     if (error < 0)
         goto done;
+    if ((error = orgctl_perm_keep_enterprise_admin(repo)) < 0)
+        goto done;
+    if (!force) {
+        strbuf_reset(&r.conflicts);
+        r.nconflicts = 0;
+        orgctl_tree_diff(repo->git, old_tree, new_tree, check_integrity, &r);
+        if (r.nconflicts) {
+            error = orgctl_error_set(ORGCTL_ECONFLICT,
+                                     "change set %s cannot be rolled back: %s%s; give --force "
+                                     "to roll it back anyway",
+                                     cs_id, strbuf_str(&r.conflicts),
+                                     r.nconflicts > 3 ? "; and more" : "");
+            goto done;
+        }
+    }
     cJSON *changes = cJSON_AddArrayToObject(info, "changes");
     for (size_t i = 0; i < orgctl_changeset_count(r.cs); i++) {
         enum orgctl_change_op op;

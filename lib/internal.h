@@ -69,6 +69,17 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 /* A cached prepared statement for `sql` (reset, bindings cleared). */
 sqlite3_stmt *orgctl_index_stmt(orgctl_repo *repo, const char *sql);
 
+/* --- bulk change sets (lib/changeset.c) --- */
+/* Makes a just-begun change set a bulk one: blobs are made at commit from the final
+ * staged text and go, with the trees, into one pack (lib/packwriter.h). */
+void orgctl_changeset_set_bulk(orgctl_changeset *cs);
+/* The id the change set's commit will get. */
+long orgctl_changeset_next_id(orgctl_changeset *cs);
+
+/* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
+ * holds directory:organization:admin in the enterprise org: nobody could repair it. */
+int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo);
+
 /* --- tree walk (lib/treewalk.c) --- */
 /* Called for every blob path whose id differs between the two trees; a NULL id means the
  * side has no such path. Return non-zero to stop. */
@@ -87,6 +98,12 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                        const char *name, cJSON **out);
 bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                           const char *name);
+/* Appends to `found` one {kind, field, name} per object in `org` whose field refers to
+ * object `name` of kind `target`, through every ref_kind of the table. */
+int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const char *org,
+                             const char *name, cJSON *found);
+/* The number of objects other than the org itself that live in `org`. */
+int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Validates obj against its kind (generic rules of the table). */
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                            cJSON *obj);

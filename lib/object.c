@@ -161,6 +161,42 @@ int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const ch
     return 0;
 }
 
+int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const char *org,
+                             const char *name, cJSON *found)
+{
+    const orgctl_kind *const *kinds = orgctl_kinds();
+    int error = 0;
+    for (int i = 0; kinds[i] && !error; i++)
+        for (const orgctl_field *f = kinds[i]->fields; f->name && !error; f++) {
+            if (!f->ref_kind || strcmp(f->ref_kind, target->name) != 0)
+                continue;
+            cJSON *names = NULL, *n;
+            error = orgctl_object_referrers(repo, kinds[i], org, f->name, name, &names);
+            cJSON_ArrayForEach(n, names)
+            {
+                cJSON *ref = cJSON_CreateObject();
+                cJSON_AddStringToObject(ref, "kind", kinds[i]->name);
+                cJSON_AddStringToObject(ref, "field", f->name);
+                cJSON_AddStringToObject(ref, "name", n->valuestring);
+                cJSON_AddItemToArray(found, ref);
+            }
+            cJSON_Delete(names);
+        }
+    return error;
+}
+
+int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count)
+{
+    static const char *sql = "SELECT count(*) FROM objects WHERE org = ?1 AND kind <> 'org'";
+    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+    *count = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return 0;
+}
+
 /* --- validation --- */
 
 static bool valid_email(const char *s)

@@ -142,7 +142,13 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
         return orgctl_error_set(ORGCTL_ERROR, "%s %s needs a change set", op->kind, op->verb);
     if (op->permission && (error = orgctl_perm_check(ctx->repo, ctx->org, op->permission)) < 0)
         return error;
-    return op->run(ctx);
+    if ((error = op->run(ctx)) < 0)
+        return error;
+    /* Only the enterprise org's objects can lock its administrator out. */
+    if ((op->flags & ORGCTL_OP_WRITE) && ctx->org && ctx->repo->enterprise_org &&
+        strcmp(ctx->org, ctx->repo->enterprise_org) == 0)
+        return orgctl_perm_keep_enterprise_admin(ctx->repo);
+    return 0;
 }
 
 void orgctl_op_ctx_clear(orgctl_op_ctx *ctx)

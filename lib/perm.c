@@ -367,3 +367,20 @@ int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission
         org = repo->actor_org;
     return orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission, NULL);
 }
+
+int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo)
+{
+    if (!repo->enterprise_org || !repo->enterprise_admin || repo->skip_permissions)
+        return 0;
+    if (orgctl_perm_explain(repo, repo->enterprise_org, repo->enterprise_org,
+                            repo->enterprise_admin, "directory:organization:admin", NULL) == 0)
+        return 0;
+    strbuf why = STRBUF_INIT;
+    strbuf_adds(&why, orgctl_error_last());
+    int error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "this would leave the enterprise administrator %s@%s unable to "
+                                 "act (%s); nothing was changed",
+                                 repo->enterprise_admin, repo->enterprise_org, strbuf_str(&why));
+    strbuf_release(&why);
+    return error;
+}
