@@ -5,7 +5,7 @@
 #define POS_MULTI (ORGCTL_PARAM_POSITIONAL | ORGCTL_PARAM_MULTI | ORGCTL_PARAM_REQUIRED)
 
 const orgctl_param orgctl_params_members[] = {
-    {"user", POS_MULTI, "USER", "users to add or remove"},
+    {"member", POS_MULTI, "USER", "users to add or remove (bulk column \"member\")"},
     ORGCTL_PARAMS_END,
 };
 const orgctl_param orgctl_params_roles[] = {

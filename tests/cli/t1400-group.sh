@@ -134,7 +134,7 @@ test_expect_success 'member rm takes users out; a non-member is exit 3' '
 	orgctl group show Sales -o json >actual &&
 	! grep carol actual &&
 	test_unchanged --status 3 repo orgctl group member rm Sales carol 2>err &&
-	test_grep "has no user \"carol\"" err
+	test_grep "has no member \"carol\"" err
 '
 
 test_expect_success 'member add needs a user argument (usage, exit 2)' '

@@ -73,7 +73,7 @@ test_expect_success 'member add and rm; unknown users exit 3; a non-member exit 
 	test_unchanged --status 3 repo orgctl access member add Audit zed 2>err &&
 	test_grep "user \"zed\" does not exist" err &&
 	test_unchanged --status 3 repo orgctl access member rm Audit carol 2>err &&
-	test_grep "has no user \"carol\"" err &&
+	test_grep "has no member \"carol\"" err &&
 	test_unchanged --status 3 repo orgctl access member add Nope alice
 '
 
