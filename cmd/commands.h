@@ -19,6 +19,9 @@ int cmd_rollback(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_complete(struct cli *cli, int argc, char **argv);
+int cmd_bulk(struct cli *cli, int argc, char **argv);
+/* Completion of `orgctl bulk`: verbs, then set names (cmd/bulk.c). */
+void cli_bulk_complete(struct cli *cli, int nwords, const char *const *words, const char *cur);
 
 const struct cli_command *cli_find_command(const char *name);
 

@@ -98,6 +98,10 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
     }
     const char *kind = words[0];
+    if (strcmp(kind, "bulk") == 0) {
+        cli_bulk_complete(cli, n, words, cur);
+        return EXIT_OK;
+    }
     if (strcmp(kind, "help") == 0 && n == 1) {
         for (const struct cli_command *c = cli_commands; c->name; c++)
             if (c->summary)

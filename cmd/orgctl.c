@@ -18,6 +18,7 @@ const struct cli_command cli_commands[] = {
     {"skill", cmd_skill, "manage agent skills"},
     {"access", cmd_access, "manage access groups: members share roles"},
     {"capacity", cmd_capacity, "manage capacity rules and assign them"},
+    {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec"},
     {"log", cmd_log, "list change sets, newest first"},
     {"show", cmd_show, "show what a change set changed, object by object"},
     {"diff", cmd_diff, "show a change set as a diff of the JSON files"},

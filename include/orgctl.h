@@ -4,6 +4,7 @@
 
 #include "orgctl/capacity.h"
 #include "orgctl/changeset.h"
+#include "orgctl/bulk.h"
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
 #include "orgctl/history.h"

@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "orgctl/json.h"
+#include "packwriter.h"
 #include "strmap.h"
 
 struct entry {
@@ -32,6 +33,9 @@ struct orgctl_changeset {
     struct undo *undo;
     size_t nundo, undo_alloc, savepoint;
     bool in_savepoint, finished;
+    bool bulk;               /* blobs and trees go into one pack */
+    bool dry;                /* bulk, never committed: no objects at all */
+    orgctl_packwriter *pack; /* bulk: made on the first blob */
 };
 
 int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
@@ -64,7 +68,8 @@ orgctl_repo *orgctl_changeset_repo(orgctl_changeset *cs)
     return cs->repo;
 }
 
-static void record(orgctl_changeset *cs, const char *path, const git_oid *oid)
+/* Stages `path`: its blob `oid` (NULL: a dry bulk change set has none), or its removal. */
+static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, bool deleted)
 {
     size_t i;
     struct undo u = {0};
@@ -90,14 +95,24 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid)
         }
         cs->undo[cs->nundo++] = u;
     }
-    cs->entries[i].deleted = oid == NULL;
+    cs->entries[i].deleted = deleted;
     if (oid)
         git_oid_cpy(&cs->entries[i].oid, oid);
 }
 
+/* A blob: a loose object, or in a bulk change set one more object of its pack. */
 static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oid *oid)
 {
-    int error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
+    int error;
+    if (cs->dry)
+        return 0;
+    if (cs->bulk) {
+        if (!cs->pack &&
+            (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+            return error;
+        return orgctl_packwriter_add(cs->pack, GIT_OBJECT_BLOB, data, len, oid);
+    }
+    error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
     return error < 0 ? orgctl_git_error(error, "cannot write object") : 0;
 }
 
@@ -124,7 +139,8 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
     git_oid oid;
     if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
         (error = orgctl_index_put(cs->repo, path, kind, org, name, json, obj)) == 0)
-        record(cs, path, &oid);
+        record(cs, path, cs->dry ? NULL : &oid, false);
+    orgctl_perm_cache_changed(cs->repo, kind, org, name);
     free(json);
     free(path);
     return error;
@@ -139,7 +155,8 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
     char *path = orgctl_kind_path(kind, org, name);
     int error = orgctl_index_delete(cs->repo, path);
     if (!error)
-        record(cs, path, NULL);
+        record(cs, path, NULL, true);
+    orgctl_perm_cache_changed(cs->repo, kind, org, name);
     free(path);
     return error;
 }
@@ -148,9 +165,10 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
                              size_t len)
 {
     int error;
+    orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL); /* rollback restores anything */
     if (!data) {
         if ((error = orgctl_index_delete(cs->repo, path)) == 0)
-            record(cs, path, NULL);
+            record(cs, path, NULL, true);
         return error;
     }
     git_oid oid;
@@ -170,7 +188,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     free(org);
     free(name);
     if (!error)
-        record(cs, path, &oid);
+        record(cs, path, cs->dry ? NULL : &oid, false);
     return error;
 }
 
@@ -213,6 +231,8 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
     for (size_t i = 0; i < cs->n; i++)
         strmap_set(&cs->by_path, cs->entries[i].path, i);
     cs->in_savepoint = false;
+    orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL);
+    orgctl_index_cache_reset(cs->repo);
     return orgctl_index_exec(cs->repo, "ROLLBACK TO row; RELEASE row");
 }
 
@@ -374,25 +394,18 @@ static int move_branch(orgctl_repo *repo, const git_oid *commit, const char *sum
     return error < 0 ? orgctl_git_error(error, "cannot update " ORGCTL_BRANCH) : 0;
 }
 
-int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out)
+/* The tree of a small change set: its blobs are written already, git_tree_create_updated
+ * writes the trees. *n is the number of paths that changed. */
+static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
 {
     orgctl_repo *repo = cs->repo;
-    git_tree *base = NULL;
     git_tree_update *ups = NULL;
-    git_oid tree_id, commit_id;
     int error = 0;
-    if (id_out)
-        *id_out = NULL;
-    if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+    *n = build_updates(cs, base, &ups);
+    if (*n == 0)
         goto done;
-    size_t n = build_updates(cs, base, &ups);
-    if (n == 0) {
-        error = orgctl_index_exec(repo, "ROLLBACK"); /* nothing to write */
-        cs->finished = true;
-        goto done;
-    }
     if (base)
-        error = git_tree_create_updated(&tree_id, repo->git, base, n, ups);
+        error = git_tree_create_updated(tree_id, repo->git, base, *n, ups);
     else {
         git_treebuilder *empty = NULL;
         git_oid empty_id;
@@ -400,12 +413,76 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
         if ((error = git_treebuilder_new(&empty, repo->git, NULL)) == 0 &&
             (error = git_treebuilder_write(&empty_id, empty)) == 0 &&
             (error = git_tree_lookup(&empty_tree, repo->git, &empty_id)) == 0)
-            error = git_tree_create_updated(&tree_id, repo->git, empty_tree, n, ups);
+            error = git_tree_create_updated(tree_id, repo->git, empty_tree, *n, ups);
         git_tree_free(empty_tree);
         git_treebuilder_free(empty);
     }
-    if (error < 0) {
+    if (error < 0)
         error = orgctl_git_error(error, "cannot write tree");
+done:
+    free(ups);
+    return error;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+    return strcmp(((const orgctl_tree_change *)a)->path, ((const orgctl_tree_change *)b)->path);
+}
+
+/* The tree of a bulk change set, into its pack (with its blobs), which is installed before
+ * the commit is written. *n is 0 when the tree is the base's. */
+static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
+{
+    *n = 0;
+    if (cs->dry)
+        return orgctl_error_set(ORGCTL_ERROR, "a dry change set cannot be committed");
+    orgctl_tree_change *changes = xcalloc(cs->n ? cs->n : 1, sizeof(*changes));
+    int error = 0;
+    if (!cs->pack && (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+        goto done;
+    for (size_t i = 0; i < cs->n; i++) {
+        changes[i].path = cs->entries[i].path;
+        changes[i].oid = cs->entries[i].deleted ? NULL : &cs->entries[i].oid;
+    }
+    qsort(changes, cs->n, sizeof(*changes), path_cmp);
+    if ((error = orgctl_packwriter_tree(cs->pack, base, changes, cs->n, tree_id)) < 0 ||
+        (base && git_oid_equal(tree_id, git_tree_id(base))))
+        goto done;
+    *n = cs->n;
+    error = orgctl_packwriter_finish(cs->pack);
+done:
+    free(changes);
+    return error;
+}
+
+void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
+{
+    cs->bulk = true;
+    cs->dry = dry;
+}
+
+long orgctl_changeset_next_id(orgctl_changeset *cs)
+{
+    return parent_sequence(cs->repo) + 1;
+}
+
+int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out)
+{
+    orgctl_repo *repo = cs->repo;
+    git_tree *base = NULL;
+    git_oid tree_id, commit_id;
+    size_t n = 0;
+    int error = 0;
+    if (id_out)
+        *id_out = NULL;
+    if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+        goto done;
+    error = cs->bulk ? write_pack(cs, base, &tree_id, &n) : write_trees(cs, base, &tree_id, &n);
+    if (error < 0)
+        goto done;
+    if (n == 0) {
+        error = orgctl_index_exec(repo, "ROLLBACK"); /* nothing to write */
+        cs->finished = true;
         goto done;
     }
     long seq = parent_sequence(repo) + 1;
@@ -426,7 +503,6 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
         *id_out = strbuf_detach(&id, NULL);
     }
 done:
-    free(ups);
     git_tree_free(base);
     return error;
 }
@@ -445,6 +521,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     strmap_free(&cs->by_path);
     strbuf_release(&cs->trailers);
     free(cs->undo);
+    orgctl_packwriter_free(cs->pack);
     free(cs->command);
     free(cs->org);
     free(cs);

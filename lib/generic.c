@@ -1,10 +1,12 @@
 /* The verbs every kind shares: show, list, rm, enable, disable, copy, and helpers. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ops.h"
 #include "orgctl/object.h"
+#include "strmap.h"
 
 int orgctl_generic_load(orgctl_op_ctx *ctx, cJSON **obj)
 {
@@ -360,24 +362,35 @@ int orgctl_generic_list_edit(orgctl_op_ctx *ctx, cJSON *obj, const char *field,
         cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
         list = cJSON_AddArrayToObject(obj, field);
     }
+    /* The items by value, so that adding to a list of k items costs O(1), not O(k):
+     * bulk sets add thousands of members to one group. */
+    strmap items = STRMAP_INIT;
+    cJSON *gone = cJSON_CreateArray(); /* removed items: the map's keys point into them */
+    int error = 0;
+    for (cJSON *c = list->child; c; c = c->next)
+        if (cJSON_IsString(c))
+            strmap_set(&items, c->valuestring, (size_t)(uintptr_t)c);
     size_t n = orgctl_params_count(ctx->params, param);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !error; i++) {
         const char *v = orgctl_params_at(ctx->params, param, i);
-        int found = -1;
-        for (int j = 0; j < cJSON_GetArraySize(list); j++) {
-            const char *s = cJSON_GetStringValue(cJSON_GetArrayItem(list, j));
-            if (s && strcmp(s, v) == 0)
-                found = j;
+        size_t found = 0;
+        if (!strmap_get(&items, v, &found) || !found) {
+            if (!add)
+                error = orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" has no %s \"%s\"",
+                                         ctx->op->kind, ctx->name, param, v);
+            else {
+                cJSON *item = cJSON_CreateString(v);
+                cJSON_AddItemToArray(list, item);
+                strmap_set(&items, item->valuestring, (size_t)(uintptr_t)item);
+            }
+        } else if (!add) {
+            strmap_set(&items, v, 0);
+            cJSON_AddItemToArray(gone, cJSON_DetachItemViaPointer(list, (cJSON *)(uintptr_t)found));
         }
-        if (add && found < 0)
-            cJSON_AddItemToArray(list, cJSON_CreateString(v));
-        else if (!add && found >= 0)
-            cJSON_DeleteItemFromArray(list, found);
-        else if (!add)
-            return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" has no %s \"%s\"",
-                                    ctx->op->kind, ctx->name, param, v);
     }
-    return 0;
+    strmap_free(&items);
+    cJSON_Delete(gone);
+    return error;
 }
 
 int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value)

@@ -6,6 +6,10 @@
 #include "internal.h"
 #include "orgctl/history.h"
 #include "orgctl/perm.h"
+#include "strmap.h"
+
+/* A rollback of more paths than this writes one pack, as a bulk change set does. */
+#define BULK_PATHS 256
 
 /* The value of trailer `key` in a commit message (malloc'd), or NULL. */
 static char *trailer(const char *msg, const char *key)
@@ -289,16 +293,31 @@ struct restore {
     strbuf conflicts;
     int nconflicts;
     int error;
+    /* The paths that later change sets changed: 1 when they exist now, 0 when not. A
+     * walk of two trees finds them all at the cost of what changed, where a look-up in
+     * the current tree for each path of a 100k-object change set costs seconds. */
+    strmap since;
+    char **since_keys;
+    size_t nsince, npaths;
+    cJSON *changes;
 };
 
-static const git_oid *id_in(git_tree *tree, const char *path, git_tree_entry **keep)
+static int note_since(const char *path, const git_oid *then, const git_oid *now, void *payload)
 {
-    *keep = NULL;
-    if (!tree || git_tree_entry_bypath(keep, tree, path) < 0) {
-        git_error_clear();
-        return NULL;
-    }
-    return git_tree_entry_id(*keep);
+    struct restore *r = payload;
+    r->since_keys = xrealloc(r->since_keys, (r->nsince + 1) * sizeof(*r->since_keys));
+    r->since_keys[r->nsince] = xstrdup(path);
+    strmap_set(&r->since, r->since_keys[r->nsince++], now != NULL);
+    return 0;
+}
+
+/* Whether `path`, which the change set left as `after`, exists now; *changed: whether a
+ * later change set changed it. */
+static bool exists_now(struct restore *r, const char *path, const git_oid *after, bool *changed)
+{
+    size_t now;
+    *changed = strmap_get(&r->since, path, &now);
+    return *changed ? now != 0 : after != NULL;
 }
 
 static void name_object(strbuf *sb, const char *path)
@@ -341,18 +360,16 @@ static int check_one(const char *path, const git_oid *before, const git_oid *aft
                      void *payload)
 {
     struct restore *r = payload;
-    git_tree_entry *te = NULL;
-    const git_oid *now = id_in(r->head_tree, path, &te);
-    bool same = (!now && !after) || (now && after && git_oid_equal(now, after));
-    git_tree_entry_free(te);
-    if (!same) {
+    bool changed, now = exists_now(r, path, after, &changed);
+    r->npaths++;
+    if (changed) {
         if (r->nconflicts < 10) {
             strbuf_adds(&r->conflicts, r->nconflicts ? ", " : "");
             name_object(&r->conflicts, path);
         }
         r->nconflicts++;
     }
-    r->error = check_restore_permission(r->repo, path, before != NULL, now != NULL);
+    r->error = check_restore_permission(r->repo, path, before != NULL, now);
     return r->error;
 }
 
@@ -360,10 +377,14 @@ static int restore_one(const char *path, const git_oid *before, const git_oid *a
                        void *payload)
 {
     struct restore *r = payload;
+    bool changed, exists = exists_now(r, path, after, &changed);
+    if (exists || before) {
+        cJSON *ch = cJSON_CreateObject();
+        cJSON_AddStringToObject(ch, "op", !before ? "delete" : exists ? "update" : "create");
+        cJSON_AddStringToObject(ch, "path", path);
+        cJSON_AddItemToArray(r->changes, ch);
+    }
     if (!before) {
-        git_tree_entry *te = NULL;
-        bool exists = id_in(r->head_tree, path, &te) != NULL;
-        git_tree_entry_free(te);
         r->error = exists ? orgctl_changeset_put_raw(r->cs, path, NULL, 0) : 0;
         return r->error;
     }
@@ -432,7 +453,7 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
 {
     git_commit *c = NULL;
     git_tree *old_tree = NULL, *new_tree = NULL;
-    struct restore r = {repo, NULL, NULL, STRBUF_INIT, 0, 0};
+    struct restore r = {repo, NULL, NULL, STRBUF_INIT, 0, 0, STRMAP_INIT, NULL, 0, 0, NULL};
     int error;
     *new_id = NULL;
     *out = NULL;
@@ -453,7 +474,11 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
         error = orgctl_git_error(error, "cannot read tree");
         goto done;
     }
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
+    /* Nothing changes while the permissions are checked: their answers can be kept. */
+    orgctl_perm_cache_start(repo);
+    if ((error = orgctl_tree_diff(repo->git, new_tree, r.head_tree, note_since, &r)) == 0)
+        error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
+    orgctl_perm_cache_stop(repo);
     if (r.error < 0 || error < 0) {
         error = r.error < 0 ? r.error : error;
         goto done;
@@ -469,6 +494,12 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
     if ((error = orgctl_changeset_begin(&r.cs, repo, command,
                                         cJSON_GetStringValue(cJSON_GetObjectItem(info, "org")))) < 0)
         goto done;
+    if (r.npaths > BULK_PATHS) { /* blobs and trees in one pack, not loose */
+        orgctl_changeset_set_bulk(r.cs, dry_run);
+        if ((error = orgctl_index_tune_bulk(repo)) < 0)
+            goto done;
+    }
+    r.changes = cJSON_AddArrayToObject(info, "changes");
     error = orgctl_tree_diff(repo->git, old_tree, new_tree, restore_one, &r);
     if (r.error < 0)
         error = r.error;
@@ -489,18 +520,6 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
             goto done;
         }
     }
-    cJSON *changes = cJSON_AddArrayToObject(info, "changes");
-    for (size_t i = 0; i < orgctl_changeset_count(r.cs); i++) {
-        enum orgctl_change_op op;
-        const char *path;
-        orgctl_changeset_entry(r.cs, i, &op, &path);
-        cJSON *ch = cJSON_CreateObject();
-        cJSON_AddStringToObject(ch, "op", op == ORGCTL_CHANGE_CREATE   ? "create"
-                                          : op == ORGCTL_CHANGE_UPDATE ? "update"
-                                                                       : "delete");
-        cJSON_AddStringToObject(ch, "path", path);
-        cJSON_AddItemToArray(changes, ch);
-    }
     if (dry_run) {
         *out = info;
         info = NULL;
@@ -520,6 +539,10 @@ done:
     cJSON_Delete(info);
     orgctl_changeset_free(r.cs);
     strbuf_release(&r.conflicts);
+    strmap_free(&r.since);
+    for (size_t i = 0; i < r.nsince; i++)
+        free(r.since_keys[i]);
+    free(r.since_keys);
     git_tree_free(old_tree);
     git_tree_free(new_tree);
     git_tree_free(r.head_tree);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "strmap.h"
 
 #define SCHEMA_VERSION 1
 #define SCHEMA_VERSION_TEXT "1"
@@ -234,14 +235,97 @@ static int delete_attrs(orgctl_repo *repo, const char *kind, const char *org, co
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "delete attrs");
 }
 
+/* --- which paths exist, known while a bulk set runs ---
+ * Its rows ask again and again whether the same org, role or group exists, and whether
+ * each new name is free. Every write goes through index_put and index_delete, which keep
+ * the answers true; a rollback to a savepoint forgets them all. */
+
+struct orgctl_path_cache {
+    strmap known; /* path -> 1 exists, 0 does not */
+    char **keys;
+    size_t nkeys, alloc;
+};
+
+int orgctl_index_tune_bulk(orgctl_repo *repo)
+{
+    return orgctl_index_exec(repo, "PRAGMA cache_size=-196608; PRAGMA temp_store=MEMORY");
+}
+
+void orgctl_index_cache_start(orgctl_repo *repo)
+{
+    if (!repo->paths)
+        repo->paths = xcalloc(1, sizeof(*repo->paths));
+}
+
+void orgctl_index_cache_reset(orgctl_repo *repo)
+{
+    struct orgctl_path_cache *c = repo->paths;
+    if (!c)
+        return;
+    strmap_free(&c->known);
+    for (size_t i = 0; i < c->nkeys; i++)
+        free(c->keys[i]);
+    c->nkeys = 0;
+}
+
+void orgctl_index_cache_stop(orgctl_repo *repo)
+{
+    orgctl_index_cache_reset(repo);
+    if (repo->paths)
+        free(repo->paths->keys);
+    free(repo->paths);
+    repo->paths = NULL;
+}
+
+static void cache_note(orgctl_repo *repo, const char *path, bool exists)
+{
+    struct orgctl_path_cache *c = repo->paths;
+    size_t was;
+    if (!c)
+        return;
+    if (!strmap_get(&c->known, path, &was)) {
+        if (c->nkeys == c->alloc) {
+            c->alloc = c->alloc ? c->alloc * 2 : 1024;
+            c->keys = xrealloc(c->keys, c->alloc * sizeof(*c->keys));
+        }
+        path = c->keys[c->nkeys++] = xstrdup(path);
+    }
+    strmap_set(&c->known, path, exists);
+}
+
+/* 1 or 0 when the cache knows whether `path` exists, else -1. */
+static int cache_knows(orgctl_repo *repo, const char *path)
+{
+    size_t v;
+    return repo->paths && strmap_get(&repo->paths->known, path, &v) ? (int)v : -1;
+}
+
+bool orgctl_index_exists(orgctl_repo *repo, const char *path)
+{
+    static const char *sql = "SELECT 1 FROM objects WHERE path = ?1";
+    int known = cache_knows(repo, path);
+    if (known >= 0)
+        return known;
+    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    if (!st)
+        return false;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    cache_note(repo, path, found);
+    return found;
+}
+
 int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                      const char *org, const char *name, const char *json, const cJSON *obj)
 {
     static const char *sql = "INSERT OR REPLACE INTO objects(path, kind, org, name, json) "
                              "VALUES (?1, ?2, ?3, ?4, ?5)";
     int error;
-    if ((error = delete_attrs(repo, kind->name, org, name)) < 0)
+    /* a path known to be new has no attributes to delete */
+    if (cache_knows(repo, path) != 0 && (error = delete_attrs(repo, kind->name, org, name)) < 0)
         return error;
+    cache_note(repo, path, true);
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
     if (!st)
         return ORGCTL_ERROR;
@@ -264,6 +348,7 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path)
     if (!st)
         return ORGCTL_ERROR;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    cache_note(repo, path, false);
     char *kind = NULL, *org = NULL, *name = NULL;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {

@@ -29,6 +29,8 @@ struct orgctl_repo {
     char *enterprise_admin;
     bool skip_permissions; /* only while init builds the first change set */
     orgctl_changeset *cs;
+    struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/permcache.c) */
+    struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
     /* prepared statements of the index, keyed by their SQL text's address */
     const char *stmt_sql[48];
     sqlite3_stmt *stmts[48];
@@ -60,6 +62,16 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
 int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                      const char *org, const char *name, const char *json, const cJSON *obj);
 int orgctl_index_delete(orgctl_repo *repo, const char *path);
+/* Whether an object is at `path`. */
+bool orgctl_index_exists(orgctl_repo *repo, const char *path);
+/* For a change of many objects: a page cache that holds what it touches (192 MB, not
+ * SQLite's 2 MB) and savepoint journals in memory. */
+int orgctl_index_tune_bulk(orgctl_repo *repo);
+/* While a bulk set runs, which paths exist is kept in memory; reset after a rollback to a
+ * savepoint. */
+void orgctl_index_cache_start(orgctl_repo *repo);
+void orgctl_index_cache_reset(orgctl_repo *repo);
+void orgctl_index_cache_stop(orgctl_repo *repo);
 /* The JSON text of the object at `path` (malloc'd) or NULL when there is none. */
 char *orgctl_index_get(orgctl_repo *repo, const char *path);
 /* The name of another object of kind in org whose `field` holds `value`, or NULL. */
@@ -70,15 +82,25 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 sqlite3_stmt *orgctl_index_stmt(orgctl_repo *repo, const char *sql);
 
 /* --- bulk change sets (lib/changeset.c) --- */
-/* Makes a just-begun change set a bulk one: blobs are made at commit from the final
- * staged text and go, with the trees, into one pack (lib/packwriter.h). */
-void orgctl_changeset_set_bulk(orgctl_changeset *cs);
+/* Makes a just-begun change set a bulk one: its blobs and trees go into one pack
+ * (lib/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
+ * plan), writes no objects at all. */
+void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
 /* The id the change set's commit will get. */
 long orgctl_changeset_next_id(orgctl_changeset *cs);
 
 /* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
  * holds directory:organization:admin in the enterprise org: nobody could repair it. */
 int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo);
+
+/* --- permission answers kept while a bulk set runs (lib/permcache.c) --- */
+void orgctl_perm_cache_start(orgctl_repo *repo);
+void orgctl_perm_cache_stop(orgctl_repo *repo);
+/* orgctl_perm_check's answer, kept: called by it while the cache is on. */
+int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *permission);
+/* A change to an object (kind NULL: to anything) drops the answers it may change. */
+void orgctl_perm_cache_changed(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                               const char *name);
 
 /* --- tree walk (lib/treewalk.c) --- */
 /* Called for every blob path whose id differs between the two trees; a NULL id means the

@@ -47,10 +47,8 @@ bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char
                           const char *name)
 {
     char *path = orgctl_kind_path(kind, org_of(kind, org, name), name);
-    char *json = orgctl_index_get(repo, path);
+    bool found = orgctl_index_exists(repo, path);
     free(path);
-    bool found = json != NULL;
-    free(json);
     return found;
 }
 

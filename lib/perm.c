@@ -365,6 +365,8 @@ int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission
     }
     if (!org || !*org)
         org = repo->actor_org;
+    if (repo->perm_cache)
+        return orgctl_perm_cache_check(repo, org, permission);
     return orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission, NULL);
 }
 

@@ -1,0 +1,130 @@
+/* Bulk change sets, inside the library: rows and their steps, the two dialects that read
+ * them (bulk_native.c, gax.c), the engine that runs them (bulk_run.c) and the sets stored
+ * in the repository (bulk.c). Not installed. */
+#ifndef ORGCTL_BULK_INTERNAL_H
+#define ORGCTL_BULK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "internal.h"
+#include "orgctl/bulk.h"
+#include "orgctl/csv.h"
+#include "orgctl/op.h"
+
+/* Every problem found in the rows, in file order: [{file, line, column, message}]. Only
+ * the first BULK_MAX_PROBLEMS are listed; `count` has them all. */
+#define BULK_MAX_PROBLEMS 1000
+struct bulk_problems {
+    const char *file;
+    cJSON *list;
+    size_t count;
+};
+void bulk_problem(struct bulk_problems *p, size_t line, size_t column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A value of a row and the column it came from, so a message about it points at it. */
+struct bulk_cell {
+    const char *value;
+    size_t column;
+};
+
+/* One operation of a row: an operation of the table, or `run` for what none does (a GAX
+ * password hash). Strings are owned by the row. */
+struct bulk_step {
+    const orgctl_op *op;
+    int (*run)(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
+               const struct bulk_step *step);
+    const char *kind, *verb; /* of op, or what `run` does */
+    const char *org;         /* NULL: the set's org */
+    const char *name;
+    orgctl_params *params;
+    size_t column; /* the cell the step stands for */
+    struct bulk_cell cells[16];
+    size_t ncells;
+};
+
+/* A row: its line in the source file and what it does. A native row is one step; a GAX
+ * row is a user and its memberships. */
+struct bulk_row {
+    size_t line;
+    int pass; /* rows run pass by pass: GAX deletions, additions, updates; native all 0 */
+    struct bulk_step *steps;
+    size_t nsteps, alloc;
+    char *text; /* the row as stored, without its line: for the failures file */
+    char **strings; /* what the steps point to */
+    size_t nstrings;
+};
+/* A new step of the row with the strings copied into it. */
+struct bulk_step *bulk_row_step(struct bulk_row *row, const orgctl_op *op, const char *org,
+                                const char *name, size_t column);
+/* Adds a parameter value to the step, remembering its column. */
+void bulk_step_param(struct bulk_row *row, struct bulk_step *step, const char *param,
+                     const char *value, size_t column);
+const char *bulk_row_keep(struct bulk_row *row, const char *s);
+void bulk_row_clear(struct bulk_row *row);
+
+/* Records are read from the source file (columns 1..) or from a stored rows.csv, whose
+ * first column is the line in the source; `column` numbers are always the source's. */
+struct bulk_record {
+    const orgctl_csv_record *rec;
+    size_t first; /* index of the first data field: 0 in a source, 1 stored */
+    size_t line;
+};
+size_t bulk_record_count(const struct bulk_record *r);
+/* Data field j (0-based), or "" past the end. */
+const char *bulk_record_field(const struct bulk_record *r, size_t j);
+
+/* What a set knows when reading its rows. */
+struct bulk_settings {
+    const char *file; /* the source, as named in messages */
+    const char *kind; /* native: kind of rows without a kind column */
+    orgctl_repo *repo; /* at create: GAX passwords are checked against the org's policy */
+    const char *org;
+};
+
+/* A dialect: how a header and rows read. */
+struct bulk_dialect {
+    const char *name;
+    int passes; /* rows run in passes 0..passes-1 (struct bulk_row's pass) */
+    /* Checks the header; *layout (freed with layout_free) even when problems were added. */
+    int (*layout_new)(void **layout, const struct bulk_settings *s, const struct bulk_record *hdr,
+                      struct bulk_problems *p);
+    void (*layout_free)(void *layout);
+    /* Turns a record into a row; ORGCTL_EINVALID after adding its problems. */
+    int (*parse)(void *layout, const struct bulk_record *r, struct bulk_row *row,
+                 struct bulk_problems *p);
+    /* The key two rows may not share (NULL: none); *column: where to point. Malloc'd. */
+    char *(*key)(void *layout, const struct bulk_record *r, size_t *column);
+    /* Appends data field j of a source record (hdr: of the header) as stored: GAX hashes
+     * passwords; `line` and p for a problem. */
+    int (*store_cell)(void *layout, const struct bulk_record *r, size_t j, bool hdr,
+                      strbuf *out, struct bulk_problems *p);
+};
+extern const struct bulk_dialect bulk_native, bulk_gax;
+
+/* Appends a CSV cell, quoted when it needs to be. */
+void bulk_csv_cell(strbuf *sb, const char *value);
+
+/* The engine (bulk_run.c): runs the rows of a stored set in a change set. */
+struct bulk_run {
+    orgctl_repo *repo;
+    orgctl_changeset *cs;
+    const char *org; /* the set's org */
+    const struct bulk_dialect *dialect;
+    struct bulk_settings settings;
+    struct bulk_problems problems;
+    cJSON *changes; /* [{kind, op, count}] in order of appearance */
+    size_t rows, applied, failed;
+    bool want_failures; /* keep the failing rows in `failures` (CSV) */
+    strbuf failures;
+    size_t total; /* rows of the set, for progress */
+    void (*progress)(size_t done, size_t total, void *payload);
+    void *payload;
+};
+/* Runs every row of rows.csv (its bytes) in run->cs, row by row with savepoints: a failing
+ * row is undone and reported, and the next one runs. */
+int bulk_run_rows(struct bulk_run *run, const char *rows_csv, size_t len);
+void bulk_run_release(struct bulk_run *run);
+
+#endif

@@ -1,0 +1,312 @@
+/* The native bulk dialect: a row is `kind,op,name` plus one column per parameter of the
+ * operation, named as in the operation table, so every kind and verb that has a row
+ * there works here without this file knowing it. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulk_internal.h"
+
+enum role { COL_PARAM, COL_KIND, COL_OP, COL_NAME, COL_ORG, COL_IGNORE };
+
+static const char *const reserved[] = {"", "kind", "op", "name", "org", "error"};
+
+struct layout {
+    size_t ncols;
+    enum role *role;
+    char **names;
+    long col[COL_IGNORE]; /* the column of each reserved role, or -1 */
+    const char *kind;     /* of rows that name none */
+    size_t line;          /* of the header */
+};
+
+static bool is_change(const orgctl_op *op)
+{
+    return op->flags & ORGCTL_OP_WRITE;
+}
+
+static bool kind_exists(const char *kind)
+{
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
+        if (is_change(*op) && strcmp((*op)->kind, kind) == 0)
+            return true;
+    return false;
+}
+
+/* Whether some change of `kind` (NULL: of any kind) takes the parameter `name`. */
+static bool column_exists(const char *kind, const char *name)
+{
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
+        if (is_change(*op) && (!kind || strcmp((*op)->kind, kind) == 0) &&
+            orgctl_op_param(*op, name))
+            return true;
+    return false;
+}
+
+/* "a, b, c": the kinds that have changes, or the change verbs of `kind`. */
+static char *list_words(const char *kind)
+{
+    strbuf sb = STRBUF_INIT;
+    const char *last = "";
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
+        if (!is_change(*op) || (kind && strcmp((*op)->kind, kind) != 0))
+            continue;
+        const char *w = kind ? (*op)->verb : (*op)->kind;
+        if (strcmp(w, last) == 0) /* the table is grouped by kind */
+            continue;
+        strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", w);
+        last = w;
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void layout_free(void *l)
+{
+    struct layout *layout = l;
+    if (!layout)
+        return;
+    for (size_t j = 0; j < layout->ncols; j++)
+        free(layout->names[j]);
+    free(layout->names);
+    free(layout->role);
+    free(layout);
+}
+
+static char *column_name(const char *cell)
+{
+    while (*cell == ' ')
+        cell++;
+    char *s = xstrdup(cell);
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        s[--n] = '\0';
+    for (char *c = s; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    return s;
+}
+
+static void check_column(struct layout *l, size_t j, const struct bulk_settings *s,
+                         struct bulk_problems *p)
+{
+    const char *name = l->names[j];
+    for (int r = COL_KIND; r <= COL_IGNORE; r++) {
+        if (strcmp(name, reserved[r]) != 0)
+            continue;
+        l->role[j] = (enum role)r;
+        if (r != COL_IGNORE && l->col[r] >= 0)
+            bulk_problem(p, l->line, j + 1, "column \"%s\" appears twice", name);
+        else if (r != COL_IGNORE)
+            l->col[r] = (long)j;
+        return;
+    }
+    l->role[j] = COL_PARAM;
+    if (!*name)
+        bulk_problem(p, l->line, j + 1, "column %zu has no name", j + 1);
+    else if (!column_exists(s->kind, name) && s->kind)
+        bulk_problem(p, l->line, j + 1,
+                     "unknown column \"%s\": no %s operation takes it (see \"orgctl bulk "
+                     "columns\")",
+                     name, s->kind);
+    else if (!column_exists(NULL, name))
+        bulk_problem(p, l->line, j + 1,
+                     "unknown column \"%s\": no operation takes it (see \"orgctl bulk "
+                     "columns\")",
+                     name);
+}
+
+static int layout_new(void **out, const struct bulk_settings *s, const struct bulk_record *hdr,
+                      struct bulk_problems *p)
+{
+    struct layout *l = xcalloc(1, sizeof(*l));
+    size_t before = p->count;
+    l->ncols = bulk_record_count(hdr);
+    l->role = xcalloc(l->ncols, sizeof(*l->role));
+    l->names = xcalloc(l->ncols, sizeof(*l->names));
+    l->kind = s->kind;
+    l->line = hdr->line;
+    for (int r = 0; r < COL_IGNORE; r++)
+        l->col[r] = -1;
+    if (s->kind && !kind_exists(s->kind)) {
+        char *kinds = list_words(NULL);
+        bulk_problem(p, hdr->line, 1, "unknown kind \"%s\" given with --kind (kinds: %s)",
+                     s->kind, kinds);
+        free(kinds);
+    }
+    for (size_t j = 0; j < l->ncols; j++) {
+        l->names[j] = column_name(bulk_record_field(hdr, j));
+        check_column(l, j, s, p);
+    }
+    if (l->col[COL_KIND] < 0 && !s->kind)
+        bulk_problem(p, hdr->line, 1,
+                     "the header has no \"kind\" column (a row is kind,op,name,...; or give "
+                     "--kind KIND)");
+    if (l->col[COL_OP] < 0)
+        bulk_problem(p, hdr->line, 1, "the header has no \"op\" column (a row is kind,op,name,...)");
+    if (l->col[COL_NAME] < 0)
+        bulk_problem(p, hdr->line, 1,
+                     "the header has no \"name\" column (a row is kind,op,name,...)");
+    *out = l;
+    return p->count > before ? ORGCTL_EINVALID : 0;
+}
+
+static const char *cell(const struct layout *l, const struct bulk_record *r, enum role role)
+{
+    return l->col[role] >= 0 ? bulk_record_field(r, (size_t)l->col[role]) : "";
+}
+
+static size_t column_of(const struct layout *l, enum role role)
+{
+    return l->col[role] >= 0 ? (size_t)l->col[role] + 1 : 1;
+}
+
+/* The operation a row names: kind and op, an op's words joined by '-' or ' '. */
+static const orgctl_op *row_op(const struct layout *l, const struct bulk_record *r,
+                               struct bulk_problems *p)
+{
+    const char *kind = cell(l, r, COL_KIND);
+    if (!*kind && l->kind)
+        kind = l->kind;
+    if (!*kind) {
+        bulk_problem(p, r->line, column_of(l, COL_KIND), "no kind");
+        return NULL;
+    }
+    if (!kind_exists(kind)) {
+        char *kinds = list_words(NULL);
+        bulk_problem(p, r->line, column_of(l, COL_KIND), "unknown kind \"%s\" (kinds: %s)",
+                     kind, kinds);
+        free(kinds);
+        return NULL;
+    }
+    char verb[128];
+    snprintf(verb, sizeof(verb), "%s", cell(l, r, COL_OP));
+    for (char *c = verb; *c; c++)
+        if (*c == ' ')
+            *c = '-';
+    const orgctl_op *op = *verb ? orgctl_op_lookup(kind, verb) : NULL;
+    if (!op || !is_change(op)) {
+        char *verbs = list_words(kind);
+        if (!*verb)
+            bulk_problem(p, r->line, column_of(l, COL_OP), "no op (%s ops: %s)", kind, verbs);
+        else if (!op)
+            bulk_problem(p, r->line, column_of(l, COL_OP), "%s has no op \"%s\" (%s ops: %s)",
+                         kind, verb, kind, verbs);
+        else
+            bulk_problem(p, r->line, column_of(l, COL_OP),
+                         "%s %s changes nothing: a bulk row must be a change (%s ops: %s)",
+                         kind, verb, kind, verbs);
+        free(verbs);
+        return NULL;
+    }
+    return op;
+}
+
+static int flag_value(const char *v)
+{
+    static const char *const yes[] = {"1", "true", "yes", "y", "x"};
+    static const char *const no[] = {"0", "false", "no", "n"};
+    for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+        if (strcasecmp(v, yes[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+        if (strcasecmp(v, no[i]) == 0)
+            return 0;
+    return -1;
+}
+
+static void add_params(struct layout *l, const struct bulk_record *r, struct bulk_row *row,
+                       struct bulk_step *st, struct bulk_problems *p)
+{
+    const orgctl_op *op = st->op;
+    for (size_t j = 0; j < l->ncols; j++) {
+        const char *v = bulk_record_field(r, j);
+        if (l->role[j] != COL_PARAM || !*v)
+            continue;
+        const orgctl_param *param = orgctl_op_param(op, l->names[j]);
+        if (!param) {
+            strbuf takes = STRBUF_INIT;
+            for (const orgctl_param *q = op->params; q && q->name; q++)
+                strbuf_addf(&takes, "%s%s", takes.len ? ", " : "", q->name);
+            bulk_problem(p, r->line, j + 1, "%s %s takes no \"%s\" (it takes: %s)", op->kind,
+                         op->verb, l->names[j], takes.len ? strbuf_str(&takes) : "nothing");
+            strbuf_release(&takes);
+            continue;
+        }
+        if (param->flags & ORGCTL_PARAM_FLAG) {
+            int f = flag_value(v);
+            if (f < 0)
+                bulk_problem(p, r->line, j + 1, "\"%s\" is a flag: give 1 or 0, not \"%s\"",
+                             param->name, v);
+            if (f > 0)
+                bulk_step_param(row, st, param->name, "1", j + 1);
+            continue;
+        }
+        if (!(param->flags & ORGCTL_PARAM_MULTI) && orgctl_params_has(st->params, param->name))
+            bulk_problem(p, r->line, j + 1, "\"%s\" is given twice", param->name);
+        else
+            bulk_step_param(row, st, param->name, v, j + 1);
+    }
+    for (const orgctl_param *q = op->params; q && q->name; q++) {
+        if (!(q->flags & ORGCTL_PARAM_REQUIRED) || orgctl_params_has(st->params, q->name))
+            continue;
+        size_t col = st->column;
+        for (size_t j = 0; j < l->ncols; j++)
+            if (l->role[j] == COL_PARAM && strcmp(l->names[j], q->name) == 0)
+                col = j + 1;
+        bulk_problem(p, r->line, col, "%s %s needs \"%s\"", op->kind, op->verb, q->name);
+    }
+}
+
+static int parse(void *layout, const struct bulk_record *r, struct bulk_row *row,
+                 struct bulk_problems *p)
+{
+    struct layout *l = layout;
+    size_t before = p->count;
+    row->line = r->line;
+    if (bulk_record_count(r) > l->ncols)
+        bulk_problem(p, r->line, l->ncols + 1, "%zu fields, but the header has %zu",
+                     bulk_record_count(r), l->ncols);
+    const orgctl_op *op = row_op(l, r, p);
+    if (!op)
+        return ORGCTL_EINVALID;
+    const char *name = cell(l, r, COL_NAME), *org = cell(l, r, COL_ORG);
+    if (!(op->flags & ORGCTL_OP_NO_NAME) && orgctl_name_validate(op->kind, name) < 0)
+        bulk_problem(p, r->line, column_of(l, COL_NAME), "%s", orgctl_error_last());
+    if (*org && orgctl_name_validate("org", org) < 0)
+        bulk_problem(p, r->line, column_of(l, COL_ORG), "%s", orgctl_error_last());
+    struct bulk_step *st = bulk_row_step(row, op, org,
+                                         (op->flags & ORGCTL_OP_NO_NAME) ? NULL : name,
+                                         column_of(l, COL_OP));
+    add_params(l, r, row, st, p);
+    /* after the parameters: a message is about them more often than about the name */
+    if (st->name && st->ncells < 15)
+        st->cells[st->ncells++] = (struct bulk_cell){st->name, column_of(l, COL_NAME)};
+    if (st->org && st->ncells < 16)
+        st->cells[st->ncells++] = (struct bulk_cell){st->org, column_of(l, COL_ORG)};
+    return p->count > before ? ORGCTL_EINVALID : 0;
+}
+
+/* Two rows that say the same are one too many: kind, op, org, name and every cell. */
+static char *key(void *layout, const struct bulk_record *r, size_t *column)
+{
+    struct layout *l = layout;
+    strbuf sb = STRBUF_INIT;
+    const char *kind = cell(l, r, COL_KIND);
+    strbuf_adds(&sb, *kind ? kind : l->kind ? l->kind : "");
+    for (size_t j = 0; j < l->ncols; j++) {
+        strbuf_addch(&sb, '\x1f');
+        if (l->role[j] != COL_KIND && l->role[j] != COL_IGNORE)
+            strbuf_adds(&sb, bulk_record_field(r, j));
+    }
+    *column = 1;
+    return strbuf_detach(&sb, NULL);
+}
+
+static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr,
+                      strbuf *out, struct bulk_problems *p)
+{
+    bulk_csv_cell(out, bulk_record_field(r, j));
+    return 0;
+}
+
+const struct bulk_dialect bulk_native = {"native", 1, layout_new, layout_free, parse, key, store_cell};

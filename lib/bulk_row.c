@@ -1,0 +1,106 @@
+/* The pieces the bulk dialects and engine share: problems, rows and their steps, records
+ * of a source or stored file, CSV cells. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulk_internal.h"
+
+void bulk_problem(struct bulk_problems *p, size_t line, size_t column, const char *fmt, ...)
+{
+    p->count++;
+    if (!p->list)
+        p->list = cJSON_CreateArray();
+    if (cJSON_GetArraySize(p->list) >= BULK_MAX_PROBLEMS)
+        return;
+    char *text = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    cJSON *item = cJSON_CreateObject();
+    cJSON_AddStringToObject(item, "file", p->file ? p->file : "");
+    cJSON_AddNumberToObject(item, "line", (double)line);
+    cJSON_AddNumberToObject(item, "column", (double)column);
+    cJSON_AddStringToObject(item, "message", text ? text : "?");
+    cJSON_AddItemToArray(p->list, item);
+    free(text);
+}
+
+const char *bulk_row_keep(struct bulk_row *row, const char *s)
+{
+    if (!s)
+        return NULL;
+    row->strings = xrealloc(row->strings, (row->nstrings + 1) * sizeof(*row->strings));
+    return row->strings[row->nstrings++] = xstrdup(s);
+}
+
+struct bulk_step *bulk_row_step(struct bulk_row *row, const orgctl_op *op, const char *org,
+                                const char *name, size_t column)
+{
+    if (row->nsteps == row->alloc) {
+        row->alloc = row->alloc ? row->alloc * 2 : 4;
+        row->steps = xrealloc(row->steps, row->alloc * sizeof(*row->steps));
+    }
+    struct bulk_step *st = &row->steps[row->nsteps++];
+    memset(st, 0, sizeof(*st));
+    st->op = op;
+    st->kind = op ? op->kind : NULL;
+    st->verb = op ? op->verb : NULL;
+    st->org = org && *org ? bulk_row_keep(row, org) : NULL;
+    st->name = bulk_row_keep(row, name);
+    st->params = orgctl_params_new();
+    st->column = column;
+    return st;
+}
+
+void bulk_step_param(struct bulk_row *row, struct bulk_step *step, const char *param,
+                     const char *value, size_t column)
+{
+    orgctl_params_add(step->params, param, value);
+    if (step->ncells < sizeof(step->cells) / sizeof(step->cells[0])) {
+        step->cells[step->ncells].value = bulk_row_keep(row, value);
+        step->cells[step->ncells++].column = column;
+    }
+}
+
+void bulk_row_clear(struct bulk_row *row)
+{
+    for (size_t i = 0; i < row->nsteps; i++)
+        orgctl_params_free(row->steps[i].params);
+    for (size_t i = 0; i < row->nstrings; i++)
+        free(row->strings[i]);
+    free(row->strings);
+    free(row->steps);
+    free(row->text);
+    memset(row, 0, sizeof(*row));
+}
+
+size_t bulk_record_count(const struct bulk_record *r)
+{
+    size_t n = orgctl_csv_record_count(r->rec);
+    return n > r->first ? n - r->first : 0;
+}
+
+const char *bulk_record_field(const struct bulk_record *r, size_t j)
+{
+    const char *v = orgctl_csv_record_field(r->rec, r->first + j, NULL);
+    return v ? v : "";
+}
+
+void bulk_csv_cell(strbuf *sb, const char *value)
+{
+    if (!strpbrk(value, ",\"\r\n")) {
+        strbuf_adds(sb, value);
+        return;
+    }
+    strbuf_addch(sb, '"');
+    for (const char *p = value; *p; p++) {
+        if (*p == '"')
+            strbuf_addch(sb, '"');
+        strbuf_addch(sb, *p);
+    }
+    strbuf_addch(sb, '"');
+}

@@ -1,0 +1,378 @@
+/* The bulk engine: the rows of a stored set run in one change set, each inside a savepoint
+ * so that a failing row is undone alone, reported with its place, and the rest go on. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulk_internal.h"
+
+static void count_change(struct bulk_run *run, const struct bulk_step *st, size_t n)
+{
+    if (!run->changes)
+        run->changes = cJSON_CreateArray();
+    cJSON *c;
+    cJSON_ArrayForEach(c, run->changes)
+    {
+        if (strcmp(cJSON_GetObjectItem(c, "kind")->valuestring, st->kind) == 0 &&
+            strcmp(cJSON_GetObjectItem(c, "op")->valuestring, st->verb) == 0) {
+            cJSON *count = cJSON_GetObjectItem(c, "count");
+            cJSON_SetNumberValue(count, count->valuedouble + (double)n);
+            return;
+        }
+    }
+    c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "kind", st->kind);
+    cJSON_AddStringToObject(c, "op", st->verb);
+    cJSON_AddNumberToObject(c, "count", (double)n);
+    cJSON_AddItemToArray(run->changes, c);
+}
+
+static int run_step(struct bulk_run *run, const struct bulk_step *st)
+{
+    const char *org = st->org ? st->org : run->org;
+    if (st->run)
+        return st->run(run->repo, run->cs, org, st);
+    orgctl_op_ctx ctx = {.op = st->op,
+                         .repo = run->repo,
+                         .cs = run->cs,
+                         .org = org,
+                         .name = st->name,
+                         .params = st->params};
+    int error = orgctl_op_run(&ctx);
+    orgctl_op_ctx_clear(&ctx);
+    return error;
+}
+
+/* The cell a message is about: the first value it quotes, else the step's own cell. */
+static size_t guess_column(const struct bulk_step *st, const char *msg)
+{
+    for (size_t i = 0; i < st->ncells; i++) {
+        size_t len = strlen(st->cells[i].value);
+        for (const char *q = strchr(msg, '"'); q && len; q = strchr(q + 1, '"'))
+            if (strncmp(q + 1, st->cells[i].value, len) == 0 && q[1 + len] == '"')
+                return st->cells[i].column;
+    }
+    return st->column;
+}
+
+static void fail_row(struct bulk_run *run, const struct bulk_row *row, const struct bulk_step *st)
+{
+    char *msg = xstrdup(orgctl_error_last());
+    size_t column = guess_column(st, msg);
+    bulk_problem(&run->problems, row->line, column, "%s %s: %s", st->kind, st->verb, msg);
+    run->failed++;
+    if (run->want_failures) {
+        strbuf where = STRBUF_INIT;
+        strbuf_addf(&where, "%s:%zu:%zu: %s %s: %s", run->settings.file, row->line, column,
+                    st->kind, st->verb, msg);
+        strbuf_adds(&run->failures, row->text ? row->text : "");
+        strbuf_addch(&run->failures, ',');
+        bulk_csv_cell(&run->failures, strbuf_str(&where));
+        strbuf_addch(&run->failures, '\n');
+        strbuf_release(&where);
+    }
+    free(msg);
+}
+
+/* Runs one row's steps; a failing step undoes the whole row. Returns only fatal errors. */
+static int run_row(struct bulk_run *run, struct bulk_row *row)
+{
+    int error;
+    if ((error = orgctl_changeset_savepoint(run->cs)) < 0)
+        return error;
+    for (size_t i = 0; i < row->nsteps; i++) {
+        if (run_step(run, &row->steps[i]) < 0) {
+            fail_row(run, row, &row->steps[i]);
+            return orgctl_changeset_rollback_to_savepoint(run->cs);
+        }
+    }
+    if ((error = orgctl_changeset_release_savepoint(run->cs)) < 0)
+        return error;
+    run->applied++;
+    for (size_t i = 0; i < row->nsteps; i++)
+        count_change(run, &row->steps[i], 1);
+    return 0;
+}
+
+/* --- merging consecutive rows ---
+ * Adding 1000 users to a group row by row rewrites the group 1000 times, each time bigger.
+ * An operation whose one positional argument repeats (`group member-add G USER...`) means
+ * the same given the values at once as one by one, so consecutive rows that differ only
+ * in that argument run as one step; if it fails, they run again one by one to find the
+ * failing rows. */
+
+static const orgctl_param *merge_param(const orgctl_op *op)
+{
+    const orgctl_param *found = NULL;
+    for (const orgctl_param *p = op ? op->params : NULL; p && p->name; p++)
+        if (p->flags & ORGCTL_PARAM_POSITIONAL) {
+            if (found || !(p->flags & ORGCTL_PARAM_MULTI))
+                return NULL;
+            found = p;
+        }
+    return found;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool mergeable(const struct bulk_row *a, const struct bulk_row *b)
+{
+    if (a->nsteps != 1 || b->nsteps != 1 || a->pass != b->pass)
+        return false;
+    const struct bulk_step *x = &a->steps[0], *y = &b->steps[0];
+    const orgctl_param *mp = merge_param(x->op);
+    if (!mp || x->op != y->op || !same_str(x->org, y->org) || !same_str(x->name, y->name))
+        return false;
+    for (const orgctl_param *p = x->op->params; p->name; p++) {
+        size_t n = orgctl_params_count(x->params, p->name);
+        if (p == mp || n != orgctl_params_count(y->params, p->name))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(orgctl_params_at(x->params, p->name, i),
+                       orgctl_params_at(y->params, p->name, i)) != 0)
+                return false;
+    }
+    return true;
+}
+
+/* Runs the step of `n` mergeable rows: the last row's parameters, with the merged one's
+ * values of all. */
+static int run_merged_step(struct bulk_run *run, struct bulk_row *rows, size_t n)
+{
+    struct bulk_step merged = rows[0].steps[0];
+    const orgctl_param *mp = merge_param(merged.op);
+    merged.params = orgctl_params_new();
+    for (const orgctl_param *p = merged.op->params; p->name; p++)
+        for (size_t r = p == mp ? 0 : n - 1; r < n; r++)
+            for (size_t i = 0; i < orgctl_params_count(rows[r].steps[0].params, p->name); i++)
+                orgctl_params_add(merged.params, p->name,
+                                  orgctl_params_at(rows[r].steps[0].params, p->name, i));
+    int error = run_step(run, &merged);
+    orgctl_params_free(merged.params);
+    return error;
+}
+
+/* Runs `n` mergeable rows as one step, in their own savepoint; when that fails, row by
+ * row to find which. */
+static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
+{
+    int error = orgctl_changeset_savepoint(run->cs);
+    bool ok = !error && run_merged_step(run, rows, n) == 0;
+    if (error)
+        return error;
+    if (ok) {
+        run->applied += n;
+        count_change(run, &rows[0].steps[0], n);
+        return orgctl_changeset_release_savepoint(run->cs);
+    }
+    if ((error = orgctl_changeset_rollback_to_savepoint(run->cs)) < 0)
+        return error;
+    for (size_t r = 0; r < n && !error; r++)
+        error = run_row(run, &rows[r]);
+    return error;
+}
+
+/* --- batches ---
+ * A savepoint per row makes SQLite copy every page the row touches into its statement
+ * journal: for 100k rows, gigabytes. Rows run in batches under one savepoint instead;
+ * only a batch with a failing row is rolled back and run again row by row, each in its
+ * own savepoint, so that the failing rows are undone alone and reported. */
+
+#define BATCH_ROWS 2048
+#define MAX_MERGED 4096 /* a step's values are looked up by a linear scan */
+
+struct unit {
+    size_t first, n; /* rows[first..first+n) run as one step, or one row of steps */
+};
+
+struct batch {
+    struct bulk_row *rows;
+    size_t nrows, alloc;
+    struct unit *units;
+    size_t nunits, ualloc;
+};
+
+static bool unit_is_merged(const struct batch *b, const struct unit *u)
+{
+    return u->n > 1 || merge_param(b->rows[u->first].steps[0].op) != NULL;
+}
+
+/* Runs a unit without a savepoint of its own: false when a step fails. */
+static bool run_unit_fast(struct bulk_run *run, struct batch *b, const struct unit *u)
+{
+    struct bulk_row *rows = &b->rows[u->first];
+    if (u->n > 1)
+        return run_merged_step(run, rows, u->n) == 0;
+    for (size_t i = 0; i < rows->nsteps; i++)
+        if (run_step(run, &rows->steps[i]) < 0)
+            return false;
+    return true;
+}
+
+static void count_unit(struct bulk_run *run, struct batch *b, const struct unit *u)
+{
+    struct bulk_row *row = &b->rows[u->first];
+    run->applied += u->n;
+    if (u->n > 1)
+        count_change(run, &row->steps[0], u->n);
+    else
+        for (size_t i = 0; i < row->nsteps; i++)
+            count_change(run, &row->steps[i], 1);
+}
+
+static int run_batch(struct bulk_run *run, struct batch *b)
+{
+    int error = orgctl_changeset_savepoint(run->cs);
+    size_t u = 0;
+    while (!error && u < b->nunits && run_unit_fast(run, b, &b->units[u]))
+        u++;
+    if (!error && u == b->nunits) {
+        for (u = 0; u < b->nunits; u++)
+            count_unit(run, b, &b->units[u]);
+        error = orgctl_changeset_release_savepoint(run->cs);
+    } else if (!error && (error = orgctl_changeset_rollback_to_savepoint(run->cs)) == 0) {
+        for (u = 0; u < b->nunits && !error; u++) {
+            struct unit *un = &b->units[u];
+            error = un->n > 1 ? run_merged(run, &b->rows[un->first], un->n)
+                              : run_row(run, &b->rows[un->first]);
+        }
+    }
+    for (size_t r = 0; r < b->nrows; r++)
+        bulk_row_clear(&b->rows[r]);
+    b->nrows = b->nunits = 0;
+    return error;
+}
+
+/* Adds a row to the batch: to the last unit when it merges, running the batch first
+ * when it is full. */
+static int push_row(struct bulk_run *run, struct batch *b, struct bulk_row *row)
+{
+    struct unit *last = b->nunits ? &b->units[b->nunits - 1] : NULL;
+    bool merge = last && last->n < MAX_MERGED && unit_is_merged(b, last) &&
+                 mergeable(&b->rows[last->first + last->n - 1], row);
+    int error = 0;
+    if (!merge && b->nrows >= BATCH_ROWS && (error = run_batch(run, b)) < 0)
+        return error;
+    if (b->nrows == b->alloc) {
+        b->alloc = b->alloc ? b->alloc * 2 : BATCH_ROWS + 1;
+        b->rows = xrealloc(b->rows, b->alloc * sizeof(*b->rows));
+    }
+    b->rows[b->nrows] = *row;
+    memset(row, 0, sizeof(*row));
+    if (merge) {
+        last->n++;
+    } else {
+        if (b->nunits == b->ualloc) {
+            b->ualloc = b->ualloc ? b->ualloc * 2 : BATCH_ROWS + 1;
+            b->units = xrealloc(b->units, b->ualloc * sizeof(*b->units));
+        }
+        b->units[b->nunits++] = (struct unit){b->nrows, 1};
+    }
+    b->nrows++;
+    return 0;
+}
+
+/* The row as stored, without its line: what the failures file repeats. */
+static char *row_text(const struct bulk_record *r)
+{
+    strbuf sb = STRBUF_INIT;
+    for (size_t j = 0; j < bulk_record_count(r); j++) {
+        if (j)
+            strbuf_addch(&sb, ',');
+        bulk_csv_cell(&sb, bulk_record_field(r, j));
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+static void progress(struct bulk_run *run, size_t done)
+{
+    if (run->progress && (done % 512 == 0 || done == run->total))
+        run->progress(done, run->total, run->payload);
+}
+
+static void failed_parse(struct bulk_run *run, const struct bulk_record *r, size_t done)
+{
+    run->failed++;
+    if (run->want_failures) {
+        cJSON *last = cJSON_GetArrayItem(run->problems.list,
+                                         cJSON_GetArraySize(run->problems.list) - 1);
+        char *text = row_text(r);
+        strbuf_addf(&run->failures, "%s,", text);
+        const char *msg = cJSON_GetStringValue(cJSON_GetObjectItem(last, "message"));
+        bulk_csv_cell(&run->failures, msg ? msg : "the row is not valid any more");
+        strbuf_addch(&run->failures, '\n');
+        free(text);
+    }
+    progress(run, done);
+}
+
+static int run_pass(struct bulk_run *run, const char *rows_csv, size_t len, int pass,
+                    size_t *done)
+{
+    orgctl_csv *csv = NULL;
+    orgctl_csv_record *rec = NULL;
+    void *layout = NULL;
+    struct batch b = {0};
+    int error;
+    if ((error = orgctl_csv_open_buffer(&csv, run->settings.file, rows_csv, len, NULL)) < 0 ||
+        (error = orgctl_csv_next(&rec, csv)) < 0)
+        goto done;
+    struct bulk_record r = {rec, 1, 0};
+    r.line = strtoul(orgctl_csv_record_field(rec, 0, NULL), NULL, 10);
+    if ((error = run->dialect->layout_new(&layout, &run->settings, &r, &run->problems)) < 0)
+        goto done;
+    if (pass == 0 && run->want_failures) {
+        char *header = row_text(&r);
+        strbuf_addf(&run->failures, "%s,error\n", header);
+        free(header);
+    }
+    while (!error && (error = orgctl_csv_next(&rec, csv)) == 0) {
+        struct bulk_row row = {0};
+        struct bulk_problems again = {0}; /* a later pass finds the same problems */
+        r.rec = rec;
+        r.line = strtoul(orgctl_csv_record_field(rec, 0, NULL), NULL, 10);
+        if (run->dialect->parse(layout, &r, &row, pass ? &again : &run->problems) < 0) {
+            if (pass == 0) /* a row the operation table no longer allows */
+                failed_parse(run, &r, ++*done);
+        } else if (row.pass == pass) {
+            if (run->want_failures)
+                row.text = row_text(&r);
+            error = push_row(run, &b, &row);
+            progress(run, ++*done);
+        }
+        bulk_row_clear(&row);
+        cJSON_Delete(again.list);
+    }
+    if (error == ORGCTL_ITEROVER)
+        error = run_batch(run, &b);
+done:
+    for (size_t i = 0; i < b.nrows; i++)
+        bulk_row_clear(&b.rows[i]);
+    free(b.rows);
+    free(b.units);
+    if (layout)
+        run->dialect->layout_free(layout);
+    orgctl_csv_free(csv);
+    return error;
+}
+
+int bulk_run_rows(struct bulk_run *run, const char *rows_csv, size_t len)
+{
+    size_t done = 0;
+    int error = 0;
+    for (int pass = 0; pass < run->dialect->passes && !error; pass++)
+        error = run_pass(run, rows_csv, len, pass, &done);
+    run->rows = done;
+    return error;
+}
+
+void bulk_run_release(struct bulk_run *run)
+{
+    cJSON_Delete(run->problems.list);
+    cJSON_Delete(run->changes);
+    strbuf_release(&run->failures);
+    memset(run, 0, sizeof(*run));
+}

@@ -1,0 +1,519 @@
+/* One pack of new objects, its .idx (version 2) and the trees of a change, written
+ * directly; see packwriter.h for why. Pack format: "PACK", version 2, object count, then
+ * per object a type-and-size header and its zlib stream, then the SHA-1 of all that. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "internal.h"
+#include "packwriter.h"
+#include "sha1.h"
+
+#define WBUF_SIZE (1 << 20)
+
+struct packed {
+    git_oid oid;
+    uint64_t offset;
+    uint32_t crc;
+};
+
+struct orgctl_packwriter {
+    git_repository *git;
+    char *packdir, *tmp_path;
+    int fd;
+    unsigned char *wbuf;
+    size_t wlen;
+    uint64_t offset; /* bytes of pack so far, buffered ones included */
+    struct packed *objs;
+    size_t n, alloc;
+    uint32_t *slots; /* open addressing over objs: index + 1, 0 for a free slot */
+    size_t nslots;
+    z_stream z;
+    unsigned char *zbuf;
+    size_t zcap;
+    bool finished;
+};
+
+static int io_error(const char *what, const char *path)
+{
+    return orgctl_error_set(ORGCTL_ERROR, "%s %s: %s", what, path, strerror(errno));
+}
+
+static bool fsync_wanted(void)
+{
+    const char *env = getenv("ORGCTL_FSYNC");
+    return !(env && strcmp(env, "0") == 0);
+}
+
+static int write_all(int fd, const void *data, size_t len, const char *path)
+{
+    const unsigned char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return io_error("cannot write", path);
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int flush(orgctl_packwriter *pw)
+{
+    int error = write_all(pw->fd, pw->wbuf, pw->wlen, pw->tmp_path);
+    pw->wlen = 0;
+    return error;
+}
+
+static int put(orgctl_packwriter *pw, const void *data, size_t len)
+{
+    int error = 0;
+    if (pw->wlen + len > WBUF_SIZE && (error = flush(pw)) < 0)
+        return error;
+    if (len > WBUF_SIZE)
+        error = write_all(pw->fd, data, len, pw->tmp_path);
+    else {
+        memcpy(pw->wbuf + pw->wlen, data, len);
+        pw->wlen += len;
+    }
+    pw->offset += len;
+    return error;
+}
+
+int orgctl_packwriter_new(orgctl_packwriter **out, git_repository *git, const char *gitdir)
+{
+    orgctl_packwriter *pw = xcalloc(1, sizeof(*pw));
+    strbuf sb = STRBUF_INIT;
+    pw->fd = -1;
+    pw->git = git;
+    strbuf_addf(&sb, "%s/objects/pack", gitdir);
+    pw->packdir = strbuf_detach(&sb, NULL);
+    strbuf_addf(&sb, "%s/tmp_orgctl_pack_XXXXXX", pw->packdir);
+    pw->tmp_path = strbuf_detach(&sb, NULL);
+    *out = NULL;
+    mkdir(pw->packdir, 0777);
+    if ((pw->fd = mkstemp(pw->tmp_path)) < 0) {
+        int error = io_error("cannot create", pw->tmp_path);
+        orgctl_packwriter_free(pw);
+        return error;
+    }
+    /* Objects are a few hundred bytes: a small hash table (memLevel 2) keeps the reset
+     * before each one from clearing 64 KB, at a loss of a few percent in size. */
+    if (deflateInit2(&pw->z, Z_BEST_SPEED, Z_DEFLATED, 15, 2, Z_DEFAULT_STRATEGY) != Z_OK) {
+        orgctl_packwriter_free(pw);
+        return orgctl_error_set(ORGCTL_ERROR, "zlib: cannot start a stream");
+    }
+    pw->wbuf = xmalloc(WBUF_SIZE);
+    static const unsigned char header[12] = {'P', 'A', 'C', 'K', 0, 0, 0, 2, 0, 0, 0, 0};
+    put(pw, header, sizeof(header)); /* the count is filled in by finish */
+    *out = pw;
+    return 0;
+}
+
+static size_t slot_of(const orgctl_packwriter *pw, const git_oid *oid)
+{
+    uint64_t h;
+    memcpy(&h, oid->id, sizeof(h));
+    return (size_t)h & (pw->nslots - 1);
+}
+
+/* The slot holding oid, or the free slot where it would go. */
+static size_t find_slot(const orgctl_packwriter *pw, const git_oid *oid)
+{
+    size_t j = slot_of(pw, oid);
+    while (pw->slots[j] && !git_oid_equal(&pw->objs[pw->slots[j] - 1].oid, oid))
+        j = (j + 1) & (pw->nslots - 1);
+    return j;
+}
+
+static void grow_slots(orgctl_packwriter *pw)
+{
+    free(pw->slots);
+    pw->nslots = pw->nslots ? pw->nslots * 2 : 1024;
+    pw->slots = xcalloc(pw->nslots, sizeof(*pw->slots));
+    for (size_t i = 0; i < pw->n; i++)
+        pw->slots[find_slot(pw, &pw->objs[i].oid)] = (uint32_t)(i + 1);
+}
+
+static size_t object_header(unsigned char *hdr, git_object_t type, size_t len)
+{
+    size_t n = 0;
+    unsigned char c = (unsigned char)(((unsigned)type << 4) | (len & 15));
+    len >>= 4;
+    while (len) {
+        hdr[n++] = c | 0x80;
+        c = len & 0x7f;
+        len >>= 7;
+    }
+    hdr[n++] = c;
+    return n;
+}
+
+static int deflate_object(orgctl_packwriter *pw, const void *data, size_t len, size_t *zlen)
+{
+    size_t bound = deflateBound(&pw->z, (uLong)len);
+    if (bound > pw->zcap) {
+        pw->zcap = bound;
+        pw->zbuf = xrealloc(pw->zbuf, bound);
+    }
+    deflateReset(&pw->z);
+    pw->z.next_in = (Bytef *)data;
+    pw->z.avail_in = (uInt)len;
+    pw->z.next_out = pw->zbuf;
+    pw->z.avail_out = (uInt)pw->zcap;
+    if (deflate(&pw->z, Z_FINISH) != Z_STREAM_END)
+        return orgctl_error_set(ORGCTL_ERROR, "zlib: cannot compress an object");
+    *zlen = pw->zcap - pw->z.avail_out;
+    return 0;
+}
+
+int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *data,
+                          size_t len, git_oid *oid)
+{
+    int error;
+    if ((error = git_odb_hash(oid, data, len, type)) < 0)
+        return orgctl_git_error(error, "cannot hash an object");
+    if ((pw->n + 1) * 2 > pw->nslots)
+        grow_slots(pw);
+    size_t slot = find_slot(pw, oid);
+    if (pw->slots[slot])
+        return 0;
+    if (len > UINT32_MAX)
+        return orgctl_error_set(ORGCTL_EINVALID, "an object of %zu bytes is too big", len);
+    unsigned char hdr[16];
+    size_t hlen = object_header(hdr, type, len), zlen = 0;
+    if ((error = deflate_object(pw, data, len, &zlen)) < 0)
+        return error;
+    if (pw->n == pw->alloc) {
+        pw->alloc = pw->alloc ? pw->alloc * 2 : 1024;
+        pw->objs = xrealloc(pw->objs, pw->alloc * sizeof(*pw->objs));
+    }
+    struct packed *o = &pw->objs[pw->n];
+    git_oid_cpy(&o->oid, oid);
+    o->offset = pw->offset;
+    o->crc = (uint32_t)crc32(crc32(0, hdr, (uInt)hlen), pw->zbuf, (uInt)zlen);
+    if ((error = put(pw, hdr, hlen)) < 0 || (error = put(pw, pw->zbuf, zlen)) < 0)
+        return error;
+    pw->slots[slot] = (uint32_t)++pw->n;
+    return 0;
+}
+
+size_t orgctl_packwriter_count(const orgctl_packwriter *pw)
+{
+    return pw->n;
+}
+
+/* --- trees --- */
+
+struct tentry {
+    const char *name;
+    size_t len;
+    git_filemode_t mode;
+    git_oid oid;
+};
+
+/* git's order: names compared bytewise, a tree's name as if it ended in '/'. */
+static int tentry_cmp(const char *a, size_t alen, bool adir, const char *b, size_t blen,
+                      bool bdir)
+{
+    size_t n = alen < blen ? alen : blen;
+    int c = memcmp(a, b, n);
+    if (c)
+        return c;
+    unsigned ca = alen > n ? (unsigned char)a[n] : adir ? '/' : 0;
+    unsigned cb = blen > n ? (unsigned char)b[n] : bdir ? '/' : 0;
+    return (int)ca - (int)cb;
+}
+
+static void add_tentry(struct tentry **v, size_t *n, size_t *alloc, const char *name,
+                       size_t len, git_filemode_t mode, const git_oid *oid)
+{
+    if (*n == *alloc) {
+        *alloc = *alloc ? *alloc * 2 : 64;
+        *v = xrealloc(*v, *alloc * sizeof(**v));
+    }
+    (*v)[*n].name = name;
+    (*v)[*n].len = len;
+    (*v)[*n].mode = mode;
+    git_oid_cpy(&(*v)[*n].oid, oid);
+    (*n)++;
+}
+
+static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch,
+                      size_t n, size_t prefix, git_oid *out, bool *empty);
+
+/* The new sub-tree for the changes ch[0..n) under the directory `name` (prefix bytes of
+ * their paths are the directory's path, '/' included). */
+static int build_subtree(orgctl_packwriter *pw, const git_tree_entry *base_entry,
+                         const orgctl_tree_change *ch, size_t n, size_t prefix, git_oid *out,
+                         bool *empty)
+{
+    git_tree *sub = NULL;
+    int error;
+    if (base_entry && git_tree_entry_type(base_entry) == GIT_OBJECT_TREE &&
+        (error = git_tree_lookup(&sub, pw->git, git_tree_entry_id(base_entry))) < 0)
+        return orgctl_git_error(error, "cannot read a tree");
+    error = build_tree(pw, sub, ch, n, prefix, out, empty);
+    git_tree_free(sub);
+    return error;
+}
+
+/* Merges the entries of `base` with the changes (sorted, all under the same prefix), in
+ * git order: both sequences are sorted the same way, since a path sorts by its first
+ * component followed by '/' for a directory. */
+static int merge_level(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch,
+                       size_t n, size_t prefix, struct tentry **v, size_t *nv, size_t *alloc)
+{
+    size_t nbase = base ? git_tree_entrycount(base) : 0, b = 0, i = 0;
+    int error = 0;
+    while (!error && (b < nbase || i < n)) {
+        const git_tree_entry *be = b < nbase ? git_tree_entry_byindex(base, b) : NULL;
+        const char *comp = i < n ? ch[i].path + prefix : NULL;
+        const char *slash = comp ? strchr(comp, '/') : NULL;
+        size_t clen = comp ? (slash ? (size_t)(slash - comp) : strlen(comp)) : 0;
+        int c = !be ? 1 : !comp ? -1
+                     : tentry_cmp(git_tree_entry_name(be), strlen(git_tree_entry_name(be)),
+                                  git_tree_entry_type(be) == GIT_OBJECT_TREE, comp, clen,
+                                  slash != NULL);
+        if (c < 0) { /* untouched base entry */
+            add_tentry(v, nv, alloc, git_tree_entry_name(be), strlen(git_tree_entry_name(be)),
+                       git_tree_entry_filemode(be), git_tree_entry_id(be));
+            b++;
+            continue;
+        }
+        const git_tree_entry *match = c == 0 ? be : NULL;
+        b += c == 0;
+        if (!slash) { /* a blob at this level: the last change to it wins */
+            while (i + 1 < n && strcmp(ch[i + 1].path, ch[i].path) == 0)
+                i++;
+            if (ch[i].oid)
+                add_tentry(v, nv, alloc, comp, clen, GIT_FILEMODE_BLOB, ch[i].oid);
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && strncmp(ch[j].path + prefix, comp, clen + 1) == 0)
+            j++;
+        git_oid sub;
+        bool sub_empty;
+        error = build_subtree(pw, match, ch + i, j - i, prefix + clen + 1, &sub, &sub_empty);
+        if (!error && !sub_empty)
+            add_tentry(v, nv, alloc, comp, clen, GIT_FILEMODE_TREE, &sub);
+        i = j;
+    }
+    return error;
+}
+
+static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch,
+                      size_t n, size_t prefix, git_oid *out, bool *empty)
+{
+    struct tentry *v = NULL;
+    size_t nv = 0, alloc = 0;
+    strbuf sb = STRBUF_INIT;
+    int error = merge_level(pw, base, ch, n, prefix, &v, &nv, &alloc);
+    *empty = nv == 0;
+    if (error < 0 || (*empty && prefix > 0))
+        goto done;
+    for (size_t i = 0; i < nv; i++) {
+        strbuf_addf(&sb, "%o %.*s", (unsigned)v[i].mode, (int)v[i].len, v[i].name);
+        strbuf_addch(&sb, '\0');
+        strbuf_add(&sb, v[i].oid.id, GIT_OID_RAWSZ);
+    }
+    if ((error = git_odb_hash(out, sb.buf ? sb.buf : "", sb.len, GIT_OBJECT_TREE)) < 0) {
+        error = orgctl_git_error(error, "cannot hash a tree");
+        goto done;
+    }
+    if (!base || !git_oid_equal(out, git_tree_id(base)))
+        error = orgctl_packwriter_add(pw, GIT_OBJECT_TREE, sb.buf ? sb.buf : "", sb.len, out);
+done:
+    strbuf_release(&sb);
+    free(v);
+    return error;
+}
+
+int orgctl_packwriter_tree(orgctl_packwriter *pw, git_tree *base,
+                           const orgctl_tree_change *changes, size_t n, git_oid *out)
+{
+    bool empty;
+    return build_tree(pw, base, changes, n, 0, out, &empty);
+}
+
+/* --- finishing --- */
+
+static void be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static int oid_cmp(const void *a, const void *b)
+{
+    return git_oid_cmp(&((const struct packed *)a)->oid, &((const struct packed *)b)->oid);
+}
+
+/* Writes the count into the header, then the SHA-1 of the whole pack after it. */
+static int seal_pack(orgctl_packwriter *pw, unsigned char sum[20])
+{
+    unsigned char count[4];
+    int error;
+    if ((error = flush(pw)) < 0)
+        return error;
+    be32(count, (uint32_t)pw->n);
+    if (pwrite(pw->fd, count, 4, 8) != 4)
+        return io_error("cannot write", pw->tmp_path);
+    orgctl_sha1 c;
+    orgctl_sha1_init(&c);
+    for (uint64_t off = 0; off < pw->offset;) {
+        ssize_t r = pread(pw->fd, pw->wbuf, WBUF_SIZE, (off_t)off);
+        if (r <= 0)
+            return io_error("cannot read back", pw->tmp_path);
+        orgctl_sha1_update(&c, pw->wbuf, (size_t)r);
+        off += (uint64_t)r;
+    }
+    orgctl_sha1_final(&c, sum);
+    return write_all(pw->fd, sum, 20, pw->tmp_path);
+}
+
+/* The .idx (version 2): fan-out, sorted ids, CRCs, offsets, the pack's and its own SHA-1. */
+static void build_index(orgctl_packwriter *pw, const unsigned char pack_sum[20], strbuf *idx)
+{
+    unsigned char word[8];
+    qsort(pw->objs, pw->n, sizeof(*pw->objs), oid_cmp);
+    strbuf_add(idx, "\377tOc\0\0\0\2", 8);
+    size_t k = 0;
+    for (unsigned first = 0; first < 256; first++) {
+        while (k < pw->n && pw->objs[k].oid.id[0] <= first)
+            k++;
+        be32(word, (uint32_t)k);
+        strbuf_add(idx, word, 4);
+    }
+    for (size_t i = 0; i < pw->n; i++)
+        strbuf_add(idx, pw->objs[i].oid.id, GIT_OID_RAWSZ);
+    for (size_t i = 0; i < pw->n; i++) {
+        be32(word, pw->objs[i].crc);
+        strbuf_add(idx, word, 4);
+    }
+    uint32_t nlarge = 0;
+    for (size_t i = 0; i < pw->n; i++) {
+        uint64_t off = pw->objs[i].offset;
+        be32(word, off < 0x80000000u ? (uint32_t)off : 0x80000000u | nlarge++);
+        strbuf_add(idx, word, 4);
+    }
+    for (size_t i = 0; i < pw->n; i++)
+        if (pw->objs[i].offset >= 0x80000000u) {
+            be32(word, (uint32_t)(pw->objs[i].offset >> 32));
+            be32(word + 4, (uint32_t)pw->objs[i].offset);
+            strbuf_add(idx, word, 8);
+        }
+    strbuf_add(idx, pack_sum, 20);
+    orgctl_sha1 c;
+    unsigned char sum[20];
+    orgctl_sha1_init(&c);
+    orgctl_sha1_update(&c, idx->buf, idx->len);
+    orgctl_sha1_final(&c, sum);
+    strbuf_add(idx, sum, 20);
+}
+
+static int sync_fd(int fd, const char *path)
+{
+    return fsync_wanted() && fsync(fd) < 0 ? io_error("cannot sync", path) : 0;
+}
+
+static int write_index_file(orgctl_packwriter *pw, const strbuf *idx, char **tmp_idx)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s/tmp_orgctl_idx_XXXXXX", pw->packdir);
+    *tmp_idx = strbuf_detach(&sb, NULL);
+    int fd = mkstemp(*tmp_idx);
+    if (fd < 0)
+        return io_error("cannot create", *tmp_idx);
+    int error = write_all(fd, idx->buf, idx->len, *tmp_idx);
+    if (!error)
+        error = sync_fd(fd, *tmp_idx);
+    fchmod(fd, 0444);
+    close(fd);
+    return error;
+}
+
+/* Moves the pack, then its index (which makes it visible), to their names. */
+static int install(orgctl_packwriter *pw, const unsigned char sum[20], const char *tmp_idx)
+{
+    char hex[41];
+    for (int i = 0; i < 20; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+    strbuf pack = STRBUF_INIT, idx = STRBUF_INIT;
+    strbuf_addf(&pack, "%s/pack-%s.pack", pw->packdir, hex);
+    strbuf_addf(&idx, "%s/pack-%s.idx", pw->packdir, hex);
+    int error = 0;
+    if (rename(pw->tmp_path, strbuf_str(&pack)) < 0)
+        error = io_error("cannot install", strbuf_str(&pack));
+    else if (rename(tmp_idx, strbuf_str(&idx)) < 0)
+        error = io_error("cannot install", strbuf_str(&idx));
+    if (!error && fsync_wanted()) {
+        int dfd = open(pw->packdir, O_RDONLY | O_DIRECTORY);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+    }
+    strbuf_release(&pack);
+    strbuf_release(&idx);
+    return error;
+}
+
+int orgctl_packwriter_finish(orgctl_packwriter *pw)
+{
+    unsigned char sum[20];
+    strbuf idx = STRBUF_INIT;
+    char *tmp_idx = NULL;
+    git_odb *odb = NULL;
+    int error = 0;
+    if (pw->n == 0)
+        goto done;
+    if ((error = seal_pack(pw, sum)) < 0 || (error = sync_fd(pw->fd, pw->tmp_path)) < 0)
+        goto done;
+    fchmod(pw->fd, 0444);
+    build_index(pw, sum, &idx);
+    if ((error = write_index_file(pw, &idx, &tmp_idx)) < 0 ||
+        (error = install(pw, sum, tmp_idx)) < 0)
+        goto done;
+    if ((error = git_repository_odb(&odb, pw->git)) < 0 || (error = git_odb_refresh(odb)) < 0)
+        error = orgctl_git_error(error, "cannot read the new pack");
+done:
+    if (tmp_idx)
+        unlink(tmp_idx);
+    free(tmp_idx);
+    git_odb_free(odb);
+    strbuf_release(&idx);
+    pw->finished = error == 0;
+    return error;
+}
+
+void orgctl_packwriter_free(orgctl_packwriter *pw)
+{
+    if (!pw)
+        return;
+    if (pw->fd >= 0) {
+        close(pw->fd);
+        if (!pw->finished || pw->n == 0)
+            unlink(pw->tmp_path);
+    }
+    deflateEnd(&pw->z);
+    free(pw->wbuf);
+    free(pw->zbuf);
+    free(pw->objs);
+    free(pw->slots);
+    free(pw->packdir);
+    free(pw->tmp_path);
+    free(pw);
+}
