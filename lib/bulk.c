@@ -213,7 +213,8 @@ static void csv_problem(struct bulk_problems *p, const char *file)
         while (*msg == ' ')
             msg++;
     }
-    bulk_problem(p, line, column, "%s", msg);
+    /* "FILE: empty file" has no place: its first line and column are the place */
+    bulk_problem(p, line ? line : 1, column ? column : 1, "%s", msg);
 }
 
 static int store_record(const struct bulk_dialect *d, void *layout, const struct bulk_record *r,
@@ -278,14 +279,15 @@ static int read_source(const struct bulk_dialect *d, const char *path,
         goto done;
     }
     struct bulk_record r = {rec, 0, orgctl_csv_record_line(rec)};
-    d->layout_new(&layout, s, &r, p);
+    /* after a wrong header, every row would be wrong too: only the reader checks them */
+    bool header_ok = d->layout_new(&layout, s, &r, p) == 0;
     store_record(d, layout, &r, true, rows, p);
     while ((error = orgctl_csv_next(&rec, csv)) == 0) {
         struct bulk_row row = {0};
         r.rec = rec;
         r.line = orgctl_csv_record_line(rec);
         (*nrows)++;
-        if (p->count == 0 || d->parse(layout, &r, &row, p) == 0) {
+        if (header_ok && d->parse(layout, &r, &row, p) == 0) {
             size_t column;
             char *key = d->key(layout, &r, &column);
             if (key)
@@ -457,24 +459,25 @@ int orgctl_bulk_plan(orgctl_repo *repo, const char *name, cJSON **out)
     return error;
 }
 
-/* Writes the failing rows next to their final name, then moves them there. */
-static int write_failures(const char *path, const strbuf *csv)
+/* Writes the failing rows next to their final name, before the change set is committed:
+ * a file that cannot be written stops the exec while nothing is changed yet. *tmp
+ * receives the temporary name (caller renames or removes it, and frees it). */
+static int write_failures(const char *path, const strbuf *csv, char **tmp)
 {
-    strbuf tmp = STRBUF_INIT;
-    strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp.buf), error = 0;
+    strbuf name = STRBUF_INIT;
+    strbuf_addf(&name, "%s.tmp-XXXXXX", path);
+    *tmp = strbuf_detach(&name, NULL);
+    int fd = mkstemp(*tmp);
     if (fd < 0) {
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
-        goto done;
+        int error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
+        free(*tmp);
+        *tmp = NULL;
+        return error;
     }
     ssize_t w = write(fd, csv->buf, csv->len);
-    if (close(fd) < 0 || w < 0 || (size_t)w != csv->len || rename(tmp.buf, path) < 0) {
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp.buf);
-    }
-done:
-    strbuf_release(&tmp);
-    return error;
+    if (close(fd) < 0 || w < 0 || (size_t)w != csv->len)
+        return orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
+    return 0;
 }
 
 /* The set as executed: its status and the change set that holds its rows. */
@@ -501,7 +504,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     orgctl_changeset *cs = NULL;
     struct bulk_run run = {0};
     strbuf summary = STRBUF_INIT;
-    char *json = NULL, *set_file = set_path(name, "set.json");
+    char *json = NULL, *set_file = set_path(name, "set.json"), *failures_tmp = NULL;
     int error;
     if (opts)
         o = *opts;
@@ -530,16 +533,24 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
                 run.applied == 1 ? "" : "s");
     if (run.failed)
         strbuf_addf(&summary, ", %zu failed", run.failed);
-    if ((error = orgctl_changeset_put_raw(cs, set_file, json, strlen(json))) < 0)
+    if ((error = orgctl_changeset_put_raw(cs, set_file, json, strlen(json))) < 0 ||
+        (run.failed && o.failures_path &&
+         (error = write_failures(o.failures_path, &run.failures, &failures_tmp)) < 0))
         goto done;
     orgctl_changeset_add_trailer(cs, "Bulk-Set", name);
     if ((error = orgctl_changeset_commit(cs, strbuf_str(&summary), id_out)) < 0)
         goto done;
-    if (run.failed && o.failures_path)
-        error = write_failures(o.failures_path, &run.failures);
+    if (failures_tmp && rename(failures_tmp, o.failures_path) < 0)
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s (the failing rows are in "
+                                 "%s)", o.failures_path, strerror(errno), failures_tmp);
+    free(failures_tmp); /* kept on disk when it could not be moved */
+    failures_tmp = NULL;
     *out = done;
     done = NULL;
 done:
+    if (failures_tmp)
+        unlink(failures_tmp);
+    free(failures_tmp);
     orgctl_changeset_free(cs);
     bulk_run_release(&run);
     git_blob_free(rows);
@@ -613,6 +624,8 @@ static int rows_json(const char *source, const char *data, size_t len, cJSON **o
         cJSON_AddNumberToObject(row, "line", strtod(orgctl_csv_record_field(rec, 0, NULL), NULL));
         for (size_t i = 1; i < orgctl_csv_record_count(rec) && i < ncols; i++) {
             const char *v = orgctl_csv_record_field(rec, i, NULL);
+            if (*v && strcmp(names[i], "Password Hash") == 0)
+                v = "(hashed)"; /* a GAX set's: not shown */
             if (*v && !cJSON_GetObjectItemCaseSensitive(row, names[i]))
                 cJSON_AddStringToObject(row, names[i], v);
         }

@@ -244,7 +244,9 @@ static struct bulk_step *step(struct rowctx *x, const char *kind, const char *ve
         return NULL;
     }
     struct bulk_step *st = bulk_row_step(x->row, op, NULL, name, column);
-    st->cells[st->ncells++] = (struct bulk_cell){st->name, column};
+    /* a message naming the user points at Username */
+    st->cells[st->ncells++] = (struct bulk_cell){
+        st->name, strcmp(kind, "user") == 0 ? col(x->l, G_USERNAME) : column};
     return st;
 }
 
@@ -450,6 +452,12 @@ static int parse(void *layout, const struct bulk_record *r, struct bulk_row *row
     if (x.action != DELETE) {
         attribute_steps(&x);
         related_steps(&x);
+    }
+    /* An UPDATE's plain "user update" with nothing to set is only needed when the row
+     * does nothing else (it then checks that the user exists). */
+    if (x.action == UPDATE && row->nsteps > 1 && row->steps[0].ncells == 1 && !row->steps[0].run) {
+        orgctl_params_free(row->steps[0].params);
+        memmove(row->steps, row->steps + 1, --row->nsteps * sizeof(*row->steps));
     }
     return p->count > before ? ORGCTL_EINVALID : 0;
 }

@@ -1,0 +1,341 @@
+#!/usr/bin/env bash
+# orgctl bulk: sets stored in the repository, plan, exec as one change set (all or
+# nothing), --continue-on-error and its failures file, rollback of a whole set, rows that
+# refer to each other, --kind, the org column, .gz and .zip input, list/show/rm, columns.
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'setup' '
+	orgctl init repo >/dev/null &&
+	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
+	orgctl org create Acme >/dev/null &&
+	cat >onboard.csv <<-\EOF
+	kind,op,name,email,member,role,permission,level,skill
+	role,create,Agent,,,,directory:user:view,,
+	group,create,tier1,,,,,,
+	skill,create,billing,,,,,,
+	user,create,ann,ann@acme.example,,,,,
+	group,member-add,tier1,,ann,,,,
+	user,role-add,ann,,,Agent,,,
+	user,skill-set,ann,,,,,7,billing
+	EOF
+	cp onboard.csv onboard.orig
+'
+
+test_expect_success 'create stores the set as a change set of its own, status ready' '
+	before=$(head_of repo) &&
+	orgctl bulk create onboard onboard.csv >out &&
+	test_grep "^change set 3: bulk set onboard: 7 rows, ready$" out &&
+	test "$(git -C repo rev-parse main^)" = "$before" &&
+	git -C repo show --stat --format=%B main >commit &&
+	test_grep "^Bulk-Set: onboard$" commit &&
+	test_grep "bulk/onboard/set.json" commit &&
+	test_grep "bulk/onboard/rows.csv" commit &&
+	test_must_fail git -C repo cat-file -e main:orgs/acme/users &&
+	test_fsck repo
+'
+
+test_expect_success 'the stored rows are the source with its line numbers' '
+	git -C repo show main:bulk/onboard/rows.csv >rows &&
+	head -2 rows >actual &&
+	cat >expect <<-\EOF &&
+	line,kind,op,name,email,member,role,permission,level,skill
+	2,role,create,Agent,,,,directory:user:view,,
+	EOF
+	test_cmp expect actual &&
+	git -C repo show main:bulk/onboard/set.json >set &&
+	test_grep "\"status\": \"ready\"" set &&
+	test_grep "\"source\": \"onboard.csv\"" set &&
+	test_grep "\"org\": \"acme\"" set
+'
+
+test_expect_success 'the set reads from the repository even when the file is gone' '
+	rm onboard.csv &&
+	orgctl bulk plan onboard >out &&
+	cp onboard.orig onboard.csv &&
+	test_grep "^bulk set onboard: 7 rows from onboard.csv, ready$" out
+'
+
+test_expect_success 'plan counts per kind and op and changes nothing' '
+	before=$(head_of repo) &&
+	orgctl bulk plan onboard -o json >plan.json &&
+	test "$(head_of repo)" = "$before" &&
+	test_grep "\"status\": \"ready\"" plan.json &&
+	orgctl bulk plan onboard >out &&
+	test_grep "^user   create      1$" out &&
+	test_grep "^group  member-add  1$" out &&
+	test_must_fail orgctl user show ann
+'
+
+test_expect_success 'list and show' '
+	orgctl bulk list >out &&
+	test_grep "^onboard  ready   7     native              onboard.csv$" out &&
+	orgctl bulk list --completed >out &&
+	test_must_fail test_grep onboard out &&
+	orgctl bulk show onboard >out &&
+	test_grep "^     5  kind=user op=create name=ann email=ann@acme.example$" out &&
+	orgctl bulk show onboard -o json >out &&
+	test_grep "\"member\": \"ann\"" out
+'
+
+test_expect_success 'exec applies every row as ONE change set that also completes the set' '
+	before=$(head_of repo) &&
+	orgctl bulk exec onboard >out 2>err &&
+	test_grep "^change set 4: bulk set onboard completed: 7 rows applied, 0 failed$" out &&
+	test ! -s err &&
+	test "$(git -C repo rev-parse main^)" = "$before" &&
+	git -C repo show --stat --format=%B main >commit &&
+	test_grep "^bulk exec onboard: 7 rows applied$" commit &&
+	test_grep "^Bulk-Set: onboard$" commit &&
+	test_grep "bulk/onboard/set.json" commit &&
+	test_grep "orgs/acme/groups/tier1.json" commit &&
+	git -C repo show main:bulk/onboard/set.json >set &&
+	test_grep "\"status\": \"completed\"" set &&
+	test_grep "\"change_set\": \"4\"" set &&
+	orgctl user show ann -o json >ann &&
+	test_grep "\"billing\": 7" ann &&
+	test_grep "\"Agent\"" ann &&
+	orgctl group show tier1 -o json >g &&
+	test_grep "\"ann\"" g &&
+	test_fsck repo
+'
+
+test_expect_success 'its objects are in one pack, not loose' '
+	ls "$SCRATCH"/repo/objects/pack/*.pack >packs &&
+	test "$(wc -l <packs)" = 1 &&
+	git -C repo verify-pack "$(sed s/pack$/idx/ packs)"
+'
+
+test_expect_success 'an executed set runs no more and is not removed' '
+	test_unchanged --status 1 repo orgctl bulk exec onboard 2>err &&
+	test_grep "was executed already (change set 4, completed)" err &&
+	test_unchanged --status 1 repo orgctl bulk rm onboard 2>err &&
+	test_grep "orgctl rollback 4" err &&
+	orgctl bulk list --completed >out &&
+	test_grep "^onboard  completed" out &&
+	orgctl bulk list --pending >out &&
+	test_must_fail test_grep onboard out
+'
+
+test_expect_success 'rollback of the set undoes every row and makes it pending again' '
+	orgctl rollback 4 >out &&
+	test_grep "^change set 5: rollback 4: bulk exec onboard" out &&
+	test_must_fail orgctl user show ann &&
+	test_must_fail orgctl role show Agent &&
+	test_must_fail orgctl group show tier1 &&
+	orgctl bulk list --pending >out &&
+	test_grep "^onboard  ready" out &&
+	git -C repo diff --quiet main~2 main -- orgs bulk &&
+	test_fsck repo
+'
+
+test_expect_success 'a set that was rolled back runs again' '
+	orgctl bulk exec onboard >out &&
+	test_grep "^change set 6: bulk set onboard completed" out &&
+	orgctl user show ann >/dev/null
+'
+
+test_expect_success 'one failing row: nothing is applied and every failing row is reported' '
+	cat >bad.csv <<-\EOF &&
+	kind,op,name,email,member
+	user,create,bob,bob@acme.example,
+	group,member-add,tier1,,ghost
+	user,create,carl,carl@acme.example,
+	user,create,dora,ann@acme.example,
+	group,member-add,tier1,,bob
+	EOF
+	orgctl bulk create bad bad.csv >out 2>err &&
+	test_grep "^change set 7: bulk set bad: 5 rows, incomplete$" out &&
+	cat >expect <<-\EOF &&
+	warning: bad.csv:3:5: group member-add: user "ghost" does not exist in org "acme"
+	warning: bad.csv:5:4: user create: email "ann@acme.example" is already used by user "ann"
+	EOF
+	test_cmp expect err &&
+	test_unchanged --status 1 repo orgctl bulk exec bad >out 2>err &&
+	cat >expect <<-\EOF &&
+	bad.csv:3:5: group member-add: user "ghost" does not exist in org "acme"
+	bad.csv:5:4: user create: email "ann@acme.example" is already used by user "ann"
+	orgctl: bulk exec: 2 problems in bad.csv
+	orgctl: bulk exec: nothing was applied (--continue-on-error applies the rows that work)
+	EOF
+	test_cmp expect err &&
+	test_must_fail orgctl user show bob &&
+	test_must_fail orgctl user show carl &&
+	orgctl bulk list --pending >out &&
+	test_grep "^bad " out
+'
+
+test_expect_success 'plan reports the same problems, exits 1, changes nothing' '
+	test_unchanged --status 1 repo orgctl bulk plan bad >out 2>err &&
+	test_grep "^bad.csv:3:5: group member-add" err &&
+	test_grep "^bulk set bad: 5 rows from bad.csv, incomplete$" out &&
+	test_must_fail orgctl bulk plan bad -o json >plan.json &&
+	test_grep "\"line\": 5" plan.json
+'
+
+test_expect_success '--continue-on-error applies the good rows, writes the others to a CSV' '
+	test_must_fail --status 1 orgctl bulk exec bad --continue-on-error >out 2>err &&
+	test_grep "^change set 8: bulk set bad failed: 3 rows applied, 2 failed$" out &&
+	test_grep "2 rows failed; they are in bad-failures.csv" err &&
+	orgctl user show bob >/dev/null &&
+	orgctl user show carl >/dev/null &&
+	orgctl group show tier1 -o json >g &&
+	test_grep "\"bob\"" g &&
+	cat >expect <<-\EOF &&
+	kind,op,name,email,member,error
+	group,member-add,tier1,,ghost,"bad.csv:3:5: group member-add: user ""ghost"" does not exist in org ""acme"""
+	user,create,dora,ann@acme.example,,"bad.csv:5:4: user create: email ""ann@acme.example"" is already used by user ""ann"""
+	EOF
+	test_cmp expect bad-failures.csv &&
+	git -C repo show main:bulk/bad/set.json >set &&
+	test_grep "\"status\": \"failed\"" set &&
+	test_grep "\"failed\": 2" set &&
+	test_fsck repo
+'
+
+test_expect_success 'the failures file, fixed, runs as a new set' '
+	sed -e "s/,ghost,/,carl,/" -e "s/dora,ann@/dora,dora@/" bad-failures.csv >fixed.csv &&
+	orgctl bulk create fixed fixed.csv >out &&
+	test_grep "2 rows, ready$" out &&
+	orgctl bulk exec fixed >out &&
+	test_grep "completed: 2 rows applied" out &&
+	orgctl user show dora >/dev/null
+'
+
+test_expect_success 'a failures file that cannot be written stops exec before any change' '
+	printf "kind,op,name,email\nuser,create,ann,x@acme.example\n" >allbad.csv &&
+	orgctl bulk create allbad allbad.csv >/dev/null 2>&1 &&
+	test_unchanged --status 1 repo \
+		orgctl bulk exec allbad --continue-on-error --failures nodir/f.csv 2>err &&
+	test_grep "cannot write nodir/f.csv" err &&
+	orgctl bulk list --pending >out &&
+	test_grep "^allbad " out
+'
+
+test_expect_success '--failures names the file; every row failing leaves the set not executed' '
+	test_must_fail orgctl bulk exec allbad --continue-on-error --failures f.csv &&
+	test "$(wc -l <f.csv)" = 2 &&
+	orgctl bulk list >out &&
+	test_grep "^allbad  *not executed" out
+'
+
+test_expect_success '--kind: a file about one kind leaves the kind column out' '
+	printf "op,name,email,role\ncreate,erin,erin@acme.example,Agent\ncreate,fred,fred@acme.example,\n" >users.csv &&
+	orgctl bulk create users users.csv --kind user >out &&
+	test_grep "2 rows, ready$" out &&
+	orgctl bulk exec users >/dev/null &&
+	orgctl user show erin -o json >erin &&
+	test_grep "\"Agent\"" erin
+'
+
+test_expect_success 'an org created by the set is used by later rows (org column)' '
+	cat >orgs.csv <<-\EOF &&
+	kind,op,name,org,shortname,email
+	org,create,Globex Corp,,globex,
+	user,create,gina,globex,,gina@globex.example
+	role,create,Lead,globex,,
+	EOF
+	orgctl bulk create orgs orgs.csv >out &&
+	test_grep "3 rows, ready$" out &&
+	orgctl bulk exec orgs >/dev/null &&
+	orgctl --org globex user show gina >/dev/null &&
+	orgctl --org globex role show Lead >/dev/null
+'
+
+test_expect_success 'gzip and zip files are read' '
+	printf "kind,op,name,email\nuser,create,hank,hank@acme.example\n" >gz.csv &&
+	gzip -c gz.csv >users.csv.gz &&
+	orgctl bulk create gz users.csv.gz >out &&
+	test_grep "1 rows, ready$" out &&
+	printf "kind,op,name,email\nuser,create,ivan,ivan@acme.example\n" >zipped.csv &&
+	python3 -c "import zipfile; zipfile.ZipFile(\"users.zip\", \"w\").write(\"zipped.csv\")" &&
+	orgctl bulk create zip users.zip >out &&
+	test_grep "1 rows, ready$" out &&
+	orgctl bulk exec gz >/dev/null && orgctl bulk exec zip >/dev/null &&
+	orgctl user show hank >/dev/null && orgctl user show ivan >/dev/null
+'
+
+test_expect_success 'quoted fields, CRLF and a byte order mark' '
+	printf "\357\273\277kind,op,name,email,full-name\r\nuser,create,jo,jo@acme.example,\"Smith, \"\"Jo\"\"\"\r\n" >crlf.csv &&
+	orgctl bulk create crlf crlf.csv >/dev/null &&
+	orgctl bulk exec crlf >/dev/null &&
+	orgctl user show jo -o json >jo &&
+	test_grep "\"full_name\": \"Smith, \\\\\"Jo\\\\\"\"" jo
+'
+
+test_expect_success 'a header without rows makes an empty set' '
+	printf "kind,op,name\n" >empty.csv &&
+	orgctl bulk create nothing empty.csv >out &&
+	test_grep "0 rows, empty$" out
+'
+
+test_expect_success 'rm removes a pending set' '
+	orgctl bulk rm nothing >out &&
+	test_grep "^change set [0-9]*: bulk rm nothing$" out &&
+	test_must_fail git -C repo cat-file -e main:bulk/nothing &&
+	test_must_fail --status 3 orgctl bulk show nothing 2>err &&
+	test_grep "bulk set \"nothing\" not found" err
+'
+
+test_expect_success 'a set name is checked; a taken name is refused' '
+	test_unchanged --status 1 repo orgctl bulk create "../x" onboard.csv 2>err &&
+	test_grep "invalid bulk set name" err &&
+	test_unchanged --status 1 repo orgctl bulk create onboard onboard.csv 2>err &&
+	test_grep "bulk set \"onboard\" exists already" err
+'
+
+test_expect_success 'rows that add to one group run as one step, failures still found' '
+	{
+		echo "kind,op,name,email,member" &&
+		for i in 1 2 3 4 5; do echo "user,create,m$i,m$i@acme.example,"; done &&
+		echo "group,create,big,," &&
+		for i in 1 2 3 nobody 4 5; do echo "group,member-add,big,,m$i"; done
+	} >merge.csv &&
+	orgctl bulk create merge merge.csv >/dev/null 2>&1 &&
+	test_must_fail orgctl bulk exec merge 2>err &&
+	test_grep "^merge.csv:11:5: group member-add: user \"mnobody\" does not exist" err &&
+	test_must_fail orgctl bulk exec merge --continue-on-error >out 2>&1 &&
+	test_grep "11 rows applied, 1 failed" out &&
+	orgctl group show big -o json >g &&
+	test_grep "\"m5\"" g
+'
+
+test_expect_success 'columns lists every change of the operation table, and the man page too' '
+	orgctl bulk columns >cols &&
+	test_grep "^user,create,name,email\*," cols &&
+	test_grep "^group,member-add,name,member\*+$" cols &&
+	test_must_fail test_grep "^user,list," cols &&
+	orgctl bulk columns user >ucols &&
+	test_must_fail test_grep "^group," ucols &&
+	while IFS=, read -r kind op rest; do
+		grep -qF "*$kind $op*" "$TEST_SOURCE_DIR/man/orgctl-bulk.1.scd" ||
+		{ echo "orgctl-bulk(1) lacks $kind $op"; return 1; }
+	done <cols &&
+	orgctl bulk columns -o json >cols.json &&
+	test_grep "\"help\": \"e-mail address, unique in the org\"" cols.json
+'
+
+test_expect_success 'completion offers the verbs and the names of pending sets' '
+	orgctl bulk create later onboard.csv >/dev/null &&
+	orgctl __complete bulk "" >out &&
+	test_grep "^exec$" out && test_grep "^columns$" out &&
+	orgctl __complete bulk exec "" >out &&
+	test_grep "^later$" out &&
+	test_must_fail test_grep "^onboard$" out &&
+	orgctl __complete bulk show o >out &&
+	test_grep "^onboard$" out &&
+	test_grep "^orgs$" out
+'
+
+test_expect_success 'permissions: the actor needs the bulk permission and each row its own' '
+	orgctl role create Clerk --permission outbound:bulkChangeSet:add \
+		--permission outbound:bulkChangeSet:execute >/dev/null &&
+	orgctl user create clerk --email clerk@acme.example --role Clerk >/dev/null &&
+	printf "kind,op,name,email\nuser,create,zed,zed@acme.example\n" >z.csv &&
+	test_unchanged --status 4 repo orgctl --as admin@enterprise --as clerk@acme bulk plan onboard &&
+	orgctl --as clerk@acme bulk create z z.csv >out 2>err &&
+	test_grep "incomplete" out &&
+	test_grep "lacks \"directory:user:add\"" err &&
+	test_unchanged --status 1 repo orgctl --as clerk@acme bulk exec z
+'
+
+test_done
