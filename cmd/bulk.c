@@ -343,7 +343,6 @@ static void tune_malloc(void)
 {
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     mallopt(M_TOP_PAD, 64 << 20);
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
 }
 
 int cmd_bulk(struct cli *cli, int argc, char **argv)

@@ -136,7 +136,7 @@ static const struct bulk_dialect *dialect_of(const cJSON *set)
 
 /* Runs the stored rows of `set` in cs (a bulk change set), filling `run`. */
 static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
-                   const char *rows, size_t len, struct bulk_run *run)
+                   const struct bulk_rows *rows, struct bulk_run *run)
 {
     run->repo = repo;
     run->cs = cs;
@@ -151,14 +151,14 @@ static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
         return error;
     orgctl_perm_cache_start(repo);
     orgctl_index_cache_start(repo);
-    error = bulk_run_rows(run, rows, len);
+    error = bulk_run_rows(run, rows);
     orgctl_index_cache_stop(repo);
     orgctl_perm_cache_stop(repo);
     return error;
 }
 
 /* Runs the rows in a change set that is then thrown away: what they would do now. */
-static int dry_run(orgctl_repo *repo, const cJSON *set, const char *rows, size_t len,
+static int dry_run(orgctl_repo *repo, const cJSON *set, const struct bulk_rows *rows,
                    struct bulk_run *run)
 {
     orgctl_changeset *cs = NULL;
@@ -166,7 +166,7 @@ static int dry_run(orgctl_repo *repo, const cJSON *set, const char *rows, size_t
     if (error < 0)
         return error;
     orgctl_changeset_set_bulk(cs, true);
-    error = run_set(repo, cs, set, rows, len, run);
+    error = run_set(repo, cs, set, rows, run);
     orgctl_changeset_free(cs);
     return error;
 }
@@ -389,7 +389,8 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
         goto done;
     }
     set = new_set(repo, name, path, &o, nrows);
-    if ((error = dry_run(repo, set, rows.buf, rows.len, &run)) < 0)
+    struct bulk_rows in_memory = {NULL, rows.buf, rows.len};
+    if ((error = dry_run(repo, set, &in_memory, &run)) < 0)
         goto done;
     cJSON *report_json = report(set, &run, pending_status(&run));
     cJSON_Delete(set);
@@ -411,13 +412,96 @@ done:
 
 /* --- plan and exec --- */
 
-/* The set `name`, pending, with its rows. */
+static int write_all(int fd, const void *data, size_t len)
+{
+    for (const char *p = data; len > 0;) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return orgctl_error_set(ORGCTL_ERROR, "cannot write a temporary file: %s",
+                                    strerror(errno));
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Copies the blob `id` into the open file fd, streamed when the object database can
+ * (a loose object: a 1M-row set's 100 MB of rows never sit in memory). */
+static int copy_blob(orgctl_repo *repo, const git_oid *id, int fd)
+{
+    git_odb *odb = NULL;
+    git_odb_stream *st = NULL;
+    git_odb_object *obj = NULL;
+    size_t len = 0, got = 0;
+    git_object_t type;
+    char buf[1 << 16];
+    int error = git_repository_odb(&odb, repo->git);
+    if (error < 0)
+        return orgctl_git_error(error, "cannot open the object database");
+    if (git_odb_open_rstream(&st, &len, &type, odb, id) == 0) {
+        int n = 0;
+        while (got < len && (n = git_odb_stream_read(st, buf, sizeof(buf))) > 0 &&
+               (error = write_all(fd, buf, (size_t)n)) == 0)
+            got += (size_t)n;
+        if (!error && got < len)
+            error = orgctl_git_error(n < 0 ? n : GIT_ERROR, "cannot read the rows");
+    } else if ((error = git_odb_read(&obj, odb, id)) < 0) {
+        error = orgctl_git_error(error, "cannot read the rows");
+    } else {
+        error = write_all(fd, git_odb_object_data(obj), git_odb_object_size(obj));
+    }
+    git_error_clear();
+    git_odb_stream_free(st);
+    git_odb_object_free(obj);
+    git_odb_free(odb);
+    return error;
+}
+
+/* The rows of set `name`, in a temporary file already unlinked: read it as `path`
+ * ("/dev/fd/N") until *fd is closed. */
+static int open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, size_t size)
+{
+    git_tree *tree = NULL;
+    git_tree_entry *te = NULL;
+    char *file = set_path(name, "rows.csv");
+    strbuf tmp = STRBUF_INIT;
+    int error;
+    *fd = -1;
+    if ((error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+        goto done;
+    if (git_tree_entry_bypath(&te, tree, file) < 0) {
+        git_error_clear();
+        error = orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\" has no rows.csv", name);
+        goto done;
+    }
+    strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
+    if ((*fd = mkstemp(tmp.buf)) < 0) {
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", tmp.buf, strerror(errno));
+        goto done;
+    }
+    unlink(tmp.buf);
+    snprintf(path, size, "/dev/fd/%d", *fd);
+    error = copy_blob(repo, git_tree_entry_id(te), *fd);
+done:
+    if (error < 0 && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    strbuf_release(&tmp);
+    git_tree_entry_free(te);
+    git_tree_free(tree);
+    free(file);
+    return error;
+}
+
+/* The set `name`, pending, with its rows (a file to close). */
 static int load_pending(orgctl_repo *repo, const char *name, const char *permission,
-                        cJSON **set, git_blob **rows)
+                        cJSON **set, int *rows_fd, char *rows_path, size_t size)
 {
     int error;
-    char *path = set_path(name, "rows.csv");
-    *rows = NULL;
+    *rows_fd = -1;
     if ((error = load_set(repo, name, set)) < 0 ||
         (error = check_permission(repo, *set, NULL, permission)) < 0)
         goto done;
@@ -427,10 +511,8 @@ static int load_pending(orgctl_repo *repo, const char *name, const char *permiss
                                  name, set_str(*set, "change_set"), set_str(*set, "status"));
         goto done;
     }
-    if ((error = head_blob(repo, path, rows)) == ORGCTL_ENOTFOUND)
-        error = orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\" has no rows.csv", name);
+    error = open_rows(repo, name, rows_fd, rows_path, size);
 done:
-    free(path);
     if (error < 0) {
         cJSON_Delete(*set);
         *set = NULL;
@@ -441,20 +523,21 @@ done:
 int orgctl_bulk_plan(orgctl_repo *repo, const char *name, cJSON **out)
 {
     cJSON *set = NULL;
-    git_blob *rows = NULL;
+    char path[32];
+    struct bulk_rows rows = {path, NULL, 0};
     struct bulk_run run = {0};
-    int error;
+    int fd, error;
     *out = NULL;
-    if ((error = load_pending(repo, name, PERM_VIEW, &set, &rows)) < 0)
+    if ((error = load_pending(repo, name, PERM_VIEW, &set, &fd, path, sizeof(path))) < 0)
         return error;
-    error = dry_run(repo, set, git_blob_rawcontent(rows), (size_t)git_blob_rawsize(rows), &run);
+    error = dry_run(repo, set, &rows, &run);
     if (!error) {
         *out = report(set, &run, pending_status(&run));
         if (run.problems.count)
             error = problems_error(&run.problems);
     }
     bulk_run_release(&run);
-    git_blob_free(rows);
+    close(fd);
     cJSON_Delete(set);
     return error;
 }
@@ -500,7 +583,9 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
 {
     orgctl_bulk_exec_options o = ORGCTL_BULK_EXEC_OPTIONS_INIT;
     cJSON *set = NULL, *done = NULL;
-    git_blob *rows = NULL;
+    char path[32];
+    struct bulk_rows rows = {path, NULL, 0};
+    int fd = -1;
     orgctl_changeset *cs = NULL;
     struct bulk_run run = {0};
     strbuf summary = STRBUF_INIT;
@@ -511,7 +596,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     *out = NULL;
     if (id_out)
         *id_out = NULL;
-    if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &rows)) < 0 ||
+    if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &fd, path, sizeof(path))) < 0 ||
         (error = orgctl_changeset_begin(&cs, repo, o.command ? o.command : "orgctl bulk exec",
                                         set_str(set, "org"))) < 0)
         goto done;
@@ -519,8 +604,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     run.want_failures = o.continue_on_error;
     run.progress = o.progress;
     run.payload = o.payload;
-    if ((error = run_set(repo, cs, set, git_blob_rawcontent(rows),
-                         (size_t)git_blob_rawsize(rows), &run)) < 0)
+    if ((error = run_set(repo, cs, set, &rows, &run)) < 0)
         goto done;
     if (run.failed && !o.continue_on_error) {
         *out = report(set, &run, set_str(set, "status"));
@@ -553,7 +637,8 @@ done:
     free(failures_tmp);
     orgctl_changeset_free(cs);
     bulk_run_release(&run);
-    git_blob_free(rows);
+    if (fd >= 0)
+        close(fd);
     cJSON_Delete(set);
     cJSON_Delete(done);
     strbuf_release(&summary);

@@ -122,9 +122,15 @@ struct bulk_run {
     void (*progress)(size_t done, size_t total, void *payload);
     void *payload;
 };
-/* Runs every row of rows.csv (its bytes) in run->cs, row by row with savepoints: a failing
- * row is undone and reported, and the next one runs. */
-int bulk_run_rows(struct bulk_run *run, const char *rows_csv, size_t len);
+/* Where stored rows are read from: the file `path`, or `len` bytes at `data`. */
+struct bulk_rows {
+    const char *path;
+    const char *data;
+    size_t len;
+};
+/* Runs every row of a rows.csv in run->cs, in batches under savepoints: a failing row is
+ * undone and reported, and the next one runs. */
+int bulk_run_rows(struct bulk_run *run, const struct bulk_rows *rows);
 void bulk_run_release(struct bulk_run *run);
 
 #endif

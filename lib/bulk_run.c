@@ -1,5 +1,6 @@
-/* The bulk engine: the rows of a stored set run in one change set, each inside a savepoint
- * so that a failing row is undone alone, reported with its place, and the rest go on. */
+/* The bulk engine: the rows of a stored set run in one change set, in batches under
+ * savepoints, so that a failing row is undone alone, reported with its place, and the
+ * rest go on. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,12 +125,15 @@ static bool mergeable(const struct bulk_row *a, const struct bulk_row *b)
         return false;
     const struct bulk_step *x = &a->steps[0], *y = &b->steps[0];
     const orgctl_param *mp = merge_param(x->op);
-    if (!mp || x->op != y->op || !same_str(x->org, y->org) || !same_str(x->name, y->name))
+    if (!mp || x->run || y->run || x->op != y->op || !same_str(x->org, y->org) ||
+        !same_str(x->name, y->name))
         return false;
     for (const orgctl_param *p = x->op->params; p->name; p++) {
         size_t n = orgctl_params_count(x->params, p->name);
-        if (p == mp || n != orgctl_params_count(y->params, p->name))
+        if (p == mp)
             continue;
+        if (n != orgctl_params_count(y->params, p->name))
+            return false;
         for (size_t i = 0; i < n; i++)
             if (strcmp(orgctl_params_at(x->params, p->name, i),
                        orgctl_params_at(y->params, p->name, i)) != 0)
@@ -309,16 +313,16 @@ static void failed_parse(struct bulk_run *run, const struct bulk_record *r, size
     progress(run, done);
 }
 
-static int run_pass(struct bulk_run *run, const char *rows_csv, size_t len, int pass,
-                    size_t *done)
+static int run_pass(struct bulk_run *run, const struct bulk_rows *rows, int pass, size_t *done)
 {
     orgctl_csv *csv = NULL;
     orgctl_csv_record *rec = NULL;
     void *layout = NULL;
     struct batch b = {0};
     int error;
-    if ((error = orgctl_csv_open_buffer(&csv, run->settings.file, rows_csv, len, NULL)) < 0 ||
-        (error = orgctl_csv_next(&rec, csv)) < 0)
+    error = rows->path ? orgctl_csv_open(&csv, rows->path, NULL)
+                       : orgctl_csv_open_buffer(&csv, run->settings.file, rows->data, rows->len, NULL);
+    if (error < 0 || (error = orgctl_csv_next(&rec, csv)) < 0)
         goto done;
     struct bulk_record r = {rec, 1, 0};
     r.line = strtoul(orgctl_csv_record_field(rec, 0, NULL), NULL, 10);
@@ -359,12 +363,12 @@ done:
     return error;
 }
 
-int bulk_run_rows(struct bulk_run *run, const char *rows_csv, size_t len)
+int bulk_run_rows(struct bulk_run *run, const struct bulk_rows *rows)
 {
     size_t done = 0;
     int error = 0;
     for (int pass = 0; pass < run->dialect->passes && !error; pass++)
-        error = run_pass(run, rows_csv, len, pass, &done);
+        error = run_pass(run, rows, pass, &done);
     run->rows = done;
     return error;
 }

@@ -236,6 +236,14 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
     return orgctl_index_exec(cs->repo, "ROLLBACK TO row; RELEASE row");
 }
 
+int orgctl_changeset_staged(orgctl_changeset *cs, const char *path)
+{
+    size_t i;
+    if (!strmap_get(&cs->by_path, path, &i))
+        return -1;
+    return cs->entries[i].deleted ? 0 : 1;
+}
+
 size_t orgctl_changeset_count(orgctl_changeset *cs)
 {
     return cs->n;

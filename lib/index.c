@@ -237,13 +237,18 @@ static int delete_attrs(orgctl_repo *repo, const char *kind, const char *org, co
 
 /* --- which paths exist, known while a bulk set runs ---
  * Its rows ask again and again whether the same org, role or group exists, and whether
- * each new name is free. Every write goes through index_put and index_delete, which keep
- * the answers true; a rollback to a savepoint forgets them all. */
+ * each new name is free. The change set knows the paths it staged; this cache keeps what
+ * the index said of the others: the objects found (the orgs, roles and groups rows refer
+ * to), and the last few names found free, which index_put then knows to be new. */
+
+#define RECENT_FREE 64
 
 struct orgctl_path_cache {
-    strmap known; /* path -> 1 exists, 0 does not */
+    strmap found; /* paths of objects that were in the index before the change set */
     char **keys;
     size_t nkeys, alloc;
+    char *free_paths[RECENT_FREE]; /* a ring of paths found free */
+    size_t next_free;
 };
 
 int orgctl_index_tune_bulk(orgctl_repo *repo)
@@ -262,10 +267,14 @@ void orgctl_index_cache_reset(orgctl_repo *repo)
     struct orgctl_path_cache *c = repo->paths;
     if (!c)
         return;
-    strmap_free(&c->known);
+    strmap_free(&c->found);
     for (size_t i = 0; i < c->nkeys; i++)
         free(c->keys[i]);
     c->nkeys = 0;
+    for (size_t i = 0; i < RECENT_FREE; i++) {
+        free(c->free_paths[i]);
+        c->free_paths[i] = NULL;
+    }
 }
 
 void orgctl_index_cache_stop(orgctl_repo *repo)
@@ -280,24 +289,38 @@ void orgctl_index_cache_stop(orgctl_repo *repo)
 static void cache_note(orgctl_repo *repo, const char *path, bool exists)
 {
     struct orgctl_path_cache *c = repo->paths;
-    size_t was;
     if (!c)
         return;
-    if (!strmap_get(&c->known, path, &was)) {
-        if (c->nkeys == c->alloc) {
-            c->alloc = c->alloc ? c->alloc * 2 : 1024;
-            c->keys = xrealloc(c->keys, c->alloc * sizeof(*c->keys));
-        }
-        path = c->keys[c->nkeys++] = xstrdup(path);
+    if (!exists) {
+        free(c->free_paths[c->next_free]);
+        c->free_paths[c->next_free] = xstrdup(path);
+        c->next_free = (c->next_free + 1) % RECENT_FREE;
+        return;
     }
-    strmap_set(&c->known, path, exists);
+    if (c->nkeys == c->alloc) {
+        c->alloc = c->alloc ? c->alloc * 2 : 1024;
+        c->keys = xrealloc(c->keys, c->alloc * sizeof(*c->keys));
+    }
+    c->keys[c->nkeys] = xstrdup(path);
+    strmap_set(&c->found, c->keys[c->nkeys++], 1);
 }
 
-/* 1 or 0 when the cache knows whether `path` exists, else -1. */
+/* 1 or 0 when it is known whether `path` exists, else -1. */
 static int cache_knows(orgctl_repo *repo, const char *path)
 {
+    struct orgctl_path_cache *c = repo->paths;
     size_t v;
-    return repo->paths && strmap_get(&repo->paths->known, path, &v) ? (int)v : -1;
+    if (!c)
+        return -1;
+    int staged = repo->cs ? orgctl_changeset_staged(repo->cs, path) : -1;
+    if (staged >= 0)
+        return staged;
+    if (strmap_get(&c->found, path, &v))
+        return 1;
+    for (size_t i = 0; i < RECENT_FREE; i++)
+        if (c->free_paths[i] && strcmp(c->free_paths[i], path) == 0)
+            return 0;
+    return -1;
 }
 
 bool orgctl_index_exists(orgctl_repo *repo, const char *path)
@@ -325,7 +348,6 @@ int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kin
     /* a path known to be new has no attributes to delete */
     if (cache_knows(repo, path) != 0 && (error = delete_attrs(repo, kind->name, org, name)) < 0)
         return error;
-    cache_note(repo, path, true);
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
     if (!st)
         return ORGCTL_ERROR;
@@ -348,7 +370,6 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path)
     if (!st)
         return ORGCTL_ERROR;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    cache_note(repo, path, false);
     char *kind = NULL, *org = NULL, *name = NULL;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {

@@ -88,6 +88,8 @@ sqlite3_stmt *orgctl_index_stmt(orgctl_repo *repo, const char *sql);
 void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
 /* The id the change set's commit will get. */
 long orgctl_changeset_next_id(orgctl_changeset *cs);
+/* Whether the change set staged `path`: 1 written, 0 removed, -1 not staged. */
+int orgctl_changeset_staged(orgctl_changeset *cs, const char *path);
 
 /* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
  * holds directory:organization:admin in the enterprise org: nobody could repair it. */
