@@ -103,6 +103,33 @@ struct bulk_dialect {
 };
 extern const struct bulk_dialect bulk_native, bulk_gax;
 
+/* --- sets in the repository (bulk_store.c) --- */
+#define PERM_ADD "outbound:bulkChangeSet:add"
+#define PERM_VIEW "outbound:bulkChangeSet:view"
+#define PERM_EXECUTE "outbound:bulkChangeSet:execute"
+#define PERM_DELETE "outbound:bulkChangeSet:delete"
+
+int bulk_check_name(const char *name);
+/* "bulk/<name>/<file>" (file NULL: the folder); malloc'd. */
+char *bulk_set_path(const char *name, const char *file);
+/* The set.json of set `name` at the branch; ORGCTL_ENOTFOUND naming it. */
+int bulk_load_set(orgctl_repo *repo, const char *name, cJSON **set);
+const char *bulk_set_str(const cJSON *set, const char *key);
+bool bulk_executed(const cJSON *set);
+/* `permission` in the set's org (set NULL: in `org`, else the actor's). */
+int bulk_check_permission(orgctl_repo *repo, const cJSON *set, const char *org,
+                          const char *permission);
+/* Sets `time_key` to now and `actor_key` to the actor. */
+void bulk_stamp(orgctl_repo *repo, cJSON *set, const char *time_key, const char *actor_key);
+/* Replaces obj's `key` with value (NULL: null); takes value. */
+void bulk_replace(cJSON *obj, const char *key, cJSON *value);
+/* Writes set.json (and rows.csv when given) as one change set. */
+int bulk_store_set(orgctl_repo *repo, const cJSON *set, const strbuf *rows, const char *command,
+                   const char *summary, char **id_out);
+/* The rows of set `name` in an unlinked temporary file, to read as `path` ("/dev/fd/N")
+ * until *fd is closed. */
+int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, size_t size);
+
 /* Appends a CSV cell, quoted when it needs to be. */
 void bulk_csv_cell(strbuf *sb, const char *value);
 
