@@ -97,32 +97,6 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
     return 0;
 }
 
-/* Every (kind, field) of the table whose values name objects of `target`. */
-static int for_each_reference(orgctl_op_ctx *ctx, const orgctl_kind *target, cJSON *found)
-{
-    const orgctl_kind *const *kinds = orgctl_kinds();
-    int error = 0;
-    for (int i = 0; kinds[i] && !error; i++)
-        for (const orgctl_field *f = kinds[i]->fields; f->name && !error; f++) {
-            if (!f->ref_kind || strcmp(f->ref_kind, target->name) != 0)
-                continue;
-            cJSON *names = NULL;
-            error = orgctl_object_referrers(ctx->repo, kinds[i], ctx->org, f->name, ctx->name,
-                                            &names);
-            cJSON *n;
-            cJSON_ArrayForEach(n, names)
-            {
-                cJSON *ref = cJSON_CreateObject();
-                cJSON_AddStringToObject(ref, "kind", kinds[i]->name);
-                cJSON_AddStringToObject(ref, "field", f->name);
-                cJSON_AddStringToObject(ref, "name", n->valuestring);
-                cJSON_AddItemToArray(found, ref);
-            }
-            cJSON_Delete(names);
-        }
-    return error;
-}
-
 /* Removes ctx->name from the field of a referring object, in the same change set. */
 static int drop_reference(orgctl_op_ctx *ctx, const cJSON *ref)
 {
@@ -216,7 +190,7 @@ int orgctl_generic_rm(orgctl_op_ctx *ctx)
     cJSON *refs = cJSON_CreateArray(), *members = cJSON_CreateArray();
     collect_members(kind, obj, members);
     cJSON_Delete(obj);
-    error = for_each_reference(ctx, kind, refs);
+    error = orgctl_object_references(ctx->repo, kind, ctx->org, ctx->name, refs);
     if (!error && (cJSON_GetArraySize(refs) > 0 || cJSON_GetArraySize(members) > 0) &&
         !orgctl_params_has(ctx->params, "force"))
         error = refuse_rm(kind, ctx->name, refs, members);
