@@ -62,4 +62,11 @@ test_expect_success 'another org may change its own Master Admin freely' '
 	! grep -q "\*:\*:\*" role.json
 '
 
+test_expect_success 'a damaged index file is thrown away and rebuilt from the commit' '
+	echo "not a database" >repo/orgctl/index.sqlite &&
+	rm -f repo/orgctl/index.sqlite-wal repo/orgctl/index.sqlite-shm &&
+	orgctl user show bob -o json >out &&
+	test_grep "\"email\": \"ann@acme.example\"" out
+'
+
 test_done
