@@ -16,7 +16,12 @@ static char *cell_text(const cJSON *v)
         return strdup(cJSON_IsTrue(v) ? "true" : "false");
     if (cJSON_IsNumber(v)) {
         char buf[64];
-        snprintf(buf, sizeof(buf), "%g", v->valuedouble);
+        /* whole numbers in full: "1000000", not "1e+06" (counts of a big bulk set) */
+        double d = v->valuedouble;
+        if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+            snprintf(buf, sizeof(buf), "%lld", (long long)d);
+        else
+            snprintf(buf, sizeof(buf), "%g", d);
         return strdup(buf);
     }
     size_t cap = 64, len = 0;

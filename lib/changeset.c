@@ -47,8 +47,10 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
     int error = orgctl_repo_git_open(repo);
+    /* Savepoint journals in memory, not in /var/tmp; SQLite reads this setting when the
+     * transaction begins. */
     if (!error)
-        error = orgctl_index_exec(repo, "BEGIN IMMEDIATE");
+        error = orgctl_index_exec(repo, "PRAGMA temp_store=MEMORY; BEGIN IMMEDIATE");
     if (error < 0)
         return error;
     orgctl_changeset *cs = xcalloc(1, sizeof(*cs));

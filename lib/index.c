@@ -11,18 +11,21 @@
 #include "internal.h"
 #include "strmap.h"
 
-#define SCHEMA_VERSION 1
-#define SCHEMA_VERSION_TEXT "1"
+#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION_TEXT "3"
 
+/* Both tables are keyed by what queries ask for, without rowids or second indexes: one
+ * B-tree insert per object and per indexed value (three each before, which was most of a
+ * bulk run's time), and objects in name order, so a sorted file of new users appends
+ * instead of writing all over the table. An object's attrs rows are found from its JSON,
+ * so deleting them needs no index by name. */
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS objects(path TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-    " org TEXT NOT NULL, name TEXT NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects(kind, org, name);"
+    "CREATE TABLE IF NOT EXISTS objects(kind TEXT NOT NULL, org TEXT NOT NULL,"
+    " name TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(kind, org, name)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS attrs(kind TEXT NOT NULL, org TEXT NOT NULL,"
-    " field TEXT NOT NULL, value TEXT NOT NULL, name TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS attrs_value ON attrs(kind, org, field, value);"
-    "CREATE INDEX IF NOT EXISTS attrs_name ON attrs(kind, org, name);";
+    " field TEXT NOT NULL, value TEXT NOT NULL, name TEXT NOT NULL,"
+    " PRIMARY KEY(kind, org, field, value, name)) WITHOUT ROWID;";
 
 int orgctl_index_exec(orgctl_repo *repo, const char *sql)
 {
@@ -169,70 +172,107 @@ int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit)
     return meta_set(repo, "commit", hex);
 }
 
-static void lowercase(strbuf *sb, const char *s)
-{
-    strbuf_reset(sb);
-    for (; *s; s++)
-        strbuf_addch(sb, (char)tolower((unsigned char)*s));
-}
+/* --- indexed values ---
+ * An object's attrs rows: each string field, list item or map key of its indexed fields
+ * (lowercased where the field ignores case), sorted so that an update can write only the
+ * rows that changed: adding one member to a group of 10k touches one row, not 20k. */
 
-static int add_attr(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                    const orgctl_field *f, const char *value, const char *name)
+struct attr {
+    const char *field;
+    char *value;
+};
+
+struct attr_set {
+    struct attr *v;
+    size_t n, alloc;
+};
+
+static void attr_add(struct attr_set *set, const orgctl_field *f, const char *value)
 {
-    static const char *sql =
-        "INSERT INTO attrs(kind, org, field, value, name) VALUES (?1, ?2, ?3, ?4, ?5)";
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    if (!st)
-        return ORGCTL_ERROR;
-    strbuf low = STRBUF_INIT;
-    if (f->flags & ORGCTL_FIELD_NOCASE) {
-        lowercase(&low, value);
-        value = strbuf_str(&low);
+    if (set->n == set->alloc) {
+        set->alloc = set->alloc ? set->alloc * 2 : 8;
+        set->v = xrealloc(set->v, set->alloc * sizeof(*set->v));
     }
-    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, f->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, value, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    strbuf_release(&low);
-    return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "insert attr");
+    char *v = xstrdup(value);
+    if (f->flags & ORGCTL_FIELD_NOCASE)
+        for (char *p = v; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    set->v[set->n++] = (struct attr){f->name, v};
 }
 
-/* Indexed values: a string, each list item, or each map key. */
-static int add_attrs(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                     const char *name, const cJSON *obj)
+static int attr_cmp(const void *a, const void *b)
 {
-    int error = 0;
-    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+    const struct attr *x = a, *y = b;
+    int c = strcmp(x->field, y->field);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+static void attrs_of(const orgctl_kind *kind, const cJSON *obj, struct attr_set *set)
+{
+    for (const orgctl_field *f = kind->fields; obj && f->name; f++) {
         if (!(f->flags & ORGCTL_FIELD_INDEXED))
             continue;
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
         if (cJSON_IsString(v))
-            error = add_attr(repo, kind, org, f, v->valuestring, name);
+            attr_add(set, f, v->valuestring);
         else if (cJSON_IsArray(v) || cJSON_IsObject(v))
-            for (const cJSON *c = v->child; c && !error; c = c->next)
-                error = add_attr(repo, kind, org, f,
-                                 cJSON_IsObject(v) ? c->string
-                                                   : (cJSON_IsString(c) ? c->valuestring : ""),
-                                 name);
+            for (const cJSON *c = v->child; c; c = c->next)
+                attr_add(set, f,
+                         cJSON_IsObject(v) ? c->string : (cJSON_IsString(c) ? c->valuestring : ""));
     }
-    return error;
+    qsort(set->v, set->n, sizeof(*set->v), attr_cmp);
 }
 
-static int delete_attrs(orgctl_repo *repo, const char *kind, const char *org, const char *name)
+static void attrs_of_json(const orgctl_kind *kind, const char *json, struct attr_set *set)
 {
-    static const char *sql = "DELETE FROM attrs WHERE kind = ?1 AND org = ?2 AND name = ?3";
+    cJSON *obj = json ? cJSON_Parse(json) : NULL;
+    attrs_of(kind, obj, set);
+    cJSON_Delete(obj);
+}
+
+static void attr_set_free(struct attr_set *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        free(set->v[i].value);
+    free(set->v);
+}
+
+static int attr_write(orgctl_repo *repo, const char *sql, const orgctl_kind *kind,
+                      const char *org, const char *name, const struct attr *a)
+{
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
     if (!st)
         return ORGCTL_ERROR;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "delete attrs");
+    return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index values");
+}
+
+/* Turns the rows of `old` into those of `new` (both sorted). */
+static int attrs_update(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *name, const struct attr_set *old, const struct attr_set *new)
+{
+    static const char *insert_sql = /* OR IGNORE: a list may repeat a value */
+        "INSERT OR IGNORE INTO attrs(kind, org, field, value, name) VALUES (?1, ?2, ?3, ?4, ?5)";
+    static const char *delete_sql = "DELETE FROM attrs WHERE kind = ?1 AND org = ?2 AND "
+                                    "field = ?3 AND value = ?4 AND name = ?5";
+    size_t i = 0, j = 0;
+    int error = 0;
+    while (!error && (i < old->n || j < new->n)) {
+        int c = i == old->n ? 1 : j == new->n ? -1 : attr_cmp(&old->v[i], &new->v[j]);
+        if (c < 0)
+            error = attr_write(repo, delete_sql, kind, org, name, &old->v[i++]);
+        else if (c > 0)
+            error = attr_write(repo, insert_sql, kind, org, name, &new->v[j++]);
+        else
+            i++, j++;
+    }
+    return error;
 }
 
 /* --- which paths exist, known while a bulk set runs ---
@@ -253,7 +293,7 @@ struct orgctl_path_cache {
 
 int orgctl_index_tune_bulk(orgctl_repo *repo)
 {
-    return orgctl_index_exec(repo, "PRAGMA cache_size=-196608; PRAGMA temp_store=MEMORY");
+    return orgctl_index_exec(repo, "PRAGMA cache_size=-196608");
 }
 
 void orgctl_index_cache_start(orgctl_repo *repo)
@@ -317,88 +357,141 @@ static int cache_knows(orgctl_repo *repo, const char *path)
         return staged;
     if (strmap_get(&c->found, path, &v))
         return 1;
-    for (size_t i = 0; i < RECENT_FREE; i++)
-        if (c->free_paths[i] && strcmp(c->free_paths[i], path) == 0)
+    for (size_t k = 1; k <= RECENT_FREE; k++) { /* newest first: usually the one asked */
+        const char *p = c->free_paths[(c->next_free + RECENT_FREE - k) % RECENT_FREE];
+        if (!p)
+            break;
+        if (strcmp(p, path) == 0)
             return 0;
+    }
     return -1;
+}
+
+/* The object a path names, as the key of its row; false for a path that is no object. */
+struct object_key {
+    const orgctl_kind *kind;
+    char *org, *name;
+};
+
+static bool object_key(const char *path, struct object_key *key)
+{
+    if (orgctl_kind_parse_path(path, &key->kind, &key->org, &key->name) == 0)
+        return true;
+    free(key->org);
+    free(key->name);
+    key->org = key->name = NULL;
+    return false;
+}
+
+static void bind_key(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
+                     const char *name)
+{
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 }
 
 bool orgctl_index_exists(orgctl_repo *repo, const char *path)
 {
-    static const char *sql = "SELECT 1 FROM objects WHERE path = ?1";
+    static const char *sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
     int known = cache_knows(repo, path);
     if (known >= 0)
         return known;
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    if (!st)
-        return false;
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    bool found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    cache_note(repo, path, found);
+    struct object_key key;
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (object_key(path, &key) && (st = orgctl_index_stmt(repo, sql))) {
+        bind_key(st, key.kind, key.org, key.name);
+        found = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        cache_note(repo, path, found);
+    }
+    free(key.org);
+    free(key.name);
     return found;
 }
 
+static char *get_json(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                      const char *name)
+{
+    static const char *sql = "SELECT json FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
+    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    if (!st)
+        return NULL;
+    bind_key(st, kind, org, name);
+    char *json = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        json = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return json;
+}
+
+/* Not INSERT OR REPLACE: a statement that may both replace rows and abort makes SQLite
+ * copy every page it touches into a statement journal, which dominated bulk runs. */
 int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                      const char *org, const char *name, const char *json, const cJSON *obj)
 {
-    static const char *sql = "INSERT OR REPLACE INTO objects(path, kind, org, name, json) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5)";
-    int error;
-    /* a path known to be new has no attributes to delete */
-    if (cache_knows(repo, path) != 0 && (error = delete_attrs(repo, kind->name, org, name)) < 0)
-        return error;
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    if (!st)
-        return ORGCTL_ERROR;
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, json, -1, SQLITE_STATIC);
+    static const char *insert_sql = "INSERT INTO objects(kind, org, name, json) "
+                                    "VALUES (?1, ?2, ?3, ?4)";
+    static const char *update_sql = "UPDATE objects SET json = ?4 "
+                                    "WHERE kind = ?1 AND org = ?2 AND name = ?3";
+    /* a path known to be new has no old version to read */
+    char *old_json = cache_knows(repo, path) != 0 ? get_json(repo, kind, org, name) : NULL;
+    struct attr_set old = {0}, new = {0};
+    attrs_of_json(kind, old_json, &old);
+    attrs_of(kind, obj, &new);
+    int error = 0;
+    sqlite3_stmt *st = orgctl_index_stmt(repo, old_json ? update_sql : insert_sql);
+    if (!st) {
+        error = ORGCTL_ERROR;
+        goto done;
+    }
+    bind_key(st, kind, org, name);
+    sqlite3_bind_text(st, 4, json, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return orgctl_sqlite_error(repo->db, "insert object");
-    return add_attrs(repo, kind, org, name, obj);
+    error = rc == SQLITE_DONE ? attrs_update(repo, kind, org, name, &old, &new)
+                              : orgctl_sqlite_error(repo->db, "index object");
+done:
+    attr_set_free(&old);
+    attr_set_free(&new);
+    free(old_json);
+    return error;
 }
 
 int orgctl_index_delete(orgctl_repo *repo, const char *path)
 {
-    static const char *sql = "DELETE FROM objects WHERE path = ?1 RETURNING kind, org, name";
+    static const char *sql = "DELETE FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3 "
+                             "RETURNING json";
+    struct object_key key;
+    if (!object_key(path, &key))
+        return 0; /* no object: never indexed */
+    struct attr_set old = {0}, none = {0};
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    if (!st)
-        return ORGCTL_ERROR;
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    char *kind = NULL, *org = NULL, *name = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        kind = xstrdup((const char *)sqlite3_column_text(st, 0));
-        org = xstrdup((const char *)sqlite3_column_text(st, 1));
-        name = xstrdup((const char *)sqlite3_column_text(st, 2));
-        rc = sqlite3_step(st);
+    int error = ORGCTL_ERROR;
+    if (st) {
+        bind_key(st, key.kind, key.org, key.name);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            attrs_of_json(key.kind, (const char *)sqlite3_column_text(st, 0), &old);
+            rc = sqlite3_step(st);
+        }
+        sqlite3_reset(st);
+        error = rc == SQLITE_DONE ? attrs_update(repo, key.kind, key.org, key.name, &old, &none)
+                                  : orgctl_sqlite_error(repo->db, "delete object");
     }
-    sqlite3_reset(st);
-    int error = rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "delete object");
-    if (!error && kind)
-        error = delete_attrs(repo, kind, org, name);
-    free(kind);
-    free(org);
-    free(name);
+    attr_set_free(&old);
+    free(key.org);
+    free(key.name);
     return error;
 }
 
 char *orgctl_index_get(orgctl_repo *repo, const char *path)
 {
-    static const char *sql = "SELECT json FROM objects WHERE path = ?1";
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    if (!st)
-        return NULL;
-    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
-    char *json = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        json = xstrdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
+    struct object_key key;
+    char *json = object_key(path, &key) ? get_json(repo, key.kind, key.org, key.name) : NULL;
+    free(key.org);
+    free(key.name);
     return json;
 }
 
@@ -410,7 +503,8 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-        lowercase(&low, value);
+        for (const char *p = value; *p; p++)
+            strbuf_addch(&low, (char)tolower((unsigned char)*p));
         value = strbuf_str(&low);
     }
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);

@@ -12,6 +12,10 @@ struct param_value {
 struct orgctl_params {
     struct param_value *v;
     size_t n, alloc;
+    /* Where the last orgctl_params_at found its value: asking for the values of a name
+     * one after another (a merged bulk step has thousands) costs O(n), not O(n^2). */
+    const char *at_name;
+    size_t at_k, at_i;
 };
 
 orgctl_params *orgctl_params_new(void)
@@ -53,9 +57,19 @@ size_t orgctl_params_count(const orgctl_params *p, const char *name)
 
 const char *orgctl_params_at(const orgctl_params *p, const char *name, size_t k)
 {
-    for (size_t i = 0; p && i < p->n; i++)
-        if (strcmp(p->v[i].name, name) == 0 && k-- == 0)
+    orgctl_params *cursor = (orgctl_params *)p; /* the cursor is a cache, not a change */
+    size_t i = 0, want = k;
+    if (p && p->at_name && strcmp(p->at_name, name) == 0 && p->at_k < k) {
+        i = p->at_i + 1;
+        k -= p->at_k + 1;
+    }
+    for (; p && i < p->n; i++)
+        if (strcmp(p->v[i].name, name) == 0 && k-- == 0) {
+            cursor->at_name = p->v[i].name;
+            cursor->at_k = want;
+            cursor->at_i = i;
             return p->v[i].value;
+        }
     return NULL;
 }
 
