@@ -6,6 +6,7 @@
 
 #include "internal.h"
 #include "orgctl/json.h"
+#include "arena.h"
 #include "packwriter.h"
 #include "strmap.h"
 
@@ -28,6 +29,7 @@ struct orgctl_changeset {
     char *command, *org;
     struct entry *entries;
     size_t n, alloc;
+    arena paths; /* the entries' paths */
     strmap by_path;
     strbuf trailers;
     struct undo *undo;
@@ -85,7 +87,7 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
             cs->entries = xrealloc(cs->entries, cs->alloc * sizeof(*cs->entries));
         }
         i = cs->n++;
-        cs->entries[i].path = xstrdup(path);
+        cs->entries[i].path = arena_strdup(&cs->paths, path);
         strmap_set(&cs->by_path, cs->entries[i].path, i);
         u.entry = i;
         u.created = true;
@@ -222,7 +224,6 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
         struct undo *u = &cs->undo[--cs->nundo];
         struct entry *e = &cs->entries[u->entry];
         if (u->created) {
-            free(e->path);
             cs->n--; /* created entries are undone newest first, so this is the last */
         } else {
             e->oid = u->oid;
@@ -525,8 +526,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
         sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
     if (cs->repo->cs == cs)
         cs->repo->cs = NULL;
-    for (size_t i = 0; i < cs->n; i++)
-        free(cs->entries[i].path);
+    arena_free(&cs->paths);
     free(cs->entries);
     strmap_free(&cs->by_path);
     strbuf_release(&cs->trailers);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "arena.h"
 #include "strmap.h"
 
 #define SCHEMA_VERSION 3
@@ -285,15 +286,15 @@ static int attrs_update(orgctl_repo *repo, const orgctl_kind *kind, const char *
 
 struct orgctl_path_cache {
     strmap found; /* paths of objects that were in the index before the change set */
-    char **keys;
-    size_t nkeys, alloc;
-    char *free_paths[RECENT_FREE]; /* a ring of paths found free */
+    arena keys;   /* its keys */
+    strbuf free_paths[RECENT_FREE]; /* a ring of paths found free (buffers reused: this runs
+                                     * for every row, and must not churn the heap) */
     size_t next_free;
 };
 
 int orgctl_index_tune_bulk(orgctl_repo *repo)
 {
-    return orgctl_index_exec(repo, "PRAGMA cache_size=-196608");
+    return orgctl_index_exec(repo, "PRAGMA cache_size=-32768");
 }
 
 void orgctl_index_cache_start(orgctl_repo *repo)
@@ -308,20 +309,16 @@ void orgctl_index_cache_reset(orgctl_repo *repo)
     if (!c)
         return;
     strmap_free(&c->found);
-    for (size_t i = 0; i < c->nkeys; i++)
-        free(c->keys[i]);
-    c->nkeys = 0;
-    for (size_t i = 0; i < RECENT_FREE; i++) {
-        free(c->free_paths[i]);
-        c->free_paths[i] = NULL;
-    }
+    arena_free(&c->keys);
+    for (size_t i = 0; i < RECENT_FREE; i++)
+        strbuf_reset(&c->free_paths[i]);
 }
 
 void orgctl_index_cache_stop(orgctl_repo *repo)
 {
     orgctl_index_cache_reset(repo);
-    if (repo->paths)
-        free(repo->paths->keys);
+    for (size_t i = 0; repo->paths && i < RECENT_FREE; i++)
+        strbuf_release(&repo->paths->free_paths[i]);
     free(repo->paths);
     repo->paths = NULL;
 }
@@ -332,17 +329,12 @@ static void cache_note(orgctl_repo *repo, const char *path, bool exists)
     if (!c)
         return;
     if (!exists) {
-        free(c->free_paths[c->next_free]);
-        c->free_paths[c->next_free] = xstrdup(path);
+        strbuf_reset(&c->free_paths[c->next_free]);
+        strbuf_adds(&c->free_paths[c->next_free], path);
         c->next_free = (c->next_free + 1) % RECENT_FREE;
         return;
     }
-    if (c->nkeys == c->alloc) {
-        c->alloc = c->alloc ? c->alloc * 2 : 1024;
-        c->keys = xrealloc(c->keys, c->alloc * sizeof(*c->keys));
-    }
-    c->keys[c->nkeys] = xstrdup(path);
-    strmap_set(&c->found, c->keys[c->nkeys++], 1);
+    strmap_set(&c->found, arena_strdup(&c->keys, path), 1);
 }
 
 /* 1 or 0 when it is known whether `path` exists, else -1. */
@@ -358,10 +350,10 @@ static int cache_knows(orgctl_repo *repo, const char *path)
     if (strmap_get(&c->found, path, &v))
         return 1;
     for (size_t k = 1; k <= RECENT_FREE; k++) { /* newest first: usually the one asked */
-        const char *p = c->free_paths[(c->next_free + RECENT_FREE - k) % RECENT_FREE];
-        if (!p)
+        const strbuf *p = &c->free_paths[(c->next_free + RECENT_FREE - k) % RECENT_FREE];
+        if (p->len == 0)
             break;
-        if (strcmp(p, path) == 0)
+        if (strcmp(p->buf, path) == 0)
             return 0;
     }
     return -1;

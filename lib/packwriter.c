@@ -328,8 +328,14 @@ static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_c
     *empty = nv == 0;
     if (error < 0 || (*empty && prefix > 0))
         goto done;
-    for (size_t i = 0; i < nv; i++) {
-        strbuf_addf(&sb, "%o %.*s", (unsigned)v[i].mode, (int)v[i].len, v[i].name);
+    for (size_t i = 0; i < nv; i++) { /* "<octal mode> <name>\0<raw id>", without printf */
+        char mode[16];
+        size_t m = sizeof(mode);
+        mode[--m] = ' ';
+        for (unsigned x = (unsigned)v[i].mode; x || m == sizeof(mode) - 1; x >>= 3)
+            mode[--m] = (char)('0' + (x & 7));
+        strbuf_add(&sb, mode + m, sizeof(mode) - m);
+        strbuf_add(&sb, v[i].name, v[i].len);
         strbuf_addch(&sb, '\0');
         strbuf_add(&sb, v[i].oid.id, GIT_OID_RAWSZ);
     }
