@@ -17,7 +17,9 @@
 
 #define WBUF_SIZE (1 << 20)
 /* A user's JSON (~150 bytes) compresses by a fifth at a cost of ~8 us, more than all the
- * rest of writing it; below this size objects are stored (deflate level 0). */
+ * rest of writing it; below this size objects are stored (deflate level 0). Trees are
+ * always stored: they are mostly SHA-1 ids, which do not compress, and deflating the 256
+ * user folders of a 100k-user org took 0.23 s of a 3.6 s bulk run. */
 #define SMALL_OBJECT 1024
 
 struct packed {
@@ -162,9 +164,10 @@ static size_t object_header(unsigned char *hdr, git_object_t type, size_t len)
     return n;
 }
 
-static int deflate_object(orgctl_packwriter *pw, const void *data, size_t len, size_t *zlen)
+static int deflate_object(orgctl_packwriter *pw, git_object_t type, const void *data, size_t len,
+                          size_t *zlen)
 {
-    z_stream *z = len < SMALL_OBJECT ? &pw->zsmall : &pw->z;
+    z_stream *z = len < SMALL_OBJECT || type == GIT_OBJECT_TREE ? &pw->zsmall : &pw->z;
     size_t bound = deflateBound(z, (uLong)len);
     if (bound > pw->zcap) {
         pw->zcap = bound;
@@ -196,7 +199,7 @@ int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *
         return orgctl_error_set(ORGCTL_EINVALID, "an object of %zu bytes is too big", len);
     unsigned char hdr[16];
     size_t hlen = object_header(hdr, type, len), zlen = 0;
-    if ((error = deflate_object(pw, data, len, &zlen)) < 0)
+    if ((error = deflate_object(pw, type, data, len, &zlen)) < 0)
         return error;
     if (pw->n == pw->alloc) {
         pw->alloc = pw->alloc ? pw->alloc * 2 : 1024;
