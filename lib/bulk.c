@@ -33,7 +33,7 @@ static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
     run->problems.file = run->settings.file;
     run->total = (size_t)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows"));
     int error = orgctl_index_tune_bulk(repo);
-    if (error < 0)
+    if (error < 0 || (error = orgctl_index_writer_start(repo)) < 0)
         return error;
     orgctl_perm_cache_start(repo);
     orgctl_index_cache_start(repo);

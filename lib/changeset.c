@@ -14,6 +14,7 @@ struct entry {
     char *path;
     git_oid oid;
     bool deleted;
+    uint64_t index_seq; /* its row's last write in the index writer's queue */
 };
 
 /* What a staged change replaced, so a savepoint can be rolled back. */
@@ -100,6 +101,7 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
         cs->undo[cs->nundo++] = u;
     }
     cs->entries[i].deleted = deleted;
+    cs->entries[i].index_seq = orgctl_index_writer_last(cs->repo);
     if (oid)
         git_oid_cpy(&cs->entries[i].oid, oid);
 }
@@ -203,7 +205,7 @@ void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const c
 
 int orgctl_changeset_savepoint(orgctl_changeset *cs)
 {
-    int error = orgctl_index_exec(cs->repo, "SAVEPOINT row");
+    int error = orgctl_index_exec_queued(cs->repo, "SAVEPOINT row");
     if (!error) {
         cs->in_savepoint = true;
         cs->nundo = 0;
@@ -215,7 +217,7 @@ int orgctl_changeset_release_savepoint(orgctl_changeset *cs)
 {
     cs->in_savepoint = false;
     cs->nundo = 0;
-    return orgctl_index_exec(cs->repo, "RELEASE row");
+    return orgctl_index_exec_queued(cs->repo, "RELEASE row");
 }
 
 int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
@@ -245,6 +247,12 @@ int orgctl_changeset_staged(orgctl_changeset *cs, const char *path)
     if (!strmap_get(&cs->by_path, path, &i))
         return -1;
     return cs->entries[i].deleted ? 0 : 1;
+}
+
+uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path)
+{
+    size_t i;
+    return strmap_get(&cs->by_path, path, &i) ? cs->entries[i].index_seq : 0;
 }
 
 size_t orgctl_changeset_count(orgctl_changeset *cs)
@@ -489,7 +497,10 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
         goto done;
     error = cs->bulk ? write_pack(cs, base, &tree_id, &n) : write_trees(cs, base, &tree_id, &n);
-    if (error < 0)
+    /* The index writer (of a bulk set) finishes its queue while the trees are written;
+     * an error of its fails the change set before the branch moves. */
+    int index_error = orgctl_index_writer_stop(repo, true);
+    if (error < 0 || (error = index_error) < 0)
         goto done;
     if (n == 0) {
         error = orgctl_index_exec(repo, "ROLLBACK"); /* nothing to write */
@@ -522,6 +533,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
 {
     if (!cs)
         return;
+    orgctl_index_writer_stop(cs->repo, false);
     if (!cs->finished)
         sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
     if (cs->repo->cs == cs)

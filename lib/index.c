@@ -28,7 +28,7 @@ static const char schema[] =
     " field TEXT NOT NULL, value TEXT NOT NULL, name TEXT NOT NULL,"
     " PRIMARY KEY(kind, org, field, value, name)) WITHOUT ROWID;";
 
-int orgctl_index_exec(orgctl_repo *repo, const char *sql)
+static int exec_now(orgctl_repo *repo, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(repo->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -39,24 +39,57 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql)
     return 0;
 }
 
-sqlite3_stmt *orgctl_index_stmt(orgctl_repo *repo, const char *sql)
+int orgctl_index_exec(orgctl_repo *repo, const char *sql)
 {
-    for (int i = 0; i < repo->nstmts; i++)
-        if (repo->stmt_sql[i] == sql) {
-            sqlite3_reset(repo->stmts[i]);
-            sqlite3_clear_bindings(repo->stmts[i]);
-            return repo->stmts[i];
+    int error = orgctl_index_sync(repo);
+    return error < 0 ? error : exec_now(repo, sql);
+}
+
+int orgctl_index_exec_queued(orgctl_repo *repo, const char *sql)
+{
+    return repo->writer ? orgctl_index_writer_exec(repo, sql) : exec_now(repo, sql);
+}
+
+static _Thread_local struct orgctl_stmt_cache *thread_stmts;
+
+void orgctl_index_thread_stmts(struct orgctl_stmt_cache *c)
+{
+    thread_stmts = c;
+}
+
+void orgctl_index_stmts_finalize(struct orgctl_stmt_cache *c)
+{
+    for (int i = 0; i < c->n; i++)
+        sqlite3_finalize(c->st[i]);
+    c->n = 0;
+}
+
+sqlite3_stmt *orgctl_index_stmt_now(orgctl_repo *repo, const char *sql)
+{
+    struct orgctl_stmt_cache *c = thread_stmts ? thread_stmts : &repo->stmts;
+    for (int i = 0; i < c->n; i++)
+        if (c->sql[i] == sql) {
+            sqlite3_reset(c->st[i]);
+            sqlite3_clear_bindings(c->st[i]);
+            return c->st[i];
         }
+    if (c->n == (int)(sizeof(c->st) / sizeof(c->st[0]))) {
+        orgctl_error_set(ORGCTL_ERROR, "index: too many statements"); /* a bug: raise 48 */
+        return NULL;
+    }
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(repo->db, sql, -1, &st, NULL) != SQLITE_OK) {
         orgctl_sqlite_error(repo->db, "prepare");
         return NULL;
     }
-    if (repo->nstmts < (int)(sizeof(repo->stmts) / sizeof(repo->stmts[0]))) {
-        repo->stmt_sql[repo->nstmts] = sql;
-        repo->stmts[repo->nstmts++] = st;
-    }
+    c->sql[c->n] = sql;
+    c->st[c->n++] = st;
     return st;
+}
+
+sqlite3_stmt *orgctl_index_stmt(orgctl_repo *repo, const char *sql)
+{
+    return orgctl_index_sync(repo) < 0 ? NULL : orgctl_index_stmt_now(repo, sql);
 }
 
 static const char *meta_get_sql = "SELECT value FROM meta WHERE key = ?1";
@@ -92,7 +125,7 @@ static int open_db(orgctl_repo *repo)
     strbuf path = STRBUF_INIT;
     strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
     int rc = sqlite3_open_v2(strbuf_str(&path), &repo->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     strbuf_release(&path);
     if (rc != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
@@ -150,9 +183,8 @@ int orgctl_index_open(orgctl_repo *repo)
 
 void orgctl_index_close(orgctl_repo *repo)
 {
-    for (int i = 0; i < repo->nstmts; i++)
-        sqlite3_finalize(repo->stmts[i]);
-    repo->nstmts = 0;
+    orgctl_index_writer_stop(repo, false);
+    orgctl_index_stmts_finalize(&repo->stmts);
     if (repo->db)
         sqlite3_close(repo->db);
     repo->db = NULL;
@@ -241,7 +273,7 @@ static void attr_set_free(struct attr_set *set)
 static int attr_write(orgctl_repo *repo, const char *sql, const orgctl_kind *kind,
                       const char *org, const char *name, const struct attr *a)
 {
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
     if (!st)
         return ORGCTL_ERROR;
     sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
@@ -383,6 +415,15 @@ static void bind_key(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 }
 
+/* A statement reading the index as it was before the change set: right for the objects
+ * the change set has not written. With an index writer it is on the read-only connection,
+ * which does not wait for the writer. */
+static sqlite3_stmt *base_stmt(orgctl_repo *repo, const char *sql)
+{
+    return repo->writer ? orgctl_index_writer_base_stmt(repo, sql)
+                        : orgctl_index_stmt_now(repo, sql);
+}
+
 bool orgctl_index_exists(orgctl_repo *repo, const char *path)
 {
     static const char *sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
@@ -392,7 +433,8 @@ bool orgctl_index_exists(orgctl_repo *repo, const char *path)
     struct object_key key;
     sqlite3_stmt *st = NULL;
     bool found = false;
-    if (object_key(path, &key) && (st = orgctl_index_stmt(repo, sql))) {
+    /* not staged (cache_knows answers for those), so as before the change set */
+    if (object_key(path, &key) && (st = base_stmt(repo, sql))) {
         bind_key(st, key.kind, key.org, key.name);
         found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
@@ -403,11 +445,12 @@ bool orgctl_index_exists(orgctl_repo *repo, const char *path)
     return found;
 }
 
-static char *get_json(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+static const char *get_json_sql =
+    "SELECT json FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
+
+static char *get_json(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
                       const char *name)
 {
-    static const char *sql = "SELECT json FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
     if (!st)
         return NULL;
     bind_key(st, kind, org, name);
@@ -420,20 +463,24 @@ static char *get_json(orgctl_repo *repo, const orgctl_kind *kind, const char *or
 
 /* Not INSERT OR REPLACE: a statement that may both replace rows and abort makes SQLite
  * copy every page it touches into a statement journal, which dominated bulk runs. */
-int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
-                     const char *org, const char *name, const char *json, const cJSON *obj)
+int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name, const char *json, const cJSON *obj,
+                         bool maybe_exists)
 {
     static const char *insert_sql = "INSERT INTO objects(kind, org, name, json) "
                                     "VALUES (?1, ?2, ?3, ?4)";
     static const char *update_sql = "UPDATE objects SET json = ?4 "
                                     "WHERE kind = ?1 AND org = ?2 AND name = ?3";
-    /* a path known to be new has no old version to read */
-    char *old_json = cache_knows(repo, path) != 0 ? get_json(repo, kind, org, name) : NULL;
+    char *old_json =
+        maybe_exists ? get_json(orgctl_index_stmt_now(repo, get_json_sql), kind, org, name) : NULL;
     struct attr_set old = {0}, new = {0};
     attrs_of_json(kind, old_json, &old);
-    attrs_of(kind, obj, &new);
+    if (obj)
+        attrs_of(kind, obj, &new);
+    else
+        attrs_of_json(kind, json, &new);
     int error = 0;
-    sqlite3_stmt *st = orgctl_index_stmt(repo, old_json ? update_sql : insert_sql);
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, old_json ? update_sql : insert_sql);
     if (!st) {
         error = ORGCTL_ERROR;
         goto done;
@@ -451,28 +498,45 @@ done:
     return error;
 }
 
-int orgctl_index_delete(orgctl_repo *repo, const char *path)
+int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
+                     const char *org, const char *name, const char *json, const cJSON *obj)
+{
+    /* a path known to be new has no old version to read */
+    bool maybe_exists = cache_knows(repo, path) != 0;
+    if (repo->writer)
+        return orgctl_index_writer_put(repo, kind, org, name, json, obj, maybe_exists);
+    return orgctl_index_put_row(repo, kind, org, name, json, obj, maybe_exists);
+}
+
+int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const char *name)
 {
     static const char *sql = "DELETE FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3 "
                              "RETURNING json";
+    struct attr_set old = {0}, none = {0};
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    bind_key(st, kind, org, name);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        attrs_of_json(kind, (const char *)sqlite3_column_text(st, 0), &old);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    int error = rc == SQLITE_DONE ? attrs_update(repo, kind, org, name, &old, &none)
+                                  : orgctl_sqlite_error(repo->db, "delete object");
+    attr_set_free(&old);
+    return error;
+}
+
+int orgctl_index_delete(orgctl_repo *repo, const char *path)
+{
     struct object_key key;
     if (!object_key(path, &key))
         return 0; /* no object: never indexed */
-    struct attr_set old = {0}, none = {0};
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    int error = ORGCTL_ERROR;
-    if (st) {
-        bind_key(st, key.kind, key.org, key.name);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            attrs_of_json(key.kind, (const char *)sqlite3_column_text(st, 0), &old);
-            rc = sqlite3_step(st);
-        }
-        sqlite3_reset(st);
-        error = rc == SQLITE_DONE ? attrs_update(repo, key.kind, key.org, key.name, &old, &none)
-                                  : orgctl_sqlite_error(repo->db, "delete object");
-    }
-    attr_set_free(&old);
+    int error = repo->writer ? orgctl_index_writer_delete(repo, key.kind, key.org, key.name)
+                             : orgctl_index_delete_row(repo, key.kind, key.org, key.name);
     free(key.org);
     free(key.name);
     return error;
@@ -480,18 +544,51 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path)
 
 char *orgctl_index_get(orgctl_repo *repo, const char *path)
 {
+    /* An object the change set wrote may still be in the writer's queue: wait for its
+     * last write and read the change set's state; the others are as they were. */
+    bool staged = repo->cs && orgctl_changeset_staged(repo->cs, path) >= 0;
+    if (staged && orgctl_index_writer_wait(repo, orgctl_changeset_index_seq(repo->cs, path)) < 0)
+        return NULL;
     struct object_key key;
-    char *json = object_key(path, &key) ? get_json(repo, key.kind, key.org, key.name) : NULL;
+    char *json = NULL;
+    if (object_key(path, &key))
+        json = get_json(staged ? orgctl_index_stmt_now(repo, get_json_sql)
+                               : base_stmt(repo, get_json_sql),
+                        key.kind, key.org, key.name);
     free(key.org);
     free(key.name);
     return json;
 }
 
+/* The first name of another object with the value, if any, read with `st`; *staged tells
+ * whether it is one the change set wrote. */
+static char *find_value_with(orgctl_repo *repo, sqlite3_stmt *st, const orgctl_kind *kind,
+                             const char *org, const char *field, const char *value,
+                             const char *except, bool *staged)
+{
+    char *name = NULL;
+    *staged = false;
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, except ? except : "", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        name = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (name && repo->cs) {
+        char *path = orgctl_kind_path(kind, org, name);
+        *staged = orgctl_changeset_staged(repo->cs, path) >= 0;
+        free(path);
+    }
+    return name;
+}
+
 char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                               const char *field, const char *value, const char *except)
 {
-    static const char *sql = "SELECT name FROM attrs WHERE kind = ?1 AND org = ?2 AND "
-                             "field = ?3 AND value = ?4 AND name <> ?5 LIMIT 1";
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
@@ -499,18 +596,31 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
             strbuf_addch(&low, (char)tolower((unsigned char)*p));
         value = strbuf_str(&low);
     }
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    static const char *sql = "SELECT name FROM attrs WHERE kind = ?1 AND org = ?2 AND "
+                             "field = ?3 AND value = ?4 AND name <> ?5 LIMIT 1";
+    bool staged = false;
     char *name = NULL;
-    if (st) {
-        sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, except ? except : "", -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            name = xstrdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
+    if (repo->writer) {
+        /* The index before the change set answers unless the change set gave the value to
+         * another object, or the object found is one it wrote: then wait for the writer
+         * and ask the change set's state. */
+        const char *given = orgctl_index_writer_given(repo, kind, org, field, value);
+        bool exact = given && strcmp(given, except ? except : "") != 0;
+        if (!exact) {
+            name = find_value_with(repo, base_stmt(repo, sql), kind, org, field, value, except,
+                                   &staged);
+            exact = staged;
+        }
+        if (!exact)
+            goto done;
+        free(name);
+        name = NULL;
+        if (orgctl_index_sync(repo) < 0)
+            goto done;
     }
+    name = find_value_with(repo, orgctl_index_stmt_now(repo, sql), kind, org, field, value,
+                           except, &staged);
+done:
     strbuf_release(&low);
     return name;
 }

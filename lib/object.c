@@ -106,6 +106,11 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     strbuf_adds(&sql, " ORDER BY o.name");
     sqlite3_stmt *st = NULL;
     *out = NULL;
+    int error = orgctl_index_sync(repo);
+    if (error < 0) {
+        strbuf_release(&sql);
+        return error;
+    }
     if (sqlite3_prepare_v2(repo->db, strbuf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
         strbuf_release(&sql);
         return orgctl_sqlite_error(repo->db, "list");

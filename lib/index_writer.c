@@ -1,0 +1,364 @@
+/* The index written by a thread of its own while a bulk set runs: the rows' checks, JSON
+ * and pack on one core, the SQLite writes on the other.
+ *
+ * Writes (and the SAVEPOINT/RELEASE around batches) are queued in order and applied by the
+ * writer on the repository's connection, in the change set's open transaction. The rows'
+ * reads that need not wait go to a second, read-only connection, which sees the index as
+ * it was before the change set (its transaction is not committed) and shares no lock with
+ * the writer (sharing the connection serialised the two threads: slower than one):
+ *  - an object the change set has not written is as it was (exists, get);
+ *  - a unique value is taken when an object the change set has not written has it, and
+ *    free when, besides, no object the change set wrote was given it (find_value: the
+ *    unique values the change set gave are kept here).
+ * Everything else waits for the queue to empty and reads the repository's connection
+ * (orgctl_index_sync), and so does a rollback to a savepoint: the index is exact whenever
+ * it is read as a whole. An error of the writer is kept and returned by the next sync or
+ * stop: the change set then fails as a whole. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "internal.h"
+#include "strmap.h"
+
+/* Queued items at most. */
+#define QUEUE_MAX 4096
+/* The writer is woken when this many items wait (or someone waits for it): waking it for
+ * every item cost a context switch per row. */
+#define WAKE_AT 64
+
+enum item_op { ITEM_PUT, ITEM_DELETE, ITEM_EXEC };
+
+struct item {
+    struct item *next;
+    enum item_op op;
+    const orgctl_kind *kind;
+    char *org, *name, *json;
+    const char *sql; /* ITEM_EXEC: a static string */
+    bool maybe_exists;
+};
+
+struct orgctl_index_writer {
+    orgctl_repo *repo;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, space, idle;
+    struct item *head, *tail;
+    size_t queued;
+    bool busy, stopping, drop;
+    uint64_t enqueued, applied; /* sequence numbers of items */
+    uint64_t awaited;           /* a reader waits until this one is applied */
+    int error;
+    char message[512];
+    struct orgctl_stmt_cache stmts; /* the writer thread's */
+    sqlite3 *base;                  /* read-only: the index before the change set */
+    struct orgctl_stmt_cache base_stmts;
+    strmap values; /* "kind\x1forg\x1ffield\x1fvalue" -> the name of the object given it */
+    arena strings; /* the keys and names of values */
+};
+
+static void item_free(struct item *it)
+{
+    free(it->org);
+    free(it->name);
+    free(it->json);
+    free(it);
+}
+
+static int apply(struct orgctl_index_writer *w, const struct item *it);
+
+static void *run(void *arg)
+{
+    struct orgctl_index_writer *w = arg;
+    orgctl_index_thread_stmts(&w->stmts);
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stopping)
+            pthread_cond_wait(&w->work, &w->mu);
+        if (!w->head)
+            break;
+        struct item *it = w->head;
+        w->head = it->next;
+        if (!w->head)
+            w->tail = NULL;
+        w->busy = true;
+        bool skip = w->error != 0 || w->drop;
+        pthread_mutex_unlock(&w->mu);
+        int error = skip ? 0 : apply(w, it);
+        item_free(it);
+        pthread_mutex_lock(&w->mu);
+        if (error < 0 && !w->error) {
+            w->error = error;
+            snprintf(w->message, sizeof(w->message), "%s", orgctl_error_last());
+        }
+        w->busy = false;
+        w->queued--;
+        w->applied++;
+        pthread_cond_signal(&w->space);
+        if (!w->head || (w->awaited && w->applied >= w->awaited))
+            pthread_cond_broadcast(&w->idle);
+    }
+    pthread_mutex_unlock(&w->mu);
+    orgctl_index_stmts_finalize(&w->stmts);
+    orgctl_index_thread_stmts(NULL);
+    return NULL;
+}
+
+static int apply(struct orgctl_index_writer *w, const struct item *it)
+{
+    switch (it->op) {
+    case ITEM_PUT:
+        return orgctl_index_put_row(w->repo, it->kind, it->org, it->name, it->json, NULL,
+                                    it->maybe_exists);
+    case ITEM_DELETE:
+        return orgctl_index_delete_row(w->repo, it->kind, it->org, it->name);
+    case ITEM_EXEC: {
+        char *msg = NULL;
+        if (sqlite3_exec(w->repo->db, it->sql, NULL, NULL, &msg) == SQLITE_OK)
+            return 0;
+        int error = orgctl_error_set(ORGCTL_ERROR, "index: %s", msg ? msg : "error");
+        sqlite3_free(msg);
+        return error;
+    }
+    }
+    return 0;
+}
+
+int orgctl_index_writer_start(orgctl_repo *repo)
+{
+    if (repo->writer || !sqlite3_threadsafe())
+        return 0; /* a SQLite without threads: the writes stay on this thread */
+    struct orgctl_index_writer *w = xcalloc(1, sizeof(*w));
+    w->repo = repo;
+    strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
+    int rc = sqlite3_open_v2(strbuf_str(&path), &w->base,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    strbuf_release(&path);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(w->base);
+        free(w);
+        return 0; /* no second connection: the writes stay on this thread */
+    }
+    sqlite3_busy_timeout(w->base, 30000);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->space, NULL);
+    pthread_cond_init(&w->idle, NULL);
+    if (pthread_create(&w->thread, NULL, run, w) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->work);
+        pthread_cond_destroy(&w->space);
+        pthread_cond_destroy(&w->idle);
+        sqlite3_close(w->base);
+        free(w);
+        return 0; /* no thread: the writes stay on this thread */
+    }
+    repo->writer = w;
+    return 0;
+}
+
+/* Waits until the queue is written; the writer's first error. Called with mu held. */
+static int wait_idle(struct orgctl_index_writer *w)
+{
+    if (w->head)
+        pthread_cond_signal(&w->work);
+    while (w->head || w->busy)
+        pthread_cond_wait(&w->idle, &w->mu);
+    return w->error;
+}
+
+uint64_t orgctl_index_writer_last(orgctl_repo *repo)
+{
+    return repo->writer ? repo->writer->enqueued : 0;
+}
+
+int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq)
+{
+    struct orgctl_index_writer *w = repo->writer;
+    if (!w || pthread_equal(pthread_self(), w->thread))
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    if (w->applied < seq) {
+        w->awaited = seq;
+        pthread_cond_signal(&w->work);
+        while (w->applied < seq && !w->error)
+            pthread_cond_wait(&w->idle, &w->mu);
+        w->awaited = 0;
+    }
+    int error = w->error;
+    pthread_mutex_unlock(&w->mu);
+    return error < 0 ? orgctl_error_set(error, "%s", w->message) : 0;
+}
+
+static int report(struct orgctl_index_writer *w, int error)
+{
+    return error < 0 ? orgctl_error_set(error, "%s", w->message) : 0;
+}
+
+int orgctl_index_sync(orgctl_repo *repo)
+{
+    struct orgctl_index_writer *w = repo->writer;
+    if (!w || pthread_equal(pthread_self(), w->thread))
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    int error = wait_idle(w);
+    pthread_mutex_unlock(&w->mu);
+    return report(w, error);
+}
+
+int orgctl_index_writer_stop(orgctl_repo *repo, bool apply_queue)
+{
+    struct orgctl_index_writer *w = repo->writer;
+    if (!w)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    w->drop = !apply_queue;
+    int error = wait_idle(w);
+    w->stopping = true;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    repo->writer = NULL;
+    error = apply_queue ? report(w, error) : 0;
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->space);
+    pthread_cond_destroy(&w->idle);
+    orgctl_index_stmts_finalize(&w->base_stmts);
+    sqlite3_close(w->base);
+    strmap_free(&w->values);
+    arena_free(&w->strings);
+    free(w);
+    return error;
+}
+
+static int enqueue(struct orgctl_index_writer *w, struct item *it)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->queued >= QUEUE_MAX && !w->error) {
+        pthread_cond_signal(&w->work);
+        pthread_cond_wait(&w->space, &w->mu);
+    }
+    int error = w->error;
+    if (!error) {
+        if (w->tail)
+            w->tail->next = it;
+        else
+            w->head = it;
+        w->tail = it;
+        w->queued++;
+        w->enqueued++;
+        if (w->queued >= WAKE_AT)
+            pthread_cond_signal(&w->work);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (error)
+        item_free(it);
+    return report(w, error);
+}
+
+static struct item *item_new(enum item_op op, const orgctl_kind *kind, const char *org,
+                             const char *name)
+{
+    struct item *it = xcalloc(1, sizeof(*it));
+    it->op = op;
+    it->kind = kind;
+    it->org = org ? xstrdup(org) : NULL;
+    it->name = name ? xstrdup(name) : NULL;
+    return it;
+}
+
+/* "kind \x1f org \x1f field \x1f value": the key of a unique value. */
+static void value_key(strbuf *sb, const orgctl_kind *kind, const char *org, const char *field,
+                      const char *value)
+{
+    strbuf_addf(sb, "%s\x1f%s\x1f%s\x1f", kind->name, org, field);
+    strbuf_adds(sb, value);
+}
+
+/* Notes the unique values `obj`, named `name`, gets. */
+static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
+                        const char *org, const char *name, const cJSON *obj)
+{
+    strbuf key = STRBUF_INIT, low = STRBUF_INIT;
+    const char *stored_name = NULL;
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, f->name));
+        if (!(f->flags & ORGCTL_FIELD_UNIQUE) || !v)
+            continue;
+        strbuf_reset(&low);
+        for (const char *p = v; *p; p++)
+            strbuf_addch(&low, (f->flags & ORGCTL_FIELD_NOCASE) && *p >= 'A' && *p <= 'Z'
+                                   ? (char)(*p + 32)
+                                   : *p);
+        strbuf_reset(&key);
+        value_key(&key, kind, org, f->name, strbuf_str(&low));
+        if (!stored_name)
+            stored_name = arena_strdup(&w->strings, name);
+        strmap_set(&w->values, arena_strdup(&w->strings, strbuf_str(&key)),
+                   (size_t)(uintptr_t)stored_name);
+    }
+    strbuf_release(&key);
+    strbuf_release(&low);
+}
+
+int orgctl_index_writer_put(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const char *name, const char *json, const cJSON *obj,
+                            bool maybe_exists)
+{
+    struct orgctl_index_writer *w = repo->writer;
+    struct item *it = item_new(ITEM_PUT, kind, org, name);
+    it->json = xstrdup(json);
+    it->maybe_exists = maybe_exists;
+    note_values(w, kind, org, name, obj);
+    return enqueue(w, it);
+}
+
+int orgctl_index_writer_delete(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                               const char *name)
+{
+    return enqueue(repo->writer, item_new(ITEM_DELETE, kind, org, name));
+}
+
+int orgctl_index_writer_exec(orgctl_repo *repo, const char *sql)
+{
+    struct item *it = item_new(ITEM_EXEC, NULL, NULL, NULL);
+    it->sql = sql;
+    return enqueue(repo->writer, it);
+}
+
+const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind,
+                                      const char *org, const char *field, const char *value)
+{
+    strbuf key = STRBUF_INIT;
+    value_key(&key, kind, org, field, value);
+    size_t name = 0;
+    bool found = strmap_get(&repo->writer->values, strbuf_str(&key), &name);
+    strbuf_release(&key);
+    return found ? (const char *)(uintptr_t)name : NULL;
+}
+
+sqlite3_stmt *orgctl_index_writer_base_stmt(orgctl_repo *repo, const char *sql)
+{
+    struct orgctl_index_writer *w = repo->writer;
+    struct orgctl_stmt_cache *c = &w->base_stmts;
+    for (int i = 0; i < c->n; i++)
+        if (c->sql[i] == sql) {
+            sqlite3_reset(c->st[i]);
+            sqlite3_clear_bindings(c->st[i]);
+            return c->st[i];
+        }
+    sqlite3_stmt *st = NULL;
+    if (c->n == (int)(sizeof(c->st) / sizeof(c->st[0])) ||
+        sqlite3_prepare_v2(w->base, sql, -1, &st, NULL) != SQLITE_OK) {
+        orgctl_sqlite_error(w->base, "prepare");
+        return NULL;
+    }
+    c->sql[c->n] = sql;
+    c->st[c->n++] = st;
+    return st;
+}
