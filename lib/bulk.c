@@ -36,7 +36,7 @@ static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
     if (error < 0 || (error = orgctl_index_writer_start(repo)) < 0)
         return error;
     orgctl_perm_cache_start(repo);
-    orgctl_index_cache_start(repo);
+    orgctl_index_cache_start(repo, run->total);
     error = bulk_run_rows(run, rows);
     orgctl_index_cache_stop(repo);
     orgctl_perm_cache_stop(repo);

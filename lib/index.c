@@ -316,12 +316,30 @@ static int attrs_update(orgctl_repo *repo, const orgctl_kind *kind, const char *
 
 #define RECENT_FREE 64
 
+/* The objects of one kind in one org as the index had them before the change set, held
+ * in memory when there are no more of them than rows in the set (a hash join instead of a
+ * lookup per row): a set that creates 100k users in a new org then asks memory, not
+ * SQLite, whether each name and e-mail is free (0.45 s of a 2.5 s run). */
+struct base_objects {
+    const orgctl_kind *kind;
+    char *org;
+    bool loaded;   /* false: too many, the index is asked */
+    strmap names;  /* name -> 1 */
+    strmap values; /* "field\x1fvalue" of its unique fields -> the name (in strings) */
+    arena strings;
+};
+
+#define MAX_BASE_OBJECTS 16
+
 struct orgctl_path_cache {
     strmap found; /* paths of objects that were in the index before the change set */
     arena keys;   /* its keys */
     strbuf free_paths[RECENT_FREE]; /* a ring of paths found free (buffers reused: this runs
                                      * for every row, and must not churn the heap) */
     size_t next_free;
+    size_t rows; /* of the set */
+    struct base_objects base[MAX_BASE_OBJECTS];
+    size_t nbase;
 };
 
 int orgctl_index_tune_bulk(orgctl_repo *repo)
@@ -329,10 +347,11 @@ int orgctl_index_tune_bulk(orgctl_repo *repo)
     return orgctl_index_exec(repo, "PRAGMA cache_size=-32768");
 }
 
-void orgctl_index_cache_start(orgctl_repo *repo)
+void orgctl_index_cache_start(orgctl_repo *repo, size_t rows)
 {
     if (!repo->paths)
         repo->paths = xcalloc(1, sizeof(*repo->paths));
+    repo->paths->rows = rows;
 }
 
 void orgctl_index_cache_reset(orgctl_repo *repo)
@@ -351,6 +370,13 @@ void orgctl_index_cache_stop(orgctl_repo *repo)
     orgctl_index_cache_reset(repo);
     for (size_t i = 0; repo->paths && i < RECENT_FREE; i++)
         strbuf_release(&repo->paths->free_paths[i]);
+    for (size_t i = 0; repo->paths && i < repo->paths->nbase; i++) {
+        struct base_objects *b = &repo->paths->base[i];
+        free(b->org);
+        strmap_free(&b->names);
+        strmap_free(&b->values);
+        arena_free(&b->strings);
+    }
     free(repo->paths);
     repo->paths = NULL;
 }
@@ -424,6 +450,63 @@ static sqlite3_stmt *base_stmt(orgctl_repo *repo, const char *sql)
                         : orgctl_index_stmt_now(repo, sql);
 }
 
+static void load_base(orgctl_repo *repo, struct base_objects *b)
+{
+    static const char *count_sql = "SELECT count(*) FROM objects WHERE kind = ?1 AND org = ?2";
+    static const char *names_sql = "SELECT name FROM objects WHERE kind = ?1 AND org = ?2";
+    static const char *values_sql =
+        "SELECT value, name FROM attrs WHERE kind = ?1 AND org = ?2 AND field = ?3";
+    sqlite3_stmt *st = base_stmt(repo, count_sql);
+    if (!st)
+        return;
+    bind_key(st, b->kind, b->org, NULL);
+    sqlite3_int64 count = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    if (count < 0 || (size_t)count > repo->paths->rows || !(st = base_stmt(repo, names_sql)))
+        return;
+    bind_key(st, b->kind, b->org, NULL);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        strmap_set(&b->names, arena_strdup(&b->strings, (const char *)sqlite3_column_text(st, 0)), 1);
+    sqlite3_reset(st);
+    strbuf key = STRBUF_INIT;
+    for (const orgctl_field *f = b->kind->fields; f->name; f++) {
+        if (!(f->flags & ORGCTL_FIELD_UNIQUE) || !(st = base_stmt(repo, values_sql)))
+            continue;
+        bind_key(st, b->kind, b->org, f->name);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            strbuf_reset(&key);
+            strbuf_addf(&key, "%s\x1f%s", f->name, (const char *)sqlite3_column_text(st, 0));
+            strmap_set(&b->values, arena_strdup(&b->strings, strbuf_str(&key)),
+                       (size_t)(uintptr_t)arena_strdup(&b->strings,
+                                                       (const char *)sqlite3_column_text(st, 1)));
+        }
+        sqlite3_reset(st);
+    }
+    strbuf_release(&key);
+    b->loaded = true;
+}
+
+/* The objects of kind in org before the change set, in memory, or NULL: ask the index. Only
+ * with an index writer, whose read-only connection shows that state however far the set
+ * has gone. */
+static struct base_objects *base_objects(orgctl_repo *repo, const orgctl_kind *kind,
+                                         const char *org)
+{
+    struct orgctl_path_cache *c = repo->paths;
+    if (!c || !repo->writer)
+        return NULL;
+    for (size_t i = 0; i < c->nbase; i++)
+        if (c->base[i].kind == kind && strcmp(c->base[i].org, org) == 0)
+            return c->base[i].loaded ? &c->base[i] : NULL;
+    if (c->nbase == MAX_BASE_OBJECTS)
+        return NULL;
+    struct base_objects *b = &c->base[c->nbase++];
+    b->kind = kind;
+    b->org = xstrdup(org);
+    load_base(repo, b);
+    return b->loaded ? b : NULL;
+}
+
 bool orgctl_index_exists(orgctl_repo *repo, const char *path)
 {
     static const char *sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
@@ -434,7 +517,12 @@ bool orgctl_index_exists(orgctl_repo *repo, const char *path)
     sqlite3_stmt *st = NULL;
     bool found = false;
     /* not staged (cache_knows answers for those), so as before the change set */
-    if (object_key(path, &key) && (st = base_stmt(repo, sql))) {
+    struct base_objects *b = NULL;
+    size_t one;
+    bool is_object = object_key(path, &key);
+    if (is_object && (b = base_objects(repo, key.kind, key.org))) {
+        found = strmap_get(&b->names, key.name, &one);
+    } else if (is_object && (st = base_stmt(repo, sql))) {
         bind_key(st, key.kind, key.org, key.name);
         found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
@@ -606,7 +694,20 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
          * and ask the change set's state. */
         const char *given = orgctl_index_writer_given(repo, kind, org, field, value);
         bool exact = given && strcmp(given, except ? except : "") != 0;
-        if (!exact) {
+        struct base_objects *b = exact ? NULL : base_objects(repo, kind, org);
+        if (b) {
+            strbuf key = STRBUF_INIT;
+            size_t found = 0;
+            strbuf_addf(&key, "%s\x1f%s", field, value);
+            if (strmap_get(&b->values, strbuf_str(&key), &found) &&
+                strcmp((const char *)(uintptr_t)found, except ? except : "") != 0) {
+                name = xstrdup((const char *)(uintptr_t)found);
+                char *path = orgctl_kind_path(kind, org, name);
+                exact = repo->cs && orgctl_changeset_staged(repo->cs, path) >= 0;
+                free(path);
+            }
+            strbuf_release(&key);
+        } else if (!exact) {
             name = find_value_with(repo, base_stmt(repo, sql), kind, org, field, value, except,
                                    &staged);
             exact = staged;

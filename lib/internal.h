@@ -75,9 +75,9 @@ bool orgctl_index_exists(orgctl_repo *repo, const char *path);
 /* For a change of many objects: a page cache of 32 MB, not SQLite's 2 MB (a bigger one
  * only scatters the heap: measured slower at 1M rows). */
 int orgctl_index_tune_bulk(orgctl_repo *repo);
-/* While a bulk set runs, which paths exist is kept in memory; reset after a rollback to a
- * savepoint. */
-void orgctl_index_cache_start(orgctl_repo *repo);
+/* While a bulk set (of `rows` rows) runs, which paths exist is kept in memory; reset after
+ * a rollback to a savepoint. */
+void orgctl_index_cache_start(orgctl_repo *repo, size_t rows);
 void orgctl_index_cache_reset(orgctl_repo *repo);
 void orgctl_index_cache_stop(orgctl_repo *repo);
 /* The JSON text of the object at `path` (malloc'd) or NULL when there is none. */
