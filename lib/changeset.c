@@ -500,6 +500,8 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     /* The index writer (of a bulk set) finishes its queue while the trees are written;
      * an error of its fails the change set before the branch moves. */
     int index_error = orgctl_index_writer_stop(repo, true);
+    if (!index_error)
+        index_error = orgctl_index_flush_deletes(repo);
     if (error < 0 || (error = index_error) < 0)
         goto done;
     if (n == 0) {
@@ -534,6 +536,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     if (!cs)
         return;
     orgctl_index_writer_stop(cs->repo, false);
+    orgctl_index_drop_deletes(cs->repo);
     if (!cs->finished)
         sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
     if (cs->repo->cs == cs)

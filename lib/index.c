@@ -513,6 +513,7 @@ bool orgctl_index_exists(orgctl_repo *repo, const char *path)
     int known = cache_knows(repo, path);
     if (known >= 0)
         return known;
+    orgctl_index_flush_deletes(repo); /* an error stays for the commit to return */
     struct object_key key;
     sqlite3_stmt *st = NULL;
     bool found = false;
@@ -618,13 +619,151 @@ int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const ch
     return error;
 }
 
+/* --- deferred deletes (see internal.h) --- */
+
+#define MAX_DEFERRED_GROUPS 16
+
+struct deferred_group {
+    const orgctl_kind *kind;
+    char *org;
+    const char **names; /* in strings */
+    size_t n, alloc;
+    strmap seen; /* the names, once each */
+};
+
+struct orgctl_deferred_deletes {
+    struct deferred_group group[MAX_DEFERRED_GROUPS];
+    size_t ngroups;
+    arena strings;
+    int error; /* of a flush: kept, so that the change set cannot commit */
+};
+
+void orgctl_index_defer_deletes(orgctl_repo *repo)
+{
+    if (!repo->deletes)
+        repo->deletes = xcalloc(1, sizeof(*repo->deletes));
+}
+
+void orgctl_index_drop_deletes(orgctl_repo *repo)
+{
+    struct orgctl_deferred_deletes *d = repo->deletes;
+    if (!d)
+        return;
+    for (size_t i = 0; i < MAX_DEFERRED_GROUPS; i++) {
+        free(d->group[i].org);
+        free(d->group[i].names);
+        strmap_free(&d->group[i].seen);
+    }
+    arena_free(&d->strings);
+    free(d);
+    repo->deletes = NULL;
+}
+
+/* Whether the group's names are every object of its kind in its org. */
+static bool group_is_all(orgctl_repo *repo, const struct deferred_group *g)
+{
+    static const char *count_sql = "SELECT count(*) FROM objects WHERE kind = ?1 AND org = ?2";
+    static const char *one_sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, count_sql);
+    if (!st)
+        return false;
+    bind_key(st, g->kind, g->org, NULL);
+    sqlite3_int64 count = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    if (count != (sqlite3_int64)g->n)
+        return false;
+    for (size_t i = 0; i < g->n; i++) { /* n of them, all distinct and there: all */
+        if (!(st = orgctl_index_stmt_now(repo, one_sql)))
+            return false;
+        bind_key(st, g->kind, g->org, g->names[i]);
+        bool there = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_reset(st);
+        if (!there)
+            return false;
+    }
+    return true;
+}
+
+static int flush_group(orgctl_repo *repo, const struct deferred_group *g)
+{
+    static const char *attrs_sql = "DELETE FROM attrs WHERE kind = ?1 AND org = ?2";
+    static const char *objects_sql = "DELETE FROM objects WHERE kind = ?1 AND org = ?2";
+    int error = 0;
+    if (!group_is_all(repo, g)) {
+        for (size_t i = 0; i < g->n && !error; i++)
+            error = orgctl_index_delete_row(repo, g->kind, g->org, g->names[i]);
+        return error;
+    }
+    const char *sqls[2] = {attrs_sql, objects_sql};
+    for (int i = 0; i < 2 && !error; i++) {
+        sqlite3_stmt *st = orgctl_index_stmt_now(repo, sqls[i]);
+        if (!st)
+            return ORGCTL_ERROR;
+        bind_key(st, g->kind, g->org, NULL);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            error = orgctl_sqlite_error(repo->db, "delete objects");
+    }
+    return error;
+}
+
+int orgctl_index_flush_deletes(orgctl_repo *repo)
+{
+    struct orgctl_deferred_deletes *d = repo->deletes;
+    if (!d || d->error || d->ngroups == 0)
+        return d ? d->error : 0;
+    repo->deletes = NULL; /* the reads of flush_group see the index as it is */
+    for (size_t i = 0; i < d->ngroups && !d->error; i++)
+        d->error = flush_group(repo, &d->group[i]);
+    for (size_t i = 0; i < d->ngroups; i++) {
+        d->group[i].n = 0;
+        strmap_clear(&d->group[i].seen);
+    }
+    d->ngroups = 0;
+    repo->deletes = d;
+    return d->error;
+}
+
+/* Keeps the delete for later; false when there is no room for another kind and org. */
+static bool defer_delete(struct orgctl_deferred_deletes *d, const struct object_key *key)
+{
+    struct deferred_group *g = NULL;
+    for (size_t i = 0; i < d->ngroups && !g; i++)
+        if (d->group[i].kind == key->kind && strcmp(d->group[i].org, key->org) == 0)
+            g = &d->group[i];
+    if (!g) {
+        if (d->ngroups == MAX_DEFERRED_GROUPS)
+            return false;
+        g = &d->group[d->ngroups++];
+        free(g->org);
+        g->kind = key->kind;
+        g->org = xstrdup(key->org);
+    }
+    size_t one;
+    if (strmap_get(&g->seen, key->name, &one))
+        return true;
+    if (g->n == g->alloc) {
+        g->alloc = g->alloc ? g->alloc * 2 : 64;
+        g->names = xrealloc(g->names, g->alloc * sizeof(*g->names));
+    }
+    g->names[g->n] = arena_strdup(&d->strings, key->name);
+    strmap_set(&g->seen, g->names[g->n++], 1);
+    return true;
+}
+
 int orgctl_index_delete(orgctl_repo *repo, const char *path)
 {
     struct object_key key;
     if (!object_key(path, &key))
         return 0; /* no object: never indexed */
-    int error = repo->writer ? orgctl_index_writer_delete(repo, key.kind, key.org, key.name)
-                             : orgctl_index_delete_row(repo, key.kind, key.org, key.name);
+    int error = 0;
+    if (repo->deletes && defer_delete(repo->deletes, &key))
+        ;
+    else if (repo->writer)
+        error = orgctl_index_writer_delete(repo, key.kind, key.org, key.name);
+    else
+        error = orgctl_index_delete_row(repo, key.kind, key.org, key.name);
     free(key.org);
     free(key.name);
     return error;
@@ -635,7 +774,9 @@ char *orgctl_index_get(orgctl_repo *repo, const char *path)
     /* An object the change set wrote may still be in the writer's queue: wait for its
      * last write and read the change set's state; the others are as they were. */
     bool staged = repo->cs && orgctl_changeset_staged(repo->cs, path) >= 0;
-    if (staged && orgctl_index_writer_wait(repo, orgctl_changeset_index_seq(repo->cs, path)) < 0)
+    if (orgctl_index_flush_deletes(repo) < 0 ||
+        (staged &&
+         orgctl_index_writer_wait(repo, orgctl_changeset_index_seq(repo->cs, path)) < 0))
         return NULL;
     struct object_key key;
     char *json = NULL;
@@ -688,6 +829,8 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
                              "field = ?3 AND value = ?4 AND name <> ?5 LIMIT 1";
     bool staged = false;
     char *name = NULL;
+    if (orgctl_index_flush_deletes(repo) < 0)
+        goto done;
     if (repo->writer) {
         /* The index before the change set answers unless the change set gave the value to
          * another object, or the object found is one it wrote: then wait for the writer

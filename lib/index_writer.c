@@ -202,7 +202,9 @@ static int report(struct orgctl_index_writer *w, int error)
 int orgctl_index_sync(orgctl_repo *repo)
 {
     struct orgctl_index_writer *w = repo->writer;
-    if (!w || pthread_equal(pthread_self(), w->thread))
+    if (!w)
+        return orgctl_index_flush_deletes(repo);
+    if (pthread_equal(pthread_self(), w->thread))
         return 0;
     pthread_mutex_lock(&w->mu);
     int error = wait_idle(w);

@@ -43,6 +43,7 @@ struct orgctl_repo {
     struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
     struct orgctl_stmt_cache stmts;
     struct orgctl_index_writer *writer; /* while a bulk set runs (lib/index_writer.c) */
+    struct orgctl_deferred_deletes *deletes; /* while a big rollback runs (lib/index.c) */
 };
 
 /* Opens the git repository on first need (queries answered by the index never do). */
@@ -106,6 +107,14 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
                          bool maybe_exists);
 int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name);
+
+/* Deletes of objects are kept until the index is next read as a whole (orgctl_index_sync)
+ * or the change set commits; then those that remove every object of a kind in an org are
+ * two range deletes instead of a delete per object and per indexed value. For a rollback
+ * of a bulk set, which deletes everything the set created. */
+void orgctl_index_defer_deletes(orgctl_repo *repo);
+int orgctl_index_flush_deletes(orgctl_repo *repo);
+void orgctl_index_drop_deletes(orgctl_repo *repo);
 
 /* --- the index written by a thread of its own while a bulk set runs (lib/index_writer.c)
  * A bulk run spends as long writing the index as on everything else; with a writer the

@@ -132,4 +132,81 @@ test_expect_success 'removing a role its holders got in the same set (--force)' 
 	test_index_exact
 '
 
+# With more users in the org than rows in the set, the rows ask the index instead of a copy
+# in memory: the same answers.
+test_expect_success 'a small set in a big org: a taken e-mail, a freed one, a new one' '
+	cat >small.csv <<-\EOF &&
+	kind,op,name,email
+	user,create,x1,U0003@acme.example
+	user,update,u0004,moved2@acme.example
+	user,create,x3,u0004@acme.example
+	user,create,x2,x2@acme.example
+	EOF
+	orgctl bulk create small small.csv >/dev/null 2>&1 &&
+	test_unchanged --status 1 repo orgctl bulk exec small 2>err &&
+	test_grep "small.csv:2:4: user create: email \"U0003@acme.example\" is already used by user \"u0003\"" err &&
+	test_must_fail orgctl bulk exec small --continue-on-error >out 2>&1 &&
+	test_grep "3 rows applied, 1 failed" out &&
+	orgctl user show x3 -o json >x3 &&
+	test_grep "\"email\": *\"u0004@acme.example\"" x3 &&
+	test_index_exact
+'
+
+# A rollback of more than 256 paths keeps its deletes until the index is read as a whole;
+# those that remove every user of an org become range deletes.
+test_expect_success 'rollback of a big set: refused while a later change uses it' '
+	awk "BEGIN {
+		print \"kind,op,name,email,role\"
+		print \"role,create,Big,,\"
+		for (i = 0; i < 400; i++)
+			printf \"user,create,y%04d,y%04d@acme.example,Big\n\", i, i
+	}" >roll.csv &&
+	orgctl bulk create roll roll.csv >/dev/null 2>&1 &&
+	orgctl bulk exec roll >out &&
+	id=$(sed -n "s/^change set \([0-9]*\): .*/\1/p" out) &&
+	orgctl user role-add old2 Big >/dev/null &&
+	queries before &&
+	test_unchanged --status 5 repo orgctl rollback "$id" 2>err &&
+	test_grep "role \"Big\" would be removed while user \"old2\" refers to it" err &&
+	queries after &&
+	test_cmp before after
+'
+
+test_expect_success 'rollback of a big set: --dry-run changes nothing, then it is undone' '
+	orgctl user role-rm old2 Big >/dev/null &&
+	queries before &&
+	orgctl --dry-run rollback "$id" >out &&
+	queries after &&
+	test_cmp before after &&
+	orgctl rollback "$id" >out &&
+	test_must_fail orgctl user show y0001 2>err &&
+	orgctl user show old2 >/dev/null &&
+	test_index_exact &&
+	test_fsck repo
+'
+
+# Every user of an org goes: the range delete.
+test_expect_success 'rollback of a set that filled a new org' '
+	orgctl org create Beta >/dev/null &&
+	awk "BEGIN {
+		print \"kind,op,name,email\"
+		for (i = 0; i < 300; i++)
+			printf \"user,create,z%04d,z%04d@beta.example\n\", i, i
+	}" >beta.csv &&
+	orgctl --org beta bulk create beta beta.csv >/dev/null 2>&1 &&
+	orgctl --org beta bulk exec beta >out &&
+	id=$(sed -n "s/^change set \([0-9]*\): .*/\1/p" out) &&
+	orgctl --org beta user list -o csv >listed &&
+	test_grep "^z0299," listed &&
+	orgctl rollback "$id" >/dev/null &&
+	orgctl --org beta user list -o csv >listed &&
+	! test_grep "^z0" listed &&
+	orgctl --org beta user create zed --email z0001@beta.example >/dev/null &&
+	orgctl --org beta user list -o csv >listed &&
+	test_index_exact &&
+	rm -f repo/orgctl/index.sqlite* &&
+	orgctl --org beta user list -o csv >rebuilt &&
+	test_cmp rebuilt listed
+'
+
 test_done
