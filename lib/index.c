@@ -841,7 +841,9 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
         if (b) {
             strbuf key = STRBUF_INIT;
             size_t found = 0;
-            strbuf_addf(&key, "%s\x1f%s", field, value);
+            strbuf_adds(&key, field);
+            strbuf_addch(&key, '\x1f');
+            strbuf_adds(&key, value);
             if (strmap_get(&b->values, strbuf_str(&key), &found) &&
                 strcmp((const char *)(uintptr_t)found, except ? except : "") != 0) {
                 name = xstrdup((const char *)(uintptr_t)found);

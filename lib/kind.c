@@ -219,16 +219,21 @@ int orgctl_name_validate(const char *what, const char *name)
 
 /* Names become file names by percent-encoding every byte outside [A-Za-z0-9_-] and a
  * leading '.', so the mapping is reversible and no file is hidden or special. */
+static const char hex_upper[] = "0123456789ABCDEF";
+
+/* Without printf: a bulk run makes several paths per row. */
 static void encode_name(strbuf *sb, const char *name)
 {
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                     (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
                     (*p == '.' && p != (const unsigned char *)name);
-        if (plain)
+        if (plain) {
             strbuf_addch(sb, (char)*p);
-        else
-            strbuf_addf(sb, "%%%02X", *p);
+        } else {
+            char esc[3] = {'%', hex_upper[*p >> 4], hex_upper[*p & 15]};
+            strbuf_add(sb, esc, 3);
+        }
     }
 }
 
@@ -282,8 +287,12 @@ char *orgctl_kind_path(const orgctl_kind *kind, const char *org, const char *nam
         }
         strbuf_adds(&sb, kind->plural);
         strbuf_addch(&sb, '/');
-        if (kind->sharded)
-            strbuf_addf(&sb, "%02x/", shard_of(name));
+        if (kind->sharded) {
+            static const char hex_lower[] = "0123456789abcdef";
+            unsigned shard = shard_of(name);
+            char dir[3] = {hex_lower[(shard >> 4) & 15], hex_lower[shard & 15], '/'};
+            strbuf_add(&sb, dir, 3);
+        }
         encode_name(&sb, name);
         strbuf_adds(&sb, ".json");
     }
