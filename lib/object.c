@@ -144,10 +144,9 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *field, const char *value, cJSON **out)
 {
-    /* "+name": without it SQLite walks attrs_name, every attr of the kind in the org
-     * (100k rows for a user's groups in a big org), to skip a sort of a few names. */
+    /* attrs' key is (kind, org, field, value, name): one range, already in name order */
     static const char *sql = "SELECT DISTINCT name FROM attrs WHERE kind = ?1 AND org = ?2 "
-                             "AND field = ?3 AND value = ?4 ORDER BY +name";
+                             "AND field = ?3 AND value = ?4 ORDER BY name";
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
     *out = NULL;
     if (!st)
