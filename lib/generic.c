@@ -269,6 +269,21 @@ int orgctl_parse_int(const char *what, const char *s, int min, int max, int *out
     return 0;
 }
 
+/* The field a parameter names ("full-name": full_name), or with `plural` the one named
+ * as its plural ("role": roles). Compared in place, without a copy: this runs for every
+ * parameter of every row of a bulk set. */
+static const orgctl_field *field_named(const orgctl_kind *kind, const char *param, bool plural)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        const char *a = f->name, *b = param;
+        while (*a && *b && (*a == *b || (*a == '_' && *b == '-')))
+            a++, b++;
+        if (*b == '\0' && (plural ? a[0] == 's' && a[1] == '\0' : *a == '\0'))
+            return f;
+    }
+    return NULL;
+}
+
 int orgctl_generic_set_fields(orgctl_op_ctx *ctx, cJSON *obj)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
@@ -277,14 +292,10 @@ int orgctl_generic_set_fields(orgctl_op_ctx *ctx, cJSON *obj)
         const char *v = orgctl_params_get(ctx->params, p->name);
         if (!v || (p->flags & ORGCTL_PARAM_FLAG))
             continue;
-        char field[64];
-        snprintf(field, sizeof(field), "%s", p->name);
-        for (char *c = field; *c; c++)
-            if (*c == '-')
-                *c = '_';
-        const orgctl_field *f = orgctl_kind_field(kind, field);
-        if (!f || strcmp(field, key) == 0)
+        const orgctl_field *f = field_named(kind, p->name, false);
+        if (!f || strcmp(f->name, key) == 0)
             continue;
+        const char *field = f->name;
         if (f->type == ORGCTL_FIELD_STRING) {
             cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
             /* --description "" drops an optional field; a required one fails validation */
@@ -381,16 +392,10 @@ int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value)
  * ("--role" adds to "roles", "--skill" sets in "skills"). */
 static const orgctl_field *param_field(const orgctl_kind *kind, const char *param)
 {
-    char field[64];
-    snprintf(field, sizeof(field), "%s", param);
-    for (char *c = field; *c; c++)
-        if (*c == '-')
-            *c = '_';
-    const orgctl_field *f = orgctl_kind_field(kind, field);
+    const orgctl_field *f = field_named(kind, param, false);
     if (f)
         return f;
-    snprintf(field, sizeof(field), "%ss", param);
-    f = orgctl_kind_field(kind, field);
+    f = field_named(kind, param, true);
     return f && (f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP) ? f : NULL;
 }
 

@@ -224,6 +224,12 @@ static const char hex_upper[] = "0123456789ABCDEF";
 /* Without printf: a bulk run makes several paths per row. */
 static void encode_name(strbuf *sb, const char *name)
 {
+    size_t plain_len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                    "0123456789_-.");
+    if (name[plain_len] == '\0' && name[0] != '.') { /* the usual name: nothing to escape */
+        strbuf_add(sb, name, plain_len);
+        return;
+    }
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                     (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
