@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "sha1.h"
 #include "orgctl.h"
 #include "tap.h"
 
@@ -59,6 +60,38 @@ static void test_paths(void)
        "a file that is no object is not parsed");
     ok(orgctl_kind_parse_path("orgs/acme/users/alice.json", &k, &org, &name) == ORGCTL_ENOTFOUND,
        "an unsharded user path is refused");
+}
+
+static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
+{
+    orgctl_sha1 c;
+    unsigned char sum[20];
+    orgctl_sha1_init(&c);
+    for (size_t off = 0; off < len; off += chunk)
+        orgctl_sha1_update(&c, (const char *)data + off, len - off < chunk ? len - off : chunk);
+    orgctl_sha1_final(&c, sum);
+    for (int i = 0; i < 20; i++)
+        snprintf(out + 2 * i, 3, "%02x", sum[i]);
+}
+
+/* FIPS 180 test vectors; the packs' checksums and the blobs' ids depend on them. */
+static void test_sha1(void)
+{
+    char hex[41];
+    sha1_hex("", 0, 1, hex);
+    ok(strcmp(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709") == 0, "sha1 of nothing: %s", hex);
+    sha1_hex("abc", 3, 3, hex);
+    ok(strcmp(hex, "a9993e364706816aba3e25717850c26c9cd0d89d") == 0, "sha1 of abc: %s", hex);
+    const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha1_hex(two, strlen(two), 7, hex);
+    ok(strcmp(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1") == 0, "sha1 of 448 bits in pieces: %s",
+       hex);
+    char *million = malloc(1000000);
+    memset(million, 'a', 1000000);
+    sha1_hex(million, 1000000, 4096, hex);
+    ok(strcmp(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f") == 0, "sha1 of a million a: %s",
+       hex);
+    free(million);
 }
 
 static void test_names(void)
@@ -186,6 +219,7 @@ int main(int argc, char **argv)
     test_json();
     test_paths();
     test_names();
+    test_sha1();
     test_perms();
     char repo[256];
     snprintf(repo, sizeof(repo), "%s/repo", dir);
