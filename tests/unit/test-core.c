@@ -74,10 +74,12 @@ static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
         snprintf(out + 2 * i, 3, "%02x", sum[i]);
 }
 
-/* FIPS 180 test vectors; the packs' checksums and the blobs' ids depend on them. */
-static void test_sha1(void)
+/* FIPS 180 test vectors, with the SHA instructions (if this CPU has them) and with the C
+ * code; the packs' checksums and the objects' ids depend on them. */
+static void test_sha1_vectors(const char *how)
 {
     char hex[41];
+    printf("# sha1: %s\n", how);
     sha1_hex("", 0, 1, hex);
     ok(strcmp(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709") == 0, "sha1 of nothing: %s", hex);
     sha1_hex("abc", 3, 3, hex);
@@ -92,6 +94,15 @@ static void test_sha1(void)
     ok(strcmp(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f") == 0, "sha1 of a million a: %s",
        hex);
     free(million);
+}
+
+static void test_sha1(void)
+{
+    bool fast = orgctl_sha1_accelerated(false);
+    test_sha1_vectors(fast ? "SHA instructions" : "C (this CPU has no SHA instructions)");
+    orgctl_sha1_accelerated(true);
+    test_sha1_vectors("C");
+    orgctl_sha1_accelerated(false);
 }
 
 static void test_names(void)
