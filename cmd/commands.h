@@ -17,6 +17,8 @@ int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);
 int cmd_rollback(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
+/* A bare "orgctl": the usage on stderr, exit status 2. */
+int cli_no_command(void);
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_complete(struct cli *cli, int argc, char **argv);
 int cmd_bulk(struct cli *cli, int argc, char **argv);

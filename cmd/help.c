@@ -4,6 +4,17 @@
 
 #include "commands.h"
 
+static void general_usage(FILE *f)
+{
+    fprintf(f, "usage: orgctl [-C DIR] [--org ORG] [--as USER@ORG] [-o table|json|csv] "
+               "[--dry-run] [-q] COMMAND [VERB] [ARGS]\n\ncommands:\n");
+    for (const struct cli_command *c = cli_commands; c->name; c++)
+        if (c->summary)
+            fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\n\"orgctl help COMMAND\" or \"orgctl COMMAND --help\" for a command; "
+               "\"orgctl help permissions\" for what each needs; \"man orgctl\".\n");
+}
+
 int cmd_help(struct cli *cli, int argc, char **argv)
 {
     if (argc > 0 && strcmp(argv[0], "permissions") == 0) {
@@ -30,12 +41,12 @@ int cmd_help(struct cli *cli, int argc, char **argv)
         cli->help = true;
         return cmd->run(cli, 1, args);
     }
-    printf("usage: orgctl [-C DIR] [--org ORG] [--as USER@ORG] [-o table|json|csv] [--dry-run] "
-           "[-q] COMMAND [VERB] [ARGS]\n\ncommands:\n");
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        if (c->summary)
-            printf("  %-10s %s\n", c->name, c->summary);
-    printf("\n\"orgctl help COMMAND\" or \"orgctl COMMAND --help\" for a command; "
-           "\"orgctl help permissions\" for what each needs; \"man orgctl\".\n");
+    general_usage(stdout);
     return EXIT_OK;
+}
+
+int cli_no_command(void)
+{
+    general_usage(stderr); /* a usage error: on stderr, like every other */
+    return EXIT_USAGE;
 }

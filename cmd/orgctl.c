@@ -215,8 +215,8 @@ int main(int argc, char **argv)
         if (error)
             return error;
     }
-    if (i >= argc)
-        return cmd_help(&cli, 0, NULL) == 0 && !cli.help ? EXIT_USAGE : EXIT_OK;
+    if (i >= argc) /* "orgctl --help" asks for the usage; a bare "orgctl" lacks a command */
+        return cli.help ? cmd_help(&cli, 0, NULL) : cli_no_command();
     const struct cli_command *cmd = cli_find_command(argv[i]);
     if (!cmd) {
         const char *s = cli_suggest(argv[i], command_names());

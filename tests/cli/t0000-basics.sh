@@ -19,9 +19,13 @@ test_expect_success 'version and --version print the version' '
 	test_cmp out out2
 '
 
-test_expect_success 'no command at all is a usage error (exit 2)' '
+test_expect_success 'no command at all is a usage error (exit 2, the usage on stderr)' '
 	test_must_fail --status 2 orgctl >out 2>err &&
-	grep "usage: orgctl" out err
+	test_grep "^usage: orgctl" err &&
+	test ! -s out &&
+	orgctl --help >out 2>err &&
+	test_grep "^usage: orgctl" out &&
+	test ! -s err
 '
 
 test_expect_success 'an unknown command exits 2 with a suggestion' '
