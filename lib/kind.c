@@ -222,19 +222,23 @@ int orgctl_name_validate(const char *what, const char *name)
 static const char hex_upper[] = "0123456789ABCDEF";
 
 /* Without printf: a bulk run makes several paths per row. */
+static bool plain_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.';
+}
+
 static void encode_name(strbuf *sb, const char *name)
 {
-    size_t plain_len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                    "0123456789_-.");
+    size_t plain_len = 0;
+    while (plain_byte((unsigned char)name[plain_len]))
+        plain_len++;
     if (name[plain_len] == '\0' && name[0] != '.') { /* the usual name: nothing to escape */
         strbuf_add(sb, name, plain_len);
         return;
     }
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
-                    (*p == '.' && p != (const unsigned char *)name);
-        if (plain) {
+        if (plain_byte(*p) && !(*p == '.' && p == (const unsigned char *)name)) {
             strbuf_addch(sb, (char)*p);
         } else {
             char esc[3] = {'%', hex_upper[*p >> 4], hex_upper[*p & 15]};
