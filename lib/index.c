@@ -507,30 +507,27 @@ static struct base_objects *base_objects(orgctl_repo *repo, const orgctl_kind *k
     return b->loaded ? b : NULL;
 }
 
-bool orgctl_index_exists(orgctl_repo *repo, const char *path)
+bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name, const char *path)
 {
     static const char *sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
     int known = cache_knows(repo, path);
     if (known >= 0)
         return known;
     orgctl_index_flush_deletes(repo); /* an error stays for the commit to return */
-    struct object_key key;
+    /* not staged (cache_knows answers for those), so as before the change set */
+    struct base_objects *b = base_objects(repo, kind, org);
     sqlite3_stmt *st = NULL;
     bool found = false;
-    /* not staged (cache_knows answers for those), so as before the change set */
-    struct base_objects *b = NULL;
     size_t one;
-    bool is_object = object_key(path, &key);
-    if (is_object && (b = base_objects(repo, key.kind, key.org))) {
-        found = strmap_get(&b->names, key.name, &one);
-    } else if (is_object && (st = base_stmt(repo, sql))) {
-        bind_key(st, key.kind, key.org, key.name);
+    if (b) {
+        found = strmap_get(&b->names, name, &one);
+    } else if ((st = base_stmt(repo, sql))) {
+        bind_key(st, kind, org, name);
         found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
         cache_note(repo, path, found);
     }
-    free(key.org);
-    free(key.name);
     return found;
 }
 
@@ -769,7 +766,8 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path)
     return error;
 }
 
-char *orgctl_index_get(orgctl_repo *repo, const char *path)
+char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, const char *path)
 {
     /* An object the change set wrote may still be in the writer's queue: wait for its
      * last write and read the change set's state; the others are as they were. */
@@ -778,15 +776,9 @@ char *orgctl_index_get(orgctl_repo *repo, const char *path)
         (staged &&
          orgctl_index_writer_wait(repo, orgctl_changeset_index_seq(repo->cs, path)) < 0))
         return NULL;
-    struct object_key key;
-    char *json = NULL;
-    if (object_key(path, &key))
-        json = get_json(staged ? orgctl_index_stmt_now(repo, get_json_sql)
-                               : base_stmt(repo, get_json_sql),
-                        key.kind, key.org, key.name);
-    free(key.org);
-    free(key.name);
-    return json;
+    return get_json(staged ? orgctl_index_stmt_now(repo, get_json_sql)
+                           : base_stmt(repo, get_json_sql),
+                    kind, org, name);
 }
 
 /* The first name of another object with the value, if any, read with `st`; *staged tells

@@ -71,8 +71,10 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
 int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                      const char *org, const char *name, const char *json, const cJSON *obj);
 int orgctl_index_delete(orgctl_repo *repo, const char *path);
-/* Whether an object is at `path`. */
-bool orgctl_index_exists(orgctl_repo *repo, const char *path);
+/* Whether the object is there; `path` is its path (orgctl_kind_path), which the change
+ * set and the caches of a bulk run know objects by. */
+bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name, const char *path);
 /* For a change of many objects: a page cache of 32 MB, not SQLite's 2 MB (a bigger one
  * only scatters the heap: measured slower at 1M rows). */
 int orgctl_index_tune_bulk(orgctl_repo *repo);
@@ -81,8 +83,9 @@ int orgctl_index_tune_bulk(orgctl_repo *repo);
 void orgctl_index_cache_start(orgctl_repo *repo, size_t rows);
 void orgctl_index_cache_reset(orgctl_repo *repo);
 void orgctl_index_cache_stop(orgctl_repo *repo);
-/* The JSON text of the object at `path` (malloc'd) or NULL when there is none. */
-char *orgctl_index_get(orgctl_repo *repo, const char *path);
+/* The JSON text of the object (malloc'd) or NULL when there is none; `path` as above. */
+char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, const char *path);
 /* The name of another object of kind in org whose `field` holds `value`, or NULL. */
 char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                               const char *field, const char *value, const char *except);

@@ -20,8 +20,10 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 {
     *out = NULL;
     org = org_of(kind, org, name);
+    if (kind == &orgctl_kind_enterprise)
+        name = ""; /* one of its kind: enterprise.json, keyed by no name */
     char *path = orgctl_kind_path(kind, org, name);
-    char *json = orgctl_index_get(repo, path);
+    char *json = orgctl_index_get(repo, kind, org, name, path);
     free(path);
     if (!json) {
         if (kind == &orgctl_kind_org)
@@ -46,8 +48,11 @@ int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *or
 bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                           const char *name)
 {
-    char *path = orgctl_kind_path(kind, org_of(kind, org, name), name);
-    bool found = orgctl_index_exists(repo, path);
+    org = org_of(kind, org, name);
+    if (kind == &orgctl_kind_enterprise)
+        name = "";
+    char *path = orgctl_kind_path(kind, org, name);
+    bool found = orgctl_index_exists(repo, kind, org, name, path);
     free(path);
     return found;
 }
