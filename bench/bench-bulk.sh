@@ -107,7 +107,9 @@ for n in "${sizes[@]}"; do
 			test "$(git -C "$work/fi" rev-parse main^{tree})" = "$(git -C "$work/x" rev-parse "$commit^{tree}")" ||
 				echo "  (fast-import tree differs from the exec's)"
 			rm -rf "$work/wt" && git clone -q "$base" "$work/wt"
-			add_t+=("$(secs sh -c "tar -xf '$work/files.tar' -C '$work/wt' && git -C '$work/wt' add -A && git -C '$work/wt' commit -qm bench")")
+			# gc.auto=0: a commit of 100k files starts "git gc --auto" in the background,
+			# which ran on into the next runs (and their timings) and raced the rm -rf.
+			add_t+=("$(secs sh -c "tar -xf '$work/files.tar' -C '$work/wt' && git -C '$work/wt' add -A && git -c gc.auto=0 -c maintenance.auto=false -C '$work/wt' commit -qm bench")")
 		done
 		fi=$(median "${fi_t[@]}") fit=$(median "${fit_t[@]}") add=$(median "${add_t[@]}")
 		echo "  git fast-import: ${fi} s, tuned malloc: ${fit} s (runs: ${fi_t[*]} / ${fit_t[*]})"
