@@ -526,8 +526,11 @@ bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char 
         bind_key(st, kind, org, name);
         found = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_reset(st);
-        cache_note(repo, path, found);
     }
+    /* noted either way: the put that usually follows then knows a new object is new, and
+     * its index write need not look for an old version */
+    if (b || st)
+        cache_note(repo, path, found);
     return found;
 }
 
