@@ -450,6 +450,15 @@ static sqlite3_stmt *base_stmt(orgctl_repo *repo, const char *sql)
                         : orgctl_index_stmt_now(repo, sql);
 }
 
+/* The key of a unique value in base_objects.values: "field\x1fvalue". */
+static void base_value_key(strbuf *key, const char *field, const char *value)
+{
+    strbuf_reset(key);
+    strbuf_adds(key, field);
+    strbuf_addch(key, '\x1f');
+    strbuf_adds(key, value);
+}
+
 static void load_base(orgctl_repo *repo, struct base_objects *b)
 {
     static const char *count_sql = "SELECT count(*) FROM objects WHERE kind = ?1 AND org = ?2";
@@ -474,8 +483,7 @@ static void load_base(orgctl_repo *repo, struct base_objects *b)
             continue;
         bind_key(st, b->kind, b->org, f->name);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            strbuf_reset(&key);
-            strbuf_addf(&key, "%s\x1f%s", f->name, (const char *)sqlite3_column_text(st, 0));
+            base_value_key(&key, f->name, (const char *)sqlite3_column_text(st, 0));
             strmap_set(&b->values, arena_strdup(&b->strings, strbuf_str(&key)),
                        (size_t)(uintptr_t)arena_strdup(&b->strings,
                                                        (const char *)sqlite3_column_text(st, 1)));
@@ -836,9 +844,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
         if (b) {
             strbuf key = STRBUF_INIT;
             size_t found = 0;
-            strbuf_adds(&key, field);
-            strbuf_addch(&key, '\x1f');
-            strbuf_adds(&key, value);
+            base_value_key(&key, field, value);
             if (strmap_get(&b->values, strbuf_str(&key), &found) &&
                 strcmp((const char *)(uintptr_t)found, except ? except : "") != 0) {
                 name = xstrdup((const char *)(uintptr_t)found);
