@@ -284,6 +284,35 @@ static const orgctl_field *field_named(const orgctl_kind *kind, const char *para
     return NULL;
 }
 
+/* The field a parameter sets: the one of the same name ('-' read as '_'), or its plural
+ * ("--role" adds to "roles", "--skill" sets in "skills"). */
+static const orgctl_field *param_field(const orgctl_kind *kind, const char *param)
+{
+    const orgctl_field *f = field_named(kind, param, false);
+    if (f)
+        return f;
+    f = field_named(kind, param, true);
+    return f && (f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP) ? f : NULL;
+}
+
+/* field_named(kind, p->name, false) and param_field(kind, p->name), kept by parameter:
+ * every row of a bulk set asks them for each parameter of its op. */
+struct param_fields {
+    const orgctl_kind *kind;
+    const orgctl_param *param;
+    const orgctl_field *named, *edited;
+};
+
+static const struct param_fields *fields_of(const orgctl_kind *kind, const orgctl_param *p)
+{
+    static _Thread_local struct param_fields cache[128];
+    struct param_fields *c = &cache[((uintptr_t)p / sizeof(*p)) % 128];
+    if (c->param != p || c->kind != kind)
+        *c = (struct param_fields){kind, p, field_named(kind, p->name, false),
+                                   param_field(kind, p->name)};
+    return c;
+}
+
 int orgctl_generic_set_fields(orgctl_op_ctx *ctx, cJSON *obj)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
@@ -292,7 +321,7 @@ int orgctl_generic_set_fields(orgctl_op_ctx *ctx, cJSON *obj)
         const char *v = orgctl_params_get(ctx->params, p->name);
         if (!v || (p->flags & ORGCTL_PARAM_FLAG))
             continue;
-        const orgctl_field *f = field_named(kind, p->name, false);
+        const orgctl_field *f = fields_of(kind, p)->named;
         if (!f || strcmp(f->name, key) == 0)
             continue;
         const char *field = f->name;
@@ -388,16 +417,7 @@ int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value)
     return 0;
 }
 
-/* The field a parameter sets: the one of the same name ('-' read as '_'), or its plural
- * ("--role" adds to "roles", "--skill" sets in "skills"). */
-static const orgctl_field *param_field(const orgctl_kind *kind, const char *param)
-{
-    const orgctl_field *f = field_named(kind, param, false);
-    if (f)
-        return f;
-    f = field_named(kind, param, true);
-    return f && (f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP) ? f : NULL;
-}
+
 
 /* The list or map field of the op's kind that its first positional parameter edits: the
  * one whose values name objects of the kind the parameter is named after (for "group
@@ -496,7 +516,7 @@ int orgctl_generic_apply_params(orgctl_op_ctx *ctx, cJSON *obj)
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
     int error = orgctl_generic_set_fields(ctx, obj);
     for (const orgctl_param *p = ctx->op->params; p && p->name && !error; p++) {
-        const orgctl_field *f = param_field(kind, p->name);
+        const orgctl_field *f = fields_of(kind, p)->edited;
         if (!f || (p->flags & (ORGCTL_PARAM_FLAG | ORGCTL_PARAM_POSITIONAL)))
             continue;
         if (f->type == ORGCTL_FIELD_LIST)

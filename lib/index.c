@@ -10,23 +10,24 @@
 
 #include "internal.h"
 #include "arena.h"
+#include "index_key.h"
 #include "strmap.h"
 
-#define SCHEMA_VERSION 3
-#define SCHEMA_VERSION_TEXT "3"
+#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION_TEXT "4"
 
 /* Both tables are keyed by what queries ask for, without rowids or second indexes: one
  * B-tree insert per object and per indexed value (three each before, which was most of a
  * bulk run's time), and objects in name order, so a sorted file of new users appends
- * instead of writing all over the table. An object's attrs rows are found from its JSON,
- * so deleting them needs no index by name. */
+ * instead of writing all over the table. attrs' key is one text column (index_key.h):
+ * kind, org, field, value and name. An object's attrs rows are found from its JSON, so
+ * deleting them needs no index by name. */
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS objects(kind TEXT NOT NULL, org TEXT NOT NULL,"
     " name TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(kind, org, name)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS attrs(kind TEXT NOT NULL, org TEXT NOT NULL,"
-    " field TEXT NOT NULL, value TEXT NOT NULL, name TEXT NOT NULL,"
-    " PRIMARY KEY(kind, org, field, value, name)) WITHOUT ROWID;";
+    "CREATE TABLE IF NOT EXISTS attrs(key TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL)"
+    " WITHOUT ROWID;";
 
 static int exec_now(orgctl_repo *repo, const char *sql)
 {
@@ -207,105 +208,140 @@ int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit)
 
 /* --- indexed values ---
  * An object's attrs rows: each string field, list item or map key of its indexed fields
- * (lowercased where the field ignores case), sorted so that an update can write only the
- * rows that changed: adding one member to a group of 10k touches one row, not 20k. */
-
-struct attr {
-    const char *field;
-    char *value;
-};
+ * (lowercased where the field ignores case), as keys (index_key.h), sorted so that an
+ * update can write only the rows that changed: adding one member to a group of 10k
+ * touches one row, not 20k. */
 
 struct attr_set {
-    struct attr *v;
+    strbuf text;       /* the keys, each ended by a NUL */
+    const char **keys; /* into text, sorted */
     size_t n, alloc;
 };
 
-static void attr_add(struct attr_set *set, const orgctl_field *f, const char *value)
+static int key_cmp(const void *a, const void *b)
 {
-    if (set->n == set->alloc) {
-        set->alloc = set->alloc ? set->alloc * 2 : 8;
-        set->v = xrealloc(set->v, set->alloc * sizeof(*set->v));
-    }
-    char *v = xstrdup(value);
-    if (f->flags & ORGCTL_FIELD_NOCASE)
-        for (char *p = v; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-    set->v[set->n++] = (struct attr){f->name, v};
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int attr_cmp(const void *a, const void *b)
+static void attrs_of(const orgctl_kind *kind, const char *org, const char *name,
+                     const cJSON *obj, struct attr_set *set)
 {
-    const struct attr *x = a, *y = b;
-    int c = strcmp(x->field, y->field);
-    return c ? c : strcmp(x->value, y->value);
-}
-
-static void attrs_of(const orgctl_kind *kind, const cJSON *obj, struct attr_set *set)
-{
+    strbuf prefix = STRBUF_INIT;
+    orgctl_index_key_add(&prefix, kind->name, false);
+    orgctl_index_key_add(&prefix, org, false);
+    size_t *at = NULL; /* offsets into text while it grows */
     for (const orgctl_field *f = kind->fields; obj && f->name; f++) {
         if (!(f->flags & ORGCTL_FIELD_INDEXED))
             continue;
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
-        if (cJSON_IsString(v))
-            attr_add(set, f, v->valuestring);
-        else if (cJSON_IsArray(v) || cJSON_IsObject(v))
-            for (const cJSON *c = v->child; c; c = c->next)
-                attr_add(set, f,
-                         cJSON_IsObject(v) ? c->string : (cJSON_IsString(c) ? c->valuestring : ""));
+        const cJSON *c = cJSON_IsArray(v) || cJSON_IsObject(v) ? v->child : v;
+        for (; c; c = c == v ? NULL : c->next) {
+            const char *value = c == v ? cJSON_GetStringValue(v)
+                                : cJSON_IsObject(v) ? c->string
+                                                    : (cJSON_IsString(c) ? c->valuestring : "");
+            if (!value)
+                break;
+            if (set->n == set->alloc) {
+                set->alloc = set->alloc ? set->alloc * 2 : 8;
+                at = xrealloc(at, set->alloc * sizeof(*at));
+            }
+            at[set->n++] = set->text.len;
+            strbuf_add(&set->text, prefix.buf, prefix.len);
+            orgctl_index_key_add(&set->text, f->name, false);
+            orgctl_index_key_add(&set->text, value, f->flags & ORGCTL_FIELD_NOCASE);
+            strbuf_adds(&set->text, name);
+            strbuf_addch(&set->text, '\0');
+        }
     }
-    qsort(set->v, set->n, sizeof(*set->v), attr_cmp);
+    set->keys = xmalloc((set->n ? set->n : 1) * sizeof(*set->keys));
+    for (size_t i = 0; i < set->n; i++)
+        set->keys[i] = set->text.buf + at[i];
+    qsort(set->keys, set->n, sizeof(*set->keys), key_cmp);
+    free(at);
+    strbuf_release(&prefix);
 }
 
-static void attrs_of_json(const orgctl_kind *kind, const char *json, struct attr_set *set)
+static void attrs_of_json(const orgctl_kind *kind, const char *org, const char *name,
+                          const char *json, struct attr_set *set)
 {
     cJSON *obj = json ? cJSON_Parse(json) : NULL;
-    attrs_of(kind, obj, set);
+    attrs_of(kind, org, name, obj, set);
     cJSON_Delete(obj);
 }
 
 static void attr_set_free(struct attr_set *set)
 {
-    for (size_t i = 0; i < set->n; i++)
-        free(set->v[i].value);
-    free(set->v);
+    strbuf_release(&set->text);
+    free(set->keys);
 }
 
-static int attr_write(orgctl_repo *repo, const char *sql, const orgctl_kind *kind,
-                      const char *org, const char *name, const struct attr *a)
+/* INSERT statements of 1 to 8 rows: an object's rows in one statement cost a third of
+ * as many as a statement each. */
+#define ROW "(?, ?)"
+#define MAX_ROWS_PER_INSERT 8
+static const char *const insert_sqls[MAX_ROWS_PER_INSERT] = {
+    /* OR IGNORE: a list may repeat a value */
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW
+    "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW
+    "," ROW "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW
+    "," ROW "," ROW "," ROW,
+};
+
+static int attrs_insert(orgctl_repo *repo, const char *name, const char *const *keys,
+                        size_t n)
 {
-    sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, insert_sqls[n - 1]);
     if (!st)
         return ORGCTL_ERROR;
-    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->field, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, a->value, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_text(st, (int)(2 * i + 1), keys[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, (int)(2 * i + 2), name, -1, SQLITE_STATIC);
+    }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index values");
 }
 
-/* Turns the rows of `old` into those of `new` (both sorted). */
-static int attrs_update(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                        const char *name, const struct attr_set *old, const struct attr_set *new)
+static int attrs_delete(orgctl_repo *repo, const char *key)
 {
-    static const char *insert_sql = /* OR IGNORE: a list may repeat a value */
-        "INSERT OR IGNORE INTO attrs(kind, org, field, value, name) VALUES (?1, ?2, ?3, ?4, ?5)";
-    static const char *delete_sql = "DELETE FROM attrs WHERE kind = ?1 AND org = ?2 AND "
-                                    "field = ?3 AND value = ?4 AND name = ?5";
-    size_t i = 0, j = 0;
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, "DELETE FROM attrs WHERE key = ?1");
+    if (!st)
+        return ORGCTL_ERROR;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index values");
+}
+
+/* Turns the rows of `old` into those of `new` (both sorted, both of the object `name`). */
+static int attrs_update(orgctl_repo *repo, const char *name, const struct attr_set *old,
+                        const struct attr_set *new)
+{
+    const char *added[MAX_ROWS_PER_INSERT];
+    size_t nadded = 0, i = 0, j = 0;
     int error = 0;
     while (!error && (i < old->n || j < new->n)) {
-        int c = i == old->n ? 1 : j == new->n ? -1 : attr_cmp(&old->v[i], &new->v[j]);
-        if (c < 0)
-            error = attr_write(repo, delete_sql, kind, org, name, &old->v[i++]);
-        else if (c > 0)
-            error = attr_write(repo, insert_sql, kind, org, name, &new->v[j++]);
-        else
+        int c = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->keys[i], new->keys[j]);
+        if (c < 0) {
+            error = attrs_delete(repo, old->keys[i++]);
+        } else if (c > 0) {
+            added[nadded++] = new->keys[j++];
+            if (nadded == MAX_ROWS_PER_INSERT) {
+                error = attrs_insert(repo, name, added, nadded);
+                nadded = 0;
+            }
+        } else {
             i++, j++;
+        }
     }
-    return error;
+    return !error && nadded ? attrs_insert(repo, name, added, nadded) : error;
 }
 
 /* --- which paths exist, known while a bulk set runs ---
@@ -336,6 +372,7 @@ struct orgctl_path_cache {
     arena keys;   /* its keys */
     strbuf free_paths[RECENT_FREE]; /* a ring of paths found free (buffers reused: this runs
                                      * for every row, and must not churn the heap) */
+    size_t free_hashes[RECENT_FREE]; /* theirs: most are passed over without a strcmp */
     size_t next_free;
     size_t rows; /* of the set */
     struct base_objects base[MAX_BASE_OBJECTS];
@@ -389,6 +426,7 @@ static void cache_note(orgctl_repo *repo, const char *path, bool exists)
     if (!exists) {
         strbuf_reset(&c->free_paths[c->next_free]);
         strbuf_adds(&c->free_paths[c->next_free], path);
+        c->free_hashes[c->next_free] = strmap_hash(path);
         c->next_free = (c->next_free + 1) % RECENT_FREE;
         return;
     }
@@ -407,11 +445,12 @@ static int cache_knows(orgctl_repo *repo, const char *path)
         return staged;
     if (strmap_get(&c->found, path, &v))
         return 1;
+    size_t h = strmap_hash(path);
     for (size_t k = 1; k <= RECENT_FREE; k++) { /* newest first: usually the one asked */
-        const strbuf *p = &c->free_paths[(c->next_free + RECENT_FREE - k) % RECENT_FREE];
-        if (p->len == 0)
+        size_t i = (c->next_free + RECENT_FREE - k) % RECENT_FREE;
+        if (c->free_paths[i].len == 0)
             break;
-        if (strcmp(p->buf, path) == 0)
+        if (c->free_hashes[i] == h && strcmp(c->free_paths[i].buf, path) == 0)
             return 0;
     }
     return -1;
@@ -441,6 +480,13 @@ static void bind_key(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 }
 
+/* Binds the range's ends to parameters i and i + 1. */
+static void bind_range(sqlite3_stmt *st, int i, orgctl_index_range *r)
+{
+    sqlite3_bind_text(st, i, strbuf_str(&r->lo), (int)r->lo.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, i + 1, strbuf_str(&r->hi), (int)r->hi.len, SQLITE_STATIC);
+}
+
 /* A statement reading the index as it was before the change set: right for the objects
  * the change set has not written. With an index writer it is on the read-only connection,
  * which does not wait for the writer. */
@@ -463,8 +509,7 @@ static void load_base(orgctl_repo *repo, struct base_objects *b)
 {
     static const char *count_sql = "SELECT count(*) FROM objects WHERE kind = ?1 AND org = ?2";
     static const char *names_sql = "SELECT name FROM objects WHERE kind = ?1 AND org = ?2";
-    static const char *values_sql =
-        "SELECT value, name FROM attrs WHERE kind = ?1 AND org = ?2 AND field = ?3";
+    static const char *values_sql = "SELECT key, name FROM attrs WHERE key >= ?1 AND key < ?2";
     sqlite3_stmt *st = base_stmt(repo, count_sql);
     if (!st)
         return;
@@ -477,20 +522,28 @@ static void load_base(orgctl_repo *repo, struct base_objects *b)
     while (sqlite3_step(st) == SQLITE_ROW)
         strmap_set(&b->names, arena_strdup(&b->strings, (const char *)sqlite3_column_text(st, 0)), 1);
     sqlite3_reset(st);
-    strbuf key = STRBUF_INIT;
+    strbuf key = STRBUF_INIT, value = STRBUF_INIT;
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
     for (const orgctl_field *f = b->kind->fields; f->name; f++) {
         if (!(f->flags & ORGCTL_FIELD_UNIQUE) || !(st = base_stmt(repo, values_sql)))
             continue;
-        bind_key(st, b->kind, b->org, f->name);
+        orgctl_index_key_range(&range, b->kind->name, b->org, f->name, NULL);
+        bind_range(st, 1, &range);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            base_value_key(&key, f->name, (const char *)sqlite3_column_text(st, 0));
+            const char *name = (const char *)sqlite3_column_text(st, 1);
+            strbuf_reset(&value);
+            orgctl_index_key_value(&value, (const char *)sqlite3_column_text(st, 0),
+                                   (size_t)sqlite3_column_bytes(st, 0), range.lo.len,
+                                   strlen(name));
+            base_value_key(&key, f->name, strbuf_str(&value));
             strmap_set(&b->values, arena_strdup(&b->strings, strbuf_str(&key)),
-                       (size_t)(uintptr_t)arena_strdup(&b->strings,
-                                                       (const char *)sqlite3_column_text(st, 1)));
+                       (size_t)(uintptr_t)arena_strdup(&b->strings, name));
         }
         sqlite3_reset(st);
     }
+    orgctl_index_range_release(&range);
     strbuf_release(&key);
+    strbuf_release(&value);
     b->loaded = true;
 }
 
@@ -571,11 +624,11 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
     char *old_json =
         maybe_exists ? get_json(orgctl_index_stmt_now(repo, get_json_sql), kind, org, name) : NULL;
     struct attr_set old = {0}, new = {0};
-    attrs_of_json(kind, old_json, &old);
+    attrs_of_json(kind, org, name, old_json, &old);
     if (obj)
-        attrs_of(kind, obj, &new);
+        attrs_of(kind, org, name, obj, &new);
     else
-        attrs_of_json(kind, json, &new);
+        attrs_of_json(kind, org, name, json, &new);
     int error = 0;
     sqlite3_stmt *st = orgctl_index_stmt_now(repo, old_json ? update_sql : insert_sql);
     if (!st) {
@@ -586,7 +639,7 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
     sqlite3_bind_text(st, 4, json, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    error = rc == SQLITE_DONE ? attrs_update(repo, kind, org, name, &old, &new)
+    error = rc == SQLITE_DONE ? attrs_update(repo, name, &old, &new)
                               : orgctl_sqlite_error(repo->db, "index object");
 done:
     attr_set_free(&old);
@@ -617,11 +670,11 @@ int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const ch
     bind_key(st, kind, org, name);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        attrs_of_json(kind, (const char *)sqlite3_column_text(st, 0), &old);
+        attrs_of_json(kind, org, name, (const char *)sqlite3_column_text(st, 0), &old);
         rc = sqlite3_step(st);
     }
     sqlite3_reset(st);
-    int error = rc == SQLITE_DONE ? attrs_update(repo, kind, org, name, &old, &none)
+    int error = rc == SQLITE_DONE ? attrs_update(repo, name, &old, &none)
                                   : orgctl_sqlite_error(repo->db, "delete object");
     attr_set_free(&old);
     return error;
@@ -694,7 +747,7 @@ static bool group_is_all(orgctl_repo *repo, const struct deferred_group *g)
 
 static int flush_group(orgctl_repo *repo, const struct deferred_group *g)
 {
-    static const char *attrs_sql = "DELETE FROM attrs WHERE kind = ?1 AND org = ?2";
+    static const char *attrs_sql = "DELETE FROM attrs WHERE key >= ?1 AND key < ?2";
     static const char *objects_sql = "DELETE FROM objects WHERE kind = ?1 AND org = ?2";
     int error = 0;
     if (!group_is_all(repo, g)) {
@@ -702,17 +755,25 @@ static int flush_group(orgctl_repo *repo, const struct deferred_group *g)
             error = orgctl_index_delete_row(repo, g->kind, g->org, g->names[i]);
         return error;
     }
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&range, g->kind->name, g->org, NULL, NULL);
     const char *sqls[2] = {attrs_sql, objects_sql};
     for (int i = 0; i < 2 && !error; i++) {
         sqlite3_stmt *st = orgctl_index_stmt_now(repo, sqls[i]);
-        if (!st)
-            return ORGCTL_ERROR;
-        bind_key(st, g->kind, g->org, NULL);
+        if (!st) {
+            error = ORGCTL_ERROR;
+            break;
+        }
+        if (sqls[i] == attrs_sql)
+            bind_range(st, 1, &range);
+        else
+            bind_key(st, g->kind, g->org, NULL);
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
             error = orgctl_sqlite_error(repo->db, "delete objects");
     }
+    orgctl_index_range_release(&range);
     return error;
 }
 
@@ -802,14 +863,14 @@ static char *find_value_with(orgctl_repo *repo, sqlite3_stmt *st, const orgctl_k
     *staged = false;
     if (!st)
         return NULL;
-    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, except ? except : "", -1, SQLITE_STATIC);
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&range, kind->name, org, field, value);
+    bind_range(st, 1, &range);
+    sqlite3_bind_text(st, 3, except ? except : "", -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         name = xstrdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
+    orgctl_index_range_release(&range);
     if (name && repo->cs) {
         char *path = orgctl_kind_path(kind, org, name);
         *staged = orgctl_changeset_staged(repo->cs, path) >= 0;
@@ -828,8 +889,8 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
             strbuf_addch(&low, (char)tolower((unsigned char)*p));
         value = strbuf_str(&low);
     }
-    static const char *sql = "SELECT name FROM attrs WHERE kind = ?1 AND org = ?2 AND "
-                             "field = ?3 AND value = ?4 AND name <> ?5 LIMIT 1";
+    static const char *sql =
+        "SELECT name FROM attrs WHERE key >= ?1 AND key < ?2 AND name <> ?3 LIMIT 1";
     bool staged = false;
     char *name = NULL;
     if (orgctl_index_flush_deletes(repo) < 0)

@@ -293,8 +293,10 @@ static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
     strbuf key = STRBUF_INIT, low = STRBUF_INIT;
     const char *stored_name = NULL;
     for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (!(f->flags & ORGCTL_FIELD_UNIQUE))
+            continue;
         const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, f->name));
-        if (!(f->flags & ORGCTL_FIELD_UNIQUE) || !v)
+        if (!v)
             continue;
         strbuf_reset(&low);
         for (const char *p = v; *p; p++)

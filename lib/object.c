@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "index_key.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
 
@@ -57,38 +58,54 @@ bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char
     return found;
 }
 
-/* Each filter binds three parameters from ?3 on: its kind, field and value. */
+/* Each filter binds three parameters from ?3 on: the parts of the attrs keys it asks for
+ * around the org, which is a parameter or, listing orgs, each org's own name
+ * (index_key.h; names hold no byte that the keys escape). */
 static void add_filter_sql(strbuf *sql, const orgctl_filter *f, size_t i, const char *org)
 {
     int k = 3 + 3 * (int)i;
-    if (f->of_kind)
+    if (f->of_kind) /* the key of the row saying that `value` names this object */
         strbuf_addf(sql,
-                    " AND o.name IN (SELECT value FROM attrs WHERE kind = ?%d AND org = %s AND "
-                    "field = ?%d AND name = ?%d)",
+                    " AND EXISTS (SELECT 1 FROM attrs WHERE key = ?%d || %s || ?%d || o.name"
+                    " || ?%d)",
                     k, org, k + 1, k + 2);
-    else
+    else /* the range of the rows of the value */
         strbuf_addf(sql,
-                    " AND o.name IN (SELECT name FROM attrs WHERE kind = ?%d AND org = %s AND "
-                    "field = ?%d AND value = ?%d)",
-                    k, org, k + 1, k + 2);
+                    " AND o.name IN (SELECT name FROM attrs WHERE key >= ?%d || %s || ?%d AND "
+                    "key < ?%d || %s || ?%d)",
+                    k, org, k + 1, k, org, k + 2);
+}
+
+static void bind_strbuf(sqlite3_stmt *st, int i, const strbuf *sb)
+{
+    sqlite3_bind_text(st, i, sb->buf ? sb->buf : "", (int)sb->len, SQLITE_TRANSIENT);
 }
 
 static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f,
-                        size_t i, strbuf *low)
+                        size_t i)
 {
     int k = 3 + 3 * (int)i;
     const orgctl_field *field = orgctl_kind_field(f->of_kind ? f->of_kind : kind, f->field);
-    const char *v = f->value;
-    sqlite3_bind_text(st, k, f->of_kind ? f->of_kind->name : kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, k + 1, f->field, -1, SQLITE_STATIC);
-    if (!f->of_kind && field && (field->flags & ORGCTL_FIELD_NOCASE)) {
-        strbuf_reset(low);
-        for (const char *p = v; *p; p++)
-            strbuf_addch(low, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
-        sqlite3_bind_text(st, k + 2, strbuf_str(low), -1, SQLITE_TRANSIENT);
+    strbuf part = STRBUF_INIT, end = STRBUF_INIT;
+    orgctl_index_key_add(&part, f->of_kind ? f->of_kind->name : kind->name, false);
+    bind_strbuf(st, k, &part);
+    strbuf_reset(&part);
+    strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the org */
+    orgctl_index_key_add(&part, f->field, false);
+    if (f->of_kind) {
+        bind_strbuf(st, k + 1, &part);
+        strbuf_reset(&part);
+        strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the value: the object's name */
+        strbuf_adds(&part, f->value);
+        bind_strbuf(st, k + 2, &part);
     } else {
-        sqlite3_bind_text(st, k + 2, v, -1, SQLITE_STATIC);
+        orgctl_index_key_add(&part, f->value, field && (field->flags & ORGCTL_FIELD_NOCASE));
+        orgctl_index_key_end(&end, part.buf, part.len);
+        bind_strbuf(st, k + 1, &part);
+        bind_strbuf(st, k + 2, &end);
     }
+    strbuf_release(&part);
+    strbuf_release(&end);
 }
 
 int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -102,12 +119,16 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     for (size_t i = 0; i < nfilters; i++)
         add_filter_sql(&sql, &filters[i], i, org_sql);
     int search_param = 3 + 3 * (int)nfilters;
+    /* the e-mail rows' keys from the value on hold the name too: a match there is a
+     * match of the name, which is asked anyway */
     if (search)
         strbuf_addf(&sql,
                     " AND (instr(lower(o.name), lower(?%d)) > 0 OR o.name IN (SELECT name "
-                    "FROM attrs WHERE kind = ?1 AND org = %s AND field = 'email' AND "
-                    "instr(value, lower(?%d)) > 0))",
-                    search_param, org_sql, search_param);
+                    "FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d AND "
+                    "instr(substr(key, length(?%d || %s || ?%d) + 1), lower(?%d)) > 0))",
+                    search_param, search_param + 1, org_sql, search_param + 2,
+                    search_param + 1, org_sql, search_param + 3, search_param + 1, org_sql,
+                    search_param + 2, search_param);
     strbuf_adds(&sql, " ORDER BY o.name");
     sqlite3_stmt *st = NULL;
     *out = NULL;
@@ -124,12 +145,22 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, kind->per_org && kind != &orgctl_kind_org ? org : "", -1,
                       SQLITE_STATIC);
-    strbuf low = STRBUF_INIT;
     for (size_t i = 0; i < nfilters; i++)
-        bind_filter(st, kind, &filters[i], i, &low);
-    strbuf_release(&low);
-    if (search)
+        bind_filter(st, kind, &filters[i], i);
+    if (search) {
         sqlite3_bind_text(st, search_param, search, -1, SQLITE_STATIC);
+        strbuf part = STRBUF_INIT, end = STRBUF_INIT;
+        orgctl_index_key_add(&part, kind->name, false);
+        bind_strbuf(st, search_param + 1, &part);
+        strbuf_reset(&part);
+        strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP);
+        orgctl_index_key_add(&part, "email", false);
+        orgctl_index_key_end(&end, part.buf, part.len);
+        bind_strbuf(st, search_param + 2, &part);
+        bind_strbuf(st, search_param + 3, &end);
+        strbuf_release(&part);
+        strbuf_release(&end);
+    }
     cJSON *arr = cJSON_CreateArray();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -149,21 +180,21 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *field, const char *value, cJSON **out)
 {
-    /* attrs' key is (kind, org, field, value, name): one range, already in name order */
-    static const char *sql = "SELECT DISTINCT name FROM attrs WHERE kind = ?1 AND org = ?2 "
-                             "AND field = ?3 AND value = ?4 ORDER BY name";
+    /* the rows of one value: one range of keys, in name order */
+    static const char *sql = "SELECT name FROM attrs WHERE key >= ?1 AND key < ?2 ORDER BY key";
     sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
     *out = NULL;
     if (!st)
         return ORGCTL_ERROR;
-    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, field, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&range, kind->name, org, field, value);
+    sqlite3_bind_text(st, 1, strbuf_str(&range.lo), (int)range.lo.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, strbuf_str(&range.hi), (int)range.hi.len, SQLITE_STATIC);
     cJSON *arr = cJSON_CreateArray();
     while (sqlite3_step(st) == SQLITE_ROW)
         cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
     sqlite3_reset(st);
+    orgctl_index_range_release(&range);
     *out = arr;
     return 0;
 }

@@ -112,9 +112,13 @@ const orgctl_op *const *orgctl_ops(void)
 
 const orgctl_op *orgctl_op_lookup(const char *kind, const char *verb)
 {
+    /* the rows of a bulk set ask for the same few ops over and over */
+    static _Thread_local const orgctl_op *last;
+    if (last && strcmp(last->kind, kind) == 0 && strcmp(last->verb, verb) == 0)
+        return last;
     for (const orgctl_op *const *op = all_ops(); *op; op++)
         if (strcmp((*op)->kind, kind) == 0 && strcmp((*op)->verb, verb) == 0)
-            return *op;
+            return last = *op;
     return NULL;
 }
 

@@ -5,7 +5,7 @@
 #include "strbuf.h"
 #include "strmap.h"
 
-static size_t hash(const char *s)
+size_t strmap_hash(const char *s)
 {
     uint64_t h = 1469598103934665603ull;
     for (; *s; s++)
@@ -17,32 +17,45 @@ static void grow(strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
     const char **keys = xcalloc(cap, sizeof(*keys));
-    size_t *values = xcalloc(cap, sizeof(*values));
+    size_t *values = xmalloc(cap * sizeof(*values));
+    size_t *hashes = xmalloc(cap * sizeof(*hashes));
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = hash(m->keys[i]) & (cap - 1);
+        size_t j = m->hashes[i] & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
         values[j] = m->values[i];
+        hashes[j] = m->hashes[i];
     }
     free(m->keys);
     free(m->values);
+    free(m->hashes);
     m->keys = keys;
     m->values = values;
+    m->hashes = hashes;
     m->cap = cap;
+}
+
+/* The slot of key, or the free slot where it would go. The stored hashes spare most
+ * probes a look at their key (a cache miss each in a map of a million paths). */
+static size_t slot(const strmap *m, const char *key, size_t h)
+{
+    size_t j = h & (m->cap - 1);
+    while (m->keys[j] && (m->hashes[j] != h || strcmp(m->keys[j], key) != 0))
+        j = (j + 1) & (m->cap - 1);
+    return j;
 }
 
 void strmap_set(strmap *m, const char *key, size_t value)
 {
     if ((m->len + 1) * 2 > m->cap)
         grow(m);
-    size_t j = hash(key) & (m->cap - 1);
-    while (m->keys[j] && strcmp(m->keys[j], key) != 0)
-        j = (j + 1) & (m->cap - 1);
+    size_t h = strmap_hash(key), j = slot(m, key, h);
     if (!m->keys[j]) {
         m->keys[j] = key;
+        m->hashes[j] = h;
         m->len++;
     }
     m->values[j] = value;
@@ -52,15 +65,11 @@ bool strmap_get(const strmap *m, const char *key, size_t *value)
 {
     if (!m->cap)
         return false;
-    size_t j = hash(key) & (m->cap - 1);
-    while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) {
-            *value = m->values[j];
-            return true;
-        }
-        j = (j + 1) & (m->cap - 1);
-    }
-    return false;
+    size_t j = slot(m, key, strmap_hash(key));
+    if (!m->keys[j])
+        return false;
+    *value = m->values[j];
+    return true;
 }
 
 void strmap_clear(strmap *m)
@@ -74,7 +83,9 @@ void strmap_free(strmap *m)
 {
     free(m->keys);
     free(m->values);
+    free(m->hashes);
     m->keys = NULL;
     m->values = NULL;
+    m->hashes = NULL;
     m->cap = m->len = 0;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "index_key.h"
 #include "sha1.h"
 #include "orgctl.h"
 #include "tap.h"
@@ -117,6 +118,53 @@ static void test_names(void)
     ok(orgctl_name_validate("user", "\xc3\x28") == ORGCTL_EINVALID, "invalid UTF-8 refused");
     ok(orgctl_name_validate("user", "J\xc3\xbcrgen") == 0, "UTF-8 accepted");
     is_str(orgctl_error_last(), orgctl_error_last(), "error message is kept");
+}
+
+/* Whether key lies in [r->lo, r->hi), as SQLite compares text keys (memcmp). */
+static bool in_range(const strbuf *key, const orgctl_index_range *r)
+{
+    size_t lo = key->len < r->lo.len ? key->len : r->lo.len;
+    size_t hi = key->len < r->hi.len ? key->len : r->hi.len;
+    int c_lo = memcmp(key->buf, r->lo.buf, lo), c_hi = memcmp(key->buf, r->hi.buf, hi);
+    bool ge = c_lo > 0 || (c_lo == 0 && key->len >= r->lo.len);
+    bool lt = c_hi < 0 || (c_hi == 0 && key->len < r->hi.len);
+    return ge && lt;
+}
+
+static void index_key(strbuf *sb, const char *org, const char *value, const char *name)
+{
+    strbuf_reset(sb);
+    orgctl_index_key_add(sb, "user", false);
+    orgctl_index_key_add(sb, org, false);
+    orgctl_index_key_add(sb, "email", false);
+    orgctl_index_key_add(sb, value, true);
+    strbuf_adds(sb, name);
+}
+
+static void test_index_key(void)
+{
+    strbuf key = STRBUF_INIT, value = STRBUF_INIT;
+    orgctl_index_range r = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&r, "user", "acme", "email", "ann@x");
+    index_key(&key, "acme", "Ann@X", "ann");
+    ok(in_range(&key, &r), "a value's key is in its range (lowercased)");
+    index_key(&key, "acme", "ann@x\x01y", "bob");
+    ok(!in_range(&key, &r), "a value with a separator byte is not in a shorter value's range");
+    index_key(&key, "acme", "ann@xy", "bob");
+    ok(!in_range(&key, &r), "a longer value is not in the range");
+    index_key(&key, "acme\x01user", "ann@x", "bob");
+    orgctl_index_key_range(&r, "user", "acme", NULL, NULL);
+    ok(!in_range(&key, &r), "an org with a separator byte is not in another org's range");
+    index_key(&key, "acme", "ann@x", "ann");
+    ok(in_range(&key, &r), "every key of the kind and org is in its range");
+    index_key(&key, "acme", "a\x01" "b\x02" "c", "ann");
+    orgctl_index_key_range(&r, "user", "acme", "email", NULL);
+    orgctl_index_key_value(&value, key.buf, key.len, r.lo.len, 3);
+    ok(value.len == 5 && memcmp(value.buf, "a\x01" "b\x02" "c", 5) == 0,
+       "a value is read back from its key, escapes undone");
+    strbuf_release(&key);
+    strbuf_release(&value);
+    orgctl_index_range_release(&r);
 }
 
 static void test_perms(void)
@@ -231,6 +279,7 @@ int main(int argc, char **argv)
     test_paths();
     test_names();
     test_sha1();
+    test_index_key();
     test_perms();
     char repo[256];
     snprintf(repo, sizeof(repo), "%s/repo", dir);
