@@ -38,6 +38,9 @@ secs() {
 	t1=$(date +%s%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
 }
+# Each timed run starts with the disk idle: the writeback of the last run's files (a
+# gigabyte at 1M rows) otherwise slows the next run's fsync and steals its CPU.
+settle() { sync; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 gen_csv() { # N: roles on the users; a group's membership rows together
@@ -84,10 +87,11 @@ for n in "${sizes[@]}"; do
 	echo "  bulk create (reads, checks and stores $(wc -l <"$work/users.csv") rows): ${t} s"
 	exec_t=() rollback_t=() rss=()
 	for r in $(seq 1 "$runs"); do
-		rm -rf "$work/x" && cp -a "$base" "$work/x"
+		rm -rf "$work/x" && cp -a "$base" "$work/x" && settle
 		/usr/bin/time -f "%e %M" -o "$work/time" "$orgctl" -C "$work/x" bulk exec users >/dev/null
 		exec_t+=("$(cut -d' ' -f1 "$work/time")") rss+=("$(cut -d' ' -f2 "$work/time")")
 		id=$(git -C "$work/x" log -1 --format=%B | sed -n 's/^Change-Set: //p')
+		settle
 		rollback_t+=("$(secs "$orgctl" -C "$work/x" rollback "$id")")
 	done
 	e=$(median "${exec_t[@]}") rb=$(median "${rollback_t[@]}") m=$(median "${rss[@]}")
@@ -100,13 +104,13 @@ for n in "${sizes[@]}"; do
 		git -C "$work/x" archive --format=tar "$commit" -- orgs bulk >"$work/files.tar"
 		fi_t=() fit_t=() add_t=()
 		for r in $(seq 1 "$runs"); do
-			rm -rf "$work/fi" && cp -a "$base" "$work/fi"
+			rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
 			fi_t+=("$(secs git -C "$work/fi" fast-import --quiet <"$work/stream")")
-			rm -rf "$work/fi" && cp -a "$base" "$work/fi"
+			rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
 			fit_t+=("$(secs env GLIBC_TUNABLES=$tuned git -C "$work/fi" fast-import --quiet <"$work/stream")")
 			test "$(git -C "$work/fi" rev-parse main^{tree})" = "$(git -C "$work/x" rev-parse "$commit^{tree}")" ||
 				echo "  (fast-import tree differs from the exec's)"
-			rm -rf "$work/wt" && git clone -q "$base" "$work/wt"
+			rm -rf "$work/wt" && git clone -q "$base" "$work/wt" && settle
 			# gc.auto=0: a commit of 100k files starts "git gc --auto" in the background,
 			# which ran on into the next runs (and their timings) and raced the rm -rf.
 			add_t+=("$(secs sh -c "tar -xf '$work/files.tar' -C '$work/wt' && git -C '$work/wt' add -A && git -c gc.auto=0 -c maintenance.auto=false -C '$work/wt' commit -qm bench")")

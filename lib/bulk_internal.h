@@ -53,7 +53,7 @@ struct bulk_row {
     size_t nsteps, alloc;
     char *text; /* the row as stored, without its line: for the failures file */
     char **strings; /* what the steps point to */
-    size_t nstrings;
+    size_t nstrings, strings_alloc;
 };
 /* A new step of the row with the strings copied into it. */
 struct bulk_step *bulk_row_step(struct bulk_row *row, const orgctl_op *op, const char *org,

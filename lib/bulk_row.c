@@ -33,7 +33,10 @@ const char *bulk_row_keep(struct bulk_row *row, const char *s)
 {
     if (!s)
         return NULL;
-    row->strings = xrealloc(row->strings, (row->nstrings + 1) * sizeof(*row->strings));
+    if (row->nstrings == row->strings_alloc) {
+        row->strings_alloc = row->strings_alloc ? row->strings_alloc * 2 : 8;
+        row->strings = xrealloc(row->strings, row->strings_alloc * sizeof(*row->strings));
+    }
     return row->strings[row->nstrings++] = xstrdup(s);
 }
 

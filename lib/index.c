@@ -2,7 +2,6 @@
  * commit it reflects and catches up by walking only the trees that changed. Deleting it
  * loses nothing. A change set stages its changes in an open transaction here, so reads
  * during the change set see them. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -885,8 +884,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-        for (const char *p = value; *p; p++)
-            strbuf_addch(&low, (char)tolower((unsigned char)*p));
+        strbuf_add_lower(&low, value);
         value = strbuf_str(&low);
     }
     static const char *sql =

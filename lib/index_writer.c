@@ -299,10 +299,10 @@ static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
         if (!v)
             continue;
         strbuf_reset(&low);
-        for (const char *p = v; *p; p++)
-            strbuf_addch(&low, (f->flags & ORGCTL_FIELD_NOCASE) && *p >= 'A' && *p <= 'Z'
-                                   ? (char)(*p + 32)
-                                   : *p);
+        if (f->flags & ORGCTL_FIELD_NOCASE)
+            strbuf_add_lower(&low, v);
+        else
+            strbuf_adds(&low, v);
         strbuf_reset(&key);
         value_key(&key, kind, org, f->name, strbuf_str(&low));
         if (!stored_name)
