@@ -66,6 +66,16 @@ test_expect_success 'deleting the index before a write: the write lands, the ind
 	test_fsck repo
 '
 
+test_expect_success 'an index of an older layout is rebuilt, not read' '
+	# what an older orgctl left: its version, rows this one cannot read
+	sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version=3; DELETE FROM attrs;" &&
+	orgctl user list --role Agent -o csv >actual &&
+	test_grep "^alice," actual &&
+	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 4 &&
+	test_unchanged --status 1 repo orgctl user create dave --email Bob@acme.example 2>err &&
+	test_grep "already used by user \"bob\"" err
+'
+
 test_expect_success 'a commit made with plain git (clone, edit, push) is picked up' '
 	handmade=$(path_for handmade) &&
 	git clone -q repo work &&
