@@ -211,7 +211,7 @@ int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit)
  * update can write only the rows that changed: adding one member to a group of 10k
  * touches one row, not 20k. */
 
-struct attr_set {
+struct orgctl_index_attrs {
     strbuf text;       /* the keys, each ended by a NUL */
     const char **keys; /* into text, sorted */
     size_t n, alloc;
@@ -223,7 +223,7 @@ static int key_cmp(const void *a, const void *b)
 }
 
 static void attrs_of(const orgctl_kind *kind, const char *org, const char *name,
-                     const cJSON *obj, struct attr_set *set)
+                     const cJSON *obj, struct orgctl_index_attrs *set)
 {
     strbuf prefix = STRBUF_INIT;
     orgctl_index_key_add(&prefix, kind->name, false);
@@ -255,23 +255,47 @@ static void attrs_of(const orgctl_kind *kind, const char *org, const char *name,
     set->keys = xmalloc((set->n ? set->n : 1) * sizeof(*set->keys));
     for (size_t i = 0; i < set->n; i++)
         set->keys[i] = set->text.buf + at[i];
-    qsort(set->keys, set->n, sizeof(*set->keys), key_cmp);
+    if (set->n > 8) {
+        qsort(set->keys, set->n, sizeof(*set->keys), key_cmp);
+    } else { /* the usual handful: an insertion sort, without qsort's allocation */
+        for (size_t i = 1; i < set->n; i++)
+            for (size_t j = i; j > 0 && strcmp(set->keys[j - 1], set->keys[j]) > 0; j--) {
+                const char *t = set->keys[j];
+                set->keys[j] = set->keys[j - 1];
+                set->keys[j - 1] = t;
+            }
+    }
     free(at);
     strbuf_release(&prefix);
 }
 
 static void attrs_of_json(const orgctl_kind *kind, const char *org, const char *name,
-                          const char *json, struct attr_set *set)
+                          const char *json, struct orgctl_index_attrs *set)
 {
     cJSON *obj = json ? cJSON_Parse(json) : NULL;
     attrs_of(kind, org, name, obj, set);
     cJSON_Delete(obj);
 }
 
-static void attr_set_free(struct attr_set *set)
+static void attr_set_free(struct orgctl_index_attrs *set)
 {
     strbuf_release(&set->text);
     free(set->keys);
+}
+
+orgctl_index_attrs *orgctl_index_attrs_of(const orgctl_kind *kind, const char *org,
+                                          const char *name, const cJSON *obj)
+{
+    orgctl_index_attrs *set = xcalloc(1, sizeof(*set));
+    attrs_of(kind, org, name, obj, set);
+    return set;
+}
+
+void orgctl_index_attrs_free(orgctl_index_attrs *set)
+{
+    if (set)
+        attr_set_free(set);
+    free(set);
 }
 
 /* INSERT statements of 1 to 8 rows: an object's rows in one statement cost a third of
@@ -320,8 +344,8 @@ static int attrs_delete(orgctl_repo *repo, const char *key)
 }
 
 /* Turns the rows of `old` into those of `new` (both sorted, both of the object `name`). */
-static int attrs_update(orgctl_repo *repo, const char *name, const struct attr_set *old,
-                        const struct attr_set *new)
+static int attrs_update(orgctl_repo *repo, const char *name, const struct orgctl_index_attrs *old,
+                        const struct orgctl_index_attrs *new)
 {
     const char *added[MAX_ROWS_PER_INSERT];
     size_t nadded = 0, i = 0, j = 0;
@@ -613,7 +637,7 @@ static char *get_json(sqlite3_stmt *st, const orgctl_kind *kind, const char *org
 /* Not INSERT OR REPLACE: a statement that may both replace rows and abort makes SQLite
  * copy every page it touches into a statement journal, which dominated bulk runs. */
 int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                         const char *name, const char *json, const cJSON *obj,
+                         const char *name, const char *json, const orgctl_index_attrs *attrs,
                          bool maybe_exists)
 {
     static const char *insert_sql = "INSERT INTO objects(kind, org, name, json) "
@@ -622,12 +646,12 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
                                     "WHERE kind = ?1 AND org = ?2 AND name = ?3";
     char *old_json =
         maybe_exists ? get_json(orgctl_index_stmt_now(repo, get_json_sql), kind, org, name) : NULL;
-    struct attr_set old = {0}, new = {0};
+    struct orgctl_index_attrs old = {0}, from_json = {0};
     attrs_of_json(kind, org, name, old_json, &old);
-    if (obj)
-        attrs_of(kind, org, name, obj, &new);
-    else
-        attrs_of_json(kind, org, name, json, &new);
+    if (!attrs) {
+        attrs_of_json(kind, org, name, json, &from_json);
+        attrs = &from_json;
+    }
     int error = 0;
     sqlite3_stmt *st = orgctl_index_stmt_now(repo, old_json ? update_sql : insert_sql);
     if (!st) {
@@ -638,11 +662,11 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
     sqlite3_bind_text(st, 4, json, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    error = rc == SQLITE_DONE ? attrs_update(repo, name, &old, &new)
+    error = rc == SQLITE_DONE ? attrs_update(repo, name, &old, attrs)
                               : orgctl_sqlite_error(repo->db, "index object");
 done:
     attr_set_free(&old);
-    attr_set_free(&new);
+    attr_set_free(&from_json);
     free(old_json);
     return error;
 }
@@ -652,9 +676,14 @@ int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kin
 {
     /* a path known to be new has no old version to read */
     bool maybe_exists = cache_knows(repo, path) != 0;
+    /* the index rows of its values are made here, from obj: the writer thread, the busier
+     * one, need not parse the JSON again */
+    orgctl_index_attrs *attrs = orgctl_index_attrs_of(kind, org, name, obj);
     if (repo->writer)
-        return orgctl_index_writer_put(repo, kind, org, name, json, obj, maybe_exists);
-    return orgctl_index_put_row(repo, kind, org, name, json, obj, maybe_exists);
+        return orgctl_index_writer_put(repo, kind, org, name, json, obj, attrs, maybe_exists);
+    int error = orgctl_index_put_row(repo, kind, org, name, json, attrs, maybe_exists);
+    orgctl_index_attrs_free(attrs);
+    return error;
 }
 
 int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -662,7 +691,7 @@ int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const ch
 {
     static const char *sql = "DELETE FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3 "
                              "RETURNING json";
-    struct attr_set old = {0}, none = {0};
+    struct orgctl_index_attrs old = {0}, none = {0};
     sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
     if (!st)
         return ORGCTL_ERROR;

@@ -15,8 +15,12 @@ void orgctl_index_key_add(strbuf *sb, const char *part, bool lower)
     const unsigned char *p = (const unsigned char *)part;
     for (;;) {
         size_t run = 0; /* a run of bytes copied as they are: the usual whole part */
-        while (p[run] && !special(p[run]) && !(lower && p[run] >= 'A' && p[run] <= 'Z'))
-            run++;
+        if (lower)
+            while (p[run] > (unsigned char)ESCAPE && !(p[run] >= 'A' && p[run] <= 'Z'))
+                run++;
+        else
+            while (p[run] > (unsigned char)ESCAPE) /* neither the end nor special */
+                run++;
         strbuf_add(sb, p, run);
         p += run;
         if (!*p)

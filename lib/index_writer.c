@@ -37,6 +37,7 @@ struct item {
     enum item_op op;
     const orgctl_kind *kind;
     char *org, *name, *json;
+    orgctl_index_attrs *attrs; /* ITEM_PUT */
     const char *sql; /* ITEM_EXEC: a static string */
     bool maybe_exists;
 };
@@ -65,6 +66,7 @@ static void item_free(struct item *it)
     free(it->org);
     free(it->name);
     free(it->json);
+    orgctl_index_attrs_free(it->attrs);
     free(it);
 }
 
@@ -111,8 +113,8 @@ static int apply(struct orgctl_index_writer *w, const struct item *it)
 {
     switch (it->op) {
     case ITEM_PUT:
-        return orgctl_index_put_row(w->repo, it->kind, it->org, it->name, it->json, NULL,
-                                    it->maybe_exists);
+        return orgctl_index_put_row(w->repo, it->kind, it->org, it->name, it->json,
+                                    it->attrs, it->maybe_exists);
     case ITEM_DELETE:
         return orgctl_index_delete_row(w->repo, it->kind, it->org, it->name);
     case ITEM_EXEC: {
@@ -316,11 +318,12 @@ static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
 
 int orgctl_index_writer_put(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name, const char *json, const cJSON *obj,
-                            bool maybe_exists)
+                            orgctl_index_attrs *attrs, bool maybe_exists)
 {
     struct orgctl_index_writer *w = repo->writer;
     struct item *it = item_new(ITEM_PUT, kind, org, name);
     it->json = xstrdup(json);
+    it->attrs = attrs;
     it->maybe_exists = maybe_exists;
     note_values(w, kind, org, name, obj);
     return enqueue(w, it);

@@ -25,9 +25,10 @@ int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq);
 /* Ends the writer: `apply` waits for the queue (and returns its error), else it is
  * dropped (the change set is being thrown away). */
 int orgctl_index_writer_stop(orgctl_repo *repo, bool apply);
+/* Queues the object's row and its attrs rows (`attrs`, which the writer frees). */
 int orgctl_index_writer_put(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name, const char *json, const cJSON *obj,
-                            bool maybe_exists);
+                            orgctl_index_attrs *attrs, bool maybe_exists);
 int orgctl_index_writer_delete(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name);
 int orgctl_index_writer_exec(orgctl_repo *repo, const char *sql);

@@ -102,11 +102,16 @@ sqlite3_stmt *orgctl_index_stmt_now(orgctl_repo *repo, const char *sql);
 /* The statements of the calling thread are in `c` (NULL: the repository's). */
 void orgctl_index_thread_stmts(struct orgctl_stmt_cache *c);
 void orgctl_index_stmts_finalize(struct orgctl_stmt_cache *c);
+/* The attrs rows of an object (its indexed values), as index keys. */
+typedef struct orgctl_index_attrs orgctl_index_attrs;
+orgctl_index_attrs *orgctl_index_attrs_of(const orgctl_kind *kind, const char *org,
+                                          const char *name, const cJSON *obj);
+void orgctl_index_attrs_free(orgctl_index_attrs *attrs);
 /* The writes themselves, on whichever thread does them: an object's row and its attrs
- * rows (obj NULL: parsed from json; `maybe_exists` false when it is known to be new),
+ * rows (attrs NULL: found from json; `maybe_exists` false when it is known to be new),
  * and their removal. */
 int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                         const char *name, const char *json, const cJSON *obj,
+                         const char *name, const char *json, const orgctl_index_attrs *attrs,
                          bool maybe_exists);
 int orgctl_index_delete_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name);
