@@ -55,7 +55,8 @@ struct bulk_row {
     char **strings; /* what the steps point to */
     size_t nstrings, strings_alloc;
 };
-/* A new step of the row with the strings copied into it. */
+/* A new step of the row with the strings copied into it; valid until the row's next step
+ * (which may move the row's steps). */
 struct bulk_step *bulk_row_step(struct bulk_row *row, const orgctl_op *op, const char *org,
                                 const char *name, size_t column);
 /* Adds a parameter value to the step, remembering its column. */

@@ -44,7 +44,7 @@ struct bulk_step *bulk_row_step(struct bulk_row *row, const orgctl_op *op, const
                                 const char *name, size_t column)
 {
     if (row->nsteps == row->alloc) {
-        row->alloc = row->alloc ? row->alloc * 2 : 4;
+        row->alloc = row->alloc ? row->alloc * 2 : 1; /* a row is one step, mostly */
         row->steps = xrealloc(row->steps, row->alloc * sizeof(*row->steps));
     }
     struct bulk_step *st = &row->steps[row->nsteps++];

@@ -311,7 +311,12 @@ static void user_step(struct rowctx *x)
         strbuf_release(&full);
         option_param(x, st, G_FIRST);
         option_param(x, st, G_LAST);
-    } else if (*first || *last) {
+    }
+    option_param(x, st, G_EMPLOYEE);
+    option_param(x, st, G_ISAGENT);
+    option_param(x, st, G_EXTERNAL);
+    /* st is done with: a new step may move the row's steps */
+    if (x->action != ADD && (*first || *last)) {
         struct bulk_step *names = step(x, "user", "update", x->user, col(l, *first ? G_FIRST : G_LAST));
         if (names) {
             names->run = set_names;
@@ -321,9 +326,6 @@ static void user_step(struct rowctx *x)
                 orgctl_params_add(names->params, "last", last);
         }
     }
-    option_param(x, st, G_EMPLOYEE);
-    option_param(x, st, G_ISAGENT);
-    option_param(x, st, G_EXTERNAL);
 }
 
 /* Removals of options ("/d"), the password, enabled. */

@@ -46,15 +46,52 @@ int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *or
     return orgctl_object_load(repo, kind, org, name, out);
 }
 
+/* The paths of the last objects found: the rows of a bulk set ask for the same org, role
+ * and group over and over, and a path takes allocations to build. A path depends on the
+ * kind, org and name alone, so a kept one is never stale. */
+#define KEPT_PATHS 8
+struct kept_path {
+    const orgctl_kind *kind;
+    char *org, *name, *path;
+};
+static _Thread_local struct kept_path kept_paths[KEPT_PATHS];
+static _Thread_local size_t next_kept;
+
+static const char *kept_path(const orgctl_kind *kind, const char *org, const char *name)
+{
+    for (size_t i = 0; i < KEPT_PATHS; i++) {
+        const struct kept_path *k = &kept_paths[i];
+        if (k->kind == kind && strcmp(k->name, name) == 0 && strcmp(k->org, org) == 0)
+            return k->path;
+    }
+    return NULL;
+}
+
+static void keep_path(const orgctl_kind *kind, const char *org, const char *name, char *path)
+{
+    struct kept_path *k = &kept_paths[next_kept];
+    next_kept = (next_kept + 1) % KEPT_PATHS;
+    free(k->org);
+    free(k->name);
+    free(k->path);
+    *k = (struct kept_path){kind, xstrdup(org), xstrdup(name), path};
+}
+
 bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                           const char *name)
 {
     org = org_of(kind, org, name);
     if (kind == &orgctl_kind_enterprise)
         name = "";
+    const char *kept = org && name ? kept_path(kind, org, name) : NULL;
+    if (kept)
+        return orgctl_index_exists(repo, kind, org, name, kept);
     char *path = orgctl_kind_path(kind, org, name);
     bool found = orgctl_index_exists(repo, kind, org, name, path);
-    free(path);
+    if (found && org && name) /* referred to, likely again */
+        keep_path(kind, org, name, path);
+    else
+        free(path);
     return found;
 }
 
