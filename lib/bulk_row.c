@@ -62,9 +62,9 @@ struct bulk_step *bulk_row_step(struct bulk_row *row, const orgctl_op *op, const
 void bulk_step_param(struct bulk_row *row, struct bulk_step *step, const char *param,
                      const char *value, size_t column)
 {
-    orgctl_params_add(step->params, param, value);
+    const char *kept = orgctl_params_add(step->params, param, value); /* lives as long */
     if (step->ncells < sizeof(step->cells) / sizeof(step->cells[0])) {
-        step->cells[step->ncells].value = bulk_row_keep(row, value);
+        step->cells[step->ncells].value = kept;
         step->cells[step->ncells++].column = column;
     }
 }

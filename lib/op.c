@@ -6,7 +6,8 @@
 #include "orgctl/perm.h"
 
 struct param_value {
-    char *name, *value;
+    char *name;        /* one allocation: the name, its NUL, the value */
+    const char *value; /* in name's allocation */
 };
 
 struct orgctl_params {
@@ -23,15 +24,19 @@ orgctl_params *orgctl_params_new(void)
     return xcalloc(1, sizeof(orgctl_params));
 }
 
-void orgctl_params_add(orgctl_params *p, const char *name, const char *value)
+const char *orgctl_params_add(orgctl_params *p, const char *name, const char *value)
 {
     if (p->n == p->alloc) {
         p->alloc = p->alloc ? p->alloc * 2 : 8;
         p->v = xrealloc(p->v, p->alloc * sizeof(*p->v));
     }
-    p->v[p->n].name = xstrdup(name);
-    p->v[p->n].value = xstrdup(value);
-    p->n++;
+    size_t name_len = strlen(name) + 1, value_len = strlen(value) + 1;
+    char *both = xmalloc(name_len + value_len);
+    memcpy(both, name, name_len);
+    memcpy(both + name_len, value, value_len);
+    p->v[p->n].name = both;
+    p->v[p->n].value = both + name_len;
+    return p->v[p->n++].value;
 }
 
 const char *orgctl_params_get(const orgctl_params *p, const char *name)
@@ -77,10 +82,8 @@ void orgctl_params_free(orgctl_params *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n; i++)
         free(p->v[i].name);
-        free(p->v[i].value);
-    }
     free(p->v);
     free(p);
 }

@@ -16,7 +16,7 @@
 typedef struct orgctl_params orgctl_params;
 
 orgctl_params *orgctl_params_new(void);
-void orgctl_params_add(orgctl_params *p, const char *name, const char *value);
+const char *orgctl_params_add(orgctl_params *p, const char *name, const char *value);
 /* The last value of `name`, or NULL. */
 const char *orgctl_params_get(const orgctl_params *p, const char *name);
 size_t orgctl_params_count(const orgctl_params *p, const char *name);
