@@ -5,11 +5,24 @@
 #include "strbuf.h"
 #include "strmap.h"
 
+/* Eight bytes at a time (a byte at a time was 3% of a bulk run), then mixed so that the
+ * low bits, which pick the slot, depend on every byte. */
 size_t strmap_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    const uint64_t k = 0x9e3779b97f4a7c15ull;
+    size_t len = strlen(s);
+    uint64_t h = len * k, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * k;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
     return (size_t)h;
 }
 
