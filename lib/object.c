@@ -424,6 +424,9 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     return 0;
 }
 
+/* Fields of a kind that validate maps in one pass (more would be looked up one by one). */
+#define MAX_FIELDS 32
+
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                            cJSON *obj)
 {
@@ -442,12 +445,20 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
     }
     if (kind == &orgctl_kind_org)
         org = name;
-    for (cJSON *c = obj->child; c; c = c->next)
-        if (!orgctl_kind_field(kind, c->string))
+    /* each member to its field in one pass (a lookup per field was a pass each) */
+    cJSON *by_field[MAX_FIELDS] = {NULL};
+    for (cJSON *c = obj->child; c; c = c->next) {
+        const orgctl_field *f = orgctl_kind_field(kind, c->string);
+        if (!f)
             return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": unknown field \"%s\"",
                                     kind->name, name, c->string);
+        size_t i = (size_t)(f - kind->fields);
+        if (i < MAX_FIELDS && !by_field[i]) /* the first, as a lookup finds */
+            by_field[i] = c;
+    }
     for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
-        cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+        size_t i = (size_t)(f - kind->fields);
+        cJSON *v = i < MAX_FIELDS ? by_field[i] : cJSON_GetObjectItemCaseSensitive(obj, f->name);
         if (!v || cJSON_IsNull(v)) {
             if (f->flags & ORGCTL_FIELD_REQUIRED)
                 return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s is required",

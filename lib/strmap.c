@@ -29,76 +29,64 @@ size_t strmap_hash(const char *s)
 static void grow(strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
-    const char **keys = xcalloc(cap, sizeof(*keys));
-    size_t *values = xmalloc(cap * sizeof(*values));
-    size_t *hashes = xmalloc(cap * sizeof(*hashes));
+    struct strmap_slot *slots = xcalloc(cap, sizeof(*slots));
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        if (!m->slots[i].key)
             continue;
-        size_t j = m->hashes[i] & (cap - 1);
-        while (keys[j])
+        size_t j = m->slots[i].hash & (cap - 1);
+        while (slots[j].key)
             j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        values[j] = m->values[i];
-        hashes[j] = m->hashes[i];
+        slots[j] = m->slots[i];
     }
-    free(m->keys);
-    free(m->values);
-    free(m->hashes);
-    m->keys = keys;
-    m->values = values;
-    m->hashes = hashes;
+    free(m->slots);
+    m->slots = slots;
     m->cap = cap;
 }
 
-/* The slot of key, or the free slot where it would go. The stored hashes spare most
- * probes a look at their key (a cache miss each in a map of a million paths). */
-static size_t slot(const strmap *m, const char *key, size_t h)
+/* The slot of key, or the free slot where it would go. */
+static struct strmap_slot *slot(const strmap *m, const char *key, size_t h)
 {
     size_t j = h & (m->cap - 1);
-    while (m->keys[j] && (m->hashes[j] != h || strcmp(m->keys[j], key) != 0))
+    while (m->slots[j].key && (m->slots[j].hash != h || strcmp(m->slots[j].key, key) != 0))
         j = (j + 1) & (m->cap - 1);
-    return j;
+    return &m->slots[j];
 }
 
 void strmap_set(strmap *m, const char *key, size_t value)
 {
     if ((m->len + 1) * 2 > m->cap)
         grow(m);
-    size_t h = strmap_hash(key), j = slot(m, key, h);
-    if (!m->keys[j]) {
-        m->keys[j] = key;
-        m->hashes[j] = h;
+    size_t h = strmap_hash(key);
+    struct strmap_slot *s = slot(m, key, h);
+    if (!s->key) {
+        s->key = key;
+        s->hash = h;
         m->len++;
     }
-    m->values[j] = value;
+    s->value = value;
 }
 
 bool strmap_get(const strmap *m, const char *key, size_t *value)
 {
     if (!m->cap)
         return false;
-    size_t j = slot(m, key, strmap_hash(key));
-    if (!m->keys[j])
+    const struct strmap_slot *s = slot(m, key, strmap_hash(key));
+    if (!s->key)
         return false;
-    *value = m->values[j];
+    *value = s->value;
     return true;
 }
 
 void strmap_clear(strmap *m)
 {
     if (m->cap)
-        memset(m->keys, 0, m->cap * sizeof(*m->keys));
+        memset(m->slots, 0, m->cap * sizeof(*m->slots));
     m->len = 0;
 }
 
 void strmap_free(strmap *m)
 {
-    free(m->keys);
-    free(m->values);
-    free(m->hashes);
-    m->keys = NULL;
-    m->values = NULL;
-    m->hashes = NULL;
+    free(m->slots);
+    m->slots = NULL;
     m->cap = m->len = 0;
 }
