@@ -85,7 +85,10 @@ for n in "${sizes[@]}"; do
 	"$orgctl" -C "$base" org create Acme --shortname acme >/dev/null
 	t=$(secs "$orgctl" -C "$base" --org acme bulk create users "$work/users.csv")
 	echo "  bulk create (reads, checks and stores $(wc -l <"$work/users.csv") rows): ${t} s"
-	exec_t=() rollback_t=() rss=()
+	# The runs alternate: exec, its rollback, then the baselines on the same files. This
+	# machine's speed drifts by a fifth over minutes; interleaved, each exec is compared
+	# with baselines that ran beside it (the paired ratio), not minutes later.
+	exec_t=() rollback_t=() rss=() fi_t=() fit_t=() add_t=() pair_fi=() pair_fit=()
 	for r in $(seq 1 "$runs"); do
 		rm -rf "$work/x" && cp -a "$base" "$work/x" && settle
 		/usr/bin/time -f "%e %M" -o "$work/time" "$orgctl" -C "$work/x" bulk exec users >/dev/null
@@ -93,34 +96,38 @@ for n in "${sizes[@]}"; do
 		id=$(git -C "$work/x" log -1 --format=%B | sed -n 's/^Change-Set: //p')
 		settle
 		rollback_t+=("$(secs "$orgctl" -C "$work/x" rollback "$id")")
+		[ "$baselines" = 1 ] || continue
+		commit=$(git -C "$work/x" rev-parse HEAD~1)
+		if [ "$r" = 1 ]; then
+			fast_import_stream "$work/x" "$commit" >"$work/stream"
+			git -C "$work/x" archive --format=tar "$commit" -- orgs bulk >"$work/files.tar"
+		fi
+		rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
+		fi_t+=("$(secs git -C "$work/fi" fast-import --quiet <"$work/stream")")
+		rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
+		fit_t+=("$(secs env GLIBC_TUNABLES=$tuned git -C "$work/fi" fast-import --quiet <"$work/stream")")
+		test "$(git -C "$work/fi" rev-parse main^{tree})" = "$(git -C "$work/x" rev-parse "$commit^{tree}")" ||
+			echo "  (fast-import tree differs from the exec's)"
+		pair_fi+=("$(awk -v e="${exec_t[-1]}" -v b="${fi_t[-1]}" 'BEGIN { printf "%.3f", e / b }')")
+		pair_fit+=("$(awk -v e="${exec_t[-1]}" -v b="${fit_t[-1]}" 'BEGIN { printf "%.3f", e / b }')")
+		rm -rf "$work/wt" && git clone -q "$base" "$work/wt" && settle
+		# gc.auto=0: a commit of 100k files starts "git gc --auto" in the background,
+		# which ran on into the next runs (and their timings) and raced the rm -rf.
+		add_t+=("$(secs sh -c "tar -xf '$work/files.tar' -C '$work/wt' && git -C '$work/wt' add -A && git -c gc.auto=0 -c maintenance.auto=false -C '$work/wt' commit -qm bench")")
 	done
 	e=$(median "${exec_t[@]}") rb=$(median "${rollback_t[@]}") m=$(median "${rss[@]}")
 	echo "  bulk exec: ${e} s (runs: ${exec_t[*]}), peak RSS $((m / 1024)) MB"
 	echo "  rollback:  ${rb} s (runs: ${rollback_t[*]})"
 	echo "$n $e" >>"$work/growth"
 	if [ "$baselines" = 1 ]; then
-		commit=$(git -C "$work/x" rev-parse HEAD~1)
-		fast_import_stream "$work/x" "$commit" >"$work/stream"
-		git -C "$work/x" archive --format=tar "$commit" -- orgs bulk >"$work/files.tar"
-		fi_t=() fit_t=() add_t=()
-		for r in $(seq 1 "$runs"); do
-			rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
-			fi_t+=("$(secs git -C "$work/fi" fast-import --quiet <"$work/stream")")
-			rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
-			fit_t+=("$(secs env GLIBC_TUNABLES=$tuned git -C "$work/fi" fast-import --quiet <"$work/stream")")
-			test "$(git -C "$work/fi" rev-parse main^{tree})" = "$(git -C "$work/x" rev-parse "$commit^{tree}")" ||
-				echo "  (fast-import tree differs from the exec's)"
-			rm -rf "$work/wt" && git clone -q "$base" "$work/wt" && settle
-			# gc.auto=0: a commit of 100k files starts "git gc --auto" in the background,
-			# which ran on into the next runs (and their timings) and raced the rm -rf.
-			add_t+=("$(secs sh -c "tar -xf '$work/files.tar' -C '$work/wt' && git -C '$work/wt' add -A && git -c gc.auto=0 -c maintenance.auto=false -C '$work/wt' commit -qm bench")")
-		done
 		fi=$(median "${fi_t[@]}") fit=$(median "${fit_t[@]}") add=$(median "${add_t[@]}")
+		pfi=$(median "${pair_fi[@]}") pfit=$(median "${pair_fit[@]}")
 		echo "  git fast-import: ${fi} s, tuned malloc: ${fit} s (runs: ${fi_t[*]} / ${fit_t[*]})"
 		echo "  write files + git add -A && git commit: ${add} s (runs: ${add_t[*]})"
-		awk -v e="$e" -v fi="$fi" -v fit="$fit" -v add="$add" -v rb="$rb" 'BEGIN {
-			printf "  exec / fast-import:            %.2fx (target <= 1.5x)\n", e / fi
-			printf "  exec / fast-import tuned:      %.2fx (target <= 1.5x)\n", e / fit
+		echo "  exec / fast-import tuned, run by run: ${pair_fit[*]}"
+		awk -v e="$e" -v fi="$fi" -v fit="$fit" -v add="$add" -v rb="$rb" -v pfi="$pfi" -v pfit="$pfit" 'BEGIN {
+			printf "  exec / fast-import:            %.2fx (paired: %.2fx; target <= 1.5x)\n", e / fi, pfi
+			printf "  exec / fast-import tuned:      %.2fx (paired: %.2fx; target <= 1.5x)\n", e / fit, pfit
 			printf "  git add+commit / exec:         %.2fx faster (target >= 3x)\n", add / e
 			printf "  rollback / exec:               %.2fx (target <= 1x)\n", rb / e
 		}'
@@ -128,10 +135,27 @@ for n in "${sizes[@]}"; do
 		awk -v e="$e" -v rb="$rb" 'BEGIN { printf "  rollback / exec: %.2fx (target <= 1x)\n", rb / e }'
 	fi
 	awk -v m="$m" 'BEGIN { printf "  peak RSS: %d MB (target <= 512 MB)\n", m / 1024 }'
-	rm -rf "$base" "$work/x" "$work/fi" "$work/wt" "$work/stream" "$work/files.tar"
+	rm -rf "$work/x" "$work/fi" "$work/wt" "$work/stream" "$work/files.tar"
 done
-if [ "$(wc -l <"$work/growth")" -gt 1 ]; then
+if [ "${#sizes[@]}" -gt 1 ]; then
 	awk 'NR == 1 { n0 = $1; t0 = $2 } NR > 1 {
-		printf "== growth %d -> %d rows: %.2fx the time for %.0fx the rows (linear: <= %.0fx)\n",
-			n0, $1, $2 / t0, $1 / n0, $1 / n0 }' "$work/growth"
+		printf "== growth %d -> %d rows (medians above): %.2fx the time for %.0fx the rows\n",
+			n0, $1, $2 / t0, $1 / n0 }' "$work/growth"
+	# The sizes one after another in each run, so that each ratio compares runs made
+	# side by side (the blocks above ran minutes apart).
+	echo "== growth, paired: $runs runs of each size in turn"
+	for r in $(seq 1 "$runs"); do
+		line=""
+		for n in "${sizes[@]}"; do
+			rm -rf "$work/x" && cp -a "$work/base-$n" "$work/x" && settle
+			line+=" $n $(secs "$orgctl" -C "$work/x" bulk exec users)"
+		done
+		echo "$line" >>"$work/pairs"
+	done
+	for ((i = 1; i < ${#sizes[@]}; i++)); do
+		n=${sizes[$i]}
+		ratios=$(awk -v k="$((2 * i + 2))" '{ printf "%.2f\n", $k / $2 }' "$work/pairs")
+		awk -v n0="${sizes[0]}" -v n="$n" -v m="$(median $ratios)" -v all="$(echo $ratios)" 'BEGIN {
+			printf "  %d -> %d rows: %.2fx the time (median of %s; linear: <= %.0fx)\n", n0, n, m, all, n / n0 }'
+	done
 fi
