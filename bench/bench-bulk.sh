@@ -97,16 +97,17 @@ for n in "${sizes[@]}"; do
 		settle
 		rollback_t+=("$(secs "$orgctl" -C "$work/x" rollback "$id")")
 		[ "$baselines" = 1 ] || continue
-		commit=$(git -C "$work/x" rev-parse HEAD~1)
-		if [ "$r" = 1 ]; then
+		if [ "$r" = 1 ]; then # the baselines write the first run's files
+			commit=$(git -C "$work/x" rev-parse HEAD~1)
 			fast_import_stream "$work/x" "$commit" >"$work/stream"
 			git -C "$work/x" archive --format=tar "$commit" -- orgs bulk >"$work/files.tar"
+			tree=$(git -C "$work/x" rev-parse "$commit^{tree}")
 		fi
 		rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
 		fi_t+=("$(secs git -C "$work/fi" fast-import --quiet <"$work/stream")")
 		rm -rf "$work/fi" && cp -a "$base" "$work/fi" && settle
 		fit_t+=("$(secs env GLIBC_TUNABLES=$tuned git -C "$work/fi" fast-import --quiet <"$work/stream")")
-		test "$(git -C "$work/fi" rev-parse main^{tree})" = "$(git -C "$work/x" rev-parse "$commit^{tree}")" ||
+		test "$(git -C "$work/fi" rev-parse main^{tree})" = "$tree" ||
 			echo "  (fast-import tree differs from the exec's)"
 		pair_fi+=("$(awk -v e="${exec_t[-1]}" -v b="${fi_t[-1]}" 'BEGIN { printf "%.3f", e / b }')")
 		pair_fit+=("$(awk -v e="${exec_t[-1]}" -v b="${fit_t[-1]}" 'BEGIN { printf "%.3f", e / b }')")
