@@ -32,7 +32,7 @@ static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
     run->settings.kind = bulk_set_str(set, "kind");
     run->problems.file = run->settings.file;
     run->total = (size_t)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows"));
-    int error = orgctl_index_tune_bulk(repo);
+    int error = orgctl_index_tune_bulk(repo, run->total);
     if (error < 0 || (error = orgctl_index_writer_start(repo)) < 0)
         return error;
     orgctl_perm_cache_start(repo);

@@ -497,7 +497,7 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
     if (r.npaths > BULK_PATHS) { /* blobs and trees in one pack, not loose */
         orgctl_changeset_set_bulk(r.cs, dry_run);
         orgctl_index_defer_deletes(repo);
-        if ((error = orgctl_index_tune_bulk(repo)) < 0)
+        if ((error = orgctl_index_tune_bulk(repo, r.npaths)) < 0)
             goto done;
     }
     r.changes = cJSON_AddArrayToObject(info, "changes");

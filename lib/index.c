@@ -405,9 +405,14 @@ struct orgctl_path_cache {
     size_t nbase;
 };
 
-int orgctl_index_tune_bulk(orgctl_repo *repo)
+int orgctl_index_tune_bulk(orgctl_repo *repo, size_t rows)
 {
-    return orgctl_index_exec(repo, "PRAGMA cache_size=-32768");
+    /* 48 bytes a row (KB below), from 32 to 96 MB */
+    size_t kb = rows / 1024 * 48;
+    kb = kb < 32768 ? 32768 : kb > 98304 ? 98304 : kb;
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%zu", kb);
+    return orgctl_index_exec(repo, sql);
 }
 
 void orgctl_index_cache_start(orgctl_repo *repo, size_t rows)

@@ -75,9 +75,10 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path);
  * set and the caches of a bulk run know objects by. */
 bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                          const char *name, const char *path);
-/* For a change of many objects: a page cache of 32 MB, not SQLite's 2 MB (a bigger one
- * only scatters the heap: measured slower at 1M rows). */
-int orgctl_index_tune_bulk(orgctl_repo *repo);
+/* For a change of `rows` objects: a page cache of 32 MB, not SQLite's 2 MB, and up to
+ * 96 MB for a set of a million (its membership rows are inserted all over the attrs table,
+ * and with less, a page is read back from the WAL for most rows: 8% of the run). */
+int orgctl_index_tune_bulk(orgctl_repo *repo, size_t rows);
 /* While a bulk set (of `rows` rows) runs, which paths exist is kept in memory; reset after
  * a rollback to a savepoint. */
 void orgctl_index_cache_start(orgctl_repo *repo, size_t rows);
