@@ -13,7 +13,9 @@
 #
 # Usage: bench/bench-bulk.sh [BUILD-DIR [N...]]   (default ./build-bulk, N = 100000)
 #   RUNS=3 repetitions (medians); BASELINES=0 skips the git baselines (for big N).
-# fsync stays on, as users run it.
+# fsync stays on, as users run it. This machine's speed drifts by a fifth within minutes,
+# so the runs alternate (exec, then the baselines; each size in turn) and the "paired"
+# ratios are medians of run-by-run ratios: the comparison the targets mean.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build-bulk}" && pwd)
