@@ -236,6 +236,7 @@ static void attrs_of(const orgctl_kind *kind, const char *org, const char *name,
         if (!(f->flags & ORGCTL_FIELD_INDEXED))
             continue;
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+        /* a string is its own one value; a list has its items, a map its keys */
         const cJSON *c = cJSON_IsArray(v) || cJSON_IsObject(v) ? v->child : v;
         for (; c; c = c == v ? NULL : c->next) {
             const char *value = c == v ? cJSON_GetStringValue(v)
