@@ -655,12 +655,8 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
                                     "WHERE kind = ?1 AND org = ?2 AND name = ?3";
     char *old_json =
         maybe_exists ? get_json(orgctl_index_stmt_now(repo, get_json_sql), kind, org, name) : NULL;
-    struct orgctl_index_attrs old = {0}, from_json = {0};
+    struct orgctl_index_attrs old = {0};
     attrs_of_json(kind, org, name, old_json, &old);
-    if (!attrs) {
-        attrs_of_json(kind, org, name, json, &from_json);
-        attrs = &from_json;
-    }
     int error = 0;
     sqlite3_stmt *st = orgctl_index_stmt_now(repo, old_json ? update_sql : insert_sql);
     if (!st) {
@@ -675,7 +671,6 @@ int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char 
                               : orgctl_sqlite_error(repo->db, "index object");
 done:
     attr_set_free(&old);
-    attr_set_free(&from_json);
     free(old_json);
     return error;
 }

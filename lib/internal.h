@@ -109,8 +109,7 @@ orgctl_index_attrs *orgctl_index_attrs_of(const orgctl_kind *kind, const char *o
                                           const char *name, const cJSON *obj);
 void orgctl_index_attrs_free(orgctl_index_attrs *attrs);
 /* The writes themselves, on whichever thread does them: an object's row and its attrs
- * rows (attrs NULL: found from json; `maybe_exists` false when it is known to be new),
- * and their removal. */
+ * rows (`maybe_exists` false when it is known to be new), and their removal. */
 int orgctl_index_put_row(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                          const char *name, const char *json, const orgctl_index_attrs *attrs,
                          bool maybe_exists);
