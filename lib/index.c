@@ -512,8 +512,7 @@ static void bind_key(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 }
 
-/* Binds the range's ends to parameters i and i + 1. */
-static void bind_range(sqlite3_stmt *st, int i, orgctl_index_range *r)
+void orgctl_index_bind_range(sqlite3_stmt *st, int i, orgctl_index_range *r)
 {
     sqlite3_bind_text(st, i, strbuf_str(&r->lo), (int)r->lo.len, SQLITE_STATIC);
     sqlite3_bind_text(st, i + 1, strbuf_str(&r->hi), (int)r->hi.len, SQLITE_STATIC);
@@ -560,7 +559,7 @@ static void load_base(orgctl_repo *repo, struct base_objects *b)
         if (!(f->flags & ORGCTL_FIELD_UNIQUE) || !(st = base_stmt(repo, values_sql)))
             continue;
         orgctl_index_key_range(&range, b->kind->name, b->org, f->name, NULL);
-        bind_range(st, 1, &range);
+        orgctl_index_bind_range(st, 1, &range);
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *name = (const char *)sqlite3_column_text(st, 1);
             strbuf_reset(&value);
@@ -797,7 +796,7 @@ static int flush_group(orgctl_repo *repo, const struct deferred_group *g)
             break;
         }
         if (sqls[i] == attrs_sql)
-            bind_range(st, 1, &range);
+            orgctl_index_bind_range(st, 1, &range);
         else
             bind_key(st, g->kind, g->org, NULL);
         int rc = sqlite3_step(st);
@@ -897,7 +896,7 @@ static char *find_value_with(orgctl_repo *repo, sqlite3_stmt *st, const orgctl_k
         return NULL;
     orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
     orgctl_index_key_range(&range, kind->name, org, field, value);
-    bind_range(st, 1, &range);
+    orgctl_index_bind_range(st, 1, &range);
     sqlite3_bind_text(st, 3, except ? except : "", -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         name = xstrdup((const char *)sqlite3_column_text(st, 0));

@@ -12,6 +12,7 @@
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"
+#include "index_key.h"
 #include "strbuf.h"
 
 #define ORGCTL_BRANCH "refs/heads/main"
@@ -103,6 +104,8 @@ sqlite3_stmt *orgctl_index_stmt_now(orgctl_repo *repo, const char *sql);
 /* The statements of the calling thread are in `c` (NULL: the repository's). */
 void orgctl_index_thread_stmts(struct orgctl_stmt_cache *c);
 void orgctl_index_stmts_finalize(struct orgctl_stmt_cache *c);
+/* Binds a range of attrs keys to parameters i and i + 1. */
+void orgctl_index_bind_range(sqlite3_stmt *st, int i, orgctl_index_range *r);
 /* The attrs rows of an object (its indexed values), as index keys. */
 typedef struct orgctl_index_attrs orgctl_index_attrs;
 orgctl_index_attrs *orgctl_index_attrs_of(const orgctl_kind *kind, const char *org,

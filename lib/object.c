@@ -118,31 +118,43 @@ static void bind_strbuf(sqlite3_stmt *st, int i, const strbuf *sb)
     sqlite3_bind_text(st, i, sb->buf ? sb->buf : "", (int)sb->len, SQLITE_TRANSIENT);
 }
 
+/* Binds the key parts around the org (see add_filter_sql): ?k the kind's, ?k+1 the
+ * field's and the value's (none when NULL) after it, ?k+2 the end of their range; or,
+ * with `name` (of_kind), ?k+1 the field's alone and ?k+2 the name's after the value. */
+static void bind_key_parts(sqlite3_stmt *st, int k, const char *kind, const char *field,
+                           const char *value, bool lower, const char *name)
+{
+    strbuf part = STRBUF_INIT, end = STRBUF_INIT;
+    orgctl_index_key_add(&part, kind, false);
+    bind_strbuf(st, k, &part);
+    strbuf_reset(&part);
+    strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the org */
+    orgctl_index_key_add(&part, field, false);
+    if (value)
+        orgctl_index_key_add(&part, value, lower);
+    bind_strbuf(st, k + 1, &part);
+    if (name) {
+        strbuf_addch(&end, ORGCTL_INDEX_KEY_SEP); /* after the value */
+        strbuf_adds(&end, name);
+    } else {
+        orgctl_index_key_end(&end, part.buf, part.len);
+    }
+    bind_strbuf(st, k + 2, &end);
+    strbuf_release(&part);
+    strbuf_release(&end);
+}
+
 static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f,
                         size_t i)
 {
     int k = 3 + 3 * (int)i;
-    const orgctl_field *field = orgctl_kind_field(f->of_kind ? f->of_kind : kind, f->field);
-    strbuf part = STRBUF_INIT, end = STRBUF_INIT;
-    orgctl_index_key_add(&part, f->of_kind ? f->of_kind->name : kind->name, false);
-    bind_strbuf(st, k, &part);
-    strbuf_reset(&part);
-    strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the org */
-    orgctl_index_key_add(&part, f->field, false);
     if (f->of_kind) {
-        bind_strbuf(st, k + 1, &part);
-        strbuf_reset(&part);
-        strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the value: the object's name */
-        strbuf_adds(&part, f->value);
-        bind_strbuf(st, k + 2, &part);
-    } else {
-        orgctl_index_key_add(&part, f->value, field && (field->flags & ORGCTL_FIELD_NOCASE));
-        orgctl_index_key_end(&end, part.buf, part.len);
-        bind_strbuf(st, k + 1, &part);
-        bind_strbuf(st, k + 2, &end);
+        bind_key_parts(st, k, f->of_kind->name, f->field, NULL, false, f->value);
+        return;
     }
-    strbuf_release(&part);
-    strbuf_release(&end);
+    const orgctl_field *field = orgctl_kind_field(kind, f->field);
+    bind_key_parts(st, k, kind->name, f->field, f->value,
+                   field && (field->flags & ORGCTL_FIELD_NOCASE), NULL);
 }
 
 int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -186,17 +198,7 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         bind_filter(st, kind, &filters[i], i);
     if (search) {
         sqlite3_bind_text(st, search_param, search, -1, SQLITE_STATIC);
-        strbuf part = STRBUF_INIT, end = STRBUF_INIT;
-        orgctl_index_key_add(&part, kind->name, false);
-        bind_strbuf(st, search_param + 1, &part);
-        strbuf_reset(&part);
-        strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP);
-        orgctl_index_key_add(&part, "email", false);
-        orgctl_index_key_end(&end, part.buf, part.len);
-        bind_strbuf(st, search_param + 2, &part);
-        bind_strbuf(st, search_param + 3, &end);
-        strbuf_release(&part);
-        strbuf_release(&end);
+        bind_key_parts(st, search_param + 1, kind->name, "email", NULL, false, NULL);
     }
     cJSON *arr = cJSON_CreateArray();
     int rc;
@@ -225,8 +227,7 @@ int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const ch
         return ORGCTL_ERROR;
     orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
     orgctl_index_key_range(&range, kind->name, org, field, value);
-    sqlite3_bind_text(st, 1, strbuf_str(&range.lo), (int)range.lo.len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, strbuf_str(&range.hi), (int)range.hi.len, SQLITE_STATIC);
+    orgctl_index_bind_range(st, 1, &range);
     cJSON *arr = cJSON_CreateArray();
     while (sqlite3_step(st) == SQLITE_ROW)
         cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
