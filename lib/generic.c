@@ -417,8 +417,6 @@ int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value)
     return 0;
 }
 
-
-
 /* The list or map field of the op's kind that its first positional parameter edits: the
  * one whose values name objects of the kind the parameter is named after (for "group
  * member-add G USER...", "user" and "members"), else the one named as its plural
