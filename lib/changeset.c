@@ -443,11 +443,6 @@ done:
     return error;
 }
 
-static int path_cmp(const void *a, const void *b)
-{
-    return strcmp(((const orgctl_tree_change *)a)->path, ((const orgctl_tree_change *)b)->path);
-}
-
 /* The tree of a bulk change set, into its pack (with its blobs), which is installed before
  * the commit is written. *n is 0 when the tree is the base's. */
 static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
@@ -463,7 +458,7 @@ static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, si
         changes[i].path = cs->entries[i].path;
         changes[i].oid = cs->entries[i].deleted ? NULL : &cs->entries[i].oid;
     }
-    qsort(changes, cs->n, sizeof(*changes), path_cmp);
+    orgctl_tree_changes_sort(changes, cs->n);
     if ((error = orgctl_packwriter_tree(cs->pack, base, changes, cs->n, tree_id)) < 0 ||
         (base && git_oid_equal(tree_id, git_tree_id(base))))
         goto done;

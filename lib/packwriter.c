@@ -241,6 +241,143 @@ size_t orgctl_packwriter_count(const orgctl_packwriter *pw)
     return pw->n;
 }
 
+/* --- sorting changes ---
+ * By sixteen bytes of path at a time, as pairs of numbers: qsort with strcmp took 0.7 s
+ * for a million paths, comparing again and again the prefix they share
+ * ("orgs/acme/users/") of strings spread over memory. Here a path is read once per
+ * sixteen bytes of depth, in the order it was staged (its place in memory), and the
+ * sort compares numbers lying side by side. */
+
+struct keyed_change {
+    uint64_t hi, lo; /* bytes [depth, depth + 16) of the path, big-endian, 0 past its end */
+    size_t index;    /* in the changes given: the same path sorts in the order given */
+};
+
+static void set_key(struct keyed_change *k, const char *s)
+{
+    uint64_t v[2] = {0, 0};
+    for (int i = 0; i < 16 && s[i]; i++)
+        v[i / 8] |= (uint64_t)(unsigned char)s[i] << (56 - 8 * (i % 8));
+    k->hi = v[0];
+    k->lo = v[1];
+}
+
+static bool same_key(const struct keyed_change *a, const struct keyed_change *b)
+{
+    return a->hi == b->hi && a->lo == b->lo;
+}
+
+static bool key_ends(const struct keyed_change *k)
+{
+    return (k->lo & 0xff) == 0; /* a path has no NUL: a zero last byte is past its end */
+}
+
+static bool keyed_less(const struct keyed_change *a, const struct keyed_change *b)
+{
+    if (a->hi != b->hi)
+        return a->hi < b->hi;
+    if (a->lo != b->lo)
+        return a->lo < b->lo;
+    return a->index < b->index;
+}
+
+static void keyed_swap(struct keyed_change *a, struct keyed_change *b)
+{
+    struct keyed_change t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    return keyed_less(a, b) ? -1 : keyed_less(b, a);
+}
+
+/* Quicksort in place, keys all distinct thanks to the index: Hoare's partition around the
+ * median of three, the smaller side first. Paths come from users' names: after `budget`
+ * partitions deep (2 log n), a range goes to qsort, whose worst case is n log n. */
+static void keyed_sort(struct keyed_change *k, size_t n, int budget)
+{
+    while (n > 16) {
+        if (budget-- == 0) {
+            qsort(k, n, sizeof(*k), keyed_cmp);
+            return;
+        }
+        /* the three put in order where they are: taking their median without moving them
+         * went quadratic on staged order (sorted, with a few smaller paths at the end) */
+        struct keyed_change *a = &k[0], *m = &k[n / 2], *z = &k[n - 1];
+        if (keyed_less(m, a))
+            keyed_swap(m, a);
+        if (keyed_less(z, m)) {
+            keyed_swap(z, m);
+            if (keyed_less(m, a))
+                keyed_swap(m, a);
+        }
+        struct keyed_change pivot = *m;
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (keyed_less(&k[i], &pivot))
+                i++;
+            while (keyed_less(&pivot, &k[j]))
+                j--;
+            if (i >= j)
+                break;
+            keyed_swap(&k[i++], &k[j--]);
+        }
+        /* k[0..j] <= pivot <= k[j+1..n) */
+        if (j + 1 < n - j - 1) {
+            keyed_sort(k, j + 1, budget);
+            k += j + 1;
+            n -= j + 1;
+        } else {
+            keyed_sort(k + j + 1, n - j - 1, budget);
+            n = j + 1;
+        }
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && keyed_less(&k[j], &k[j - 1]); j--)
+            keyed_swap(&k[j], &k[j - 1]);
+}
+
+/* Sorts k[0..n), changes whose paths agree on their first `depth` bytes and go on past
+ * them. */
+static void sort_level(struct keyed_change *k, size_t n, const orgctl_tree_change *ch,
+                       size_t depth)
+{
+    bool same = true;
+    for (size_t i = 0; i < n; i++) {
+        set_key(&k[i], ch[k[i].index].path + depth);
+        same = same && same_key(&k[i], &k[0]);
+    }
+    int budget = 0;
+    for (size_t m = n; m > 1; m /= 2)
+        budget += 2;
+    if (!same)
+        keyed_sort(k, n, budget);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && same_key(&k[j], &k[i]); j++)
+            ;
+        if (j - i > 1 && !key_ends(&k[i])) /* (in index order, as sorted or as given) */
+            sort_level(k + i, j - i, ch, depth + 16);
+    }
+}
+
+void orgctl_tree_changes_sort(orgctl_tree_change *changes, size_t n)
+{
+    struct keyed_change *k = xmalloc((n ? n : 1) * sizeof(*k));
+    for (size_t i = 0; i < n; i++)
+        k[i].index = i;
+    sort_level(k, n, changes, 0);
+    /* into a copy, reading the changes once each: in place, cycle by cycle, took three
+     * cache misses an entry */
+    orgctl_tree_change *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = changes[k[i].index];
+    free(k);
+    memcpy(changes, sorted, n * sizeof(*changes));
+    free(sorted);
+}
+
 /* --- trees --- */
 
 struct tentry {
@@ -296,6 +433,29 @@ static int build_subtree(orgctl_packwriter *pw, const git_tree_entry *base_entry
     return error;
 }
 
+/* The end of the run of changes from i on under the directory comp[0..len) ('/'
+ * included): galloping, then halving. A linear scan read every path once per level of
+ * folders above it ("orgs/", "orgs/acme/", "orgs/acme/users/"), each read a cache miss
+ * with a million paths in sorted, not staged, order. */
+static size_t dir_end(const orgctl_tree_change *ch, size_t i, size_t n, size_t prefix,
+                      const char *comp, size_t len)
+{
+    size_t lo = i + 1, step = 1; /* ch[lo - 1] is in the run */
+    while (lo + step - 1 < n && strncmp(ch[lo + step - 1].path + prefix, comp, len) == 0) {
+        lo += step;
+        step *= 2;
+    }
+    size_t hi = lo + step - 1 < n ? lo + step - 1 : n; /* ch[hi] is not, or hi == n */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(ch[mid].path + prefix, comp, len) == 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Merges the entries of `base` with the changes (sorted, all under the same prefix), in
  * git order: both sequences are sorted the same way, since a path sorts by its first
  * component followed by '/' for a directory. */
@@ -329,9 +489,7 @@ static int merge_level(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_
             i++;
             continue;
         }
-        size_t j = i + 1;
-        while (j < n && strncmp(ch[j].path + prefix, comp, clen + 1) == 0)
-            j++;
+        size_t j = dir_end(ch, i, n, prefix, comp, clen + 1);
         git_oid sub;
         bool sub_empty;
         error = build_subtree(pw, match, ch + i, j - i, prefix + clen + 1, &sub, &sub_empty);
@@ -389,11 +547,6 @@ static void be32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)v;
 }
 
-static int oid_cmp(const void *a, const void *b)
-{
-    return git_oid_cmp(&((const struct packed *)a)->oid, &((const struct packed *)b)->oid);
-}
-
 /* Writes the count into the header, then the SHA-1 of the whole pack after it. */
 static int seal_pack(orgctl_packwriter *pw, unsigned char sum[20])
 {
@@ -417,44 +570,117 @@ static int seal_pack(orgctl_packwriter *pw, unsigned char sum[20])
     return write_all(pw->fd, sum, 20, pw->tmp_path);
 }
 
-/* The .idx (version 2): fan-out, sorted ids, CRCs, offsets, the pack's and its own SHA-1. */
-static void build_index(orgctl_packwriter *pw, const unsigned char pack_sum[20], strbuf *idx)
+static unsigned bucket_of(const struct packed *p)
 {
-    unsigned char word[8];
-    qsort(pw->objs, pw->n, sizeof(*pw->objs), oid_cmp);
-    strbuf_add(idx, "\377tOc\0\0\0\2", 8);
+    return (unsigned)p->oid.id[0] << 8 | p->oid.id[1];
+}
+
+/* Sorts the objects by id, in place. Ids are uniform: an in-place radix sort on their first
+ * two bytes (each object moved once) leaves buckets of a handful (16 at a million), each
+ * then sorted by insertion. qsort with git_oid_cmp took 0.8 s of a million-user run, a
+ * twentieth at a tenth of the size, and a 32 MB copy; a sorted array of positions instead
+ * made the index's writing jump all over the objects. */
+static void sort_objects(orgctl_packwriter *pw)
+{
+    free(pw->slots); /* they hold positions in objs; grow_slots rebuilds them if need be */
+    pw->slots = NULL;
+    pw->nslots = 0;
+    struct packed *o = pw->objs;
+    size_t *next = xcalloc(65536 + 1, sizeof(*next)), *end = xmalloc(65536 * sizeof(*end));
+    for (size_t i = 0; i < pw->n; i++)
+        next[bucket_of(&o[i]) + 1]++;
+    for (size_t b = 0; b < 65536; b++) {
+        next[b + 1] += next[b];
+        end[b] = next[b + 1];
+    }
+    for (unsigned b = 0; b < 65536; b++)
+        while (next[b] < end[b]) {
+            struct packed x = o[next[b]];
+            for (unsigned bx = bucket_of(&x); bx != b; bx = bucket_of(&x)) {
+                struct packed displaced = o[next[bx]]; /* x's place, taken by one to move */
+                o[next[bx]++] = x;
+                x = displaced;
+            }
+            o[next[b]++] = x;
+        }
+    for (size_t b = 0, first = 0; b < 65536; first = end[b++])
+        for (size_t i = first + 1; i < end[b]; i++)
+            for (size_t j = i; j > first && git_oid_cmp(&o[j - 1].oid, &o[j].oid) > 0; j--) {
+                struct packed t = o[j];
+                o[j] = o[j - 1];
+                o[j - 1] = t;
+            }
+    free(next);
+    free(end);
+}
+
+/* The .idx being written: through the pack's write buffer (free once the pack is sealed),
+ * its SHA-1 taken a buffer at a time. A million objects make a 28 MB index, not built in
+ * memory. */
+struct idx_file {
+    orgctl_packwriter *pw;
+    int fd;
+    const char *path;
+    orgctl_sha1 sha;
+    int error;
+};
+
+static void idx_flush(struct idx_file *f)
+{
+    orgctl_packwriter *pw = f->pw;
+    orgctl_sha1_update(&f->sha, pw->wbuf, pw->wlen);
+    if (!f->error)
+        f->error = write_all(f->fd, pw->wbuf, pw->wlen, f->path);
+    pw->wlen = 0;
+}
+
+static void idx_put(struct idx_file *f, const void *data, size_t len)
+{
+    orgctl_packwriter *pw = f->pw;
+    if (pw->wlen + len > WBUF_SIZE)
+        idx_flush(f);
+    memcpy(pw->wbuf + pw->wlen, data, len);
+    pw->wlen += len;
+}
+
+static void idx_put32(struct idx_file *f, uint32_t v)
+{
+    unsigned char word[4];
+    be32(word, v);
+    idx_put(f, word, 4);
+}
+
+/* The .idx (version 2): fan-out, sorted ids, CRCs, offsets, the pack's and its own SHA-1. */
+static void write_index(struct idx_file *f, const unsigned char pack_sum[20])
+{
+    sort_objects(f->pw);
+    const struct packed *o = f->pw->objs;
+    size_t n = f->pw->n;
+    idx_put(f, "\377tOc\0\0\0\2", 8);
     size_t k = 0;
     for (unsigned first = 0; first < 256; first++) {
-        while (k < pw->n && pw->objs[k].oid.id[0] <= first)
+        while (k < n && o[k].oid.id[0] <= first)
             k++;
-        be32(word, (uint32_t)k);
-        strbuf_add(idx, word, 4);
+        idx_put32(f, (uint32_t)k);
     }
-    for (size_t i = 0; i < pw->n; i++)
-        strbuf_add(idx, pw->objs[i].oid.id, GIT_OID_RAWSZ);
-    for (size_t i = 0; i < pw->n; i++) {
-        be32(word, pw->objs[i].crc);
-        strbuf_add(idx, word, 4);
-    }
+    for (size_t i = 0; i < n; i++)
+        idx_put(f, o[i].oid.id, GIT_OID_RAWSZ);
+    for (size_t i = 0; i < n; i++)
+        idx_put32(f, o[i].crc);
     uint32_t nlarge = 0;
-    for (size_t i = 0; i < pw->n; i++) {
-        uint64_t off = pw->objs[i].offset;
-        be32(word, off < 0x80000000u ? (uint32_t)off : 0x80000000u | nlarge++);
-        strbuf_add(idx, word, 4);
-    }
-    for (size_t i = 0; i < pw->n; i++)
-        if (pw->objs[i].offset >= 0x80000000u) {
-            be32(word, (uint32_t)(pw->objs[i].offset >> 32));
-            be32(word + 4, (uint32_t)pw->objs[i].offset);
-            strbuf_add(idx, word, 8);
+    for (size_t i = 0; i < n; i++)
+        idx_put32(f, o[i].offset < 0x80000000u ? (uint32_t)o[i].offset : 0x80000000u | nlarge++);
+    for (size_t i = 0; i < n; i++)
+        if (o[i].offset >= 0x80000000u) {
+            idx_put32(f, (uint32_t)(o[i].offset >> 32));
+            idx_put32(f, (uint32_t)o[i].offset);
         }
-    strbuf_add(idx, pack_sum, 20);
-    orgctl_sha1 c;
+    idx_put(f, pack_sum, 20);
+    idx_flush(f);
     unsigned char sum[20];
-    orgctl_sha1_init(&c);
-    orgctl_sha1_update(&c, idx->buf, idx->len);
-    orgctl_sha1_final(&c, sum);
-    strbuf_add(idx, sum, 20);
+    orgctl_sha1_final(&f->sha, sum);
+    if (!f->error)
+        f->error = write_all(f->fd, sum, 20, f->path);
 }
 
 static int sync_fd(int fd, const char *path)
@@ -462,19 +688,20 @@ static int sync_fd(int fd, const char *path)
     return fsync_wanted() && fsync(fd) < 0 ? io_error("cannot sync", path) : 0;
 }
 
-static int write_index_file(orgctl_packwriter *pw, const strbuf *idx, char **tmp_idx)
+static int write_index_file(orgctl_packwriter *pw, const unsigned char pack_sum[20],
+                            char **tmp_idx)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb, "%s/tmp_orgctl_idx_XXXXXX", pw->packdir);
     *tmp_idx = strbuf_detach(&sb, NULL);
-    int fd = mkstemp(*tmp_idx);
-    if (fd < 0)
+    struct idx_file f = {.pw = pw, .fd = mkstemp(*tmp_idx), .path = *tmp_idx};
+    if (f.fd < 0)
         return io_error("cannot create", *tmp_idx);
-    int error = write_all(fd, idx->buf, idx->len, *tmp_idx);
-    if (!error)
-        error = sync_fd(fd, *tmp_idx);
-    fchmod(fd, 0444);
-    close(fd);
+    orgctl_sha1_init(&f.sha);
+    write_index(&f, pack_sum);
+    int error = f.error ? f.error : sync_fd(f.fd, *tmp_idx);
+    fchmod(f.fd, 0444);
+    close(f.fd);
     return error;
 }
 
@@ -507,7 +734,6 @@ static int install(orgctl_packwriter *pw, const unsigned char sum[20], const cha
 int orgctl_packwriter_finish(orgctl_packwriter *pw)
 {
     unsigned char sum[20];
-    strbuf idx = STRBUF_INIT;
     char *tmp_idx = NULL;
     git_odb *odb = NULL;
     int error = 0;
@@ -516,8 +742,7 @@ int orgctl_packwriter_finish(orgctl_packwriter *pw)
     if ((error = seal_pack(pw, sum)) < 0 || (error = sync_fd(pw->fd, pw->tmp_path)) < 0)
         goto done;
     fchmod(pw->fd, 0444);
-    build_index(pw, sum, &idx);
-    if ((error = write_index_file(pw, &idx, &tmp_idx)) < 0 ||
+    if ((error = write_index_file(pw, sum, &tmp_idx)) < 0 ||
         (error = install(pw, sum, tmp_idx)) < 0)
         goto done;
     if ((error = git_repository_odb(&odb, pw->git)) < 0 || (error = git_odb_refresh(odb)) < 0)
@@ -527,7 +752,6 @@ done:
         unlink(tmp_idx);
     free(tmp_idx);
     git_odb_free(odb);
-    strbuf_release(&idx);
     pw->finished = error == 0;
     return error;
 }

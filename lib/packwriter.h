@@ -29,6 +29,9 @@ typedef struct {
     const git_oid *oid;
 } orgctl_tree_change;
 
+/* Sorts changes by path (strcmp), changes to the same path in the order given. */
+void orgctl_tree_changes_sort(orgctl_tree_change *changes, size_t n);
+
 /* Writes the trees that `base` (NULL: the empty tree) becomes with `changes` applied,
  * which must be sorted by path (strcmp). Only trees that differ from base are written;
  * sub-trees left empty disappear. *out receives the new root tree. */

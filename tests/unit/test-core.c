@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "index_key.h"
+#include "packwriter.h"
 #include "sha1.h"
 #include "orgctl.h"
 #include "tap.h"
@@ -167,6 +168,52 @@ static void test_index_key(void)
     orgctl_index_range_release(&r);
 }
 
+/* strcmp order, and among changes to the same path the order given (oid stands for it) */
+static int change_cmp(const void *a, const void *b)
+{
+    const orgctl_tree_change *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : (x->oid > y->oid) - (x->oid < y->oid);
+}
+
+/* Random paths with long shared prefixes, bytes above 127, repeats and prefixes of one
+ * another, sorted as strcmp sorts them. */
+static void test_changes_sort(void)
+{
+    static const char *const alphabets[] = {"ab/", "orgs/acme/users/\xe9z0123456789"};
+    static const git_oid oids[4000];
+    srand(7);
+    int bad = 0;
+    for (int round = 0; round < 200 && !bad; round++) {
+        size_t n = (size_t)(rand() % 4000);
+        orgctl_tree_change *got = calloc(n + 1, sizeof(*got)), *want = calloc(n + 1, sizeof(*want));
+        char (*paths)[48] = calloc(n + 1, sizeof(*paths));
+        const char *alpha = alphabets[round % 2];
+        size_t nalpha = strlen(alpha);
+        for (size_t i = 0; i < n; i++) {
+            if (i && rand() % 4 == 0) { /* the same path again, or a prefix of it */
+                strcpy(paths[i], paths[i - 1]);
+                paths[i][rand() % 2 ? strlen(paths[i]) : strlen(paths[i]) / 2] = '\0';
+            } else {
+                size_t len = (size_t)(rand() % 40);
+                for (size_t j = 0; j < len; j++)
+                    paths[i][j] = round % 3 == 0 && j < 20 ? "orgs/acme/users/ab/u"[j]
+                                                          : alpha[rand() % nalpha];
+            }
+            got[i].path = paths[i];
+            got[i].oid = &oids[i];
+        }
+        memcpy(want, got, n * sizeof(*got));
+        qsort(want, n, sizeof(*want), change_cmp);
+        orgctl_tree_changes_sort(got, n);
+        bad = memcmp(got, want, n * sizeof(*got)) != 0;
+        free(got);
+        free(want);
+        free(paths);
+    }
+    ok(!bad, "tree changes sort by path as strcmp does, repeats in the order given");
+}
+
 static void test_perms(void)
 {
     ok(orgctl_perm_matches("*:*:*", "directory:user:add"), "*:*:* matches all");
@@ -280,6 +327,7 @@ int main(int argc, char **argv)
     test_names();
     test_sha1();
     test_index_key();
+    test_changes_sort();
     test_perms();
     char repo[256];
     snprintf(repo, sizeof(repo), "%s/repo", dir);
