@@ -249,6 +249,24 @@ int orgctl_changeset_staged(orgctl_changeset *cs, const char *path)
     return cs->entries[i].deleted ? 0 : 1;
 }
 
+bool orgctl_changeset_read_staged(orgctl_changeset *cs, const char *path, char **data)
+{
+    size_t i;
+    *data = NULL;
+    if (!cs->pack || !strmap_get(&cs->by_path, path, &i))
+        return false;
+    if (cs->entries[i].deleted)
+        return true;
+    strbuf sb = STRBUF_INIT;
+    if (orgctl_packwriter_read(cs->pack, &cs->entries[i].oid, &sb) < 0) {
+        strbuf_release(&sb);
+        orgctl_error_clear();
+        return false;
+    }
+    *data = strbuf_detach(&sb, NULL);
+    return true;
+}
+
 uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path)
 {
     size_t i;

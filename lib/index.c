@@ -872,16 +872,23 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path)
 char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const char *name, const char *path)
 {
-    /* An object the change set wrote may still be in the writer's queue: wait for its
-     * last write and read the change set's state; the others are as they were. */
+    /* An object the change set wrote may still be in the writer's queue: a bulk set reads
+     * it back from its pack, else waits for its last write and reads the change set's
+     * state; the others are as they were. */
     bool staged = repo->cs && orgctl_changeset_staged(repo->cs, path) >= 0;
+    char *json = NULL;
+    if (staged && repo->writer && orgctl_changeset_read_staged(repo->cs, path, &json))
+        return json;
     if (orgctl_index_flush_deletes(repo) < 0 ||
         (staged &&
          orgctl_index_writer_wait(repo, orgctl_changeset_index_seq(repo->cs, path)) < 0))
         return NULL;
-    return get_json(staged ? orgctl_index_stmt_now(repo, get_json_sql)
-                           : base_stmt(repo, get_json_sql),
-                    kind, org, name);
+    if (!staged)
+        return get_json(base_stmt(repo, get_json_sql), kind, org, name);
+    orgctl_index_writer_hold(repo);
+    json = get_json(orgctl_index_stmt_now(repo, get_json_sql), kind, org, name);
+    orgctl_index_writer_release(repo);
+    return json;
 }
 
 /* The first name of another object with the value, if any, read with `st`; *staged tells

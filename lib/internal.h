@@ -139,6 +139,9 @@ void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
 long orgctl_changeset_next_id(orgctl_changeset *cs);
 /* Whether the change set staged `path`: 1 written, 0 removed, -1 not staged. */
 int orgctl_changeset_staged(orgctl_changeset *cs, const char *path);
+/* What a bulk change set staged at `path`, read back from its pack (*data NULL: removed);
+ * false when it cannot tell (not staged, no pack: a dry set or not a bulk one). */
+bool orgctl_changeset_read_staged(orgctl_changeset *cs, const char *path, char **data);
 /* The index writer's sequence number of the last write of `path`'s row (0: none). */
 uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path);
 

@@ -42,6 +42,7 @@ struct orgctl_packwriter {
     z_stream z, zsmall; /* objects of SMALL_OBJECT bytes or more; smaller ones */
     unsigned char *zbuf;
     size_t zcap;
+    bool sealed; /* finishing began: objs is being sorted, and nothing is read back */
     bool finished;
 };
 
@@ -234,6 +235,62 @@ int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *
         return error;
     pw->slots[slot] = (uint32_t)++pw->n;
     return 0;
+}
+
+/* Reads bytes [off, off + len) of the pack: from the file up to what was flushed, the
+ * rest from the write buffer. */
+static int read_back(orgctl_packwriter *pw, uint64_t off, unsigned char *out, size_t len)
+{
+    uint64_t flushed = pw->offset - pw->wlen;
+    while (len > 0 && off < flushed) {
+        size_t want = flushed - off < len ? (size_t)(flushed - off) : len;
+        ssize_t r = pread(pw->fd, out, want, (off_t)off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return io_error("cannot read back", pw->tmp_path);
+        out += r, off += (uint64_t)r, len -= (size_t)r;
+    }
+    if (len > 0)
+        memcpy(out, pw->wbuf + (off - flushed), len);
+    return 0;
+}
+
+int orgctl_packwriter_read(orgctl_packwriter *pw, const git_oid *oid, strbuf *out)
+{
+    if (pw->sealed || !pw->nslots || !pw->slots[find_slot(pw, oid)])
+        return ORGCTL_ENOTFOUND;
+    size_t i = pw->slots[find_slot(pw, oid)] - 1; /* objs are in the order written */
+    uint64_t start = pw->objs[i].offset;
+    size_t len = (size_t)((i + 1 < pw->n ? pw->objs[i + 1].offset : pw->offset) - start);
+    unsigned char *raw = xmalloc(len);
+    int error = read_back(pw, start, raw, len);
+    /* the header: type and size, seven bits a byte after the first four */
+    size_t h = 0, size = 0;
+    for (int shift = 0; !error && h < len; shift += shift ? 7 : 4) {
+        unsigned char c = raw[h++];
+        size |= (size_t)(c & (shift ? 0x7f : 0x0f)) << shift;
+        if (!(c & 0x80))
+            break;
+    }
+    z_stream z = {0};
+    if (!error && inflateInit(&z) == Z_OK) {
+        strbuf_grow(out, size + 1);
+        z.next_in = raw + h;
+        z.avail_in = (uInt)(len - h);
+        z.next_out = (Bytef *)out->buf + out->len;
+        z.avail_out = (uInt)size + 1;
+        if (inflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out != size)
+            error = orgctl_error_set(ORGCTL_ERROR, "%s: an object does not read back",
+                                     pw->tmp_path);
+        else
+            out->len += size, out->buf[out->len] = '\0';
+        inflateEnd(&z);
+    } else if (!error) {
+        error = orgctl_error_set(ORGCTL_ERROR, "zlib: cannot start a stream");
+    }
+    free(raw);
+    return error;
 }
 
 size_t orgctl_packwriter_count(const orgctl_packwriter *pw)
@@ -737,6 +794,7 @@ int orgctl_packwriter_finish(orgctl_packwriter *pw)
     char *tmp_idx = NULL;
     git_odb *odb = NULL;
     int error = 0;
+    pw->sealed = true;
     if (pw->n == 0)
         goto done;
     if ((error = seal_pack(pw, sum)) < 0 || (error = sync_fd(pw->fd, pw->tmp_path)) < 0)

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <git2.h>
 
+#include "strbuf.h"
+
 typedef struct orgctl_packwriter orgctl_packwriter;
 
 /* Starts a pack in the repository whose git directory is `gitdir`. */
@@ -37,6 +39,10 @@ void orgctl_tree_changes_sort(orgctl_tree_change *changes, size_t n);
  * sub-trees left empty disappear. *out receives the new root tree. */
 int orgctl_packwriter_tree(orgctl_packwriter *pw, git_tree *base,
                            const orgctl_tree_change *changes, size_t n, git_oid *out);
+
+/* The data of an object added (not yet finished): ORGCTL_ENOTFOUND if it was not. How a
+ * bulk set reads back what it staged, which the index writer may not have written yet. */
+int orgctl_packwriter_read(orgctl_packwriter *pw, const git_oid *oid, strbuf *out);
 
 /* The number of objects added so far. */
 size_t orgctl_packwriter_count(const orgctl_packwriter *pw);
