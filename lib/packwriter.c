@@ -43,6 +43,7 @@ struct orgctl_packwriter {
     unsigned char *zbuf;
     size_t zcap;
     bool sealed; /* finishing began: objs is being sorted, and nothing is read back */
+    bool broken; /* a write failed: the pack lacks bytes it counts, so it must not be used */
     bool finished;
 };
 
@@ -72,10 +73,19 @@ static int write_all(int fd, const void *data, size_t len, const char *path)
     return 0;
 }
 
+/* A write failed before (a full disk, say): the rows after it may go on (--continue-on-
+ * error), but the pack counts bytes it does not hold, and is neither read nor installed. */
+static int broken_error(const orgctl_packwriter *pw)
+{
+    return orgctl_error_set(ORGCTL_ERROR, "%s: a write failed; the change set cannot be written",
+                            pw->tmp_path);
+}
+
 static int flush(orgctl_packwriter *pw)
 {
-    int error = write_all(pw->fd, pw->wbuf, pw->wlen, pw->tmp_path);
+    int error = pw->broken ? broken_error(pw) : write_all(pw->fd, pw->wbuf, pw->wlen, pw->tmp_path);
     pw->wlen = 0;
+    pw->broken = error < 0;
     return error;
 }
 
@@ -84,9 +94,9 @@ static int put(orgctl_packwriter *pw, const void *data, size_t len)
     int error = 0;
     if (pw->wlen + len > WBUF_SIZE && (error = flush(pw)) < 0)
         return error;
-    if (len > WBUF_SIZE)
-        error = write_all(pw->fd, data, len, pw->tmp_path);
-    else {
+    if (len > WBUF_SIZE && (error = write_all(pw->fd, data, len, pw->tmp_path)) < 0)
+        pw->broken = true;
+    else if (len <= WBUF_SIZE) {
         memcpy(pw->wbuf + pw->wlen, data, len);
         pw->wlen += len;
     }
@@ -258,7 +268,7 @@ static int read_back(orgctl_packwriter *pw, uint64_t off, unsigned char *out, si
 
 int orgctl_packwriter_read(orgctl_packwriter *pw, const git_oid *oid, strbuf *out)
 {
-    if (pw->sealed || !pw->nslots || !pw->slots[find_slot(pw, oid)])
+    if (pw->sealed || pw->broken || !pw->nslots || !pw->slots[find_slot(pw, oid)])
         return ORGCTL_ENOTFOUND;
     size_t i = pw->slots[find_slot(pw, oid)] - 1; /* objs are in the order written */
     uint64_t start = pw->objs[i].offset;
@@ -795,6 +805,8 @@ int orgctl_packwriter_finish(orgctl_packwriter *pw)
     git_odb *odb = NULL;
     int error = 0;
     pw->sealed = true;
+    if (pw->broken)
+        return broken_error(pw);
     if (pw->n == 0)
         goto done;
     if ((error = seal_pack(pw, sum)) < 0 || (error = sync_fd(pw->fd, pw->tmp_path)) < 0)

@@ -212,6 +212,26 @@ static void test_changes_sort(void)
         free(paths);
     }
     ok(!bad, "tree changes sort by path as strcmp does, repeats in the order given");
+
+    /* the orders a quicksort can go wrong on: sorted, reversed, sorted but for a few
+     * smaller paths at the end (the order a bulk set stages), all the same */
+    enum { N = 5000 };
+    static char paths[N][40];
+    static orgctl_tree_change got[N], want[N];
+    static const git_oid order[N]; /* change_cmp orders equal paths by these addresses */
+    for (int shape = 0; shape < 4 && !bad; shape++) {
+        for (int i = 0; i < N; i++) {
+            int v = shape == 1 ? N - i : shape == 2 && i >= N - 3 ? i - N : shape == 3 ? 0 : i;
+            snprintf(paths[i], sizeof(paths[i]), "orgs/acme/users/u%07d.json", v + N);
+            got[i].path = paths[i];
+            got[i].oid = &order[i];
+        }
+        memcpy(want, got, sizeof(got));
+        qsort(want, N, sizeof(*want), change_cmp);
+        orgctl_tree_changes_sort(got, N);
+        bad = memcmp(got, want, sizeof(got)) != 0;
+    }
+    ok(!bad, "tree changes sort sorted, reversed, nearly sorted and equal paths");
 }
 
 static void test_perms(void)
