@@ -197,10 +197,17 @@ uint64_t orgctl_index_writer_last(orgctl_repo *repo)
     return repo->writer ? repo->writer->enqueued : 0;
 }
 
-int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq)
+/* The writer, seen from another thread (NULL: none, or this is the writer's thread). */
+static struct orgctl_index_writer *writer_elsewhere(orgctl_repo *repo)
 {
     struct orgctl_index_writer *w = repo->writer;
-    if (!w || pthread_equal(pthread_self(), w->thread))
+    return w && !pthread_equal(pthread_self(), w->thread) ? w : NULL;
+}
+
+int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq)
+{
+    struct orgctl_index_writer *w = writer_elsewhere(repo);
+    if (!w)
         return 0;
     pthread_mutex_lock(&w->mu);
     if (w->applied < seq) {
@@ -215,27 +222,28 @@ int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq)
     return error < 0 ? orgctl_error_set(error, "%s", w->message) : 0;
 }
 
-void orgctl_index_writer_hold(orgctl_repo *repo)
+static void set_held(orgctl_repo *repo, bool held)
 {
-    struct orgctl_index_writer *w = repo->writer;
-    if (!w || pthread_equal(pthread_self(), w->thread))
+    struct orgctl_index_writer *w = writer_elsewhere(repo);
+    if (!w)
         return;
     pthread_mutex_lock(&w->mu);
-    w->held = true;
-    while (w->busy)
+    w->held = held;
+    if (!held)
+        pthread_cond_signal(&w->work);
+    while (held && w->busy) /* it finishes the write it is in */
         pthread_cond_wait(&w->idle, &w->mu);
     pthread_mutex_unlock(&w->mu);
 }
 
+void orgctl_index_writer_hold(orgctl_repo *repo)
+{
+    set_held(repo, true);
+}
+
 void orgctl_index_writer_release(orgctl_repo *repo)
 {
-    struct orgctl_index_writer *w = repo->writer;
-    if (!w || pthread_equal(pthread_self(), w->thread))
-        return;
-    pthread_mutex_lock(&w->mu);
-    w->held = false;
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->mu);
+    set_held(repo, false);
 }
 
 static int report(struct orgctl_index_writer *w, int error)

@@ -268,9 +268,10 @@ static int read_back(orgctl_packwriter *pw, uint64_t off, unsigned char *out, si
 
 int orgctl_packwriter_read(orgctl_packwriter *pw, const git_oid *oid, strbuf *out)
 {
-    if (pw->sealed || pw->broken || !pw->nslots || !pw->slots[find_slot(pw, oid)])
+    uint32_t slot = pw->sealed || pw->broken || !pw->nslots ? 0 : pw->slots[find_slot(pw, oid)];
+    if (!slot)
         return ORGCTL_ENOTFOUND;
-    size_t i = pw->slots[find_slot(pw, oid)] - 1; /* objs are in the order written */
+    size_t i = slot - 1; /* objs are in the order written */
     uint64_t start = pw->objs[i].offset;
     size_t len = (size_t)((i + 1 < pw->n ? pw->objs[i + 1].offset : pw->offset) - start);
     unsigned char *raw = xmalloc(len);
