@@ -185,6 +185,32 @@ test_expect_success 'a group read back after a row that changed it failed' '
 	test_index_exact
 '
 
+# A disk that fills while the pack is written (here a file size limit, in KB for bash; the
+# set's rows, 335 KB, still fit): the set fails as a whole, the branch, the index and the
+# objects are as before (no temporary pack left), and the set runs once there is room.
+test_expect_success 'a write failing mid-pack: nothing changes, the set runs later' '
+	awk "BEGIN {
+		print \"kind,op,name,email\"
+		for (i = 0; i < 8000; i++)
+			printf \"user,create,f%04d,f%04d@acme.example\n\", i, i
+	}" >full.csv &&
+	orgctl bulk create full full.csv >/dev/null 2>&1 &&
+	queries before &&
+	ls repo/objects/pack >packs.before &&
+	test_unchanged --status 1 repo bash -c "trap \"\" XFSZ; ulimit -f 700; exec orgctl bulk exec full" 2>err &&
+	test_grep "cannot write .*tmp_orgctl_pack_.*: File too large" err &&
+	ls repo/objects/pack >packs.after &&
+	test_cmp packs.before packs.after &&
+	queries after &&
+	test_cmp before after &&
+	orgctl bulk list --pending >pending &&
+	test_grep "^full " pending &&
+	orgctl bulk exec full >out &&
+	test_grep "8000 rows applied, 0 failed" out &&
+	test_index_exact &&
+	test_fsck repo
+'
+
 # With more users in the org than rows in the set, the rows ask the index instead of a copy
 # in memory: the same answers.
 test_expect_success 'a small set in a big org: a taken e-mail, a freed one, a new one' '
