@@ -6,7 +6,10 @@
  * reads that need not wait go to a second, read-only connection, which sees the index as
  * it was before the change set (its transaction is not committed) and shares no lock with
  * the writer (sharing the connection serialised the two threads: slower than one):
- *  - an object the change set has not written is as it was (exists, get);
+ *  - an object the change set has not written is as it was (exists, get); one it wrote
+ *    is read back from the set's pack (orgctl_changeset_read_staged), or, in a dry set
+ *    that has none, from the repository's connection with the writer held between two
+ *    writes (orgctl_index_writer_hold);
  *  - a unique value is taken when an object the change set has not written has it, and
  *    free when, besides, no object the change set wrote was given it (find_value: the
  *    unique values the change set gave are kept here).

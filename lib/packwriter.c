@@ -73,33 +73,33 @@ static int write_all(int fd, const void *data, size_t len, const char *path)
     return 0;
 }
 
-/* A write failed before (a full disk, say): the rows after it may go on (--continue-on-
- * error), but the pack counts bytes it does not hold, and is neither read nor installed. */
+/* A write failed before (a full disk, say): the pack lacks bytes its offsets count, and is
+ * neither added to, read nor installed. */
 static int broken_error(const orgctl_packwriter *pw)
 {
-    return orgctl_error_set(ORGCTL_ERROR, "%s: a write failed; the change set cannot be written",
-                            pw->tmp_path);
+    return orgctl_error_set(ORGCTL_ERROR, "%s: an earlier write failed (see above); nothing is "
+                            "changed, run the set again once there is room", pw->tmp_path);
 }
 
 static int flush(orgctl_packwriter *pw)
 {
-    int error = pw->broken ? broken_error(pw) : write_all(pw->fd, pw->wbuf, pw->wlen, pw->tmp_path);
+    int error = write_all(pw->fd, pw->wbuf, pw->wlen, pw->tmp_path);
     pw->wlen = 0;
-    pw->broken = error < 0;
     return error;
 }
 
 static int put(orgctl_packwriter *pw, const void *data, size_t len)
 {
-    int error = 0;
-    if (pw->wlen + len > WBUF_SIZE && (error = flush(pw)) < 0)
-        return error;
-    if (len > WBUF_SIZE && (error = write_all(pw->fd, data, len, pw->tmp_path)) < 0)
-        pw->broken = true;
-    else if (len <= WBUF_SIZE) {
+    if (pw->broken)
+        return broken_error(pw);
+    int error = pw->wlen + len > WBUF_SIZE ? flush(pw) : 0;
+    if (!error && len > WBUF_SIZE)
+        error = write_all(pw->fd, data, len, pw->tmp_path);
+    else if (!error) {
         memcpy(pw->wbuf + pw->wlen, data, len);
         pw->wlen += len;
     }
+    pw->broken = error < 0;
     pw->offset += len;
     return error;
 }
