@@ -205,7 +205,7 @@ void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const c
 
 int orgctl_changeset_savepoint(orgctl_changeset *cs)
 {
-    int error = orgctl_index_exec_queued(cs->repo, "SAVEPOINT row");
+    int error = orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_BEGIN);
     if (!error) {
         cs->in_savepoint = true;
         cs->nundo = 0;
@@ -217,7 +217,7 @@ int orgctl_changeset_release_savepoint(orgctl_changeset *cs)
 {
     cs->in_savepoint = false;
     cs->nundo = 0;
-    return orgctl_index_exec_queued(cs->repo, "RELEASE row");
+    return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_RELEASE);
 }
 
 int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
@@ -238,7 +238,7 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
     cs->in_savepoint = false;
     orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL);
     orgctl_index_cache_reset(cs->repo);
-    return orgctl_index_exec(cs->repo, "ROLLBACK TO row; RELEASE row");
+    return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_ROLLBACK);
 }
 
 int orgctl_changeset_staged(orgctl_changeset *cs, const char *path)
@@ -508,6 +508,8 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     if (id_out)
         *id_out = NULL;
     if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+        goto done;
+    if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
         goto done;
     error = cs->bulk ? write_pack(cs, base, &tree_id, &n) : write_trees(cs, base, &tree_id, &n);
     /* The index writer (of a bulk set) finishes its queue while the trees are written;

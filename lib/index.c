@@ -45,9 +45,29 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql)
     return error < 0 ? error : exec_now(repo, sql);
 }
 
-int orgctl_index_exec_queued(orgctl_repo *repo, const char *sql)
+static const char *const savepoint_sql[] = {
+    [ORGCTL_SAVEPOINT_BEGIN] = "SAVEPOINT row",
+    [ORGCTL_SAVEPOINT_RELEASE] = "RELEASE row",
+    [ORGCTL_SAVEPOINT_ROLLBACK] = "ROLLBACK TO row; RELEASE row",
+};
+
+int orgctl_index_savepoint_now(orgctl_repo *repo, enum orgctl_savepoint what)
 {
-    return repo->writer ? orgctl_index_writer_exec(repo, sql) : exec_now(repo, sql);
+    int error = exec_now(repo, savepoint_sql[what]);
+    if (!error)
+        orgctl_index_inserts_savepoint(repo, what);
+    return error;
+}
+
+int orgctl_index_savepoint(orgctl_repo *repo, enum orgctl_savepoint what)
+{
+    if (what != ORGCTL_SAVEPOINT_ROLLBACK)
+        return repo->writer ? orgctl_index_writer_savepoint(repo, what)
+                            : orgctl_index_savepoint_now(repo, what);
+    /* the writes queued before it, but not the inserts kept: the rollback drops some */
+    int error = repo->writer ? orgctl_index_writer_wait(repo, orgctl_index_writer_last(repo))
+                             : orgctl_index_flush_deletes(repo);
+    return error < 0 ? error : orgctl_index_savepoint_now(repo, what);
 }
 
 static _Thread_local struct orgctl_stmt_cache *thread_stmts;
@@ -295,6 +315,11 @@ orgctl_index_attrs *orgctl_index_attrs_of(const orgctl_kind *kind, const char *o
     return set;
 }
 
+size_t orgctl_index_attrs_bytes(const orgctl_index_attrs *set)
+{
+    return set ? set->text.alloc + set->alloc * sizeof(*set->keys) : 0;
+}
+
 void orgctl_index_attrs_free(orgctl_index_attrs *set)
 {
     if (set)
@@ -321,7 +346,8 @@ static const char *const insert_sqls[MAX_ROWS_PER_INSERT] = {
     "," ROW "," ROW "," ROW,
 };
 
-static int attrs_insert(orgctl_repo *repo, const char *name, const char *const *keys,
+/* Inserts rows: keys[i] of the object names[i]. */
+static int attrs_insert(orgctl_repo *repo, const char *const *keys, const char *const *names,
                         size_t n)
 {
     sqlite3_stmt *st = orgctl_index_stmt_now(repo, insert_sqls[n - 1]);
@@ -329,7 +355,7 @@ static int attrs_insert(orgctl_repo *repo, const char *name, const char *const *
         return ORGCTL_ERROR;
     for (size_t i = 0; i < n; i++) {
         sqlite3_bind_text(st, (int)(2 * i + 1), keys[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, (int)(2 * i + 2), name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, (int)(2 * i + 2), names[i], -1, SQLITE_STATIC);
     }
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -347,28 +373,215 @@ static int attrs_delete(orgctl_repo *repo, const char *key)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index values");
 }
 
+static bool defer_insert(orgctl_repo *repo, const char *name,
+                         const struct orgctl_index_attrs *old,
+                         const struct orgctl_index_attrs *new);
+
 /* Turns the rows of `old` into those of `new` (both sorted, both of the object `name`). */
 static int attrs_update(orgctl_repo *repo, const char *name, const struct orgctl_index_attrs *old,
                         const struct orgctl_index_attrs *new)
 {
-    const char *added[MAX_ROWS_PER_INSERT];
+    const char *added[MAX_ROWS_PER_INSERT], *names[MAX_ROWS_PER_INSERT];
     size_t nadded = 0, i = 0, j = 0;
     int error = 0;
+    for (size_t k = 0; k < MAX_ROWS_PER_INSERT; k++)
+        names[k] = name;
+    if (defer_insert(repo, name, old, new))
+        return 0;
     while (!error && (i < old->n || j < new->n)) {
         int c = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->keys[i], new->keys[j]);
         if (c < 0) {
-            error = attrs_delete(repo, old->keys[i++]);
+            /* the row may be one of those kept for later: they go in first */
+            error = orgctl_index_flush_inserts(repo);
+            if (!error)
+                error = attrs_delete(repo, old->keys[i++]);
         } else if (c > 0) {
             added[nadded++] = new->keys[j++];
             if (nadded == MAX_ROWS_PER_INSERT) {
-                error = attrs_insert(repo, name, added, nadded);
+                error = attrs_insert(repo, added, names, nadded);
                 nadded = 0;
             }
         } else {
             i++, j++;
         }
     }
-    return !error && nadded ? attrs_insert(repo, name, added, nadded) : error;
+    return !error && nadded ? attrs_insert(repo, added, names, nadded) : error;
+}
+
+/* --- deferred inserts (see internal.h) ---
+ * The rows an object adds are kept, in runs (an object's are sorted), and go in merged
+ * into one sorted stream: v[0..flushed) are in the table, the rest wait. A savepoint
+ * notes where it began; a rollback to it drops what came after and, since SQLite undoes
+ * what was inserted since, marks those before as waiting again. */
+
+/* An object adding fewer rows writes them at once (a user's handful: in name order,
+ * they are appends anyway). */
+#define DEFER_MIN_ROWS 64
+
+struct deferred_run {
+    size_t start; /* into v */
+    const char *name; /* of the object, in strings */
+};
+
+struct orgctl_deferred_inserts {
+    const char **v; /* keys, in strings */
+    size_t n, alloc, flushed;
+    struct deferred_run *runs;
+    size_t nruns, runs_alloc;
+    bool in_savepoint;
+    size_t savepoint_n, savepoint_flushed, savepoint_runs;
+    arena strings;
+};
+
+void orgctl_index_defer_inserts(orgctl_repo *repo)
+{
+    if (!repo->inserts)
+        repo->inserts = xcalloc(1, sizeof(*repo->inserts));
+}
+
+void orgctl_index_drop_inserts(orgctl_repo *repo)
+{
+    struct orgctl_deferred_inserts *d = repo->inserts;
+    if (!d)
+        return;
+    free(d->v);
+    free(d->runs);
+    arena_free(&d->strings);
+    free(d);
+    repo->inserts = NULL;
+}
+
+/* Frees what is kept once every row is in the table for good. */
+static void inserts_trim(struct orgctl_deferred_inserts *d)
+{
+    if (d->in_savepoint || d->flushed < d->n)
+        return;
+    d->n = d->flushed = d->nruns = 0;
+    arena_free(&d->strings);
+}
+
+/* Keeps the rows `new` adds to `old` for later when they are many; false when they are
+ * to be written now (few, no deferring, or a row to delete: deletes go in order). */
+static bool defer_insert(orgctl_repo *repo, const char *name,
+                         const struct orgctl_index_attrs *old,
+                         const struct orgctl_index_attrs *new)
+{
+    struct orgctl_deferred_inserts *d = repo->inserts;
+    if (!d || new->n < DEFER_MIN_ROWS)
+        return false;
+    size_t i = 0, j = 0, start = d->n;
+    while (i < old->n || j < new->n) {
+        int c = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->keys[i], new->keys[j]);
+        if (c < 0) { /* a row to delete */
+            d->n = start;
+            return false;
+        }
+        if (c == 0) {
+            i++, j++;
+            continue;
+        }
+        if (d->n == d->alloc) {
+            d->alloc = d->alloc ? d->alloc * 2 : 1024;
+            d->v = xrealloc(d->v, d->alloc * sizeof(*d->v));
+        }
+        d->v[d->n++] = arena_strdup(&d->strings, new->keys[j++]);
+    }
+    if (d->n == start)
+        return true;
+    if (d->nruns == d->runs_alloc) {
+        d->runs_alloc = d->runs_alloc ? d->runs_alloc * 2 : 64;
+        d->runs = xrealloc(d->runs, d->runs_alloc * sizeof(*d->runs));
+    }
+    d->runs[d->nruns++] = (struct deferred_run){start, arena_strdup(&d->strings, name)};
+    return true;
+}
+
+/* A run being merged: its next key and where it ends. */
+struct run_cursor {
+    const char *const *next, *const *end;
+    const char *name;
+};
+
+static void heap_down(struct run_cursor *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < n && strcmp(*h[l].next, *h[m].next) < 0)
+            m = l;
+        if (l + 1 < n && strcmp(*h[l + 1].next, *h[m].next) < 0)
+            m = l + 1;
+        if (m == i)
+            return;
+        struct run_cursor t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+int orgctl_index_flush_inserts(orgctl_repo *repo)
+{
+    struct orgctl_deferred_inserts *d = repo->inserts;
+    if (!d || d->flushed == d->n)
+        return 0;
+    size_t r = d->nruns;
+    while (r > 0 && d->runs[r - 1].start >= d->flushed)
+        r--;
+    size_t nheap = d->nruns - r;
+    struct run_cursor *heap = xmalloc(nheap * sizeof(*heap));
+    for (size_t k = 0; k < nheap; k++) {
+        const struct deferred_run *run = &d->runs[r + k];
+        size_t end = r + k + 1 < d->nruns ? d->runs[r + k + 1].start : d->n;
+        heap[k] = (struct run_cursor){d->v + run->start, d->v + end, run->name};
+    }
+    for (size_t k = nheap / 2; k-- > 0;)
+        heap_down(heap, nheap, k);
+    const char *keys[MAX_ROWS_PER_INSERT], *names[MAX_ROWS_PER_INSERT];
+    size_t nkeys = 0;
+    int error = 0;
+    while (nheap > 0 && !error) {
+        keys[nkeys] = *heap[0].next++;
+        names[nkeys++] = heap[0].name;
+        if (heap[0].next == heap[0].end)
+            heap[0] = heap[--nheap];
+        heap_down(heap, nheap, 0);
+        if (nkeys == MAX_ROWS_PER_INSERT || (nheap == 0 && nkeys > 0)) {
+            error = attrs_insert(repo, keys, names, nkeys);
+            nkeys = 0;
+        }
+    }
+    free(heap);
+    if (error < 0)
+        return error;
+    d->flushed = d->n;
+    inserts_trim(d);
+    return 0;
+}
+
+void orgctl_index_inserts_savepoint(orgctl_repo *repo, enum orgctl_savepoint what)
+{
+    struct orgctl_deferred_inserts *d = repo->inserts;
+    if (!d)
+        return;
+    switch (what) {
+    case ORGCTL_SAVEPOINT_BEGIN:
+        d->in_savepoint = true;
+        d->savepoint_n = d->n;
+        d->savepoint_flushed = d->flushed;
+        d->savepoint_runs = d->nruns;
+        break;
+    case ORGCTL_SAVEPOINT_ROLLBACK: /* the table is as it was at the savepoint */
+        d->n = d->savepoint_n;
+        d->flushed = d->savepoint_flushed;
+        d->nruns = d->savepoint_runs;
+        d->in_savepoint = false; /* ROLLBACK TO is followed by RELEASE */
+        inserts_trim(d);
+        break;
+    case ORGCTL_SAVEPOINT_RELEASE:
+        d->in_savepoint = false;
+        inserts_trim(d);
+        break;
+    }
 }
 
 /* --- which paths exist, known while a bulk set runs ---
@@ -814,6 +1027,7 @@ int orgctl_index_flush_deletes(orgctl_repo *repo)
     if (!d || d->error || d->ngroups == 0)
         return d ? d->error : 0;
     repo->deletes = NULL; /* the reads of flush_group see the index as it is */
+    d->error = orgctl_index_flush_inserts(repo); /* before the rows are deleted */
     for (size_t i = 0; i < d->ngroups && !d->error; i++)
         d->error = flush_group(repo, &d->group[i]);
     for (size_t i = 0; i < d->ngroups; i++) {

@@ -28,6 +28,11 @@ int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq);
  * of a million-user set). No-ops without a writer. */
 void orgctl_index_writer_hold(orgctl_repo *repo);
 void orgctl_index_writer_release(orgctl_repo *repo);
+/* The rows are over: what only they read (the unique values the set gave, the connection
+ * to the index as it was) is freed, a hundred megabytes in a million-user set, before the
+ * trees are written, and the writer writes the inserts kept meanwhile. Nothing may ask
+ * for a value after it. */
+int orgctl_index_writer_rows_done(orgctl_repo *repo);
 /* Ends the writer: `apply` waits for the queue (and returns its error), else it is
  * dropped (the change set is being thrown away). */
 int orgctl_index_writer_stop(orgctl_repo *repo, bool apply);
@@ -37,7 +42,8 @@ int orgctl_index_writer_put(orgctl_repo *repo, const orgctl_kind *kind, const ch
                             orgctl_index_attrs *attrs, bool maybe_exists);
 int orgctl_index_writer_delete(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name);
-int orgctl_index_writer_exec(orgctl_repo *repo, const char *sql);
+/* Queues a savepoint's begin or release (see orgctl_index_savepoint). */
+int orgctl_index_writer_savepoint(orgctl_repo *repo, enum orgctl_savepoint what);
 /* The name of the object the change set last gave `value` of a unique field (as indexed:
  * lowercased where the field ignores case), or NULL. */
 const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind,
