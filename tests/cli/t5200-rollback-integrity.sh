@@ -45,6 +45,21 @@ test_expect_success 'once the referrer is gone, the rollback goes through' '
 	test_must_fail --status 3 orgctl role show Agent
 '
 
+# The last change set is rolled back without the checks above (its parent's tree comes
+# back whole); the result must be exactly that tree.
+test_expect_success 'rolling back the last change set gives back its parent tree exactly' '
+	orgctl group create late >/dev/null &&
+	orgctl user create cal --email cal@acme.example >/dev/null &&
+	orgctl group member-add late cal >/dev/null &&
+	git -C repo rev-parse HEAD^^{tree} >expect &&
+	id=$(orgctl log -n 1 -o csv | sed -n 2p | cut -d, -f1) &&
+	orgctl rollback "$id" >/dev/null &&
+	git -C repo rev-parse HEAD^{tree} >actual &&
+	test_cmp expect actual &&
+	orgctl user list --group late -o csv >members &&
+	! test_grep "^cal," members
+'
+
 test_expect_success 'disabling the enterprise administrator is refused' '
 	test_unchanged repo --status 1 orgctl --org enterprise user disable admin 2>err &&
 	test_grep "enterprise administrator admin@enterprise unable to act" err
