@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bulk_internal.h"
+#include "strmap.h"
 
 static void count_change(struct bulk_run *run, const struct bulk_step *st, size_t n)
 {
@@ -144,16 +145,16 @@ static bool mergeable(const struct bulk_row *a, const struct bulk_row *b)
 
 /* Runs the step of `n` mergeable rows: the last row's parameters, with the merged one's
  * values of all. */
-static int run_merged_step(struct bulk_run *run, struct bulk_row *rows, size_t n)
+static int run_merged_step(struct bulk_run *run, struct bulk_row *const *rows, size_t n)
 {
-    struct bulk_step merged = rows[0].steps[0];
+    struct bulk_step merged = rows[0]->steps[0];
     const orgctl_param *mp = merge_param(merged.op);
     merged.params = orgctl_params_new();
     for (const orgctl_param *p = merged.op->params; p->name; p++)
         for (size_t r = p == mp ? 0 : n - 1; r < n; r++)
-            for (size_t i = 0; i < orgctl_params_count(rows[r].steps[0].params, p->name); i++)
+            for (size_t i = 0; i < orgctl_params_count(rows[r]->steps[0].params, p->name); i++)
                 orgctl_params_add(merged.params, p->name,
-                                  orgctl_params_at(rows[r].steps[0].params, p->name, i));
+                                  orgctl_params_at(rows[r]->steps[0].params, p->name, i));
     int error = run_step(run, &merged);
     orgctl_params_free(merged.params);
     return error;
@@ -163,8 +164,12 @@ static int run_merged_step(struct bulk_run *run, struct bulk_row *rows, size_t n
  * row to find which. */
 static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
 {
+    struct bulk_row **all = xmalloc(n * sizeof(*all));
+    for (size_t i = 0; i < n; i++)
+        all[i] = &rows[i];
     int error = orgctl_changeset_savepoint(run->cs);
-    bool ok = !error && run_merged_step(run, rows, n) == 0;
+    bool ok = !error && run_merged_step(run, all, n) == 0;
+    free(all);
     if (error)
         return error;
     if (ok) {
@@ -182,21 +187,37 @@ static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
 /* --- batches ---
  * A savepoint per row makes SQLite copy every page the row touches into its statement
  * journal: for 100k rows, gigabytes. Rows run in batches under one savepoint instead;
- * only a batch with a failing row is rolled back and run again row by row, each in its
- * own savepoint, so that the failing rows are undone alone and reported. */
+ * only a batch with a failing row is rolled back and run again row by row, in file order,
+ * each in its own savepoint, so that the failing rows are undone alone and reported.
+ *
+ * In a batch, a member-add row also joins an earlier unit of the same group when every
+ * row since is independent of that group (rows creating other users, giving them roles
+ * or skills, adding them to other groups: a file that creates each user and then adds it
+ * to one of a few big groups rewrote a group of thousands for every user). The unit then
+ * runs after those rows. That is only right when the rows since neither read the group
+ * nor change what its member-adds check (that the members exist, the actor's rights), so
+ * the actor's own rows, rows joining a group by other means, and the creation of a user
+ * the unit adds already (whose member-add must fail) end it. Run in file order when
+ * anything fails, a batch reports what the file order gives. */
 
 #define BATCH_ROWS 2048
 #define MAX_MERGED 4096 /* a step's values are looked up by a linear scan */
+#define MAX_OPEN 64     /* units that later rows may join: the groups being filled */
+#define NO_ROW ((size_t)-1)
 
 struct unit {
-    size_t first, n; /* rows[first..first+n) run as one step, or one row of steps */
+    size_t first, last, n; /* a chain of rows (batch.link): n 0 when it moved on */
 };
 
 struct batch {
     struct bulk_row *rows;
+    size_t *link; /* the next row of its unit */
     size_t nrows, alloc;
     struct unit *units;
     size_t nunits, ualloc;
+    size_t open[MAX_OPEN]; /* units a later row may join, oldest first */
+    size_t nopen;
+    strmap members; /* the values open units add (keys in their rows) */
 };
 
 static bool unit_is_merged(const struct batch *b, const struct unit *u)
@@ -204,16 +225,107 @@ static bool unit_is_merged(const struct batch *b, const struct unit *u)
     return u->n > 1 || merge_param(b->rows[u->first].steps[0].op) != NULL;
 }
 
+static bool is_actor(struct bulk_run *run, const struct bulk_step *st, const char *user)
+{
+    const char *org = st->org ? st->org : run->org;
+    return run->repo->actor_user && strcmp(user, run->repo->actor_user) == 0 &&
+           same_str(org, run->repo->actor_org);
+}
+
+/* Whether the row is a member-add that may join an earlier unit: its members are not the
+ * actor (whose rights a group may change). */
+static bool is_movable(struct bulk_run *run, const struct bulk_row *row)
+{
+    const struct bulk_step *st = &row->steps[0];
+    const orgctl_param *mp = row->nsteps == 1 && !st->run ? merge_param(st->op) : NULL;
+    if (!mp || strcmp(st->verb, "member-add") != 0)
+        return false;
+    for (size_t i = 0; i < orgctl_params_count(st->params, mp->name); i++)
+        if (is_actor(run, st, orgctl_params_at(st->params, mp->name, i)))
+            return false;
+    return true;
+}
+
+/* Whether the row leaves alone the group of open unit `u` and what its member-adds check. */
+static bool is_independent(struct bulk_run *run, struct batch *b, const struct bulk_row *row,
+                           const struct unit *u)
+{
+    const struct bulk_step *st = &row->steps[0], *us = &b->rows[u->first].steps[0];
+    if (row->nsteps != 1 || st->run)
+        return false;
+    if (is_movable(run, row)) /* another group's */
+        return st->op != us->op || !same_str(st->org, us->org) || !same_str(st->name, us->name);
+    if (strcmp(st->kind, "user") != 0 || is_actor(run, st, st->name))
+        return false;
+    if (strcmp(st->verb, "role-add") == 0 || strcmp(st->verb, "skill-set") == 0)
+        return true;
+    size_t added;
+    return strcmp(st->verb, "create") == 0 && !orgctl_params_get(st->params, "group") &&
+           !orgctl_params_get(st->params, "template") && !strmap_get(&b->members, st->name, &added);
+}
+
+static void note_members(struct batch *b, const struct bulk_row *row)
+{
+    const struct bulk_step *st = &row->steps[0];
+    const orgctl_param *mp = merge_param(st->op);
+    for (size_t i = 0; i < orgctl_params_count(st->params, mp->name); i++)
+        strmap_set(&b->members, orgctl_params_at(st->params, mp->name, i), 1);
+}
+
+/* The unit the row joins: the last one when they merge, else an open one (NO_ROW: none). */
+static size_t unit_to_join(struct bulk_run *run, struct batch *b, const struct bulk_row *row)
+{
+    struct unit *last = b->nunits ? &b->units[b->nunits - 1] : NULL;
+    if (last && last->n < MAX_MERGED && unit_is_merged(b, last) &&
+        mergeable(&b->rows[last->last], row))
+        return b->nunits - 1;
+    if (b->nrows >= BATCH_ROWS || !is_movable(run, row)) /* a full batch grows no further */
+        return NO_ROW;
+    for (size_t i = b->nopen; i-- > 0;) {
+        struct unit *u = &b->units[b->open[i]];
+        if (u->n < MAX_MERGED && mergeable(&b->rows[u->last], row))
+            return b->open[i];
+    }
+    return NO_ROW;
+}
+
+/* Closes the open units the row (about to run after them) does not leave alone. */
+static void close_units(struct bulk_run *run, struct batch *b, const struct bulk_row *row,
+                        size_t joined)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < b->nopen; i++)
+        if (b->open[i] == joined || is_independent(run, b, row, &b->units[b->open[i]]))
+            b->open[kept++] = b->open[i];
+    b->nopen = kept;
+}
+
+static struct unit *add_unit(struct batch *b)
+{
+    if (b->nunits == b->ualloc) {
+        b->ualloc = b->ualloc ? b->ualloc * 2 : BATCH_ROWS + 1;
+        b->units = xrealloc(b->units, b->ualloc * sizeof(*b->units));
+    }
+    return &b->units[b->nunits++];
+}
+
 /* Runs a unit without a savepoint of its own: false when a step fails. */
 static bool run_unit_fast(struct bulk_run *run, struct batch *b, const struct unit *u)
 {
-    struct bulk_row *rows = &b->rows[u->first];
-    if (u->n > 1)
-        return run_merged_step(run, rows, u->n) == 0;
-    for (size_t i = 0; i < rows->nsteps; i++)
-        if (run_step(run, &rows->steps[i]) < 0)
-            return false;
-    return true;
+    if (u->n == 1) {
+        struct bulk_row *row = &b->rows[u->first];
+        for (size_t i = 0; i < row->nsteps; i++)
+            if (run_step(run, &row->steps[i]) < 0)
+                return false;
+        return true;
+    }
+    struct bulk_row **rows = xmalloc(u->n * sizeof(*rows));
+    size_t r = u->first;
+    for (size_t i = 0; i < u->n; i++, r = b->link[r])
+        rows[i] = &b->rows[r];
+    bool ok = run_merged_step(run, rows, u->n) == 0;
+    free(rows);
+    return ok;
 }
 
 static void count_unit(struct bulk_run *run, struct batch *b, const struct unit *u)
@@ -227,55 +339,93 @@ static void count_unit(struct bulk_run *run, struct batch *b, const struct unit 
             count_change(run, &row->steps[i], 1);
 }
 
+/* The batch's rows in file order, consecutive mergeable rows as one step: after a unit
+ * failed, to find which rows fail where they stand. */
+static int run_in_order(struct bulk_run *run, struct batch *b)
+{
+    int error = 0;
+    for (size_t r = 0; r < b->nrows && !error;) {
+        size_t n = 1;
+        if (merge_param(b->rows[r].steps[0].op))
+            while (r + n < b->nrows && n < MAX_MERGED &&
+                   mergeable(&b->rows[r + n - 1], &b->rows[r + n]))
+                n++;
+        error = n > 1 ? run_merged(run, &b->rows[r], n) : run_row(run, &b->rows[r]);
+        r += n;
+    }
+    return error;
+}
+
 static int run_batch(struct bulk_run *run, struct batch *b)
 {
     int error = orgctl_changeset_savepoint(run->cs);
     size_t u = 0;
-    while (!error && u < b->nunits && run_unit_fast(run, b, &b->units[u]))
+    while (!error && u < b->nunits && (b->units[u].n == 0 || run_unit_fast(run, b, &b->units[u])))
         u++;
     if (!error && u == b->nunits) {
         for (u = 0; u < b->nunits; u++)
-            count_unit(run, b, &b->units[u]);
+            if (b->units[u].n)
+                count_unit(run, b, &b->units[u]);
         error = orgctl_changeset_release_savepoint(run->cs);
     } else if (!error && (error = orgctl_changeset_rollback_to_savepoint(run->cs)) == 0) {
-        for (u = 0; u < b->nunits && !error; u++) {
-            struct unit *un = &b->units[u];
-            error = un->n > 1 ? run_merged(run, &b->rows[un->first], un->n)
-                              : run_row(run, &b->rows[un->first]);
-        }
+        error = run_in_order(run, b);
     }
     for (size_t r = 0; r < b->nrows; r++)
         bulk_row_clear(&b->rows[r]);
-    b->nrows = b->nunits = 0;
+    b->nrows = b->nunits = b->nopen = 0;
+    strmap_clear(&b->members);
     return error;
 }
 
-/* Adds a row to the batch: to the last unit when it merges, running the batch first
- * when it is full. */
+/* Adds a row to the batch: to a unit it joins, or as a unit of its own, running the batch
+ * first when it is full. */
 static int push_row(struct bulk_run *run, struct batch *b, struct bulk_row *row)
 {
-    struct unit *last = b->nunits ? &b->units[b->nunits - 1] : NULL;
-    bool merge = last && last->n < MAX_MERGED && unit_is_merged(b, last) &&
-                 mergeable(&b->rows[last->first + last->n - 1], row);
+    size_t join = unit_to_join(run, b, row);
     int error = 0;
-    if (!merge && b->nrows >= BATCH_ROWS && (error = run_batch(run, b)) < 0)
+    if (join == NO_ROW && b->nrows >= BATCH_ROWS && (error = run_batch(run, b)) < 0)
         return error;
     if (b->nrows == b->alloc) {
         b->alloc = b->alloc ? b->alloc * 2 : BATCH_ROWS + 1;
         b->rows = xrealloc(b->rows, b->alloc * sizeof(*b->rows));
+        b->link = xrealloc(b->link, b->alloc * sizeof(*b->link));
     }
-    b->rows[b->nrows] = *row;
+    size_t r = b->nrows++;
+    b->rows[r] = *row;
+    b->link[r] = NO_ROW;
     memset(row, 0, sizeof(*row));
-    if (merge) {
-        last->n++;
-    } else {
-        if (b->nunits == b->ualloc) {
-            b->ualloc = b->ualloc ? b->ualloc * 2 : BATCH_ROWS + 1;
-            b->units = xrealloc(b->units, b->ualloc * sizeof(*b->units));
+    close_units(run, b, &b->rows[r], join);
+    bool movable = is_movable(run, &b->rows[r]);
+    if (join == NO_ROW) {
+        *add_unit(b) = (struct unit){r, r, 1};
+        join = b->nunits - 1;
+        if (movable) {
+            if (b->nopen == MAX_OPEN) /* the oldest is left as it is */
+                memmove(b->open, b->open + 1, --b->nopen * sizeof(*b->open));
+            b->open[b->nopen++] = join;
         }
-        b->units[b->nunits++] = (struct unit){b->nrows, 1};
+    } else {
+        struct unit *u = &b->units[join];
+        b->link[u->last] = r;
+        u->last = r;
+        u->n++;
+        if (join != b->nunits - 1) { /* it runs after the rows it passed */
+            struct unit moved = *u;
+            u->n = 0;
+            *add_unit(b) = moved;
+            for (size_t i = 0; i < b->nopen; i++)
+                if (b->open[i] == join)
+                    b->open[i] = b->nunits - 1;
+            join = b->nunits - 1;
+        }
     }
-    b->nrows++;
+    if (movable) {
+        note_members(b, &b->rows[r]);
+    } else { /* joined the last unit: it now holds the actor, or another step */
+        for (size_t i = 0; i < b->nopen; i++)
+            if (b->open[i] == join)
+                b->open[i] = b->open[--b->nopen];
+    }
     return 0;
 }
 
@@ -356,7 +506,9 @@ done:
     for (size_t i = 0; i < b.nrows; i++)
         bulk_row_clear(&b.rows[i]);
     free(b.rows);
+    free(b.link);
     free(b.units);
+    strmap_free(&b.members);
     if (layout)
         run->dialect->layout_free(layout);
     orgctl_csv_free(csv);
