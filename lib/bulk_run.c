@@ -225,11 +225,21 @@ static bool unit_is_merged(const struct batch *b, const struct unit *u)
     return u->n > 1 || merge_param(b->rows[u->first].steps[0].op) != NULL;
 }
 
+static const char *step_org(const struct bulk_run *run, const struct bulk_step *st)
+{
+    return st->org ? st->org : run->org;
+}
+
+/* Whether `user` (in the step's org) is the actor, or the enterprise administrator whose
+ * rights every write in the enterprise org checks. */
 static bool is_actor(struct bulk_run *run, const struct bulk_step *st, const char *user)
 {
-    const char *org = st->org ? st->org : run->org;
-    return run->repo->actor_user && strcmp(user, run->repo->actor_user) == 0 &&
-           same_str(org, run->repo->actor_org);
+    const orgctl_repo *repo = run->repo;
+    const char *org = step_org(run, st);
+    return (repo->actor_user && strcmp(user, repo->actor_user) == 0 &&
+            same_str(org, repo->actor_org)) ||
+           (repo->enterprise_admin && strcmp(user, repo->enterprise_admin) == 0 &&
+            same_str(org, repo->enterprise_org));
 }
 
 /* Whether the row is a member-add that may join an earlier unit: its members are not the
@@ -254,7 +264,8 @@ static bool is_independent(struct bulk_run *run, struct batch *b, const struct b
     if (row->nsteps != 1 || st->run)
         return false;
     if (is_movable(run, row)) /* another group's */
-        return st->op != us->op || !same_str(st->org, us->org) || !same_str(st->name, us->name);
+        return st->op != us->op || !same_str(step_org(run, st), step_org(run, us)) ||
+               !same_str(st->name, us->name);
     if (strcmp(st->kind, "user") != 0 || is_actor(run, st, st->name))
         return false;
     if (strcmp(st->verb, "role-add") == 0 || strcmp(st->verb, "skill-set") == 0)
@@ -328,15 +339,16 @@ static bool run_unit_fast(struct bulk_run *run, struct batch *b, const struct un
     return ok;
 }
 
-static void count_unit(struct bulk_run *run, struct batch *b, const struct unit *u)
+/* Counts the batch's rows, in file order (units that moved run out of it): the kinds and
+ * ops of the set's summary come in the order the file first has them. */
+static void count_rows(struct bulk_run *run, struct batch *b)
 {
-    struct bulk_row *row = &b->rows[u->first];
-    run->applied += u->n;
-    if (u->n > 1)
-        count_change(run, &row->steps[0], u->n);
-    else
+    for (size_t r = 0; r < b->nrows; r++) {
+        const struct bulk_row *row = &b->rows[r];
+        run->applied++;
         for (size_t i = 0; i < row->nsteps; i++)
             count_change(run, &row->steps[i], 1);
+    }
 }
 
 /* The batch's rows in file order, consecutive mergeable rows as one step: after a unit
@@ -363,9 +375,7 @@ static int run_batch(struct bulk_run *run, struct batch *b)
     while (!error && u < b->nunits && (b->units[u].n == 0 || run_unit_fast(run, b, &b->units[u])))
         u++;
     if (!error && u == b->nunits) {
-        for (u = 0; u < b->nunits; u++)
-            if (b->units[u].n)
-                count_unit(run, b, &b->units[u]);
+        count_rows(run, b);
         error = orgctl_changeset_release_savepoint(run->cs);
     } else if (!error && (error = orgctl_changeset_rollback_to_savepoint(run->cs)) == 0) {
         error = run_in_order(run, b);

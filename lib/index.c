@@ -1027,7 +1027,9 @@ int orgctl_index_flush_deletes(orgctl_repo *repo)
     if (!d || d->error || d->ngroups == 0)
         return d ? d->error : 0;
     repo->deletes = NULL; /* the reads of flush_group see the index as it is */
-    d->error = orgctl_index_flush_inserts(repo); /* before the rows are deleted */
+    /* before the rows are deleted (on this thread: deferred deletes, of a big rollback,
+     * never run with the index writer of a bulk set) */
+    d->error = orgctl_index_flush_inserts(repo);
     for (size_t i = 0; i < d->ngroups && !d->error; i++)
         d->error = flush_group(repo, &d->group[i]);
     for (size_t i = 0; i < d->ngroups; i++) {

@@ -18,6 +18,7 @@
  * (orgctl_index_sync); a rollback to a savepoint waits for the queue and drops what was
  * kept since: the index is exact whenever it is read as a whole. An error of the writer is kept and returned by the next sync or
  * stop: the change set then fails as a whole. */
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -62,6 +63,7 @@ struct orgctl_index_writer {
     size_t queued, queued_bytes;
     bool busy, stopping, drop;
     bool held; /* orgctl_index_writer_hold */
+    bool rows_done; /* orgctl_index_writer_rows_done: no more values or base reads */
     uint64_t enqueued, applied; /* sequence numbers of items */
     uint64_t awaited;           /* a reader waits until this one is applied */
     int error;
@@ -413,6 +415,7 @@ int orgctl_index_writer_rows_done(orgctl_repo *repo)
     if (!repo->writer)
         return 0;
     free_rows_state(repo->writer);
+    repo->writer->rows_done = true;
     /* the inserts kept go in while the trees are written */
     return enqueue(repo->writer, item_new(ITEM_FLUSH, NULL, NULL, NULL));
 }
@@ -427,6 +430,7 @@ int orgctl_index_writer_savepoint(orgctl_repo *repo, enum orgctl_savepoint what)
 const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind,
                                       const char *org, const char *field, const char *value)
 {
+    assert(!repo->writer->rows_done);
     strbuf key = STRBUF_INIT;
     value_key(&key, kind, org, field, value);
     size_t name = 0;
@@ -438,6 +442,7 @@ const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind
 sqlite3_stmt *orgctl_index_writer_base_stmt(orgctl_repo *repo, const char *sql)
 {
     struct orgctl_index_writer *w = repo->writer;
+    assert(!w->rows_done);
     struct orgctl_stmt_cache *c = &w->base_stmts;
     for (int i = 0; i < c->n; i++)
         if (c->sql[i] == sql) {
