@@ -12,7 +12,9 @@
 # (GLIBC_TUNABLES, see NOTES.md), which is what `orgctl bulk` does with mallopt.
 #
 # Usage: bench/bench-bulk.sh [BUILD-DIR [N...]]   (default ./build-bulk, N = 100000)
-#   RUNS=3 repetitions (medians); BASELINES=0 skips the git baselines (for big N).
+#   RUNS=3 repetitions (medians); BASELINES=0 skips the git baselines (for big N);
+#   SHAPE=spread puts each membership row right after its user's create row (the same
+#   files result, so the same baselines), instead of a group's rows together.
 # fsync stays on, as users run it. This machine's speed drifts by a fifth within minutes,
 # so the runs alternate (exec, then the baselines; each size in turn) and the "paired"
 # ratios are medians of run-by-run ratios: the comparison the targets mean.
@@ -45,15 +47,17 @@ secs() {
 settle() { sync; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-gen_csv() { # N: roles on the users; a group's membership rows together
-	awk -v n="$1" 'BEGIN {
+gen_csv() { # N: roles on the users; a group's membership rows together, or SHAPE=spread
+	awk -v n="$1" -v spread="$([ "${SHAPE:-}" = spread ] && echo 1 || echo 0)" 'BEGIN {
 		g = int(n / 1000); if (g < 1) g = 1
 		print "kind,op,name,email,full-name,role,member"
 		print "role,create,Agent,,,,"
 		for (j = 0; j < g; j++) printf "group,create,g%04d,,,,\n", j
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			printf "user,create,u%07d,u%07d@acme.example,User %d,Agent,\n", i, i, i
-		for (j = 0; j < g; j++)
+			if (spread) printf "group,member-add,g%04d,,,,u%07d\n", i % g, i
+		}
+		for (j = 0; j < g && !spread; j++)
 			for (i = j; i < n; i += g) printf "group,member-add,g%04d,,,,u%07d\n", j, i
 	}'
 }
@@ -80,7 +84,7 @@ for p in paths:
 }
 
 for n in "${sizes[@]}"; do
-	echo "== $n users ($((n / 1000 > 0 ? n / 1000 : 1)) groups), $runs runs"
+	echo "== $n users ($((n / 1000 > 0 ? n / 1000 : 1)) groups${SHAPE:+, $SHAPE}), $runs runs"
 	gen_csv "$n" >"$work/users.csv"
 	base=$work/base-$n
 	"$orgctl" init "$base" >/dev/null

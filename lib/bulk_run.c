@@ -1,11 +1,13 @@
 /* The bulk engine: the rows of a stored set run in one change set, in batches under
  * savepoints, so that a failing row is undone alone, reported with its place, and the
  * rest go on. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bulk_internal.h"
+#include "arena.h"
 #include "strmap.h"
 
 static void count_change(struct bulk_run *run, const struct bulk_step *st, size_t n)
@@ -202,7 +204,6 @@ static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
 
 #define BATCH_ROWS 2048
 #define MAX_MERGED 4096 /* a step's values are looked up by a linear scan */
-#define MAX_OPEN 64     /* units that later rows may join: the groups being filled */
 #define NO_ROW ((size_t)-1)
 
 struct unit {
@@ -215,15 +216,19 @@ struct batch {
     size_t nrows, alloc;
     struct unit *units;
     size_t nunits, ualloc;
-    size_t open[MAX_OPEN]; /* units a later row may join, oldest first */
-    size_t nopen;
+    /* The units later rows may join, by group ("verb kind org name" -> index into opens,
+     * keys in open_keys), with the generation each was opened in: a row that leaves no
+     * group alone closes them all by starting a new generation. */
+    strmap open;
+    arena open_keys;
+    struct open_unit {
+        uint64_t generation;
+        size_t unit;
+    } *opens;
+    size_t nopens, opens_alloc;
+    uint64_t generation;
     strmap members; /* the values open units add (keys in their rows) */
 };
-
-static bool unit_is_merged(const struct batch *b, const struct unit *u)
-{
-    return u->n > 1 || merge_param(b->rows[u->first].steps[0].op) != NULL;
-}
 
 static const char *step_org(const struct bulk_run *run, const struct bulk_step *st)
 {
@@ -242,6 +247,11 @@ static bool is_actor(struct bulk_run *run, const struct bulk_step *st, const cha
             same_str(org, repo->enterprise_org));
 }
 
+static bool unit_is_merged(const struct batch *b, const struct unit *u)
+{
+    return u->n > 1 || merge_param(b->rows[u->first].steps[0].op) != NULL;
+}
+
 /* Whether the row is a member-add that may join an earlier unit: its members are not the
  * actor (whose rights a group may change). */
 static bool is_movable(struct bulk_run *run, const struct bulk_row *row)
@@ -256,17 +266,12 @@ static bool is_movable(struct bulk_run *run, const struct bulk_row *row)
     return true;
 }
 
-/* Whether the row leaves alone the group of open unit `u` and what its member-adds check. */
-static bool is_independent(struct bulk_run *run, struct batch *b, const struct bulk_row *row,
-                           const struct unit *u)
+/* Whether the row leaves every group alone, and what member-adds check: it creates
+ * another user (not one they add), or gives one a role or a skill. */
+static bool leaves_groups_alone(struct bulk_run *run, struct batch *b, const struct bulk_row *row)
 {
-    const struct bulk_step *st = &row->steps[0], *us = &b->rows[u->first].steps[0];
-    if (row->nsteps != 1 || st->run)
-        return false;
-    if (is_movable(run, row)) /* another group's */
-        return st->op != us->op || !same_str(step_org(run, st), step_org(run, us)) ||
-               !same_str(st->name, us->name);
-    if (strcmp(st->kind, "user") != 0 || is_actor(run, st, st->name))
+    const struct bulk_step *st = &row->steps[0];
+    if (row->nsteps != 1 || st->run || strcmp(st->kind, "user") != 0 || is_actor(run, st, st->name))
         return false;
     if (strcmp(st->verb, "role-add") == 0 || strcmp(st->verb, "skill-set") == 0)
         return true;
@@ -283,7 +288,46 @@ static void note_members(struct batch *b, const struct bulk_row *row)
         strmap_set(&b->members, orgctl_params_at(st->params, mp->name, i), 1);
 }
 
-/* The unit the row joins: the last one when they merge, else an open one (NO_ROW: none). */
+static void group_key(strbuf *key, struct bulk_run *run, const struct bulk_step *st)
+{
+    const char *parts[4] = {st->verb, st->kind, step_org(run, st), st->name};
+    for (int i = 0; i < 4; i++) {
+        strbuf_adds(key, parts[i] ? parts[i] : "");
+        strbuf_addch(key, '\x1f');
+    }
+}
+
+/* The open unit of the row's group, or NO_ROW. */
+static size_t open_unit(struct bulk_run *run, struct batch *b, const struct bulk_row *row)
+{
+    strbuf key = STRBUF_INIT;
+    group_key(&key, run, &row->steps[0]);
+    size_t i = 0;
+    bool found = strmap_get(&b->open, strbuf_str(&key), &i);
+    strbuf_release(&key);
+    return found && b->opens[i].generation == b->generation ? b->opens[i].unit : NO_ROW;
+}
+
+static void set_open_unit(struct bulk_run *run, struct batch *b, const struct bulk_row *row,
+                          size_t unit)
+{
+    strbuf key = STRBUF_INIT;
+    group_key(&key, run, &row->steps[0]);
+    size_t i;
+    if (!strmap_get(&b->open, strbuf_str(&key), &i)) {
+        if (b->nopens == b->opens_alloc) {
+            b->opens_alloc = b->opens_alloc ? b->opens_alloc * 2 : 64;
+            b->opens = xrealloc(b->opens, b->opens_alloc * sizeof(*b->opens));
+        }
+        i = b->nopens++;
+        strmap_set(&b->open, arena_strdup(&b->open_keys, strbuf_str(&key)), i);
+    }
+    b->opens[i] = (struct open_unit){b->generation, unit};
+    strbuf_release(&key);
+}
+
+/* The unit the row joins: the last one when they merge, else its group's open one
+ * (NO_ROW: none). */
 static size_t unit_to_join(struct bulk_run *run, struct batch *b, const struct bulk_row *row)
 {
     struct unit *last = b->nunits ? &b->units[b->nunits - 1] : NULL;
@@ -292,23 +336,10 @@ static size_t unit_to_join(struct bulk_run *run, struct batch *b, const struct b
         return b->nunits - 1;
     if (b->nrows >= BATCH_ROWS || !is_movable(run, row)) /* a full batch grows no further */
         return NO_ROW;
-    for (size_t i = b->nopen; i-- > 0;) {
-        struct unit *u = &b->units[b->open[i]];
-        if (u->n < MAX_MERGED && mergeable(&b->rows[u->last], row))
-            return b->open[i];
-    }
-    return NO_ROW;
-}
-
-/* Closes the open units the row (about to run after them) does not leave alone. */
-static void close_units(struct bulk_run *run, struct batch *b, const struct bulk_row *row,
-                        size_t joined)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < b->nopen; i++)
-        if (b->open[i] == joined || is_independent(run, b, row, &b->units[b->open[i]]))
-            b->open[kept++] = b->open[i];
-    b->nopen = kept;
+    size_t u = open_unit(run, b, row);
+    return u != NO_ROW && b->units[u].n < MAX_MERGED && mergeable(&b->rows[b->units[u].last], row)
+               ? u
+               : NO_ROW;
 }
 
 static struct unit *add_unit(struct batch *b)
@@ -382,7 +413,10 @@ static int run_batch(struct bulk_run *run, struct batch *b)
     }
     for (size_t r = 0; r < b->nrows; r++)
         bulk_row_clear(&b->rows[r]);
-    b->nrows = b->nunits = b->nopen = 0;
+    b->nrows = b->nunits = 0;
+    strmap_clear(&b->open);
+    arena_free(&b->open_keys);
+    b->nopens = 0;
     strmap_clear(&b->members);
     return error;
 }
@@ -404,16 +438,13 @@ static int push_row(struct bulk_run *run, struct batch *b, struct bulk_row *row)
     b->rows[r] = *row;
     b->link[r] = NO_ROW;
     memset(row, 0, sizeof(*row));
-    close_units(run, b, &b->rows[r], join);
-    bool movable = is_movable(run, &b->rows[r]);
+    row = &b->rows[r];
+    bool movable = is_movable(run, row);
+    if (!movable && !leaves_groups_alone(run, b, row))
+        b->generation++; /* it closes every open unit */
     if (join == NO_ROW) {
         *add_unit(b) = (struct unit){r, r, 1};
         join = b->nunits - 1;
-        if (movable) {
-            if (b->nopen == MAX_OPEN) /* the oldest is left as it is */
-                memmove(b->open, b->open + 1, --b->nopen * sizeof(*b->open));
-            b->open[b->nopen++] = join;
-        }
     } else {
         struct unit *u = &b->units[join];
         b->link[u->last] = r;
@@ -423,18 +454,12 @@ static int push_row(struct bulk_run *run, struct batch *b, struct bulk_row *row)
             struct unit moved = *u;
             u->n = 0;
             *add_unit(b) = moved;
-            for (size_t i = 0; i < b->nopen; i++)
-                if (b->open[i] == join)
-                    b->open[i] = b->nunits - 1;
             join = b->nunits - 1;
         }
     }
-    if (movable) {
-        note_members(b, &b->rows[r]);
-    } else { /* joined the last unit: it now holds the actor, or another step */
-        for (size_t i = 0; i < b->nopen; i++)
-            if (b->open[i] == join)
-                b->open[i] = b->open[--b->nopen];
+    if (movable) { /* its unit is its group's open one (a unit it did not join closes) */
+        note_members(b, row);
+        set_open_unit(run, b, row, join);
     }
     return 0;
 }
@@ -518,6 +543,9 @@ done:
     free(b.rows);
     free(b.link);
     free(b.units);
+    strmap_free(&b.open);
+    arena_free(&b.open_keys);
+    free(b.opens);
     strmap_free(&b.members);
     if (layout)
         run->dialect->layout_free(layout);
