@@ -5,6 +5,9 @@
 #include "strbuf.h"
 
 #define BLOCK_SIZE (64 * 1024)
+/* A big arena's blocks grow to this: mapped apart from the heap (glibc maps blocks of
+ * 128 KB and more), they no longer sit among the rows' short-lived blocks. */
+#define BIG_BLOCK_SIZE (2 * 1024 * 1024)
 
 struct arena_block {
     struct arena_block *prev;
@@ -15,7 +18,9 @@ char *arena_strdup(arena *a, const char *s)
 {
     size_t len = strlen(s) + 1;
     if (len > a->left) {
-        size_t size = len > BLOCK_SIZE ? len : BLOCK_SIZE;
+        size_t block = a->total >= 2 * BIG_BLOCK_SIZE ? BIG_BLOCK_SIZE : BLOCK_SIZE;
+        size_t size = len > block ? len : block;
+        a->total += size;
         struct arena_block *b = xmalloc(sizeof(*b) + size);
         b->prev = a->blocks;
         a->blocks = b;
@@ -37,5 +42,5 @@ void arena_free(arena *a)
         a->blocks = prev;
     }
     a->next = NULL;
-    a->left = 0;
+    a->left = a->total = 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "internal.h"
 #include "index_key.h"
 #include "packwriter.h"
@@ -178,6 +179,38 @@ static int change_cmp(const void *a, const void *b)
 
 /* Random paths with long shared prefixes, bytes above 127, repeats and prefixes of one
  * another, sorted as strcmp sorts them. */
+/* An arena's strings stay as they were written, across its small blocks, the big ones it
+ * takes once it holds megabytes, and a string bigger than a block. */
+static void test_arena(void)
+{
+    arena a = ARENA_INIT;
+    enum { N = 200000 };
+    const char **p = malloc(N * sizeof(*p));
+    char buf[64], *big = malloc(3 << 20);
+    memset(big, 'x', (3 << 20) - 1);
+    big[(3 << 20) - 1] = '\0';
+    const char *big_copy = NULL;
+    for (int i = 0; i < N; i++) {
+        snprintf(buf, sizeof(buf), "orgs/acme/users/u%07d.json", i);
+        p[i] = arena_strdup(&a, buf);
+        if (i == N / 2)
+            big_copy = arena_strdup(&a, big);
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        snprintf(buf, sizeof(buf), "orgs/acme/users/u%07d.json", i);
+        bad += strcmp(p[i], buf) != 0;
+    }
+    ok(bad == 0, "200,000 strings (6 MB) read back as written");
+    ok(strcmp(big_copy, big) == 0, "a 3 MB string too");
+    arena_free(&a);
+    p[0] = arena_strdup(&a, "again");
+    ok(strcmp(p[0], "again") == 0, "a freed arena takes strings again");
+    arena_free(&a);
+    free(p);
+    free(big);
+}
+
 static void test_changes_sort(void)
 {
     static const char *const alphabets[] = {"ab/", "orgs/acme/users/\xe9z0123456789"};
@@ -347,6 +380,7 @@ int main(int argc, char **argv)
     test_names();
     test_sha1();
     test_index_key();
+    test_arena();
     test_changes_sort();
     test_perms();
     char repo[256];
