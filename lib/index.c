@@ -384,10 +384,10 @@ static int attrs_update(orgctl_repo *repo, const char *name, const struct orgctl
     const char *added[MAX_ROWS_PER_INSERT], *names[MAX_ROWS_PER_INSERT];
     size_t nadded = 0, i = 0, j = 0;
     int error = 0;
-    for (size_t k = 0; k < MAX_ROWS_PER_INSERT; k++)
-        names[k] = name;
     if (defer_insert(repo, name, old, new))
         return 0;
+    for (size_t k = 0; k < MAX_ROWS_PER_INSERT; k++) /* every row is the object's */
+        names[k] = name;
     while (!error && (i < old->n || j < new->n)) {
         int c = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->keys[i], new->keys[j]);
         if (c < 0) {
