@@ -306,27 +306,49 @@ static int entry_cmp(const void *a, const void *b)
     return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
 }
 
-/* The change-set id is a sequence number, one more than the parent's, so people can say
- * "rollback 42"; commit ids work wherever an id is taken, too. */
-static long parent_sequence(orgctl_repo *repo)
+bool orgctl_changeset_id_parse(const char *msg, long *out)
+{
+    /* The last trailer counts, as git interpret-trailers reads it. */
+    const char *t = NULL;
+    for (const char *p = msg; (p = strstr(p, "\nChange-Set: ")); p++)
+        t = p + 13;
+    if (!t)
+        return false;
+    size_t digits = strspn(t, "0123456789");
+    if (digits == 0 || digits > ORGCTL_CHANGESET_ID_DIGITS || (t[0] == '0') ||
+        (t[digits] != '\n' && t[digits] != '\0'))
+        return false;
+    *out = strtol(t, NULL, 10);
+    return true;
+}
+
+/* The change-set id is a sequence number, so people can say "rollback 42"; commit ids work
+ * wherever an id is taken, too. It is one more than every id the repository has shown,
+ * whatever a hand-made commit's trailer says: the parent's (counting back from the last
+ * commit that has one, since commits made with plain git have none) and the highest the
+ * index has seen (a pushed "Change-Set: 3" on top of 10 must not make the next one 4). */
+static int next_sequence(orgctl_repo *repo, long *out)
 {
     git_commit *c = NULL;
-    long seq = 0;
-    if (!repo->has_head || git_commit_lookup(&c, repo->git, &repo->head) < 0)
-        return 0;
-    /* Commits made with plain git have no number: count on from the last one that has. */
+    long seq = 0, seen = orgctl_index_max_id(repo);
+    if (repo->has_head && git_commit_lookup(&c, repo->git, &repo->head) < 0)
+        c = NULL;
     while (c) {
-        const char *t = strstr(git_commit_message(c), "\nChange-Set: ");
         git_commit *parent = NULL;
-        if (t)
-            seq = strtol(t + 13, NULL, 10);
-        else if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
+        if (!orgctl_changeset_id_parse(git_commit_message(c), &seq) &&
+            git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
             parent = NULL;
         git_commit_free(c);
         c = parent;
     }
     git_error_clear();
-    return seq;
+    if (seen > seq)
+        seq = seen;
+    if (seq >= ORGCTL_CHANGESET_ID_MAX)
+        return orgctl_error_set(ORGCTL_ERROR, "change-set ids are exhausted (the last is %ld)",
+                                seq);
+    *out = seq + 1;
+    return 0;
 }
 
 /* Updates for git_tree_create_updated, sorted by path (unsorted input is quadratic),
@@ -495,7 +517,8 @@ void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
 
 long orgctl_changeset_next_id(orgctl_changeset *cs)
 {
-    return parent_sequence(cs->repo) + 1;
+    long seq = 0;
+    return next_sequence(cs->repo, &seq) < 0 ? 0 : seq;
 }
 
 int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out)
@@ -524,15 +547,16 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
         cs->finished = true;
         goto done;
     }
-    long seq = parent_sequence(repo) + 1;
-    if ((error = write_commit(cs, summary, &tree_id, &commit_id, seq)) < 0 ||
+    long seq = 0;
+    if ((error = next_sequence(repo, &seq)) < 0 ||
+        (error = write_commit(cs, summary, &tree_id, &commit_id, seq)) < 0 ||
         (error = move_branch(repo, &commit_id, summary)) < 0)
         goto done;
     /* The branch has moved: from here the change is made. A failure to record it in the
      * index only makes the index lag; the next run catches it up. */
     repo->head = commit_id;
     repo->has_head = true;
-    if (orgctl_index_set_commit(repo, &commit_id) < 0 ||
+    if (orgctl_index_set_commit(repo, &commit_id, seq) < 0 ||
         orgctl_index_exec(repo, "COMMIT") < 0)
         sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
     cs->finished = true;

@@ -216,16 +216,53 @@ void orgctl_index_close(orgctl_repo *repo)
 bool orgctl_index_commit(orgctl_repo *repo, git_oid *out)
 {
     char *hex = meta_get(repo, "commit");
-    bool ok = hex && git_oid_fromstr(out, hex) == 0;
+    bool ok = hex && strlen(hex) == GIT_OID_HEXSZ && orgctl_oid_parse(hex, out);
     free(hex);
     return ok;
 }
 
-int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit)
+long orgctl_index_max_id(orgctl_repo *repo)
 {
-    char hex[GIT_OID_HEXSZ + 1];
+    char *v = meta_get(repo, "max_id");
+    long id = v ? strtol(v, NULL, 10) : 0;
+    free(v);
+    return id > 0 && id <= ORGCTL_CHANGESET_ID_MAX ? id : 0;
+}
+
+int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit, long max_id)
+{
+    char hex[GIT_OID_HEXSZ + 1], id[32];
     git_oid_tostr(hex, sizeof(hex), commit);
-    return meta_set(repo, "commit", hex);
+    int error = meta_set(repo, "commit", hex);
+    if (!error && max_id > orgctl_index_max_id(repo)) {
+        snprintf(id, sizeof(id), "%ld", max_id);
+        error = meta_set(repo, "max_id", id);
+    }
+    return error;
+}
+
+/* The highest change-set id among the commits reachable from `to` and not from `from`
+ * (NULL: all): the cost follows the commits the index has not seen. */
+static long max_id_since(orgctl_repo *repo, const git_oid *from, const git_oid *to)
+{
+    git_revwalk *walk = NULL;
+    git_oid oid;
+    long max = 0, id;
+    if (git_revwalk_new(&walk, repo->git) == 0 && git_revwalk_push(walk, to) == 0) {
+        if (from) /* a commit rewritten away cannot be hidden: then every one is walked */
+            git_revwalk_hide(walk, from);
+        while (git_revwalk_next(&oid, walk) == 0) {
+            git_commit *c = NULL;
+            if (git_commit_lookup(&c, repo->git, &oid) < 0)
+                break;
+            if (orgctl_changeset_id_parse(git_commit_message(c), &id) && id > max)
+                max = id;
+            git_commit_free(c);
+        }
+    }
+    git_revwalk_free(walk);
+    git_error_clear();
+    return max;
 }
 
 /* --- indexed values ---
@@ -1255,7 +1292,8 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
     if (cu.error < 0)
         error = cu.error;
     if (!error)
-        error = orgctl_index_set_commit(repo, target);
+        error = orgctl_index_set_commit(repo, target,
+                                        max_id_since(repo, old_tree ? &from : NULL, target));
 done:
     git_tree_free(old_tree);
     git_tree_free(new_tree);

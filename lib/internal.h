@@ -48,6 +48,12 @@ struct orgctl_repo {
     struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/index.c) */
 };
 
+/* Parses the 40 lowercase hex digits of a commit id at the start of `s`, followed by the
+ * end of the line or a space. Not git_oid_fromstrn: libgit2 may not be initialised yet
+ * (it keeps its error in thread state that does not exist then: a damaged ref crashed
+ * every command), and a ref is read before every command. */
+bool orgctl_oid_parse(const char *s, git_oid *out);
+
 /* Opens the git repository on first need (queries answered by the index never do). */
 int orgctl_repo_git_open(orgctl_repo *repo);
 
@@ -66,7 +72,11 @@ int orgctl_index_open(orgctl_repo *repo);
 void orgctl_index_close(orgctl_repo *repo);
 /* The commit the index reflects; false when it reflects none. */
 bool orgctl_index_commit(orgctl_repo *repo, git_oid *out);
-int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit);
+/* Records the commit the index reflects and `max_id`, when higher than what it holds, as the
+ * highest change-set id seen. */
+int orgctl_index_set_commit(orgctl_repo *repo, const git_oid *commit, long max_id);
+/* The highest change-set id the index has seen (0: none). */
+long orgctl_index_max_id(orgctl_repo *repo);
 /* Brings the index from the commit it reflects to `target`, walking only what changed. */
 int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
 /* Stores one object's JSON text (parsed as `obj`) under `path`. */
@@ -153,7 +163,13 @@ void orgctl_index_drop_inserts(orgctl_repo *repo);
  * (lib/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
  * plan), writes no objects at all. */
 void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
-/* The id the change set's commit will get. */
+/* Change-set ids: 1 to ORGCTL_CHANGESET_ID_MAX, at most that many digits, never reused. */
+#define ORGCTL_CHANGESET_ID_DIGITS 15
+#define ORGCTL_CHANGESET_ID_MAX 999999999999999L
+/* The id in a commit message's last Change-Set trailer; false when there is none, or it is
+ * no id (not digits, a leading zero, too long: a hand-made commit). */
+bool orgctl_changeset_id_parse(const char *msg, long *out);
+/* The id the change set's commit will get (0: none can be had). */
 long orgctl_changeset_next_id(orgctl_changeset *cs);
 /* Whether the change set staged `path`: 1 written, 0 removed, -1 not staged. */
 int orgctl_changeset_staged(orgctl_changeset *cs, const char *path);

@@ -196,30 +196,62 @@ void orgctl_lock_release(orgctl_repo *repo)
     repo->lock_fd = -1;
 }
 
+bool orgctl_oid_parse(const char *s, git_oid *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < GIT_OID_HEXSZ; i++) {
+        const char *c = s[i] ? strchr(hex, s[i] | 0x20) : NULL;
+        if (!c || (s[i] >= 'A' && s[i] <= 'F'))
+            return false; /* git writes lowercase; anything else was not written by git */
+        int v = (int)(c - hex);
+        if (i % 2 == 0)
+            out->id[i / 2] = (unsigned char)(v << 4);
+        else
+            out->id[i / 2] |= (unsigned char)v;
+    }
+    char end = s[GIT_OID_HEXSZ];
+    return end == '\n' || end == '\0' || end == ' ';
+}
+
+static int damaged_ref(orgctl_repo *repo, const char *where)
+{
+    return orgctl_error_set(ORGCTL_ERROR,
+                            "%s: the branch " ORGCTL_BRANCH " is damaged (%s holds no commit "
+                            "id); restore it from a clone or with git update-ref",
+                            repo->gitdir, where);
+}
+
 /* Reads the branch from the files git keeps it in (a loose ref, else packed-refs), so a
  * query whose index is current never needs libgit2, whose start-up (it loads the TLS
- * certificate bundle) costs more than the query. */
+ * certificate bundle) costs more than the query. A ref that is there but holds no commit
+ * id is an error, never "no branch": that would make the next write a root commit. */
 static int read_head(orgctl_repo *repo)
 {
     char line[512];
     strbuf path = STRBUF_INIT;
+    int error = 0;
     repo->has_head = false;
     strbuf_addf(&path, "%s/" ORGCTL_BRANCH, repo->gitdir);
     FILE *f = fopen(strbuf_str(&path), "r");
     if (f) {
-        if (fgets(line, sizeof(line), f) && git_oid_fromstrn(&repo->head, line, GIT_OID_HEXSZ) == 0)
-            repo->has_head = true;
+        bool ok = fgets(line, sizeof(line), f) && orgctl_oid_parse(line, &repo->head);
         fclose(f);
+        if (!ok)
+            error = damaged_ref(repo, ORGCTL_BRANCH);
+        repo->has_head = ok;
     }
-    if (!repo->has_head) {
+    if (!repo->has_head && !error) {
         strbuf_reset(&path);
         strbuf_addf(&path, "%s/packed-refs", repo->gitdir);
         f = fopen(strbuf_str(&path), "r");
         while (f && fgets(line, sizeof(line), f)) {
-            if (strlen(line) > GIT_OID_HEXSZ + 1 &&
-                strcmp(line + GIT_OID_HEXSZ + 1, ORGCTL_BRANCH "\n") == 0 &&
-                git_oid_fromstrn(&repo->head, line, GIT_OID_HEXSZ) == 0) {
-                repo->has_head = true;
+            static const char suffix[] = " " ORGCTL_BRANCH "\n";
+            size_t len = strlen(line), slen = sizeof(suffix) - 1;
+            if (len >= slen && strcmp(line + len - slen, suffix) == 0) {
+                if (len != GIT_OID_HEXSZ + slen || !orgctl_oid_parse(line, &repo->head))
+                    error = damaged_ref(repo, "packed-refs");
+                else
+                    repo->has_head = true;
                 break;
             }
         }
@@ -227,7 +259,7 @@ static int read_head(orgctl_repo *repo)
             fclose(f);
     }
     strbuf_release(&path);
-    return 0;
+    return error;
 }
 
 int orgctl_repo_git_open(orgctl_repo *repo)
@@ -283,7 +315,52 @@ static int load_enterprise(orgctl_repo *repo)
     return 0;
 }
 
-static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_mode mode)
+/* Whether the object database holds anything: loose objects or a pack. */
+static bool has_objects(const char *gitdir)
+{
+    char *objects = path_join(gitdir, "objects");
+    DIR *d = opendir(objects);
+    bool found = false;
+    struct dirent *e;
+    while (d && !found && (e = readdir(d))) {
+        if (strlen(e->d_name) == 2 && strspn(e->d_name, "0123456789abcdef") == 2)
+            found = true;
+        else if (strcmp(e->d_name, "pack") == 0) {
+            char *pack = path_join(objects, "pack");
+            DIR *p = opendir(pack);
+            struct dirent *pe;
+            while (p && !found && (pe = readdir(p)))
+                found = strstr(pe->d_name, ".pack") != NULL;
+            if (p)
+                closedir(p);
+            free(pack);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(objects);
+    return found;
+}
+
+/* An opened repository without its branch is never "empty": every write would make a root
+ * commit holding only what it wrote, and every org, user and role would vanish from HEAD. */
+static int refuse_no_branch(orgctl_repo *repo)
+{
+    git_oid indexed;
+    if (orgctl_index_commit(repo, &indexed) || has_objects(repo->gitdir))
+        return orgctl_error_set(ORGCTL_ERROR,
+                                "%s: the branch " ORGCTL_BRANCH " is missing but the repository "
+                                "holds change sets: it is damaged; restore the branch from a "
+                                "clone or with git update-ref",
+                                repo->gitdir);
+    return orgctl_error_set(ORGCTL_ERROR,
+                            "%s: the repository has no enterprise (an init that did not finish?); "
+                            "run \"orgctl init\" on it again",
+                            repo->gitdir);
+}
+
+static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_mode mode,
+                       bool creating)
 {
     int error;
     orgctl_repo *repo = xcalloc(1, sizeof(*repo));
@@ -294,6 +371,8 @@ static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_m
     if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0 ||
         (error = load_enterprise(repo)) < 0)
         goto done;
+    if (!repo->has_head && !creating)
+        error = refuse_no_branch(repo);
 done:
     if (error < 0) {
         orgctl_repo_free(repo);
@@ -316,7 +395,7 @@ int orgctl_repo_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode m
     int error = find_gitdir(start, &gitdir);
     if (error < 0)
         return error;
-    error = open_gitdir(out, gitdir, mode);
+    error = open_gitdir(out, gitdir, mode, false);
     free(gitdir);
     return error;
 }
@@ -376,7 +455,7 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir)
         fclose(f);
     }
     free(exclude);
-    return open_gitdir(out, real, ORGCTL_OPEN_WRITE);
+    return open_gitdir(out, real, ORGCTL_OPEN_WRITE, true);
 }
 
 void orgctl_repo_free(orgctl_repo *repo)
