@@ -139,27 +139,38 @@ static int find_gitdir(const char *start, char **out)
                             start);
 }
 
-/* Removes what a writer killed mid-write leaves behind. Only called under our lock, so
- * no live orgctl writer can own these files. */
+/* Removes the files of `dir` (under the git directory) whose names start with one of
+ * `prefixes` (NULL-terminated). */
+static void remove_prefixed(orgctl_repo *repo, const char *dir, const char *const *prefixes)
+{
+    char *path = path_join(repo->gitdir, dir);
+    DIR *d = opendir(path);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        for (const char *const *p = prefixes; *p; p++)
+            if (strncmp(e->d_name, *p, strlen(*p)) == 0) {
+                char *file = path_join(path, e->d_name);
+                unlink(file);
+                free(file);
+                break;
+            }
+    if (d)
+        closedir(d);
+    free(path);
+}
+
+/* Removes what a writer killed mid-write leaves behind: the branch's lock, temporary packs
+ * and temporary loose objects (libgit2 writes those whole, then renames them). Only called
+ * under our lock, so no live orgctl writer can own these files. */
 static void remove_stale_files(orgctl_repo *repo)
 {
+    static const char *const packs[] = {"pack_git2_", "tmp_orgctl_", NULL};
+    static const char *const objects[] = {"tmp_object_git2_", NULL};
     char *ref_lock = path_join(repo->gitdir, ORGCTL_BRANCH ".lock");
     unlink(ref_lock);
     free(ref_lock);
-    char *packdir = path_join(repo->gitdir, "objects/pack");
-    DIR *d = opendir(packdir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)))
-            if (strncmp(e->d_name, "pack_git2_", 10) == 0 ||
-                strncmp(e->d_name, "tmp_orgctl_", 11) == 0) {
-                char *p = path_join(packdir, e->d_name);
-                unlink(p);
-                free(p);
-            }
-        closedir(d);
-    }
-    free(packdir);
+    remove_prefixed(repo, "objects/pack", packs);
+    remove_prefixed(repo, "objects", objects);
 }
 
 int orgctl_lock_acquire(orgctl_repo *repo)

@@ -253,6 +253,13 @@ test_expect_success 'stale temporary packs of a killed writer are cleaned up' '
 	! test -e repo/objects/pack/pack_git2_deadbeef
 '
 
+test_expect_success 'stale temporary loose objects of a killed writer are cleaned up' '
+	echo half-written >repo/objects/tmp_object_git2_Ab12Cd &&
+	orgctl user create aftertmpobj --email aftertmpobj@acme.example >/dev/null &&
+	! test -e repo/objects/tmp_object_git2_Ab12Cd &&
+	test_fsck repo
+'
+
 test_expect_success 'kill -9 of writers at random moments leaves a consistent repository' '
 	for i in $(seq 1 30); do
 		orgctl user create "k$i" --email "k$i@acme.example" >/dev/null 2>&1 &
