@@ -87,12 +87,20 @@ void strbuf_add_lower(strbuf *sb, const char *s)
 
 void strbuf_addf(strbuf *sb, const char *fmt, ...)
 {
+    /* Most results are short: format once into the stack, and again only when it was too
+     * small. (No vsnprintf(NULL, 0, ...): GCC 12 with -fsanitize=address warns of a null
+     * format there, a false positive that -Werror makes fatal.) */
+    char small[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
     if (n < 0)
         return;
+    if ((size_t)n < sizeof(small)) {
+        strbuf_add(sb, small, (size_t)n);
+        return;
+    }
     strbuf_grow(sb, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
