@@ -258,11 +258,14 @@ int orgctl_generic_copy(orgctl_op_ctx *ctx)
 
 int orgctl_parse_int(const char *what, const char *s, int min, int max, int *out)
 {
-    char *end = NULL;
-    long v = s && *s ? strtol(s, &end, 10) : 0;
-    if (!s || !*s || *end)
-        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" is not a whole number", what,
+    /* A plain number: an optional '-' and at most 9 digits (strtol would take " 7", "+7"
+     * and overflow quietly). */
+    const char *d = s && *s == '-' ? s + 1 : s;
+    size_t n = d ? strspn(d, "0123456789") : 0;
+    if (n == 0 || d[n] || n > 9)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\" is not a whole number", what,
                                 s ? s : "");
+    long v = strtol(s, NULL, 10);
     if (v < min || v > max)
         return orgctl_error_set(ORGCTL_EINVALID, "%s %s is outside %d to %d", what, s, min, max);
     *out = (int)v;

@@ -203,10 +203,13 @@ int orgctl_name_validate(const char *what, const char *name)
                                 what, name);
     if (!orgctl_utf8_valid(name, len))
         return orgctl_error_set(ORGCTL_EINVALID, "%s is not valid UTF-8", what);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return orgctl_error_set(ORGCTL_EINVALID, "%s contains a control character",
-                                    what);
+    unsigned bad = orgctl_utf8_forbidden(name, len, true);
+    if (bad)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s contains U+%04X, %s, which a name may not hold",
+                                what, bad,
+                                orgctl_utf8_is_control(bad) ? "a control character"
+                                                            : "an invisible character or a space "
+                                                              "other than U+0020");
     if (strchr(name, '/'))
         return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" contains '/'", what, name);
     if (strstr(name, ".."))

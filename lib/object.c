@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "utf8.h"
 #include "index_key.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
@@ -275,18 +276,43 @@ int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count)
 
 /* --- validation --- */
 
+/* A domain of an e-mail address: two or more dot-separated labels of 1 to 63 bytes, each
+ * letters, digits, hyphens (not first or last) or UTF-8 (an internationalised label). */
+static bool valid_domain(const char *d)
+{
+    int labels = 0;
+    for (const char *label = d;; labels++) {
+        size_t len = strcspn(label, ".");
+        if (len == 0 || len > 63 || label[0] == '-' || label[len - 1] == '-')
+            return false;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)label[i];
+            if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '-'))
+                return false;
+        }
+        if (!label[len])
+            return labels >= 1;
+        label += len + 1;
+    }
+}
+
+/* RFC 5321's limits (a local part of 64 bytes, a path of 254), valid UTF-8, one '@', no
+ * spaces, controls or invisible characters, and a well-formed domain. */
 static bool valid_email(const char *s)
 {
+    size_t len = strlen(s);
     const char *at = strchr(s, '@');
-    if (!at || at == s || strchr(at + 1, '@') || !strchr(at + 1, '.') || strstr(at, ".."))
-        return false;
-    const char *dot = strrchr(at, '.');
-    if (dot == at + 1 || !dot[1])
+    if (!at || at == s || at - s > 64 || len > 254 || strchr(at + 1, '@') ||
+        !orgctl_utf8_valid(s, len) || orgctl_utf8_forbidden(s, len, true))
         return false;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
+        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == '"' ||
+            *p == '\\')
             return false;
-    return true;
+    if (s[0] == '.' || at[-1] == '.' || strstr(s, ".."))
+        return false;
+    return valid_domain(at + 1);
 }
 
 static int sort_cmp(const void *a, const void *b)
@@ -348,6 +374,26 @@ static int check_level(const orgctl_kind *kind, const char *name, const orgctl_f
     return 0;
 }
 
+/* Free text: at most ORGCTL_TEXT_MAX bytes of valid UTF-8 without controls (which a
+ * terminal would obey when a listing prints them) or bidirectional controls. */
+static int check_text(const orgctl_kind *kind, const char *name, const char *field,
+                      const char *text)
+{
+    size_t len = strlen(text);
+    if (len > ORGCTL_TEXT_MAX)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is longer than %d bytes",
+                                kind->name, name, field, ORGCTL_TEXT_MAX);
+    if (!orgctl_utf8_valid(text, len))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is not valid UTF-8",
+                                kind->name, name, field);
+    unsigned bad = orgctl_utf8_forbidden(text, len, false);
+    if (bad)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%.100s\": %s contains U+%04X, a control character",
+                                kind->name, name, field, bad);
+    return 0;
+}
+
 static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const char *name, const orgctl_field *f, cJSON *v)
 {
@@ -360,13 +406,15 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         if ((f->flags & ORGCTL_FIELD_REQUIRED) && !*v->valuestring)
             return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must not be empty",
                                     kind->name, name, f->name);
+        if ((error = check_text(kind, name, f->name, v->valuestring)) < 0)
+            return error;
         if (strcmp(f->name, "state") == 0 && strcmp(v->valuestring, "enabled") != 0 &&
             strcmp(v->valuestring, "disabled") != 0)
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "%s \"%s\": state \"%s\" is not enabled or disabled",
                                     kind->name, name, v->valuestring);
         if ((f->flags & ORGCTL_FIELD_EMAIL) && !valid_email(v->valuestring))
-            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": invalid e-mail \"%s\"",
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": invalid e-mail \"%.100s\"",
                                     kind->name, name, v->valuestring);
         if (f->flags & ORGCTL_FIELD_UNIQUE) {
             char *other = orgctl_index_find_value(repo, kind, org, f->name, v->valuestring,
@@ -415,7 +463,10 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
             return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be an object",
                                     kind->name, f->name);
         for (cJSON *c = v->child; c && !error; c = c->next) {
-            if (f->flags & ORGCTL_FIELD_RANGE)
+            error = check_text(kind, name, f->name, c->string);
+            if (!error && cJSON_IsString(c))
+                error = check_text(kind, name, f->name, c->valuestring);
+            if (!error && (f->flags & ORGCTL_FIELD_RANGE))
                 error = check_level(kind, name, f, c);
             if (!error && f->ref_kind)
                 error = check_ref(repo, f, org, c->string);

@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "orgctl/object.h"
 #include "orgctl/password.h"
+#include "utf8.h"
 
 #define PASSWORD_MAX_BYTES 4096
 
@@ -31,6 +32,8 @@ int orgctl_password_read(FILE *f, char **out)
         buf[--len] = '\0';
     if (!error && memchr(buf, '\0', len))
         error = orgctl_error_set(ORGCTL_EINVALID, "the password contains a NUL byte");
+    if (!error && !orgctl_utf8_valid(buf, len)) /* its length is counted in characters */
+        error = orgctl_error_set(ORGCTL_EINVALID, "the password is not valid UTF-8");
     if (!error && len == 0)
         error = orgctl_error_set(ORGCTL_EINVALID,
                                  "no password given: write it to standard input or give "

@@ -522,21 +522,7 @@ int orgctl_clock_now(time_t *out)
         *out = time(NULL);
         return 0;
     }
-    struct tm tm = {0};
-    const char *end = strptime(env, "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end) {
-        end = strptime(env, "%Y-%m-%d", &tm);
-        if (!end)
-            return orgctl_error_set(ORGCTL_EINVALID,
-                                    "ORGCTL_NOW \"%s\" is not an ISO 8601 time", env);
-    }
-    if (*end == 'Z')
-        end++;
-    if (*end)
-        return orgctl_error_set(ORGCTL_EINVALID,
-                                "ORGCTL_NOW \"%s\" is not an ISO 8601 UTC time (…Z)", env);
-    *out = timegm(&tm);
-    return 0;
+    return orgctl_time_parse("ORGCTL_NOW", env, out);
 }
 
 void orgctl_time_format(time_t t, char *buf, size_t size)

@@ -32,3 +32,51 @@ bool orgctl_utf8_valid(const char *s, size_t len)
     }
     return true;
 }
+
+/* Decodes the code point at s (already known to be valid UTF-8); returns its length. */
+static size_t decode(const unsigned char *s, unsigned *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t n = (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3 : 4;
+    unsigned c = s[0] & (0x7f >> n);
+    for (size_t i = 1; i < n; i++)
+        c = (c << 6) | (s[i] & 0x3f);
+    *cp = c;
+    return n;
+}
+
+/* Characters no text may hold: C0 and C1 controls, DEL, the line and paragraph
+ * separators, and the bidirectional controls that reorder what a listing shows. */
+bool orgctl_utf8_is_control(unsigned cp)
+{
+    return cp < 0x20 || cp == 0x110000 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+           cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* And what a name may not hold besides: the byte-order mark, invisible characters (zero
+ * widths, joiners, soft hyphen, word joiner and invisible operators, Hangul fillers, tags)
+ * and every space but U+0020 (non-breaking, en, em, thin, ideographic, ...): with them two
+ * names that look the same are two names. */
+static bool name_forbidden(unsigned cp)
+{
+    return orgctl_utf8_is_control(cp) || cp == 0x00a0 || cp == 0x00ad || cp == 0x034f ||
+           cp == 0x115f || cp == 0x1160 || cp == 0x1680 || cp == 0x180e ||
+           (cp >= 0x2000 && cp <= 0x200d) || (cp >= 0x205f && cp <= 0x2064) ||
+           cp == 0x3000 || cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 ||
+           (cp >= 0xfff0 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+unsigned orgctl_utf8_forbidden(const char *s, size_t len, bool name)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned cp;
+        p += decode(p, &cp);
+        if (name ? name_forbidden(cp) : orgctl_utf8_is_control(cp))
+            return cp == 0 ? 0x110000 : cp; /* never 0, which means none */
+    }
+    return 0;
+}

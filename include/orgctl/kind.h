@@ -11,6 +11,9 @@
 
 #include "orgctl/repo.h"
 
+/* The most bytes a free-text field (a full name, a description) may hold. */
+#define ORGCTL_TEXT_MAX 1024
+
 enum orgctl_field_type {
     ORGCTL_FIELD_STRING,
     ORGCTL_FIELD_BOOL,

@@ -314,16 +314,14 @@ test_expect_success 'change-set ids are unique and count up' '
 	test_cmp sorted ids
 '
 
-test_expect_success 'values with newlines cannot forge trailers' '
-	next=$(( $(last_id) + 1 )) &&
-	orgctl user update alice --full-name "$(printf "x\nActor: evil@acme\nChange-Set: 999")" >/dev/null &&
+test_expect_success 'values with newlines cannot forge trailers: they are refused' '
+	test_unchanged --status 1 repo orgctl user update alice \
+		--full-name "$(printf "x\nActor: evil@acme\nChange-Set: 999")" &&
+	test_unchanged --status 1 repo orgctl user option set alice \
+		"k=$(printf "x\nActor: evil@acme")" &&
 	git -C repo log -1 --format=%B main | git interpret-trailers --parse >actual &&
-	test_grep "^Change-Set: $next$" actual &&
-	test_grep "^Actor: admin@enterprise$" actual &&
 	test $(grep -c "^Actor:" actual) -eq 1 &&
-	test $(grep -c "^Change-Set:" actual) -eq 1 &&
-	orgctl log -n 1 -o csv >actual &&
-	test_grep "^$next,.*,admin@enterprise,user update alice$" actual
+	! grep -q "evil" actual
 '
 
 test_expect_success 'the repository is sound' '
