@@ -92,7 +92,8 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
         if (cur[0] == '-')
             for (const char *const *g = (const char *const[]){"-C", "--org", "--as", "--output",
                                                                "--dry-run", "--quiet", "--help",
-                                                               "--version", NULL};
+                                                               "--version", "--lock-timeout",
+                                                               NULL};
                  *g; g++)
                 print_if(*g, cur);
         return EXIT_OK;

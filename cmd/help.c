@@ -7,7 +7,7 @@
 static void general_usage(FILE *f)
 {
     fprintf(f, "usage: orgctl [-C DIR] [--org ORG] [--as USER@ORG] [-o table|json|csv] "
-               "[--dry-run] [-q] COMMAND [VERB] [ARGS]\n\ncommands:\n");
+               "[--dry-run] [-q] [--lock-timeout SECONDS] COMMAND [VERB] [ARGS]\n\ncommands:\n");
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (c->summary)
             fprintf(f, "  %-10s %s\n", c->name, c->summary);

@@ -58,7 +58,7 @@ static void op_help(const orgctl_op *op)
                (p->flags & ORGCTL_PARAM_MULTI) ? " (repeatable)" : "");
     }
     printf("\nglobal options: -C DIR, --org ORG, --as USER@ORG, -o table|json|csv, --dry-run, "
-           "-q\n");
+           "-q, --lock-timeout SECONDS\n");
 }
 
 void cli_kind_help(const char *kind)

@@ -102,6 +102,24 @@ static bool is_option(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || (arg[n] == '=' && name[1] == '-'));
 }
 
+static void say_lock_wait(const char *message, void *payload)
+{
+    fprintf(stderr, "orgctl: %s\n", message);
+}
+
+/* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */
+static int set_lock_timeout(const char *what, const char *value)
+{
+    char *end = NULL;
+    double t = value && *value ? strtod(value, &end) : -1;
+    if (!end || *end || !(t >= 0 && t <= 86400 * 365)) {
+        cli_usage("%s \"%s\" is not a number of seconds", what, value ? value : "");
+        return -1;
+    }
+    orgctl_lock_wait_set(t, say_lock_wait, NULL);
+    return 0;
+}
+
 bool cli_global_option(struct cli *cli, int argc, char **argv, int *i, int *error)
 {
     const char *a = argv[*i];
@@ -123,6 +141,10 @@ bool cli_global_option(struct cli *cli, int argc, char **argv, int *i, int *erro
             cli->format = CLI_CSV;
         else
             *error = cli_usage("unknown output format \"%s\" (table, json or csv)", f);
+    } else if (is_option(a, "--lock-timeout")) {
+        const char *v = option_value(argc, argv, i, "--lock-timeout", error);
+        if (v && set_lock_timeout("--lock-timeout", v) < 0)
+            *error = EXIT_USAGE;
     } else if (is_option(a, "--dry-run")) {
         cli->dry_run = true;
     } else if (is_option(a, "-q") || is_option(a, "--quiet")) {
@@ -201,13 +223,17 @@ int main(int argc, char **argv)
 {
     struct cli cli = {0};
     cli.org = getenv("ORGCTL_ORG");
+    orgctl_lock_wait_set(-1, say_lock_wait, NULL);
+    const char *lock_timeout = getenv("ORGCTL_LOCK_TIMEOUT");
+    if (lock_timeout && *lock_timeout && set_lock_timeout("ORGCTL_LOCK_TIMEOUT", lock_timeout) < 0)
+        return EXIT_USAGE;
     int i = 1, error = 0;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--version") == 0)
             return cmd_version(&cli, 0, NULL);
         if (!cli_global_option(&cli, argc, argv, &i, &error)) {
             const char *globals[] = {"-C", "--org", "--as", "--output", "--dry-run", "--quiet",
-                                     "--help", "--version", NULL};
+                                     "--help", "--version", "--lock-timeout", NULL};
             const char *s = cli_suggest(argv[i], globals);
             return s ? cli_usage("unknown option \"%s\" (did you mean \"%s\"?)", argv[i], s)
                      : cli_usage("unknown option \"%s\" (see \"orgctl help\")", argv[i]);

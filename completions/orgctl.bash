@@ -68,7 +68,7 @@ _orgctl()
 	for ((i = 0; i < ${#args[@]}; i++)); do
 		case ${args[i]} in
 		-C) globals+=(-C "${args[i + 1]}") && ((i++)) ;;
-		--org | --as | -o | --output) ((i++)) ;;
+		--org | --as | -o | --output | --lock-timeout) ((i++)) ;;
 		-*) ;;
 		*) [[ -z $command ]] && command=${args[i]} ;;
 		esac
@@ -87,7 +87,7 @@ _orgctl()
 	--org)
 		args=("${globals[@]}" org show)
 		;;
-	--as | --enterprise | --admin | --email)
+	--as | --enterprise | --admin | --email | --lock-timeout)
 		return
 		;;
 	*)

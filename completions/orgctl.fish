@@ -25,7 +25,7 @@ function __orgctl_complete
             case -C
                 set -a globals -C $words[(math $i + 1)] 2>/dev/null
                 set skip 1
-            case --org --as -o --output
+            case --org --as -o --output --lock-timeout
                 set skip 1
             case '-*'
             case '*'
@@ -42,7 +42,7 @@ function __orgctl_complete
             return
         case --org
             set words $globals org show
-        case --as --enterprise --admin --email
+        case --as --enterprise --admin --email --lock-timeout
             return
         case '*'
             switch "$cur"

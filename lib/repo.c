@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -173,6 +174,70 @@ static void remove_stale_files(orgctl_repo *repo)
     remove_prefixed(repo, "objects", objects);
 }
 
+static double lock_timeout = -1; /* seconds; < 0: wait as long as it takes */
+static orgctl_lock_wait_fn lock_notify;
+static void *lock_notify_payload;
+
+void orgctl_lock_wait_set(double timeout, orgctl_lock_wait_fn notify, void *payload)
+{
+    lock_timeout = timeout;
+    lock_notify = notify;
+    lock_notify_payload = payload;
+}
+
+/* Who holds the lock, as its holder wrote it into the lock file: "pid N since TIME". */
+static void lock_holder(int fd, char *buf, size_t size)
+{
+    ssize_t n = pread(fd, buf, size - 1, 0);
+    buf[n > 0 ? n : 0] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    if (!*buf)
+        snprintf(buf, size, "another writer");
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Takes the lock, waiting for its holder: after a second the waiter is told who that is
+ * (through the callback of orgctl_lock_wait_set), and past the timeout it gives up. */
+static int lock_wait(int fd)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    bool told = false;
+    char holder[256];
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK)
+            return orgctl_error_set(ORGCTL_ERROR, "cannot lock repository: %s",
+                                    strerror(errno));
+        double waited = seconds_since(&start);
+        if (lock_timeout >= 0 && waited >= lock_timeout) {
+            lock_holder(fd, holder, sizeof(holder));
+            return orgctl_error_set(ORGCTL_ECONFLICT,
+                                    "the repository is locked by %s; gave up after %g s "
+                                    "(--lock-timeout); nothing was changed",
+                                    holder, lock_timeout);
+        }
+        if (!told && waited >= 1.0 && lock_notify) {
+            lock_holder(fd, holder, sizeof(holder));
+            strbuf msg = STRBUF_INIT;
+            strbuf_addf(&msg, "waiting for the repository lock, held by %s", holder);
+            lock_notify(strbuf_str(&msg), lock_notify_payload);
+            strbuf_release(&msg);
+            told = true;
+        }
+        struct timespec nap = {0, 20 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+    }
+    return 0;
+}
+
 int orgctl_lock_acquire(orgctl_repo *repo)
 {
     if (repo->lock_fd >= 0)
@@ -186,13 +251,18 @@ int orgctl_lock_acquire(orgctl_repo *repo)
         return err;
     }
     free(path);
-    while (flock(fd, LOCK_EX) < 0) {
-        if (errno != EINTR) {
-            close(fd);
-            return orgctl_error_set(ORGCTL_ERROR, "cannot lock repository: %s",
-                                    strerror(errno));
-        }
+    int error = lock_wait(fd);
+    if (error < 0) {
+        close(fd);
+        return error;
     }
+    /* Say who holds it, for a writer that waits (the file is ours while we hold it). */
+    time_t now = time(NULL);
+    char when[32], info[96];
+    orgctl_time_format(now, when, sizeof(when));
+    int n = snprintf(info, sizeof(info), "orgctl pid %ld since %s\n", (long)getpid(), when);
+    if (ftruncate(fd, 0) < 0 || pwrite(fd, info, (size_t)n, 0) < 0)
+        (void)0; /* only a courtesy to waiters */
     repo->lock_fd = fd;
     remove_stale_files(repo);
     return 0;

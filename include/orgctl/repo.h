@@ -34,6 +34,12 @@ typedef struct {
  * "USER@ORG" of that administrator (caller frees). */
 int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **admin_out);
 
+/* How a writer waits for another's lock: `timeout` seconds at most (< 0: as long as it
+ * takes; past it, ORGCTL_ECONFLICT naming the holder), and `notify` (may be NULL) is called
+ * once with a line saying who holds it when the wait passes a second. For the process. */
+typedef void (*orgctl_lock_wait_fn)(const char *message, void *payload);
+void orgctl_lock_wait_set(double timeout, orgctl_lock_wait_fn notify, void *payload);
+
 /* Closes the repository, rolls back an uncommitted change set, releases the lock. */
 void orgctl_repo_free(orgctl_repo *repo);
 

@@ -306,4 +306,24 @@ test_expect_success 'each created user is whole: its file parses and its e-mail 
 	done
 '
 
+test_expect_success 'a writer gives up after --lock-timeout with exit 5, naming the holder' '
+	printf "orgctl pid 4242 since 2026-01-02T03:04:05Z\n" >repo/orgctl/lock &&
+	flock repo/orgctl/lock sleep 3 &
+	sleep 0.3 &&
+	test_unchanged --status 5 repo orgctl --lock-timeout 0.5 user create lt1 --email lt1@acme.example 2>err &&
+	test_grep "pid 4242" err &&
+	ORGCTL_LOCK_TIMEOUT=0 test_unchanged --status 5 repo orgctl user create lt2 --email lt2@acme.example &&
+	test_must_fail --status 2 orgctl --lock-timeout soon user list &&
+	wait
+'
+
+test_expect_success 'a writer that waits more than a second says so, then writes' '
+	flock repo/orgctl/lock sleep 1.6 &
+	sleep 0.2 &&
+	orgctl user create lt3 --email lt3@acme.example >out 2>err &&
+	test_grep "waiting for the repository lock" err &&
+	orgctl user show lt3 >/dev/null &&
+	wait
+'
+
 test_done
