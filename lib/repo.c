@@ -31,8 +31,8 @@ int orgctl_git_error(int code, const char *what)
 {
     const git_error *e = git_error_last();
     orgctl_error_set(ORGCTL_ERROR, "%s: %s", what, e && e->message ? e->message : "git error");
-    if (code == GIT_ENOTFOUND)
-        return ORGCTL_ENOTFOUND;
+    /* An object missing from the database is damaged storage (exit 1), never "not found"
+     * (exit 3), which says that what a person named does not exist. */
     if (code == GIT_EMODIFIED || code == GIT_ELOCKED)
         return ORGCTL_ECONFLICT;
     return ORGCTL_ERROR;

@@ -102,4 +102,15 @@ test_expect_success 'ids do not repeat after the index is rebuilt from nothing' 
 	echo 1 >one && test_cmp one count
 '
 
+test_expect_success 'an object missing from the database is a storage error (exit 1), not "not found"' '
+	rm -rf copy && cp -r repo copy &&
+	blob=$(git -C copy rev-parse "main:orgs/acme/org.json") &&
+	git -C copy cat-file -p $blob >/dev/null &&
+	rm -f copy/objects/$(echo $blob | cut -c1-2)/$(echo $blob | cut -c3-) &&
+	! git -C copy cat-file -e $blob 2>/dev/null &&
+	id=$(ORGCTL_DIR=$SCRATCH/copy orgctl log -o json | jq -r "map(select(.summary | startswith(\"org create\"))) | .[0].commit") &&
+	ORGCTL_DIR=$SCRATCH/copy test_must_fail --status 1 orgctl diff $id 2>err &&
+	test_grep "org.json" err
+'
+
 test_done
