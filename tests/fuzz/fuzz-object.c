@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -16,10 +17,22 @@
 
 static orgctl_repo *repo;
 static size_t nkinds;
+static char dir[] = "/tmp/orgctl-fuzz-object-XXXXXX";
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+/* The repository goes with the process (a replay in the test suite runs it many times). */
+static void cleanup(void)
+{
+    orgctl_repo_free(repo);
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    char dir[] = "/tmp/orgctl-fuzz-object-XXXXXX";
     char *admin = NULL;
     setenv("ORGCTL_FSYNC", "0", 1);
     if (!mkdtemp(dir) || orgctl_repo_init(dir, NULL, &admin) < 0 ||
@@ -28,6 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     free(admin);
+    atexit(cleanup);
     while (orgctl_kinds()[nkinds])
         nkinds++;
     return 0;
