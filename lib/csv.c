@@ -19,6 +19,7 @@
 
 #define CHUNK_SIZE (64 * 1024)
 #define DEFAULT_MAX_RECORD ((size_t)64 * 1024 * 1024)
+#define DEFAULT_MAX_INPUT ((size_t)4 * 1024 * 1024 * 1024)
 
 enum source { SRC_BUFFER, SRC_FILE, SRC_GZIP, SRC_ZIP };
 
@@ -45,7 +46,11 @@ struct orgctl_csv {
     char *name;
     enum source source;
     FILE *fp;
-    gzFile gz;
+    z_stream *gz;          /* SRC_GZIP: inflating fp */
+    unsigned char *gzbuf;  /* its compressed input */
+    bool gz_member_done;   /* a gzip member ended: another may follow, or the end */
+    size_t max_input;      /* the most bytes gzip or zip may inflate to */
+    size_t inflated;
     struct archive *ar;
 
     const unsigned char *in; /* the current chunk: inbuf, or the caller's buffer */
@@ -122,7 +127,7 @@ static int reader_new(orgctl_csv **out, const char *name, const orgctl_csv_optio
 {
     orgctl_csv *r;
 
-    if (opts && opts->version != ORGCTL_CSV_OPTIONS_VERSION)
+    if (opts && (opts->version < 1 || opts->version > ORGCTL_CSV_OPTIONS_VERSION))
         return orgctl_error_set(ORGCTL_EINVALID, "csv: unsupported options version %u",
                                 opts->version);
     if (!(r = calloc(1, sizeof(*r))) || !(r->name = strdup(name))) {
@@ -131,6 +136,9 @@ static int reader_new(orgctl_csv **out, const char *name, const orgctl_csv_optio
     }
     r->line = 1;
     r->max_record = opts && opts->max_record_size ? opts->max_record_size : DEFAULT_MAX_RECORD;
+    /* version 1 options end before max_input_size */
+    r->max_input = opts && opts->version >= 2 && opts->max_input_size ? opts->max_input_size
+                                                                      : DEFAULT_MAX_INPUT;
     *out = r;
     return 0;
 }
@@ -208,27 +216,74 @@ static int zip_open(orgctl_csv *r, const char *path)
                                               : LA->error_string(r->ar));
 }
 
-static int gzip_open(orgctl_csv *r, const char *path)
-{
-    errno = 0;
-    if (!(r->gz = gzopen(path, "rb"))) {
-        if (errno == 0)
-            return orgctl_error_set(ORGCTL_ERROR, "%s: out of memory", path);
-        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR,
-                                "%s: cannot open: %s", path, strerror(errno));
-    }
-    gzbuffer(r->gz, CHUNK_SIZE);
-    /* gzread passes non-gzip data through unchanged; a .gz must be gzip. */
-    if (gzdirect(r->gz))
-        return orgctl_error_set(ORGCTL_EINVALID, "%s: not gzip data", path);
-    return 0;
-}
-
 static int file_open(orgctl_csv *r, const char *path)
 {
     if (!(r->fp = fopen(path, "rb")))
         return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR,
                                 "%s: cannot open: %s", path, strerror(errno));
+    return 0;
+}
+
+/* A gzip file is inflated here, not through gzread: gzread passes bytes after the last
+ * gzip member over in silence (and non-gzip data through unchanged), and a file that is not
+ * what it says must be an error. Members one after another are read as one stream, as gzip
+ * itself does. */
+static int gzip_open(orgctl_csv *r, const char *path)
+{
+    int error = file_open(r, path);
+    if (error < 0)
+        return error;
+    unsigned char magic[2];
+    size_t n = fread(magic, 1, 2, r->fp);
+    if (n < 2 || magic[0] != 0x1f || magic[1] != 0x8b)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s: not gzip data", path);
+    rewind(r->fp);
+    r->gz = calloc(1, sizeof(*r->gz));
+    r->gzbuf = malloc(CHUNK_SIZE);
+    if (!r->gz || !r->gzbuf || inflateInit2(r->gz, 16 + MAX_WBITS) != Z_OK)
+        return orgctl_error_set(ORGCTL_ERROR, "%s: out of memory", path);
+    return 0;
+}
+
+/* Inflates up to `cap` bytes of the gzip file into dst. */
+static int gzip_read(orgctl_csv *r, unsigned char *dst, size_t cap, size_t *n)
+{
+    z_stream *z = r->gz;
+    z->next_out = dst;
+    z->avail_out = (uInt)cap;
+    while (z->avail_out == cap) {
+        if (z->avail_in == 0) {
+            size_t got = fread(r->gzbuf, 1, CHUNK_SIZE, r->fp);
+            if (got == 0 && ferror(r->fp))
+                return fail(r, ORGCTL_ERROR, "%s: read error: %s", r->name, strerror(errno));
+            if (got == 0) {
+                if (!r->gz_member_done)
+                    return fail(r, ORGCTL_EINVALID,
+                                "%s: corrupt gzip data: the stream is cut short", r->name);
+                break; /* the end, after a whole member */
+            }
+            z->next_in = r->gzbuf;
+            z->avail_in = (uInt)got;
+        }
+        if (r->gz_member_done) {
+            /* More bytes after a member: only another member may follow. */
+            if (z->next_in[0] != 0x1f || (z->avail_in > 1 && z->next_in[1] != 0x8b))
+                return fail(r, ORGCTL_EINVALID,
+                            "%s: corrupt gzip data: bytes after the end of the gzip stream",
+                            r->name);
+            inflateReset(z);
+            r->gz_member_done = false;
+        }
+        int rc = inflate(z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END)
+            r->gz_member_done = true;
+        else if (rc == Z_MEM_ERROR)
+            return fail(r, ORGCTL_ERROR, "%s: out of memory", r->name);
+        else if (rc != Z_OK && rc != Z_BUF_ERROR)
+            return fail(r, ORGCTL_EINVALID, "%s: corrupt gzip data: %s", r->name,
+                        z->msg ? z->msg : "invalid data");
+    }
+    *n = cap - z->avail_out;
     return 0;
 }
 
@@ -283,8 +338,11 @@ void orgctl_csv_free(orgctl_csv *r)
         return;
     if (r->fp)
         fclose(r->fp);
-    if (r->gz)
-        gzclose(r->gz);
+    if (r->gz) {
+        inflateEnd(r->gz);
+        free(r->gz);
+    }
+    free(r->gzbuf);
     if (r->ar)
         LA->read_free(r->ar);
     free(r->inbuf);
@@ -297,6 +355,21 @@ void orgctl_csv_free(orgctl_csv *r)
 const char *orgctl_csv_name(const orgctl_csv *r)
 {
     return r->name;
+}
+
+/* Counts what an archive inflated to: past the bound (a bomb: 2 MB of gzip can hold
+ * terabytes of rows) reading stops with an error, whatever the rows are. */
+static int inflated(orgctl_csv *r, int error, size_t n)
+{
+    if (error < 0)
+        return error;
+    r->inflated += n;
+    if (r->inflated > r->max_input)
+        return fail(r, ORGCTL_EINVALID,
+                    "%s: inflates to more than %zu bytes, the most a compressed file may "
+                    "hold here",
+                    r->name, r->max_input);
+    return 0;
 }
 
 /* Reads up to `cap` bytes at `dst`; 0 in `*n` means the end of the input. */
@@ -312,17 +385,8 @@ static int source_read(orgctl_csv *r, unsigned char *dst, size_t cap, size_t *n)
             return fail(r, ORGCTL_ERROR, "%s: read error: %s", r->name, strerror(errno));
         return 0;
     case SRC_GZIP: {
-        int errnum, got = gzread(r->gz, dst, (unsigned int)cap);
-        const char *msg = gzerror(r->gz, &errnum);
-        size_t skip = strlen(r->name);
-        if (strncmp(msg, r->name, skip) == 0 && strncmp(msg + skip, ": ", 2) == 0)
-            msg += skip + 2; /* zlib puts the path first; so do we */
-        /* Z_BUF_ERROR at the end means the gzip stream was cut short. */
-        if (got < 0 || (got == 0 && errnum != Z_OK))
-            return fail(r, errnum == Z_ERRNO ? ORGCTL_ERROR : ORGCTL_EINVALID,
-                        "%s: corrupt gzip data: %s", r->name, msg);
-        *n = (size_t)got;
-        return 0;
+        int error = gzip_read(r, dst, cap, n);
+        return inflated(r, error, *n);
     }
     case SRC_ZIP: {
         la_ssize_t got = LA->read_data(r->ar, dst, cap);
@@ -330,7 +394,7 @@ static int source_read(orgctl_csv *r, unsigned char *dst, size_t cap, size_t *n)
             return fail(r, ORGCTL_EINVALID, "%s: corrupt zip archive: %s", r->name,
                         LA->error_string(r->ar));
         *n = (size_t)got;
-        return 0;
+        return inflated(r, 0, *n);
     }
     }
     return 0;

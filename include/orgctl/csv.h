@@ -33,7 +33,7 @@ typedef struct orgctl_csv orgctl_csv;
 /* One record; opaque, owned by its reader. */
 typedef struct orgctl_csv_record orgctl_csv_record;
 
-#define ORGCTL_CSV_OPTIONS_VERSION 1
+#define ORGCTL_CSV_OPTIONS_VERSION 2
 
 /* Reader options. Initialize with ORGCTL_CSV_OPTIONS_INIT, then set what differs. */
 typedef struct {
@@ -42,10 +42,13 @@ typedef struct {
      * overhead. 0 means the default, 64 MiB. Guards against a runaway quote in a
      * large file eating all memory. */
     size_t max_record_size;
+    /* (version 2) The most bytes a .gz or .zip may inflate to; reading past it is an
+     * error. 0 means the default, 4 GiB. */
+    size_t max_input_size;
 } orgctl_csv_options;
 
 /* clang-format off */
-#define ORGCTL_CSV_OPTIONS_INIT {ORGCTL_CSV_OPTIONS_VERSION, 0}
+#define ORGCTL_CSV_OPTIONS_INIT {ORGCTL_CSV_OPTIONS_VERSION, 0, 0}
 /* clang-format on */
 
 /* Opens the CSV file at `path` for reading. A name ending in ".gz" (any case) is read

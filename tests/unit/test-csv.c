@@ -688,6 +688,67 @@ static void test_files(void)
        "write cut.gz");
     expect_fail("truncated gzip", tmp_path("cut.gz"), ORGCTL_EINVALID, ": corrupt gzip data: ");
 
+    /* Bytes after the gzip stream are an error (gzread passed them over); members one
+     * after another are one stream, as gzip reads them. */
+    ok(write_gz(tmp_path("trail.gz"), sample, len) == 0, "write trail.gz");
+    {
+        FILE *f = fopen(tmp_path("trail.gz"), "ab");
+        ok(f && fwrite("garbage", 1, 7, f) == 7 && fclose(f) == 0, "append bytes to trail.gz");
+    }
+    expect_fail("bytes after the gzip stream", tmp_path("trail.gz"), ORGCTL_EINVALID,
+                ": corrupt gzip data: bytes after the end");
+    {
+        size_t half = len / 2;
+        while (half < len && sample[half - 1] != '\n')
+            half++;
+        ok(write_gz(tmp_path("m1.gz"), sample, half) == 0 &&
+               write_gz(tmp_path("m2.gz"), sample + half, len - half) == 0,
+           "write two gzip members");
+        FILE *out = fopen(tmp_path("members.gz"), "wb");
+        const char *parts[2] = {tmp_path("m1.gz"), tmp_path("m2.gz")};
+        for (int i = 0; i < 2 && out; i++) {
+            FILE *in = fopen(parts[i], "rb");
+            char buf[4096];
+            size_t k;
+            while (in && (k = fread(buf, 1, sizeof(buf), in)) > 0)
+                fwrite(buf, 1, k, out);
+            if (in)
+                fclose(in);
+        }
+        ok(out && fclose(out) == 0, "write members.gz");
+        ok(read_path(tmp_path("members.gz"), &nrec, &crc) == ORGCTL_ITEROVER && nrec == n &&
+               crc == want_crc,
+           "two gzip members: the same records as one");
+    }
+    /* A bound on what an archive inflates to. */
+    {
+        orgctl_csv_options opts = ORGCTL_CSV_OPTIONS_INIT;
+        opts.max_input_size = 1000;
+        orgctl_csv_record *rec;
+        int code = 0;
+        char bomb_gz[512], bomb_zip[512];
+        snprintf(bomb_gz, sizeof(bomb_gz), "%s", tmp_path("bomb.gz"));
+        snprintf(bomb_zip, sizeof(bomb_zip), "%s", tmp_path("bomb.zip"));
+        ok(write_gz(bomb_gz, sample, len) == 0 &&
+               write_zip(bomb_zip, names, datas, lens, 2) == 0,
+           "write a gzip and a zip of %zu bytes", len);
+        if (orgctl_csv_open(&r, bomb_gz, &opts) == 0) {
+            while ((code = orgctl_csv_next(&rec, r)) == 0)
+                ;
+            orgctl_csv_free(r);
+        }
+        ok(code == ORGCTL_EINVALID && strstr(orgctl_error_last(), "inflates to more than 1000"),
+           "a gzip file inflating past max_input_size is an error: %s", orgctl_error_last());
+        code = 0;
+        if (orgctl_csv_open(&r, bomb_zip, &opts) == 0) {
+            while ((code = orgctl_csv_next(&rec, r)) == 0)
+                ;
+            orgctl_csv_free(r);
+        }
+        ok(code == ORGCTL_EINVALID && strstr(orgctl_error_last(), "inflates to more than 1000"),
+           "a zip file inflating past max_input_size is an error: %s", orgctl_error_last());
+    }
+
     ok(write_gz_stored(tmp_path("crc.gz"), "a,b\n1,2\n", 8, "1,2", "1,3") == 0,
        "write crc.gz (stored, one byte changed)");
     expect_fail("gzip checksum mismatch", tmp_path("crc.gz"), ORGCTL_EINVALID,
