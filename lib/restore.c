@@ -331,15 +331,23 @@ static void merge_field(struct merge *m, const char *field, const cJSON *P, cons
         merge_value(m, m->result, field, NULL, pv, cv, hv);
 }
 
-/* m->result := H with what the change from P to C changed undone. */
+/* m->result := H with what the change from P to C changed undone; the fields in name
+ * order, so the plan reads as the file does. */
 static void merge_fields(struct merge *m, const cJSON *P, const cJSON *C, const cJSON *H)
 {
     m->result = cJSON_Duplicate(H, 1);
+    size_t n = 0;
+    const char **names =
+        xmalloc((size_t)(cJSON_GetArraySize(P) + cJSON_GetArraySize(C) + 1) * sizeof(*names));
     for (const cJSON *p = P->child; p; p = p->next)
-        merge_field(m, p->string, P, C, H);
+        names[n++] = p->string;
     for (const cJSON *c = C->child; c; c = c->next)
         if (!member(P, c->string))
-            merge_field(m, c->string, P, C, H);
+            names[n++] = c->string;
+    qsort(names, n, sizeof(*names), string_cmp);
+    for (size_t i = 0; i < n; i++)
+        merge_field(m, names[i], P, C, H);
+    free(names);
 }
 
 /* The JSON object in blob `id`; NULL when it is none (*error set on a read failure). */
@@ -606,13 +614,15 @@ int orgctl_restore_validate_merged(orgctl_restore *rs)
             error = orgctl_object_validate(rs->repo, kind, org, obj);
         cJSON_Delete(obj);
         if (error == ORGCTL_EINVALID) {
-            strbuf sb = STRBUF_INIT;
+            strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
             orgctl_restore_name(&sb, l->path);
+            strbuf_adds(&why, orgctl_error_last()); /* the message is overwritten below */
             error = orgctl_error_set(ORGCTL_EINVALID,
                                      "restoring %s: its rolled-back fields do not fit what later "
                                      "change sets made of the rest: %s",
-                                     strbuf_str(&sb), orgctl_error_last());
+                                     strbuf_str(&sb), strbuf_str(&why));
             strbuf_release(&sb);
+            strbuf_release(&why);
         }
         free(org);
         free(name);
