@@ -55,13 +55,13 @@ static void print_plan(const char *summary, const cJSON *changes)
         const char *conflict = cJSON_GetStringValue(cJSON_GetObjectItem(ch, "conflict"));
         printf("  %s %s \"%s\"", cJSON_GetStringValue(cJSON_GetObjectItem(ch, "op")), kind,
                cJSON_GetStringValue(cJSON_GetObjectItem(ch, "name")));
-        if (org && *org)
+        if (org && *org && strcmp(kind, "org") != 0)
             printf(" (org %s)", org);
         if (conflict)
             printf("  (conflict: %s)", conflict);
         putchar('\n');
         cJSON_ArrayForEach(f, cJSON_GetObjectItem(ch, "fields"))
-        print_field(orgctl_kind_lookup(kind), f);
+            print_field(orgctl_kind_lookup(kind), f);
     }
 }
 
@@ -98,7 +98,8 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
 {
     const char *force = NULL;
     const struct cli_flag flags[] = {
-        {"--force", false, &force, "take the rolled-back values where later change sets changed them too"},
+        {"--force", false, &force,
+         "take the rolled-back values where later change sets changed them too"},
         {NULL, false, NULL, NULL},
     };
     const char *pos[1];

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "restore.h"
 #include "orgctl/json.h"
 #include "orgctl/object.h"
+#include "restore.h"
 #include "strmap.h"
 
 /* Conflicts named in full in the message; the rest are counted. */
@@ -51,8 +51,7 @@ struct orgctl_restore {
     size_t nproblems;
 };
 
-static int note_later(const char *path, const git_oid *then, const git_oid *now,
-                      void *payload)
+static int note_later(const char *path, const git_oid *then, const git_oid *now, void *payload)
 {
     orgctl_restore *rs = payload;
     if (rs->nlater == rs->alloc) {
@@ -70,8 +69,8 @@ static int note_later(const char *path, const git_oid *then, const git_oid *now,
     return 0;
 }
 
-int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *parent,
-                         git_tree *set, git_tree *head)
+int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *parent, git_tree *set,
+                         git_tree *head)
 {
     orgctl_restore *rs = xcalloc(1, sizeof(*rs));
     rs->repo = repo;
@@ -105,7 +104,7 @@ void orgctl_restore_name(strbuf *sb, const char *path)
 {
     const orgctl_kind *kind = NULL;
     char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0 && *org)
+    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0 && *org && kind != &orgctl_kind_org)
         strbuf_addf(sb, "%s \"%s\" (org %s)", kind->name, name, org);
     else if (kind && name)
         strbuf_addf(sb, "%s \"%s\"", kind->name, *name ? name : kind->name);
@@ -143,10 +142,10 @@ static void set_member(cJSON *obj, const char *key, const cJSON *v)
 
 struct merge {
     const orgctl_kind *kind;
-    cJSON *result;  /* HEAD's object, made the rollback's */
-    bool strict;    /* every change is a conflict: the object was re-created since */
-    cJSON *fields;  /* the plan's [{field, key, from, to, conflict}] */
-    strbuf names;   /* the conflicting fields, for the message */
+    cJSON *result; /* HEAD's object, made the rollback's */
+    bool strict;   /* every change is a conflict: the object was re-created since */
+    cJSON *fields; /* the plan's [{field, key, from, to, conflict}] */
+    strbuf names;  /* the conflicting fields, for the message */
     size_t nconflicts;
 };
 
@@ -280,8 +279,8 @@ static void merge_list(struct merge *m, const char *field, const cJSON *pv, cons
     index_items(&cs, cv);
     index_items(&hs, hv);
     size_t nadd = 0, n = 0;
-    const char **items = xmalloc((size_t)(cJSON_GetArraySize(hv) + cJSON_GetArraySize(pv) + 1) *
-                                 sizeof(*items));
+    const char **items =
+        xmalloc((size_t)(cJSON_GetArraySize(hv) + cJSON_GetArraySize(pv) + 1) * sizeof(*items));
     for (const cJSON *c = cv ? cv->child : NULL; c; c = c->next)
         if (!item_of(&ps, c->valuestring) && item_of(&hs, c->valuestring)) {
             strmap_set(&drop, c->valuestring, 1);
@@ -321,8 +320,8 @@ static void merge_field(struct merge *m, const char *field, const cJSON *P, cons
     if (same(pv, cv))
         return;
     const orgctl_field *f = m->kind ? orgctl_kind_field(m->kind, field) : NULL;
-    if (f && f->type == ORGCTL_FIELD_LIST && is_strings_or_absent(pv) &&
-        is_strings_or_absent(cv) && is_strings_or_absent(hv))
+    if (f && f->type == ORGCTL_FIELD_LIST && is_strings_or_absent(pv) && is_strings_or_absent(cv) &&
+        is_strings_or_absent(hv))
         merge_list(m, field, pv, cv, hv);
     else if (f && f->type == ORGCTL_FIELD_MAP && is_object_or_absent(pv) &&
              is_object_or_absent(cv) && is_object_or_absent(hv))
@@ -398,8 +397,7 @@ static const char *op_of(bool had_before, bool has_now)
 }
 
 /* Adds an object's conflicts to the message: its name, its fields, what happened to it. */
-static void name_conflicts(orgctl_restore *rs, const char *path, struct merge *m,
-                           const char *why)
+static void name_conflicts(orgctl_restore *rs, const char *path, struct merge *m, const char *why)
 {
     if (rs->nconflicted < NAMED_OBJECTS) {
         strbuf_adds(&rs->conflicts, rs->nconflicted ? "; " : "");
@@ -550,8 +548,7 @@ static cJSON *describe(orgctl_restore *rs, const char *path, const git_oid *befo
     return entry;
 }
 
-static int stage_one(const char *path, const git_oid *before, const git_oid *after,
-                     void *payload)
+static int stage_one(const char *path, const git_oid *before, const git_oid *after, void *payload)
 {
     orgctl_restore *rs = payload;
     struct later *l = find_later(rs, path);
@@ -587,8 +584,7 @@ static int stage_one(const char *path, const git_oid *before, const git_oid *aft
     return rs->error;
 }
 
-int orgctl_restore_stage(orgctl_restore *rs, orgctl_changeset *cs, cJSON *changes,
-                         bool detail)
+int orgctl_restore_stage(orgctl_restore *rs, orgctl_changeset *cs, cJSON *changes, bool detail)
 {
     rs->cs = cs;
     rs->changes = changes;
@@ -650,8 +646,7 @@ static int check_integrity(const char *path, const git_oid *before, const git_oi
         long n = 0;
         orgctl_object_count_in_org(rs->repo, org, &n);
         if (n > 0)
-            strbuf_addf(&problem, "org \"%s\" would be removed while it holds %ld objects", org,
-                        n);
+            strbuf_addf(&problem, "org \"%s\" would be removed while it holds %ld objects", org, n);
     } else if (!before) {
         cJSON *refs = cJSON_CreateArray();
         orgctl_object_references(rs->repo, kind, org, name, refs);
@@ -669,15 +664,13 @@ static int check_integrity(const char *path, const git_oid *before, const git_oi
         cJSON *obj = NULL;
         if (orgctl_object_load(rs->repo, kind, org, name, &obj) == 0 &&
             orgctl_object_validate(rs->repo, kind, org, obj) < 0)
-            strbuf_addf(&problem, "restoring %s \"%s\": %s", kind->name, name,
-                        orgctl_error_last());
+            strbuf_addf(&problem, "restoring %s \"%s\": %s", kind->name, name, orgctl_error_last());
         cJSON_Delete(obj);
     }
     orgctl_error_clear();
     if (problem.len) {
         if (rs->nproblems < 3)
-            strbuf_addf(&rs->problems, "%s%s", rs->nproblems ? "; " : "",
-                        strbuf_str(&problem));
+            strbuf_addf(&rs->problems, "%s%s", rs->nproblems ? "; " : "", strbuf_str(&problem));
         rs->nproblems++;
     }
     strbuf_release(&problem);

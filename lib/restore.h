@@ -5,10 +5,10 @@
 #ifndef ORGCTL_RESTORE_H
 #define ORGCTL_RESTORE_H
 
+#include <cjson/cJSON.h>
+#include <git2.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <git2.h>
-#include <cjson/cJSON.h>
 
 #include "internal.h"
 
@@ -17,8 +17,8 @@ typedef struct orgctl_restore orgctl_restore;
 /* Begins undoing the change from tree `parent` to tree `set` on tree `head` (the trees stay
  * the caller's, alive until orgctl_restore_free). Finds what later change sets changed by a
  * walk of `set` against `head`, at the cost of what changed since. */
-int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *parent,
-                         git_tree *set, git_tree *head);
+int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *parent, git_tree *set,
+                         git_tree *head);
 
 /* Whether `path`, which the change set left as `after`, exists at HEAD; *changed: whether a
  * later change set changed it. */
@@ -38,8 +38,7 @@ const char *orgctl_restore_conflicts(orgctl_restore *rs);
  * per object that changes: {op: create|update|delete, path}, and with `detail`
  * {op, kind, org, name, path, conflict, fields: [{field, key, from, to, conflict}]}, where
  * values of secret fields are "set" or null. */
-int orgctl_restore_stage(orgctl_restore *rs, orgctl_changeset *cs, cJSON *changes,
-                         bool detail);
+int orgctl_restore_stage(orgctl_restore *rs, orgctl_changeset *cs, cJSON *changes, bool detail);
 
 /* Once staged: refuses (ORGCTL_EINVALID) a merged object that its kind's own rules refuse,
  * its fields coming from different change sets (a combination rule naming a medium a later
