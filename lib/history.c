@@ -6,7 +6,7 @@
 #include "internal.h"
 #include "orgctl/history.h"
 #include "orgctl/perm.h"
-#include "strmap.h"
+#include "restore.h"
 
 /* A rollback of more paths than this writes one pack, as a bulk change set does. */
 #define BULK_PATHS 256
@@ -284,54 +284,27 @@ done:
     return error;
 }
 
-/* --- rollback --- */
+/* --- rollback: the restore engine is lib/restore.c --- */
 
 struct restore {
     orgctl_repo *repo;
-    git_tree *head_tree;
-    orgctl_changeset *cs;
+    orgctl_restore *engine;
     strbuf conflicts;
     int nconflicts;
     int error;
-    /* The paths that later change sets changed: 1 when they exist now, 0 when not. A
-     * walk of two trees finds them all at the cost of what changed, where a look-up in
-     * the current tree for each path of a 100k-object change set costs seconds. */
-    strmap since;
-    char **since_keys;
-    size_t nsince, npaths;
-    cJSON *changes;
+    size_t npaths;
 };
-
-static int note_since(const char *path, const git_oid *then, const git_oid *now, void *payload)
-{
-    struct restore *r = payload;
-    r->since_keys = xrealloc(r->since_keys, (r->nsince + 1) * sizeof(*r->since_keys));
-    r->since_keys[r->nsince] = xstrdup(path);
-    strmap_set(&r->since, r->since_keys[r->nsince++], now != NULL);
-    return 0;
-}
 
 /* Whether `path`, which the change set left as `after`, exists now; *changed: whether a
  * later change set changed it. */
 static bool exists_now(struct restore *r, const char *path, const git_oid *after, bool *changed)
 {
-    size_t now;
-    *changed = strmap_get(&r->since, path, &now);
-    return *changed ? now != 0 : after != NULL;
+    return orgctl_restore_exists_now(r->engine, path, after, changed);
 }
 
 static void name_object(strbuf *sb, const char *path)
 {
-    const orgctl_kind *kind;
-    char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0 && *org)
-        strbuf_addf(sb, "%s \"%s\" (org %s)", kind->name, name, org);
-    else if (kind && name)
-        strbuf_addf(sb, "%s \"%s\"", kind->name, *name ? name : kind->name);
-    else
-        strbuf_adds(sb, path);
-    free(org);
-    free(name);
+    orgctl_restore_name(sb, path);
 }
 
 /* The permission that restoring `path` needs: add to bring an object back, delete to
@@ -373,87 +346,15 @@ static int check_one(const char *path, const git_oid *before, const git_oid *aft
     return r->error;
 }
 
-static int restore_one(const char *path, const git_oid *before, const git_oid *after,
-                       void *payload)
-{
-    struct restore *r = payload;
-    bool changed, exists = exists_now(r, path, after, &changed);
-    if (exists || before) {
-        cJSON *ch = cJSON_CreateObject();
-        cJSON_AddStringToObject(ch, "op", !before ? "delete" : exists ? "update" : "create");
-        cJSON_AddStringToObject(ch, "path", path);
-        cJSON_AddItemToArray(r->changes, ch);
-    }
-    if (!before) {
-        r->error = exists ? orgctl_changeset_put_raw(r->cs, path, NULL, 0) : 0;
-        return r->error;
-    }
-    git_blob *blob = NULL;
-    if ((r->error = git_blob_lookup(&blob, r->repo->git, before)) < 0)
-        return r->error = orgctl_git_error(r->error, path);
-    r->error = orgctl_changeset_put_raw(r->cs, path, git_blob_rawcontent(blob),
-                                        (size_t)git_blob_rawsize(blob));
-    git_blob_free(blob);
-    return r->error;
-}
-
-/* After the restore is staged: would it leave a reference to nothing, an object in an org
- * that is gone, or a value that is no longer unique? Later change sets may have built on
- * what the rollback removes (a user given the role it deletes). */
-static int check_integrity(const char *path, const git_oid *before, const git_oid *after,
-                           void *payload)
-{
-    struct restore *r = payload;
-    const orgctl_kind *kind;
-    char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) < 0)
-        return 0;
-    strbuf problem = STRBUF_INIT;
-    if (!before && kind == &orgctl_kind_org) {
-        long n = 0;
-        orgctl_object_count_in_org(r->repo, org, &n);
-        if (n > 0)
-            strbuf_addf(&problem, "org \"%s\" would be removed while it holds %ld objects", org,
-                        n);
-    } else if (!before) {
-        cJSON *refs = cJSON_CreateArray();
-        orgctl_object_references(r->repo, kind, org, name, refs);
-        cJSON *ref = cJSON_GetArrayItem(refs, 0);
-        if (ref)
-            strbuf_addf(&problem, "%s \"%s\" would be removed while %s \"%s\" refers to it",
-                        kind->name, name, cJSON_GetStringValue(cJSON_GetObjectItem(ref, "kind")),
-                        cJSON_GetStringValue(cJSON_GetObjectItem(ref, "name")));
-        cJSON_Delete(refs);
-    } else if (kind->per_org && kind != &orgctl_kind_org &&
-               !orgctl_object_exists(r->repo, &orgctl_kind_org, org, org)) {
-        strbuf_addf(&problem, "%s \"%s\" would return to org \"%s\", which is gone", kind->name,
-                    name, org);
-    } else {
-        cJSON *obj = NULL;
-        if (orgctl_object_load(r->repo, kind, org, name, &obj) == 0 &&
-            orgctl_object_validate(r->repo, kind, org, obj) < 0)
-            strbuf_addf(&problem, "restoring %s \"%s\": %s", kind->name, name,
-                        orgctl_error_last());
-        cJSON_Delete(obj);
-    }
-    orgctl_error_clear();
-    if (problem.len) {
-        if (r->nconflicts < 3)
-            strbuf_addf(&r->conflicts, "%s%s", r->nconflicts ? "; " : "", strbuf_str(&problem));
-        r->nconflicts++;
-    }
-    strbuf_release(&problem);
-    free(org);
-    free(name);
-    return 0;
-}
-
 int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
                             const char *command, char **new_id, cJSON **out)
 {
     git_commit *c = NULL;
-    git_tree *old_tree = NULL, *new_tree = NULL;
-    struct restore r = {repo, NULL, NULL, STRBUF_INIT, 0, 0, STRMAP_INIT, NULL, 0, 0, NULL};
+    git_tree *old_tree = NULL, *new_tree = NULL, *head_tree = NULL;
+    struct restore r = {repo, NULL, STRBUF_INIT, 0, 0, 0};
+    orgctl_changeset *cs = NULL;
+    bool planned = false; /* a dry run's plan is shown even when it is refused */
+    size_t nconflicts = 0;
     int error;
     *new_id = NULL;
     *out = NULL;
@@ -468,89 +369,76 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
         goto done;
     }
     if ((error = parent_tree(c, &old_tree)) < 0 ||
-        (error = orgctl_commit_tree(&r.head_tree, repo->git, &repo->head)) < 0)
+        (error = orgctl_commit_tree(&head_tree, repo->git, &repo->head)) < 0)
         goto done;
     if ((error = git_commit_tree(&new_tree, c)) < 0) {
         error = orgctl_git_error(error, "cannot read tree");
         goto done;
     }
+    if ((error = orgctl_restore_begin(&r.engine, repo, old_tree, new_tree, head_tree)) < 0)
+        goto done;
     /* Nothing changes while the permissions are checked: their answers can be kept. */
     orgctl_perm_cache_start(repo);
-    if ((error = orgctl_tree_diff(repo->git, new_tree, r.head_tree, note_since, &r)) == 0)
-        error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
+    error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
     orgctl_perm_cache_stop(repo);
     if (r.error < 0 || error < 0) {
         error = r.error < 0 ? r.error : error;
         goto done;
     }
-    if (r.nconflicts && !force) {
+    cJSON *changes = cJSON_AddArrayToObject(info, "changes");
+    if ((error = orgctl_restore_merge(r.engine, &nconflicts)) < 0)
+        goto done;
+    if (nconflicts && !force) {
+        if (dry_run && (error = orgctl_restore_stage(r.engine, NULL, changes, true)) < 0)
+            goto done;
+        planned = dry_run;
         error = orgctl_error_set(ORGCTL_ECONFLICT,
                                  "change set %s cannot be rolled back: later change sets changed "
-                                 "%s%s; give --force to restore them anyway",
-                                 cs_id, strbuf_str(&r.conflicts),
-                                 r.nconflicts > 10 ? " and more" : "");
+                                 "%s; give --force to take the rolled-back values of those fields",
+                                 cs_id, orgctl_restore_conflicts(r.engine));
         goto done;
     }
-    if ((error = orgctl_changeset_begin(&r.cs, repo, command,
+    if ((error = orgctl_changeset_begin(&cs, repo, command,
                                         cJSON_GetStringValue(cJSON_GetObjectItem(info, "org")))) < 0)
         goto done;
     if (r.npaths > BULK_PATHS) { /* blobs and trees in one pack, not loose */
-        orgctl_changeset_set_bulk(r.cs, dry_run);
+        orgctl_changeset_set_bulk(cs, dry_run);
         orgctl_index_defer_deletes(repo);
         if ((error = orgctl_index_tune_bulk(repo, r.npaths)) < 0)
             goto done;
     }
-    r.changes = cJSON_AddArrayToObject(info, "changes");
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, restore_one, &r);
-    if (r.error < 0)
-        error = r.error;
-    if (error < 0)
-        goto done;
-    if ((error = orgctl_perm_keep_enterprise_admin(repo)) < 0)
+    if ((error = orgctl_restore_stage(r.engine, cs, changes, dry_run)) < 0 ||
+        (error = orgctl_perm_keep_enterprise_admin(repo)) < 0 ||
+        (error = orgctl_restore_validate_merged(r.engine)) < 0)
         goto done;
     /* Rolling back the last change set gives back its parent's tree exactly, a state the
      * repository was in: nothing to check (for each object a set created, a look for what
      * still refers to it took half of a 100k-user rollback). */
     bool latest = git_oid_equal(git_commit_id(c), &repo->head);
-    if (!force && !latest) {
-        strbuf_reset(&r.conflicts);
-        r.nconflicts = 0;
-        orgctl_tree_diff(repo->git, old_tree, new_tree, check_integrity, &r);
-        if (r.nconflicts) {
-            error = orgctl_error_set(ORGCTL_ECONFLICT,
-                                     "change set %s cannot be rolled back: %s%s; give --force "
-                                     "to roll it back anyway",
-                                     cs_id, strbuf_str(&r.conflicts),
-                                     r.nconflicts > 3 ? "; and more" : "");
-            goto done;
-        }
-    }
-    if (dry_run) {
-        *out = info;
-        info = NULL;
+    planned = dry_run;
+    if (!force && !latest && (error = orgctl_restore_check_integrity(r.engine, cs_id)) < 0)
         goto done;
-    }
-    orgctl_changeset_add_trailer(r.cs, "Rolls-Back", cs_id);
+    if (dry_run)
+        goto done;
+    orgctl_changeset_add_trailer(cs, "Rolls-Back", cs_id);
     strbuf summary = STRBUF_INIT;
     strbuf_addf(&summary, "rollback %s: %s", cs_id,
                 cJSON_GetStringValue(cJSON_GetObjectItem(info, "summary")));
-    error = orgctl_changeset_commit(r.cs, strbuf_str(&summary), new_id);
+    error = orgctl_changeset_commit(cs, strbuf_str(&summary), new_id);
     strbuf_release(&summary);
-    if (!error) {
+    planned = !error;
+done:
+    if (planned) {
         *out = info;
         info = NULL;
     }
-done:
     cJSON_Delete(info);
-    orgctl_changeset_free(r.cs);
+    orgctl_changeset_free(cs);
     strbuf_release(&r.conflicts);
-    strmap_free(&r.since);
-    for (size_t i = 0; i < r.nsince; i++)
-        free(r.since_keys[i]);
-    free(r.since_keys);
+    orgctl_restore_free(r.engine);
     git_tree_free(old_tree);
     git_tree_free(new_tree);
-    git_tree_free(r.head_tree);
+    git_tree_free(head_tree);
     git_commit_free(c);
     return error;
 }

@@ -265,11 +265,12 @@ test_expect_success 'rollback --force restores them anyway' '
 ' 
 
 test_expect_success 'rollback of a deleted object that was re-created later conflicts' '
-	orgctl user create dave --email dave@acme.example >/dev/null &&
-	made=$(last_id) &&
+	orgctl user create dave --email dave@acme.example --full-name "Dave One" >/dev/null &&
 	orgctl user rm dave >/dev/null &&
-	test_unchanged --status 5 repo orgctl rollback "$made" 2>err &&
-	test_grep "user \"dave\"" err
+	removed=$(last_id) &&
+	orgctl user create dave --email dave2@acme.example >/dev/null &&
+	test_unchanged --status 5 repo orgctl rollback "$removed" 2>err &&
+	test_grep "user \"dave\" (org acme): email, full_name (re-created since)" err
 '
 
 test_expect_success 'rollback --dry-run shows what it would undo and commits nothing' '
