@@ -26,6 +26,7 @@ const struct cli_command cli_commands[] = {
     {"help", cmd_help, "show help for orgctl or a command"},
     {"version", cmd_version, "print the version"},
     {"__complete", cmd_complete, NULL},
+    {"__ops", cmd_ops, NULL},
     {NULL, NULL, NULL},
 };
 
