@@ -29,7 +29,8 @@ runs=${RUNS:-3}
 baselines=${BASELINES:-1}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-bulk.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-export ORGCTL_NOW= ORGCTL_ACTOR= ORGCTL_ORG= ORGCTL_DIR= ORGCTL_FSYNC=1
+export ORGCTL_NOW= ORGCTL_ORG= ORGCTL_DIR= ORGCTL_FSYNC=1
+unset ORGCTL_ACTOR # an empty one is an error, not the administrator
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@bench GIT_COMMITTER_NAME=bench \
 	GIT_COMMITTER_EMAIL=bench@bench
 tuned='glibc.malloc.trim_threshold=536870912:glibc.malloc.top_pad=67108864'

@@ -21,6 +21,8 @@ int cmd_help(struct cli *cli, int argc, char **argv);
 int cli_no_command(void);
 int cmd_version(struct cli *cli, int argc, char **argv);
 int cmd_complete(struct cli *cli, int argc, char **argv);
+/* The operation table, machine-readable (cmd/complete.c). */
+int cmd_ops(struct cli *cli, int argc, char **argv);
 int cmd_bulk(struct cli *cli, int argc, char **argv);
 /* Completion of `orgctl bulk`: verbs, then set names (cmd/bulk.c). */
 void cli_bulk_complete(struct cli *cli, int nwords, const char *const *words, const char *cur);

@@ -1,6 +1,13 @@
 /* orgctl __complete WORD...: candidates for the next word, for the shell completions, so
  * they ask the binary instead of keeping lists that drift. The last word is the one being
- * completed (may be empty). */
+ * completed (may be empty).
+ *
+ * orgctl __ops: the operation table, one line per operation, for scripts and tests that
+ * must cover every verb (tests/cli/t6000-permission-matrix.sh), fields separated by one
+ * space:  KIND VERB write|read PERMISSION [NAME] [POSITIONAL...] [--OPTION=METAVAR...]
+ * VERB is the table's ("role-add"; the CLI takes "role add" too); PERMISSION is "-" when
+ * the operation checks its own; NAME is there when it takes an object name; positional
+ * metavars end in "..." when repeatable; only required options are listed. */
 #include <stdio.h>
 #include <string.h>
 
@@ -182,6 +189,29 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
             break;
         }
         k--;
+    }
+    return EXIT_OK;
+}
+
+int cmd_ops(struct cli *cli, int argc, char **argv)
+{
+    (void)cli;
+    (void)argv;
+    if (argc)
+        return cli_usage("__ops takes no arguments");
+    for (const orgctl_op *const *o = orgctl_ops(); *o; o++) {
+        const orgctl_op *op = *o;
+        printf("%s %s %s %s", op->kind, op->verb, (op->flags & ORGCTL_OP_WRITE) ? "write" : "read",
+               op->permission ? op->permission : "-");
+        if (!(op->flags & ORGCTL_OP_NO_NAME))
+            printf(" NAME");
+        for (const orgctl_param *p = op->params; p && p->name; p++)
+            if (p->flags & ORGCTL_PARAM_POSITIONAL)
+                printf(" %s%s", p->metavar, (p->flags & ORGCTL_PARAM_MULTI) ? "..." : "");
+        for (const orgctl_param *p = op->params; p && p->name; p++)
+            if (!(p->flags & ORGCTL_PARAM_POSITIONAL) && (p->flags & ORGCTL_PARAM_REQUIRED))
+                printf(" --%s=%s", p->name, p->metavar);
+        putchar('\n');
     }
     return EXIT_OK;
 }

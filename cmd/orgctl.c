@@ -26,6 +26,7 @@ const struct cli_command cli_commands[] = {
     {"help", cmd_help, "show help for orgctl or a command"},
     {"version", cmd_version, "print the version"},
     {"__complete", cmd_complete, NULL},
+    {"__ops", cmd_ops, NULL},
     {NULL, NULL, NULL},
 };
 
@@ -162,12 +163,19 @@ int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode)
     int error = orgctl_repo_open(repo, cli->dir, mode);
     if (error < 0)
         return cli_fail(cli, NULL, error);
+    /* An actor given but empty or malformed is a usage error; one who cannot act (unknown,
+     * disabled, of a disabled org) is refused before anything is read. */
+    int status = 0;
     if ((error = orgctl_repo_set_actor(*repo, cli->actor)) < 0) {
+        cli_fail(cli, NULL, error);
+        status = EXIT_USAGE;
+    } else if ((error = orgctl_perm_actor_check(*repo)) < 0)
+        status = cli_fail(cli, NULL, error);
+    if (status) {
         orgctl_repo_free(*repo);
         *repo = NULL;
-        return cli_fail(cli, NULL, error);
     }
-    return 0;
+    return status;
 }
 
 /* The command line as recorded in the change set: words shell-quoted when needed. */

@@ -39,6 +39,8 @@ struct orgctl_changeset {
     bool bulk;               /* blobs and trees go into one pack */
     bool dry;                /* bulk, never committed: no objects at all */
     orgctl_packwriter *pack; /* bulk: made on the first blob */
+    strmap states;           /* path -> object state + 1, kept until the path is staged */
+    arena state_paths;
 };
 
 int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
@@ -100,6 +102,9 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
         }
         cs->undo[cs->nundo++] = u;
     }
+    size_t state;
+    if (cs->states.len && strmap_get(&cs->states, path, &state))
+        strmap_set(&cs->states, path, 0); /* staged again: no longer known */
     cs->entries[i].deleted = deleted;
     cs->entries[i].index_seq = orgctl_index_writer_last(cs->repo);
     if (oid)
@@ -140,6 +145,8 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = name;
     if (!kind->per_org)
         org = "";
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
+        return error;
     char *path = orgctl_kind_path(kind, org, name);
     char *json = orgctl_json_canonical(obj);
     git_oid oid;
@@ -158,8 +165,11 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
     if (!orgctl_object_exists(cs->repo, kind, org, name))
         return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
                                 kind->name, name, org);
+    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
+    if (error < 0)
+        return error;
     char *path = orgctl_kind_path(kind, org, name);
-    int error = orgctl_index_delete(cs->repo, path);
+    error = orgctl_index_delete(cs->repo, path);
     if (!error)
         record(cs, path, NULL, true);
     orgctl_perm_cache_changed(cs->repo, kind, org, name);
@@ -170,31 +180,41 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
 int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
                              size_t len)
 {
-    int error;
+    int error = 0;
     orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL); /* rollback restores anything */
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    strbuf text = STRBUF_INIT;
+    cJSON *obj = NULL;
+    bool object = orgctl_kind_parse_path(path, &kind, &org, &name) == 0;
+    if (object && data) {
+        strbuf_add(&text, data, len);
+        obj = cJSON_Parse(strbuf_str(&text));
+    }
+    /* a rollback restores objects unvalidated (--force may undo what later sets built
+     * on), but never into a disabled org, nor giving what is disabled */
+    if (object && (!data || obj) &&
+        (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
+        error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
+    git_oid oid;
+    if (error < 0)
+        goto done;
     if (!data) {
         if ((error = orgctl_index_delete(cs->repo, path)) == 0)
             record(cs, path, NULL, true);
-        return error;
+        goto done;
     }
-    git_oid oid;
     if ((error = write_blob(cs, data, len, &oid)) < 0)
-        return error;
-    const orgctl_kind *kind;
-    char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0) {
-        strbuf text = STRBUF_INIT;
-        strbuf_add(&text, data, len);
-        cJSON *obj = cJSON_Parse(strbuf_str(&text));
-        if (obj)
-            error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
-        cJSON_Delete(obj);
-        strbuf_release(&text);
-    }
-    free(org);
-    free(name);
+        goto done;
+    if (obj)
+        error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
     if (!error)
         record(cs, path, cs->dry ? NULL : &oid, false);
+done:
+    cJSON_Delete(obj);
+    strbuf_release(&text);
+    free(org);
+    free(name);
     return error;
 }
 
@@ -236,6 +256,7 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
     for (size_t i = 0; i < cs->n; i++)
         strmap_set(&cs->by_path, cs->entries[i].path, i);
     cs->in_savepoint = false;
+    strmap_clear(&cs->states);
     orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL);
     orgctl_index_cache_reset(cs->repo);
     return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_ROLLBACK);
@@ -265,6 +286,23 @@ bool orgctl_changeset_read_staged(orgctl_changeset *cs, const char *path, char *
     }
     *data = strbuf_detach(&sb, NULL);
     return true;
+}
+
+bool orgctl_changeset_state_known(orgctl_changeset *cs, const char *path, int *state)
+{
+    size_t v;
+    if (!strmap_get(&cs->states, path, &v) || v == 0)
+        return false;
+    *state = (int)v - 2;
+    return true;
+}
+
+void orgctl_changeset_state_keep(orgctl_changeset *cs, const char *path, int state)
+{
+    size_t v;
+    const char *key =
+        strmap_get(&cs->states, path, &v) ? path : arena_strdup(&cs->state_paths, path);
+    strmap_set(&cs->states, key, (size_t)(state + 2));
 }
 
 uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path)
@@ -583,6 +621,8 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     arena_free(&cs->paths);
     free(cs->entries);
     strmap_free(&cs->by_path);
+    strmap_free(&cs->states);
+    arena_free(&cs->state_paths);
     strbuf_release(&cs->trailers);
     free(cs->undo);
     orgctl_packwriter_free(cs->pack);

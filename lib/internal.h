@@ -176,8 +176,21 @@ int orgctl_changeset_staged(orgctl_changeset *cs, const char *path);
 /* What a bulk change set staged at `path`, read back from its pack (*data NULL: removed);
  * false when it cannot tell (not staged, no pack: a dry set or not a bulk one). */
 bool orgctl_changeset_read_staged(orgctl_changeset *cs, const char *path, char **data);
+/* The state of the object at `path` kept for orgctl_object_state (1 enabled, 0 disabled,
+ * -1 none) until the change set stages that path again or rolls back to a savepoint:
+ * false when none is kept. */
+bool orgctl_changeset_state_known(orgctl_changeset *cs, const char *path, int *state);
+void orgctl_changeset_state_keep(orgctl_changeset *cs, const char *path, int state);
 /* The index writer's sequence number of the last write of `path`'s row (0: none). */
 uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path);
+
+/* Whether the change set may stage a change to an object of `kind` in `org` (obj: its new
+ * version, NULL for a removal): nothing in a disabled org changes, by anyone, but its
+ * org.json going back to enabled and nothing else (only the enterprise's users reach a
+ * disabled org: its own cannot act); the enterprise org is never disabled. ORGCTL_EPERM,
+ * or ORGCTL_EINVALID for the enterprise org (lib/org.c). */
+int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const cJSON *obj);
 
 /* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
  * holds directory:organization:admin in the enterprise org: nobody could repair it. */
@@ -210,6 +223,17 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                        const char *name, cJSON **out);
 bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                           const char *name);
+/* 1 when the object is enabled (or its kind has no state), 0 when disabled, -1 when it
+ * does not exist; while a change set is open, as it sees it, kept for the next ask (the
+ * rows of a bulk set ask about the same few orgs, roles and skills over and over). */
+int orgctl_object_state(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *name);
+/* Refuses (ORGCTL_EINVALID) a reference `obj` makes, and the object stored under its name
+ * does not, to a disabled object: a disabled skill, role, capacity rule or agent group
+ * cannot be newly given, while those who hold it keep it. Membership lists are not
+ * references of this kind. Part of orgctl_object_validate. */
+int orgctl_object_check_assignable(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                   const cJSON *obj);
 /* Appends to `found` one {kind, field, name} per object in `org` whose field refers to
  * object `name` of kind `target`, through every ref_kind of the table. */
 int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const char *org,

@@ -96,6 +96,95 @@ bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char
     return found;
 }
 
+int orgctl_object_state(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *name)
+{
+    char *path = orgctl_kind_path(kind, org_of(kind, org, name), name);
+    int state;
+    if (repo->cs && orgctl_changeset_state_known(repo->cs, path, &state)) {
+        free(path);
+        return state;
+    }
+    cJSON *obj = NULL;
+    if (orgctl_object_load(repo, kind, org, name, &obj) < 0) {
+        orgctl_error_clear();
+        state = -1;
+    } else {
+        const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "state"));
+        state = !orgctl_kind_field(kind, "state") || (s && strcmp(s, "enabled") == 0);
+    }
+    cJSON_Delete(obj);
+    if (repo->cs)
+        orgctl_changeset_state_keep(repo->cs, path, state);
+    free(path);
+    return state;
+}
+
+/* Whether `field` of the object held `value` (a list item, a map key, a string). */
+static bool holds(const cJSON *obj, const char *field, const char *value)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field), *c;
+    if (cJSON_IsString(v))
+        return strcmp(v->valuestring, value) == 0;
+    if (cJSON_IsObject(v))
+        return cJSON_GetObjectItemCaseSensitive(v, value) != NULL;
+    cJSON_ArrayForEach(c, v)
+    {
+        if (cJSON_IsString(c) && strcmp(c->valuestring, value) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* What orgctl_object_check_assignable needs per reference; `before` is read on the first
+ * reference to a disabled object, which is rare. */
+struct assignable {
+    orgctl_repo *repo;
+    const orgctl_kind *kind;
+    const char *org, *name;
+    cJSON *before;
+    bool loaded;
+};
+
+static int check_assignable(struct assignable *a, const orgctl_field *f, const orgctl_kind *target,
+                            const char *ref)
+{
+    if (!ref || orgctl_object_state(a->repo, target, a->org, ref) != 0)
+        return 0;
+    if (!a->loaded) {
+        a->loaded = true;
+        if (orgctl_object_load(a->repo, a->kind, a->org, a->name, &a->before) < 0)
+            orgctl_error_clear();
+    }
+    if (holds(a->before, f->name, ref))
+        return 0;
+    return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s \"%s\" is disabled; enable it first",
+                            a->kind->name, a->name, target->name, ref);
+}
+
+int orgctl_object_check_assignable(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                   const cJSON *obj)
+{
+    struct assignable a = {
+        repo, kind, org, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "name")),
+        NULL, false};
+    int error = 0;
+    if (!a.name || !kind->per_org || kind == &orgctl_kind_org)
+        return 0;
+    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+        const orgctl_kind *target = f->ref_kind ? orgctl_kind_lookup(f->ref_kind) : NULL;
+        if (!target || (f->flags & ORGCTL_FIELD_MEMBERS) || !orgctl_kind_field(target, "state"))
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name), *c;
+        if (cJSON_IsString(v))
+            error = check_assignable(&a, f, target, v->valuestring);
+        for (c = cJSON_IsString(v) || !v ? NULL : v->child; c && !error; c = c->next)
+            error = check_assignable(&a, f, target, cJSON_IsObject(v) ? c->string : c->valuestring);
+    }
+    cJSON_Delete(a.before);
+    return error;
+}
+
 /* Each filter binds three parameters from ?3 on: the parts of the attrs keys it asks for
  * around the org, which is a parameter or, listing orgs, each org's own name
  * (index_key.h; names hold no byte that the keys escape). */
@@ -521,5 +610,7 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
     }
     if (!error && kind->validate)
         error = kind->validate(repo, org, obj);
+    if (!error)
+        error = orgctl_object_check_assignable(repo, kind, org, obj);
     return error;
 }

@@ -275,6 +275,51 @@ static void grant_clear(struct grant *g)
     g->role = g->group = NULL;
 }
 
+/* Whether the org `org` exists and is enabled: the users of a disabled org cannot act. */
+static bool org_enabled(orgctl_repo *repo, const char *org)
+{
+    cJSON *o = NULL;
+    bool enabled = orgctl_object_load(repo, &orgctl_kind_org, org, org, &o) == 0 && is_enabled(o);
+    cJSON_Delete(o);
+    orgctl_error_clear();
+    return enabled;
+}
+
+/* Whether `user` of `user_org` may act at all, whatever the permission: they exist, are
+ * enabled, and so is their org. Fills *out with the user (caller frees) when they may. */
+static int actor_usable(orgctl_repo *repo, const char *user_org, const char *user, cJSON **out)
+{
+    cJSON *u = NULL;
+    *out = NULL;
+    if (orgctl_object_load(repo, &orgctl_kind_user, user_org, user, &u) < 0)
+        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" does not exist", user, user_org);
+    if (!is_enabled(u)) {
+        cJSON_Delete(u);
+        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" is disabled", user, user_org);
+    }
+    if (!org_enabled(repo, user_org)) {
+        cJSON_Delete(u);
+        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" cannot act: org \"%s\" is disabled",
+                                user, user_org, user_org);
+    }
+    *out = u;
+    return 0;
+}
+
+int orgctl_perm_actor_check(orgctl_repo *repo)
+{
+    cJSON *u = NULL;
+    int error;
+    if (repo->skip_permissions)
+        return 0;
+    if (!repo->actor && (error = orgctl_repo_set_actor(repo, NULL)) < 0)
+        return error;
+    if ((error = actor_usable(repo, repo->actor_org, repo->actor_user, &u)) < 0)
+        return error;
+    cJSON_Delete(u);
+    return 0;
+}
+
 int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org,
                         const char *user, const char *permission, char **via)
 {
@@ -282,12 +327,8 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
     int error;
     if (via)
         *via = NULL;
-    if ((error = orgctl_object_load(repo, &orgctl_kind_user, user_org, user, &u)) < 0)
-        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" does not exist", user, user_org);
-    if (!is_enabled(u)) {
-        cJSON_Delete(u);
-        return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" is disabled", user, user_org);
-    }
+    if ((error = actor_usable(repo, user_org, user, &u)) < 0)
+        return error;
     /* A user acts in their own org; the enterprise account's users act in every org. */
     bool reach = strcmp(org, user_org) == 0 ||
                  (repo->enterprise_org && strcmp(user_org, repo->enterprise_org) == 0);
@@ -322,7 +363,7 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
         (error = orgctl_object_load(repo, &orgctl_kind_user, org, user, &u)) < 0)
         return error;
     struct grant g = {NULL, NULL, NULL};
-    bool enabled = is_enabled(u);
+    bool user_enabled = is_enabled(u), enabled = user_enabled && org_enabled(repo, org);
     /* One read transaction for the few hundred lookups, not one (and its locks) each. */
     bool own_tx = sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
     bool granted = enabled && user_grant(repo, org, u, permission, &g);
@@ -341,8 +382,10 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
             cJSON_AddStringToObject(a, g.group_kind->name, g.group);
         strbuf_adds(&why, "yes: ");
         grant_describe(&why, &g);
-    } else if (!enabled) {
+    } else if (!user_enabled) {
         strbuf_addf(&why, "no: user \"%s\" is disabled", user);
+    } else if (!enabled) {
+        strbuf_addf(&why, "no: org \"%s\" is disabled", org);
     } else {
         strbuf_addf(&why, "no: no enabled role of \"%s\" or of an enabled group they are in "
                           "grants it", user);

@@ -559,27 +559,35 @@ void orgctl_repo_free(orgctl_repo *repo)
 int orgctl_repo_set_actor(orgctl_repo *repo, const char *actor)
 {
     strbuf sb = STRBUF_INIT;
-    if (!actor || !*actor)
+    /* Only an actor not given at all defaults to the administrator: an empty --as or
+     * $ORGCTL_ACTOR (a pipeline's unset variable) must not get every right. */
+    if (!actor)
         actor = getenv("ORGCTL_ACTOR");
-    if (!actor || !*actor) {
+    if (!actor) {
         if (!repo->enterprise_admin)
             return orgctl_error_set(ORGCTL_EINVALID, "no actor: give --as USER@ORG");
         strbuf_addf(&sb, "%s@%s", repo->enterprise_admin, repo->enterprise_org);
+    } else if (!*actor) {
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "the actor is given but empty (--as or $ORGCTL_ACTOR): name "
+                                "one as USER@ORG");
     } else {
         strbuf_adds(&sb, actor);
     }
     const char *s = strbuf_str(&sb);
     const char *at = strrchr(s, '@');
-    if (!at || at == s || !at[1]) {
+    char *user = at ? strndup(s, (size_t)(at - s)) : NULL;
+    if (!at || orgctl_name_validate("user", user) < 0 || orgctl_name_validate("org", at + 1) < 0) {
         int err = orgctl_error_set(ORGCTL_EINVALID, "actor \"%s\" is not of the form USER@ORG",
                                    s);
+        free(user);
         strbuf_release(&sb);
         return err;
     }
     free(repo->actor);
     free(repo->actor_user);
     free(repo->actor_org);
-    repo->actor_user = strndup(s, (size_t)(at - s));
+    repo->actor_user = user;
     repo->actor_org = xstrdup(at + 1);
     repo->actor = strbuf_detach(&sb, NULL);
     return 0;

@@ -23,10 +23,16 @@ int orgctl_perm_validate(const char *permission);
  * org). ORGCTL_EPERM with a message naming the missing permission otherwise. */
 int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission);
 
+/* Checks that the repository's actor may act at all: the user exists and is enabled, and
+ * so is their org. ORGCTL_EPERM naming what is wrong otherwise. Every permission check
+ * makes it too; a command runs it first so that no actor it refuses reads anything. */
+int orgctl_perm_actor_check(orgctl_repo *repo);
+
 /* Whether `user` of `user_org` holds `permission` when acting in `org`: through a role
  * they hold, or one of an enabled agent group or access group they are a member of
- * (disabled users, roles and groups grant nothing). 0 yes, filling *via (malloc'd, may be
- * NULL) with how: "role \"R\"" or "role \"R\" through agent group \"G\""; ORGCTL_EPERM no. */
+ * (disabled users, roles and groups grant nothing; the users of a disabled org hold
+ * nothing). 0 yes, filling *via (malloc'd, may be NULL) with how: "role \"R\"" or
+ * "role \"R\" through agent group \"G\""; ORGCTL_EPERM no. */
 int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org,
                         const char *user, const char *permission, char **via);
 

@@ -43,7 +43,9 @@ void orgctl_lock_wait_set(double timeout, orgctl_lock_wait_fn notify, void *payl
 /* Closes the repository, rolls back an uncommitted change set, releases the lock. */
 void orgctl_repo_free(orgctl_repo *repo);
 
-/* Sets who acts ("USER@ORG"); NULL means $ORGCTL_ACTOR, else the enterprise administrator. */
+/* Sets who acts ("USER@ORG"); NULL means $ORGCTL_ACTOR when it is set, else the enterprise
+ * administrator. An actor given but empty or not of the form USER@ORG is ORGCTL_EINVALID,
+ * never the administrator; whether the user may act at all is orgctl_perm_actor_check's. */
 int orgctl_repo_set_actor(orgctl_repo *repo, const char *actor);
 
 /* The acting user as "USER@ORG" (owned by the repo). */
