@@ -280,6 +280,7 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
     }
     orgctl_repo *repo = NULL;
     bool write = op->flags & ORGCTL_OP_WRITE;
+    cli->writes = write;
     if ((status = cli_open(cli, &repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ)) != 0)
         goto done;
     orgctl_op_ctx ctx = {op, repo, NULL, cli->org, name, params, NULL, NULL};
