@@ -43,6 +43,14 @@ static void complete_value(struct cli *cli, const orgctl_op *op, const orgctl_pa
             print_if(*c, cur);
         return;
     }
+    if (strcmp(p->name, "setting") == 0 || strcmp(p->name, "unset-setting") == 0) {
+        for (const orgctl_setting *s = orgctl_settings(); s->key; s++) {
+            char word[96];
+            snprintf(word, sizeof(word), "%s%s", s->key, p->name[0] == 's' ? "=" : "");
+            print_if(word, cur);
+        }
+        return;
+    }
     const orgctl_kind *target = orgctl_kind_lookup(p->name);
     const orgctl_kind *object = orgctl_op_kind(op);
     char plural[80];

@@ -293,7 +293,7 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         status = cli_fail(cli, what, status);
     } else if (cJSON_IsArray(ctx.result)) {
         const orgctl_kind *k = orgctl_op_kind(op);
-        output_list(cli, ctx.result, k ? k->columns : "name");
+        output_list(cli, ctx.result, op->columns ? op->columns : k ? k->columns : "name");
     } else if (ctx.result) {
         output_object(cli, ctx.result);
     }
