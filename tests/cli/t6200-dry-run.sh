@@ -7,13 +7,13 @@
 # then does change the repository, so each case proves something.
 . "$(dirname "$0")/test-lib.sh"
 
-# snapshot DIR: every path with its type and mode, and every file's content.
+# snapshot DIR: every path with its type and mode, and every file's size and time of last
+# change (to the nanosecond): a file created, removed or written to shows, the SQLite
+# index (whose -wal and -shm files come and go with each connection) included. Folders
+# without their times: a temporary file made and removed again changes those.
 snapshot() {
-	(
-		cd "$1" &&
-			find . -printf '%y %m %p\n' | LC_ALL=C sort &&
-			find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha1sum
-	)
+	(cd "$1" && find . \( -type d -printf 'd %m %p\n' \) -o -printf '%y %m %s %T@ %C@ %p\n') |
+		LC_ALL=C sort
 }
 
 # The arguments that make a real change, for each writing command of the listing. A
@@ -137,6 +137,7 @@ test_expect_success 'setup: an org with one of everything, two pending bulk sets
 		orgctl skill create last >/dev/null
 	) &&
 	last_id=$(git -C base/repo log -1 --format="%(trailers:key=Change-Set,valueonly)") &&
+	git -C base/repo repack -adq && git -C base/repo prune-packed &&
 	test -n "$last_id" &&
 	orgctl -C base/repo __complete commands >commands &&
 	test_grep "^init	write$" commands &&
@@ -157,14 +158,11 @@ dry_case() {
 	rm -rf w && cp -a base w &&
 	snapshot w >before &&
 	before_head=$(head_of w/repo) &&
-	touch marker && sleep 0.01 &&
 	(cd w && ORGCTL_DIR=$PWD/repo orgctl --org acme --dry-run $args) >out 2>err
 	status=$?
 	cat out err &&
 	snapshot w >after &&
-	find w -type f -newer marker >newer &&
 	test_cmp before after &&
-	test_cmp /dev/null newer &&
 	test "$(head_of w/repo)" = "$before_head" &&
 	(cd w && ORGCTL_DIR=$PWD/repo orgctl --org acme $args) >/dev/null 2>err
 	real=$?
