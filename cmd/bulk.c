@@ -1,6 +1,7 @@
 /* orgctl bulk: change sets from CSV files (see orgctl-bulk(1)). Parsing and printing only;
  * liborgctl's bulk.h does the work. */
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ struct verb {
     const char *name;
     int (*run)(struct cli *cli, int argc, char **argv);
     const char *usage, *summary;
+    bool writes; /* commits a change set (see enum cli_access) */
 };
 
 /* "FILE:LINE:COLUMN: message", one a line, as compilers print them. */
@@ -45,17 +47,34 @@ static int finish(struct cli *cli, const char *what, int error, const cJSON *rep
     return error < 0 ? cli_fail(cli, what, error) : EXIT_OK;
 }
 
-static int open_repo(struct cli *cli, orgctl_repo **repo, bool write)
-{
-    return cli_open(cli, repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ);
-}
-
 /* `orgctl bulk VERB NAME`: parses the NAME and opens the repository (not for --help). */
-static int open_named(struct cli *cli, const char *what, int argc, char **argv, bool write,
-                      const char **name, orgctl_repo **repo)
+static int open_named(struct cli *cli, const char *what, int argc, char **argv,
+                      enum orgctl_open_mode mode, const char **name, orgctl_repo **repo)
 {
     int npos, status = cli_parse(cli, what, argc, argv, NULL, name, 1, 1, &npos);
-    return status || cli->help ? status : open_repo(cli, repo, write);
+    return status || cli->help ? status : cli_open(cli, repo, mode);
+}
+
+/* The "dry run: ..." line of a verb that would have committed (not with -o json). */
+static void dry_run_line(struct cli *cli, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void dry_run_line(struct cli *cli, const char *fmt, ...)
+{
+    if (cli->format == CLI_JSON || cli->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dry run: ", stdout);
+    vprintf(fmt, ap);
+    fputs(" (nothing was changed)\n", stdout);
+    va_end(ap);
+}
+
+/* A report printed as JSON says whether it was a dry run. */
+static void mark_dry_run(struct cli *cli, cJSON *report)
+{
+    if (report && cli->dry_run)
+        cJSON_AddBoolToObject(report, "dry_run", true);
 }
 
 static int bulk_create(struct cli *cli, int argc, char **argv)
@@ -78,17 +97,21 @@ static int bulk_create(struct cli *cli, int argc, char **argv)
     o.org = cli->org;
     o.command = cli->command_line;
     orgctl_repo *repo = NULL;
-    if ((status = open_repo(cli, &repo, true)) != 0)
+    if ((status = cli_open(cli, &repo, ORGCTL_OPEN_WRITE)) != 0)
         return status;
     char *id = NULL;
     cJSON *set = NULL;
     int error = orgctl_bulk_create(repo, pos[0], pos[1], &o, &id, &set);
+    mark_dry_run(cli, set);
     if (error == 0 && cli->format != CLI_JSON) {
         print_problems(set, "warning: ");
-        if (!cli->quiet)
-            printf("change set %s: bulk set %s: %d rows, %s\n", id, pos[0],
-                   (int)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows")),
-                   cJSON_GetStringValue(cJSON_GetObjectItem(set, "status")));
+        int rows = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows"));
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(set, "status"));
+        if (cli->dry_run)
+            dry_run_line(cli, "bulk create would store the set %s: %d rows, %s", pos[0], rows,
+                         st);
+        else if (!cli->quiet)
+            printf("change set %s: bulk set %s: %d rows, %s\n", id, pos[0], rows, st);
         print_changes(cli, set);
     } else {
         status = finish(cli, "bulk create", error, set);
@@ -103,7 +126,8 @@ static int bulk_plan(struct cli *cli, int argc, char **argv)
 {
     const char *name = NULL;
     orgctl_repo *repo = NULL;
-    int status = open_named(cli, "bulk plan", argc, argv, true, &name, &repo);
+    /* A plan runs the rows in a change set it throws away: it never commits. */
+    int status = open_named(cli, "bulk plan", argc, argv, ORGCTL_OPEN_DRY_RUN, &name, &repo);
     if (status || cli->help)
         return status;
     cJSON *plan = NULL;
@@ -154,22 +178,30 @@ static int bulk_exec(struct cli *cli, int argc, char **argv)
         o.payload = &drawn;
     }
     orgctl_repo *repo = NULL;
-    if ((status = open_repo(cli, &repo, true)) != 0)
+    if ((status = cli_open(cli, &repo, ORGCTL_OPEN_WRITE)) != 0)
         return status;
     char *id = NULL;
     cJSON *done = NULL;
     int error = orgctl_bulk_exec(repo, pos[0], &o, &id, &done);
     if (drawn)
         fputc('\n', stderr);
+    mark_dry_run(cli, done);
     int failed = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(done, "failed"));
+    int applied = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(done, "applied"));
+    const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(done, "status"));
     if (error == 0 && cli->format != CLI_JSON) {
         print_problems(done, "");
-        if (!cli->quiet)
+        if (cli->dry_run)
+            dry_run_line(cli, "bulk exec would apply %d rows of the set %s as one change set "
+                         "(%d failed), marking it %s", applied, pos[0], failed, st);
+        else if (!cli->quiet)
             printf("change set %s: bulk set %s %s: %d rows applied, %d failed\n", id, pos[0],
-                   cJSON_GetStringValue(cJSON_GetObjectItem(done, "status")),
-                   (int)cJSON_GetNumberValue(cJSON_GetObjectItem(done, "applied")), failed);
+                   st, applied, failed);
         print_changes(cli, done);
-        if (failed)
+        if (failed && cli->dry_run)
+            fprintf(stderr, "orgctl: bulk exec: %d rows would fail (no failures file is "
+                    "written in a dry run)\n", failed);
+        else if (failed)
             fprintf(stderr, "orgctl: bulk exec: %d rows failed; they are in %s: fix them and "
                     "run them as a new set\n", failed, o.failures_path);
     } else {
@@ -198,7 +230,7 @@ static int bulk_list(struct cli *cli, int argc, char **argv)
     if (status || cli->help)
         return status;
     orgctl_repo *repo = NULL;
-    if ((status = open_repo(cli, &repo, false)) != 0)
+    if ((status = cli_open(cli, &repo, ORGCTL_OPEN_READ)) != 0)
         return status;
     cJSON *sets = NULL;
     int error = orgctl_bulk_list(repo, pending    ? ORGCTL_BULK_PENDING
@@ -234,7 +266,7 @@ static int bulk_show(struct cli *cli, int argc, char **argv)
 {
     const char *name = NULL;
     orgctl_repo *repo = NULL;
-    int status = open_named(cli, "bulk show", argc, argv, false, &name, &repo);
+    int status = open_named(cli, "bulk show", argc, argv, ORGCTL_OPEN_READ, &name, &repo);
     if (status || cli->help)
         return status;
     cJSON *set = NULL;
@@ -268,7 +300,7 @@ static int bulk_rm(struct cli *cli, int argc, char **argv)
 {
     const char *name = NULL;
     orgctl_repo *repo = NULL;
-    int status = open_named(cli, "bulk rm", argc, argv, true, &name, &repo);
+    int status = open_named(cli, "bulk rm", argc, argv, ORGCTL_OPEN_WRITE, &name, &repo);
     if (status || cli->help)
         return status;
     char *id = NULL, summary[160];
@@ -276,6 +308,8 @@ static int bulk_rm(struct cli *cli, int argc, char **argv)
     snprintf(summary, sizeof(summary), "bulk rm %s", name);
     if (error < 0)
         status = cli_fail(cli, "bulk rm", error);
+    else if (cli->dry_run && cli->format != CLI_JSON)
+        dry_run_line(cli, "bulk rm would remove the pending set %s", name);
     else
         output_change(cli, id, summary, NULL);
     free(id);
@@ -316,17 +350,23 @@ static int bulk_columns(struct cli *cli, int argc, char **argv)
 
 static const struct verb verbs[] = {
     {"create", bulk_create, "create NAME FILE [--kind KIND] [--format native|gax]",
-     "store FILE (CSV, .gz or .zip) as the pending set NAME"},
-    {"plan", bulk_plan, "plan NAME", "check every row against the current state"},
+     "store FILE (CSV, .gz or .zip) as the pending set NAME", true},
+    {"plan", bulk_plan, "plan NAME", "check every row against the current state", false},
     {"exec", bulk_exec, "exec NAME [--continue-on-error] [--failures FILE]",
-     "apply every row as one change set"},
-    {"list", bulk_list, "list [--pending|--completed]", "list the sets"},
-    {"show", bulk_show, "show NAME", "show a set: status, change set, rows"},
-    {"rm", bulk_rm, "rm NAME", "remove a pending set"},
+     "apply every row as one change set", true},
+    {"list", bulk_list, "list [--pending|--completed]", "list the sets", false},
+    {"show", bulk_show, "show NAME", "show a set: status, change set, rows", false},
+    {"rm", bulk_rm, "rm NAME", "remove a pending set", true},
     {"columns", bulk_columns, "columns [KIND]",
-     "the columns of every operation (* required, + repeatable, ? flag)"},
-    {NULL, NULL, NULL, NULL},
+     "the columns of every operation (* required, + repeatable, ? flag)", false},
+    {NULL, NULL, NULL, NULL, false},
 };
+
+void cli_bulk_list_verbs(void)
+{
+    for (const struct verb *v = verbs; v->name; v++)
+        printf("bulk %s\t%s\n", v->name, v->writes ? "write" : "read");
+}
 
 static void usage(FILE *f)
 {
@@ -362,6 +402,7 @@ int cmd_bulk(struct cli *cli, int argc, char **argv)
         names[n++] = v->name;
         if (strcmp(v->name, argv[0]) != 0)
             continue;
+        cli->writes = v->writes;
         int status = v->run(cli, argc - 1, argv + 1);
         if (cli->help)
             printf("usage: orgctl bulk %s\n\n%s.\n", v->usage, v->summary);

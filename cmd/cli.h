@@ -27,14 +27,25 @@ struct cli {
     const char *actor; /* --as */
     enum cli_format format;
     bool dry_run, quiet, help;
+    bool writes; /* what runs is declared as writing (the table; an op's or verb's flag) */
     const char *command_name; /* "user" */
     char *command_line;       /* recorded in change sets */
+};
+
+/* Whether a command writes: every command that may commit is declared so, which is what
+ * lets cli_open turn --dry-run into a repository that commits nothing, and lets
+ * "orgctl __complete commands" list the writers for the tests. */
+enum cli_access {
+    CLI_READ,  /* never commits */
+    CLI_WRITE, /* commits (or creates) */
+    CLI_VERBS, /* per verb: the op table's ORGCTL_OP_WRITE, bulk's verb table */
 };
 
 struct cli_command {
     const char *name;
     int (*run)(struct cli *cli, int argc, char **argv);
     const char *summary;
+    enum cli_access access;
 };
 
 /* The command table (cmd/orgctl.c). */
@@ -57,8 +68,13 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv);
 void cli_kind_help(const char *kind);
 
 /* Opens the repository and sets the actor; prints the error and returns its exit status
- * on failure. */
+ * on failure. A command not declared as writing may not open for writing; with --dry-run,
+ * ORGCTL_OPEN_WRITE becomes ORGCTL_OPEN_DRY_RUN, so nothing it does is committed. */
 int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode);
+
+/* "orgctl __complete commands": every command, and every verb of those declared
+ * CLI_VERBS, with "read" or "write", one a line (NAME[ VERB WORDS]<TAB>read|write). */
+void cli_list_commands(void);
 
 /* Printers (cmd/output.c). `columns` is comma-separated; NULL prints every field. */
 void output_list(struct cli *cli, const cJSON *items, const char *columns);

@@ -26,6 +26,8 @@ int cmd_ops(struct cli *cli, int argc, char **argv);
 int cmd_bulk(struct cli *cli, int argc, char **argv);
 /* Completion of `orgctl bulk`: verbs, then set names (cmd/bulk.c). */
 void cli_bulk_complete(struct cli *cli, int nwords, const char *const *words, const char *cur);
+/* For "orgctl __complete commands": "bulk VERB<TAB>read|write" lines (cmd/bulk.c). */
+void cli_bulk_list_verbs(void);
 
 const struct cli_command *cli_find_command(const char *name);
 

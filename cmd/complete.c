@@ -50,6 +50,14 @@ static void complete_value(struct cli *cli, const orgctl_op *op, const orgctl_pa
             print_if(*c, cur);
         return;
     }
+    if (strcmp(p->name, "setting") == 0 || strcmp(p->name, "unset-setting") == 0) {
+        for (const orgctl_setting *s = orgctl_settings(); s->key; s++) {
+            char word[96];
+            snprintf(word, sizeof(word), "%s%s", s->key, p->name[0] == 's' ? "=" : "");
+            print_if(word, cur);
+        }
+        return;
+    }
     const orgctl_kind *target = orgctl_kind_lookup(p->name);
     const orgctl_kind *object = orgctl_op_kind(op);
     char plural[80];
@@ -80,6 +88,10 @@ static int positional_index(const orgctl_op *op, const char *const *words, int n
 
 int cmd_complete(struct cli *cli, int argc, char **argv)
 {
+    if (argc == 1 && strcmp(argv[0], "commands") == 0) { /* hidden: who writes (tests) */
+        cli_list_commands();
+        return EXIT_OK;
+    }
     const char *cur = argc ? argv[argc - 1] : "";
     const char *words[64];
     int n = 0;

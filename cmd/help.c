@@ -12,7 +12,8 @@ static void general_usage(FILE *f)
         if (c->summary)
             fprintf(f, "  %-10s %s\n", c->name, c->summary);
     fprintf(f, "\n\"orgctl help COMMAND\" or \"orgctl COMMAND --help\" for a command; "
-               "\"orgctl help permissions\" for what each needs; \"man orgctl\".\n");
+               "\"orgctl help permissions\" for what each needs; \"orgctl help settings\" for the "
+               "org settings; \"man orgctl\".\n");
 }
 
 int cmd_help(struct cli *cli, int argc, char **argv)
@@ -27,6 +28,17 @@ int cmd_help(struct cli *cli, int argc, char **argv)
                "permission must match one; * is a wildcard, action all means every action):\n");
         for (const char *const *p = orgctl_perm_catalogue(); *p; p++)
             printf("  %s\n", *p);
+        return EXIT_OK;
+    }
+    if (argc > 0 && strcmp(argv[0], "settings") == 0) {
+        /* The table of settings (lib/settings.c), as orgctl(5) lists it. */
+        int npos, status = cli_parse(cli, "help settings", argc - 1, argv + 1, NULL, NULL, 0, 0,
+                                     &npos);
+        if (status)
+            return status;
+        cJSON *table = orgctl_settings_describe();
+        output_list(cli, table, "key,type,default,scope,help");
+        cJSON_Delete(table);
         return EXIT_OK;
     }
     /* "orgctl help --help" is help on help: the general usage. */

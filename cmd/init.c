@@ -30,6 +30,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     opts.enterprise_name = enterprise;
     opts.admin_name = admin;
     opts.admin_email = email;
+    opts.dry_run = cli->dry_run;
     char *who = NULL;
     int error = orgctl_repo_init(dir, &opts, &who);
     if (error < 0)
@@ -38,9 +39,13 @@ int cmd_init(struct cli *cli, int argc, char **argv)
         cJSON *obj = cJSON_CreateObject();
         cJSON_AddStringToObject(obj, "admin", who);
         cJSON_AddStringToObject(obj, "repository", dir);
+        cJSON_AddBoolToObject(obj, "dry_run", cli->dry_run);
         output_object(cli, obj);
         cJSON_Delete(obj);
-    } else if (!cli->quiet)
+    } else if (cli->dry_run && !cli->quiet)
+        printf("dry run: init would create an orgctl repository in %s\nenterprise "
+               "administrator: %s\n(nothing was created)\n", dir, who);
+    else if (!cli->quiet)
         printf("initialized orgctl repository in %s\nenterprise administrator: %s\n", dir, who);
     free(who);
     return EXIT_OK;

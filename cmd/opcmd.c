@@ -280,6 +280,7 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
     }
     orgctl_repo *repo = NULL;
     bool write = op->flags & ORGCTL_OP_WRITE;
+    cli->writes = write;
     if ((status = cli_open(cli, &repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ)) != 0)
         goto done;
     orgctl_op_ctx ctx = {op, repo, NULL, cli->org, name, params, NULL, NULL};
@@ -292,7 +293,7 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         status = cli_fail(cli, what, status);
     } else if (cJSON_IsArray(ctx.result)) {
         const orgctl_kind *k = orgctl_op_kind(op);
-        output_list(cli, ctx.result, k ? k->columns : "name");
+        output_list(cli, ctx.result, op->columns ? op->columns : k ? k->columns : "name");
     } else if (ctx.result) {
         output_object(cli, ctx.result);
     }

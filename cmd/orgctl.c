@@ -10,24 +10,24 @@
 #include "commands.h"
 
 const struct cli_command cli_commands[] = {
-    {"init", cmd_init, "create a config repository with the enterprise account"},
-    {"org", cmd_org, "manage the orgs of the enterprise"},
-    {"user", cmd_user, "manage users"},
-    {"role", cmd_role, "manage roles and their permissions"},
-    {"group", cmd_group, "manage agent groups: members, roles, skills"},
-    {"skill", cmd_skill, "manage agent skills"},
-    {"access", cmd_access, "manage access groups: members share roles"},
-    {"capacity", cmd_capacity, "manage capacity rules and assign them"},
-    {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec"},
-    {"log", cmd_log, "list change sets, newest first"},
-    {"show", cmd_show, "show what a change set changed, object by object"},
-    {"diff", cmd_diff, "show a change set as a diff of the JSON files"},
-    {"rollback", cmd_rollback, "undo a change set with a new change set"},
-    {"help", cmd_help, "show help for orgctl or a command"},
-    {"version", cmd_version, "print the version"},
-    {"__complete", cmd_complete, NULL},
-    {"__ops", cmd_ops, NULL},
-    {NULL, NULL, NULL},
+    {"init", cmd_init, "create a config repository with the enterprise account", CLI_WRITE},
+    {"org", cmd_org, "manage the orgs of the enterprise", CLI_VERBS},
+    {"user", cmd_user, "manage users", CLI_VERBS},
+    {"role", cmd_role, "manage roles and their permissions", CLI_VERBS},
+    {"group", cmd_group, "manage agent groups: members, roles, skills", CLI_VERBS},
+    {"skill", cmd_skill, "manage agent skills", CLI_VERBS},
+    {"access", cmd_access, "manage access groups: members share roles", CLI_VERBS},
+    {"capacity", cmd_capacity, "manage capacity rules and assign them", CLI_VERBS},
+    {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},
+    {"log", cmd_log, "list change sets, newest first", CLI_READ},
+    {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
+    {"diff", cmd_diff, "show a change set as a diff of the JSON files", CLI_READ},
+    {"rollback", cmd_rollback, "undo a change set with a new change set", CLI_WRITE},
+    {"help", cmd_help, "show help for orgctl or a command", CLI_READ},
+    {"version", cmd_version, "print the version", CLI_READ},
+    {"__complete", cmd_complete, NULL, CLI_READ},
+    {"__ops", cmd_ops, NULL, CLI_READ},
+    {NULL, NULL, NULL, CLI_READ},
 };
 
 int cli_usage(const char *fmt, ...)
@@ -160,6 +160,14 @@ bool cli_global_option(struct cli *cli, int argc, char **argv, int *i, int *erro
 
 int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode)
 {
+    *repo = NULL;
+    if (mode == ORGCTL_OPEN_WRITE && !cli->writes) {
+        fprintf(stderr, "orgctl: internal error: \"%s\" writes but is not declared as "
+                "writing (cmd/orgctl.c)\n", cli->command_name);
+        return EXIT_ERROR;
+    }
+    if (mode == ORGCTL_OPEN_WRITE && cli->dry_run)
+        mode = ORGCTL_OPEN_DRY_RUN;
     int error = orgctl_repo_open(repo, cli->dir, mode);
     if (error < 0)
         return cli_fail(cli, NULL, error);
@@ -219,6 +227,30 @@ static const char **command_names(void)
     return names;
 }
 
+void cli_list_commands(void)
+{
+    for (const struct cli_command *c = cli_commands; c->name; c++) {
+        if (!c->summary)
+            continue;
+        if (c->access != CLI_VERBS) {
+            printf("%s\t%s\n", c->name, c->access == CLI_WRITE ? "write" : "read");
+            continue;
+        }
+        if (strcmp(c->name, "bulk") == 0) {
+            cli_bulk_list_verbs();
+            continue;
+        }
+        for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
+            if (strcmp((*op)->kind, c->name) != 0)
+                continue;
+            printf("%s ", c->name);
+            for (const char *p = (*op)->verb; *p; p++)
+                putchar(*p == '-' ? ' ' : *p);
+            printf("\t%s\n", ((*op)->flags & ORGCTL_OP_WRITE) ? "write" : "read");
+        }
+    }
+}
+
 const struct cli_command *cli_find_command(const char *name)
 {
     for (const struct cli_command *c = cli_commands; c->name; c++)
@@ -258,6 +290,7 @@ int main(int argc, char **argv)
                  : cli_usage("unknown command \"%s\" (see \"orgctl help\")", argv[i]);
     }
     cli.command_name = cmd->name;
+    cli.writes = cmd->access == CLI_WRITE; /* CLI_VERBS: the verb's own flag, set there */
     cli.command_line = record_command(argc, argv);
     int status = cmd->run(&cli, argc - i - 1, argv + i + 1);
     free(cli.command_line);

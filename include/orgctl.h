@@ -17,5 +17,6 @@
 #include "orgctl/perm.h"
 #include "orgctl/repo.h"
 #include "orgctl/role.h"
+#include "orgctl/settings.h"
 
 #endif

@@ -396,7 +396,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     if (run.failed)
         strbuf_addf(&summary, ", %zu failed", run.failed);
     if ((error = orgctl_changeset_put_raw(cs, set_file, json, strlen(json))) < 0 ||
-        (run.failed && o.failures_path &&
+        (run.failed && o.failures_path && !repo->dry_run && /* a dry run writes no file */
          (error = write_failures(o.failures_path, &run.failures, &failures_tmp)) < 0))
         goto done;
     orgctl_changeset_add_trailer(cs, "Bulk-Set", name);

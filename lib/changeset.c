@@ -37,7 +37,7 @@ struct orgctl_changeset {
     size_t nundo, undo_alloc, savepoint;
     bool in_savepoint, finished;
     bool bulk;               /* blobs and trees go into one pack */
-    bool dry;                /* bulk, never committed: no objects at all */
+    bool dry;                /* never committed: no objects at all (a plan, --dry-run) */
     orgctl_packwriter *pack; /* bulk: made on the first blob */
     strmap states;           /* path -> object state + 1, kept until the path is staged */
     arena state_paths;
@@ -47,11 +47,11 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
                            const char *org)
 {
     *out = NULL;
-    if (repo->lock_fd < 0)
+    if (repo->lock_fd < 0 && repo->gitdir) /* a dry init's repository is nowhere to lock */
         return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
-    int error = orgctl_repo_git_open(repo);
+    int error = repo->gitdir ? orgctl_repo_git_open(repo) : 0;
     /* Savepoint journals in memory, not in /var/tmp; SQLite reads this setting when the
      * transaction begins. */
     if (!error)
@@ -65,6 +65,7 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
         if (*p == '\n' || *p == '\r')
             *p = ' ';
     cs->org = org ? xstrdup(org) : NULL;
+    cs->dry = repo->dry_run;
     repo->cs = cs;
     *out = cs;
     return 0;
@@ -111,12 +112,18 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
         git_oid_cpy(&cs->entries[i].oid, oid);
 }
 
-/* A blob: a loose object, or in a bulk change set one more object of its pack. */
+/* A blob: a loose object, or in a bulk change set one more object of its pack. A dry
+ * change set writes none: a small one keeps the id, so that commit can tell which paths
+ * end where they started. */
 static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oid *oid)
 {
     int error;
-    if (cs->dry)
+    if (cs->dry && cs->bulk)
         return 0;
+    if (cs->dry) {
+        error = git_odb_hash(oid, data, len, GIT_OBJECT_BLOB);
+        return error < 0 ? orgctl_git_error(error, "cannot hash object") : 0;
+    }
     if (cs->bulk) {
         if (!cs->pack &&
             (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
@@ -152,7 +159,7 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
     git_oid oid;
     if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
         (error = orgctl_index_put(cs->repo, path, kind, org, name, json, obj)) == 0)
-        record(cs, path, cs->dry ? NULL : &oid, false);
+        record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
     orgctl_perm_cache_changed(cs->repo, kind, org, name);
     free(json);
     free(path);
@@ -209,7 +216,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     if (obj)
         error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
     if (!error)
-        record(cs, path, cs->dry ? NULL : &oid, false);
+        record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
 done:
     cJSON_Delete(obj);
     strbuf_release(&text);
@@ -550,7 +557,7 @@ done:
 void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
 {
     cs->bulk = true;
-    cs->dry = dry;
+    cs->dry = dry || cs->repo->dry_run;
 }
 
 long orgctl_changeset_next_id(orgctl_changeset *cs)
@@ -572,7 +579,10 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
         goto done;
     if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
         goto done;
-    error = cs->bulk ? write_pack(cs, base, &tree_id, &n) : write_trees(cs, base, &tree_id, &n);
+    if (cs->dry)
+        error = 0; /* checked to the end below; nothing is written */
+    else
+        error = cs->bulk ? write_pack(cs, base, &tree_id, &n) : write_trees(cs, base, &tree_id, &n);
     /* The index writer (of a bulk set) finishes its queue while the trees are written;
      * an error of its fails the change set before the branch moves. */
     int index_error = orgctl_index_writer_stop(repo, true);
@@ -580,7 +590,7 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
         index_error = orgctl_index_flush_deletes(repo);
     if (error < 0 || (error = index_error) < 0)
         goto done;
-    if (n == 0) {
+    if (n == 0 || cs->dry) {
         error = orgctl_index_exec(repo, "ROLLBACK"); /* nothing to write */
         cs->finished = true;
         goto done;

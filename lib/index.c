@@ -143,7 +143,10 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
 static int open_db(orgctl_repo *repo)
 {
     strbuf path = STRBUF_INIT;
-    strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
+    if (repo->gitdir)
+        strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
+    else
+        strbuf_adds(&path, ":memory:"); /* a dry init's repository, which is nowhere */
     int rc = sqlite3_open_v2(strbuf_str(&path), &repo->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     strbuf_release(&path);

@@ -61,7 +61,7 @@ int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **ad
     orgctl_changeset *cs = NULL;
     int error;
     *admin_out = NULL;
-    if ((error = orgctl_repo_create(&repo, dir)) < 0)
+    if ((error = orgctl_repo_create(&repo, dir, opts && opts->dry_run)) < 0)
         return error;
     repo->skip_permissions = true; /* nobody exists yet to hold a permission */
     if ((error = orgctl_changeset_begin(&cs, repo, "orgctl init", NULL)) < 0 ||

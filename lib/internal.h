@@ -39,6 +39,7 @@ struct orgctl_repo {
     char *enterprise_org;
     char *enterprise_admin;
     bool skip_permissions; /* only while init builds the first change set */
+    bool dry_run;          /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
     orgctl_changeset *cs;
     struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/permcache.c) */
     struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
@@ -246,6 +247,8 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
 
 
 
-/* Creates an empty repository in dir and opens it for writing (lib/repo.c). */
-int orgctl_repo_create(orgctl_repo **out, const char *dir);
+/* Creates an empty repository in dir and opens it for writing (lib/repo.c). With `dry`,
+ * only checks that it could: *out is then a repository in memory (no git directory, an
+ * index in memory) whose change sets are dry. */
+int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
 #endif

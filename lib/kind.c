@@ -7,6 +7,7 @@
 #include "orgctl/capacity.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
+#include "orgctl/settings.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -129,7 +130,7 @@ const orgctl_kind orgctl_kind_enterprise = {
 };
 const orgctl_kind orgctl_kind_org = {
     "org", "orgs", "directory:organization", true, false, org_fields,
-    "shortname,name,state",
+    "shortname,name,state", orgctl_settings_validate_org,
 };
 const orgctl_kind orgctl_kind_user = {
     "user", "users", "directory:user", true, true, user_fields,

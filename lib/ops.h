@@ -14,6 +14,9 @@ extern const orgctl_op orgctl_skill_ops[];
 extern const orgctl_op orgctl_access_ops[];
 extern const orgctl_op orgctl_capacity_ops[];
 
+/* "org settings ORG": the settings in force (lib/settings.c). */
+int orgctl_settings_op_show(orgctl_op_ctx *ctx);
+
 /* Generic verbs, for any kind of the table. */
 int orgctl_generic_show(orgctl_op_ctx *ctx);
 int orgctl_generic_list(orgctl_op_ctx *ctx);

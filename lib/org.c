@@ -207,5 +207,8 @@ const orgctl_op orgctl_org_ops[] = {
      orgctl_generic_enable},
     {"org", "disable", "disable an org", ORGCTL_OP_WRITE | SELF, ORG_ADMIN, NULL,
      orgctl_generic_disable},
+    {"org", "settings", "show the settings in force in an org, its own and the enterprise's",
+     SELF, "directory:organization:view", NULL, orgctl_settings_op_show, NULL,
+     "key,value,org,enterprise,default"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -9,6 +9,7 @@
 #include "orgctl/object.h"
 #include "orgctl/password.h"
 #include "utf8.h"
+#include "orgctl/settings.h"
 
 #define PASSWORD_MAX_BYTES 4096
 
@@ -55,29 +56,6 @@ void orgctl_password_free(char *password)
     free(password);
 }
 
-/* An integer setting of the org, or `def` when it is not set. */
-static int policy_setting(const cJSON *settings, const char *key, int def, int *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(settings, key);
-    *out = def;
-    if (!v)
-        return 0;
-    if (cJSON_IsNumber(v)) {
-        *out = v->valueint;
-        return 0;
-    }
-    char *end = NULL;
-    const char *s = cJSON_GetStringValue(v);
-    long n = s ? strtol(s, &end, 10) : -1;
-    if (!s || !*s || *end || n < 0 || n > 100000)
-        return orgctl_error_set(ORGCTL_EINVALID,
-                                "org setting %s=\"%s\" is not a whole number; fix it with "
-                                "\"orgctl org update\"",
-                                key, s ? s : "");
-    *out = (int)n;
-    return 0;
-}
-
 static size_t utf8_chars(const char *s)
 {
     size_t n = 0;
@@ -105,17 +83,15 @@ static int char_classes(const char *s)
 int orgctl_password_check(orgctl_repo *repo, const char *org, const cJSON *user,
                           const char *password)
 {
-    cJSON *o = NULL;
-    int error, min_len, max_len, min_classes;
-    if ((error = orgctl_object_load(repo, &orgctl_kind_org, org, org, &o)) < 0)
-        return error;
-    const cJSON *settings = cJSON_GetObjectItemCaseSensitive(o, "settings");
-    if ((error = policy_setting(settings, "password.min_length", 8, &min_len)) == 0 &&
-        (error = policy_setting(settings, "password.max_length", 256, &max_len)) == 0)
-        error = policy_setting(settings, "password.min_classes", 1, &min_classes);
-    cJSON_Delete(o);
+    /* The policy in force: the org's, tightened by the enterprise's (orgctl/settings.h). */
+    cJSON *policy = NULL;
+    int error = orgctl_settings_show(repo, org, &policy);
     if (error < 0)
         return error;
+    int min_len = orgctl_settings_int(policy, "password.min_length");
+    int max_len = orgctl_settings_int(policy, "password.max_length");
+    int min_classes = orgctl_settings_int(policy, "password.min_classes");
+    cJSON_Delete(policy);
     size_t len = utf8_chars(password);
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(user, "name"));
     const char *email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));

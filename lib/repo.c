@@ -49,6 +49,11 @@ const char *orgctl_repo_path(orgctl_repo *repo)
     return repo->gitdir;
 }
 
+bool orgctl_repo_dry_run(orgctl_repo *repo)
+{
+    return repo->dry_run;
+}
+
 const char *orgctl_repo_actor(orgctl_repo *repo)
 {
     return repo->actor;
@@ -78,7 +83,7 @@ static bool is_dir(const char *dir, const char *sub)
 /* A bare clone of a config repository (git clone --bare) has no orgctl/ folder yet: it is
  * one when its branch holds enterprise.json. The folder is made then, so the check runs
  * once. */
-static bool is_config_clone(const char *dir)
+static bool is_config_clone(const char *dir, bool make)
 {
     char *head = path_join(dir, "HEAD");
     struct stat st;
@@ -94,8 +99,8 @@ static bool is_config_clone(const char *dir)
     git_object_free(obj);
     git_repository_free(git);
     git_error_clear();
-    if (!found)
-        return false;
+    if (!found || !make)
+        return found;
     char *priv = path_join(dir, "orgctl");
     found = mkdir(priv, 0777) == 0 || errno == EEXIST;
     free(priv);
@@ -104,11 +109,11 @@ static bool is_config_clone(const char *dir)
 
 /* A bare git repository that orgctl initialised has <dir>/orgctl/ (the index and lock);
  * a bare clone of one gets it on first use. */
-static bool is_orgctl_gitdir(const char *dir)
+static bool is_orgctl_gitdir(const char *dir, bool make)
 {
     if (!is_dir(dir, "objects"))
         return false;
-    return is_dir(dir, "orgctl") || is_config_clone(dir);
+    return is_dir(dir, "orgctl") || is_config_clone(dir, make);
 }
 
 static int find_gitdir(const char *start, char **out)
@@ -117,12 +122,12 @@ static int find_gitdir(const char *start, char **out)
     if (!realpath(start, buf))
         return orgctl_error_set(ORGCTL_ENOREPO, "%s: %s", start, strerror(errno));
     for (;;) {
-        if (is_orgctl_gitdir(buf)) {
+        if (is_orgctl_gitdir(buf, true)) {
             *out = xstrdup(buf);
             return 0;
         }
         char *dotgit = path_join(buf, ".git");
-        bool found = is_orgctl_gitdir(dotgit);
+        bool found = is_orgctl_gitdir(dotgit, true);
         if (found)
             *out = dotgit;
         else
@@ -447,7 +452,8 @@ static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_m
     orgctl_repo *repo = xcalloc(1, sizeof(*repo));
     repo->lock_fd = -1;
     repo->gitdir = xstrdup(gitdir);
-    if (mode == ORGCTL_OPEN_WRITE && (error = orgctl_lock_acquire(repo)) < 0)
+    repo->dry_run = mode == ORGCTL_OPEN_DRY_RUN;
+    if (mode != ORGCTL_OPEN_READ && (error = orgctl_lock_acquire(repo)) < 0)
         goto done;
     if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0 ||
         (error = load_enterprise(repo)) < 0)
@@ -493,20 +499,67 @@ static bool has_branch(const char *gitdir)
     return found;
 }
 
+/* Whether mkdir(dir) would succeed or find a directory: its parent is a directory we may
+ * write to. */
+static int check_creatable(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0)
+        return S_ISDIR(st.st_mode) ? 0
+                                   : orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", dir,
+                                                      strerror(EEXIST));
+    char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+    while (slash && slash > parent && slash[1] == '\0') { /* "a/b/" */
+        *slash = '\0';
+        slash = strrchr(parent, '/');
+    }
+    if (!slash)
+        strcpy(parent, ".");
+    else
+        slash[slash == parent] = '\0'; /* "/x" -> "/" */
+    int error = 0;
+    if (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode) || access(parent, W_OK | X_OK) < 0)
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", dir,
+                                 strerror(errno ? errno : ENOTDIR));
+    free(parent);
+    return error;
+}
+
+/* A repository in memory for a dry init: nothing on disk, change sets dry. */
+static int open_memory(orgctl_repo **out)
+{
+    orgctl_repo *repo = xcalloc(1, sizeof(*repo));
+    repo->lock_fd = -1;
+    repo->dry_run = true;
+    int error = orgctl_index_open(repo);
+    if (error < 0) {
+        orgctl_repo_free(repo);
+        repo = NULL;
+    }
+    *out = repo;
+    return error;
+}
+
 /* Creates the bare repository and orgctl's private folder; the first change set is
  * written by orgctl_repo_init (lib/init.c). */
-int orgctl_repo_create(orgctl_repo **out, const char *dir)
+int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry)
 {
     int error;
     git_repository *git = NULL;
-    libgit2_setup();
-    if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-        return orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", dir, strerror(errno));
     char real[PATH_MAX];
+    libgit2_setup();
+    *out = NULL;
+    errno = 0;
+    if (dry && (error = check_creatable(dir)) < 0)
+        return error;
+    if (dry && !realpath(dir, real)) /* it would be made: nothing there to refuse */
+        return open_memory(out);
+    if (!dry && mkdir(dir, 0777) < 0 && errno != EEXIST)
+        return orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", dir, strerror(errno));
     if (!realpath(dir, real))
         return orgctl_error_set(ORGCTL_ERROR, "%s: %s", dir, strerror(errno));
     /* An init that failed before its first change set may be run again. */
-    bool ours = is_orgctl_gitdir(real);
+    bool ours = is_orgctl_gitdir(real, !dry);
     if (ours && has_branch(real))
         return orgctl_error_set(ORGCTL_EEXISTS, "%s is an orgctl repository already", real);
     char *head = path_join(real, "HEAD");
@@ -515,6 +568,8 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir)
     free(head);
     if (taken)
         return orgctl_error_set(ORGCTL_EEXISTS, "%s holds a git repository already", real);
+    if (dry)
+        return open_memory(out);
     git_repository_init_options opts = GIT_REPOSITORY_INIT_OPTIONS_INIT;
     opts.flags = GIT_REPOSITORY_INIT_BARE | GIT_REPOSITORY_INIT_MKPATH;
     opts.initial_head = "main";

@@ -54,7 +54,8 @@ void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_o
 /* Writes the commit and moves the branch with compare-and-swap. `summary` is the first
  * line of the message. *id_out (may be NULL) receives the change-set id, or NULL when
  * there was nothing to commit (caller frees). ORGCTL_ECONFLICT when another writer moved
- * the branch. */
+ * the branch. On a repository opened with ORGCTL_OPEN_DRY_RUN it finishes the checks and
+ * discards the change: no object, no commit, *id_out NULL. */
 int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out);
 
 /* Discards an uncommitted change set; frees it. NULL is a no-op. */

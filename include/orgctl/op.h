@@ -72,6 +72,7 @@ struct orgctl_op {
     int (*run)(orgctl_op_ctx *ctx);
     const char *object; /* the kind it acts on when not `kind` ("user template-create"
                            acts on templates); NULL: `kind` */
+    const char *columns; /* the columns of a list it returns, when not its kind's */
 };
 
 /* The operation `verb` of `kind`, or NULL. */

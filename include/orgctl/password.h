@@ -1,7 +1,8 @@
-/* Passwords: read from a file or stdin (never from argv), checked against the org's
- * password policy, stored only as a crypt(3) yescrypt hash.
+/* Passwords: read from a file or stdin (never from argv), checked against the password
+ * policy in force in the org, stored only as a crypt(3) yescrypt hash.
  *
- * The policy is org settings (orgctl org update ORG --setting KEY=VALUE):
+ * The policy is settings (orgctl/settings.h): the org's, tightened by the enterprise's
+ * (orgctl org update ORG --setting KEY=VALUE):
  *   password.min_length   fewest characters (default 8)
  *   password.max_length   most characters (default 256)
  *   password.min_classes  fewest kinds of character among lower case, upper case, digits

@@ -12,6 +12,10 @@ typedef struct orgctl_repo orgctl_repo;
 enum orgctl_open_mode {
     ORGCTL_OPEN_READ = 0,  /* queries: no lock, unless the index must catch up */
     ORGCTL_OPEN_WRITE = 1, /* a change set will follow: holds the writer lock until free */
+    /* As WRITE (the lock, change sets that see their own changes), but nothing is ever
+     * committed: orgctl_changeset_commit checks and counts the change, writes no object,
+     * leaves the branch and the index as they were, and gives no id (--dry-run). */
+    ORGCTL_OPEN_DRY_RUN = 2,
 };
 
 /* Finds the repository as git does: `dir` if given, else $ORGCTL_DIR, else the current
@@ -25,13 +29,15 @@ typedef struct {
     const char *enterprise_name; /* "Enterprise" */
     const char *admin_name;      /* "admin" */
     const char *admin_email;     /* "admin@<shortname>.invalid" */
+    bool dry_run; /* check everything, create nothing: no directory, no file */
 } orgctl_init_options;
 #define ORGCTL_INIT_OPTIONS_VERSION 1
-#define ORGCTL_INIT_OPTIONS_INIT {ORGCTL_INIT_OPTIONS_VERSION, NULL, NULL, NULL}
+#define ORGCTL_INIT_OPTIONS_INIT {ORGCTL_INIT_OPTIONS_VERSION, NULL, NULL, NULL, false}
 
 /* Creates a new repository in `dir` (created if missing; must not hold one already) with
  * the enterprise org and its first administrator, as one change set. *admin_out receives
- * "USER@ORG" of that administrator (caller frees). */
+ * "USER@ORG" of that administrator (caller frees). With opts->dry_run it checks all that
+ * (the directory, the names) and gives *admin_out, but creates nothing. */
 int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **admin_out);
 
 /* How a writer waits for another's lock: `timeout` seconds at most (< 0: as long as it
@@ -39,6 +45,8 @@ int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **ad
  * once with a line saying who holds it when the wait passes a second. For the process. */
 typedef void (*orgctl_lock_wait_fn)(const char *message, void *payload);
 void orgctl_lock_wait_set(double timeout, orgctl_lock_wait_fn notify, void *payload);
+/* Whether the repository was opened with ORGCTL_OPEN_DRY_RUN. */
+bool orgctl_repo_dry_run(orgctl_repo *repo);
 
 /* Closes the repository, rolls back an uncommitted change set, releases the lock. */
 void orgctl_repo_free(orgctl_repo *repo);
