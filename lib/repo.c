@@ -261,12 +261,15 @@ int orgctl_lock_acquire(orgctl_repo *repo)
         close(fd);
         return error;
     }
-    /* Say who holds it, for a writer that waits (the file is ours while we hold it). */
+    /* Say who holds it, for a writer that waits (the file is ours while we hold it); a
+     * dry run changes no file, this one included. */
     time_t now = time(NULL);
     char when[32], info[96];
     orgctl_time_format(now, when, sizeof(when));
     int n = snprintf(info, sizeof(info), "orgctl pid %ld since %s\n", (long)getpid(), when);
-    if (ftruncate(fd, 0) < 0 || pwrite(fd, info, (size_t)n, 0) < 0)
+    if (repo->dry_run)
+        (void)0;
+    else if (ftruncate(fd, 0) < 0 || pwrite(fd, info, (size_t)n, 0) < 0)
         (void)0; /* only a courtesy to waiters */
     repo->lock_fd = fd;
     remove_stale_files(repo);

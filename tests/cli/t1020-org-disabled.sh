@@ -46,7 +46,7 @@ test_expect_success 'while an org is disabled, the enterprise administrator chan
 	test_unchanged --status 4 repo orgctl --org acme role grant Agent routing:skill:view &&
 	test_unchanged --status 4 repo orgctl --org acme user skill set alice java 3 &&
 	test_unchanged --status 4 repo orgctl org update acme --name "Acme Renamed" &&
-	test_unchanged --status 4 repo orgctl org update acme --setting region=eu &&
+	test_unchanged --status 4 repo orgctl org update acme --setting tz=Europe/Paris &&
 	test_unchanged --status 4 repo orgctl org disable acme &&
 	test_unchanged --status 4 repo orgctl --dry-run --org acme user rm alice
 '
