@@ -87,7 +87,7 @@ _orgctl()
 	--org)
 		args=("${globals[@]}" org show)
 		;;
-	--as | --enterprise | --admin | --email)
+	--as | --enterprise | --admin | --email | --actor | --since | --until | --grep)
 		return
 		;;
 	*)

@@ -48,6 +48,11 @@ struct orgctl_repo {
     struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/index.c) */
 };
 
+/* The modes of the files and folders orgctl creates in a repository, less the umask:
+ * nothing for others, since objects and the index hold password hashes (orgctl(5)). */
+#define ORGCTL_FILE_MODE 0660
+#define ORGCTL_DIR_MODE 0770
+
 /* Opens the git repository on first need (queries answered by the index never do). */
 int orgctl_repo_git_open(orgctl_repo *repo);
 

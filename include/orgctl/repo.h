@@ -53,6 +53,11 @@ const char *orgctl_repo_enterprise_org(orgctl_repo *repo);
  * Returns ORGCTL_EINVALID when $ORGCTL_NOW cannot be parsed. */
 int orgctl_clock_now(time_t *out);
 
+/* Parses an ISO 8601 UTC time as $ORGCTL_NOW takes it: 2026-01-02T03:04:05Z (the Z may
+ * be left out) or a date alone, 2026-01-02 (its midnight; *date_only says so, may be
+ * NULL). ORGCTL_EINVALID otherwise, without a message. */
+int orgctl_time_parse(const char *s, time_t *out, bool *date_only);
+
 /* Formats a time as ISO 8601 UTC into buf (at least 21 bytes). */
 void orgctl_time_format(time_t t, char *buf, size_t size);
 
