@@ -409,7 +409,11 @@ static int commit_trees(orgctl_history_view *v, git_commit *c, git_tree **old_tr
     if (git_commit_parentcount(c) == 0)
         return 0;
     git_commit *p = NULL;
-    if ((error = git_commit_lookup(&p, git, git_commit_parent_id(c, 0))) < 0)
+    if ((error = git_commit_lookup(&p, git, git_commit_parent_id(c, 0))) == GIT_ENOTFOUND) {
+        git_error_clear(); /* a shallow clone: judged against nothing, all it holds is new */
+        return 0;
+    }
+    if (error < 0)
         return orgctl_git_error(error, "cannot read parent");
     error = memo_tree(git, &v->memo, git_commit_tree_id(p), old_tree);
     git_commit_free(p);
