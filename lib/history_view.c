@@ -306,8 +306,15 @@ int orgctl_log_options_check(const orgctl_log_options *o)
     for (size_t i = 0; i < o->norgs; i++)
         if ((error = orgctl_org_shortname_validate(o->orgs[i])) < 0)
             return error;
-    if (o->kind && (!orgctl_kind_lookup(o->kind)))
-        return orgctl_error_set(ORGCTL_EINVALID, "--kind: unknown kind \"%s\"", o->kind);
+    if (o->kind && !orgctl_kind_lookup(o->kind)) {
+        strbuf kinds = STRBUF_INIT;
+        for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++)
+            strbuf_addf(&kinds, "%s%s", kinds.len ? ", " : "", (*k)->name);
+        error = orgctl_error_set(ORGCTL_EINVALID, "--kind: unknown kind \"%s\" (kinds: %s)",
+                                 o->kind, strbuf_str(&kinds));
+        strbuf_release(&kinds);
+        return error;
+    }
     if (o->object) {
         const orgctl_kind *k;
         char *name = NULL;
