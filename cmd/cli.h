@@ -83,15 +83,23 @@ void output_object(struct cli *cli, const cJSON *obj);
 void output_change(struct cli *cli, const char *id, const char *summary, const cJSON *result);
 
 
+/* The values of a repeatable option, in the order given (v is malloc'd). */
+struct cli_list {
+    const char **v;
+    size_t n;
+};
+
 /* Options of a command outside the operation table (init, log, show, ...). */
 struct cli_flag {
     const char *name; /* "--force" */
     bool takes_value;
     const char **value; /* set to the value, or to "1" for a flag */
     const char *help;
+    struct cli_list *list; /* non-NULL: repeatable, every value is kept here */
 };
 /* Parses argv into flags (NULL-name terminated) and up to max_pos positional arguments;
- * global options are accepted anywhere. Returns 0 or EXIT_USAGE (message printed). */
+ * global options are accepted anywhere, but a command's own option of the same name (log
+ * --org) is the command's. Returns 0 or EXIT_USAGE (message printed). */
 int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
               const struct cli_flag *flags, const char **pos, int min_pos, int max_pos,
               int *npos);

@@ -24,6 +24,8 @@ int cmd_complete(struct cli *cli, int argc, char **argv);
 /* The operation table, machine-readable (cmd/complete.c). */
 int cmd_ops(struct cli *cli, int argc, char **argv);
 int cmd_bulk(struct cli *cli, int argc, char **argv);
+/* The options of `orgctl log` (cmd/log.c), for its completion. */
+const struct cli_flag *cli_log_flags(void);
 /* Completion of `orgctl bulk`: verbs, then set names (cmd/bulk.c). */
 void cli_bulk_complete(struct cli *cli, int nwords, const char *const *words, const char *cur);
 /* For "orgctl __complete commands": "bulk VERB<TAB>read|write" lines (cmd/bulk.c). */

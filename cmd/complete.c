@@ -13,7 +13,9 @@
 
 #include "commands.h"
 
-static void complete_names(struct cli *cli, const char *kind, const char *prefix)
+/* The names of objects of `kind` that start with `prefix`, each printed after `lead`. */
+static void complete_names_after(struct cli *cli, const char *kind, const char *lead,
+                                 const char *prefix)
 {
     const orgctl_kind *k = orgctl_kind_lookup(kind);
     orgctl_repo *repo = NULL;
@@ -27,11 +29,16 @@ static void complete_names(struct cli *cli, const char *kind, const char *prefix
         {
             const char *n = cJSON_GetStringValue(cJSON_GetObjectItem(it, key));
             if (n && strncmp(n, prefix, strlen(prefix)) == 0)
-                printf("%s\n", n);
+                printf("%s%s\n", lead, n);
         }
     }
     cJSON_Delete(items);
     orgctl_repo_free(repo);
+}
+
+static void complete_names(struct cli *cli, const char *kind, const char *prefix)
+{
+    complete_names_after(cli, kind, "", prefix);
 }
 
 static void print_if(const char *word, const char *prefix)
@@ -86,6 +93,38 @@ static int positional_index(const orgctl_op *op, const char *const *words, int n
     return k;
 }
 
+/* `orgctl log`: its options; kinds after --kind; KIND/ then the kind's names (in the org
+ * of the command line) after --object. */
+static void complete_log(struct cli *cli, const char *prev, const char *cur)
+{
+    if (strcmp(prev, "--kind") == 0 || strcmp(prev, "--object") == 0) {
+        const char *slash = strchr(cur, '/');
+        bool object = strcmp(prev, "--object") == 0;
+        if (object && slash) {
+            char kind[64];
+            snprintf(kind, sizeof(kind), "%.*s", (int)(slash - cur), cur);
+            char lead[80];
+            snprintf(lead, sizeof(lead), "%s/", kind);
+            complete_names_after(cli, kind, lead, slash + 1);
+            return;
+        }
+        for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++) {
+            if (object && *k == orgctl_kind_lookup("enterprise"))
+                continue;
+            char word[80];
+            snprintf(word, sizeof(word), "%s%s", (*k)->name, object ? "/" : "");
+            print_if(word, cur);
+        }
+        return;
+    }
+    for (const struct cli_flag *f = cli_log_flags(); f->name; f++)
+        if (f->takes_value && strcmp(prev, f->name) == 0)
+            return; /* a value of its own: a name, a time, a text */
+    if (cur[0] == '-')
+        for (const struct cli_flag *f = cli_log_flags(); f->name; f++)
+            print_if(f->name, cur);
+}
+
 int cmd_complete(struct cli *cli, int argc, char **argv)
 {
     if (argc == 1 && strcmp(argv[0], "commands") == 0) { /* hidden: who writes (tests) */
@@ -120,6 +159,10 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
     const char *kind = words[0];
     if (strcmp(kind, "bulk") == 0) {
         cli_bulk_complete(cli, n, words, cur);
+        return EXIT_OK;
+    }
+    if (strcmp(kind, "log") == 0) {
+        complete_log(cli, n > 1 ? words[n - 1] : "", cur);
         return EXIT_OK;
     }
     if (strcmp(kind, "help") == 0 && n == 1) {

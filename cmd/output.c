@@ -88,8 +88,8 @@ void output_list(struct cli *cli, const cJSON *items, const char *columns)
     size_t width[32] = {0};
     for (int c = 0; c < ncols; c++)
         width[c] = strlen(cols[c]);
-    for (int r = 0; r < nrows; r++) {
-        const cJSON *item = cJSON_GetArrayItem(items, r);
+    const cJSON *item = items ? items->child : NULL; /* by index is quadratic */
+    for (int r = 0; r < nrows; r++, item = item->next) {
         cells[r] = calloc((size_t)ncols, sizeof(char *));
         for (int c = 0; c < ncols; c++) {
             cells[r][c] = cell_text(cJSON_GetObjectItemCaseSensitive(item, cols[c]));

@@ -1,5 +1,6 @@
 /* Option parsing for the commands outside the operation table. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -18,11 +19,6 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
             pos[(*npos)++] = a;
             continue;
         }
-        if (cli_global_option(cli, argc, argv, &i, &error)) {
-            if (error)
-                return error;
-            continue;
-        }
         const struct cli_flag *f = flags;
         const char *eq = strchr(a, '=');
         size_t len = eq ? (size_t)(eq - a) : strlen(a);
@@ -33,6 +29,11 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
         }
         while (f && f->name && !(strlen(f->name) == len && strncmp(f->name, a, len) == 0))
             f++;
+        if ((!f || !f->name) && cli_global_option(cli, argc, argv, &i, &error)) {
+            if (error)
+                return error;
+            continue;
+        }
         if (!f || !f->name) {
             const char *names[32];
             int n = 0;
@@ -52,6 +53,10 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
             *f->value = argv[++i];
         } else {
             return cli_usage("%s: option %s needs a value", command, f->name);
+        }
+        if (f->list) {
+            f->list->v = realloc(f->list->v, (f->list->n + 1) * sizeof(*f->list->v));
+            f->list->v[f->list->n++] = *f->value;
         }
     }
     if (!cli->help && *npos < min_pos)

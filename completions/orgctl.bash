@@ -87,7 +87,7 @@ _orgctl()
 	--org)
 		args=("${globals[@]}" org show)
 		;;
-	--as | --enterprise | --admin | --email | --lock-timeout)
+	--as | --enterprise | --admin | --email | --actor | --since | --until | --grep | --lock-timeout)
 		return
 		;;
 	*)

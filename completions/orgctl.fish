@@ -42,7 +42,7 @@ function __orgctl_complete
             return
         case --org
             set words $globals org show
-        case --as --enterprise --admin --email --lock-timeout
+        case --as --enterprise --admin --email --actor --since --until --grep --lock-timeout
             return
         case '*'
             switch "$cur"

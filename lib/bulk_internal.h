@@ -134,6 +134,14 @@ int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, siz
 /* Appends a CSV cell, quoted when it needs to be. */
 void bulk_csv_cell(strbuf *sb, const char *value);
 
+/* The column of stored rows that holds password hashes (a GAX set's), and what every
+ * view shows instead of a hash: no command prints one. */
+#define BULK_HASH_COLUMN "Password Hash"
+#define BULK_HASH_SHOWN "(set)"
+/* Appends the stored rows `data` to `out` with the hashes of their BULK_HASH_COLUMN
+ * shown as BULK_HASH_SHOWN; false (and nothing appended) when they hold none. */
+bool bulk_rows_mask(const char *data, size_t len, strbuf *out);
+
 /* The engine (bulk_run.c): runs the rows of a stored set in a change set. */
 struct bulk_run {
     orgctl_repo *repo;
@@ -146,6 +154,7 @@ struct bulk_run {
     size_t rows, applied, failed;
     bool want_failures; /* keep the failing rows in `failures` (CSV) */
     strbuf failures;
+    long hash_column; /* of the stored rows' BULK_HASH_COLUMN (-1: none), not repeated */
     size_t total; /* rows of the set, for progress */
     void (*progress)(size_t done, size_t total, void *payload);
     void *payload;

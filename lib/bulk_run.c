@@ -464,14 +464,16 @@ static int push_row(struct bulk_run *run, struct batch *b, struct bulk_row *row)
     return 0;
 }
 
-/* The row as stored, without its line: what the failures file repeats. */
-static char *row_text(const struct bulk_record *r)
+/* The row as stored, without its line: what the failures file repeats, but for a
+ * password hash (a file anyone may be sent to fix is no place for one). */
+static char *row_text(const struct bulk_run *run, const struct bulk_record *r)
 {
     strbuf sb = STRBUF_INIT;
     for (size_t j = 0; j < bulk_record_count(r); j++) {
+        const char *v = bulk_record_field(r, j);
         if (j)
             strbuf_addch(&sb, ',');
-        bulk_csv_cell(&sb, bulk_record_field(r, j));
+        bulk_csv_cell(&sb, (long)j == run->hash_column && *v ? BULK_HASH_SHOWN : v);
     }
     return strbuf_detach(&sb, NULL);
 }
@@ -488,7 +490,7 @@ static void failed_parse(struct bulk_run *run, const struct bulk_record *r, size
     if (run->want_failures) {
         cJSON *last = cJSON_GetArrayItem(run->problems.list,
                                          cJSON_GetArraySize(run->problems.list) - 1);
-        char *text = row_text(r);
+        char *text = row_text(run, r);
         strbuf_addf(&run->failures, "%s,", text);
         const char *msg = cJSON_GetStringValue(cJSON_GetObjectItem(last, "message"));
         bulk_csv_cell(&run->failures, msg ? msg : "the row is not valid any more");
@@ -513,11 +515,15 @@ static int run_pass(struct bulk_run *run, const struct bulk_rows *rows, int pass
     r.line = strtoul(orgctl_csv_record_field(rec, 0, NULL), NULL, 10);
     if ((error = run->dialect->layout_new(&layout, &run->settings, &r, &run->problems)) < 0)
         goto done;
+    run->hash_column = -1;
     if (pass == 0 && run->want_failures) {
-        char *header = row_text(&r);
+        char *header = row_text(run, &r);
         strbuf_addf(&run->failures, "%s,error\n", header);
         free(header);
     }
+    for (size_t j = 0; j < bulk_record_count(&r); j++)
+        if (strcmp(bulk_record_field(&r, j), BULK_HASH_COLUMN) == 0)
+            run->hash_column = (long)j;
     while (!error && (error = orgctl_csv_next(&rec, csv)) == 0) {
         struct bulk_row row = {0};
         struct bulk_problems again = {0}; /* a later pass finds the same problems */
@@ -528,7 +534,7 @@ static int run_pass(struct bulk_run *run, const struct bulk_rows *rows, int pass
                 failed_parse(run, &r, ++*done);
         } else if (row.pass == pass) {
             if (run->want_failures)
-                row.text = row_text(&r);
+                row.text = row_text(run, &r);
             error = push_row(run, &b, &row);
             progress(run, ++*done);
         }

@@ -286,8 +286,8 @@ static int rows_json(const char *source, const char *data, size_t len, cJSON **o
         cJSON_AddNumberToObject(row, "line", strtod(orgctl_csv_record_field(rec, 0, NULL), NULL));
         for (size_t i = 1; i < orgctl_csv_record_count(rec) && i < ncols; i++) {
             const char *v = orgctl_csv_record_field(rec, i, NULL);
-            if (*v && strcmp(names[i], "Password Hash") == 0)
-                v = "(hashed)"; /* a GAX set's: not shown */
+            if (*v && strcmp(names[i], BULK_HASH_COLUMN) == 0)
+                v = BULK_HASH_SHOWN; /* a GAX set's: not shown */
             if (*v && !cJSON_GetObjectItemCaseSensitive(row, names[i]))
                 cJSON_AddStringToObject(row, names[i], v);
         }
@@ -301,6 +301,41 @@ done:
     free(names);
     orgctl_csv_free(csv);
     return error;
+}
+
+bool bulk_rows_mask(const char *data, size_t len, strbuf *out)
+{
+    orgctl_csv *csv = NULL;
+    orgctl_csv_record *rec = NULL;
+    long column = -1;
+    bool any = false;
+    strbuf sb = STRBUF_INIT;
+    int error = orgctl_csv_open_buffer(&csv, NULL, data, len, NULL);
+    for (size_t row = 0; !error && (error = orgctl_csv_next(&rec, csv)) == 0; row++) {
+        for (size_t i = 0; i < orgctl_csv_record_count(rec); i++) {
+            const char *v = orgctl_csv_record_field(rec, i, NULL);
+            if (row == 0 && strcmp(v, BULK_HASH_COLUMN) == 0)
+                column = (long)i;
+            else if (row > 0 && (long)i == column && *v) {
+                v = BULK_HASH_SHOWN;
+                any = true;
+            }
+            strbuf_adds(&sb, i ? "," : "");
+            bulk_csv_cell(&sb, v);
+        }
+        strbuf_addch(&sb, '\n');
+    }
+    orgctl_csv_free(csv);
+    orgctl_error_clear();
+    if (error != ORGCTL_ITEROVER) { /* rows that do not read may hold anything */
+        strbuf_reset(&sb);
+        strbuf_adds(&sb, "(not valid CSV: not shown, as it may hold a password hash)\n");
+        any = true;
+    }
+    if (any)
+        strbuf_add(out, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return any;
 }
 
 int orgctl_bulk_show(orgctl_repo *repo, const char *name, cJSON **out)

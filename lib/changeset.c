@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_view.h"
 #include "internal.h"
 #include "orgctl/json.h"
 #include "arena.h"
@@ -447,7 +448,7 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
 {
     orgctl_repo *repo = cs->repo;
     git_signature *author = NULL, *committer = NULL;
-    git_tree *tree = NULL;
+    git_tree *tree = NULL, *parent_tree = NULL;
     git_commit *parent = NULL;
     strbuf msg = STRBUF_INIT;
     int error;
@@ -455,14 +456,17 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
         goto done;
     strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
                 repo->actor ? repo->actor : "orgctl", cs->command);
-    if (cs->org && *cs->org)
-        strbuf_addf(&msg, "Org: %s\n", cs->org);
-    strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
     if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
-        (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0)) {
+        (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0) ||
+        (parent && (error = git_commit_tree(&parent_tree, parent)) < 0)) {
         error = orgctl_git_error(error, "cannot read tree");
         goto done;
     }
+    /* One Org trailer per org the tree says it touched, whatever org the command named
+     * ("org update beta" run with --org acme is beta's). */
+    if ((error = orgctl_scope_trailers(repo, parent_tree, tree, &msg)) < 0)
+        goto done;
+    strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
     const git_commit *parents[1] = {parent};
     error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg),
                               tree, parent ? 1 : 0, parents);
@@ -472,6 +476,7 @@ done:
     git_signature_free(author);
     git_signature_free(committer);
     git_tree_free(tree);
+    git_tree_free(parent_tree);
     git_commit_free(parent);
     strbuf_release(&msg);
     return error;

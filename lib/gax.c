@@ -40,7 +40,7 @@ static const struct {
     [G_USERNAME] = {"username", "Username", NULL, true},
     [G_ISAGENT] = {"isagent", "Is Agent", "is_agent", true},
     [G_PASSWORD] = {"password", "Password", NULL, false},
-    [G_HASH] = {"passwordhash", "Password Hash", NULL, false},
+    [G_HASH] = {"passwordhash", BULK_HASH_COLUMN, NULL, false},
     [G_EMAIL] = {"emailaddress", "Email Address", NULL, false},
     [G_EXTERNAL] = {"externalid", "External Id", "external_id", false},
     [G_ENABLED] = {"enabled", "Enabled", NULL, false},
@@ -502,7 +502,13 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
         return 0;
     }
     if (t == G_HASH) {
-        if (!looks_hashed(v))
+        if (strcmp(v, BULK_HASH_SHOWN) == 0) /* a failures file's: hashes are not repeated */
+            bulk_problem(p, r->line, j + 1,
+                         "Password Hash \"%s\" stands for a hash a failures file does not "
+                         "repeat: give the password again (a Password column instead of "
+                         "this one), or empty the cell",
+                         v);
+        else if (!looks_hashed(v))
             bulk_problem(p, r->line, j + 1, "Password Hash is no crypt(3) hash");
         bulk_csv_cell(out, v);
         return 0;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history_view.h"
 #include "internal.h"
 #include "orgctl/history.h"
 #include "orgctl/perm.h"
@@ -59,48 +60,59 @@ static cJSON *describe_commit(const git_commit *c)
     return obj;
 }
 
-static int check_view(orgctl_repo *repo)
-{
-    int error = orgctl_repo_git_open(repo);
-    return error < 0 ? error : orgctl_perm_check(repo, NULL, "audits:changeSet:view");
-}
-
-int orgctl_history_log(orgctl_repo *repo, size_t max, const char *org, cJSON **out)
+int orgctl_history_log(orgctl_repo *repo, const orgctl_log_options *opts, cJSON **out)
 {
     git_revwalk *walk = NULL;
+    orgctl_history_view *view = NULL;
+    size_t max = opts ? opts->max : 0;
     int error;
     *out = NULL;
-    if ((error = check_view(repo)) < 0)
+    if ((error = orgctl_repo_git_open(repo)) < 0 ||
+        (error = orgctl_history_view_new(&view, repo, opts)) < 0)
         return error;
     cJSON *arr = cJSON_CreateArray();
     *out = arr;
     if (!repo->has_head)
-        return 0;
-    if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-        (error = git_revwalk_push(walk, &repo->head)) < 0)
         goto done;
+    if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
+        (error = git_revwalk_push(walk, &repo->head)) < 0) {
+        error = orgctl_git_error(error, "cannot walk history");
+        goto done;
+    }
     git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
     git_oid id;
     size_t n = 0;
-    while ((max == 0 || n < max) && (error = git_revwalk_next(&id, walk)) == 0) {
+    int next = 0;
+    while ((max == 0 || n < max) && (next = git_revwalk_next(&id, walk)) == 0) {
         git_commit *c = NULL;
-        if ((error = git_commit_lookup(&c, repo->git, &id)) < 0)
+        if ((error = git_commit_lookup(&c, repo->git, &id)) < 0) {
+            error = orgctl_git_error(error, "cannot walk history");
             break;
-        cJSON *item = describe_commit(c);
-        git_commit_free(c);
-        const char *o = cJSON_GetStringValue(cJSON_GetObjectItem(item, "org"));
-        if (org && (!o || strcmp(o, org) != 0)) {
-            cJSON_Delete(item);
-            continue;
         }
-        cJSON_AddItemToArray(arr, item);
-        n++;
+        cJSON *item = describe_commit(c);
+        int keep = orgctl_history_view_match(view, c, item);
+        git_commit_free(c);
+        if (keep > 0) {
+            cJSON_AddItemToArray(arr, item);
+            n++;
+        } else {
+            cJSON_Delete(item);
+        }
+        if (keep < 0) {
+            error = keep;
+            break;
+        }
     }
-    if (error == GIT_ITEROVER)
-        error = 0;
+    if (!error && next != 0 && next != GIT_ITEROVER && (max == 0 || n < max))
+        error = orgctl_git_error(next, "cannot walk history");
 done:
     git_revwalk_free(walk);
-    return error < 0 ? orgctl_git_error(error, "cannot walk history") : 0;
+    orgctl_history_view_free(view);
+    if (error < 0) {
+        cJSON_Delete(arr);
+        *out = NULL;
+    }
+    return error;
 }
 
 /* Finds a change set by its number (walking back from HEAD) or as a git revision. */
@@ -202,14 +214,39 @@ static int changes_of(orgctl_repo *repo, git_commit *c, cJSON **out)
     return error;
 }
 
+/* Resolves change set `id` for show and diff: ORGCTL_EPERM unless the actor may see it;
+ * *item (may be NULL) describes it. */
+static int resolve_visible(orgctl_repo *repo, const char *id, git_commit **c, cJSON **item)
+{
+    orgctl_history_view *view = NULL;
+    cJSON *info = NULL;
+    int error;
+    if ((error = orgctl_repo_git_open(repo)) < 0 ||
+        (error = orgctl_history_view_new(&view, repo, NULL)) < 0 ||
+        (error = resolve(repo, id, c)) < 0)
+        goto done;
+    info = describe_commit(*c);
+    if ((error = orgctl_history_view_check(view, *c, info)) < 0) {
+        git_commit_free(*c);
+        *c = NULL;
+    }
+done:
+    orgctl_history_view_free(view);
+    if (item && error == 0)
+        *item = info;
+    else
+        cJSON_Delete(info);
+    return error;
+}
+
 int orgctl_history_show(orgctl_repo *repo, const char *id, cJSON **out)
 {
     git_commit *c = NULL;
+    cJSON *obj = NULL;
     int error;
     *out = NULL;
-    if ((error = check_view(repo)) < 0 || (error = resolve(repo, id, &c)) < 0)
+    if ((error = resolve_visible(repo, id, &c, &obj)) < 0)
         return error;
-    cJSON *obj = describe_commit(c);
     cJSON *changes = NULL;
     error = changes_of(repo, c, &changes);
     cJSON_AddItemToObject(obj, "changes", changes);
@@ -234,6 +271,8 @@ static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_
     git_blob *a = NULL, *b = NULL;
     git_patch *patch = NULL;
     git_buf buf = {0};
+    strbuf shown_a = STRBUF_INIT, shown_b = STRBUF_INIT;
+    bool masked = false;
     int error = 0;
     if (old_id && (error = git_blob_lookup(&a, ds->git, old_id)) < 0)
         goto done;
@@ -241,11 +280,22 @@ static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_
         goto done;
     git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
     opts.context_lines = 3;
-    if ((error = git_patch_from_blobs(&patch, a, path, b, path, &opts)) < 0 ||
-        (error = git_patch_to_buf(&buf, patch)) < 0)
+    /* Secrets are shown as "(set)" or "(changed)": the diff is of the texts shown. */
+    orgctl_history_mask(path, a ? git_blob_rawcontent(a) : NULL,
+                        a ? (size_t)git_blob_rawsize(a) : 0, b ? git_blob_rawcontent(b) : NULL,
+                        b ? (size_t)git_blob_rawsize(b) : 0, &shown_a, &shown_b, &masked);
+    if (masked)
+        error = git_patch_from_buffers(&patch, a ? strbuf_str(&shown_a) : NULL, shown_a.len,
+                                       path, b ? strbuf_str(&shown_b) : NULL, shown_b.len,
+                                       path, &opts);
+    else
+        error = git_patch_from_blobs(&patch, a, path, b, path, &opts);
+    if (error < 0 || (error = git_patch_to_buf(&buf, patch)) < 0)
         goto done;
     strbuf_add(ds->out, buf.ptr, buf.size);
 done:
+    strbuf_release(&shown_a);
+    strbuf_release(&shown_b);
     git_buf_dispose(&buf);
     git_patch_free(patch);
     git_blob_free(a);
@@ -262,7 +312,7 @@ int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out)
     strbuf sb = STRBUF_INIT;
     int error;
     *out = NULL;
-    if ((error = check_view(repo)) < 0 || (error = resolve(repo, id, &c)) < 0)
+    if ((error = resolve_visible(repo, id, &c, NULL)) < 0)
         return error;
     if ((error = parent_tree(c, &old_tree)) < 0)
         goto done;

@@ -2,6 +2,7 @@
  * commit it reflects and catches up by walking only the trees that changed. Deleting it
  * loses nothing. A change set stages its changes in an open transaction here, so reads
  * during the change set see them. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,10 +144,16 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
 static int open_db(orgctl_repo *repo)
 {
     strbuf path = STRBUF_INIT;
-    if (repo->gitdir)
+    if (repo->gitdir) {
         strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
-    else
+        /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
+         * -wal and -shm files the database's mode. */
+        int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
+        if (fd >= 0)
+            close(fd);
+    } else {
         strbuf_adds(&path, ":memory:"); /* a dry init's repository, which is nowhere */
+    }
     int rc = sqlite3_open_v2(strbuf_str(&path), &repo->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     strbuf_release(&path);

@@ -55,6 +55,11 @@ struct orgctl_repo {
  * every command), and a ref is read before every command. */
 bool orgctl_oid_parse(const char *s, git_oid *out);
 
+/* The modes of the files and folders orgctl creates in a repository, less the umask:
+ * nothing for others, since objects and the index hold password hashes (orgctl(5)). */
+#define ORGCTL_FILE_MODE 0660
+#define ORGCTL_DIR_MODE 0770
+
 /* Opens the git repository on first need (queries answered by the index never do). */
 int orgctl_repo_git_open(orgctl_repo *repo);
 

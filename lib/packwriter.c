@@ -115,7 +115,7 @@ int orgctl_packwriter_new(orgctl_packwriter **out, git_repository *git, const ch
     strbuf_addf(&sb, "%s/tmp_orgctl_pack_XXXXXX", pw->packdir);
     pw->tmp_path = strbuf_detach(&sb, NULL);
     *out = NULL;
-    mkdir(pw->packdir, 0777);
+    mkdir(pw->packdir, ORGCTL_DIR_MODE);
     if ((pw->fd = mkstemp(pw->tmp_path)) < 0) {
         int error = io_error("cannot create", pw->tmp_path);
         orgctl_packwriter_free(pw);
@@ -768,7 +768,7 @@ static int write_index_file(orgctl_packwriter *pw, const unsigned char pack_sum[
     orgctl_sha1_init(&f.sha);
     write_index(&f, pack_sum);
     int error = f.error ? f.error : sync_fd(f.fd, *tmp_idx);
-    fchmod(f.fd, 0444);
+    fchmod(f.fd, ORGCTL_FILE_MODE & 0440); /* read-only as git's, and not for others */
     close(f.fd);
     return error;
 }
@@ -812,7 +812,7 @@ int orgctl_packwriter_finish(orgctl_packwriter *pw)
         goto done;
     if ((error = seal_pack(pw, sum)) < 0 || (error = sync_fd(pw->fd, pw->tmp_path)) < 0)
         goto done;
-    fchmod(pw->fd, 0444);
+    fchmod(pw->fd, ORGCTL_FILE_MODE & 0440);
     if ((error = write_index_file(pw, sum, &tmp_idx)) < 0 ||
         (error = install(pw, sum, tmp_idx)) < 0)
         goto done;

@@ -11,10 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <git2/sys/odb_backend.h>
+
 #include "internal.h"
 #include "orgctl/object.h"
 
 static int libgit2_ready;
+static bool libgit2_fsync;
 
 static void libgit2_setup(void)
 {
@@ -23,7 +26,8 @@ static void libgit2_setup(void)
     git_libgit2_init();
     /* Without fsync a power loss can leave the branch pointing at objects never written. */
     const char *fsync_env = getenv("ORGCTL_FSYNC");
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, !(fsync_env && strcmp(fsync_env, "0") == 0));
+    libgit2_fsync = !(fsync_env && strcmp(fsync_env, "0") == 0);
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, libgit2_fsync);
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 }
 
@@ -102,7 +106,7 @@ static bool is_config_clone(const char *dir, bool make)
     if (!found || !make)
         return found;
     char *priv = path_join(dir, "orgctl");
-    found = mkdir(priv, 0777) == 0 || errno == EEXIST;
+    found = mkdir(priv, ORGCTL_DIR_MODE) == 0 || errno == EEXIST;
     free(priv);
     return found;
 }
@@ -248,7 +252,7 @@ int orgctl_lock_acquire(orgctl_repo *repo)
     if (repo->lock_fd >= 0)
         return 0;
     char *path = path_join(repo->gitdir, "orgctl/lock");
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
     if (fd < 0) {
         int err = orgctl_error_set(ORGCTL_ERROR, "cannot open lock %s: %s", path,
                                    strerror(errno));
@@ -351,13 +355,54 @@ static int read_head(orgctl_repo *repo)
     return error;
 }
 
+static int no_objects(git_odb_backend *b, git_odb_foreach_cb cb, void *payload)
+{
+    return 0;
+}
+
+/* Objects hold password hashes: those orgctl writes loose get no access for others
+ * (git's own loose backend makes them 0444, folders 0777, less the umask). A loose
+ * backend of our own with those modes, made write-only, goes ahead of git's, which
+ * still reads them. */
+static int private_loose_objects(orgctl_repo *repo)
+{
+    git_odb *odb = NULL;
+    git_odb_backend *loose = NULL;
+    char *dir = path_join(repo->gitdir, "objects");
+    int error = git_repository_odb(&odb, repo->git);
+    if (!error && (error = git_odb_backend_loose(&loose, dir, -1, libgit2_fsync,
+                                                 ORGCTL_DIR_MODE, ORGCTL_FILE_MODE & 0440)) == 0) {
+        loose->read = NULL;
+        loose->read_prefix = NULL;
+        loose->read_header = NULL;
+        loose->readstream = NULL;
+        loose->exists = NULL;
+        loose->exists_prefix = NULL;
+        loose->refresh = NULL;
+        loose->freshen = NULL;
+        loose->writepack = NULL;
+        loose->foreach = no_objects;
+        if ((error = git_odb_add_backend(odb, loose, 10)) < 0) /* git's are 1 and 2 */
+            loose->free(loose);
+    }
+    git_odb_free(odb);
+    free(dir);
+    return error < 0 ? orgctl_git_error(error, "cannot open the object database") : 0;
+}
+
 int orgctl_repo_git_open(orgctl_repo *repo)
 {
     if (repo->git)
         return 0;
     libgit2_setup();
     int error = git_repository_open_bare(&repo->git, repo->gitdir);
-    return error < 0 ? orgctl_git_error(error, repo->gitdir) : 0;
+    if (error < 0)
+        return orgctl_git_error(error, repo->gitdir);
+    if ((error = private_loose_objects(repo)) < 0) {
+        git_repository_free(repo->git);
+        repo->git = NULL;
+    }
+    return error;
 }
 
 /* Reads HEAD and brings the index up to it. A reader takes the lock only when the index
@@ -557,7 +602,7 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry)
         return error;
     if (dry && !realpath(dir, real)) /* it would be made: nothing there to refuse */
         return open_memory(out);
-    if (!dry && mkdir(dir, 0777) < 0 && errno != EEXIST)
+    if (!dry && mkdir(dir, ORGCTL_DIR_MODE) < 0 && errno != EEXIST)
         return orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", dir, strerror(errno));
     if (!realpath(dir, real))
         return orgctl_error_set(ORGCTL_ERROR, "%s: %s", dir, strerror(errno));
@@ -578,9 +623,22 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry)
     opts.initial_head = "main";
     if ((error = git_repository_init_ext(&git, real, &opts)) < 0)
         return orgctl_git_error(error, "cannot create repository");
+    /* git itself (a push into the repository, a commit made by hand, gc) then writes
+     * objects without access for others too; libgit2 does not read this setting. */
+    git_config *cfg = NULL;
+    if ((error = git_repository_config(&cfg, git)) == 0)
+        error = git_config_set_string(cfg, "core.sharedRepository", "0640");
+    git_config_free(cfg);
     git_repository_free(git);
+    if (error < 0)
+        return orgctl_git_error(error, "cannot configure repository");
+    /* What git made inside follows the umask; the repository's folder itself keeps
+     * everyone else out of all of it (the hashes in its objects and index). */
+    struct stat top;
+    if (stat(real, &top) == 0 && (top.st_mode & 07) && chmod(real, top.st_mode & ~07u) < 0)
+        return orgctl_error_set(ORGCTL_ERROR, "cannot restrict %s: %s", real, strerror(errno));
     char *priv = path_join(real, "orgctl");
-    if (mkdir(priv, 0777) < 0 && errno != EEXIST) {
+    if (mkdir(priv, ORGCTL_DIR_MODE) < 0 && errno != EEXIST) {
         error = orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", priv, strerror(errno));
         free(priv);
         return error;
@@ -658,7 +716,7 @@ int orgctl_clock_now(time_t *out)
         *out = time(NULL);
         return 0;
     }
-    return orgctl_time_parse("ORGCTL_NOW", env, out);
+    return orgctl_time_parse("ORGCTL_NOW", env, out, NULL);
 }
 
 void orgctl_time_format(time_t t, char *buf, size_t size)

@@ -26,14 +26,18 @@ static bool digits(const char **s, int n, int *out)
     return true;
 }
 
-int orgctl_time_parse(const char *what, const char *text, time_t *out)
+int orgctl_time_parse(const char *what, const char *text, time_t *out, bool *date_only)
 {
     const char *s = text;
     int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (date_only)
+        *date_only = true;
     bool ok = digits(&s, 4, &y) && *s++ == '-' && digits(&s, 2, &mo) && *s++ == '-' &&
               digits(&s, 2, &d);
     if (ok && *s == 'T') {
         s++;
+        if (date_only)
+            *date_only = false;
         ok = digits(&s, 2, &h) && *s++ == ':' && digits(&s, 2, &mi) && *s++ == ':' &&
              digits(&s, 2, &sec);
         if (ok && *s == 'Z')

@@ -15,8 +15,9 @@ typedef struct orgctl_changeset orgctl_changeset;
 enum orgctl_change_op { ORGCTL_CHANGE_CREATE, ORGCTL_CHANGE_UPDATE, ORGCTL_CHANGE_DELETE };
 
 /* Begins a change set on a repository opened with ORGCTL_OPEN_WRITE. `command` is the
- * command line recorded in the commit (no secrets), `org` the org it is about (or NULL).
- * One change set at a time per repository. */
+ * command line recorded in the commit (no secrets), `org` the org it is about (or NULL;
+ * the commit's Org trailers name the orgs its tree changes, see orgctl(5)). One change
+ * set at a time per repository. */
 int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
                            const char *org);
 

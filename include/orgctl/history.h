@@ -9,15 +9,42 @@
 
 #include "orgctl/repo.h"
 
-/* The newest `max` change sets (0: all), newest first, as a JSON array of
- * {id, commit, time, actor, summary, org, command, rolls_back}. Needs audits:changeSet:view. */
-int orgctl_history_log(orgctl_repo *repo, size_t max, const char *org, cJSON **out);
+/* Who may see a change set: an actor who holds audits:changeSet:view in every org it
+ * touched (the orgs whose files its tree changed; a file of no org is the enterprise
+ * org's). log leaves the others out; show and diff refuse them with ORGCTL_EPERM. */
+
+/* What orgctl_history_log lists: the change sets that pass every filter given (each
+ * NULL or 0 when not). */
+typedef struct {
+    unsigned int version;
+    size_t max;                /* the newest `max` that pass (0: all) */
+    const char *const *orgs;   /* touched at least one of these `norgs` orgs */
+    size_t norgs;
+    const char *actor;         /* made by "USER@ORG", or by "USER" of any org */
+    const char *kind;          /* changed an object of this kind ("user") */
+    const char *object;        /* changed this object, "KIND/NAME" ("user/alice") */
+    const char *since, *until; /* made at or after / at or before this ISO 8601 UTC time;
+                                  a date alone is its first / its last second */
+    const char *grep;          /* whose summary or command contains this text */
+} orgctl_log_options;
+#define ORGCTL_LOG_OPTIONS_VERSION 1
+#define ORGCTL_LOG_OPTIONS_INIT                                                             \
+    {ORGCTL_LOG_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL}
+
+/* Checks the filters without a repository: ORGCTL_EINVALID naming a bad one. */
+int orgctl_log_options_check(const orgctl_log_options *opts);
+
+/* The change sets the actor may see that pass `opts` (NULL: all), newest first, as a
+ * JSON array of {id, commit, time, actor, summary, orgs, command, rolls_back}. Needs
+ * audits:changeSet:view in the actor's own org. */
+int orgctl_history_log(orgctl_repo *repo, const orgctl_log_options *opts, cJSON **out);
 
 /* One change set with what it changed, object by object:
- * {id, commit, ..., changes: [{op: created|updated|deleted, kind, org, name, path}]}. */
+ * {id, commit, ..., orgs, changes: [{op: created|updated|deleted, kind, org, name, path}]}. */
 int orgctl_history_show(orgctl_repo *repo, const char *id, cJSON **out);
 
-/* The change set as a unified diff of the canonical JSON files (caller frees). */
+/* The change set as a unified diff of the canonical JSON files (caller frees), secrets
+ * shown as "(set)" or "(changed)", never as they are. */
 int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
 
 /* Writes a new change set that undoes what change set `id` changed, field by field: each

@@ -70,9 +70,10 @@ const char *orgctl_repo_enterprise_org(orgctl_repo *repo);
 int orgctl_clock_now(time_t *out);
 
 /* Parses a time given by a person: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z], UTC, a real
- * calendar time (no 30th of February) from 1970 to 2106, what a commit can record.
- * ORGCTL_EINVALID naming `what` otherwise. */
-int orgctl_time_parse(const char *what, const char *text, time_t *out);
+ * calendar time (no 30th of February) from 1970 to 2106, what a commit can record; a date
+ * alone is its midnight (*date_only says so; may be NULL). ORGCTL_EINVALID naming `what`
+ * otherwise. */
+int orgctl_time_parse(const char *what, const char *text, time_t *out, bool *date_only);
 
 /* Formats a time as ISO 8601 UTC into buf (at least 21 bytes). */
 void orgctl_time_format(time_t t, char *buf, size_t size);

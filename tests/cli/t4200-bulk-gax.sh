@@ -54,7 +54,7 @@ test_expect_success 'the password is stored only as a yescrypt hash, never in cl
 	! grep -rq "Tr0ub4dor" repo/orgctl &&
 	orgctl bulk show agents >out 2>&1 &&
 	! grep -q "Tr0ub4dor" out && ! grep -qF "\$y\$" out &&
-	test_grep "Password Hash=(hashed)" out
+	test_grep "Password Hash=(set)" out
 '
 
 test_expect_success 'deletions run first, then additions and updates, each in file order' '

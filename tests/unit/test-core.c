@@ -362,7 +362,7 @@ static void test_repo(const char *dir)
        "filters work on the rebuilt index");
     cJSON_Delete(list);
     cJSON *log = NULL;
-    ok(orgctl_history_log(repo, 0, NULL, &log) == 0 && cJSON_GetArraySize(log) == 2,
+    ok(orgctl_history_log(repo, NULL, &log) == 0 && cJSON_GetArraySize(log) == 2,
        "the log has both change sets");
     cJSON_Delete(log);
     orgctl_repo_free(repo);
