@@ -37,15 +37,47 @@ static void add_trailer(cJSON *obj, const char *name, const char *msg, const cha
     free(v);
 }
 
+/* A commit's change-set number: its Change-Set trailer when that is a number
+ * (orgctl_changeset_id_parse) greater than the number of its nearest numbered ancestor.
+ * Only a commit made by hand can break that (a pushed "Change-Set: 3" on top of 10), and
+ * such a commit has no number: a number names one change set. */
+static bool commit_number(const git_commit *c, long *out)
+{
+    long n, below;
+    if (!orgctl_changeset_id_parse(git_commit_message(c), &n))
+        return false;
+    git_commit *p = NULL;
+    bool found = false;
+    if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) < 0)
+        p = NULL;
+    /* Commits without a number (made with plain git) are passed over, a bounded number. */
+    for (int steps = 0; p && !found && steps < 1000; steps++) {
+        found = orgctl_changeset_id_parse(git_commit_message(p), &below);
+        git_commit *next = NULL;
+        if (!found && git_commit_parentcount(p) > 0 && git_commit_parent(&next, p, 0) < 0)
+            next = NULL;
+        git_commit_free(p);
+        p = found ? NULL : next;
+    }
+    git_commit_free(p);
+    git_error_clear();
+    if (found && n <= below)
+        return false;
+    *out = n;
+    return true;
+}
+
 static cJSON *describe_commit(const git_commit *c)
 {
     cJSON *obj = cJSON_CreateObject();
     const char *msg = git_commit_message(c);
-    char hex[GIT_OID_HEXSZ + 1], when[32];
+    char hex[GIT_OID_HEXSZ + 1], when[32], number[32];
     git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-    char *id = trailer(msg, "Change-Set");
-    cJSON_AddStringToObject(obj, "id", id ? id : hex);
-    free(id);
+    long n;
+    bool numbered = commit_number(c, &n);
+    if (numbered)
+        snprintf(number, sizeof(number), "%ld", n);
+    cJSON_AddStringToObject(obj, "id", numbered ? number : hex);
     cJSON_AddStringToObject(obj, "commit", hex);
     orgctl_time_format((time_t)git_commit_time(c), when, sizeof(when));
     cJSON_AddStringToObject(obj, "time", when);
@@ -119,7 +151,9 @@ done:
 static int resolve(orgctl_repo *repo, const char *id, git_commit **out)
 {
     *out = NULL;
-    bool numeric = *id && strspn(id, "0123456789") == strlen(id) && strlen(id) < 10;
+    bool numeric = *id && strspn(id, "0123456789") == strlen(id) &&
+                   strlen(id) <= ORGCTL_CHANGESET_ID_DIGITS;
+    long wanted = numeric ? strtol(id, NULL, 10) : 0, n;
     if (numeric && repo->has_head) {
         git_revwalk *walk = NULL;
         git_oid oid;
@@ -129,9 +163,7 @@ static int resolve(orgctl_repo *repo, const char *id, git_commit **out)
                 git_commit *c = NULL;
                 if (git_commit_lookup(&c, repo->git, &oid) < 0)
                     break;
-                char *cs = trailer(git_commit_message(c), "Change-Set");
-                found = cs && strcmp(cs, id) == 0;
-                free(cs);
+                found = commit_number(c, &n) && n == wanted;
                 if (found)
                     *out = c;
                 else

@@ -113,4 +113,22 @@ test_expect_success 'an object missing from the database is a storage error (exi
 	test_grep "org.json" err
 '
 
+test_expect_success 'a number names one change set: a pushed duplicate has none' '
+	rm -rf dup && cp -r repo dup &&
+	export ORGCTL_DIR=$SCRATCH/dup &&
+	real3=$(orgctl log -o json | jq -r ".[] | select(.id == \"3\") | .commit") &&
+	test -n "$real3" &&
+	rm -rf work && git clone -q dup work &&
+	git -C work commit -q --allow-empty -m "hand 3" -m "Change-Set: 3" &&
+	git -C work push -q origin HEAD:main &&
+	orgctl log -o json | jq -r "[.[] | select(.id == \"3\")] | length" >n &&
+	echo 1 >one && test_cmp one n &&
+	orgctl show 3 -o json | jq -r .commit >got &&
+	echo "$real3" >want && test_cmp want got &&
+	hand=$(git -C dup rev-parse main) &&
+	orgctl log -o json | jq -r ".[0].id" >first &&
+	echo "$hand" >want && test_cmp want first &&
+	export ORGCTL_DIR=$SCRATCH/repo
+'
+
 test_done
