@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "orgctl/authz.h"
 #include "orgctl/history.h"
 #include "orgctl/perm.h"
 #include "strmap.h"
@@ -300,6 +301,7 @@ struct restore {
     char **since_keys;
     size_t nsince, npaths;
     cJSON *changes;
+    cJSON *orgs; /* the orgs whose rollback permission was checked */
 };
 
 static int note_since(const char *path, const git_oid *then, const git_oid *now, void *payload)
@@ -334,25 +336,26 @@ static void name_object(strbuf *sb, const char *path)
     free(name);
 }
 
-/* The permission that restoring `path` needs: add to bring an object back, delete to
- * remove one, edit otherwise. */
-static int check_restore_permission(orgctl_repo *repo, const char *path, bool had_before,
-                                    bool has_now)
+/* Rolling back needs the rollback permission in each org the change set touched (`org`,
+ * or the org of `path`); what it restores is authorized as it is staged, like any change. */
+static int check_rollback_permission(struct restore *r, const char *org, const char *path)
 {
-    const orgctl_kind *kind;
-    char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) < 0)
-        return orgctl_perm_check(repo, NULL, "directory:organization:admin");
-    strbuf perm = STRBUF_INIT;
-    if (kind == &orgctl_kind_org || kind == &orgctl_kind_enterprise)
-        strbuf_adds(&perm, "directory:organization:admin");
-    else
-        strbuf_addf(&perm, "%s:%s", kind->perm_prefix,
-                    had_before && has_now ? "edit" : had_before ? "add" : "delete");
-    int error = orgctl_perm_check(repo, *org ? org : NULL, strbuf_str(&perm));
-    strbuf_release(&perm);
-    free(org);
-    free(name);
+    char *owned = org ? NULL : orgctl_authorize_path_org(r->repo, path);
+    const cJSON *seen;
+    int error = 0;
+    if (!org)
+        org = owned;
+    cJSON_ArrayForEach(seen, r->orgs)
+    {
+        if (strcmp(seen->valuestring, org) == 0)
+            goto done;
+    }
+    cJSON_AddItemToArray(r->orgs, cJSON_CreateString(org));
+    error = *org ? orgctl_perm_check(r->repo, org, "audits:changeSet:rollback")
+                 : orgctl_error_set(ORGCTL_EPERM, "permission denied: %s has no org",
+                                    path ? path : "the change set");
+done:
+    free(owned);
     return error;
 }
 
@@ -369,7 +372,9 @@ static int check_one(const char *path, const git_oid *before, const git_oid *aft
         }
         r->nconflicts++;
     }
-    r->error = check_restore_permission(r->repo, path, before != NULL, now);
+    (void)before;
+    (void)now;
+    r->error = check_rollback_permission(r, NULL, path);
     return r->error;
 }
 
@@ -476,6 +481,12 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
     }
     /* Nothing changes while the permissions are checked: their answers can be kept. */
     orgctl_perm_cache_start(repo);
+    r.orgs = cJSON_CreateArray();
+    const char *org = cJSON_GetStringValue(cJSON_GetObjectItem(info, "org"));
+    if (org && *org && (error = check_rollback_permission(&r, org, NULL)) < 0) {
+        orgctl_perm_cache_stop(repo);
+        goto done;
+    }
     if ((error = orgctl_tree_diff(repo->git, new_tree, r.head_tree, note_since, &r)) == 0)
         error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
     orgctl_perm_cache_stop(repo);
@@ -542,6 +553,7 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
     }
 done:
     cJSON_Delete(info);
+    cJSON_Delete(r.orgs);
     orgctl_changeset_free(r.cs);
     strbuf_release(&r.conflicts);
     strmap_free(&r.since);
