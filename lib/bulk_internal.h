@@ -145,6 +145,7 @@ struct bulk_run {
     cJSON *changes; /* [{kind, op, count}] in order of appearance */
     size_t rows, applied, failed;
     bool want_failures; /* keep the failing rows in `failures` (CSV) */
+    bool stop_on_refusal; /* a row refused a permission ends the run with ORGCTL_EPERM */
     strbuf failures;
     size_t total; /* rows of the set, for progress */
     void (*progress)(size_t done, size_t total, void *payload);
