@@ -176,6 +176,17 @@ static bool list_adds(const cJSON *before, const cJSON *after)
     return adds;
 }
 
+static bool list_has(const cJSON *list, const char *s)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, list)
+    {
+        if (cJSON_IsString(item) && strcmp(item->valuestring, s) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool has_grants(const orgctl_kind *kind, const cJSON *obj)
 {
     for (const orgctl_field *f = kind->fields; f->name; f++)
@@ -185,30 +196,21 @@ static bool has_grants(const orgctl_kind *kind, const cJSON *obj)
     return false;
 }
 
-/* The grant rule: the actor holds everything `after` passes on that `before` did not pass
- * on to the same recipients. New recipients (members) receive all of it, and so does
- * everyone when the object becomes active. */
-static int check_grants(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                        const cJSON *before, const cJSON *after)
+/* That the actor holds what obj passes on (its GRANTS fields' roles and permissions),
+ * but what `before` (NULL: nothing) passed on already. */
+static int check_passed_on(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                           const cJSON *before, const cJSON *obj)
 {
-    if (!active(kind, after) || !has_grants(kind, after))
-        return 0;
-    bool all = !active(kind, before);
-    for (const orgctl_field *f = kind->fields; f->name && !all; f++)
-        if ((f->flags & ORGCTL_FIELD_MEMBERS) &&
-            list_adds(cJSON_GetObjectItemCaseSensitive(before, f->name),
-                      cJSON_GetObjectItemCaseSensitive(after, f->name)))
-            all = true;
     int error = 0;
     for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
         if (!(f->flags & ORGCTL_FIELD_GRANTS))
             continue;
         strmap had = STRMAP_INIT;
         size_t one;
-        if (!all)
+        if (before)
             item_set(&had, cJSON_GetObjectItemCaseSensitive(before, f->name));
         const cJSON *item;
-        cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(after, f->name))
+        cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(obj, f->name))
         {
             if (!cJSON_IsString(item) || strmap_get(&had, item->valuestring, &one))
                 continue;
@@ -221,6 +223,83 @@ static int check_grants(orgctl_repo *repo, const orgctl_kind *kind, const char *
         strmap_free(&had);
     }
     return error;
+}
+
+/* The fact "some object of kind `fact` in org passes something on" (1), or not (0). */
+static int some_pass_on(orgctl_repo *repo, const char *org, const char *fact)
+{
+    const orgctl_kind *kind = orgctl_kind_lookup(fact);
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        cJSON *names = NULL;
+        if (!(f->flags & ORGCTL_FIELD_GRANTS))
+            continue;
+        int found = orgctl_index_base_referrers(repo, kind, org, f->name, NULL, 1, &names) == 0 &&
+                    cJSON_GetArraySize(names) > 0;
+        cJSON_Delete(names);
+        if (found)
+            return 1;
+    }
+    orgctl_error_clear();
+    return 0;
+}
+
+/* An object (a user) becoming active receives what the groups that list it as a member
+ * pass on. Those the change set made it a member of were checked then (they gained a
+ * member); so only the memberships it had before the change set are looked up, and only
+ * in orgs where some group passes something on (a fact that holds for the change set:
+ * groups that come to pass something on in it were checked for all their members). A new
+ * user can be listed already when a forced rollback left the name behind. */
+static int check_memberships(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                             const char *name)
+{
+    int error = 0;
+    for (const orgctl_kind *const *k = orgctl_kinds(); *k && !error; k++)
+        for (const orgctl_field *f = (*k)->fields; f->name && !error; f++) {
+            if (!(f->flags & ORGCTL_FIELD_MEMBERS) || !f->ref_kind ||
+                strcmp(f->ref_kind, kind->name) != 0 ||
+                orgctl_perm_cache_fact(repo, org, (*k)->name, some_pass_on) == 0)
+                continue;
+            orgctl_error_clear();
+            cJSON *groups = NULL, *g;
+            if ((error = orgctl_index_base_referrers(repo, *k, org, f->name, name, 0, &groups)))
+                break;
+            cJSON_ArrayForEach(g, groups)
+            {
+                cJSON *group = NULL;
+                if (orgctl_object_load(repo, *k, org, g->valuestring, &group) < 0) {
+                    orgctl_error_clear(); /* gone in the change set */
+                    continue;
+                }
+                if (list_has(cJSON_GetObjectItemCaseSensitive(group, f->name), name) &&
+                    active(*k, group))
+                    error = check_passed_on(repo, *k, org, NULL, group);
+                cJSON_Delete(group);
+                if (error)
+                    break;
+            }
+            cJSON_Delete(groups);
+        }
+    return error;
+}
+
+/* The grant rule: the actor holds everything `after` passes on that `before` did not pass
+ * on to the same recipients. New recipients (members) receive all of it, and so does
+ * everyone when the object becomes active, with what its groups pass on to it. */
+static int check_grants(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *name, const cJSON *before, const cJSON *after)
+{
+    if (!active(kind, after))
+        return 0;
+    bool all = !active(kind, before);
+    int error = all && name ? check_memberships(repo, kind, org, name) : 0;
+    if (error || !has_grants(kind, after))
+        return error;
+    for (const orgctl_field *f = kind->fields; f->name && !all; f++)
+        if ((f->flags & ORGCTL_FIELD_MEMBERS) &&
+            list_adds(cJSON_GetObjectItemCaseSensitive(before, f->name),
+                      cJSON_GetObjectItemCaseSensitive(after, f->name)))
+            all = true;
+    return check_passed_on(repo, kind, org, all ? NULL : before, after);
 }
 
 /* --- what changed --- */
@@ -313,7 +392,6 @@ static int check_fields(orgctl_repo *repo, const orgctl_kind *kind, const char *
 int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name, const cJSON *before, const cJSON *after)
 {
-    (void)name; /* the object's own content says all; kept for messages to come */
     if (repo->skip_permissions || (!before && !after))
         return 0;
     if (kind == &orgctl_kind_org)
@@ -332,7 +410,7 @@ int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
     where = check_org(repo, kind, org, EDIT);
     if ((error = check_fields(repo, kind, where, before, after)) < 0)
         return error;
-    return check_grants(repo, kind, where, before, after);
+    return check_grants(repo, kind, where, name, before, after);
 }
 
 /* --- files that are no object --- */

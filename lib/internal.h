@@ -92,6 +92,11 @@ char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 /* The name of another object of kind in org whose `field` holds `value`, or NULL. */
 char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                               const char *field, const char *value, const char *except);
+/* The names (at most `limit`, 0: all) of objects of `kind` in org whose `field` holds
+ * `value` (NULL: any value), as the index was before the change set while a bulk set's
+ * writer runs (without waiting for it), else as it is now. */
+int orgctl_index_base_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                const char *field, const char *value, int limit, cJSON **out);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 /* The savepoint a bulk set's batch runs in: begun and released in turn with the writes
@@ -189,6 +194,11 @@ int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *perm
  * hold every permission of the role"). */
 int orgctl_perm_cache_role(orgctl_repo *repo, const char *org, const char *role,
                            int (*answer)(orgctl_repo *repo, const char *org, const char *role));
+/* answer(repo, org, fact), kept for the change set: a fact of the org that its changes
+ * do not make wrong in a way that matters (lib/authz.c says why). 0 or 1 is the answer,
+ * not an error. */
+int orgctl_perm_cache_fact(orgctl_repo *repo, const char *org, const char *fact,
+                           int (*answer)(orgctl_repo *repo, const char *org, const char *fact));
 /* Drops every answer: the actor changes. */
 void orgctl_perm_cache_forget(orgctl_repo *repo);
 /* A change to an object (kind NULL: to anything) drops the answers it may change. */

@@ -29,8 +29,11 @@ struct orgctl_perm_cache {
     int users; /* starts not yet stopped */
 };
 
-/* Keys of answers about roles start with a byte no permission has. */
+/* Keys of answers about roles, and of facts about an org, start with a byte no
+ * permission has. A fact (lib/authz.c: "does any group of acme give roles") holds for the
+ * whole change set. */
 #define ROLE_KEY '\x01'
+#define FACT_KEY '\x02'
 
 enum forget { FORGET_ALL, FORGET_NO_AND_ROLES, FORGET_ROLES };
 
@@ -38,9 +41,9 @@ static void forget(struct orgctl_perm_cache *c, enum forget what)
 {
     size_t kept = 0;
     for (size_t i = 0; i < c->n; i++) {
-        bool role = c->a[i].key[0] == ROLE_KEY;
+        bool role = c->a[i].key[0] == ROLE_KEY, fact = c->a[i].key[0] == FACT_KEY;
         bool keep = what == FORGET_ROLES          ? !role
-                    : what == FORGET_NO_AND_ROLES ? !role && c->a[i].code == 0
+                    : what == FORGET_NO_AND_ROLES ? !role && (fact || c->a[i].code == 0)
                                                   : false;
         if (keep) {
             c->a[kept++] = c->a[i];
@@ -102,19 +105,31 @@ int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *perm
                                     NULL));
 }
 
+static int cached(orgctl_repo *repo, const char *org, char prefix, const char *name,
+                  int (*answer)(orgctl_repo *repo, const char *org, const char *name))
+{
+    if (!repo->perm_cache)
+        return answer(repo, org, name);
+    strbuf key = STRBUF_INIT;
+    strbuf_addch(&key, prefix);
+    strbuf_adds(&key, name);
+    int code;
+    if (!recall(repo->perm_cache, org, strbuf_str(&key), &code))
+        code = keep(repo->perm_cache, org, strbuf_str(&key), answer(repo, org, name));
+    strbuf_release(&key);
+    return code;
+}
+
 int orgctl_perm_cache_role(orgctl_repo *repo, const char *org, const char *role,
                            int (*answer)(orgctl_repo *repo, const char *org, const char *role))
 {
-    if (!repo->perm_cache)
-        return answer(repo, org, role);
-    strbuf key = STRBUF_INIT;
-    strbuf_addch(&key, ROLE_KEY);
-    strbuf_adds(&key, role);
-    int code;
-    if (!recall(repo->perm_cache, org, strbuf_str(&key), &code))
-        code = keep(repo->perm_cache, org, strbuf_str(&key), answer(repo, org, role));
-    strbuf_release(&key);
-    return code;
+    return cached(repo, org, ROLE_KEY, role, answer);
+}
+
+int orgctl_perm_cache_fact(orgctl_repo *repo, const char *org, const char *fact,
+                           int (*answer)(orgctl_repo *repo, const char *org, const char *fact))
+{
+    return cached(repo, org, FACT_KEY, fact, answer);
 }
 
 void orgctl_perm_cache_changed(orgctl_repo *repo, const orgctl_kind *kind, const char *org,

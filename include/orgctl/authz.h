@@ -5,10 +5,14 @@
  *
  * The grant rule: whatever passes permissions on — a role given to a user, group or access
  * group, a permission added to a role, a member added to a group or access group that
- * carries roles, a role, group, access group or user enabled — also needs the actor to hold,
- * in that org, every permission passed on. A permission with wildcards ("*:*:*",
- * "directory:*:*") is held when the actor holds it whole or every permission of the
- * catalogue it matches. */
+ * carries roles, a role, group, access group or user enabled (a user also receives what
+ * their groups pass on) — also needs the actor to hold, in that org, every permission
+ * passed on. A permission with wildcards ("*:*:*", "directory:*:*") is held when the actor
+ * holds it whole or every permission of the catalogue it matches.
+ *
+ * The actor's rights are asked of the change set's state, and a "yes" holds for the rest
+ * of the change set (lib/permcache.c): giving up one's own role in it does not refuse its
+ * next steps, and the grant rule sees that nothing is gained in it. */
 #ifndef ORGCTL_AUTHZ_H
 #define ORGCTL_AUTHZ_H
 

@@ -194,6 +194,42 @@ test_expect_success 'enabling a group carrying Master Admin gives it to its memb
 	orgctl group enable Admins >/dev/null
 '
 
+test_expect_success 'enabling a user gives them their roles and their groups'"'"' roles' '
+	orgctl user create ivan --email ivan@acme.example --role "Master Admin" >/dev/null &&
+	orgctl user create ida --email ida@acme.example >/dev/null &&
+	orgctl group member add Admins ida >/dev/null &&
+	orgctl access member add AdminAccess ida >/dev/null &&
+	orgctl user disable ivan >/dev/null &&
+	orgctl user disable ida >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as ed@acme user enable ivan 2>err &&
+	test_grep "cannot grant role \"Master Admin\"" err &&
+	test_unchanged --status 4 repo orgctl --as ed@acme user enable ida &&
+	bulk_file enable "kind,op,name" "user,enable,ida" &&
+	orgctl --as ed@acme bulk create enable enable.csv >/dev/null 2>&1 &&
+	test_unchanged --status 4 repo orgctl --as ed@acme bulk exec enable --continue-on-error &&
+	orgctl user create una --email una@acme.example >/dev/null &&
+	orgctl group member add Floor una >/dev/null &&
+	orgctl --as ed@acme user disable una >/dev/null &&
+	orgctl --as ed@acme user enable una >/dev/null &&
+	orgctl --as boss@acme user enable ida >/dev/null
+'
+
+test_expect_success 'a user made under a name a forced rollback left in a group gets nothing' '
+	orgctl user create ghost --email ghost@acme.example >/dev/null &&
+	made=$(last_id) &&
+	orgctl group member add Leads ghost >/dev/null &&
+	orgctl rollback --force "$made" >/dev/null &&
+	orgctl group show Leads -o json >out &&
+	test_grep "\"ghost\"" out &&
+	test_unchanged --status 4 repo orgctl --as nora@acme user create ghost \
+		--email ghost@acme.example 2>err &&
+	test_grep "cannot grant role \"Master Admin\"" err &&
+	bulk_file ghost "kind,op,name,email" "user,create,ghost,ghost@acme.example" &&
+	orgctl bulk create ghost ghost.csv >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as nora@acme bulk exec ghost --continue-on-error &&
+	orgctl user create ghost --email ghost@acme.example >/dev/null
+'
+
 test_expect_success 'a group whose roles one holds can be joined; leaving needs no grant' '
 	orgctl --as gus@acme group member add Floor ann >/dev/null &&
 	orgctl --as gus@acme group member rm Admins boss >/dev/null &&
