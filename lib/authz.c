@@ -17,8 +17,9 @@ static const char *action_permission(const orgctl_kind *kind, enum action action
                                      size_t size)
 {
     static const char *const suffix[] = {"add", "edit", "delete"};
-    const char *given = action == ADD ? kind->perm_add : action == EDIT ? kind->perm_edit
-                                                                          : kind->perm_delete;
+    const char *given = action == ADD    ? kind->perm_add
+                        : action == EDIT ? kind->perm_edit
+                                         : kind->perm_delete;
     if (given)
         return given;
     snprintf(buf, size, "%s:%s", kind->perm_prefix, suffix[action]);
@@ -38,8 +39,10 @@ static const char *check_org(orgctl_repo *repo, const orgctl_kind *kind, const c
 static int check(orgctl_repo *repo, const char *org, const char *permission)
 {
     if (!org || !*org) /* never the actor's own org by default: a repository has one */
-        return orgctl_error_set(ORGCTL_EPERM, "permission denied: no enterprise org to check "
-                                              "\"%s\" in", permission);
+        return orgctl_error_set(ORGCTL_EPERM,
+                                "permission denied: no enterprise org to check "
+                                "\"%s\" in",
+                                permission);
     return orgctl_perm_check(repo, org, permission);
 }
 
@@ -51,8 +54,7 @@ static const char *actor_name(orgctl_repo *repo)
 }
 
 /* Rewrites the last error (the missing permission) as a refusal to grant `what`. */
-static int refuse_grant(orgctl_repo *repo, const char *org, const char *what,
-                        const char *missing)
+static int refuse_grant(orgctl_repo *repo, const char *org, const char *what, const char *missing)
 {
     return orgctl_error_set(ORGCTL_EPERM,
                             "permission denied: %s cannot grant %s in org \"%s\": they lack "

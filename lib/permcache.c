@@ -90,8 +90,8 @@ static int keep(struct orgctl_perm_cache *c, const char *org, const char *key, i
         c->alloc = c->alloc ? c->alloc * 2 : 16;
         c->a = xrealloc(c->a, c->alloc * sizeof(*c->a));
     }
-    c->a[c->n++] = (struct answer){xstrdup(org), xstrdup(key),
-                                   xstrdup(code ? orgctl_error_last() : ""), code};
+    c->a[c->n++] =
+        (struct answer){xstrdup(org), xstrdup(key), xstrdup(code ? orgctl_error_last() : ""), code};
     return code;
 }
 
@@ -100,9 +100,9 @@ int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *perm
     int code;
     if (recall(repo->perm_cache, org, permission, &code))
         return code;
-    return keep(repo->perm_cache, org, permission,
-                orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission,
-                                    NULL));
+    return keep(
+        repo->perm_cache, org, permission,
+        orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission, NULL));
 }
 
 static int cached(orgctl_repo *repo, const char *org, char prefix, const char *name,
