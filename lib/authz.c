@@ -140,9 +140,15 @@ int orgctl_perm_check_role(orgctl_repo *repo, const char *org, const char *role)
  * enabled (perm.c: disabled users, roles and groups grant nothing). */
 static bool active(const orgctl_kind *kind, const cJSON *obj)
 {
+    static _Thread_local const orgctl_kind *known; /* asked twice a row of a bulk set */
+    static _Thread_local bool has_state;
     if (!obj)
         return false;
-    if (!orgctl_kind_field(kind, "state"))
+    if (kind != known) {
+        has_state = orgctl_kind_field(kind, "state") != NULL;
+        known = kind;
+    }
+    if (!has_state)
         return true;
     const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "state"));
     return state && strcmp(state, "enabled") == 0;

@@ -12,6 +12,7 @@
  * change set ("role rm R --force" of their own role) does not refuse the change set's
  * next steps. An answer about a role (does the actor hold all it lists) depends on the
  * role too: a change to any role drops those. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,12 +111,17 @@ static int cached(orgctl_repo *repo, const char *org, char prefix, const char *n
 {
     if (!repo->perm_cache)
         return answer(repo, org, name);
+    char buf[128]; /* asked for every row of a bulk set: no allocation for the usual name */
     strbuf key = STRBUF_INIT;
-    strbuf_addch(&key, prefix);
-    strbuf_adds(&key, name);
+    const char *k = buf;
+    if (snprintf(buf, sizeof(buf), "%c%s", prefix, name) >= (int)sizeof(buf)) {
+        strbuf_addch(&key, prefix);
+        strbuf_adds(&key, name);
+        k = strbuf_str(&key);
+    }
     int code;
-    if (!recall(repo->perm_cache, org, strbuf_str(&key), &code))
-        code = keep(repo->perm_cache, org, strbuf_str(&key), answer(repo, org, name));
+    if (!recall(repo->perm_cache, org, k, &code))
+        code = keep(repo->perm_cache, org, k, answer(repo, org, name));
     strbuf_release(&key);
     return code;
 }
