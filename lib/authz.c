@@ -1,7 +1,6 @@
 /* Authorization of one change, from the object before and after it (include/orgctl/authz.h).
  * What each kind and field needs is in the table of kinds (lib/kind.c): a new kind is a
  * descriptor, not a new check here. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +21,13 @@ static const char *action_permission(const orgctl_kind *kind, enum action action
                                          : kind->perm_delete;
     if (given)
         return given;
-    snprintf(buf, size, "%s:%s", kind->perm_prefix, suffix[action]);
+    /* without printf: asked for every row of a bulk set */
+    size_t plen = strlen(kind->perm_prefix), slen = strlen(suffix[action]);
+    if (plen + slen + 2 > size)
+        return kind->perm_prefix; /* no such permission: refused */
+    memcpy(buf, kind->perm_prefix, plen);
+    buf[plen] = ':';
+    memcpy(buf + plen + 1, suffix[action], slen + 1);
     return buf;
 }
 
@@ -260,33 +265,47 @@ static int some_pass_on(orgctl_repo *repo, const char *org, const char *fact)
 static int check_memberships(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                              const char *name)
 {
-    int error = 0;
-    for (const orgctl_kind *const *k = orgctl_kinds(); *k && !error; k++)
-        for (const orgctl_field *f = (*k)->fields; f->name && !error; f++) {
-            if (!(f->flags & ORGCTL_FIELD_MEMBERS) || !f->ref_kind ||
-                strcmp(f->ref_kind, kind->name) != 0 ||
-                orgctl_perm_cache_fact(repo, org, (*k)->name, some_pass_on) == 0)
-                continue;
-            orgctl_error_clear();
-            cJSON *groups = NULL, *g;
-            if ((error = orgctl_index_base_referrers(repo, *k, org, f->name, name, 0, &groups)))
-                break;
-            cJSON_ArrayForEach(g, groups)
-            {
-                cJSON *group = NULL;
-                if (orgctl_object_load(repo, *k, org, g->valuestring, &group) < 0) {
-                    orgctl_error_clear(); /* gone in the change set */
-                    continue;
+    /* The MEMBERS fields naming objects of `kind`, found once a kind (asked every row). */
+    static _Thread_local const orgctl_kind *known, *lists[8];
+    static _Thread_local const orgctl_field *fields[8];
+    static _Thread_local int n;
+    if (kind != known) {
+        n = 0;
+        for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++)
+            for (const orgctl_field *f = (*k)->fields; f->name && n < 8; f++)
+                if ((f->flags & ORGCTL_FIELD_MEMBERS) && f->ref_kind &&
+                    strcmp(f->ref_kind, kind->name) == 0) {
+                    lists[n] = *k;
+                    fields[n++] = f;
                 }
-                if (list_has(cJSON_GetObjectItemCaseSensitive(group, f->name), name) &&
-                    active(*k, group))
-                    error = check_passed_on(repo, *k, org, NULL, group);
-                cJSON_Delete(group);
-                if (error)
-                    break;
+        known = kind;
+    }
+    int error = 0;
+    for (int i = 0; i < n && !error; i++) {
+        const orgctl_kind *k = lists[i];
+        const orgctl_field *f = fields[i];
+        if (orgctl_perm_cache_fact(repo, org, k->name, some_pass_on) == 0)
+            continue;
+        orgctl_error_clear();
+        cJSON *groups = NULL, *g;
+        if ((error = orgctl_index_base_referrers(repo, k, org, f->name, name, 0, &groups)))
+            break;
+        cJSON_ArrayForEach(g, groups)
+        {
+            cJSON *group = NULL;
+            if (orgctl_object_load(repo, k, org, g->valuestring, &group) < 0) {
+                orgctl_error_clear(); /* gone in the change set */
+                continue;
             }
-            cJSON_Delete(groups);
+            if (list_has(cJSON_GetObjectItemCaseSensitive(group, f->name), name) &&
+                active(k, group))
+                error = check_passed_on(repo, k, org, NULL, group);
+            cJSON_Delete(group);
+            if (error)
+                break;
         }
+        cJSON_Delete(groups);
+    }
     return error;
 }
 
@@ -374,18 +393,17 @@ static int check_fields(orgctl_repo *repo, const orgctl_kind *kind, const char *
                         const cJSON *before, const cJSON *after)
 {
     char buf[128];
-    const char *edit = action_permission(kind, EDIT, buf, sizeof(buf));
+    const char *edit = before ? action_permission(kind, EDIT, buf, sizeof(buf)) : NULL;
     int error = 0;
     for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
-        const cJSON *b = before ? cJSON_GetObjectItemCaseSensitive(before, f->name) : NULL;
-        const cJSON *a = cJSON_GetObjectItemCaseSensitive(after, f->name);
         bool adds, removes;
         if (!before) { /* created: the kind's add covers the fields without their own */
-            if (f->perm && !is_empty(a))
+            if (f->perm && !is_empty(cJSON_GetObjectItemCaseSensitive(after, f->name)))
                 error = check(repo, org, f->perm);
             continue;
         }
-        compare_values(f, b, a, &adds, &removes);
+        compare_values(f, cJSON_GetObjectItemCaseSensitive(before, f->name),
+                       cJSON_GetObjectItemCaseSensitive(after, f->name), &adds, &removes);
         if (adds)
             error = check(repo, org, f->perm ? f->perm : edit);
         if (!error && removes)

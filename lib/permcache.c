@@ -12,7 +12,6 @@
  * change set ("role rm R --force" of their own role) does not refuse the change set's
  * next steps. An answer about a role (does the actor hold all it lists) depends on the
  * role too: a change to any role drops those. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +113,11 @@ static int cached(orgctl_repo *repo, const char *org, char prefix, const char *n
     char buf[128]; /* asked for every row of a bulk set: no allocation for the usual name */
     strbuf key = STRBUF_INIT;
     const char *k = buf;
-    if (snprintf(buf, sizeof(buf), "%c%s", prefix, name) >= (int)sizeof(buf)) {
+    size_t len = strlen(name);
+    if (len + 2 <= sizeof(buf)) {
+        buf[0] = prefix;
+        memcpy(buf + 1, name, len + 1);
+    } else {
         strbuf_addch(&key, prefix);
         strbuf_adds(&key, name);
         k = strbuf_str(&key);
