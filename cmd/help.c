@@ -23,8 +23,10 @@ int cmd_help(struct cli *cli, int argc, char **argv)
         for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
             printf("%-8s %-10s %s\n", (*op)->kind, (*op)->verb,
                    (*op)->permission ? (*op)->permission : "directory:organization:admin");
-        printf("log, show, diff: audits:changeSet:view; rollback: the add, edit or delete "
-               "permission of each object it restores\n\nknown permissions (a role's "
+        printf("log, show, diff: audits:changeSet:view; rollback: audits:changeSet:rollback "
+               "in each org it touches, and what each change it makes needs\n"
+               "granting (a role, a permission, a membership of a group with roles) also "
+               "needs every permission granted\n\nknown permissions (a role's "
                "permission must match one; * is a wildcard, action all means every action):\n");
         for (const char *const *p = orgctl_perm_catalogue(); *p; p++)
             printf("  %s\n", *p);

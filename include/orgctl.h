@@ -2,6 +2,7 @@
 #ifndef ORGCTL_H
 #define ORGCTL_H
 
+#include "orgctl/authz.h"
 #include "orgctl/capacity.h"
 #include "orgctl/changeset.h"
 #include "orgctl/bulk.h"

@@ -380,6 +380,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
         goto done;
     orgctl_changeset_set_bulk(cs, false);
     run.want_failures = o.continue_on_error;
+    run.stop_on_refusal = true; /* even with continue_on_error: no burning others' sets */
     run.progress = o.progress;
     run.payload = o.payload;
     if ((error = run_set(repo, cs, set, &rows, &run)) < 0)

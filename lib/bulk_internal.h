@@ -153,6 +153,7 @@ struct bulk_run {
     cJSON *changes; /* [{kind, op, count}] in order of appearance */
     size_t rows, applied, failed;
     bool want_failures; /* keep the failing rows in `failures` (CSV) */
+    bool stop_on_refusal; /* a row refused a permission ends the run with ORGCTL_EPERM */
     strbuf failures;
     long hash_column; /* of the stored rows' BULK_HASH_COLUMN (-1: none), not repeated */
     size_t total; /* rows of the set, for progress */

@@ -78,6 +78,18 @@ static void fail_row(struct bulk_run *run, const struct bulk_row *row, const str
     free(msg);
 }
 
+/* A permission refusal of an exec ends it: it is no row error to go on past, and the set
+ * must stay pending for someone who may run it (the error names the row). */
+static int refused(struct bulk_run *run, const struct bulk_row *row, const struct bulk_step *st)
+{
+    char *msg = xstrdup(orgctl_error_last());
+    int error = orgctl_error_set(ORGCTL_EPERM, "%s:%zu: %s %s: %s; nothing was applied",
+                                 run->settings.file ? run->settings.file : "rows", row->line,
+                                 st->kind, st->verb, msg);
+    free(msg);
+    return error;
+}
+
 /* Runs one row's steps; a failing step undoes the whole row. Returns only fatal errors. */
 static int run_row(struct bulk_run *run, struct bulk_row *row)
 {
@@ -85,7 +97,9 @@ static int run_row(struct bulk_run *run, struct bulk_row *row)
     if ((error = orgctl_changeset_savepoint(run->cs)) < 0)
         return error;
     for (size_t i = 0; i < row->nsteps; i++) {
-        if (run_step(run, &row->steps[i]) < 0) {
+        if ((error = run_step(run, &row->steps[i])) < 0) {
+            if (error == ORGCTL_EPERM && run->stop_on_refusal)
+                return refused(run, row, &row->steps[i]);
             fail_row(run, row, &row->steps[i]);
             return orgctl_changeset_rollback_to_savepoint(run->cs);
         }

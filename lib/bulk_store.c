@@ -91,12 +91,121 @@ bool bulk_executed(const cJSON *set)
     return cJSON_GetObjectItemCaseSensitive(set, "change_set") != NULL;
 }
 
-int bulk_check_permission(orgctl_repo *repo, const cJSON *set, const char *org,
-                            const char *permission)
+/* The org a set belongs to: the org its rows act in, else its creator's (whose own org a
+ * set without one was checked in when it was made), else the enterprise org. */
+static char *owner_org(orgctl_repo *repo, const cJSON *set)
 {
-    if (set)
-        org = bulk_set_str(set, "org");
-    return orgctl_perm_check(repo, org && *org ? org : NULL, permission);
+    const char *org = bulk_set_str(set, "org");
+    if (org && *org)
+        return xstrdup(org);
+    const char *creator = bulk_set_str(set, "created_by");
+    const char *at = creator ? strrchr(creator, '@') : NULL;
+    if (at && at[1])
+        return xstrdup(at + 1);
+    return xstrdup(repo->enterprise_org ? repo->enterprise_org : "");
+}
+
+int bulk_check_permission(orgctl_repo *repo, const cJSON *set, const char *org,
+                          const char *permission)
+{
+    if (!set)
+        return orgctl_perm_check(repo, org && *org ? org : NULL, permission);
+    char *owner = owner_org(repo, set);
+    int error = orgctl_perm_check(repo, owner, permission);
+    free(owner);
+    return error;
+}
+
+/* "bulk/<set>/<file>": the path of the set's set.json (malloc'd) and, in *file, the
+ * file's name; NULL for a path of another form. */
+static char *set_json_of(const char *path, const char **file)
+{
+    const char *name = path + strlen("bulk/");
+    const char *slash = strchr(name, '/');
+    if (strncmp(path, "bulk/", 5) != 0 || !slash || slash == name || strchr(slash + 1, '/') ||
+        !slash[1])
+        return NULL;
+    *file = slash + 1;
+    strbuf sb = STRBUF_INIT;
+    strbuf_add(&sb, path, (size_t)(slash - path));
+    strbuf_adds(&sb, "/set.json");
+    return strbuf_detach(&sb, NULL);
+}
+
+/* The owner org of the set stored as `json` (NULL: none; unreadable: the enterprise's). */
+static char *owner_of_bytes(orgctl_repo *repo, const char *json, size_t len)
+{
+    cJSON *set = json ? cJSON_ParseWithLength(json, len) : NULL;
+    char *org = json ? owner_org(repo, set) : NULL;
+    cJSON_Delete(set);
+    return org;
+}
+
+/* The owner org of the set whose set.json is at `set_json`, as the change set sees it
+ * (or, removed by it, as it was before); NULL when there is no such set. */
+static char *current_owner(orgctl_repo *repo, const char *set_json)
+{
+    strbuf sb = STRBUF_INIT;
+    int found = orgctl_changeset_read_current(repo, set_json, false, &sb);
+    if (found == 0)
+        found = orgctl_changeset_read_current(repo, set_json, true, &sb);
+    char *org = found > 0 ? owner_of_bytes(repo, sb.buf ? sb.buf : "", sb.len) : NULL;
+    orgctl_error_clear();
+    strbuf_release(&sb);
+    return org;
+}
+
+char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path)
+{
+    const char *file;
+    char *set_json = set_json_of(path, &file);
+    char *org = set_json ? current_owner(repo, set_json) : NULL;
+    free(set_json);
+    if (!org && !repo->actor && orgctl_repo_set_actor(repo, NULL) < 0)
+        orgctl_error_clear();
+    if (!org) /* no set: files of none are the actor's to tidy, in their own org */
+        org = xstrdup(repo->actor_org ? repo->actor_org : "");
+    return org;
+}
+
+/* `permission` in `org`, which is never the actor's own by default. */
+static int check_in(orgctl_repo *repo, const char *org, const char *permission)
+{
+    if (!org || !*org)
+        return orgctl_error_set(ORGCTL_EPERM, "permission denied: no org to check \"%s\" in",
+                                permission);
+    return orgctl_perm_check(repo, org, permission);
+}
+
+/* set.json: created with add, removed with delete, changed (executed, or made pending
+ * again by a rollback) with execute, in the org of the set before and after. Its other
+ * files (the rows) say what the set does: add or delete, in the set's org. */
+int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *before,
+                               size_t before_len, const char *after, size_t after_len)
+{
+    const char *file;
+    char *set_json = set_json_of(path, &file);
+    if (!set_json) /* not a set's: the enterprise's */
+        return check_in(repo, repo->enterprise_org, "directory:organization:admin");
+    const char *perm = !before ? PERM_ADD : !after ? PERM_DELETE : PERM_EXECUTE;
+    char *orgs[2] = {NULL, NULL};
+    if (strcmp(file, "set.json") == 0) {
+        orgs[0] = owner_of_bytes(repo, before, before_len);
+        orgs[1] = owner_of_bytes(repo, after, after_len);
+    } else {
+        perm = after ? PERM_ADD : PERM_DELETE;
+        orgs[0] = current_owner(repo, set_json);
+        if (!orgs[0])
+            orgs[0] = orgctl_bulk_file_org(repo, path);
+    }
+    int error = 0;
+    for (int i = 0; i < 2 && !error; i++)
+        if (orgs[i] && (i == 0 || !orgs[0] || strcmp(orgs[0], orgs[1]) != 0))
+            error = check_in(repo, orgs[i], perm);
+    free(orgs[0]);
+    free(orgs[1]);
+    free(set_json);
+    return error;
 }
 
 void bulk_stamp(orgctl_repo *repo, cJSON *set, const char *time_key, const char *actor_key)

@@ -6,6 +6,7 @@
 
 #include "history_view.h"
 #include "internal.h"
+#include "orgctl/authz.h"
 #include "orgctl/json.h"
 #include "arena.h"
 #include "packwriter.h"
@@ -68,6 +69,8 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
     cs->org = org ? xstrdup(org) : NULL;
     cs->dry = repo->dry_run;
     repo->cs = cs;
+    /* Every change is authorized (lib/authz.c); the answers hold until a change drops them. */
+    orgctl_perm_cache_start(repo);
     *out = cs;
     return 0;
 }
@@ -140,6 +143,29 @@ static const char *key_field(const orgctl_kind *kind)
     return kind == &orgctl_kind_org ? "shortname" : "name";
 }
 
+/* The object at `path` as staged (NULL: there is none), for its authorization. */
+static cJSON *load_before(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                          const char *name, const char *path)
+{
+    if (!orgctl_index_exists(cs->repo, kind, org, name, path))
+        return NULL;
+    char *json = orgctl_index_get(cs->repo, kind, org, name, path);
+    cJSON *obj = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    return obj ? obj : cJSON_CreateObject(); /* there, but unreadable: nothing to keep */
+}
+
+static int authorize_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                         const char *name, const char *path, const cJSON *after)
+{
+    if (cs->repo->skip_permissions)
+        return 0;
+    cJSON *before = load_before(cs, kind, org, name, path);
+    int error = orgctl_authorize_change(cs->repo, kind, org, name, before, after);
+    cJSON_Delete(before);
+    return error;
+}
+
 int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                          cJSON *obj)
 {
@@ -156,6 +182,10 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
     if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
+    if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
+        free(path);
+        return error;
+    }
     char *json = orgctl_json_canonical(obj);
     git_oid oid;
     if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
@@ -167,6 +197,9 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
     return error;
 }
 
+/* What a removal's authorization is given as the object before: that there was one. */
+static const cJSON *const kind_removed = &(const cJSON){.type = cJSON_Object};
+
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name)
 {
@@ -177,31 +210,61 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
     if (error < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
-    error = orgctl_index_delete(cs->repo, path);
-    if (!error)
+    if (!cs->repo->skip_permissions)
+        error = orgctl_authorize_change(cs->repo, kind, org, name, kind_removed, NULL);
+    if (!error && (error = orgctl_index_delete(cs->repo, path)) == 0)
         record(cs, path, NULL, true);
     orgctl_perm_cache_changed(cs->repo, kind, org, name);
     free(path);
     return error;
 }
 
+/* Authorizes putting `data` (NULL: removing) at a path that is no object of a kind. */
+static int authorize_file(orgctl_changeset *cs, const char *path, const char *data, size_t len)
+{
+    if (cs->repo->skip_permissions)
+        return 0;
+    strbuf before = STRBUF_INIT;
+    int error = orgctl_changeset_read_current(cs->repo, path, false, &before);
+    if (error >= 0)
+        error = orgctl_authorize_file(cs->repo, path, error ? before.buf ? before.buf : "" : NULL,
+                                      before.len, data, len);
+    strbuf_release(&before);
+    return error;
+}
+
 int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
                              size_t len)
 {
-    int error = 0;
-    orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL); /* rollback restores anything */
     const orgctl_kind *kind;
     char *org = NULL, *name = NULL;
     strbuf text = STRBUF_INIT;
     cJSON *obj = NULL;
-    bool object = orgctl_kind_parse_path(path, &kind, &org, &name) == 0;
-    if (object && data) {
+    int error = 0;
+    bool is_object = orgctl_kind_parse_path(path, &kind, &org, &name) == 0;
+    if (is_object && data) {
         strbuf_add(&text, data, len);
         obj = cJSON_Parse(strbuf_str(&text));
     }
+    /* Restored bytes are authorized like the object they hold (an unreadable one as an
+     * object with no fields), other files by where they are. */
+    if (is_object && !cs->repo->skip_permissions && !data) {
+        /* no look whether it is there: a big rollback's deletes wait to be written */
+        error = orgctl_authorize_change(cs->repo, kind, org, name, kind_removed, NULL);
+    } else if (is_object && !cs->repo->skip_permissions) {
+        cJSON *before = load_before(cs, kind, org, name, path);
+        cJSON *empty = data && !obj ? cJSON_CreateObject() : NULL;
+        error = orgctl_authorize_change(cs->repo, kind, org, name, before, obj ? obj : empty);
+        cJSON_Delete(before);
+        cJSON_Delete(empty);
+    } else if (!is_object) {
+        error = authorize_file(cs, path, data, len);
+    }
+    if (is_object)
+        orgctl_perm_cache_changed(cs->repo, kind, org, name);
     /* a rollback restores objects unvalidated (--force may undo what later sets built
      * on), but never into a disabled org, nor giving what is disabled */
-    if (object && (!data || obj) &&
+    if (!error && is_object && (!data || obj) &&
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
     git_oid oid;
@@ -224,6 +287,50 @@ done:
     free(org);
     free(name);
     return error;
+}
+
+int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out)
+{
+    orgctl_changeset *cs = repo->cs;
+    size_t i;
+    int error;
+    strbuf_reset(out);
+    if (!base && cs && strmap_get(&cs->by_path, path, &i)) {
+        struct entry *e = &cs->entries[i];
+        if (e->deleted)
+            return 0;
+        if (cs->pack) {
+            if ((error = orgctl_packwriter_read(cs->pack, &e->oid, out)) < 0)
+                return error;
+            return 1;
+        }
+        if (!cs->dry) {
+            git_blob *blob = NULL;
+            if ((error = git_blob_lookup(&blob, repo->git, &e->oid)) < 0)
+                return orgctl_git_error(error, path);
+            strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+            git_blob_free(blob);
+            return 1;
+        }
+    }
+    if (!repo->has_head)
+        return 0;
+    git_tree *tree = NULL;
+    git_tree_entry *te = NULL;
+    git_blob *blob = NULL;
+    if ((error = orgctl_repo_git_open(repo)) < 0 ||
+        (error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+        return error;
+    int found = git_tree_entry_bypath(&te, tree, path) == 0;
+    if (found && (error = git_blob_lookup(&blob, repo->git, git_tree_entry_id(te))) < 0)
+        error = orgctl_git_error(error, path);
+    else if (found)
+        strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_error_clear();
+    git_blob_free(blob);
+    git_tree_entry_free(te);
+    git_tree_free(tree);
+    return error < 0 ? error : found;
 }
 
 void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value)
@@ -631,8 +738,10 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     orgctl_index_drop_deletes(cs->repo);
     if (!cs->finished)
         sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
-    if (cs->repo->cs == cs)
+    if (cs->repo->cs == cs) {
         cs->repo->cs = NULL;
+        orgctl_perm_cache_stop(cs->repo);
+    }
     arena_free(&cs->paths);
     free(cs->entries);
     strmap_free(&cs->by_path);

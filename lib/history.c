@@ -5,6 +5,7 @@
 
 #include "history_view.h"
 #include "internal.h"
+#include "orgctl/authz.h"
 #include "orgctl/history.h"
 #include "orgctl/perm.h"
 #include "restore.h"
@@ -368,46 +369,35 @@ done:
 
 /* --- rollback: the restore engine is lib/restore.c --- */
 
+/* The permission pass of a rollback (check_one, per path of the change set). */
 struct restore {
     orgctl_repo *repo;
     orgctl_restore *engine;
-    strbuf conflicts;
-    int nconflicts;
     int error;
     size_t npaths;
+    cJSON *orgs; /* the orgs whose rollback permission was checked */
 };
 
-/* Whether `path`, which the change set left as `after`, exists now; *changed: whether a
- * later change set changed it. */
-static bool exists_now(struct restore *r, const char *path, const git_oid *after, bool *changed)
+/* Rolling back needs the rollback permission in each org the change set touched (`org`,
+ * or the org of `path`); what it restores is authorized as it is staged, like any change. */
+static int check_rollback_permission(struct restore *r, const char *org, const char *path)
 {
-    return orgctl_restore_exists_now(r->engine, path, after, changed);
-}
-
-static void name_object(strbuf *sb, const char *path)
-{
-    orgctl_restore_name(sb, path);
-}
-
-/* The permission that restoring `path` needs: add to bring an object back, delete to
- * remove one, edit otherwise. */
-static int check_restore_permission(orgctl_repo *repo, const char *path, bool had_before,
-                                    bool has_now)
-{
-    const orgctl_kind *kind;
-    char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) < 0)
-        return orgctl_perm_check(repo, NULL, "directory:organization:admin");
-    strbuf perm = STRBUF_INIT;
-    if (kind == &orgctl_kind_org || kind == &orgctl_kind_enterprise)
-        strbuf_adds(&perm, "directory:organization:admin");
-    else
-        strbuf_addf(&perm, "%s:%s", kind->perm_prefix,
-                    had_before && has_now ? "edit" : had_before ? "add" : "delete");
-    int error = orgctl_perm_check(repo, *org ? org : NULL, strbuf_str(&perm));
-    strbuf_release(&perm);
-    free(org);
-    free(name);
+    char *owned = org ? NULL : orgctl_authorize_path_org(r->repo, path);
+    const cJSON *seen;
+    int error = 0;
+    if (!org)
+        org = owned;
+    cJSON_ArrayForEach(seen, r->orgs)
+    {
+        if (strcmp(seen->valuestring, org) == 0)
+            goto done;
+    }
+    cJSON_AddItemToArray(r->orgs, cJSON_CreateString(org));
+    error = *org ? orgctl_perm_check(r->repo, org, "audits:changeSet:rollback")
+                 : orgctl_error_set(ORGCTL_EPERM, "permission denied: %s has no org",
+                                    path ? path : "the change set");
+done:
+    free(owned);
     return error;
 }
 
@@ -415,16 +405,8 @@ static int check_one(const char *path, const git_oid *before, const git_oid *aft
                      void *payload)
 {
     struct restore *r = payload;
-    bool changed, now = exists_now(r, path, after, &changed);
     r->npaths++;
-    if (changed) {
-        if (r->nconflicts < 10) {
-            strbuf_adds(&r->conflicts, r->nconflicts ? ", " : "");
-            name_object(&r->conflicts, path);
-        }
-        r->nconflicts++;
-    }
-    r->error = check_restore_permission(r->repo, path, before != NULL, now);
+    r->error = check_rollback_permission(r, NULL, path);
     return r->error;
 }
 
@@ -433,7 +415,7 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
 {
     git_commit *c = NULL;
     git_tree *old_tree = NULL, *new_tree = NULL, *head_tree = NULL;
-    struct restore r = {repo, NULL, STRBUF_INIT, 0, 0, 0};
+    struct restore r = {repo, NULL, 0, 0, NULL};
     orgctl_changeset *cs = NULL;
     bool planned = false; /* a dry run's plan is shown even when it is refused */
     size_t nconflicts = 0;
@@ -461,7 +443,16 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
         goto done;
     /* Nothing changes while the permissions are checked: their answers can be kept. */
     orgctl_perm_cache_start(repo);
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
+    r.orgs = cJSON_CreateArray();
+    const cJSON *touched;
+    cJSON_ArrayForEach(touched, cJSON_GetObjectItem(info, "orgs"))
+    {
+        if (cJSON_IsString(touched) && *touched->valuestring &&
+            (error = check_rollback_permission(&r, touched->valuestring, NULL)) < 0)
+            break;
+    }
+    if (!error)
+        error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
     orgctl_perm_cache_stop(repo);
     if (r.error < 0 || error < 0) {
         error = r.error < 0 ? r.error : error;
@@ -515,8 +506,8 @@ done:
         info = NULL;
     }
     cJSON_Delete(info);
+    cJSON_Delete(r.orgs);
     orgctl_changeset_free(cs);
-    strbuf_release(&r.conflicts);
     orgctl_restore_free(r.engine);
     git_tree_free(old_tree);
     git_tree_free(new_tree);

@@ -787,6 +787,28 @@ static sqlite3_stmt *base_stmt(orgctl_repo *repo, const char *sql)
                         : orgctl_index_stmt_now(repo, sql);
 }
 
+int orgctl_index_base_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                const char *field, const char *value, int limit, cJSON **out)
+{
+    static const char *sql =
+        "SELECT name FROM attrs WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3";
+    sqlite3_stmt *st = base_stmt(repo, sql);
+    *out = NULL;
+    if (!st)
+        return ORGCTL_ERROR;
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&range, kind->name, org, field, value);
+    orgctl_index_bind_range(st, 1, &range);
+    sqlite3_bind_int(st, 3, limit > 0 ? limit : -1);
+    cJSON *arr = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    orgctl_index_range_release(&range);
+    *out = arr;
+    return 0;
+}
+
 /* The key of a unique value in base_objects.values: "field\x1fvalue". */
 static void base_value_key(strbuf *key, const char *field, const char *value)
 {

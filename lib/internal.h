@@ -108,6 +108,11 @@ char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 /* The name of another object of kind in org whose `field` holds `value`, or NULL. */
 char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                               const char *field, const char *value, const char *except);
+/* The names (at most `limit`, 0: all) of objects of `kind` in org whose `field` holds
+ * `value` (NULL: any value), as the index was before the change set while a bulk set's
+ * writer runs (without waiting for it), else as it is now. */
+int orgctl_index_base_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                const char *field, const char *value, int limit, cJSON **out);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 /* The savepoint a bulk set's batch runs in: begun and released in turn with the writes
@@ -198,15 +203,39 @@ uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path);
 int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const cJSON *obj);
 
+/* The contents of `path` as the change set sees it (staged, else at the base commit;
+ * `base`: at the base commit only) into `out`: 1 when it exists, 0 when not. A dry bulk
+ * change set keeps no contents: its staged files read as at the base commit. */
+int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out);
+
+/* --- bulk sets' files, which are no object of a kind (lib/bulk_store.c) --- */
+/* orgctl_authorize_file for bulk/<set>/<file>: the bulk permissions in the set's org. */
+int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *before,
+                               size_t before_len, const char *after, size_t after_len);
+/* The org of the set `path` belongs to (malloc'd). */
+char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path);
+
 /* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
  * holds directory:organization:admin in the enterprise org: nobody could repair it. */
 int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo);
 
-/* --- permission answers kept while a bulk set runs (lib/permcache.c) --- */
+/* --- permission answers kept while a change set is open (lib/permcache.c) --- */
+/* Starts keeping answers; each start is ended by a stop, the last of which drops them. */
 void orgctl_perm_cache_start(orgctl_repo *repo);
 void orgctl_perm_cache_stop(orgctl_repo *repo);
 /* orgctl_perm_check's answer, kept: called by it while the cache is on. */
 int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *permission);
+/* answer(repo, org, role), kept while the cache is on (the grant rule's "does the actor
+ * hold every permission of the role"). */
+int orgctl_perm_cache_role(orgctl_repo *repo, const char *org, const char *role,
+                           int (*answer)(orgctl_repo *repo, const char *org, const char *role));
+/* answer(repo, org, fact), kept for the change set: a fact of the org that its changes
+ * do not make wrong in a way that matters (lib/authz.c says why). 0 or 1 is the answer,
+ * not an error. */
+int orgctl_perm_cache_fact(orgctl_repo *repo, const char *org, const char *fact,
+                           int (*answer)(orgctl_repo *repo, const char *org, const char *fact));
+/* Drops every answer: the actor changes. */
+void orgctl_perm_cache_forget(orgctl_repo *repo);
 /* A change to an object (kind NULL: to anything) drops the answers it may change. */
 void orgctl_perm_cache_changed(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name);

@@ -11,6 +11,12 @@
 #include "strbuf.h"
 #include "utf8.h"
 
+/* Permissions of fields that are not their kind's edit permission. */
+#define GRANT_ADD "authorization:grant:add", "authorization:grant:delete"
+#define SKILL_ASSIGN "routing:skill:assign", NULL
+#define UTILIZATION "routing:utilization:manage"
+#define ORG_ADMIN "directory:organization:admin"
+
 static const orgctl_field enterprise_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "display name of the enterprise"},
     {"org", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "shortname of the enterprise org"},
@@ -38,13 +44,15 @@ static const orgctl_field user_fields[] = {
      NULL, "e-mail address, unique in the org"},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
      "enabled or disabled"},
-    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles held"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_GRANTS, "role", "roles held",
+     0, 0, GRANT_ADD},
     {"options", ORGCTL_FIELD_MAP, 0, NULL, "options, KEY=VALUE"},
-    {"password_hash", ORGCTL_FIELD_STRING, ORGCTL_FIELD_SECRET, NULL, "crypt(3) hash"},
+    {"password_hash", ORGCTL_FIELD_STRING, ORGCTL_FIELD_SECRET, NULL, "crypt(3) hash", 0, 0,
+     "directory:user:setPassword", NULL},
     {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
-     "skills held, NAME=LEVEL (0 to 10)", 0, 10},
+     "skills held, NAME=LEVEL (0 to 10)", 0, 10, SKILL_ASSIGN},
     {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
-     "capacity rule (else the one of a group)"},
+     "capacity rule (else the one of a group)", 0, 0, UTILIZATION, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -53,7 +61,8 @@ static const orgctl_field role_fields[] = {
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the role is for"},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
      "enabled or disabled"},
-    {"permissions", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_PERMISSION, NULL,
+    {"permissions", ORGCTL_FIELD_LIST,
+     ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_PERMISSION | ORGCTL_FIELD_GRANTS, NULL,
      "permissions, domain:entity:action with * wildcards"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -67,11 +76,12 @@ static const orgctl_field group_fields[] = {
      "enabled or disabled"},
     {"members", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_MEMBERS, "user",
      "the users in the group"},
-    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles its members receive"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_GRANTS, "role",
+     "roles its members receive", 0, 0, GRANT_ADD},
     {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
-     "skills the group stands for, NAME=LEVEL (0 to 10)", 0, 10},
+     "skills the group stands for, NAME=LEVEL (0 to 10)", 0, 10, SKILL_ASSIGN},
     {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
-     "capacity rule of members without their own"},
+     "capacity rule of members without their own", 0, 0, UTILIZATION, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -91,7 +101,8 @@ static const orgctl_field access_fields[] = {
      "enabled or disabled"},
     {"members", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_MEMBERS, "user",
      "the users in the access group"},
-    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles its members receive"},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_GRANTS, "role",
+     "roles its members receive", 0, 0, GRANT_ADD},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -127,10 +138,13 @@ static const orgctl_field template_fields[] = {
 
 const orgctl_kind orgctl_kind_enterprise = {
     "enterprise", NULL, "directory:organization", false, false, enterprise_fields, "name,org,admin",
+    .perm_add = ORG_ADMIN, .perm_edit = ORG_ADMIN, .perm_delete = ORG_ADMIN,
 };
 const orgctl_kind orgctl_kind_org = {
     "org", "orgs", "directory:organization", true, false, org_fields,
     "shortname,name,state", orgctl_settings_validate_org,
+    .perm_add = ORG_ADMIN, .perm_edit = ORG_ADMIN, .perm_delete = ORG_ADMIN,
+    .enterprise_lifecycle = true,
 };
 const orgctl_kind orgctl_kind_user = {
     "user", "users", "directory:user", true, true, user_fields,
@@ -154,6 +168,7 @@ const orgctl_kind orgctl_kind_access = {
 const orgctl_kind orgctl_kind_capacity = {
     "capacity", "capacity", "routing:utilization", true, false, capacity_fields,
     "name,state,voice,chat,email,message,callback,combine", orgctl_capacity_validate,
+    .perm_add = UTILIZATION, .perm_edit = UTILIZATION, .perm_delete = UTILIZATION,
 };
 const orgctl_kind orgctl_kind_template = {
     "template", "templates", "directory:template", true, false, template_fields,

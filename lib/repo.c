@@ -700,6 +700,7 @@ int orgctl_repo_set_actor(orgctl_repo *repo, const char *actor)
         strbuf_release(&sb);
         return err;
     }
+    orgctl_perm_cache_forget(repo); /* the answers were another actor's */
     free(repo->actor);
     free(repo->actor_user);
     free(repo->actor_org);

@@ -57,19 +57,6 @@ static int join_groups(orgctl_op_ctx *ctx, const cJSON *groups)
     return 0;
 }
 
-/* A new user also touches groups, grants and skills: the actor needs those rights too. */
-static int check_create_rights(orgctl_op_ctx *ctx, const cJSON *user, const cJSON *groups)
-{
-    int error = 0;
-    if (cJSON_GetArraySize(groups) > 0)
-        error = orgctl_perm_check(ctx->repo, ctx->org, "directory:group:edit");
-    if (!error && cJSON_GetArraySize(cJSON_GetObjectItem(user, "roles")) > 0)
-        error = orgctl_perm_check(ctx->repo, ctx->org, "authorization:grant:add");
-    if (!error && cJSON_GetArraySize(cJSON_GetObjectItem(user, "skills")) > 0)
-        error = orgctl_perm_check(ctx->repo, ctx->org, "routing:skill:assign");
-    return error;
-}
-
 static int user_create(orgctl_op_ctx *ctx)
 {
     const char *template = orgctl_params_get(ctx->params, "template");
@@ -92,8 +79,9 @@ static int user_create(orgctl_op_ctx *ctx)
     for (size_t i = 0; i < orgctl_params_count(ctx->params, "group"); i++)
         cJSON_AddItemToArray(groups,
                              cJSON_CreateString(orgctl_params_at(ctx->params, "group", i)));
-    if ((error = check_create_rights(ctx, user, groups)) < 0)
-        goto done;
+    /* The user's roles and skills, and the groups joined, are authorized as they are
+     * staged (lib/authz.c): the grant permission and rule, routing:skill:assign,
+     * directory:group:edit. */
     error = orgctl_generic_put(ctx, user); /* takes user */
     user = NULL;
     if (!error)

@@ -32,7 +32,12 @@ enum orgctl_field_flags {
     ORGCTL_FIELD_PERMISSION = 1 << 6, /* list items are permission strings */
     ORGCTL_FIELD_RANGE = 1 << 7,   /* integers (an INT, or a MAP's values) in [min, max] */
     ORGCTL_FIELD_MEMBERS = 1 << 8, /* a LIST whose items keep the object in use: rm refuses
-                                      while there are any, unless forced */
+                                      while there are any, unless forced; they receive what
+                                      the object's GRANTS fields pass on */
+    ORGCTL_FIELD_GRANTS = 1 << 9,  /* a LIST whose items pass permissions on to the object
+                                      (a user) or its MEMBERS while it is enabled: roles
+                                      (ref_kind "role") or permission strings (PERMISSION).
+                                      Adding to it follows the grant rule (lib/authz.c). */
 };
 
 typedef struct orgctl_field {
@@ -42,6 +47,10 @@ typedef struct orgctl_field {
     const char *ref_kind; /* each value (list item, map key) names an object of this kind */
     const char *help;
     int min, max; /* with ORGCTL_FIELD_RANGE */
+    /* The permission that setting the field (or adding to a LIST or MAP) needs, and the one
+     * removing from it needs (NULL: the kind's edit permission; perm_rm NULL: perm). An
+     * object created with the field set needs `perm` on top of the kind's add. */
+    const char *perm, *perm_rm;
 } orgctl_field;
 
 typedef struct orgctl_kind orgctl_kind;
@@ -58,6 +67,12 @@ struct orgctl_kind {
     /* The kind's own rules beyond what its fields say (NULL: none), run after the fields
      * are checked: ORGCTL_EINVALID with a message naming the value. */
     int (*validate)(orgctl_repo *repo, const char *org, const cJSON *obj);
+    /* The permissions that creating, changing and removing an object need when they are
+     * not perm_prefix + ":add", ":edit" and ":delete" (NULL: those). */
+    const char *perm_add, *perm_edit, *perm_delete;
+    /* Created and removed by the enterprise: add and delete are checked in the enterprise
+     * org, not the object's (orgs). Kinds that are not per org are checked there always. */
+    bool enterprise_lifecycle;
 };
 
 /* The kind named `name`, or NULL. */

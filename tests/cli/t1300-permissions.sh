@@ -139,6 +139,10 @@ test_expect_success 'rollback needs the permissions of what it restores' '
 	orgctl --org acme user create temp --email temp@acme.example >/dev/null &&
 	id=$(orgctl --as vic@acme log -n 1 -o csv | sed -n 2p | cut -d, -f1) &&
 	test_unchanged --status 4 repo orgctl --as vic@acme rollback "$id" 2>err &&
+	test_grep "lacks \"audits:changeSet:rollback\"" err &&
+	orgctl --org acme role grant Lister "audits:changeSet:rollback" >/dev/null &&
+	id=$(orgctl --as vic@acme log -n 2 -o csv | sed -n 3p | cut -d, -f1) &&
+	test_unchanged --status 4 repo orgctl --as vic@acme rollback "$id" 2>err &&
 	test_grep "lacks \"directory:user:delete\"" err &&
 	orgctl --org acme user show temp >/dev/null
 '

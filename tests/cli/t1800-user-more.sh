@@ -153,6 +153,14 @@ test_expect_success 'creating from a template needs the rights over what it give
 	orgctl user create hank --email hank@acme.example --role Hirer >/dev/null &&
 	test_unchanged --status 4 repo orgctl --as hank@acme user create ivy \
 		--email ivy@acme.example --template agent 2>err &&
+	test_grep "lacks \"authorization:grant:add\"" err &&
+	orgctl role grant Hirer authorization:grant:add routing:skill:assign >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as hank@acme user create ivy \
+		--email ivy@acme.example --template agent 2>err &&
+	test_grep "cannot grant role \"Agent\" in org \"acme\": they lack \"routing:queue:view\"" err &&
+	orgctl role grant Hirer routing:queue:view >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as hank@acme user create ivy \
+		--email ivy@acme.example --template agent 2>err &&
 	test_grep "lacks \"directory:group:edit\"" err &&
 	orgctl --as hank@acme user create ivy --email ivy@acme.example >/dev/null &&
 	test_unchanged --status 4 repo orgctl --as hank@acme user template create t 2>err &&

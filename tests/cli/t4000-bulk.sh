@@ -405,7 +405,8 @@ test_expect_success 'permissions: the actor needs the bulk permission and each r
 	orgctl --as clerk@acme bulk create z z.csv >out 2>err &&
 	test_grep "incomplete" out &&
 	test_grep "lacks \"directory:user:add\"" err &&
-	test_unchanged --status 1 repo orgctl --as clerk@acme bulk exec z
+	test_unchanged --status 4 repo orgctl --as clerk@acme bulk exec z 2>err &&
+	test_grep "^orgctl: bulk exec: z.csv:2: user create: permission denied: clerk@acme lacks \"directory:user:add\"" err
 '
 
 test_done

@@ -283,6 +283,35 @@ static void test_perms(void)
     ok(orgctl_perm_validate("directory:us er:view") == ORGCTL_EINVALID, "space refused");
 }
 
+/* The permissions of the kind table are known ones: a typo would refuse everyone. */
+static void test_kind_perms(void)
+{
+    int bad = 0;
+    for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++) {
+        const char *actions[] = {(*k)->perm_add, (*k)->perm_edit, (*k)->perm_delete};
+        const char *suffix[] = {"add", "edit", "delete"};
+        for (int a = 0; a < 3; a++) {
+            char buf[128];
+            snprintf(buf, sizeof(buf), "%s:%s", (*k)->perm_prefix, suffix[a]);
+            const char *p = actions[a] ? actions[a] : buf;
+            if (orgctl_perm_validate(p) < 0 || strchr(p, '*')) {
+                printf("# kind %s: %s\n", (*k)->name, p);
+                bad++;
+            }
+        }
+        for (const orgctl_field *f = (*k)->fields; f->name; f++)
+            for (int i = 0; i < 2; i++) {
+                const char *p = i ? f->perm_rm : f->perm;
+                if (p && (orgctl_perm_validate(p) < 0 || strchr(p, '*'))) {
+                    printf("# field %s.%s: %s\n", (*k)->name, f->name, p);
+                    bad++;
+                }
+            }
+    }
+    orgctl_error_clear();
+    ok(bad == 0, "every permission of the kind table is in the catalogue");
+}
+
 static void test_repo(const char *dir)
 {
     char *admin = NULL;
@@ -383,6 +412,7 @@ int main(int argc, char **argv)
     test_arena();
     test_changes_sort();
     test_perms();
+    test_kind_perms();
     char repo[256];
     snprintf(repo, sizeof(repo), "%s/repo", dir);
     test_repo(repo);
