@@ -181,9 +181,26 @@ actor_class 4 closed dora@closed - "a Master Admin of a disabled org, in it" \
 	 orgctl --org closed user create dora --email dora@closed.example --role "Master Admin" &&
 	 fixture closed &&
 	 orgctl org disable closed'
-# Bulk sets are not inside an org, and a row refused in a set fails the set with status 1.
-actor_class 4 closed - '^(org create|org enable|bulk create|bulk rm|bulk exec)$' \
+# Bulk sets are not inside an org: creating and removing one is not a change in it.
+actor_class 4 closed - '^(org create|org enable|bulk create|bulk rm)$' \
 	'the enterprise administrator, in a disabled org (but for enabling it)'
+# Holders of only a grant or edit permission, trying to pass on more than they hold: the
+# fixture's roles hold directory:user:view, which they lack (the grant rule, lib/authz.c).
+actor_class 4 acme granter@acme - 'a holder of only authorization:grant:add, giving roles above itself' \
+	'orgctl --org acme role create GrantOnly --permission authorization:grant:add &&
+	 orgctl --org acme user create granter --email granter@acme.example --role GrantOnly'
+actor_class 4 acme roleeditor@acme '^role (update|enable|disable|revoke|reset-default)$' \
+	'a holder of only authorization:role:edit, granting permissions it lacks' \
+	'orgctl --org acme role create RoleEditOnly --permission authorization:role:edit &&
+	 orgctl --org acme user create roleeditor --email roleeditor@acme.example --role RoleEditOnly'
+actor_class 4 acme groupeditor@acme '^group (update|enable|disable|skill-set|skill-rm|member-rm)$' \
+	'a holder of only directory:group:edit, adding members to a group carrying roles' \
+	'orgctl --org acme role create GroupEditOnly --permission directory:group:edit &&
+	 orgctl --org acme user create groupeditor --email groupeditor@acme.example --role GroupEditOnly'
+actor_class 4 acme accesseditor@acme '^access (update|enable|disable|member-rm)$' \
+	'a holder of only authorization:accessGroup:edit, adding members to an access group carrying roles' \
+	'orgctl --org acme role create AccessEditOnly --permission authorization:accessGroup:edit &&
+	 orgctl --org acme user create accesseditor --email accesseditor@acme.example --role AccessEditOnly'
 
 test_expect_success 'setup: the fixture in acme, and the actors of every class' '
 	orgctl init repo >/dev/null &&
