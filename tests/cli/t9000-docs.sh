@@ -202,7 +202,7 @@ check "bash: orgctl user create --em<TAB> gives --email" \
 check "bash: orgctl user role <TAB> gives add" eval 'bash_complete user role "" | has add'
 
 check "init a scratch repository" orgctl init repo --enterprise "Docs Test"
-org=docs-test
+org=docstest
 check "create users alice and \"bob smith\"" eval '
 	orgctl -C repo --org $org user create alice --email alice@example.com &&
 	orgctl -C repo --org $org user create "bob smith" --email bob@example.com'

@@ -297,7 +297,10 @@ static void test_repo(const char *dir)
     is_str(orgctl_repo_actor(repo), "admin@enterprise", "default actor is the admin");
     char *sn = NULL;
     ok(orgctl_org_shortname(repo, "  Acme  Corp, Inc.!", &sn) == 0, "shortname from a name");
-    is_str(sn, "acme-corp-inc", "spaces become dashes, special characters go");
+    is_str(sn, "acmecorpinc", "spaces and special characters go");
+    free(sn);
+    ok(orgctl_org_shortname(repo, "-Acme-Corp 2", &sn) == 0, "shortname with dashes");
+    is_str(sn, "acme-corp2", "dashes stay, but not a leading one");
     free(sn);
     ok(orgctl_org_shortname(repo, "Enterprise", &sn) == 0, "shortname taken");
     is_str(sn, "enterprise1", "a number is appended when taken");
