@@ -4,6 +4,13 @@
 
 #include "commands.h"
 
+static void init_table(FILE *out, const cJSON *obj, void *arg)
+{
+    fprintf(out, "initialized orgctl repository in %s\nenterprise administrator: %s\n",
+            cJSON_GetStringValue(cJSON_GetObjectItem(obj, "repository")),
+            cJSON_GetStringValue(cJSON_GetObjectItem(obj, "admin")));
+}
+
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
     const char *dir = NULL, *enterprise = NULL, *admin = NULL, *email = NULL;
@@ -18,9 +25,11 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     if (status)
         return status;
     if (cli->help) {
-        printf("usage: orgctl init [DIR] [--enterprise NAME] [--admin USER] [--email EMAIL]\n\n"
-               "Creates a config repository in DIR (default: -C DIR, $ORGCTL_DIR, or the\n"
-               "current directory) holding the enterprise account and its administrator.\n");
+        output_text(cli, "help",
+                    "usage: orgctl init [DIR] [--enterprise NAME] [--admin USER] [--email "
+                    "EMAIL]\n\nCreates a config repository in DIR (default: -C DIR, "
+                    "$ORGCTL_DIR, or the\ncurrent directory) holding the enterprise account and "
+                    "its administrator.\n");
         return EXIT_OK;
     }
     dir = npos ? pos[0] : cli->dir ? cli->dir : getenv("ORGCTL_DIR");
@@ -34,14 +43,11 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     int error = orgctl_repo_init(dir, &opts, &who);
     if (error < 0)
         return cli_fail(cli, "init", error);
-    if (cli->format == CLI_JSON) {
-        cJSON *obj = cJSON_CreateObject();
-        cJSON_AddStringToObject(obj, "admin", who);
-        cJSON_AddStringToObject(obj, "repository", dir);
-        output_object(cli, obj);
-        cJSON_Delete(obj);
-    } else if (!cli->quiet)
-        printf("initialized orgctl repository in %s\nenterprise administrator: %s\n", dir, who);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "admin", who);
+    cJSON_AddStringToObject(obj, "repository", dir);
+    output(cli, obj, &(struct output_view){NULL, init_table, NULL});
+    cJSON_Delete(obj);
     free(who);
     return EXIT_OK;
 }

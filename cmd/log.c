@@ -18,8 +18,9 @@ int cmd_log(struct cli *cli, int argc, char **argv)
     if (status)
         return status;
     if (cli->help) {
-        printf("usage: orgctl log [-n N] [--this-org]\n\nLists change sets, newest first: id, "
-               "time, actor, summary.\n");
+        output_text(cli, "help",
+                    "usage: orgctl log [-n N] [--this-org]\n\nLists change sets, newest first: "
+                    "id, time, actor, summary.\n");
         return EXIT_OK;
     }
     if (org_only && (!cli->org || !*cli->org))

@@ -16,8 +16,9 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
     if (status)
         return status;
     if (cli->help) {
-        printf("usage: orgctl rollback CHANGE-SET [--force]\n\nRestores what the change set "
-               "touched to its state before it, as a new change set.\n");
+        output_text(cli, "help",
+                    "usage: orgctl rollback CHANGE-SET [--force]\n\nRestores what the change "
+                    "set touched to its state before it, as a new change set.\n");
         return EXIT_OK;
     }
     orgctl_repo *repo = NULL;
@@ -34,14 +35,7 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
         snprintf(summary, sizeof(summary), "rollback %s: %s",
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "id")),
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "summary")));
-        if (cli->dry_run && cli->format != CLI_JSON) {
-            printf("dry run: %s would restore:\n", summary);
-            const cJSON *ch;
-            cJSON_ArrayForEach(ch, cJSON_GetObjectItem(rolled, "changes"))
-            printf("  %s %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(ch, "op")),
-                   cJSON_GetStringValue(cJSON_GetObjectItem(ch, "path")));
-        }
-        output_change(cli, id, summary, cJSON_GetObjectItem(rolled, "changes"));
+        output_change(cli, id, summary, rolled, cJSON_GetObjectItem(rolled, "changes"));
     }
     free(id);
     cJSON_Delete(rolled);

@@ -137,7 +137,8 @@ static int org_update(orgctl_op_ctx *ctx)
 
 static int org_list(orgctl_op_ctx *ctx)
 {
-    return orgctl_object_list(ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL, &ctx->result);
+    int error = orgctl_object_list(ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL, &ctx->result);
+    return error < 0 ? error : orgctl_generic_present_list(ctx, ctx->result);
 }
 
 static const orgctl_param create_params[] = {

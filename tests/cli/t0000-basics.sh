@@ -151,15 +151,21 @@ test_expect_success '-o json: an object with sorted keys' '
 	test_cmp expect actual
 '
 
-test_expect_success '-o json: a list is an array' '
+test_expect_success '-o json: a list is an array; every field, empty ones too' '
 	cat >expect <<-\EOF &&
 	[
 	  {
+	    "access_groups": [],
+	    "capacity": null,
+	    "effective_roles": {},
 	    "email": "alice@acme.example",
 	    "full_name": "Alice Doe",
+	    "groups": [],
 	    "name": "alice",
 	    "options": {},
+	    "password_set": false,
 	    "roles": [],
+	    "skills": {},
 	    "state": "enabled"
 	  }
 	]
@@ -168,10 +174,10 @@ test_expect_success '-o json: a list is an array' '
 	test_cmp expect actual
 '
 
-test_expect_success '-o csv: a header line, then one line per object' '
+test_expect_success '-o csv: a header line, then one line per object, every field' '
 	cat >expect <<-\EOF &&
-	name,full_name,email,state,roles
-	alice,Alice Doe,alice@acme.example,enabled,
+	name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,options,password_set,skills
+	alice,Alice Doe,alice@acme.example,enabled,,,,,,,false,
 	EOF
 	orgctl -C repo --org acmecorp user list -o csv >actual &&
 	test_cmp expect actual
@@ -181,7 +187,7 @@ test_expect_success '-o csv quotes fields holding commas and quotes' '
 	orgctl -C repo --org acmecorp user create bob --email bob@acme.example \
 		--full-name "Bob \"B\", Jr" >/dev/null &&
 	orgctl -C repo --org acmecorp user list -o csv >actual &&
-	test_grep "^bob,\"Bob \"\"B\"\", Jr\",bob@acme.example,enabled,$" actual
+	test_grep "^bob,\"Bob \"\"B\"\", Jr\",bob@acme.example,enabled,," actual
 '
 
 test_expect_success '-o table: upper-case headers and aligned columns' '
@@ -198,7 +204,7 @@ test_expect_success 'the output option works before and after the verb' '
 	orgctl -C repo --org acmecorp role list -o csv >b &&
 	orgctl -C repo --org acmecorp role list --output=csv >c &&
 	test_cmp a b && test_cmp a c &&
-	test_grep "^name,state,permissions$" a
+	test_grep "^name,state,permissions,description$" a
 '
 
 test_expect_success '-q silences a change; -o json reports it' '

@@ -73,8 +73,8 @@ test_expect_success 'the enterprise org exists and is marked as such' '
 test_expect_success 'org list shows the enterprise org' '
 	orgctl -C repo org list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	shortname,name,state
-	enterprise,Enterprise,enabled
+	shortname,name,state,enterprise,settings
+	enterprise,Enterprise,enabled,true,
 	EOF
 	test_cmp expect actual
 '

@@ -85,17 +85,17 @@ test_expect_success 'company names with / or .. or control bytes are refused' '
 test_expect_success 'org list shows every org, by shortname' '
 	orgctl org list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	shortname,name,state
-	abcafltd,"A&B Caf\303\251, Ltd.",enabled
-	acmecorp,Acme Corp,enabled
-	acmecorp1,Acme Corp,enabled
-	acmecorp2,ACME  corp,enabled
-	bang,!!!,enabled
-	dash-lineco,Dash-Line  Co,enabled
-	enterprise,Enterprise,enabled
-	foo--bar--,--Foo -- Bar--,enabled
-	tabcoop1,Tab Co_op #1,enabled
-	wn-01,Whatever Name,enabled
+	shortname,name,state,enterprise,settings
+	abcafltd,"A&B Caf\303\251, Ltd.",enabled,false,
+	acmecorp,Acme Corp,enabled,false,
+	acmecorp1,Acme Corp,enabled,false,
+	acmecorp2,ACME  corp,enabled,false,
+	bang,!!!,enabled,false,
+	dash-lineco,Dash-Line  Co,enabled,false,
+	enterprise,Enterprise,enabled,true,
+	foo--bar--,--Foo -- Bar--,enabled,false,
+	tabcoop1,Tab Co_op #1,enabled,false,
+	wn-01,Whatever Name,enabled,false,
 	EOF
 	printf "%b\n" "$(cat expect)" >expect &&
 	test_cmp expect actual
@@ -160,7 +160,7 @@ test_expect_success 'an update that changes nothing makes no change set' '
 test_expect_success 'org disable and enable change the state' '
 	orgctl org disable acmecorp1 >/dev/null &&
 	orgctl org list -o csv >actual &&
-	test_grep "^acmecorp1,Acme Corp,disabled$" actual &&
+	test_grep "^acmecorp1,Acme Corp,disabled,false,$" actual &&
 	git -C repo show main:orgs/acmecorp1/org.json >blob &&
 	test_grep "\"state\": \"disabled\"" blob &&
 	orgctl org enable acmecorp1 >/dev/null &&
@@ -171,8 +171,8 @@ test_expect_success 'org disable and enable change the state' '
 test_expect_success 'a new org has its own Master Admin role' '
 	orgctl --org acmecorp2 role list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	name,state,permissions
-	Master Admin,enabled,*:*:*
+	name,state,permissions,description
+	Master Admin,enabled,*:*:*,all permissions (default role)
 	EOF
 	test_cmp expect actual
 '
