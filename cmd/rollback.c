@@ -35,7 +35,10 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
         snprintf(summary, sizeof(summary), "rollback %s: %s",
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "id")),
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "summary")));
-        output_change(cli, id, summary, rolled, cJSON_GetObjectItem(rolled, "changes"));
+        /* result: the change set rolled back; changes: what restoring it changes */
+        cJSON *changes = cJSON_DetachItemFromObject(rolled, "changes");
+        output_change(cli, id, summary, rolled, changes);
+        cJSON_Delete(changes);
     }
     free(id);
     cJSON_Delete(rolled);

@@ -29,8 +29,11 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list)
     bool own_tx = users && sqlite3_get_autocommit(ctx->repo->db) &&
                   orgctl_index_exec(ctx->repo, "BEGIN") == 0;
     int error = 0;
-    cJSON *item;
-    cJSON_ArrayForEach(item, list)
+    /* many users: the groups once, not each user's through the index */
+    if (users && cJSON_GetArraySize(list) > 64)
+        error = orgctl_user_cache_read_groups(ctx->repo, ctx->org, cache);
+    cJSON *item, *walk = error ? NULL : list;
+    cJSON_ArrayForEach(item, walk)
     {
         orgctl_kind_fill(kind, item);
         if (users && (error = orgctl_user_fill(ctx->repo, ctx->org, item, cache)) < 0)

@@ -26,6 +26,9 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list);
 typedef struct orgctl_user_cache orgctl_user_cache;
 orgctl_user_cache *orgctl_user_cache_new(void);
 void orgctl_user_cache_free(orgctl_user_cache *cache);
+/* Reads every agent and access group of `org` into the cache at once: for a list of many
+ * users, instead of asking the index for each user's groups. */
+int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_user_cache *cache);
 /* Sets the computed fields of the user object `user` of `org`: "groups" and
  * "access_groups" (the agent and access groups it is a member of) and "effective_roles"
  * (each enabled role in effect -> where from: "direct", "group:G", "access:A"; the roles

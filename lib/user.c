@@ -248,7 +248,11 @@ const orgctl_op orgctl_user_ops[] = {
 struct orgctl_user_cache {
     strmap groups; /* "KIND\x1fNAME" -> the group's roles if enabled (a cJSON list), else 0 */
     strmap roles;  /* role name -> 1 when enabled, 2 when not (or gone) */
-    cJSON *keep;   /* owns the keys and the lists */
+    /* Once read (orgctl_user_cache_read_groups): user -> a cJSON list of the agent
+     * groups [0] and access groups [1] they are in, so a list asks no index per user. */
+    strmap members[2];
+    bool read_groups;
+    cJSON *keep; /* owns the keys and the lists */
 };
 
 orgctl_user_cache *orgctl_user_cache_new(void)
@@ -264,6 +268,8 @@ void orgctl_user_cache_free(orgctl_user_cache *c)
         return;
     strmap_free(&c->groups);
     strmap_free(&c->roles);
+    strmap_free(&c->members[0]);
+    strmap_free(&c->members[1]);
     cJSON_Delete(c->keep);
     free(c);
 }
@@ -294,6 +300,19 @@ static bool role_enabled(orgctl_repo *repo, const char *org, const char *role,
     return enabled;
 }
 
+/* Keeps what the group `obj` (NULL: gone) gives its members: its roles when enabled. */
+static size_t remember_group(orgctl_user_cache *c, const char *key, cJSON *obj)
+{
+    const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "state"));
+    cJSON *roles = state && strcmp(state, "enabled") == 0
+                       ? cJSON_DetachItemFromObjectCaseSensitive(obj, "roles")
+                       : NULL;
+    if (roles)
+        cJSON_AddItemToArray(c->keep, roles);
+    strmap_set(&c->groups, keep_key(c, key), (size_t)(uintptr_t)roles);
+    return (size_t)(uintptr_t)roles;
+}
+
 /* The roles a group gives its members: its list when it is enabled, else NULL. */
 static const cJSON *group_roles(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                 const char *name, orgctl_user_cache *c)
@@ -305,18 +324,49 @@ static const cJSON *group_roles(orgctl_repo *repo, const orgctl_kind *kind, cons
         cJSON *obj = NULL;
         if (orgctl_object_load(repo, kind, org, name, &obj) < 0)
             orgctl_error_clear();
-        const char *state = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "state"));
-        cJSON *roles = state && strcmp(state, "enabled") == 0
-                           ? cJSON_DetachItemFromObjectCaseSensitive(obj, "roles")
-                           : NULL;
+        v = remember_group(c, strbuf_str(&key), obj);
         cJSON_Delete(obj);
-        if (roles)
-            cJSON_AddItemToArray(c->keep, roles);
-        v = (size_t)(uintptr_t)roles;
-        strmap_set(&c->groups, keep_key(c, strbuf_str(&key)), v);
     }
     strbuf_release(&key);
     return (const cJSON *)(uintptr_t)v;
+}
+
+int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_user_cache *c)
+{
+    const orgctl_kind *kinds[2] = {&orgctl_kind_group, &orgctl_kind_access};
+    strbuf key = STRBUF_INIT;
+    int error = 0;
+    for (int k = 0; k < 2 && !error; k++) {
+        cJSON *list = NULL, *g, *m;
+        if ((error = orgctl_object_list(repo, kinds[k], org, NULL, 0, NULL, &list)) < 0)
+            break;
+        cJSON_ArrayForEach(g, list) /* by name: each user's list comes out sorted */
+        {
+            const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(g, "name"));
+            cJSON *members = name ? cJSON_GetObjectItem(g, "members") : NULL;
+            cJSON_ArrayForEach(m, members)
+            {
+                size_t v = 0;
+                if (!cJSON_IsString(m))
+                    continue;
+                if (!strmap_get(&c->members[k], m->valuestring, &v)) {
+                    cJSON *names = cJSON_CreateArray();
+                    cJSON_AddItemToArray(c->keep, names);
+                    v = (size_t)(uintptr_t)names;
+                    strmap_set(&c->members[k], keep_key(c, m->valuestring), v);
+                }
+                cJSON_AddItemToArray((cJSON *)(uintptr_t)v, cJSON_CreateString(name));
+            }
+            strbuf_reset(&key);
+            strbuf_addf(&key, "%s\x1f%s", kinds[k]->name, name ? name : "");
+            if (name)
+                remember_group(c, strbuf_str(&key), g);
+        }
+        cJSON_Delete(list);
+    }
+    strbuf_release(&key);
+    c->read_groups = !error;
+    return error;
 }
 
 /* Adds `source` to the sources of each enabled role of `roles` in `effective`. */
@@ -341,7 +391,14 @@ static int add_groups(orgctl_repo *repo, const char *org, const orgctl_kind *kin
                       const char *prefix, const char *user, bool enabled, cJSON **names,
                       cJSON *effective, orgctl_user_cache *c)
 {
-    int error = orgctl_object_referrers(repo, kind, org, "members", user, names);
+    int error = 0;
+    size_t v = 0;
+    if (!c->read_groups)
+        error = orgctl_object_referrers(repo, kind, org, "members", user, names);
+    else if (strmap_get(&c->members[kind == &orgctl_kind_access], user, &v))
+        *names = cJSON_Duplicate((cJSON *)(uintptr_t)v, 1);
+    else
+        *names = cJSON_CreateArray();
     const cJSON *g, *walk = enabled && !error ? *names : NULL;
     strbuf source = STRBUF_INIT;
     cJSON_ArrayForEach(g, walk)
