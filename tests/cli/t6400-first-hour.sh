@@ -231,6 +231,28 @@ test_expect_success 'list -o csv -> user rm -> bulk create -> the same users aga
 	test_cmp before.json after.json
 '
 
+test_expect_success 'a long list (its groups read at once) says what show says of each user' '
+	{
+		echo name,email,roles,groups,access_groups &&
+		for i in $(seq 1 70); do
+			echo "many$i,many$i@acme.example,Agent,$(test $((i % 2)) = 0 && printf "tier1;")night,$(test $((i % 3)) = 0 && echo Leads)" ||
+				return 1
+		done
+	} >many.csv &&
+	orgctl bulk create many many.csv --kind user >/dev/null &&
+	orgctl bulk exec many >/dev/null &&
+	orgctl user list -o json | jq -c ".[]" >listed &&
+	test $(wc -l <listed) -gt 70 &&
+	while read -r u; do
+		orgctl user show "$(echo "$u" | jq -r .name)" -o json | jq -c . >shown &&
+		echo "$u" >one &&
+		test_cmp one shown || return 1
+	done <listed &&
+	grep "\"name\":\"many6\"" listed >six &&
+	jq -e ".groups == [\"night\", \"tier1\"] and .access_groups == [\"Leads\"] and
+		.effective_roles.Lead == [\"group:tier1\", \"access:Leads\"]" six
+'
+
 test_expect_success 'a list cell is checked value by value, with its place' '
 	printf "name,email,roles\ncarl,carl@acme.example,Agent;Nope\n" >bad.csv &&
 	orgctl bulk create bad bad.csv --kind user >out 2>err &&
@@ -321,13 +343,20 @@ nothing() {
 	test_cmp /dev/null out
 }
 
-# CSV with a header, every row as wide as the header.
+# Keeps each output as walked-N, for csv_rows to check at once (python starts slowly).
+keep() {
+	mv out "walked-$(ls | grep -c "^walked-")"
+}
+
+# Every walked-N: CSV with a header, every row as wide as the header.
 csv_rows() {
 	python3 -c "
 import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline=\"\", encoding=\"utf-8\")))
-sys.exit(not rows or any(len(r) != len(rows[0]) for r in rows))
-" out
+for name in sys.argv[1:]:
+    rows = list(csv.reader(open(name, newline=\"\", encoding=\"utf-8\")))
+    if not rows or any(len(r) != len(rows[0]) for r in rows):
+        sys.exit(name + \": \" + open(name, encoding=\"utf-8\").read())
+" walked-*
 }
 
 test_expect_success '-o json: every command prints one valid JSON document' '
@@ -341,7 +370,9 @@ test_expect_success '-q: no command prints anything on stdout' '
 '
 
 test_expect_success '-o csv: every command prints CSV whose rows have the header width' '
-	walk c "-o csv" csv_rows
+	walk c "-o csv" keep &&
+	test $(ls walked-* | wc -l) -eq $(wc -l <walk) &&
+	csv_rows
 '
 
 # --- help and suggestions: two-word verbs as they are typed ---
