@@ -30,17 +30,24 @@ static void print_problems(const cJSON *report, const char *prefix)
     }
 }
 
-static void print_changes(struct cli *cli, const cJSON *report)
+/* The table of a report: the line saying what happened (arg), then the changes. */
+static void report_table(FILE *out, const cJSON *report, void *line)
 {
+    fputs(line, out);
     const cJSON *changes = cJSON_GetObjectItem(report, "changes");
-    if (cli->format != CLI_JSON && cJSON_GetArraySize(changes) > 0)
-        output_list(cli, changes, "kind,op,count");
+    if (cJSON_GetArraySize(changes) > 0)
+        output_table(out, changes, "kind,op,count");
+}
+
+static void print_report(struct cli *cli, const cJSON *report, const char *line)
+{
+    output(cli, report, &(struct output_view){NULL, report_table, (void *)line});
 }
 
 /* The report of plan, create and exec: JSON as it is, else problems on stderr. */
 static int finish(struct cli *cli, const char *what, int error, const cJSON *report)
 {
-    if (report && cli->format == CLI_JSON)
+    if (report && cli->format != CLI_TABLE)
         output_object(cli, report);
     else if (report)
         print_problems(report, "");
@@ -103,16 +110,19 @@ static int bulk_create(struct cli *cli, int argc, char **argv)
     cJSON *set = NULL;
     int error = orgctl_bulk_create(repo, pos[0], pos[1], &o, &id, &set);
     mark_dry_run(cli, set);
-    if (error == 0 && cli->format != CLI_JSON) {
-        print_problems(set, "warning: ");
+    if (error == 0) {
+        char line[512];
         int rows = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows"));
         const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(set, "status"));
+        if (cli->format != CLI_JSON)
+            print_problems(set, "warning: ");
         if (cli->dry_run)
-            dry_run_line(cli, "bulk create would store the set %s: %d rows, %s", pos[0], rows,
-                         st);
-        else if (!cli->quiet)
-            printf("change set %s: bulk set %s: %d rows, %s\n", id, pos[0], rows, st);
-        print_changes(cli, set);
+            snprintf(line, sizeof(line), "dry run: bulk create would store the set %s: %d rows, "
+                     "%s (nothing was changed)\n", pos[0], rows, st);
+        else
+            snprintf(line, sizeof(line), "change set %s: bulk set %s: %d rows, %s\n", id,
+                     pos[0], rows, st);
+        print_report(cli, set, line);
     } else {
         status = finish(cli, "bulk create", error, set);
     }
@@ -132,14 +142,17 @@ static int bulk_plan(struct cli *cli, int argc, char **argv)
         return status;
     cJSON *plan = NULL;
     int error = orgctl_bulk_plan(repo, name, &plan);
-    if (plan && cli->format != CLI_JSON) {
-        printf("bulk set %s: %d rows from %s, %s\n", name,
-               (int)cJSON_GetNumberValue(cJSON_GetObjectItem(plan, "rows")),
-               cJSON_GetStringValue(cJSON_GetObjectItem(plan, "source")),
-               cJSON_GetStringValue(cJSON_GetObjectItem(plan, "status")));
-        print_changes(cli, plan);
+    if (plan) {
+        char line[512];
+        snprintf(line, sizeof(line), "bulk set %s: %d rows from %s, %s\n", name,
+                 (int)cJSON_GetNumberValue(cJSON_GetObjectItem(plan, "rows")),
+                 cJSON_GetStringValue(cJSON_GetObjectItem(plan, "source")),
+                 cJSON_GetStringValue(cJSON_GetObjectItem(plan, "status")));
+        print_report(cli, plan, line);
+        if (cli->format != CLI_JSON)
+            print_problems(plan, "");
     }
-    status = finish(cli, "bulk plan", error, plan);
+    status = error < 0 ? cli_fail(cli, "bulk plan", error) : EXIT_OK;
     cJSON_Delete(plan);
     orgctl_repo_free(repo);
     return status;
@@ -189,15 +202,18 @@ static int bulk_exec(struct cli *cli, int argc, char **argv)
     int failed = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(done, "failed"));
     int applied = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(done, "applied"));
     const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(done, "status"));
-    if (error == 0 && cli->format != CLI_JSON) {
-        print_problems(done, "");
+    if (error == 0) {
+        char line[512];
+        if (cli->format != CLI_JSON)
+            print_problems(done, "");
         if (cli->dry_run)
-            dry_run_line(cli, "bulk exec would apply %d rows of the set %s as one change set "
-                         "(%d failed), marking it %s", applied, pos[0], failed, st);
-        else if (!cli->quiet)
-            printf("change set %s: bulk set %s %s: %d rows applied, %d failed\n", id, pos[0],
-                   st, applied, failed);
-        print_changes(cli, done);
+            snprintf(line, sizeof(line), "dry run: bulk exec would apply %d rows of the set %s "
+                     "as one change set (%d failed), marking it %s (nothing was changed)\n",
+                     applied, pos[0], failed, st);
+        else
+            snprintf(line, sizeof(line), "change set %s: bulk set %s %s: %d rows applied, %d "
+                     "failed\n", id, pos[0], st, applied, failed);
+        print_report(cli, done, line);
         if (failed && cli->dry_run)
             fprintf(stderr, "orgctl: bulk exec: %d rows would fail (no failures file is "
                     "written in a dry run)\n", failed);
@@ -246,19 +262,31 @@ static int bulk_list(struct cli *cli, int argc, char **argv)
     return status;
 }
 
-/* A row as "LINE  column=value ...", its cells in the file's order. */
-static void print_records(const cJSON *records)
+/* A set: its fields, the changes, then each row as "LINE  column=value ...", its cells
+ * in the file's order. */
+static void show_table(FILE *out, const cJSON *set, void *arg)
 {
-    const cJSON *r, *c;
-    cJSON_ArrayForEach(r, records)
+    cJSON *fields = cJSON_Duplicate(set, 1);
+    cJSON_DeleteItemFromObject(fields, "records");
+    cJSON_DeleteItemFromObject(fields, "problems");
+    cJSON_DeleteItemFromObject(fields, "changes");
+    output_fields(out, fields);
+    cJSON_Delete(fields);
+    const cJSON *changes = cJSON_GetObjectItem(set, "changes"), *r, *c;
+    if (cJSON_GetArraySize(changes)) {
+        fputc('\n', out);
+        output_table(out, changes, "kind,op,count");
+    }
+    fprintf(out, "\n  LINE  ROW\n");
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(set, "records"))
     {
-        printf("%6d ", (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "line")));
+        fprintf(out, "%6d ", (int)cJSON_GetNumberValue(cJSON_GetObjectItem(r, "line")));
         cJSON_ArrayForEach(c, r)
         {
             if (strcmp(c->string, "line") != 0)
-                printf(" %s=%s", c->string, c->valuestring);
+                fprintf(out, " %s=%s", c->string, c->valuestring);
         }
-        putchar('\n');
+        fputc('\n', out);
     }
 }
 
@@ -273,23 +301,10 @@ static int bulk_show(struct cli *cli, int argc, char **argv)
     int error = orgctl_bulk_show(repo, name, &set);
     if (error < 0) {
         status = cli_fail(cli, "bulk show", error);
-    } else if (cli->format == CLI_JSON) {
-        output_object(cli, set);
     } else {
-        cJSON *records = cJSON_DetachItemFromObject(set, "records");
-        cJSON *problems = cJSON_DetachItemFromObject(set, "problems");
-        cJSON *changes = cJSON_DetachItemFromObject(set, "changes");
-        output_object(cli, set);
-        if (cJSON_GetArraySize(changes)) {
-            printf("\n");
-            output_list(cli, changes, "kind,op,count");
-        }
-        printf("\n  LINE  ROW\n");
-        print_records(records);
-        cJSON_AddItemToObject(set, "problems", problems);
-        print_problems(set, "");
-        cJSON_Delete(records);
-        cJSON_Delete(changes);
+        output(cli, set, &(struct output_view){NULL, show_table, NULL});
+        if (cli->format == CLI_TABLE)
+            print_problems(set, "");
     }
     cJSON_Delete(set);
     orgctl_repo_free(repo);
@@ -311,39 +326,44 @@ static int bulk_rm(struct cli *cli, int argc, char **argv)
     else if (cli->dry_run && cli->format != CLI_JSON)
         dry_run_line(cli, "bulk rm would remove the pending set %s", name);
     else
-        output_change(cli, id, summary, NULL);
+        output_change(cli, id, summary, NULL, NULL);
     free(id);
     orgctl_repo_free(repo);
     return status;
 }
 
-/* "user create: email*, full-name, role+": * required, + repeatable, ? a flag. */
+/* "user,create,name,email*,full-name,role+": * required, + repeatable, ? a flag. */
+static void columns_table(FILE *out, const cJSON *ops, void *arg)
+{
+    const cJSON *op, *c;
+    cJSON_ArrayForEach(op, ops)
+    {
+        fprintf(out, "%s,%s,name", cJSON_GetStringValue(cJSON_GetObjectItem(op, "kind")),
+                cJSON_GetStringValue(cJSON_GetObjectItem(op, "op")));
+        cJSON_ArrayForEach(c, cJSON_GetObjectItem(op, "columns"))
+        {
+            fprintf(out, ",%s%s%s%s", cJSON_GetStringValue(cJSON_GetObjectItem(c, "name")),
+                    cJSON_IsTrue(cJSON_GetObjectItem(c, "required")) ? "*" : "",
+                    cJSON_IsTrue(cJSON_GetObjectItem(c, "repeatable")) ? "+" : "",
+                    cJSON_IsTrue(cJSON_GetObjectItem(c, "flag")) ? "?" : "");
+        }
+        fputc('\n', out);
+    }
+}
+
 static int bulk_columns(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
     int npos, status = cli_parse(cli, "bulk columns", argc, argv, NULL, pos, 0, 1, &npos);
     if (status || cli->help)
         return status;
-    cJSON *ops = NULL, *op;
+    cJSON *ops = NULL;
     orgctl_bulk_columns(&ops);
-    if (cli->format == CLI_JSON)
-        output_object(cli, ops);
-    cJSON_ArrayForEach(op, ops)
-    {
-        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(op, "kind"));
-        if (cli->format == CLI_JSON || (npos && strcmp(pos[0], kind) != 0))
-            continue;
-        printf("%s,%s,name", kind, cJSON_GetStringValue(cJSON_GetObjectItem(op, "op")));
-        const cJSON *c;
-        cJSON_ArrayForEach(c, cJSON_GetObjectItem(op, "columns"))
-        {
-            printf(",%s%s%s%s", cJSON_GetStringValue(cJSON_GetObjectItem(c, "name")),
-                   cJSON_IsTrue(cJSON_GetObjectItem(c, "required")) ? "*" : "",
-                   cJSON_IsTrue(cJSON_GetObjectItem(c, "repeatable")) ? "+" : "",
-                   cJSON_IsTrue(cJSON_GetObjectItem(c, "flag")) ? "?" : "");
-        }
-        putchar('\n');
-    }
+    for (int i = cJSON_GetArraySize(ops) - 1; npos && i >= 0; i--) /* only KIND's */
+        if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(ops, i), "kind")),
+                   pos[0]) != 0)
+            cJSON_DeleteItemFromArray(ops, i);
+    output(cli, ops, &(struct output_view){NULL, columns_table, NULL});
     cJSON_Delete(ops);
     return EXIT_OK;
 }
@@ -391,10 +411,16 @@ int cmd_bulk(struct cli *cli, int argc, char **argv)
     /* A row never reads the terminal (user passwd without --password-file would wait). */
     if (!freopen("/dev/null", "r", stdin))
         return cli_usage("bulk: cannot close standard input");
-    if (argc == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
+    if (argc == 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
         strcmp(argv[0], "help") == 0) {
-        usage(argc ? stdout : stderr);
-        return argc ? EXIT_OK : EXIT_USAGE;
+        struct output_text t;
+        usage(output_text_begin(&t));
+        output_text_end(cli, "help", &t);
+        return EXIT_OK;
     }
     const char *names[16];
     int n = 0;
@@ -404,8 +430,12 @@ int cmd_bulk(struct cli *cli, int argc, char **argv)
             continue;
         cli->writes = v->writes;
         int status = v->run(cli, argc - 1, argv + 1);
-        if (cli->help)
-            printf("usage: orgctl bulk %s\n\n%s.\n", v->usage, v->summary);
+        if (cli->help && status == 0) {
+            struct output_text t;
+            fprintf(output_text_begin(&t), "usage: orgctl bulk %s\n\n%s.\n", v->usage,
+                    v->summary);
+            output_text_end(cli, "help", &t);
+        }
         return status;
     }
     names[n] = NULL;

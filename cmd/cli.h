@@ -4,6 +4,7 @@
 #define ORGCTL_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <cjson/cJSON.h>
 
 #include "orgctl.h"
@@ -65,7 +66,7 @@ const char *cli_suggest(const char *word, const char *const *candidates);
 /* Runs a kind's command through the operation table of liborgctl (cmd/opcmd.c). */
 int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv);
 /* Prints the help of a kind's command (all verbs and options). */
-void cli_kind_help(const char *kind);
+void cli_kind_help(struct cli *cli, const char *kind);
 
 /* Opens the repository and sets the actor; prints the error and returns its exit status
  * on failure. A command not declared as writing may not open for writing; with --dry-run,
@@ -76,12 +77,46 @@ int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode);
  * CLI_VERBS, with "read" or "write", one a line (NAME[ VERB WORDS]<TAB>read|write). */
 void cli_list_commands(void);
 
-/* Printers (cmd/output.c). `columns` is comma-separated; NULL prints every field. */
+/* Printers (cmd/output.c): the only code that writes results on stdout. */
+
+/* How the table of a result looks; JSON and CSV follow from the result alone. */
+struct output_view {
+    const char *columns; /* a list: the table's columns (comma-separated; NULL: every field);
+                            CSV prints these first, then every other field, sorted */
+    void (*table)(FILE *out, const cJSON *result, void *arg); /* a table of its own */
+    void *arg;
+    const char *fields; /* a list: every field its items have, so that CSV names them all
+                           even when it is empty (NULL: those the items have) */
+    const cJSON *csv;   /* the list CSV prints instead of the result, its rows carrying
+                           every field of the result (show: a row per object changed) */
+};
+/* Prints a command's result: nothing with -q; with -o json the result as canonical
+ * JSON; with -o csv a list as a header and a row per item, anything else as a header
+ * and one row, every field (lists and maps in a cell as orgctl_json_cell writes them);
+ * else the view's table, a list's aligned columns or an object's "field  value" lines. */
+void output(struct cli *cli, const cJSON *result, const struct output_view *view);
 void output_list(struct cli *cli, const cJSON *items, const char *columns);
 void output_object(struct cli *cli, const cJSON *obj);
-/* Prints a mutation's outcome: the change-set id and what it did. */
-void output_change(struct cli *cli, const char *id, const char *summary, const cJSON *result);
-
+/* Text (help, a diff) as the result {key: text}: the table prints the text as it is. */
+void output_text(struct cli *cli, const char *key, const char *text);
+/* A mutation's outcome: {change_set (null: none, or a dry run), summary, dry_run,
+ * result (null: none), changes ([] or what the change set holds: op, path, ...)}. */
+void output_change(struct cli *cli, const char *id, const char *summary, const cJSON *result,
+                   const cJSON *changes);
+/* For a view's table: a list's aligned columns, an object's "field  value" lines. */
+void output_table(FILE *out, const cJSON *list, const char *columns);
+void output_fields(FILE *out, const cJSON *obj);
+/* Terminal columns `s` takes: code points, wide ones two, combining marks none. */
+size_t output_width(const char *s);
+/* Text written to t->f (output_text_begin: open_memstream) and then printed by
+ * output_text_end as output_text does. */
+struct output_text {
+    FILE *f;
+    char *buf;
+    size_t len;
+};
+FILE *output_text_begin(struct output_text *t);
+void output_text_end(struct cli *cli, const char *key, struct output_text *t);
 
 /* The values of a repeatable option, in the order given (v is malloc'd). */
 struct cli_list {

@@ -171,6 +171,14 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
                 print_if(c->name, cur);
         return EXIT_OK;
     }
+    if (strcmp(kind, "help") == 0) { /* "help user role <TAB>": the verbs, as typed */
+        if (n > 3)
+            return EXIT_OK;
+        kind = words[1];
+        memmove(words, words + 1, sizeof(*words) * (size_t)--n);
+        if (n == 2 && orgctl_op_lookup(kind, words[1]))
+            return EXIT_OK; /* a one-word verb: nothing follows in help */
+    }
     if (n == 1 && !orgctl_kind_lookup(kind) && cur[0] == '-') {
         return EXIT_OK;
     }

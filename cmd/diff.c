@@ -4,6 +4,12 @@
 
 #include "commands.h"
 
+/* As a table: the patch as it is. */
+static void patch_table(FILE *out, const cJSON *obj, void *arg)
+{
+    fputs(cJSON_GetStringValue(cJSON_GetObjectItem(obj, "diff")), out);
+}
+
 int cmd_diff(struct cli *cli, int argc, char **argv)
 {
     const char *pos[1];
@@ -11,8 +17,9 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
     if (status)
         return status;
     if (cli->help) {
-        printf("usage: orgctl diff CHANGE-SET\n\nPrints the change set as a unified diff of "
-               "the canonical JSON files it changed.\n");
+        output_text(cli, "help",
+                    "usage: orgctl diff CHANGE-SET\n\nPrints the change set as a unified diff "
+                    "of the canonical JSON files it changed.\n");
         return EXIT_OK;
     }
     orgctl_repo *repo = NULL;
@@ -22,14 +29,12 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
     int error = orgctl_history_diff(repo, pos[0], &patch);
     if (error < 0) {
         status = cli_fail(cli, "diff", error);
-    } else if (cli->format == CLI_JSON) {
+    } else {
         cJSON *obj = cJSON_CreateObject();
         cJSON_AddStringToObject(obj, "change_set", pos[0]);
         cJSON_AddStringToObject(obj, "diff", patch);
-        output_object(cli, obj);
+        output(cli, obj, &(struct output_view){NULL, patch_table, NULL});
         cJSON_Delete(obj);
-    } else {
-        fputs(patch, stdout);
     }
     free(patch);
     orgctl_repo_free(repo);

@@ -4,6 +4,16 @@
 
 #include "commands.h"
 
+static void init_table(FILE *out, const cJSON *obj, void *arg)
+{
+    bool dry = cJSON_IsTrue(cJSON_GetObjectItem(obj, "dry_run"));
+    fprintf(out, "%s orgctl repository in %s\nenterprise administrator: %s\n%s",
+            dry ? "dry run: init would create an" : "initialized",
+            cJSON_GetStringValue(cJSON_GetObjectItem(obj, "repository")),
+            cJSON_GetStringValue(cJSON_GetObjectItem(obj, "admin")),
+            dry ? "(nothing was created)\n" : "");
+}
+
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
     const char *dir = NULL, *enterprise = NULL, *admin = NULL, *email = NULL;
@@ -18,9 +28,11 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     if (status)
         return status;
     if (cli->help) {
-        printf("usage: orgctl init [DIR] [--enterprise NAME] [--admin USER] [--email EMAIL]\n\n"
-               "Creates a config repository in DIR (default: -C DIR, $ORGCTL_DIR, or the\n"
-               "current directory) holding the enterprise account and its administrator.\n");
+        output_text(cli, "help",
+                    "usage: orgctl init [DIR] [--enterprise NAME] [--admin USER] [--email "
+                    "EMAIL]\n\nCreates a config repository in DIR (default: -C DIR, "
+                    "$ORGCTL_DIR, or the\ncurrent directory) holding the enterprise account and "
+                    "its administrator.\n");
         return EXIT_OK;
     }
     dir = npos ? pos[0] : cli->dir ? cli->dir : getenv("ORGCTL_DIR");
@@ -35,18 +47,12 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     int error = orgctl_repo_init(dir, &opts, &who);
     if (error < 0)
         return cli_fail(cli, "init", error);
-    if (cli->format == CLI_JSON) {
-        cJSON *obj = cJSON_CreateObject();
-        cJSON_AddStringToObject(obj, "admin", who);
-        cJSON_AddStringToObject(obj, "repository", dir);
-        cJSON_AddBoolToObject(obj, "dry_run", cli->dry_run);
-        output_object(cli, obj);
-        cJSON_Delete(obj);
-    } else if (cli->dry_run && !cli->quiet)
-        printf("dry run: init would create an orgctl repository in %s\nenterprise "
-               "administrator: %s\n(nothing was created)\n", dir, who);
-    else if (!cli->quiet)
-        printf("initialized orgctl repository in %s\nenterprise administrator: %s\n", dir, who);
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, "admin", who);
+    cJSON_AddStringToObject(obj, "repository", dir);
+    cJSON_AddBoolToObject(obj, "dry_run", cli->dry_run);
+    output(cli, obj, &(struct output_view){NULL, init_table, NULL});
+    cJSON_Delete(obj);
     free(who);
     return EXIT_OK;
 }

@@ -37,10 +37,12 @@ int cmd_log(struct cli *cli, int argc, char **argv)
     if (status)
         goto done;
     if (cli->help) {
-        printf("usage: orgctl log [-n N] [--org ORG]... [--this-org] [--actor USER@ORG] "
-               "[--kind KIND] [--object KIND/NAME] [--since TIME] [--until TIME] "
-               "[--grep TEXT]\n\nLists the change sets you may see, newest first: id, time, "
-               "actor, summary. Filters combine: all must hold, and any of several --org.\n");
+        output_text(cli, "help",
+                    "usage: orgctl log [-n N] [--org ORG]... [--this-org] [--actor USER@ORG] "
+                    "[--kind KIND] [--object KIND/NAME] [--since TIME] [--until TIME] "
+                    "[--grep TEXT]\n\nLists the change sets you may see, newest first: id, "
+                    "time, actor, summary. Filters combine: all must hold, and any of several "
+                    "--org.\n");
         goto done;
     }
     if (arg.this_org) {

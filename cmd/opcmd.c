@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "commands.h"
 
 static void verb_words(const char *verb, char *out, size_t size)
 {
@@ -39,40 +39,73 @@ static void verb_usage(FILE *f, const orgctl_op *op)
     fputc('\n', f);
 }
 
-static void op_help(const orgctl_op *op)
+static void op_help(struct cli *cli, const orgctl_op *op)
 {
-    printf("usage:\n");
-    verb_usage(stdout, op);
-    printf("\n%s.\nneeds permission: %s\n", op->summary,
-           op->permission ? op->permission : "directory:organization:admin");
+    struct output_text t;
+    FILE *f = output_text_begin(&t);
+    fprintf(f, "usage:\n");
+    verb_usage(f, op);
+    fprintf(f, "\n%s.\nneeds permission: %s\n", op->summary,
+            op->permission ? op->permission : "directory:organization:admin");
     if (op->params && op->params->name)
-        printf("\noptions:\n");
-    for (const orgctl_param *p = op->params; p && p->name; p++)
-    {
+        fprintf(f, "\noptions:\n");
+    for (const orgctl_param *p = op->params; p && p->name; p++) {
         char left[96];
         bool pos = p->flags & ORGCTL_PARAM_POSITIONAL;
         bool bare = p->flags & (ORGCTL_PARAM_FLAG | ORGCTL_PARAM_POSITIONAL);
         snprintf(left, sizeof(left), "%s%s%s%s", pos ? "" : "--", pos ? p->metavar : p->name,
                  bare ? "" : " ", bare ? "" : p->metavar);
-        printf("  %-28s %s%s\n", left, p->help,
-               (p->flags & ORGCTL_PARAM_MULTI) ? " (repeatable)" : "");
+        fprintf(f, "  %-28s %s%s\n", left, p->help,
+                (p->flags & ORGCTL_PARAM_MULTI) ? " (repeatable)" : "");
     }
-    printf("\nglobal options: -C DIR, --org ORG, --as USER@ORG, -o table|json|csv, --dry-run, "
-           "-q, --lock-timeout SECONDS\n");
+    fprintf(f, "\nglobal options: -C DIR, --org ORG, --as USER@ORG, -o table|json|csv, "
+               "--dry-run, -q, --lock-timeout SECONDS\n");
+    output_text_end(cli, "help", &t);
 }
 
-void cli_kind_help(const char *kind)
+/* Whether `verb` ("role-add") starts with the word `group` ("role") of a two-word verb. */
+static bool in_group(const char *verb, const char *group)
 {
-    const struct cli_command *cmd = NULL;
-    for (const struct cli_command *c = cli_commands; c->name; c++)
-        if (strcmp(c->name, kind) == 0)
-            cmd = c;
-    printf("orgctl %s: %s\n\nusage:\n", kind, cmd ? cmd->summary : "");
+    size_t n = strlen(group);
+    return strncmp(verb, group, n) == 0 && verb[n] == '-';
+}
+
+/* The usage of the verbs of `kind` (of those starting with the word `group`, if given). */
+static void kind_usage(FILE *f, const char *kind, const char *group)
+{
+    const struct cli_command *cmd = cli_find_command(kind);
+    if (group)
+        fprintf(f, "orgctl %s %s: the verbs \"%s %s ...\"\n\nusage:\n", kind, group, kind,
+                group);
+    else
+        fprintf(f, "orgctl %s: %s\n\nusage:\n", kind, cmd ? cmd->summary : "");
     for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
-        if (strcmp((*op)->kind, kind) == 0)
-            verb_usage(stdout, *op);
-    printf("\n\"orgctl %s VERB --help\" describes a verb; \"man orgctl-%s\" has the details.\n",
-           kind, kind);
+        if (strcmp((*op)->kind, kind) == 0 && (!group || in_group((*op)->verb, group)))
+            verb_usage(f, *op);
+    fprintf(f, "\n\"orgctl %s VERB --help\" describes a verb; \"man orgctl-%s\" has the details.\n",
+            kind, kind);
+}
+
+/* The help of a kind's command, or of its verbs starting with the word `group`. */
+static void group_help(struct cli *cli, const char *kind, const char *group)
+{
+    struct output_text t;
+    kind_usage(output_text_begin(&t), kind, group);
+    output_text_end(cli, "help", &t);
+}
+
+void cli_kind_help(struct cli *cli, const char *kind)
+{
+    group_help(cli, kind, NULL);
+}
+
+/* Whether some verb of `kind` is two words starting with `word` ("user role"). */
+static bool is_group(const char *kind, const char *word)
+{
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
+        if (strcmp((*op)->kind, kind) == 0 && in_group((*op)->verb, word))
+            return true;
+    return false;
 }
 
 static const orgctl_op *find_op(const char *kind, int argc, char **argv, int *used)
@@ -90,18 +123,35 @@ static const orgctl_op *find_op(const char *kind, int argc, char **argv, int *us
     return orgctl_op_lookup(kind, argv[0]);
 }
 
-static int unknown_verb(const char *kind, const char *verb)
+/* An unknown verb: the closest one, spelled as typed ("role rm", never "role-rm"). The
+ * first two words are matched against the two-word verbs, then the first alone. */
+static int unknown_verb(const char *kind, int argc, char **argv)
 {
-    const char *verbs[64];
-    int n = 0;
-    for (const orgctl_op *const *op = orgctl_ops(); *op && n < 63; op++)
-        if (strcmp((*op)->kind, kind) == 0)
-            verbs[n++] = (*op)->verb;
-    verbs[n] = NULL;
-    const char *s = cli_suggest(verb, verbs);
+    char words[64][64], typed[128];
+    const char *all[64], *two[64];
+    int n = 0, n2 = 0;
+    for (const orgctl_op *const *op = orgctl_ops(); *op && n < 63; op++) {
+        if (strcmp((*op)->kind, kind) != 0)
+            continue;
+        verb_words((*op)->verb, words[n], sizeof(words[0]));
+        if (strchr(words[n], ' '))
+            two[n2++] = words[n];
+        all[n] = words[n];
+        n++;
+    }
+    all[n] = two[n2] = NULL;
+    const char *s = NULL;
+    if (argc >= 2 && argv[1][0] != '-') {
+        snprintf(typed, sizeof(typed), "%s %s", argv[0], argv[1]);
+        s = cli_suggest(typed, two);
+    }
+    if (!s) {
+        verb_words(argv[0], typed, sizeof(typed)); /* "role-rmm": "role rmm" */
+        s = cli_suggest(typed, all);
+    }
     if (s)
-        return cli_usage("%s: unknown verb \"%s\" (did you mean \"%s\"?)", kind, verb, s);
-    return cli_usage("%s: unknown verb \"%s\" (see \"orgctl %s --help\")", kind, verb, kind);
+        return cli_usage("%s: unknown verb \"%s\" (did you mean \"%s\"?)", kind, typed, s);
+    return cli_usage("%s: unknown verb \"%s\" (see \"orgctl %s --help\")", kind, typed, kind);
 }
 
 /* Parses the verb's options and arguments into params and the object name. */
@@ -110,6 +160,8 @@ static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **arg
 {
     const char *positional[256];
     int npos = 0, error = 0;
+    char verb[64]; /* as typed: "role add" */
+    verb_words(op->verb, verb, sizeof(verb));
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -144,8 +196,6 @@ static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **arg
                     n++;
                 }
             names[n] = NULL;
-            char verb[64];
-            verb_words(op->verb, verb, sizeof(verb));
             const char *s = cli_suggest(a, names);
             return s ? cli_usage("%s %s: unknown option \"%s\" (did you mean \"%s\"?)", op->kind,
                                  verb, a, s)
@@ -166,43 +216,44 @@ static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **arg
     *name = NULL;
     if (!(op->flags & ORGCTL_OP_NO_NAME)) {
         if (npos == 0 && !cli->help)
-            return cli_usage("%s %s: missing NAME", op->kind, op->verb);
+            return cli_usage("%s %s: missing NAME", op->kind, verb);
         *name = npos ? positional[k++] : NULL;
     }
     for (const orgctl_param *p = op->params; p && p->name; p++) {
         if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
             continue;
         if (k == npos && (p->flags & ORGCTL_PARAM_REQUIRED) && !cli->help)
-            return cli_usage("%s %s: missing %s", op->kind, op->verb, p->metavar);
+            return cli_usage("%s %s: missing %s", op->kind, verb, p->metavar);
         do {
             if (k < npos)
                 orgctl_params_add(params, p->name, positional[k++]);
         } while ((p->flags & ORGCTL_PARAM_MULTI) && k < npos);
     }
     if (k < npos)
-        return cli_usage("%s %s: unexpected argument \"%s\"", op->kind, op->verb, positional[k]);
+        return cli_usage("%s %s: unexpected argument \"%s\"", op->kind, verb, positional[k]);
     for (const orgctl_param *p = op->params; p && p->name && !cli->help; p++)
         if ((p->flags & ORGCTL_PARAM_REQUIRED) && !(p->flags & ORGCTL_PARAM_POSITIONAL) &&
             !orgctl_params_has(params, p->name))
-            return cli_usage("%s %s: missing --%s %s", op->kind, op->verb, p->name, p->metavar);
+            return cli_usage("%s %s: missing --%s %s", op->kind, verb, p->name, p->metavar);
     return 0;
 }
 
-static void print_dry_run(struct cli *cli, orgctl_changeset *cs, const char *summary)
+/* What a change set holds, file by file: [{op, path}]. */
+static cJSON *changes_of(orgctl_changeset *cs)
 {
-    if (cli->format == CLI_JSON)
-        return;
-    printf("dry run: %s would change %zu object(s):\n", summary, orgctl_changeset_count(cs));
+    cJSON *list = cJSON_CreateArray();
     for (size_t i = 0; i < orgctl_changeset_count(cs); i++) {
         enum orgctl_change_op op;
         const char *path;
         orgctl_changeset_entry(cs, i, &op, &path);
-        printf("  %s %s\n",
-               op == ORGCTL_CHANGE_CREATE   ? "create"
-               : op == ORGCTL_CHANGE_UPDATE ? "update"
-                                            : "delete",
-               path);
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "op", op == ORGCTL_CHANGE_CREATE   ? "create"
+                                         : op == ORGCTL_CHANGE_UPDATE ? "update"
+                                                                      : "delete");
+        cJSON_AddStringToObject(c, "path", path);
+        cJSON_AddItemToArray(list, c);
     }
+    return list;
 }
 
 /* "user role add alice Supervisor": the verb, the name and the positional arguments. */
@@ -240,38 +291,66 @@ static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
         snprintf(summary, sizeof(summary), "%s", ctx->summary);
     else
         describe_call(ctx, verb, summary, sizeof(summary));
-    if (cli->dry_run) {
-        print_dry_run(cli, cs, summary);
-        output_change(cli, NULL, summary, ctx->result);
-        orgctl_changeset_free(cs);
-        return EXIT_OK;
-    }
-    error = orgctl_changeset_commit(cs, summary, &id);
+    cJSON *changes = changes_of(cs);
+    if (!cli->dry_run)
+        error = orgctl_changeset_commit(cs, summary, &id);
     orgctl_changeset_free(cs);
-    if (error < 0)
-        return cli_fail(cli, what, error);
-    output_change(cli, id, summary, ctx->result);
+    if (error >= 0)
+        output_change(cli, id, summary, ctx->result, changes);
+    cJSON_Delete(changes);
     free(id);
-    return EXIT_OK;
+    return error < 0 ? cli_fail(cli, what, error) : EXIT_OK;
+}
+
+/* A list of objects of `kind`: its table columns, every field of the kind in CSV. */
+/* A list an operation answers: the op's own columns (org settings), else its kind's. */
+static void print_objects(struct cli *cli, const orgctl_op *op, const cJSON *list)
+{
+    const orgctl_kind *kind = orgctl_op_kind(op);
+    char fields[1024] = "";
+    size_t len = 0;
+    for (const orgctl_field *f = kind ? kind->fields : NULL; f && f->name; f++)
+        if (!(f->flags & ORGCTL_FIELD_SECRET) && len + strlen(f->name) + 2 < sizeof(fields))
+            len += (size_t)snprintf(fields + len, sizeof(fields) - len, "%s%s", len ? "," : "",
+                                    f->name);
+    output(cli, list,
+           &(struct output_view){op->columns ? op->columns : kind ? kind->columns : "name", NULL,
+                                 NULL, op->columns ? NULL : fields});
 }
 
 int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
 {
     int used = 0, status;
-    if (argc == 0 || strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
+    if (argc == 0) { /* a usage error: the help on stderr */
+        kind_usage(stderr, kind, NULL);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[0], "-h") == 0 || strcmp(argv[0], "--help") == 0 ||
         strcmp(argv[0], "help") == 0) {
-        cli_kind_help(kind);
-        return argc == 0 ? EXIT_USAGE : EXIT_OK;
+        cli_kind_help(cli, kind);
+        return EXIT_OK;
     }
     const orgctl_op *op = find_op(kind, argc, argv, &used);
+    /* "user role", "user role --help": the first word of two-word verbs */
+    if (!op && is_group(kind, argv[0]) && (argc == 1 || argv[1][0] == '-')) {
+        for (int i = 1; i < argc; i++)
+            if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+                cli->help = true;
+        if (cli->help) {
+            group_help(cli, kind, argv[0]);
+            return EXIT_OK;
+        }
+        kind_usage(stderr, kind, argv[0]);
+        return EXIT_USAGE;
+    }
     if (!op)
-        return unknown_verb(kind, argv[0]);
+        return unknown_verb(kind, argc, argv);
     orgctl_params *params = orgctl_params_new();
     const char *name = NULL;
     if ((status = parse_args(cli, op, argc - used, argv + used, params, &name)) != 0)
         goto done;
     if (cli->help) {
-        op_help(op);
+        op_help(cli, op);
         goto done;
     }
     if (!(op->flags & ORGCTL_OP_NO_ORG) && (!cli->org || !*cli->org)) {
@@ -292,8 +371,7 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         snprintf(what, sizeof(what), "%s %s", kind, verb);
         status = cli_fail(cli, what, status);
     } else if (cJSON_IsArray(ctx.result)) {
-        const orgctl_kind *k = orgctl_op_kind(op);
-        output_list(cli, ctx.result, op->columns ? op->columns : k ? k->columns : "name");
+        print_objects(cli, op, ctx.result);
     } else if (ctx.result) {
         output_object(cli, ctx.result);
     }

@@ -1,196 +1,384 @@
-/* The one layer that prints results: a table on a terminal, JSON or CSV for scripts. */
+/* The one layer that prints results on stdout: a table for people, JSON or CSV for
+ * scripts, nothing with -q. Commands hand it a JSON result and, for the table, a view;
+ * they never print results themselves, so none can forget -q or -o. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-/* The text of a value in one cell: lists joined by ';', maps as k=v;... */
-static char *cell_text(const cJSON *v)
+/* --- display width: what a terminal column counts, not bytes --- */
+
+/* The code point at *s (advancing *s); a stray byte counts as one. */
+static uint32_t next_code_point(const unsigned char **s)
 {
-    if (!v || cJSON_IsNull(v))
-        return strdup("");
-    if (cJSON_IsString(v))
-        return strdup(v->valuestring);
-    if (cJSON_IsBool(v))
-        return strdup(cJSON_IsTrue(v) ? "true" : "false");
-    if (cJSON_IsNumber(v)) {
-        char buf[64];
-        /* whole numbers in full: "1000000", not "1e+06" (counts of a big bulk set) */
-        double d = v->valuedouble;
-        if (d == (double)(long long)d && d > -1e15 && d < 1e15)
-            snprintf(buf, sizeof(buf), "%lld", (long long)d);
-        else
-            snprintf(buf, sizeof(buf), "%g", d);
-        return strdup(buf);
+    const unsigned char *p = *s;
+    uint32_t c = *p;
+    int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+    if (c < 0x80 || !extra) {
+        *s = p + 1;
+        return c;
     }
-    size_t cap = 64, len = 0;
-    char *s = calloc(1, cap);
-    for (const cJSON *c = v->child; c; c = c->next) {
-        char *item = cell_text(c);
-        size_t need = len + strlen(item) + (c->string ? strlen(c->string) + 1 : 0) + 2;
-        if (need >= cap) {
-            cap = need * 2;
-            s = realloc(s, cap);
+    c &= 0x3f >> extra;
+    for (int i = 1; i <= extra; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            *s = p + 1;
+            return 0xfffd;
         }
-        len += (size_t)sprintf(s + len, "%s%s%s%s", len ? ";" : "", cJSON_IsObject(v) ? c->string : "",
-                               cJSON_IsObject(v) ? "=" : "", item);
-        free(item);
+        c = (c << 6) | (p[i] & 0x3f);
     }
-    return s;
+    *s = p + 1 + extra;
+    return c;
 }
 
-static void csv_cell(const char *s)
+/* Columns a code point takes: 0 for combining marks and zero-width characters, 2 for
+ * East Asian wide and fullwidth ones and emoji, else 1 (wcwidth's rule, without the
+ * locale: the tests and pipelines run in C). */
+static int code_point_width(uint32_t c)
+{
+    static const uint32_t zero[][2] = {
+        {0x0300, 0x036f}, {0x0483, 0x0489}, {0x0591, 0x05bd}, {0x0610, 0x061a},
+        {0x064b, 0x065f}, {0x0e31, 0x0e31}, {0x0e34, 0x0e3a}, {0x1ab0, 0x1aff},
+        {0x1dc0, 0x1dff}, {0x200b, 0x200f}, {0x202a, 0x202e}, {0x2060, 0x2064},
+        {0x20d0, 0x20ff}, {0xfe00, 0xfe0f}, {0xfe20, 0xfe2f}, {0xfeff, 0xfeff},
+    };
+    static const uint32_t wide[][2] = {
+        {0x1100, 0x115f},   {0x2e80, 0x303e},   {0x3041, 0x33ff},   {0x3400, 0x4dbf},
+        {0x4e00, 0x9fff},   {0xa000, 0xa4cf},   {0xac00, 0xd7a3},   {0xf900, 0xfaff},
+        {0xfe30, 0xfe4f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},   {0x1f300, 0x1f64f},
+        {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
+    };
+    if (c < 0x300)
+        return c < 0x20 || c == 0x7f ? 0 : 1;
+    for (size_t i = 0; i < sizeof(zero) / sizeof(*zero); i++)
+        if (c >= zero[i][0] && c <= zero[i][1])
+            return 0;
+    for (size_t i = 0; i < sizeof(wide) / sizeof(*wide); i++)
+        if (c >= wide[i][0] && c <= wide[i][1])
+            return 2;
+    return 1;
+}
+
+size_t output_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;)
+        w += (size_t)code_point_width(next_code_point(&p));
+    return w;
+}
+
+/* Prints s and pads it with spaces to `width` columns. */
+static void put_padded(FILE *out, const char *s, size_t width)
+{
+    fputs(s, out);
+    for (size_t w = output_width(s); w < width; w++)
+        fputc(' ', out);
+}
+
+/* --- CSV --- */
+
+static void csv_cell(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
+        fputs(s, out);
         return;
     }
-    putchar('"');
+    fputc('"', out);
     for (; *s; s++) {
         if (*s == '"')
-            putchar('"');
-        putchar(*s);
+            fputc('"', out);
+        fputc(*s, out);
     }
-    putchar('"');
+    fputc('"', out);
 }
 
-static int split_columns(const char *columns, char cols[][32], int max)
+static void csv_row(FILE *out, char **cells, size_t n)
 {
-    int n = 0;
-    const char *p = columns;
-    while (p && *p && n < max) {
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            fputc(',', out);
+        csv_cell(out, cells[c]);
+    }
+    fputc('\n', out);
+}
+
+/* --- the columns of a list --- */
+
+struct columns {
+    char **names;
+    size_t n, cap;
+};
+
+static bool columns_has(const struct columns *cols, const char *name)
+{
+    for (size_t i = 0; i < cols->n; i++)
+        if (strcmp(cols->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void columns_add(struct columns *cols, const char *name, size_t len)
+{
+    char *s = strndup(name, len);
+    if (columns_has(cols, s)) {
+        free(s);
+        return;
+    }
+    if (cols->n == cols->cap) {
+        cols->cap = cols->cap ? cols->cap * 2 : 16;
+        cols->names = realloc(cols->names, cols->cap * sizeof(*cols->names));
+    }
+    cols->names[cols->n++] = s;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void columns_add_all(struct columns *cols, const char *names)
+{
+    for (const char *p = names; p && *p;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        snprintf(cols[n++], 32, "%.*s", (int)len, p);
+        columns_add(cols, p, len);
         p = comma ? comma + 1 : NULL;
     }
-    return n;
 }
 
-static void print_json(const cJSON *v)
+/* The columns of `items`: `first` (comma-separated) in its order, then, unless `only`,
+ * the other `fields` and every other key of any item, sorted. Keys of items are few and
+ * alike (the kind table's fields), so looking each up in the short list costs nothing
+ * that grows. */
+static void list_columns(const cJSON *items, const char *first, const char *fields, bool only,
+                         struct columns *cols)
+{
+    columns_add_all(cols, first);
+    size_t given = cols->n;
+    if (!only)
+        columns_add_all(cols, fields);
+    const cJSON *item, *c, *walk = only ? NULL : items;
+    cJSON_ArrayForEach(item, walk)
+    {
+        for (c = item->child; c; c = c->next)
+            if (c->string)
+                columns_add(cols, c->string, strlen(c->string));
+    }
+    qsort(cols->names + given, cols->n - given, sizeof(*cols->names), name_cmp);
+}
+
+static void columns_free(struct columns *cols)
+{
+    for (size_t i = 0; i < cols->n; i++)
+        free(cols->names[i]);
+    free(cols->names);
+}
+
+/* --- the printers --- */
+
+static void print_json(FILE *out, const cJSON *v)
 {
     char *s = orgctl_json_canonical(v);
-    fputs(s, stdout);
+    fputs(s, out);
     free(s);
+}
+
+static char *cell_of(const cJSON *obj, const char *key)
+{
+    return orgctl_json_cell(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+/* A list: a header and a row per item (CSV), or aligned columns (table). */
+static void print_list(FILE *out, bool csv, const cJSON *items, const char *columns,
+                       const char *fields)
+{
+    struct columns cols = {NULL, 0, 0};
+    /* CSV carries every field; a table shows the view's columns, when it has some */
+    list_columns(items, columns, fields, !csv && columns, &cols);
+    size_t nrows = (size_t)cJSON_GetArraySize(items), r = 0;
+    char **cells = calloc(nrows * cols.n + 1, sizeof(*cells));
+    size_t *width = calloc(cols.n + 1, sizeof(*width));
+    for (size_t c = 0; c < cols.n; c++)
+        width[c] = output_width(cols.names[c]);
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items)
+    {
+        for (size_t c = 0; c < cols.n; c++) {
+            char *s = cells[r * cols.n + c] = cell_of(item, cols.names[c]);
+            size_t w = csv ? 0 : output_width(s);
+            if (w > width[c])
+                width[c] = w;
+        }
+        r++;
+    }
+    if (csv) {
+        csv_row(out, cols.names, cols.n);
+        for (r = 0; r < nrows; r++)
+            csv_row(out, cells + r * cols.n, cols.n);
+    } else {
+        for (size_t c = 0; c < cols.n; c++) {
+            char *upper = strdup(cols.names[c]);
+            for (char *p = upper; *p; p++)
+                if (*p >= 'a' && *p <= 'z')
+                    *p = (char)(*p - 32);
+            if (c + 1 < cols.n)
+                put_padded(out, upper, width[c] + 2);
+            else
+                fputs(upper, out);
+            free(upper);
+        }
+        fputc('\n', out);
+        for (r = 0; r < nrows; r++) {
+            for (size_t c = 0; c < cols.n; c++) {
+                if (c + 1 < cols.n)
+                    put_padded(out, cells[r * cols.n + c], width[c] + 2);
+                else
+                    fputs(cells[r * cols.n + c], out);
+            }
+            fputc('\n', out);
+        }
+    }
+    for (r = 0; r < nrows * cols.n; r++)
+        free(cells[r]);
+    free(cells);
+    free(width);
+    columns_free(&cols);
+}
+
+/* An object: its fields sorted, as "key  value" lines (table) or a header and one row
+ * (CSV). */
+static void print_object(FILE *out, bool csv, const cJSON *obj)
+{
+    cJSON *sorted = cJSON_Duplicate(obj, 1);
+    orgctl_json_sort(sorted);
+    size_t n = (size_t)cJSON_GetArraySize(sorted), i = 0, w = 0;
+    char **keys = calloc(n + 1, sizeof(*keys)), **cells = calloc(n + 1, sizeof(*cells));
+    for (const cJSON *c = sorted->child; c; c = c->next, i++) {
+        keys[i] = c->string;
+        cells[i] = orgctl_json_cell(c);
+        if (output_width(c->string) > w)
+            w = output_width(c->string);
+    }
+    if (csv) {
+        csv_row(out, keys, n);
+        csv_row(out, cells, n);
+    } else {
+        for (i = 0; i < n; i++) {
+            put_padded(out, keys[i], w + 3);
+            fprintf(out, "%s\n", cells[i]);
+        }
+    }
+    for (i = 0; i < n; i++)
+        free(cells[i]);
+    free(cells);
+    free(keys);
+    cJSON_Delete(sorted);
+}
+
+void output(struct cli *cli, const cJSON *result, const struct output_view *view)
+{
+    FILE *out = stdout;
+    if (cli->quiet || !result)
+        return;
+    if (cli->format == CLI_JSON)
+        print_json(out, result);
+    else if (cli->format == CLI_TABLE && view && view->table)
+        view->table(out, result, view->arg);
+    else if (cli->format == CLI_CSV && view && view->csv)
+        print_list(out, true, view->csv, view->columns, view->fields);
+    else if (cJSON_IsArray(result))
+        print_list(out, cli->format == CLI_CSV, result, view ? view->columns : NULL,
+                   view ? view->fields : NULL);
+    else if (cJSON_IsObject(result))
+        print_object(out, cli->format == CLI_CSV, result);
+    else
+        fprintf(out, "%s\n", cJSON_GetStringValue(result) ? cJSON_GetStringValue(result) : "");
 }
 
 void output_list(struct cli *cli, const cJSON *items, const char *columns)
 {
-    if (cli->format == CLI_JSON) {
-        print_json(items);
-        return;
-    }
-    char cols[32][32];
-    int ncols = split_columns(columns, cols, 32);
-    int nrows = cJSON_GetArraySize(items);
-    char ***cells = calloc((size_t)nrows + 1, sizeof(*cells));
-    size_t width[32] = {0};
-    for (int c = 0; c < ncols; c++)
-        width[c] = strlen(cols[c]);
-    const cJSON *item = items ? items->child : NULL; /* by index is quadratic */
-    for (int r = 0; r < nrows; r++, item = item->next) {
-        cells[r] = calloc((size_t)ncols, sizeof(char *));
-        for (int c = 0; c < ncols; c++) {
-            cells[r][c] = cell_text(cJSON_GetObjectItemCaseSensitive(item, cols[c]));
-            if (strlen(cells[r][c]) > width[c])
-                width[c] = strlen(cells[r][c]);
-        }
-    }
-    if (cli->format == CLI_CSV) {
-        for (int c = 0; c < ncols; c++) {
-            if (c)
-                putchar(',');
-            csv_cell(cols[c]);
-        }
-        putchar('\n');
-        for (int r = 0; r < nrows; r++) {
-            for (int c = 0; c < ncols; c++) {
-                if (c)
-                    putchar(',');
-                csv_cell(cells[r][c]);
-            }
-            putchar('\n');
-        }
-    } else {
-        for (int c = 0; c < ncols; c++) {
-            for (char *p = cols[c]; *p; p++)
-                putchar(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-            if (c + 1 < ncols)
-                printf("%*s", (int)(width[c] - strlen(cols[c]) + 2), "");
-        }
-        putchar('\n');
-        for (int r = 0; r < nrows; r++) {
-            for (int c = 0; c < ncols; c++)
-                printf(c + 1 < ncols ? "%-*s  " : "%-*s", c + 1 < ncols ? (int)width[c] : 0,
-                       cells[r][c]);
-            putchar('\n');
-        }
-    }
-    for (int r = 0; r < nrows; r++) {
-        for (int c = 0; c < ncols; c++)
-            free(cells[r][c]);
-        free(cells[r]);
-    }
-    free(cells);
+    output(cli, items, &(struct output_view){columns, NULL, NULL, NULL});
 }
 
 void output_object(struct cli *cli, const cJSON *obj)
 {
-    if (cli->format == CLI_JSON) {
-        print_json(obj);
-        return;
-    }
-    cJSON *sorted = cJSON_Duplicate(obj, 1);
-    orgctl_json_sort(sorted);
-    if (cli->format == CLI_CSV) {
-        for (const cJSON *c = sorted->child; c; c = c->next) {
-            if (c != sorted->child)
-                putchar(',');
-            csv_cell(c->string);
-        }
-        putchar('\n');
-    }
-    size_t w = 0;
-    for (const cJSON *c = sorted->child; c; c = c->next)
-        if (strlen(c->string) > w)
-            w = strlen(c->string);
-    for (const cJSON *c = sorted->child; c; c = c->next) {
-        char *text = cell_text(c);
-        if (cli->format == CLI_CSV) {
-            if (c != sorted->child)
-                putchar(',');
-            csv_cell(text);
-        } else {
-            printf("%-*s  %s\n", (int)w + 1, c->string, text);
-        }
-        free(text);
-    }
-    if (cli->format == CLI_CSV)
-        putchar('\n');
-    cJSON_Delete(sorted);
+    output(cli, obj, NULL);
 }
 
-void output_change(struct cli *cli, const char *id, const char *summary, const cJSON *result)
+void output_table(FILE *out, const cJSON *list, const char *columns)
 {
-    if (cli->format == CLI_JSON) {
-        cJSON *out = cJSON_CreateObject();
-        if (id)
-            cJSON_AddStringToObject(out, "change_set", id);
-        else
-            cJSON_AddNullToObject(out, "change_set");
-        cJSON_AddStringToObject(out, "summary", summary);
-        cJSON_AddBoolToObject(out, "dry_run", cli->dry_run);
-        if (result)
-            cJSON_AddItemToObject(out, "result", cJSON_Duplicate(result, 1));
-        print_json(out);
-        cJSON_Delete(out);
-        return;
+    print_list(out, false, list, columns, NULL);
+}
+
+void output_fields(FILE *out, const cJSON *obj)
+{
+    print_object(out, false, obj);
+}
+
+/* The table of a text result: the text as it is. */
+static void text_table(FILE *out, const cJSON *result, void *key)
+{
+    fputs(cJSON_GetStringValue(cJSON_GetObjectItem(result, key)), out);
+}
+
+void output_text(struct cli *cli, const char *key, const char *text)
+{
+    cJSON *obj = cJSON_CreateObject();
+    cJSON_AddStringToObject(obj, key, text);
+    output(cli, obj, &(struct output_view){NULL, text_table, (void *)key, NULL});
+    cJSON_Delete(obj);
+}
+
+static void change_table(FILE *out, const cJSON *change, void *arg)
+{
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(change, "change_set"));
+    const char *summary = cJSON_GetStringValue(cJSON_GetObjectItem(change, "summary"));
+    const cJSON *changes = cJSON_GetObjectItem(change, "changes"), *c;
+    if (cJSON_IsTrue(cJSON_GetObjectItem(change, "dry_run"))) {
+        fprintf(out, "dry run: %s would change %d object(s):\n", summary,
+                cJSON_GetArraySize(changes));
+        cJSON_ArrayForEach(c, changes)
+        {
+            fprintf(out, "  %s %s\n", cJSON_GetStringValue(cJSON_GetObjectItem(c, "op")),
+                    cJSON_GetStringValue(cJSON_GetObjectItem(c, "path")));
+        }
+    } else if (id) {
+        fprintf(out, "change set %s: %s\n", id, summary);
+    } else {
+        fprintf(out, "nothing to change: %s\n", summary);
     }
-    if (cli->quiet)
-        return;
-    if (id)
-        printf("change set %s: %s\n", id, summary);
-    else if (!cli->dry_run)
-        printf("nothing to change: %s\n", summary);
+}
+
+void output_change(struct cli *cli, const char *id, const char *summary, const cJSON *result,
+                   const cJSON *changes)
+{
+    cJSON *out = cJSON_CreateObject();
+    cJSON_AddItemToObject(out, "change_set", id ? cJSON_CreateString(id) : cJSON_CreateNull());
+    cJSON_AddStringToObject(out, "summary", summary);
+    cJSON_AddBoolToObject(out, "dry_run", cli->dry_run);
+    cJSON_AddItemToObject(out, "result",
+                          result ? cJSON_Duplicate(result, 1) : cJSON_CreateNull());
+    cJSON_AddItemToObject(out, "changes",
+                          changes ? cJSON_Duplicate(changes, 1) : cJSON_CreateArray());
+    output(cli, out, &(struct output_view){NULL, change_table, NULL, NULL});
+    cJSON_Delete(out);
+}
+
+FILE *output_text_begin(struct output_text *t)
+{
+    t->buf = NULL;
+    t->len = 0;
+    t->f = open_memstream(&t->buf, &t->len);
+    return t->f ? t->f : stderr;
+}
+
+void output_text_end(struct cli *cli, const char *key, struct output_text *t)
+{
+    if (t->f)
+        fclose(t->f);
+    output_text(cli, key, t->buf ? t->buf : "");
+    free(t->buf);
+    t->f = NULL;
+    t->buf = NULL;
 }

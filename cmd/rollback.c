@@ -107,9 +107,10 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
     if (status)
         return status;
     if (cli->help) {
-        printf("usage: orgctl rollback CHANGE-SET [--force]\n\nUndoes what the change set "
-               "changed, field by field, as a new change set; later changes of other fields "
-               "stay.\n");
+        output_text(cli, "help",
+                    "usage: orgctl rollback CHANGE-SET [--force]\n\nUndoes what the change set "
+                    "changed, field by field, as a new change set; later changes of other "
+                    "fields stay.\n");
         return EXIT_OK;
     }
     orgctl_repo *repo = NULL;
@@ -124,12 +125,17 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
         snprintf(summary, sizeof(summary), "rollback %s: %s",
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "id")),
                  cJSON_GetStringValue(cJSON_GetObjectItem(rolled, "summary")));
-        const cJSON *changes = cJSON_GetObjectItem(rolled, "changes");
+        /* result: the change set rolled back; changes: what restoring it changes (a dry
+         * run's table and CSV show them field by field) */
+        cJSON *changes = cJSON_DetachItemFromObject(rolled, "changes");
         if (cli->dry_run && cli->format == CLI_CSV)
             print_plan_csv(cli, changes);
-        else if (cli->dry_run && cli->format == CLI_TABLE && !cli->quiet)
-            print_plan(summary, changes);
-        output_change(cli, id, summary, changes);
+        else if (cli->dry_run && cli->format == CLI_TABLE) {
+            if (!cli->quiet)
+                print_plan(summary, changes);
+        } else
+            output_change(cli, id, summary, rolled, changes);
+        cJSON_Delete(changes);
     }
     if (error < 0)
         status = cli_fail(cli, "rollback", error);

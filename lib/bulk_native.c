@@ -7,8 +7,11 @@
 #include <string.h>
 
 #include "bulk_internal.h"
+#include "orgctl/json.h"
 
-enum role { COL_PARAM, COL_KIND, COL_OP, COL_NAME, COL_ORG, COL_IGNORE };
+/* COL_LIST: a column named as a list field ("roles"), one value a ';'-separated list
+ * of values of the parameter in the singular ("role"), as `-o csv` writes the field. */
+enum role { COL_PARAM, COL_KIND, COL_OP, COL_NAME, COL_ORG, COL_IGNORE, COL_LIST };
 
 static const char *const reserved[] = {"", "kind", "op", "name", "org", "error"};
 
@@ -34,13 +37,40 @@ static bool kind_exists(const char *kind)
     return false;
 }
 
-/* Whether some change of `kind` (NULL: of any kind) takes the parameter `name`. */
+/* Whether some change of `kind` (NULL: of any kind) takes the parameter `name` (a
+ * repeatable one, with `multi`). */
+static bool param_exists(const char *kind, const char *name, bool multi)
+{
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
+        const orgctl_param *p = is_change(*op) && (!kind || strcmp((*op)->kind, kind) == 0)
+                                    ? orgctl_op_param(*op, name)
+                                    : NULL;
+        if (p && (!multi || (p->flags & ORGCTL_PARAM_MULTI)))
+            return true;
+    }
+    return false;
+}
+
 static bool column_exists(const char *kind, const char *name)
 {
-    for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
-        if (is_change(*op) && (!kind || strcmp((*op)->kind, kind) == 0) &&
-            orgctl_op_param(*op, name))
-            return true;
+    return param_exists(kind, name, false);
+}
+
+/* A field `-o csv` prints that nothing sets ("effective_roles", "password_set"): read
+ * back, it says nothing. */
+static bool computed_field(const char *kind, const char *column)
+{
+    for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++) {
+        if (kind && strcmp((*k)->name, kind) != 0)
+            continue;
+        for (const orgctl_field *f = (*k)->fields; f->name; f++) {
+            const char *a = f->name, *b = column; /* "password_set" is "password-set" */
+            while (*a && (*a == *b || (*a == '_' && *b == '-')))
+                a++, b++;
+            if (!*a && !*b && (f->flags & ORGCTL_FIELD_COMPUTED))
+                return true;
+        }
+    }
     return false;
 }
 
@@ -81,8 +111,8 @@ static char *column_name(const char *cell)
     size_t n = strlen(s);
     while (n > 0 && s[n - 1] == ' ')
         s[--n] = '\0';
-    for (char *c = s; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
+    for (char *c = s; *c; c++) /* "Full_Name", as `-o csv` writes it, is "full-name" */
+        *c = *c == '_' ? '-' : (char)tolower((unsigned char)*c);
     return s;
 }
 
@@ -101,6 +131,19 @@ static void check_column(struct layout *l, size_t j, const struct bulk_settings 
         return;
     }
     l->role[j] = COL_PARAM;
+    size_t len = strlen(name);
+    if (*name && !column_exists(s->kind, name) && len > 1 && name[len - 1] == 's') {
+        l->names[j][len - 1] = '\0'; /* "roles": a list of "role" */
+        if (param_exists(s->kind, l->names[j], true)) {
+            l->role[j] = COL_LIST;
+            return;
+        }
+        l->names[j][len - 1] = 's';
+    }
+    if (*name && !column_exists(s->kind, name) && computed_field(s->kind, name)) {
+        l->role[j] = COL_IGNORE;
+        return;
+    }
     if (!*name)
         bulk_problem(p, l->line, j + 1, "column %zu has no name", j + 1);
     else if (!column_exists(s->kind, name) && s->kind)
@@ -141,8 +184,7 @@ static int layout_new(void **out, const struct bulk_settings *s, const struct bu
         bulk_problem(p, hdr->line, 1,
                      "the header has no \"kind\" column (a row is kind,op,name,...; or give "
                      "--kind KIND)");
-    if (l->col[COL_OP] < 0)
-        bulk_problem(p, hdr->line, 1, "the header has no \"op\" column (a row is kind,op,name,...)");
+    /* without an "op" column every row is a create: a list printed with -o csv */
     if (l->col[COL_NAME] < 0)
         bulk_problem(p, hdr->line, 1,
                      "the header has no \"name\" column (a row is kind,op,name,...)");
@@ -179,7 +221,7 @@ static const orgctl_op *row_op(const struct layout *l, const struct bulk_record 
         return NULL;
     }
     char verb[128];
-    snprintf(verb, sizeof(verb), "%s", cell(l, r, COL_OP));
+    snprintf(verb, sizeof(verb), "%s", l->col[COL_OP] >= 0 ? cell(l, r, COL_OP) : "create");
     for (char *c = verb; *c; c++)
         if (*c == ' ')
             *c = '-';
@@ -220,7 +262,7 @@ static void add_params(struct layout *l, const struct bulk_record *r, struct bul
     const orgctl_op *op = st->op;
     for (size_t j = 0; j < l->ncols; j++) {
         const char *v = bulk_record_field(r, j);
-        if (l->role[j] != COL_PARAM || !*v)
+        if ((l->role[j] != COL_PARAM && l->role[j] != COL_LIST) || !*v)
             continue;
         const orgctl_param *param = orgctl_op_param(op, l->names[j]);
         if (!param) {
@@ -241,17 +283,29 @@ static void add_params(struct layout *l, const struct bulk_record *r, struct bul
                 bulk_step_param(row, st, param->name, "1", j + 1);
             continue;
         }
-        if (!(param->flags & ORGCTL_PARAM_MULTI) && orgctl_params_has(st->params, param->name))
+        if (l->role[j] == COL_LIST) {
+            cJSON *items = orgctl_json_cell_split(v), *item;
+            if (!(param->flags & ORGCTL_PARAM_MULTI))
+                bulk_problem(p, r->line, j + 1, "\"%s\" takes one value, not a list",
+                             param->name);
+            else
+                cJSON_ArrayForEach(item, items)
+                bulk_step_param(row, st, param->name, item->valuestring, j + 1);
+            cJSON_Delete(items);
+        } else if (!(param->flags & ORGCTL_PARAM_MULTI) &&
+                   orgctl_params_has(st->params, param->name)) {
             bulk_problem(p, r->line, j + 1, "\"%s\" is given twice", param->name);
-        else
+        } else {
             bulk_step_param(row, st, param->name, v, j + 1);
+        }
     }
     for (const orgctl_param *q = op->params; q && q->name; q++) {
         if (!(q->flags & ORGCTL_PARAM_REQUIRED) || orgctl_params_has(st->params, q->name))
             continue;
         size_t col = st->column;
         for (size_t j = 0; j < l->ncols; j++)
-            if (l->role[j] == COL_PARAM && strcmp(l->names[j], q->name) == 0)
+            if ((l->role[j] == COL_PARAM || l->role[j] == COL_LIST) &&
+                strcmp(l->names[j], q->name) == 0)
                 col = j + 1;
         bulk_problem(p, r->line, col, "%s %s needs \"%s\"", op->kind, op->verb, q->name);
     }

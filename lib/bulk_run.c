@@ -291,6 +291,7 @@ static bool leaves_groups_alone(struct bulk_run *run, struct batch *b, const str
         return true;
     size_t added;
     return strcmp(st->verb, "create") == 0 && !orgctl_params_get(st->params, "group") &&
+           !orgctl_params_get(st->params, "access-group") &&
            !orgctl_params_get(st->params, "template") && !strmap_get(&b->members, st->name, &added);
 }
 

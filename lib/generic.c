@@ -13,16 +13,36 @@ int orgctl_generic_load(orgctl_op_ctx *ctx, cJSON **obj)
     return orgctl_object_load(ctx->repo, orgctl_op_kind(ctx->op), ctx->org, ctx->name, obj);
 }
 
-/* Secrets never leave the library. */
-static void strip_secrets(const orgctl_kind *kind, cJSON *obj)
+int orgctl_generic_present(orgctl_op_ctx *ctx, cJSON *obj)
 {
-    for (const orgctl_field *f = kind->fields; f->name; f++)
-        if (f->flags & ORGCTL_FIELD_SECRET) {
-            bool had = cJSON_GetObjectItem(obj, f->name) != NULL;
-            cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
-            if (had && strcmp(f->name, "password_hash") == 0)
-                cJSON_AddBoolToObject(obj, "password_set", 1);
-        }
+    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
+    orgctl_kind_fill(kind, obj);
+    return kind == &orgctl_kind_user ? orgctl_user_fill(ctx->repo, ctx->org, obj, NULL) : 0;
+}
+
+int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list)
+{
+    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
+    bool users = kind == &orgctl_kind_user;
+    orgctl_user_cache *cache = users ? orgctl_user_cache_new() : NULL;
+    /* One read transaction for the many lookups, not one (and its locks) each. */
+    bool own_tx = users && sqlite3_get_autocommit(ctx->repo->db) &&
+                  orgctl_index_exec(ctx->repo, "BEGIN") == 0;
+    int error = 0;
+    /* many users: the groups once, not each user's through the index */
+    if (users && cJSON_GetArraySize(list) > 64)
+        error = orgctl_user_cache_read_groups(ctx->repo, ctx->org, cache);
+    cJSON *item, *walk = error ? NULL : list;
+    cJSON_ArrayForEach(item, walk)
+    {
+        orgctl_kind_fill(kind, item);
+        if (users && (error = orgctl_user_fill(ctx->repo, ctx->org, item, cache)) < 0)
+            break;
+    }
+    if (own_tx)
+        orgctl_index_exec(ctx->repo, "COMMIT");
+    orgctl_user_cache_free(cache);
+    return error;
 }
 
 int orgctl_generic_put(orgctl_op_ctx *ctx, cJSON *obj)
@@ -33,7 +53,7 @@ int orgctl_generic_put(orgctl_op_ctx *ctx, cJSON *obj)
         cJSON_Delete(obj);
         return error;
     }
-    strip_secrets(kind, obj);
+    orgctl_kind_strip_secrets(kind, obj); /* secrets never leave the library */
     cJSON_Delete(ctx->result);
     ctx->result = obj;
     return 0;
@@ -45,9 +65,8 @@ int orgctl_generic_show(orgctl_op_ctx *ctx)
     int error = orgctl_generic_load(ctx, &obj);
     if (error < 0)
         return error;
-    strip_secrets(orgctl_op_kind(ctx->op), obj);
     ctx->result = obj;
-    return 0;
+    return orgctl_generic_present(ctx, obj);
 }
 
 /* The filter a list parameter stands for: an indexed field of the kind ("--state", or
@@ -90,11 +109,8 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
                                    orgctl_params_get(ctx->params, "search"), &arr);
     if (error < 0)
         return error;
-    cJSON *item;
-    cJSON_ArrayForEach(item, arr)
-    strip_secrets(kind, item);
     ctx->result = arr;
-    return 0;
+    return orgctl_generic_present_list(ctx, arr);
 }
 
 /* Removes ctx->name from the field of a referring object, in the same change set. */
@@ -278,6 +294,8 @@ int orgctl_parse_int(const char *what, const char *s, int min, int max, int *out
 static const orgctl_field *field_named(const orgctl_kind *kind, const char *param, bool plural)
 {
     for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (f->flags & ORGCTL_FIELD_COMPUTED) /* "--group" joins a group, in the group */
+            continue;
         const char *a = f->name, *b = param;
         while (*a && *b && (*a == *b || (*a == '_' && *b == '-')))
             a++, b++;

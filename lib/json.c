@@ -1,5 +1,6 @@
 /* Canonical JSON writer. cJSON keeps insertion order, so we sort and print ourselves. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,4 +152,77 @@ char *orgctl_json_canonical(const cJSON *value)
     put_value(&sb, value, 0);
     strbuf_addch(&sb, '\n');
     return strbuf_detach(&sb, NULL);
+}
+
+/* --- one value in one CSV cell --- */
+
+static void cell_escaped(strbuf *sb, const char *s, bool escape)
+{
+    for (; *s; s++) {
+        if (escape && (*s == '\\' || *s == ';' || *s == '=' || *s == ','))
+            strbuf_addch(sb, '\\');
+        strbuf_addch(sb, *s);
+    }
+}
+
+static void cell_add(strbuf *sb, const cJSON *v, int depth)
+{
+    if (!v || cJSON_IsNull(v))
+        return;
+    if (cJSON_IsString(v)) {
+        cell_escaped(sb, v->valuestring, depth > 0);
+    } else if (cJSON_IsBool(v)) {
+        strbuf_adds(sb, cJSON_IsTrue(v) ? "true" : "false");
+    } else if (cJSON_IsNumber(v)) {
+        /* whole numbers in full: "1000000", not "1e+06" (counts of a big bulk set) */
+        double d = v->valuedouble;
+        if (d == (double)(long long)d && d > -1e15 && d < 1e15)
+            strbuf_addf(sb, "%lld", (long long)d);
+        else
+            strbuf_addf(sb, "%.17g", d);
+    } else if (depth >= 2) {
+        char *json = cJSON_PrintUnformatted(v);
+        cell_escaped(sb, json ? json : "", true);
+        free(json);
+    } else {
+        char sep = depth == 0 ? ';' : ',';
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (c != v->child)
+                strbuf_addch(sb, sep);
+            if (cJSON_IsObject(v)) {
+                cell_escaped(sb, c->string, true);
+                strbuf_addch(sb, '=');
+            }
+            cell_add(sb, c, depth + 1);
+        }
+    }
+}
+
+char *orgctl_json_cell(const cJSON *value)
+{
+    strbuf sb = STRBUF_INIT;
+    cell_add(&sb, value, 0);
+    return strbuf_detach(&sb, NULL);
+}
+
+cJSON *orgctl_json_cell_split(const char *cell)
+{
+    cJSON *items = cJSON_CreateArray();
+    strbuf sb = STRBUF_INIT;
+    if (!*cell)
+        return items;
+    for (const char *p = cell;; p++) {
+        if (*p == '\\' && p[1]) {
+            strbuf_addch(&sb, *++p);
+        } else if (*p == ';' || !*p) {
+            cJSON_AddItemToArray(items, cJSON_CreateString(strbuf_str(&sb)));
+            strbuf_reset(&sb);
+            if (!*p)
+                break;
+        } else {
+            strbuf_addch(&sb, *p);
+        }
+    }
+    strbuf_release(&sb);
+    return items;
 }

@@ -53,6 +53,13 @@ static const orgctl_field user_fields[] = {
      "skills held, NAME=LEVEL (0 to 10)", 0, 10, SKILL_ASSIGN},
     {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
      "capacity rule (else the one of a group)", 0, 0, UTILIZATION, NULL},
+    /* Shown, never stored: membership lives in the groups (lib/user.c fills them). */
+    {"password_set", ORGCTL_FIELD_BOOL, ORGCTL_FIELD_COMPUTED, NULL, "whether a password is set"},
+    {"groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_COMPUTED, NULL, "agent groups the user is in"},
+    {"access_groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_COMPUTED, NULL,
+     "access groups the user is in"},
+    {"effective_roles", ORGCTL_FIELD_MAP, ORGCTL_FIELD_COMPUTED, NULL,
+     "the enabled roles in effect, ROLE=where from (direct, group:G, access:A)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -207,6 +214,34 @@ const orgctl_field *orgctl_kind_field(const orgctl_kind *kind, const char *name)
         if (strcmp(f->name, name) == 0)
             return f;
     return NULL;
+}
+
+void orgctl_kind_strip_secrets(const orgctl_kind *kind, cJSON *obj)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (!(f->flags & ORGCTL_FIELD_SECRET))
+            continue;
+        bool had = cJSON_GetObjectItemCaseSensitive(obj, f->name) != NULL;
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
+        if (had && strcmp(f->name, "password_hash") == 0) {
+            cJSON_DeleteItemFromObjectCaseSensitive(obj, "password_set");
+            cJSON_AddTrueToObject(obj, "password_set");
+        }
+    }
+}
+
+void orgctl_kind_fill(const orgctl_kind *kind, cJSON *obj)
+{
+    orgctl_kind_strip_secrets(kind, obj);
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if ((f->flags & ORGCTL_FIELD_SECRET) || cJSON_GetObjectItemCaseSensitive(obj, f->name))
+            continue;
+        cJSON *empty = f->type == ORGCTL_FIELD_LIST  ? cJSON_CreateArray()
+                       : f->type == ORGCTL_FIELD_MAP ? cJSON_CreateObject()
+                       : f->type == ORGCTL_FIELD_BOOL ? cJSON_CreateFalse()
+                                                      : cJSON_CreateNull();
+        cJSON_AddItemToObject(obj, f->name, empty);
+    }
 }
 
 int orgctl_name_validate(const char *what, const char *name)

@@ -593,6 +593,10 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
         if (!f)
             return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": unknown field \"%s\"",
                                     kind->name, name, c->string);
+        if (f->flags & ORGCTL_FIELD_COMPUTED) /* shown only, derived from other objects */
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s \"%s\": field \"%s\" is computed, never stored",
+                                    kind->name, name, c->string);
         size_t i = (size_t)(f - kind->fields);
         if (i < MAX_FIELDS && !by_field[i]) /* the first, as a lookup finds */
             by_field[i] = c;

@@ -20,6 +20,24 @@ int orgctl_settings_op_show(orgctl_op_ctx *ctx);
 /* Generic verbs, for any kind of the table. */
 int orgctl_generic_show(orgctl_op_ctx *ctx);
 int orgctl_generic_list(orgctl_op_ctx *ctx);
+/* Makes an object (or each of a list) of the op's kind what show and list print: every
+ * field present (orgctl_kind_fill), and a user's computed fields (orgctl_user_fill). */
+int orgctl_generic_present(orgctl_op_ctx *ctx, cJSON *obj);
+int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list);
+
+/* Groups and roles read while filling many users: each once (lib/user.c). */
+typedef struct orgctl_user_cache orgctl_user_cache;
+orgctl_user_cache *orgctl_user_cache_new(void);
+void orgctl_user_cache_free(orgctl_user_cache *cache);
+/* Reads every agent and access group of `org` into the cache at once: for a list of many
+ * users, instead of asking the index for each user's groups. */
+int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_user_cache *cache);
+/* Sets the computed fields of the user object `user` of `org`: "groups" and
+ * "access_groups" (the agent and access groups it is a member of) and "effective_roles"
+ * (each enabled role in effect -> where from: "direct", "group:G", "access:A"; the roles
+ * of enabled groups only, none for a disabled user), as orgctl_perm_check counts them.
+ * `cache` may be NULL. */
+int orgctl_user_fill(orgctl_repo *repo, const char *org, cJSON *user, orgctl_user_cache *cache);
 int orgctl_generic_rm(orgctl_op_ctx *ctx);     /* refuses while referenced, unless --force */
 int orgctl_generic_enable(orgctl_op_ctx *ctx);
 int orgctl_generic_disable(orgctl_op_ctx *ctx);

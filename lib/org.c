@@ -30,20 +30,15 @@ int orgctl_org_shortname(orgctl_repo *repo, const char *company_name, char **out
 {
     strbuf sb = STRBUF_INIT;
     *out = NULL;
+    /* The seed's rule: lowercase; spaces and special characters are removed, except
+     * dashes. A leading dash would make no valid shortname, so those go too. */
     for (const unsigned char *p = (const unsigned char *)company_name; *p; p++) {
         int c = *p;
-        if (c == ' ' || c == '\t' || c == '-')
-            c = '-';
-        else if (c < 0x80 && isalnum(c))
-            c = tolower(c);
-        else
-            continue; /* special characters are removed */
-        if (c == '-' && (sb.len == 0 || sb.buf[sb.len - 1] == '-'))
-            continue;
-        strbuf_addch(&sb, (char)c);
+        if (c < 0x80 && isalnum(c))
+            strbuf_addch(&sb, (char)tolower(c));
+        else if (c == '-' && sb.len > 0)
+            strbuf_addch(&sb, '-');
     }
-    while (sb.len && sb.buf[sb.len - 1] == '-')
-        sb.buf[--sb.len] = '\0';
     if (sb.len > 60)
         sb.buf[sb.len = 60] = '\0';
     if (sb.len == 0) {
@@ -177,7 +172,8 @@ static int org_update(orgctl_op_ctx *ctx)
 
 static int org_list(orgctl_op_ctx *ctx)
 {
-    return orgctl_object_list(ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL, &ctx->result);
+    int error = orgctl_object_list(ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL, &ctx->result);
+    return error < 0 ? error : orgctl_generic_present_list(ctx, ctx->result);
 }
 
 static const orgctl_param create_params[] = {

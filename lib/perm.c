@@ -390,6 +390,9 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
         strbuf_addf(&why, "no: no enabled role of \"%s\" or of an enabled group they are in "
                           "grants it", user);
     }
+    for (int i = 0; i < 3; i++) /* the same keys, yes or no */
+        if (!cJSON_GetObjectItem(a, (const char *[]){"role", "group", "access"}[i]))
+            cJSON_AddNullToObject(a, (const char *[]){"role", "group", "access"}[i]);
     cJSON_AddStringToObject(a, "reason", strbuf_str(&why));
     strbuf_release(&why);
     grant_clear(&g);

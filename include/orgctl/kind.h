@@ -38,6 +38,8 @@ enum orgctl_field_flags {
                                       (a user) or its MEMBERS while it is enabled: roles
                                       (ref_kind "role") or permission strings (PERMISSION).
                                       Adding to it follows the grant rule (lib/authz.c). */
+    ORGCTL_FIELD_COMPUTED = 1 << 10, /* never stored: derived when the object is shown (a
+                                        user's groups); refused in a stored object */
 };
 
 typedef struct orgctl_field {
@@ -83,6 +85,14 @@ const orgctl_kind *const *orgctl_kinds(void);
 
 /* The field named `name` of `kind`, or NULL. */
 const orgctl_field *orgctl_kind_field(const orgctl_kind *kind, const char *name);
+
+/* Removes the secret fields of `obj`; a password hash becomes "password_set": true. */
+void orgctl_kind_strip_secrets(const orgctl_kind *kind, cJSON *obj);
+
+/* Makes `obj` (an object of `kind` as stored) what show and list print: secret fields
+ * removed (a password hash becomes "password_set": true), and every field of the kind
+ * present, an absent one as [] (a list), {} (a map), false (a flag) or null. */
+void orgctl_kind_fill(const orgctl_kind *kind, cJSON *obj);
 
 /* The path in the tree of an object; malloc'd, caller frees. For the org kind `name` is
  * the shortname and `org` is ignored. */

@@ -5,9 +5,10 @@
 
 #include "orgctl/repo.h"
 
-/* The shortname a company name yields by the seeds' rule: lowercase, spaces become
- * dashes, other special characters are removed; if it is taken, a number is appended
- * ("acme-corp1"). *out is malloc'd. ORGCTL_EINVALID when nothing is left of the name. */
+/* The shortname a company name yields by the seeds' rule: lowercase, spaces and special
+ * characters removed except dashes (a leading dash too); if it is taken, a number is
+ * appended ("Acme Corp": acmecorp, then acmecorp1). *out is malloc'd. ORGCTL_EINVALID
+ * when nothing is left of the name. */
 int orgctl_org_shortname(orgctl_repo *repo, const char *company_name, char **out);
 
 /* Checks a shortname given by hand: [a-z0-9-], starting with a letter or digit, at most

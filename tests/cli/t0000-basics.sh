@@ -102,7 +102,7 @@ test_expect_success 'setup: a repository' '
 	orgctl init repo >out &&
 	repo=$SCRATCH/repo &&
 	orgctl -C repo org create "Acme Corp" >/dev/null &&
-	orgctl -C repo --org acme-corp user create alice --email alice@acme.example \
+	orgctl -C repo --org acmecorp user create alice --email alice@acme.example \
 		--full-name "Alice Doe" >/dev/null
 '
 
@@ -143,45 +143,51 @@ test_expect_success '-o json: an object with sorted keys' '
 	  "enterprise": false,
 	  "name": "Acme Corp",
 	  "settings": {},
-	  "shortname": "acme-corp",
+	  "shortname": "acmecorp",
 	  "state": "enabled"
 	}
 	EOF
-	orgctl -C repo -o json org show acme-corp >actual &&
+	orgctl -C repo -o json org show acmecorp >actual &&
 	test_cmp expect actual
 '
 
-test_expect_success '-o json: a list is an array' '
+test_expect_success '-o json: a list is an array; every field, empty ones too' '
 	cat >expect <<-\EOF &&
 	[
 	  {
+	    "access_groups": [],
+	    "capacity": null,
+	    "effective_roles": {},
 	    "email": "alice@acme.example",
 	    "full_name": "Alice Doe",
+	    "groups": [],
 	    "name": "alice",
 	    "options": {},
+	    "password_set": false,
 	    "roles": [],
+	    "skills": {},
 	    "state": "enabled"
 	  }
 	]
 	EOF
-	orgctl -C repo --org acme-corp user list -o json >actual &&
+	orgctl -C repo --org acmecorp user list -o json >actual &&
 	test_cmp expect actual
 '
 
-test_expect_success '-o csv: a header line, then one line per object' '
+test_expect_success '-o csv: a header line, then one line per object, every field' '
 	cat >expect <<-\EOF &&
-	name,full_name,email,state,roles
-	alice,Alice Doe,alice@acme.example,enabled,
+	name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,options,password_set,skills
+	alice,Alice Doe,alice@acme.example,enabled,,,,,,,false,
 	EOF
-	orgctl -C repo --org acme-corp user list -o csv >actual &&
+	orgctl -C repo --org acmecorp user list -o csv >actual &&
 	test_cmp expect actual
 '
 
 test_expect_success '-o csv quotes fields holding commas and quotes' '
-	orgctl -C repo --org acme-corp user create bob --email bob@acme.example \
+	orgctl -C repo --org acmecorp user create bob --email bob@acme.example \
 		--full-name "Bob \"B\", Jr" >/dev/null &&
-	orgctl -C repo --org acme-corp user list -o csv >actual &&
-	test_grep "^bob,\"Bob \"\"B\"\", Jr\",bob@acme.example,enabled,$" actual
+	orgctl -C repo --org acmecorp user list -o csv >actual &&
+	test_grep "^bob,\"Bob \"\"B\"\", Jr\",bob@acme.example,enabled,," actual
 '
 
 test_expect_success '-o table: upper-case headers and aligned columns' '
@@ -189,16 +195,16 @@ test_expect_success '-o table: upper-case headers and aligned columns' '
 	NAME          STATE    PERMISSIONS
 	Master Admin  enabled  *:*:*
 	EOF
-	orgctl -C repo --org acme-corp role list >actual &&
+	orgctl -C repo --org acmecorp role list >actual &&
 	test_cmp expect actual
 '
 
 test_expect_success 'the output option works before and after the verb' '
-	orgctl -C repo -o csv --org acme-corp role list >a &&
-	orgctl -C repo --org acme-corp role list -o csv >b &&
-	orgctl -C repo --org acme-corp role list --output=csv >c &&
+	orgctl -C repo -o csv --org acmecorp role list >a &&
+	orgctl -C repo --org acmecorp role list -o csv >b &&
+	orgctl -C repo --org acmecorp role list --output=csv >c &&
 	test_cmp a b && test_cmp a c &&
-	test_grep "^name,state,permissions$" a
+	test_grep "^name,state,permissions,description$" a
 '
 
 test_expect_success '-q silences a change; -o json reports it' '
@@ -206,14 +212,14 @@ test_expect_success '-q silences a change; -o json reports it' '
 	! test -s out &&
 	orgctl -C repo -o json org create "Loud Inc" >out &&
 	test_grep "\"change_set\": \"" out &&
-	test_grep "\"summary\": \"org create loud-inc\"" out
+	test_grep "\"summary\": \"org create loudinc\"" out
 '
 
 test_expect_success 'a full stdout is an error, not a silent success' '
 	test_must_fail orgctl -C repo log >/dev/full 2>err &&
 	test_grep "cannot write output" err &&
 	test_must_fail orgctl help >/dev/full 2>err &&
-	test_must_fail orgctl -C repo --org acme-corp user list -o json >/dev/full 2>err
+	test_must_fail orgctl -C repo --org acmecorp user list -o json >/dev/full 2>err
 '
 
 test_expect_success 'errors go to stderr as "orgctl: <what>: <why>"' '

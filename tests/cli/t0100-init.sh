@@ -73,8 +73,8 @@ test_expect_success 'the enterprise org exists and is marked as such' '
 test_expect_success 'org list shows the enterprise org' '
 	orgctl -C repo org list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	shortname,name,state
-	enterprise,Enterprise,enabled
+	shortname,name,state,enterprise,settings
+	enterprise,Enterprise,enabled,true,
 	EOF
 	test_cmp expect actual
 '
@@ -111,11 +111,11 @@ test_expect_success 'init refuses a directory that holds another git repository'
 
 test_expect_success 'init names the enterprise and its administrator' '
 	orgctl init big --enterprise "Big Co" --admin root --email root@big.example >out &&
-	test_grep "enterprise administrator: root@big-co" out &&
-	orgctl -C big --org big-co user show root -o json >actual &&
+	test_grep "enterprise administrator: root@bigco" out &&
+	orgctl -C big --org bigco user show root -o json >actual &&
 	test_grep "\"email\": \"root@big.example\"" actual &&
 	git -C big log -1 --format="%an <%ae>" >actual &&
-	echo "root@big-co <root@big.example>" >expect &&
+	echo "root@bigco <root@big.example>" >expect &&
 	test_cmp expect actual
 '
 

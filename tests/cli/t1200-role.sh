@@ -32,9 +32,9 @@ test_expect_success 'role show and list' '
 	test_cmp expect actual &&
 	orgctl role list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	name,state,permissions
-	Master Admin,enabled,*:*:*
-	Supervisor,enabled,directory:user:view;routing:*:view
+	name,state,permissions,description
+	Master Admin,enabled,*:*:*,all permissions (default role)
+	Supervisor,enabled,directory:user:view;routing:*:view,team leads
 	EOF
 	test_cmp expect actual
 '
@@ -176,7 +176,7 @@ test_expect_success 'rm --force removes the role and takes it from its holders i
 	orgctl user show alice -o json >actual &&
 	test_grep "\"roles\": \[\]" actual &&
 	orgctl user show bob -o csv >actual &&
-	test_grep "^bob@acme.example,bob,,Empty,enabled$" actual &&
+	test_grep "^,,Empty=direct,bob@acme.example,,,bob,,false,Empty,,enabled$" actual &&
 	orgctl user list --role Supervisor -o csv >actual &&
 	test $(wc -l <actual) -eq 1
 '
@@ -207,7 +207,7 @@ test_expect_success 'disabling a role takes its permissions from its holders' '
 	test_unchanged --status 4 repo orgctl --as carol@acme user create erin --email erin@acme.example 2>err &&
 	test_grep "lacks \"directory:user:add\"" err &&
 	orgctl user show carol -o csv >actual &&
-	test_grep ",Creator,enabled$" actual
+	test_grep ",Creator,,enabled$" actual
 '
 
 test_expect_success 'enabling it again gives them back' '

@@ -51,7 +51,7 @@ test_expect_success 'group show -o json is the file; show and list read well' '
 	orgctl group show Sales >actual &&
 	test_grep "^members  *alice;bob$" actual &&
 	orgctl group list -o csv >actual &&
-	printf "name,state,roles,skills,capacity\nSales,enabled,Agent,english=7,std\n" >expect &&
+	printf "name,state,roles,skills,capacity,description,members\nSales,enabled,Agent,english=7,std,inbound sales,alice;bob\n" >expect &&
 	test_cmp expect actual
 '
 
@@ -139,7 +139,7 @@ test_expect_success 'member rm takes users out; a non-member is exit 3' '
 
 test_expect_success 'member add needs a user argument (usage, exit 2)' '
 	test_unchanged --status 2 repo orgctl group member add Sales 2>err &&
-	test_grep "group member-add: missing USER" err
+	test_grep "group member add: missing USER" err
 '
 
 test_expect_success 'role add and rm; unknown role exit 3; a role not held exit 3' '
@@ -171,7 +171,9 @@ test_expect_success 'update changes the description; "" removes it' '
 	test_grep "\"description\": \"second line\"" actual &&
 	orgctl group update Support --description "" >/dev/null &&
 	orgctl group show Support -o json >actual &&
-	! grep description actual
+	test_grep "\"description\": null" actual &&
+	git -C repo show main:orgs/acme/groups/Support.json >blob &&
+	! grep description blob
 '
 
 test_expect_success 'copy makes a new group with the same settings and members, one change set' '

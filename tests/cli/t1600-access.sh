@@ -55,7 +55,7 @@ test_expect_success 'a non-member receives nothing (exit 4 to act, exit 10 to as
 test_expect_success 'access list, with filters; user list --access' '
 	orgctl access create Audit --role Auditor >/dev/null &&
 	orgctl access list -o csv >actual &&
-	printf "name,state,roles,description\nAdmins,enabled,Creator,user admins\nAudit,enabled,Auditor,\n" >expect &&
+	printf "name,state,roles,description,members\nAdmins,enabled,Creator,user admins,bob\nAudit,enabled,Auditor,,\n" >expect &&
 	test_cmp expect actual &&
 	orgctl access list --member bob -o csv | cut -d, -f1 >actual &&
 	printf "name\nAdmins\n" >expect && test_cmp expect actual &&

@@ -33,16 +33,17 @@ test_expect_success 'capacity create writes every maximum and the rule, one chan
 	EOF
 	test_cmp expect actual &&
 	orgctl capacity show blended -o json >actual &&
-	test_cmp expect actual
+	test_json_contains expect actual &&
+	test_grep "\"description\": null" actual
 '
 
 test_expect_success 'list shows the maxima' '
 	orgctl capacity create digital --chat 2 --message 4 --combine "(chat or message)" >/dev/null &&
 	orgctl capacity list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	name,state,voice,chat,email,message,callback,combine
-	blended,enabled,1,3,5,0,0,voice AND chat
-	digital,enabled,0,2,0,4,0,(chat or message)
+	name,state,voice,chat,email,message,callback,combine,description
+	blended,enabled,1,3,5,0,0,voice AND chat,
+	digital,enabled,0,2,0,4,0,(chat or message),
 	EOF
 	test_cmp expect actual
 '
@@ -89,7 +90,7 @@ test_expect_success 'update changes maxima and the rule; "" drops the rule; a br
 	orgctl capacity update digital --chat 5 --combine "" >/dev/null &&
 	orgctl capacity show digital -o json >actual &&
 	test_grep "\"chat\": 5" actual &&
-	! grep combine actual &&
+	test_grep "\"combine\": null" actual &&
 	test_unchanged --status 1 repo orgctl capacity update blended --chat 0 2>err &&
 	test_grep "names chat, whose maximum is 0" err &&
 	test_unchanged --status 3 repo orgctl capacity update nope --chat 1
@@ -142,7 +143,7 @@ test_expect_success 'a disabled rule cannot be assigned; it stays in the reposit
 test_expect_success 'unassign takes the rule; a user without it is exit 3' '
 	orgctl capacity unassign solo --user bob >/dev/null &&
 	orgctl user show bob -o json >actual &&
-	! grep capacity actual &&
+	test_grep "\"capacity\": null" actual &&
 	test_unchanged --status 3 repo orgctl capacity unassign solo --user bob 2>err &&
 	test_grep "user \"bob\" has no capacity rule" err &&
 	test_unchanged --status 3 repo orgctl capacity unassign solo --user alice 2>err &&
@@ -168,7 +169,7 @@ test_expect_success 'rm --force takes it from them in the same change set' '
 	printf "D\torgs/acme/capacity/blended.json\nM\torgs/acme/groups/Sales.json\n" >expect &&
 	test_cmp expect actual &&
 	orgctl group show Sales -o json >actual &&
-	! grep capacity actual &&
+	test_grep "\"capacity\": null" actual &&
 	orgctl capacity rm blended2 >/dev/null &&
 	test_unchanged --status 3 repo orgctl capacity rm blended
 '

@@ -58,9 +58,9 @@ test_expect_success 'template list, with filters' '
 	orgctl user template create lead --role Lead >/dev/null &&
 	orgctl user template list -o csv >actual &&
 	cat >expect <<-\EOF &&
-	name,roles,groups,skills,options
-	agent,Agent,Sales,java=3;spanish=6,lang=en
-	lead,Lead,,,
+	name,roles,groups,skills,options,description
+	agent,Agent,Sales,java=3;spanish=6,lang=en,a sales agent
+	lead,Lead,,,,
 	EOF
 	test_cmp expect actual &&
 	orgctl user template list --group Sales -o csv | cut -d, -f1 >actual &&
@@ -315,6 +315,7 @@ test_expect_success 'can: yes through an agent group, and -o json says which' '
 	orgctl user can bob directory:user:view -o json >actual &&
 	cat >expect <<-\EOF &&
 	{
+	  "access": null,
 	  "answer": true,
 	  "group": "Sales",
 	  "org": "acme",

@@ -48,7 +48,7 @@ test_expect_success 'an op that changes nothing' '
 	test_grep "^f.csv:2:2: user show changes nothing: a bulk row must be a change" err
 '
 
-test_expect_success 'missing required fields: a parameter, the name, a column' '
+test_expect_success 'missing required fields: a parameter, the name (no op column: a create)' '
 	printf "kind,op,name,email\nuser,create,bob,\nuser,create,,c@acme.example\n" >f.csv &&
 	bad_create f.csv &&
 	cat >expect <<-\EOF &&
@@ -62,7 +62,7 @@ test_expect_success 'missing required fields: a parameter, the name, a column' '
 	test_grep "^f.csv:2:2: user create needs \"email\"$" err &&
 	printf "kind,name\nuser,bob\n" >f.csv &&
 	bad_create f.csv &&
-	test_grep "^f.csv:1:1: the header has no \"op\" column" err
+	test_grep "^f.csv:2:1: user create needs \"email\"$" err
 '
 
 test_expect_success 'duplicate rows' '

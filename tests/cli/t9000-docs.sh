@@ -150,10 +150,10 @@ done
 
 # --- the verbs of the operation table: --help, options and permissions documented ---
 
-orgctl help permissions | awk 'NF == 3' >perms
+orgctl help permissions -o json | jq -r '.operations[] | [.kind, .verb, .permission] | @tsv' >perms
 check "orgctl help permissions lists verbs" test -s perms
-while read -r kind verb perm; do
-	words=${verb//-/ }
+check "orgctl help permissions lists two-word verbs as typed" grep -qP '^user\trole add\t' perms
+while IFS=$'\t' read -r kind words perm; do
 	page=$man/orgctl-$kind.1.scd
 	check "$kind $words: --help exits 0" orgctl "$kind" $words --help
 	check "$kind $words: in the SYNOPSIS of orgctl-$kind(1)" in_file "$page" "$kind $words*"
@@ -202,7 +202,7 @@ check "bash: orgctl user create --em<TAB> gives --email" \
 check "bash: orgctl user role <TAB> gives add" eval 'bash_complete user role "" | has add'
 
 check "init a scratch repository" orgctl init repo --enterprise "Docs Test"
-org=docs-test
+org=docstest
 check "create users alice and \"bob smith\"" eval '
 	orgctl -C repo --org $org user create alice --email alice@example.com &&
 	orgctl -C repo --org $org user create "bob smith" --email bob@example.com'

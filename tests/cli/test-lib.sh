@@ -134,6 +134,16 @@ if text != want:
 ' "$1"
 }
 
+# test_json_contains PART WHOLE: every field of the JSON object in PART is in the one in
+# WHOLE, with the same value (show prints the stored object and the fields it fills).
+test_json_contains() {
+	jq -e --slurpfile whole "$2" 'to_entries | all(.value == $whole[0][.key])' "$1" \
+		>/dev/null || {
+		diff -u "$1" "$2"
+		return 1
+	}
+}
+
 # head_of REPO: the commit the branch points at.
 head_of() {
 	git -C "$1" rev-parse --verify -q refs/heads/main

@@ -35,6 +35,42 @@ static void test_json(void)
     cJSON_Delete(e);
 }
 
+/* One value in one CSV cell, and a list cell read back (orgctl_json_cell). */
+static void test_json_cell(void)
+{
+    static const struct {
+        const char *json, *cell;
+    } cases[] = {
+        {"null", ""},
+        {"\"a, b\"", "a, b"},
+        {"1000000", "1000000"},
+        {"false", "false"},
+        {"[]", ""},
+        {"[\"x\",\"y;z\"]", "x;y\\;z"},
+        {"{\"k=1\":\"v,w\",\"t\":7}", "k\\=1=v\\,w;t=7"},
+        {"{\"Agent\":[\"direct\",\"group:a\"],\"Lead\":[]}", "Agent=direct,group:a;Lead="},
+        {"[{\"op\":\"create\",\"path\":\"p\"}]", "op=create,path=p"},
+        {"[[[1,2]]]", "[1\\,2]"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        cJSON *v = cJSON_Parse(cases[i].json);
+        char *cell = orgctl_json_cell(v);
+        is_str(cell, cases[i].cell, cases[i].json);
+        free(cell);
+        cJSON_Delete(v);
+    }
+    cJSON *list = cJSON_Parse("[\"a;b\",\"c\\\\d\",\"\",\"k=v,w\"]");
+    char *cell = orgctl_json_cell(list);
+    cJSON *back = orgctl_json_cell_split(cell);
+    ok(cJSON_Compare(list, back, 1), "a list cell reads back as the same list");
+    free(cell);
+    cJSON_Delete(back);
+    cJSON_Delete(list);
+    back = orgctl_json_cell_split("");
+    ok(cJSON_GetArraySize(back) == 0, "an empty cell is an empty list");
+    cJSON_Delete(back);
+}
+
 static void test_paths(void)
 {
     char *p = orgctl_kind_path(&orgctl_kind_role, "acme", "Master Admin");
@@ -326,7 +362,10 @@ static void test_repo(const char *dir)
     is_str(orgctl_repo_actor(repo), "admin@enterprise", "default actor is the admin");
     char *sn = NULL;
     ok(orgctl_org_shortname(repo, "  Acme  Corp, Inc.!", &sn) == 0, "shortname from a name");
-    is_str(sn, "acme-corp-inc", "spaces become dashes, special characters go");
+    is_str(sn, "acmecorpinc", "spaces and special characters go");
+    free(sn);
+    ok(orgctl_org_shortname(repo, "-Acme-Corp 2", &sn) == 0, "shortname with dashes");
+    is_str(sn, "acme-corp2", "dashes stay, but not a leading one");
     free(sn);
     ok(orgctl_org_shortname(repo, "Enterprise", &sn) == 0, "shortname taken");
     is_str(sn, "enterprise1", "a number is appended when taken");
@@ -405,6 +444,7 @@ int main(int argc, char **argv)
     char tmpl[] = "/tmp/orgctl-unit-XXXXXX";
     const char *dir = mkdtemp(tmpl);
     test_json();
+    test_json_cell();
     test_paths();
     test_names();
     test_sha1();
