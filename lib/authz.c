@@ -246,7 +246,7 @@ static int some_pass_on(orgctl_repo *repo, const char *org, const char *fact)
         cJSON *names = NULL;
         if (!(f->flags & ORGCTL_FIELD_GRANTS))
             continue;
-        int found = orgctl_index_base_referrers(repo, kind, org, f->name, NULL, 1, &names) == 0 &&
+        int found = orgctl_index_referrers(repo, true, kind, org, f->name, NULL, 1, &names) == 0 &&
                     cJSON_GetArraySize(names) > 0;
         cJSON_Delete(names);
         if (found)
@@ -288,7 +288,7 @@ static int check_memberships(orgctl_repo *repo, const orgctl_kind *kind, const c
             continue;
         orgctl_error_clear();
         cJSON *groups = NULL, *g;
-        if ((error = orgctl_index_base_referrers(repo, k, org, f->name, name, 0, &groups)))
+        if ((error = orgctl_index_referrers(repo, true, k, org, f->name, name, 0, &groups)))
             break;
         cJSON_ArrayForEach(g, groups)
         {

@@ -787,12 +787,14 @@ static sqlite3_stmt *base_stmt(orgctl_repo *repo, const char *sql)
                         : orgctl_index_stmt_now(repo, sql);
 }
 
-int orgctl_index_base_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                                const char *field, const char *value, int limit, cJSON **out)
+int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind,
+                           const char *org, const char *field, const char *value, int limit,
+                           cJSON **out)
 {
+    /* the rows of one value: one range of keys, in name order */
     static const char *sql =
         "SELECT name FROM attrs WHERE key >= ?1 AND key < ?2 ORDER BY key LIMIT ?3";
-    sqlite3_stmt *st = base_stmt(repo, sql);
+    sqlite3_stmt *st = base ? base_stmt(repo, sql) : orgctl_index_stmt(repo, sql);
     *out = NULL;
     if (!st)
         return ORGCTL_ERROR;

@@ -108,11 +108,12 @@ char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 /* The name of another object of kind in org whose `field` holds `value`, or NULL. */
 char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                               const char *field, const char *value, const char *except);
-/* The names (at most `limit`, 0: all) of objects of `kind` in org whose `field` holds
- * `value` (NULL: any value), as the index was before the change set while a bulk set's
- * writer runs (without waiting for it), else as it is now. */
-int orgctl_index_base_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                                const char *field, const char *value, int limit, cJSON **out);
+/* The names (at most `limit`, 0: all), in order, of objects of `kind` in org whose `field`
+ * holds `value` (NULL: any value): as the change set has them, or with `base` as the index
+ * was before the change set while a bulk set's writer runs (without waiting for it). */
+int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind,
+                           const char *org, const char *field, const char *value, int limit,
+                           cJSON **out);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 /* The savepoint a bulk set's batch runs in: begun and released in turn with the writes

@@ -309,22 +309,7 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *field, const char *value, cJSON **out)
 {
-    /* the rows of one value: one range of keys, in name order */
-    static const char *sql = "SELECT name FROM attrs WHERE key >= ?1 AND key < ?2 ORDER BY key";
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    *out = NULL;
-    if (!st)
-        return ORGCTL_ERROR;
-    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
-    orgctl_index_key_range(&range, kind->name, org, field, value);
-    orgctl_index_bind_range(st, 1, &range);
-    cJSON *arr = cJSON_CreateArray();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-    sqlite3_reset(st);
-    orgctl_index_range_release(&range);
-    *out = arr;
-    return 0;
+    return orgctl_index_referrers(repo, false, kind, org, field, value, 0, out);
 }
 
 int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const char *org,
