@@ -357,10 +357,14 @@ void output_change(struct cli *cli, const char *id, const char *summary, const c
     cJSON_AddItemToObject(out, "change_set", id ? cJSON_CreateString(id) : cJSON_CreateNull());
     cJSON_AddStringToObject(out, "summary", summary);
     cJSON_AddBoolToObject(out, "dry_run", cli->dry_run);
+    /* references, not copies: a rollback of a bulk set changes 100k objects */
     cJSON_AddItemToObject(out, "result",
-                          result ? cJSON_Duplicate(result, 1) : cJSON_CreateNull());
-    cJSON_AddItemToObject(out, "changes",
-                          changes ? cJSON_Duplicate(changes, 1) : cJSON_CreateArray());
+                          cJSON_IsObject(result)  ? cJSON_CreateObjectReference(result->child)
+                          : cJSON_IsArray(result) ? cJSON_CreateArrayReference(result->child)
+                          : result                ? cJSON_Duplicate(result, 1)
+                                                  : cJSON_CreateNull());
+    cJSON_AddItemToObject(out, "changes", changes ? cJSON_CreateArrayReference(changes->child)
+                                                  : cJSON_CreateArray());
     output(cli, out, &(struct output_view){NULL, change_table, NULL, NULL});
     cJSON_Delete(out);
 }
