@@ -15,8 +15,9 @@ static void set_table(FILE *out, const cJSON *cs, void *arg)
     output_table(out, cJSON_GetObjectItem(cs, "changes"), "op,kind,org,name");
 }
 
-/* As CSV: a row per object changed, each with the change set's fields (its org as
- * change_set_org: the object's org may differ). */
+/* As CSV: a row per object changed, each with the change set's fields (the orgs it
+ * touched as "orgs"; an "org" of the change set would be renamed change_set_org, since the
+ * object's org may differ). */
 static cJSON *csv_rows(const cJSON *cs)
 {
     cJSON *rows = cJSON_CreateArray(), *none = cJSON_CreateArray();

@@ -124,8 +124,8 @@ test_expect_success 'show: who, when, what, and each object changed' '
 	test_grep "^updated  *user  *acme  *bob$" actual &&
 	orgctl show 7 -o csv >actual &&
 	cat >expect <<-EOF &&
-	op,kind,org,name,path,actor,change_set_org,command,commit,id,rolls_back,summary,time
-	updated,user,acme,bob,$(path_of bob),admin@enterprise,acme,orgctl user role add bob Agent,$(git -C repo rev-parse main),7,,user role add bob Agent,2026-01-02T03:04:05Z
+	op,kind,org,name,path,actor,command,commit,id,orgs,rolls_back,summary,time
+	updated,user,acme,bob,$(path_of bob),admin@enterprise,orgctl user role add bob Agent,$(git -C repo rev-parse main),7,acme,,user role add bob Agent,2026-01-02T03:04:05Z
 	EOF
 	test_cmp expect actual
 '

@@ -201,7 +201,7 @@ test_expect_success 'changed by the change set and deleted since: conflict; --fo
 	test_grep "user \"hal\" (org acme): deleted since" err &&
 	orgctl rollback "$named" --force >/dev/null &&
 	orgctl user show hal -o json >hal.json &&
-	! grep -q full_name hal.json
+	test "$(jq -r .full_name hal.json)" = null
 '
 
 test_expect_success 'a merged object is checked like a restored one: a value no longer unique' '
@@ -269,7 +269,7 @@ test_expect_success 'dry run -o json: from, to and conflict per field' '
 	import json, sys
 	plan = json.load(open("plan.json"))
 	assert plan["dry_run"] is True and plan["change_set"] is None, plan
-	(obj,) = plan["result"]
+	(obj,) = plan["changes"]
 	assert (obj["op"], obj["kind"], obj["org"], obj["name"], obj["conflict"]) == \
 	    ("update", "user", "acme", "kim", None), obj
 	fields = {(f["field"], f["key"]): (f["from"], f["to"], f["conflict"]) for f in obj["fields"]}
