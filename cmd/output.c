@@ -32,6 +32,14 @@ static uint32_t next_code_point(const unsigned char **s)
     return c;
 }
 
+/* Whether a terminal would obey c rather than show it: C0 and C1 controls, DEL, and the
+ * bidirectional controls that reorder a line. A table shows each as U+FFFD. */
+static bool terminal_control(uint32_t c)
+{
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+           (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
 /* Columns a code point takes: 0 for combining marks and zero-width characters, 2 for
  * East Asian wide and fullwidth ones and emoji, else 1 (wcwidth's rule, without the
  * locale: the tests and pipelines run in C). */
@@ -49,8 +57,10 @@ static int code_point_width(uint32_t c)
         {0xfe30, 0xfe4f},   {0xff00, 0xff60},   {0xffe0, 0xffe6},   {0x1f300, 0x1f64f},
         {0x1f900, 0x1f9ff}, {0x20000, 0x2fffd}, {0x30000, 0x3fffd},
     };
+    if (terminal_control(c))
+        return 1; /* shown as U+FFFD */
     if (c < 0x300)
-        return c < 0x20 || c == 0x7f ? 0 : 1;
+        return 1;
     for (size_t i = 0; i < sizeof(zero) / sizeof(*zero); i++)
         if (c >= zero[i][0] && c <= zero[i][1])
             return 0;
@@ -68,10 +78,23 @@ size_t output_width(const char *s)
     return w;
 }
 
+/* Prints s as a table shows it: text stored by hand (a full name holding ESC [ 2 J) must
+ * not drive the terminal, so every control is shown as U+FFFD, never passed on. */
+static void put_shown(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const unsigned char *start = p;
+        if (terminal_control(next_code_point(&p)))
+            fputs("\xef\xbf\xbd", out);
+        else
+            fwrite(start, 1, (size_t)(p - start), out);
+    }
+}
+
 /* Prints s and pads it with spaces to `width` columns. */
 static void put_padded(FILE *out, const char *s, size_t width)
 {
-    fputs(s, out);
+    put_shown(out, s);
     for (size_t w = output_width(s); w < width; w++)
         fputc(' ', out);
 }
@@ -266,7 +289,8 @@ static void print_object(FILE *out, bool csv, const cJSON *obj)
     } else {
         for (i = 0; i < n; i++) {
             put_padded(out, keys[i], w + 3);
-            fprintf(out, "%s\n", cells[i]);
+            put_shown(out, cells[i]);
+            fputc('\n', out);
         }
     }
     for (i = 0; i < n; i++)

@@ -105,4 +105,26 @@ for level in " 7" "+7" "7 " "0x7" "7.0" "99999999999999999999" ""; do
 	'
 done
 
+test_expect_success 'a table never passes a control character to the terminal' '
+	rm -rf work && git clone -q repo work &&
+	file=$(cd work && git ls-files "orgs/acme/users/*/alice.json") &&
+	python3 - "work/$file" <<-\EOF &&
+	import json, sys
+	p = sys.argv[1]
+	o = json.load(open(p))
+	o["full_name"] = "A\u001b[2J\u001b]0;pwned\u0007lice\u009b31m\u202e"
+	open(p, "w").write(json.dumps(o, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+	EOF
+	git -C work commit -qam "a full name that drives the terminal" &&
+	git -C work push -q origin HEAD:main &&
+	orgctl user list >out &&
+	orgctl user show alice >>out &&
+	! LC_ALL=C grep -q "$(printf "\033")" out &&
+	! LC_ALL=C grep -q "$(printf "\007")" out &&
+	! LC_ALL=C grep -q "$(printf "\302\233")" out &&
+	! LC_ALL=C grep -q "$(printf "\342\200\256")" out &&
+	test_grep "A.*lice" out &&
+	orgctl user show alice -o json | jq -r .full_name | LC_ALL=C grep -q "$(printf "\033")"
+'
+
 test_done
