@@ -103,11 +103,15 @@ static void put_padded(FILE *out, const char *s, size_t width)
 
 static void csv_cell(FILE *out, const char *s)
 {
+    /* no formula for a spreadsheet: an apostrophe first (orgctl_csv_guarded) */
+    const char *guard = orgctl_csv_guarded(s) ? "'" : "";
     if (!strpbrk(s, ",\"\r\n")) {
+        fputs(guard, out);
         fputs(s, out);
         return;
     }
     fputc('"', out);
+    fputs(guard, out);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', out);

@@ -90,16 +90,20 @@ size_t bulk_record_count(const struct bulk_record *r)
 const char *bulk_record_field(const struct bulk_record *r, size_t j)
 {
     const char *v = orgctl_csv_record_field(r->rec, r->first + j, NULL);
-    return v ? v : "";
+    return v ? orgctl_csv_unguard(v) : "";
 }
 
 void bulk_csv_cell(strbuf *sb, const char *value)
 {
+    /* no formula for a spreadsheet: an apostrophe first (orgctl_csv_guarded) */
+    const char *guard = orgctl_csv_guarded(value) ? "'" : "";
     if (!strpbrk(value, ",\"\r\n")) {
+        strbuf_adds(sb, guard);
         strbuf_adds(sb, value);
         return;
     }
     strbuf_addch(sb, '"');
+    strbuf_adds(sb, guard);
     for (const char *p = value; *p; p++) {
         if (*p == '"')
             strbuf_addch(sb, '"');

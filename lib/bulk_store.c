@@ -394,7 +394,7 @@ static int rows_json(const char *source, const char *data, size_t len, cJSON **o
         cJSON *row = cJSON_CreateObject();
         cJSON_AddNumberToObject(row, "line", strtod(orgctl_csv_record_field(rec, 0, NULL), NULL));
         for (size_t i = 1; i < orgctl_csv_record_count(rec) && i < ncols; i++) {
-            const char *v = orgctl_csv_record_field(rec, i, NULL);
+            const char *v = orgctl_csv_unguard(orgctl_csv_record_field(rec, i, NULL));
             if (*v && strcmp(names[i], BULK_HASH_COLUMN) == 0)
                 v = BULK_HASH_SHOWN; /* a GAX set's: not shown */
             if (*v && !cJSON_GetObjectItemCaseSensitive(row, names[i]))
@@ -422,7 +422,7 @@ bool bulk_rows_mask(const char *data, size_t len, strbuf *out)
     int error = orgctl_csv_open_buffer(&csv, NULL, data, len, NULL);
     for (size_t row = 0; !error && (error = orgctl_csv_next(&rec, csv)) == 0; row++) {
         for (size_t i = 0; i < orgctl_csv_record_count(rec); i++) {
-            const char *v = orgctl_csv_record_field(rec, i, NULL);
+            const char *v = orgctl_csv_unguard(orgctl_csv_record_field(rec, i, NULL));
             if (row == 0 && strcmp(v, BULK_HASH_COLUMN) == 0)
                 column = (long)i;
             else if (row > 0 && (long)i == column && *v) {

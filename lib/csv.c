@@ -729,3 +729,21 @@ size_t orgctl_csv_record_column(const orgctl_csv_record *rec, size_t i)
 {
     return i < rec->count ? i + 1 : 0;
 }
+
+/* The apostrophes at the start of v, then a character a spreadsheet starts a formula with. */
+static int formula_after_apostrophes(const char *v)
+{
+    while (*v == '\'')
+        v++;
+    return *v && strchr("=+-@\t\r", *v) != NULL;
+}
+
+int orgctl_csv_guarded(const char *value)
+{
+    return formula_after_apostrophes(value);
+}
+
+const char *orgctl_csv_unguard(const char *cell)
+{
+    return cell[0] == '\'' && formula_after_apostrophes(cell) ? cell + 1 : cell;
+}

@@ -110,4 +110,15 @@ size_t orgctl_csv_record_field_line(const orgctl_csv_record *rec, size_t i);
  * as "FILE:LINE:COLUMN" with orgctl_csv_name() and orgctl_csv_record_field_line(). */
 size_t orgctl_csv_record_column(const orgctl_csv_record *rec, size_t i);
 
+/* Spreadsheet formula injection: a cell that starts with = + - @, a tab or a CR is a
+ * formula to a spreadsheet. Every CSV orgctl writes puts an apostrophe before such a value
+ * (and before one that already starts with apostrophes followed by one of those), as
+ * spreadsheet-safe exporters do; orgctl's own reading of bulk files takes one away again,
+ * so what it writes reads back as it was. */
+/* Whether `value` is written with a leading apostrophe. */
+int orgctl_csv_guarded(const char *value);
+/* The value a cell read from a file stands for: `cell` without the apostrophe a writer put
+ * before it (a pointer into `cell`). */
+const char *orgctl_csv_unguard(const char *cell);
+
 #endif

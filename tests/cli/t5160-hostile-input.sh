@@ -127,4 +127,36 @@ test_expect_success 'a table never passes a control character to the terminal' '
 	orgctl user show alice -o json | jq -r .full_name | LC_ALL=C grep -q "$(printf "\033")"
 '
 
+test_expect_success 'every CSV orgctl writes guards against formulas, and reads its own back' '
+	orgctl user create f1 --email f1@acme.example --full-name "=HYPERLINK(\"http://x\")" >/dev/null &&
+	orgctl user create f2 --email f2@acme.example --full-name "+1 555" --option k=-5 >/dev/null &&
+	orgctl user create f3 --email f3@acme.example --full-name "@sum" >/dev/null &&
+	orgctl user create f4 --email f4@acme.example --full-name "'"'"'=kept" >/dev/null &&
+	orgctl user list -o csv >users.csv &&
+	test_grep "^f1,\"'"'"'=HYPERLINK" users.csv &&
+	test_grep "^f2,'"'"'+1 555," users.csv &&
+	test_grep "^f3,'"'"'@sum," users.csv &&
+	test_grep "^f4,'"'"''"'"'=kept," users.csv &&
+	grep "^f[1-4]," users.csv | python3 -c "
+import csv, sys
+for row in csv.reader(sys.stdin):
+    assert row[1][:1] not in \"=+-@\", row
+" &&
+	orgctl org create Formula >/dev/null &&
+	(echo name,full_name,email && grep "^f[1-4]," users.csv | cut -d, -f1-3) >back.csv &&
+	sed -i "s/^f1,.*/f1,\"'"'"'=HYPERLINK(\"\"http:\/\/x\"\")\",f1@acme.example/" back.csv &&
+	orgctl --org formula bulk create back back.csv --kind user >/dev/null &&
+	orgctl --org formula bulk exec back >/dev/null &&
+	orgctl --org formula user show f1 -o json | jq -r .full_name >got &&
+	echo "=HYPERLINK(\"http://x\")" >want && test_cmp want got &&
+	orgctl --org formula user show f4 -o json | jq -r .full_name >got &&
+	echo "'"'"'=kept" >want && test_cmp want got &&
+	printf "kind,op,name,email,full-name\nuser,create,f9,f1@acme.example,=cmd|calc\n" >fail.csv &&
+	orgctl bulk create failing fail.csv >/dev/null 2>&1 &&
+	test_must_fail orgctl bulk exec failing --continue-on-error 2>err &&
+	failures=$(sed -n "s/.*they are in \(.*\): fix.*/\1/p" err) &&
+	test -f "$failures" &&
+	test_grep "'"'"'=cmd|calc" "$failures"
+'
+
 test_done
