@@ -93,7 +93,7 @@ test_expect_success 'org list shows every org, by shortname' '
 	bang,!!!,enabled,false,
 	dash-lineco,Dash-Line  Co,enabled,false,
 	enterprise,Enterprise,enabled,true,
-	foo--bar--,'--Foo -- Bar--,enabled,false,
+	foo--bar--,'"'"'--Foo -- Bar--,enabled,false,
 	tabcoop1,Tab Co_op #1,enabled,false,
 	wn-01,Whatever Name,enabled,false,
 	EOF
