@@ -219,7 +219,8 @@ static int scope_walk(orgctl_repo *repo, struct tree_memo *memo, git_tree *old_t
     }
     if (s->enterprise && repo->enterprise_org)
         scope_add(s, repo->enterprise_org);
-    qsort(s->orgs, s->n, sizeof(*s->orgs), cmp_str);
+    if (s->n > 1) /* qsort of NULL, 0 is undefined (a change set that touched no org) */
+        qsort(s->orgs, s->n, sizeof(*s->orgs), cmp_str);
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (k && strcmp(s->orgs[k - 1], s->orgs[i]) == 0)
