@@ -157,7 +157,14 @@ static void test_names(void)
     ok(orgctl_name_validate("user", "") == ORGCTL_EINVALID, "empty refused");
     ok(orgctl_name_validate("user", "\xc3\x28") == ORGCTL_EINVALID, "invalid UTF-8 refused");
     ok(orgctl_name_validate("user", "J\xc3\xbcrgen") == 0, "UTF-8 accepted");
-    is_str(orgctl_error_last(), orgctl_error_last(), "error message is kept");
+
+    /* The last failure's message names what was wrong, and a later success leaves it. */
+    ok(orgctl_name_validate("user", "a/b") == ORGCTL_EINVALID, "'/' refused again");
+    char *kept = strdup(orgctl_error_last());
+    ok(strstr(kept, "a/b") != NULL, "the message quotes the refused name: %s", kept);
+    ok(orgctl_name_validate("user", "alice") == 0, "then a valid name");
+    is_str(orgctl_error_last(), kept, "the failure's message is kept after a success");
+    free(kept);
 }
 
 /* Whether key lies in [r->lo, r->hi), as SQLite compares text keys (memcmp). */
@@ -346,8 +353,15 @@ static void test_kind_perms(void)
                 }
             }
     }
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
+        const char *p = (*op)->permission;
+        if (p && (orgctl_perm_validate(p) < 0 || strchr(p, '*'))) {
+            printf("# op %s %s: %s\n", orgctl_op_kind(*op)->name, (*op)->verb, p);
+            bad++;
+        }
+    }
     orgctl_error_clear();
-    ok(bad == 0, "every permission of the kind table is in the catalogue");
+    ok(bad == 0, "every permission of the kind and op tables is in the catalogue");
 }
 
 static void test_repo(const char *dir)
