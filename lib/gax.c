@@ -175,7 +175,7 @@ static int set_password(orgctl_repo *repo, orgctl_changeset *cs, const char *org
     cJSON *user = NULL;
     int error;
     /* the change set checks directory:user:setPassword, the hash's permission */
-    if ((error = orgctl_object_get(repo, kind, org, st->name, &user)) < 0)
+    if ((error = orgctl_object_load(repo, kind, org, st->name, &user)) < 0)
         return error;
     const char *hash = orgctl_params_get(st->params, "hash");
     cJSON_DeleteItemFromObjectCaseSensitive(user, "password_hash");
@@ -193,7 +193,7 @@ static int set_names(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
 {
     cJSON *user = NULL;
     int error;
-    if ((error = orgctl_object_get(repo, orgctl_kind_lookup("user"), org, st->name, &user)) < 0)
+    if ((error = orgctl_object_load(repo, orgctl_kind_lookup("user"), org, st->name, &user)) < 0)
         return error;
     const cJSON *options = cJSON_GetObjectItemCaseSensitive(user, "options");
     const char *first = orgctl_params_get(st->params, "first"),

@@ -44,7 +44,10 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                       const char *name, cJSON **out)
 {
-    return orgctl_object_load(repo, kind, org, name, out);
+    int error = orgctl_object_load(repo, kind, org, name, out);
+    if (error == 0)
+        orgctl_kind_strip_secrets(kind, *out); /* secrets never leave the library */
+    return error;
 }
 
 /* The paths of the last objects found: the rows of a bulk set ask for the same org, role
@@ -294,8 +297,10 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         cJSON *obj = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
-        if (obj)
+        if (obj) {
+            orgctl_kind_strip_secrets(kind, obj); /* secrets never leave the library */
             cJSON_AddItemToArray(arr, obj);
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
