@@ -239,19 +239,23 @@ static cJSON *changes_of(orgctl_changeset *cs)
     return list;
 }
 
-/* "user role add alice Supervisor": the verb, the name and the positional arguments. */
-static void describe_call(const orgctl_op_ctx *ctx, const char *verb, char *out, size_t size)
+/* An operation with a --password-file reads stdin when it is not given or is "-": the CLI
+ * reads it (the library reads no terminal) and passes it on as "password". */
+static int read_password(struct cli *cli, const orgctl_op *op, orgctl_params *params)
 {
-    int len = snprintf(out, size, "%s %s%s%s", ctx->op->kind, verb, ctx->name ? " " : "",
-                       ctx->name ? ctx->name : "");
-    for (const orgctl_param *p = ctx->op->params; p && p->name; p++) {
-        if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
-            continue;
-        for (size_t i = 0; i < orgctl_params_count(ctx->params, p->name); i++)
-            if (len >= 0 && (size_t)len < size)
-                len += snprintf(out + len, size - (size_t)len, " %s",
-                                orgctl_params_at(ctx->params, p->name, i));
+    const char *file = orgctl_params_get(params, "password-file");
+    if (!orgctl_op_param(op, "password-file") || (file && strcmp(file, "-") != 0))
+        return 0;
+    char *password = NULL, what[160], verb[64];
+    int error = orgctl_password_read(stdin, &password);
+    if (error < 0) {
+        verb_words(op->verb, verb, sizeof(verb));
+        snprintf(what, sizeof(what), "%s %s", op->kind, verb);
+        return cli_fail(cli, what, error);
     }
+    orgctl_params_add(params, "password", password);
+    orgctl_password_free(password);
+    return 0;
 }
 
 static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
@@ -269,11 +273,7 @@ static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
         orgctl_changeset_free(cs);
         return cli_fail(cli, what, error);
     }
-    char summary[512];
-    if (ctx->summary)
-        snprintf(summary, sizeof(summary), "%s", ctx->summary);
-    else
-        describe_call(ctx, verb, summary, sizeof(summary));
+    const char *summary = ctx->summary ? ctx->summary : what; /* the library composes it */
     cJSON *changes = changes_of(cs);
     if (!cli->dry_run)
         error = orgctl_changeset_commit(cs, summary, &id);
@@ -340,6 +340,8 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         status = cli_usage("%s: no org: give --org ORG or set ORGCTL_ORG", kind);
         goto done;
     }
+    if ((status = read_password(cli, op, params)) != 0)
+        goto done;
     orgctl_repo *repo = NULL;
     bool write = op->flags & ORGCTL_OP_WRITE;
     cli->writes = write;
