@@ -13,6 +13,7 @@
 #include "bulk_internal.h"
 #include "orgctl/json.h"
 #include "strmap.h"
+#include "options_version.h"
 
 static const struct bulk_dialect *dialect_of(const cJSON *set)
 {
@@ -225,12 +226,15 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
     cJSON *set = NULL;
     size_t nrows = 0;
     int error;
-    if (opts)
-        o = *opts;
-    d = o.format == ORGCTL_BULK_GAX ? &bulk_gax : &bulk_native;
     *out = NULL;
     if (id_out)
         *id_out = NULL;
+    if (opts && (error = orgctl_options_version_check("bulk create", opts->version,
+                                                      ORGCTL_BULK_CREATE_OPTIONS_VERSION)) < 0)
+        return error;
+    if (opts)
+        o = *opts;
+    d = o.format == ORGCTL_BULK_GAX ? &bulk_gax : &bulk_native;
     if ((error = bulk_check_name(name)) < 0 || (error = bulk_check_permission(repo, NULL, o.org, PERM_ADD)) < 0)
         return error;
     if (bulk_load_set(repo, name, &set) == 0) {
@@ -369,11 +373,14 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     strbuf summary = STRBUF_INIT;
     char *json = NULL, *set_file = bulk_set_path(name, "set.json"), *failures_tmp = NULL;
     int error;
-    if (opts)
-        o = *opts;
     *out = NULL;
     if (id_out)
         *id_out = NULL;
+    if (opts && (error = orgctl_options_version_check("bulk exec", opts->version,
+                                                      ORGCTL_BULK_EXEC_OPTIONS_VERSION)) < 0)
+        return error;
+    if (opts)
+        o = *opts;
     if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &fd, path, sizeof(path))) < 0 ||
         (error = orgctl_changeset_begin(&cs, repo, o.command ? o.command : "orgctl bulk exec",
                                         bulk_set_str(set, "org"))) < 0)

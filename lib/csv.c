@@ -16,6 +16,7 @@
 
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
+#include "options_version.h"
 
 #define CHUNK_SIZE (64 * 1024)
 #define DEFAULT_MAX_RECORD ((size_t)64 * 1024 * 1024)
@@ -127,9 +128,10 @@ static int reader_new(orgctl_csv **out, const char *name, const orgctl_csv_optio
 {
     orgctl_csv *r;
 
-    if (opts && (opts->version < 1 || opts->version > ORGCTL_CSV_OPTIONS_VERSION))
-        return orgctl_error_set(ORGCTL_EINVALID, "csv: unsupported options version %u",
-                                opts->version);
+    int error;
+    if (opts && (error = orgctl_options_version_check("csv", opts->version,
+                                                      ORGCTL_CSV_OPTIONS_VERSION)) < 0)
+        return error;
     if (!(r = calloc(1, sizeof(*r))) || !(r->name = strdup(name))) {
         free(r);
         return orgctl_error_set(ORGCTL_ERROR, "csv: out of memory");

@@ -371,6 +371,13 @@ static void test_repo(const char *dir)
     is_str(admin, "admin@enterprise", "init names the administrator");
     free(admin);
     ok(orgctl_repo_init(dir, NULL, &admin) == ORGCTL_EEXISTS, "init twice is refused");
+    orgctl_init_options newer = ORGCTL_INIT_OPTIONS_INIT, none = {0};
+    newer.version = ORGCTL_INIT_OPTIONS_VERSION + 1;
+    ok(orgctl_repo_init("/nonexistent/x", &newer, &admin) == ORGCTL_EINVALID && !admin &&
+           strstr(orgctl_error_last(), "options version"),
+       "init options of an unknown version are refused: %s", orgctl_error_last());
+    ok(orgctl_repo_init("/nonexistent/x", &none, &admin) == ORGCTL_EINVALID,
+       "init options with no version are refused");
 
     orgctl_repo *repo = NULL;
     ok(orgctl_repo_open(&repo, dir, ORGCTL_OPEN_WRITE) == 0, "open for writing");
@@ -449,6 +456,15 @@ static void test_repo(const char *dir)
     ok(orgctl_history_log(repo, NULL, &log) == 0 && cJSON_GetArraySize(log) == 2,
        "the log has both change sets");
     cJSON_Delete(log);
+    orgctl_log_options lo = ORGCTL_LOG_OPTIONS_INIT;
+    lo.version = 99;
+    ok(orgctl_history_log(repo, &lo, &log) == ORGCTL_EINVALID && !log,
+       "log options of an unknown version are refused");
+    orgctl_bulk_exec_options eo = ORGCTL_BULK_EXEC_OPTIONS_INIT;
+    eo.version = 0;
+    cJSON *report = NULL;
+    ok(orgctl_bulk_exec(repo, "nosuch", &eo, NULL, &report) == ORGCTL_EINVALID && !report,
+       "bulk exec options with no version are refused");
     orgctl_repo_free(repo);
 }
 
