@@ -286,4 +286,10 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
  * only checks that it could: *out is then a repository in memory (no git directory, an
  * index in memory) whose change sets are dry. */
 int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
+/* Stages raw file contents at a tree path (NULL data removes the path), unchecked: for
+ * rollback's restore (earlier bytes exactly, each authorized by the restore) and bulk's own
+ * set files. Internal only: a library user goes through put and remove, which validate. */
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
+                             size_t len);
+
 #endif
