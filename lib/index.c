@@ -31,12 +31,8 @@ static const char schema[] =
 
 static int exec_now(orgctl_repo *repo, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(repo->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int err = orgctl_error_set(ORGCTL_ERROR, "index: %s", msg ? msg : "error");
-        sqlite3_free(msg);
-        return err;
-    }
+    if (sqlite3_exec(repo->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, NULL);
     return 0;
 }
 

@@ -63,10 +63,22 @@ bool orgctl_oid_parse(const char *s, git_oid *out);
 /* Opens the git repository on first need (queries answered by the index never do). */
 int orgctl_repo_git_open(orgctl_repo *repo);
 
-/* Wraps the last libgit2 error into ours. */
+/* Wraps the last libgit2 error into ours: ORGCTL_ESTORAGE when the operating system said
+ * the disk is full or a file is too large. */
 int orgctl_git_error(int code, const char *what);
-/* Wraps the last SQLite error into ours. */
+/* Wraps the last SQLite error into ours (`what` may be NULL), naming the errno SQLite saw
+ * when the operating system failed it: ORGCTL_ESTORAGE when that is a full disk. */
 int orgctl_sqlite_error(sqlite3 *db, const char *what);
+
+/* --- errors of the operating system (lib/oserror.c) --- */
+/* Whether errno `err` says the disk is full or a file may grow no more (ENOSPC, EDQUOT,
+ * EFBIG): not the input's fault, and no use going on past. */
+bool orgctl_errno_is_storage(int err);
+/* Sets "WHAT: strerror(err)" (WHAT printf-style) and returns ORGCTL_ESTORAGE for a
+ * storage errno, else ORGCTL_ERROR. errno is `err` after it. */
+int orgctl_errno_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes all of `data`; -1 with errno set when a write fails. */
+int orgctl_write_all(int fd, const void *data, size_t len);
 
 /* The writer lock (flock on <gitdir>/orgctl/lock). Under it, stale git locks and
  * temporary packs left by killed writers are removed. */

@@ -31,10 +31,27 @@ static void libgit2_setup(void)
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 }
 
+/* The errno of a storage failure named in a libgit2 message: libgit2 adds strerror() to
+ * the errors of the operating system. 0 when there is none. */
+static int storage_errno_in(const char *msg)
+{
+    static const int errs[] = {ENOSPC, EDQUOT, EFBIG};
+    for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+        if (strstr(msg, strerror(errs[i])))
+            return errs[i];
+    return 0;
+}
+
 int orgctl_git_error(int code, const char *what)
 {
+    int saved = errno;
     const git_error *e = git_error_last();
-    orgctl_error_set(ORGCTL_ERROR, "%s: %s", what, e && e->message ? e->message : "git error");
+    const char *msg = e && e->message ? e->message : "git error";
+    if (storage_errno_in(msg))
+        return orgctl_error_set(ORGCTL_ESTORAGE, "%s: %s", what, msg);
+    if (e && e->klass == GIT_ERROR_OS && orgctl_errno_is_storage(saved))
+        return orgctl_errno_error(saved, "%s: %s", what, msg);
+    orgctl_error_set(ORGCTL_ERROR, "%s: %s", what, msg);
     /* An object missing from the database is damaged storage (exit 1), never "not found"
      * (exit 3), which says that what a person named does not exist. */
     if (code == GIT_EMODIFIED || code == GIT_ELOCKED)
@@ -44,8 +61,19 @@ int orgctl_git_error(int code, const char *what)
 
 int orgctl_sqlite_error(sqlite3 *db, const char *what)
 {
-    return orgctl_error_set(ORGCTL_ERROR, "index: %s: %s", what,
-                            db ? sqlite3_errmsg(db) : "cannot open");
+    const char *msg = db ? sqlite3_errmsg(db) : "cannot open";
+    int rc = db ? sqlite3_errcode(db) : SQLITE_CANTOPEN;
+    /* The errno is only the failed call's when the operating system failed it. */
+    int sys = db && (rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_FULL ||
+                     rc == SQLITE_READONLY)
+                  ? sqlite3_system_errno(db)
+                  : 0;
+    if (rc == SQLITE_FULL && !orgctl_errno_is_storage(sys))
+        sys = ENOSPC;
+    const char *sep = what ? ": " : "";
+    if (sys)
+        return orgctl_errno_error(sys, "index: %s%s%s", what ? what : "", sep, msg);
+    return orgctl_error_set(ORGCTL_ERROR, "index: %s%s%s", what ? what : "", sep, msg);
 }
 
 const char *orgctl_repo_path(orgctl_repo *repo)
