@@ -307,7 +307,12 @@ int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, siz
         error = orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\" has no rows.csv", name);
         goto done;
     }
-    strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
+    if (repo->read_only) { /* a plan of a read-only repository's set: elsewhere, then */
+        const char *dir = getenv("TMPDIR");
+        strbuf_addf(&tmp, "%s/orgctl-bulk-rows-XXXXXX", dir && *dir ? dir : "/tmp");
+    } else {
+        strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
+    }
     if ((*fd = mkstemp(tmp.buf)) < 0) {
         error = orgctl_errno_error(errno, "cannot create %s", tmp.buf);
         goto done;

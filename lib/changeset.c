@@ -49,7 +49,8 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
                            const char *org)
 {
     *out = NULL;
-    if (repo->lock_fd < 0 && repo->gitdir) /* a dry init's repository is nowhere to lock */
+    /* a dry init's repository is nowhere to lock; a dry run of a read-only one needs none */
+    if (repo->lock_fd < 0 && repo->gitdir && !(repo->dry_run && repo->read_only))
         return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");

@@ -40,6 +40,9 @@ struct orgctl_repo {
     char *enterprise_admin;
     bool skip_permissions; /* only while init builds the first change set */
     bool dry_run;          /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
+    /* orgctl may not write to it (a read-only mount, a mirror): queries and dry runs only,
+     * without the lock, the index read as it is or held in memory (lib/index.c) */
+    bool read_only;
     orgctl_changeset *cs;
     struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/permcache.c) */
     struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
@@ -86,7 +89,12 @@ int orgctl_lock_acquire(orgctl_repo *repo);
 void orgctl_lock_release(orgctl_repo *repo);
 
 /* --- the SQLite index (lib/index.c) --- */
+/* Opens the index; in a read-only repository, the file as it is when it is whole and
+ * current, else (and for a dry run) a copy in memory. */
 int orgctl_index_open(orgctl_repo *repo);
+/* In a read-only repository: the index becomes a copy in memory (built from nothing when
+ * there is no usable file), which may then be caught up. */
+int orgctl_index_in_memory(orgctl_repo *repo);
 void orgctl_index_close(orgctl_repo *repo);
 /* The commit the index reflects; false when it reflects none. */
 bool orgctl_index_commit(orgctl_repo *repo, git_oid *out);

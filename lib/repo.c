@@ -112,6 +112,27 @@ static bool is_dir(const char *dir, const char *sub)
     return ok;
 }
 
+/* Whether orgctl may write to the repository at `gitdir`: its private folder and index
+ * (a read-only mount, a mirror of another user's, chmod a-w: not). 0, or the errno. */
+static int repo_write_errno(const char *gitdir)
+{
+    char *priv = path_join(gitdir, "orgctl"), *index = path_join(priv, "index.sqlite");
+    int err = access(priv, W_OK) < 0 ? errno
+              : access(index, W_OK) < 0 && errno != ENOENT ? errno
+                                                            : 0;
+    free(priv);
+    free(index);
+    return err;
+}
+
+static int refuse_read_only(const char *gitdir, int err)
+{
+    return orgctl_error_set(ORGCTL_ERROR,
+                            "%s cannot be written to (%s): it is read-only to you, nothing was "
+                            "changed; queries still work",
+                            gitdir, strerror(err));
+}
+
 /* A bare clone of a config repository (git clone --bare) has no orgctl/ folder yet: it is
  * one when its branch holds enterprise.json. The folder is made then, so the check runs
  * once. */
@@ -134,7 +155,9 @@ static bool is_config_clone(const char *dir, bool make)
     if (!found || !make)
         return found;
     char *priv = path_join(dir, "orgctl");
-    found = mkdir(priv, ORGCTL_DIR_MODE) == 0 || errno == EEXIST;
+    /* One that cannot be written to (a read-only mirror) is used without the folder. */
+    found = mkdir(priv, ORGCTL_DIR_MODE) == 0 || errno == EEXIST || errno == EACCES ||
+            errno == EROFS || errno == EPERM;
     free(priv);
     return found;
 }
@@ -282,8 +305,9 @@ int orgctl_lock_acquire(orgctl_repo *repo)
     char *path = path_join(repo->gitdir, "orgctl/lock");
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
     if (fd < 0) {
-        int err = orgctl_error_set(ORGCTL_ERROR, "cannot open lock %s: %s", path,
-                                   strerror(errno));
+        int err = errno == EACCES || errno == EROFS || errno == EPERM
+                      ? refuse_read_only(repo->gitdir, errno)
+                      : orgctl_errno_error(errno, "cannot open lock %s", path);
         free(path);
         return err;
     }
@@ -445,6 +469,11 @@ static int sync_index(orgctl_repo *repo)
     bool has_indexed = orgctl_index_commit(repo, &indexed);
     if (has_indexed == repo->has_head && (!has_indexed || git_oid_equal(&indexed, &repo->head)))
         return 0;
+    if (repo->read_only) /* nobody may write it: a copy in memory catches up, no lock */
+        return (error = orgctl_index_in_memory(repo)) < 0 || !repo->has_head ||
+                       (error = orgctl_repo_git_open(repo)) < 0
+                   ? error
+                   : orgctl_index_catch_up(repo, &repo->head);
     if (repo->lock_fd < 0) {
         if ((error = orgctl_lock_acquire(repo)) < 0)
             return error;
@@ -529,7 +558,14 @@ static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_m
     repo->lock_fd = -1;
     repo->gitdir = xstrdup(gitdir);
     repo->dry_run = mode == ORGCTL_OPEN_DRY_RUN;
-    if (mode != ORGCTL_OPEN_READ && (error = orgctl_lock_acquire(repo)) < 0)
+    int write_errno = repo_write_errno(gitdir);
+    repo->read_only = write_errno != 0;
+    if (repo->read_only && mode == ORGCTL_OPEN_WRITE) {
+        error = refuse_read_only(gitdir, write_errno);
+        goto done;
+    }
+    /* A dry run of a read-only repository needs no lock: nobody writes it through us. */
+    if (mode != ORGCTL_OPEN_READ && !repo->read_only && (error = orgctl_lock_acquire(repo)) < 0)
         goto done;
     if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0 ||
         (error = load_enterprise(repo)) < 0)
