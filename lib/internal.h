@@ -43,6 +43,7 @@ struct orgctl_repo {
     /* orgctl may not write to it (a read-only mount, a mirror): queries and dry runs only,
      * without the lock, the index read as it is or held in memory (lib/index.c) */
     bool read_only;
+    struct orgctl_init_place *init; /* init's repository until it is moved into place */
     orgctl_changeset *cs;
     struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/permcache.c) */
     struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
@@ -306,4 +307,7 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
  * only checks that it could: *out is then a repository in memory (no git directory, an
  * index in memory) whose change sets are dry. */
 int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
+/* Moves init's repository, its first change set committed, from its temporary folder into
+ * place; until then, orgctl_repo_free removes it. */
+int orgctl_repo_install(orgctl_repo *repo);
 #endif
