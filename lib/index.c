@@ -2,6 +2,7 @@
  * commit it reflects and catches up by walking only the trees that changed. Deleting it
  * loses nothing. A change set stages its changes in an open transaction here, so reads
  * during the change set see them. */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -273,7 +274,9 @@ static int open_db(orgctl_repo *repo)
         int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
         if (fd >= 0)
             close(fd);
-        error = open_at(repo, strbuf_str(&path));
+        /* named here: SQLite would retry read-only and report that one's errno */
+        error = fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&path))
+                       : open_at(repo, strbuf_str(&path));
     }
     strbuf_release(&path);
     return error;

@@ -74,6 +74,12 @@ int orgctl_git_error(int code, const char *what);
  * when the operating system failed it: ORGCTL_ESTORAGE when that is a full disk. */
 int orgctl_sqlite_error(sqlite3 *db, const char *what);
 
+/* Objects written through libgit2 (blobs, trees, a commit): call _begin, then the libgit2
+ * function, then _check with what it returned. A write that failed is an error even when
+ * libgit2, having retried elsewhere, says it worked (lib/repo.c). */
+void orgctl_odb_write_begin(void);
+int orgctl_odb_write_check(int error, const char *what);
+
 /* --- errors of the operating system (lib/oserror.c) --- */
 /* Whether errno `err` says the disk is full or a file may grow no more (ENOSPC, EDQUOT,
  * EFBIG): not the input's fault, and no use going on past. */

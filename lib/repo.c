@@ -60,6 +60,27 @@ int orgctl_git_error(int code, const char *what)
     return ORGCTL_ERROR;
 }
 
+/* Why SQLite could not open a file of the index: when making its -journal or -wal fails
+ * (a full disk, no inode left), it retries read-only and keeps that errno (ENOENT). A file
+ * made beside the index tells the real one. */
+static int cantopen_errno(sqlite3 *db, int sys)
+{
+    const char *file = sqlite3_db_filename(db, "main");
+    if (!file || !*file)
+        return sys;
+    strbuf probe = STRBUF_INIT;
+    strbuf_addf(&probe, "%s-probe-XXXXXX", file);
+    int fd = mkstemp(probe.buf);
+    if (fd < 0)
+        sys = errno;
+    else {
+        close(fd);
+        unlink(probe.buf);
+    }
+    strbuf_release(&probe);
+    return sys;
+}
+
 int orgctl_sqlite_error(sqlite3 *db, const char *what)
 {
     int saved = errno;
@@ -73,6 +94,8 @@ int orgctl_sqlite_error(sqlite3 *db, const char *what)
     int sys = db && os ? sqlite3_system_errno(db) : 0;
     if (os && !sys && orgctl_errno_is_storage(saved))
         sys = saved;
+    if (rc == SQLITE_CANTOPEN && db)
+        sys = cantopen_errno(db, sys);
     if (rc == SQLITE_FULL && !orgctl_errno_is_storage(sys))
         sys = ENOSPC;
     const char *sep = what ? ": " : "";
@@ -417,6 +440,43 @@ static int no_objects(git_odb_backend *b, git_odb_foreach_cb cb, void *payload)
     return 0;
 }
 
+/* libgit2 (1.5) tries each backend in turn when a write fails, then a stream whose write
+ * error it ignores: on a full disk, git_odb_write can return 0 for an object it did not
+ * write (then the branch update finds no commit, or worse, a commit names a blob that is
+ * not there). Our loose backend goes first, so its failure is kept here, and a write
+ * counts as failed whatever libgit2 then says (orgctl_odb_write_check). */
+static int (*loose_write)(git_odb_backend *, const git_oid *, const void *, size_t,
+                          git_object_t);
+static _Thread_local int loose_failed; /* 0, or the code orgctl_git_error gave */
+static _Thread_local char loose_message[512];
+
+static int checked_loose_write(git_odb_backend *b, const git_oid *oid, const void *data,
+                               size_t len, git_object_t type)
+{
+    int error = loose_write(b, oid, data, len, type);
+    if (error < 0 && !loose_failed) {
+        const git_error *e = git_error_last();
+        snprintf(loose_message, sizeof(loose_message), "%s",
+                 e && e->message ? e->message : "git error");
+        loose_failed = orgctl_git_error(error, "");
+    }
+    return error;
+}
+
+void orgctl_odb_write_begin(void)
+{
+    loose_failed = 0;
+}
+
+int orgctl_odb_write_check(int error, const char *what)
+{
+    int failed = loose_failed;
+    loose_failed = 0;
+    if (failed) /* the first failure is the cause, whatever came of the retries */
+        return orgctl_error_set(failed, "%s: %s", what, loose_message);
+    return error < 0 ? orgctl_git_error(error, what) : 0;
+}
+
 /* Objects hold password hashes: those orgctl writes loose get no access for others
  * (git's own loose backend makes them 0444, folders 0777, less the umask). A loose
  * backend of our own with those modes, made write-only, goes ahead of git's, which
@@ -438,7 +498,10 @@ static int private_loose_objects(orgctl_repo *repo)
         loose->refresh = NULL;
         loose->freshen = NULL;
         loose->writepack = NULL;
+        loose->writestream = NULL; /* git's own then, its failure seen by ours first */
         loose->foreach = no_objects;
+        loose_write = loose->write;
+        loose->write = checked_loose_write;
         if ((error = git_odb_add_backend(odb, loose, 10)) < 0) /* git's are 1 and 2 */
             loose->free(loose);
     }
