@@ -637,8 +637,19 @@ static int repo_load(orgctl_repo *repo, enum orgctl_open_mode mode, bool creatin
     /* A dry run of a read-only repository needs no lock: nobody writes it through us. */
     if (mode != ORGCTL_OPEN_READ && !repo->read_only && (error = orgctl_lock_acquire(repo)) < 0)
         return error;
-    if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0 ||
-        (error = load_enterprise(repo)) < 0)
+    error = orgctl_index_open(repo);
+    if (!error)
+        error = sync_index(repo);
+    if (error == ORGCTL_ESTORAGE && mode == ORGCTL_OPEN_READ && !repo->read_only) {
+        /* A full disk: even reading the index makes files (its -wal and -shm), and
+         * catching it up writes. A query reads it as a read-only repository's. */
+        orgctl_index_close(repo);
+        orgctl_error_clear();
+        repo->read_only = true;
+        if ((error = orgctl_index_open(repo)) == 0)
+            error = sync_index(repo);
+    }
+    if (error < 0 || (error = load_enterprise(repo)) < 0)
         return error;
     return !repo->has_head && !creating ? refuse_no_branch(repo) : 0;
 }
