@@ -4,10 +4,10 @@
  * during the change set see them. */
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -155,8 +155,8 @@ static int schema_version(sqlite3 *db)
  * made anew when it has another layout. */
 static int open_at(orgctl_repo *repo, const char *path)
 {
-    int rc = sqlite3_open_v2(path, &repo->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &repo->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
     sqlite3_busy_timeout(repo->db, 30000);
@@ -208,9 +208,10 @@ static sqlite3 *open_as_is(const char *path)
     strbuf_release(&wal);
     sqlite3 *db = NULL;
     char *uri = whole ? file_uri(path, "immutable=1") : NULL;
-    if (uri && (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
-                                              SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
-                schema_version(db) != SCHEMA_VERSION)) {
+    if (uri &&
+        (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                         NULL) != SQLITE_OK ||
+         schema_version(db) != SCHEMA_VERSION)) {
         sqlite3_close(db);
         db = NULL;
     }

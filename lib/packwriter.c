@@ -68,8 +68,10 @@ static int write_all(int fd, const void *data, size_t len, const char *path)
  * neither added to, read nor installed. */
 static int broken_error(const orgctl_packwriter *pw)
 {
-    return orgctl_errno_error(pw->broken_errno, "%s: an earlier write failed; nothing is "
-                              "changed, run the set again once there is room", pw->tmp_path);
+    return orgctl_errno_error(pw->broken_errno,
+                              "%s: an earlier write failed; nothing is "
+                              "changed, run the set again once there is room",
+                              pw->tmp_path);
 }
 
 static int flush(orgctl_packwriter *pw)

@@ -89,8 +89,8 @@ int orgctl_sqlite_error(sqlite3 *db, const char *what)
     /* The errno is only the failed call's when the operating system failed it. SQLite
      * reads it when the statement ends, after the rollback that followed the failed
      * write; a storage errno still in errno (no call since has failed) is the cause. */
-    bool os = rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_FULL ||
-              rc == SQLITE_READONLY;
+    bool os =
+        rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_FULL || rc == SQLITE_READONLY;
     int sys = db && os ? sqlite3_system_errno(db) : 0;
     if (os && !sys && orgctl_errno_is_storage(saved))
         sys = saved;
@@ -145,9 +145,9 @@ static bool is_dir(const char *dir, const char *sub)
 static int repo_write_errno(const char *gitdir)
 {
     char *priv = path_join(gitdir, "orgctl"), *index = path_join(priv, "index.sqlite");
-    int err = access(priv, W_OK) < 0 ? errno
+    int err = access(priv, W_OK) < 0                       ? errno
               : access(index, W_OK) < 0 && errno != ENOENT ? errno
-                                                            : 0;
+                                                           : 0;
     free(priv);
     free(index);
     return err;
@@ -445,13 +445,12 @@ static int no_objects(git_odb_backend *b, git_odb_foreach_cb cb, void *payload)
  * write (then the branch update finds no commit, or worse, a commit names a blob that is
  * not there). Our loose backend goes first, so its failure is kept here, and a write
  * counts as failed whatever libgit2 then says (orgctl_odb_write_check). */
-static int (*loose_write)(git_odb_backend *, const git_oid *, const void *, size_t,
-                          git_object_t);
+static int (*loose_write)(git_odb_backend *, const git_oid *, const void *, size_t, git_object_t);
 static _Thread_local int loose_failed; /* 0, or the code orgctl_git_error gave */
 static _Thread_local char loose_message[512];
 
-static int checked_loose_write(git_odb_backend *b, const git_oid *oid, const void *data,
-                               size_t len, git_object_t type)
+static int checked_loose_write(git_odb_backend *b, const git_oid *oid, const void *data, size_t len,
+                               git_object_t type)
 {
     int error = loose_write(b, oid, data, len, type);
     if (error < 0 && !loose_failed) {
@@ -780,8 +779,10 @@ static int check_target(const char *real, bool clean)
     if (has_head)
         return orgctl_error_set(ORGCTL_EEXISTS, "%s holds a git repository already", real);
     if (!empty_but_stale_inits(real, INIT_INSIDE_PREFIX, clean))
-        return orgctl_error_set(ORGCTL_EEXISTS, "%s is not empty: init makes a repository in a "
-                                "new or empty folder only", real);
+        return orgctl_error_set(ORGCTL_EEXISTS,
+                                "%s is not empty: init makes a repository in a "
+                                "new or empty folder only",
+                                real);
     return 0;
 }
 
@@ -822,8 +823,7 @@ static int make_parents(const char *dir, char **made)
             if (!*made)
                 *made = xstrdup(p);
         } else if (errno != EEXIST || stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
-            error = orgctl_errno_error(errno == EEXIST ? ENOTDIR : errno, "cannot create %s",
-                                       p);
+            error = orgctl_errno_error(errno == EEXIST ? ENOTDIR : errno, "cannot create %s", p);
             break;
         }
         if (!slash)
@@ -1007,7 +1007,8 @@ int orgctl_repo_install(orgctl_repo *repo)
         }
     } else if (rename(pl->tmp, pl->target) < 0) {
         error = errno == ENOTEMPTY || errno == EEXIST
-                    ? orgctl_error_set(ORGCTL_EEXISTS, "%s was made by someone else meanwhile; "
+                    ? orgctl_error_set(ORGCTL_EEXISTS,
+                                       "%s was made by someone else meanwhile; "
                                        "nothing was created",
                                        pl->target)
                     : orgctl_errno_error(errno, "cannot create %s", pl->target);
@@ -1042,9 +1043,9 @@ static int check_creatable(const char *dir)
             break;
     }
     int err = stat(p, &st) < 0             ? errno
-              : !S_ISDIR(st.st_mode)        ? ENOTDIR
+              : !S_ISDIR(st.st_mode)       ? ENOTDIR
               : access(p, W_OK | X_OK) < 0 ? errno
-                                            : 0;
+                                           : 0;
     if (err)
         error = orgctl_errno_error(err, "cannot create %s", dir);
     free(p);
