@@ -1,5 +1,6 @@
 /* orgctl: the command table, global options and dispatch. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,6 +324,9 @@ const struct cli_command *cli_find_command(const char *name)
 int main(int argc, char **argv)
 {
     struct cli cli = {0};
+    /* A file-size limit (ulimit -f) makes a write fail with EFBIG, which is reported and
+     * undone like a full disk, instead of killing orgctl halfway through. */
+    signal(SIGXFSZ, SIG_IGN);
     cli.org = getenv("ORGCTL_ORG");
     orgctl_lock_wait_set(-1, say_lock_wait, NULL);
     const char *lock_timeout = getenv("ORGCTL_LOCK_TIMEOUT");

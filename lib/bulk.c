@@ -334,14 +334,14 @@ static int write_failures(const char *path, const strbuf *csv, char **tmp)
     *tmp = strbuf_detach(&name, NULL);
     int fd = mkstemp(*tmp);
     if (fd < 0) {
-        int error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
+        int error = orgctl_errno_error(errno, "cannot write %s", path);
         free(*tmp);
         *tmp = NULL;
         return error;
     }
-    ssize_t w = write(fd, csv->buf, csv->len);
-    if (close(fd) < 0 || w < 0 || (size_t)w != csv->len)
-        return orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
+    int w = orgctl_write_all(fd, csv->buf, csv->len), saved = errno;
+    if (close(fd) < 0 || w < 0)
+        return orgctl_errno_error(w < 0 ? saved : errno, "cannot write %s", path);
     return 0;
 }
 
@@ -411,8 +411,8 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     if ((error = orgctl_changeset_commit(cs, strbuf_str(&summary), id_out)) < 0)
         goto done;
     if (failures_tmp && rename(failures_tmp, o.failures_path) < 0)
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s (the failing rows are in "
-                                 "%s)", o.failures_path, strerror(errno), failures_tmp);
+        error = orgctl_errno_error(errno, "cannot write %s (the failing rows are in %s)",
+                                   o.failures_path, failures_tmp);
     free(failures_tmp); /* kept on disk when it could not be moved */
     failures_tmp = NULL;
     *out = done;

@@ -253,17 +253,9 @@ int bulk_store_set(orgctl_repo *repo, const cJSON *set, const strbuf *rows,
 
 static int write_all(int fd, const void *data, size_t len)
 {
-    for (const char *p = data; len > 0;) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return orgctl_error_set(ORGCTL_ERROR, "cannot write a temporary file: %s",
-                                    strerror(errno));
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
+    return orgctl_write_all(fd, data, len) < 0
+               ? orgctl_errno_error(errno, "cannot write a temporary file")
+               : 0;
 }
 
 /* Copies the blob `id` into the open file fd, streamed when the object database can
@@ -315,9 +307,14 @@ int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, siz
         error = orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\" has no rows.csv", name);
         goto done;
     }
-    strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
+    if (repo->read_only) { /* a plan of a read-only repository's set: elsewhere, then */
+        const char *dir = getenv("TMPDIR");
+        strbuf_addf(&tmp, "%s/orgctl-bulk-rows-XXXXXX", dir && *dir ? dir : "/tmp");
+    } else {
+        strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
+    }
     if ((*fd = mkstemp(tmp.buf)) < 0) {
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", tmp.buf, strerror(errno));
+        error = orgctl_errno_error(errno, "cannot create %s", tmp.buf);
         goto done;
     }
     unlink(tmp.buf);

@@ -49,7 +49,8 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
                            const char *org)
 {
     *out = NULL;
-    if (repo->lock_fd < 0 && repo->gitdir) /* a dry init's repository is nowhere to lock */
+    /* a dry init's repository is nowhere to lock; a dry run of a read-only one needs none */
+    if (repo->lock_fd < 0 && repo->gitdir && !(repo->dry_run && repo->read_only))
         return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
@@ -134,8 +135,9 @@ static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oi
             return error;
         return orgctl_packwriter_add(cs->pack, GIT_OBJECT_BLOB, data, len, oid);
     }
+    orgctl_odb_write_begin();
     error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
-    return error < 0 ? orgctl_git_error(error, "cannot write object") : 0;
+    return orgctl_odb_write_check(error, "cannot write object");
 }
 
 static const char *key_field(const orgctl_kind *kind)
@@ -575,10 +577,10 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
         goto done;
     strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
     const git_commit *parents[1] = {parent};
+    orgctl_odb_write_begin();
     error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg),
                               tree, parent ? 1 : 0, parents);
-    if (error < 0)
-        error = orgctl_git_error(error, "cannot write commit");
+    error = orgctl_odb_write_check(error, "cannot write commit");
 done:
     git_signature_free(author);
     git_signature_free(committer);
@@ -620,6 +622,7 @@ static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, s
     *n = build_updates(cs, base, &ups);
     if (*n == 0)
         goto done;
+    orgctl_odb_write_begin();
     if (base)
         error = git_tree_create_updated(tree_id, repo->git, base, *n, ups);
     else {
@@ -633,8 +636,7 @@ static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, s
         git_tree_free(empty_tree);
         git_treebuilder_free(empty);
     }
-    if (error < 0)
-        error = orgctl_git_error(error, "cannot write tree");
+    error = orgctl_odb_write_check(error, "cannot write tree");
 done:
     free(ups);
     return error;

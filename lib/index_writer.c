@@ -155,8 +155,9 @@ static int apply(struct orgctl_index_writer *w, const struct item *it)
 
 int orgctl_index_writer_start(orgctl_repo *repo)
 {
-    if (repo->writer || !sqlite3_threadsafe())
-        return 0; /* a SQLite without threads: the writes stay on this thread */
+    if (repo->writer || !sqlite3_threadsafe() || repo->read_only)
+        return 0; /* a SQLite without threads, or an index in memory (a read-only
+                   * repository's) that a second connection cannot see: this thread */
     struct orgctl_index_writer *w = xcalloc(1, sizeof(*w));
     w->repo = repo;
     strbuf path = STRBUF_INIT;

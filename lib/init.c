@@ -72,7 +72,8 @@ int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **ad
         (error = build_enterprise(repo, cs, opts, admin_out)) < 0 ||
         (error = orgctl_repo_set_actor(repo, *admin_out)) < 0)
         goto done;
-    error = orgctl_changeset_commit(cs, "init: enterprise account", NULL);
+    if ((error = orgctl_changeset_commit(cs, "init: enterprise account", NULL)) == 0)
+        error = orgctl_repo_install(repo); /* until here, it is nowhere to be seen */
 done:
     if (error < 0) {
         free(*admin_out);
