@@ -340,13 +340,16 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         status = cli_usage("%s: no org: give --org ORG or set ORGCTL_ORG", kind);
         goto done;
     }
-    if ((status = read_password(cli, op, params)) != 0)
-        goto done;
     orgctl_repo *repo = NULL;
     bool write = op->flags & ORGCTL_OP_WRITE;
     cli->writes = write;
     if ((status = cli_open(cli, &repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ)) != 0)
         goto done;
+    /* stdin is read once the repository is open (a command that cannot run reads nothing) */
+    if ((status = read_password(cli, op, params)) != 0) {
+        orgctl_repo_free(repo);
+        goto done;
+    }
     orgctl_op_ctx ctx = {op, repo, NULL, cli->org, name, params, NULL, NULL};
     if (write) {
         status = run_write(cli, &ctx);
