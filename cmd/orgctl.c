@@ -108,6 +108,11 @@ static void say_lock_wait(const char *message, void *payload)
     fprintf(stderr, "orgctl: %s\n", message);
 }
 
+static void say_warning(const char *message, void *payload)
+{
+    fprintf(stderr, "orgctl: warning: %s\n", message);
+}
+
 /* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */
 static int set_lock_timeout(const char *what, const char *value)
 {
@@ -264,6 +269,7 @@ int main(int argc, char **argv)
     struct cli cli = {0};
     cli.org = getenv("ORGCTL_ORG");
     orgctl_lock_wait_set(-1, say_lock_wait, NULL);
+    orgctl_warning_handler_set(say_warning, NULL);
     const char *lock_timeout = getenv("ORGCTL_LOCK_TIMEOUT");
     if (lock_timeout && *lock_timeout && set_lock_timeout("ORGCTL_LOCK_TIMEOUT", lock_timeout) < 0)
         return EXIT_USAGE;

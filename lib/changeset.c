@@ -181,6 +181,8 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = "";
     if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
         return error;
+    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
+        return error;
     char *path = orgctl_kind_path(kind, org, name);
     if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
         free(path);
@@ -203,11 +205,13 @@ static const cJSON *const kind_removed = &(const cJSON){.type = cJSON_Object};
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name)
 {
+    int error = orgctl_object_refuse_invalid(cs->repo, kind, org, name);
+    if (error < 0)
+        return error;
     if (!orgctl_object_exists(cs->repo, kind, org, name))
         return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
                                 kind->name, name, org);
-    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
-    if (error < 0)
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, NULL)) < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
     if (!cs->repo->skip_permissions)
@@ -268,6 +272,9 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
     git_oid oid;
+    /* a restored file replaces what broke the rules there */
+    if (!error && orgctl_index_has_invalid(cs->repo))
+        error = orgctl_index_forget_invalid(cs->repo, path);
     if (error < 0)
         goto done;
     if (!data) {
