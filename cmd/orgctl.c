@@ -23,6 +23,8 @@ const struct cli_command cli_commands[] = {
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
     {"diff", cmd_diff, "show a change set as a diff of the JSON files", CLI_READ},
     {"rollback", cmd_rollback, "undo a change set with a new change set", CLI_WRITE},
+    {"check", cmd_check, "list what breaks the rules in the tree or is missing; exit 1 if any",
+     CLI_READ},
     {"help", cmd_help, "show help for orgctl or a command", CLI_READ},
     {"version", cmd_version, "print the version", CLI_READ},
     {"__complete", cmd_complete, NULL, CLI_READ},
