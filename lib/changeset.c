@@ -272,8 +272,8 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
     git_oid oid;
-    /* a restored file replaces what broke the rules there */
-    if (!error && orgctl_index_has_invalid(cs->repo))
+    /* a file removed takes what broke the rules there along (one restored: below) */
+    if (!error && !data && orgctl_index_has_invalid(cs->repo))
         error = orgctl_index_forget_invalid(cs->repo, path);
     if (error < 0)
         goto done;
@@ -284,8 +284,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     }
     if ((error = write_blob(cs, data, len, &oid)) < 0)
         goto done;
-    if (obj)
-        error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
+    error = orgctl_index_restored(cs->repo, path, strbuf_str(&text), obj);
     if (!error)
         record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
 done:

@@ -1409,8 +1409,59 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
     return 0;
 }
 
-/* Indexes the file at `path` (blob `id`): as an object, or as an invalid file naming what is
- * wrong with it. */
+/* Indexes the file at `path`: as the object of kind, org and name that its `text` (parsed
+ * as `obj`) holds, or, with a `problem`, as an invalid file (dropping what an earlier
+ * version left, or queries would answer with stale data). */
+static int index_checked(orgctl_repo *repo, bool forget, const char *path, const orgctl_kind *kind,
+                         const char *org, const char *name, bool at_its_place,
+                         const char *problem, const char *text, const cJSON *obj)
+{
+    int error = forget ? orgctl_index_forget_invalid(repo, path) : 0;
+    if (error < 0)
+        return error;
+    if (!*problem)
+        return orgctl_index_put(repo, path, kind, org, name, text, obj);
+    if (at_its_place && (error = orgctl_index_delete(repo, path)) < 0)
+        return error;
+    return record_invalid(repo, path, kind, org, name, problem, NULL);
+}
+
+/* What is wrong with a file at a place where an object can be (given its JSON, parsed as
+ * obj, NULL: none); nothing added when all is well. */
+static void check_file(orgctl_repo *repo, strbuf *problem, const orgctl_kind *kind,
+                       const char *org, const char *name, cJSON *obj)
+{
+    if (!obj)
+        strbuf_adds(problem, "not valid JSON");
+    else if (orgctl_object_validate_stored(repo, kind, org, name, obj) < 0)
+        strbuf_adds(problem, orgctl_error_last());
+    orgctl_error_clear();
+}
+
+int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text, cJSON *obj)
+{
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    int place = orgctl_kind_locate(path, &kind, &org, &name), error = 0;
+    if (place == ORGCTL_ENOTFOUND)
+        return 0;
+    /* an object is indexed as it is: the rollback validates what it restores there */
+    if (place < 0 || !obj) {
+        strbuf problem = STRBUF_INIT;
+        strbuf_adds(&problem, place < 0 ? orgctl_error_last() : "not valid JSON");
+        error = orgctl_error_set(ORGCTL_EINVALID, "restoring %s: %s", path, strbuf_str(&problem));
+        strbuf_release(&problem);
+    } else if (!orgctl_index_has_invalid(repo) ||
+               (error = orgctl_index_forget_invalid(repo, path)) == 0) {
+        error = orgctl_index_put(repo, path, kind, org, name, text, obj);
+    }
+    free(org);
+    free(name);
+    return error;
+}
+
+/* Indexes the file at `path` (blob `id`) as it is in the commit caught up with, and notes
+ * its references for check_references. */
 static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
 {
     orgctl_repo *repo = cu->repo;
@@ -1425,6 +1476,7 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
     int error = 0;
     if (place < 0) {
         strbuf_adds(&problem, orgctl_error_last());
+        orgctl_error_clear();
     } else if ((error = git_blob_lookup(&blob, repo->git, id)) == GIT_ENOTFOUND) {
         char hex[GIT_OID_HEXSZ + 1];
         git_error_clear();
@@ -1436,25 +1488,14 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
         goto done;
     } else {
         strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-        if (!(obj = cJSON_Parse(strbuf_str(&text))))
-            strbuf_adds(&problem, "not valid JSON");
-        else if (orgctl_object_validate_stored(repo, kind, org, name, obj) < 0)
-            strbuf_adds(&problem, orgctl_error_last());
-        orgctl_error_clear();
+        obj = cJSON_Parse(strbuf_str(&text));
+        check_file(repo, &problem, kind, org, name, obj);
     }
-    if (!cu->rebuild && (error = orgctl_index_forget_invalid(repo, path)) < 0)
-        goto done;
-    if (problem.len) {
-        /* what an earlier version left goes, or queries would answer with stale data */
-        if (place == 0 && (error = orgctl_index_delete(repo, path)) < 0)
-            goto done;
-        error = record_invalid(repo, path, kind, org, name, strbuf_str(&problem), NULL);
-    } else {
-        error = orgctl_index_put(repo, path, kind, org, name, strbuf_str(&text), obj);
-        struct ref_walk w = {cu, kind, path, org, name};
-        if (!error)
-            error = orgctl_object_refs(kind, obj, note_ref, &w);
-    }
+    error = index_checked(repo, !cu->rebuild, path, kind, org, name, place == 0,
+                          strbuf_str(&problem), strbuf_str(&text), obj);
+    struct ref_walk w = {cu, kind, path, org, name};
+    if (!error && !problem.len)
+        error = orgctl_object_refs(kind, obj, note_ref, &w);
 done:
     cJSON_Delete(obj);
     git_blob_free(blob);

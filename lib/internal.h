@@ -98,6 +98,11 @@ bool orgctl_index_has_invalid(orgctl_repo *repo);
 typedef int (*orgctl_index_invalid_cb)(const char *path, const char *problem, void *payload);
 int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                          const char *name, orgctl_index_invalid_cb cb, void *payload);
+/* Indexes a file a change set restores (a rollback) at `path`: the object it holds, as it
+ * is (the rollback validates what it restores, lib/restore.c), or for a file in a kind's
+ * folder where no object can be, or that is no JSON, ORGCTL_EINVALID naming it. `obj` is
+ * `text` parsed (NULL: not JSON). */
+int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text, cJSON *obj);
 /* Forgets that the file at `path` was invalid: a change set writes or removes it. */
 int orgctl_index_forget_invalid(orgctl_repo *repo, const char *path);
 /* Whether the object is there; `path` is its path (orgctl_kind_path), which the change

@@ -212,6 +212,22 @@ test_expect_success 'a rebuilt index finds the same problems' '
 	undo
 '
 
+test_expect_success 'orgctl rollback of a hand-made commit repairs it; rolling that back refuses' '
+	bob=$(path_of bob) && alice=$(path_of alice) &&
+	by_hand "bob and alice by hand" "edit_json $bob \"d[\\\"zzz\\\"] = 1\" &&
+		mkdir -p orgs/acme/users/00 orgs/acme/users/01 &&
+		git mv $alice orgs/acme/users/\$(test $alice = orgs/acme/users/00/alice.json && echo 01 || echo 00)/alice.json" &&
+	test_must_fail orgctl check >/dev/null &&
+	orgctl rollback "$(head_of repo)" >/dev/null &&
+	orgctl check &&
+	orgctl user show bob >/dev/null &&
+	orgctl user show alice >/dev/null &&
+	id=$(orgctl log -n 1 -o json | jq -r ".[0].id") &&
+	test_unchanged repo orgctl rollback "$id" 2>err &&
+	test_grep "bob\|alice" err &&
+	orgctl check
+'
+
 test_expect_success 'check finds a blob missing from the object database' '
 	by_hand "a README by hand" "echo hello >orgs/acme/README" &&
 	blob=$(git -C repo rev-parse HEAD:orgs/acme/README) &&
