@@ -20,7 +20,8 @@ static void general_usage(FILE *f)
 static const char history_note[] =
     "log, show, diff: audits:changeSet:view; rollback: audits:changeSet:rollback in each org "
     "it touches, and what each change it makes needs\ngranting (a role, a permission, a "
-    "membership of a group with roles) also needs every permission granted";
+    "membership of a group with roles) also needs every permission granted\ncheck: the view "
+    "permission of every kind in every org";
 
 static void permissions_table(FILE *out, const cJSON *result, void *arg)
 {

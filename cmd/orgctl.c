@@ -24,6 +24,8 @@ const struct cli_command cli_commands[] = {
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
     {"diff", cmd_diff, "show a change set as a diff of the JSON files", CLI_READ},
     {"rollback", cmd_rollback, "undo a change set with a new change set", CLI_WRITE},
+    {"check", cmd_check, "list what breaks the rules in the tree or is missing; exit 1 if any",
+     CLI_READ},
     {"help", cmd_help, "show help for orgctl or a command", CLI_READ},
     {"version", cmd_version, "print the version", CLI_READ},
     {"__complete", cmd_complete, NULL, CLI_READ},
@@ -107,6 +109,11 @@ static bool is_option(const char *arg, const char *name)
 static void say_lock_wait(const char *message, void *payload)
 {
     fprintf(stderr, "orgctl: %s\n", message);
+}
+
+static void say_warning(const char *message, void *payload)
+{
+    fprintf(stderr, "orgctl: warning: %s\n", message);
 }
 
 /* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */
@@ -329,6 +336,7 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     cli.org = getenv("ORGCTL_ORG");
     orgctl_lock_wait_set(-1, say_lock_wait, NULL);
+    orgctl_warning_handler_set(say_warning, NULL);
     const char *lock_timeout = getenv("ORGCTL_LOCK_TIMEOUT");
     if (lock_timeout && *lock_timeout && set_lock_timeout("ORGCTL_LOCK_TIMEOUT", lock_timeout) < 0)
         return EXIT_USAGE;

@@ -183,6 +183,8 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = "";
     if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
         return error;
+    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
+        return error;
     char *path = orgctl_kind_path(kind, org, name);
     if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
         free(path);
@@ -205,11 +207,13 @@ static const cJSON *const kind_removed = &(const cJSON){.type = cJSON_Object};
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name)
 {
+    int error = orgctl_object_refuse_invalid(cs->repo, kind, org, name);
+    if (error < 0)
+        return error;
     if (!orgctl_object_exists(cs->repo, kind, org, name))
         return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
                                 kind->name, name, org);
-    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
-    if (error < 0)
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, NULL)) < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
     if (!cs->repo->skip_permissions)
@@ -270,6 +274,9 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
     git_oid oid;
+    /* a file removed takes what broke the rules there along (one restored: below) */
+    if (!error && !data && orgctl_index_has_invalid(cs->repo))
+        error = orgctl_index_forget_invalid(cs->repo, path);
     if (error < 0)
         goto done;
     if (!data) {
@@ -279,8 +286,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     }
     if ((error = write_blob(cs, data, len, &oid)) < 0)
         goto done;
-    if (obj)
-        error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
+    error = orgctl_index_restored(cs->repo, path, strbuf_str(&text), obj);
     if (!error)
         record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
 done:

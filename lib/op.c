@@ -180,8 +180,14 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
     if (!(op->flags & ORGCTL_OP_NO_ORG)) {
         if (!ctx->org || !*ctx->org)
             return orgctl_error_set(ORGCTL_EINVALID, "no org: give --org ORG");
-        if (!orgctl_object_exists(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org))
-            return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", ctx->org);
+        if (!orgctl_object_exists(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org)) {
+            /* not found, or (naming the file) there but not believed */
+            cJSON *org = NULL;
+            error = orgctl_object_load(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org, &org);
+            cJSON_Delete(org);
+            if (error < 0)
+                return error;
+        }
     }
     for (const orgctl_param *p = op->params; p && p->name; p++)
         if ((p->flags & ORGCTL_PARAM_REQUIRED) && !orgctl_params_has(ctx->params, p->name))
