@@ -302,8 +302,12 @@ static int read_source(const struct bulk_dialect *d, const char *path,
                                 p);
         }
         bulk_row_clear(&row);
-        if (p->count == 0 && (error = store_record(d, layout, &r, false, rows, p)) < 0)
+        /* every row's cells are checked as stored (a password file read), but once the
+         * set is refused, nothing more is kept */
+        if ((error = store_record(d, layout, &r, false, rows, p)) < 0)
             break;
+        if (p->count)
+            strbuf_reset(&rows->buf);
     }
     if (error == ORGCTL_ITEROVER)
         error = 0;

@@ -147,6 +147,17 @@ void bulk_csv_cell(strbuf *sb, const char *value);
  * shown as BULK_HASH_SHOWN; false (and nothing appended) when they hold none. */
 bool bulk_rows_mask(const char *data, size_t len, strbuf *out);
 
+/* A step's `run` setting (or, with no "hash" parameter, removing) the user's password
+ * hash: a stored set holds hashes, never passwords nor the files they came from. */
+int bulk_set_password(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
+                      const struct bulk_step *st);
+/* Whether a BULK_HASH_COLUMN cell a file gives is a yescrypt hash (else a problem). */
+bool bulk_hash_cell(struct bulk_problems *p, size_t line, size_t column, const char *v);
+/* The password policy of `org` (NULL: the set's) for user `name`, when that org exists
+ * already (else the rows' exec checks nothing: only hashes are stored). */
+int bulk_password_policy(const struct bulk_settings *s, const char *org, const char *name,
+                         const char *email, const char *password);
+
 /* The engine (bulk_run.c): runs the rows of a stored set in a change set. */
 struct bulk_run {
     orgctl_repo *repo;

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # orgctl bulk and hostile files: a set's file holds at most bulk.max_rows rows and
 # bulk.max_megabytes of CSV (checked while reading, memory not following the file);
-# reporting stops at the first 1,000 problems; a gzip bomb is refused in seconds.
+# reporting stops at the first 1,000 problems; a gzip bomb is refused in seconds. A
+# native set's password files are read once, at create, in the CSV file's folder, regular
+# files only, and only their hashes stored; a GAX Password Hash is a yescrypt hash.
 . "$(dirname "$0")/test-lib.sh"
 
 test_expect_success 'setup' '
 	orgctl init repo >/dev/null &&
 	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null
+	orgctl org create Acme >/dev/null &&
+	orgctl user create bob --email bob@acme.example >/dev/null &&
+	orgctl user create ann --email ann@acme.example >/dev/null
 '
 
 # users N [FIRST]: a native file of N user rows, named from FIRST (default 1).
@@ -134,6 +138,115 @@ user,create,b\"ob,bob@acme.example" &&
 	test $(($(date +%s) - start)) -le 3 &&
 	test_grep "^synbomb.csv.gz:2:" err &&
 	test "$(wc -l <err)" -le 3
+'
+
+# password_set USER: true or false.
+password_set() {
+	orgctl user show "$1" -o json | python3 -c 'import json, sys; print(str(json.load(sys.stdin)["password_set"]).lower())'
+}
+
+test_expect_success 'a password file is read at create, in the CSV file'"'"'s folder; only its hash is stored' '
+	orgctl org update acme --unset-setting bulk.max_megabytes >/dev/null &&
+	mkdir -p sets/sub elsewhere &&
+	echo "Pa55-first-1" >sets/bob.pw &&
+	echo "Pa55-second-2" >sets/sub/ann.pw &&
+	echo "Decoy-pa55-3" >bob.pw &&
+	printf "kind,op,name,password-file\nuser,passwd,bob,bob.pw\nuser,passwd,ann,sub/ann.pw\n" >sets/pw.csv &&
+	(cd elsewhere && orgctl bulk create pw ../sets/pw.csv >../out) &&
+	test_grep "2 rows, ready" out &&
+	git -C repo show HEAD:bulk/pw/rows.csv >rows &&
+	test_grep "^line,kind,op,name,Password Hash$" rows &&
+	test "$(grep -c ",\$y\\$" rows)" = 2 &&
+	! grep -e Pa55 -e "\.pw" rows
+'
+
+test_expect_success 'exec opens no file: it works after the files are gone, from anywhere' '
+	rm sets/bob.pw sets/sub/ann.pw bob.pw &&
+	(cd elsewhere && orgctl bulk exec pw >/dev/null) &&
+	test "$(password_set bob)" = true &&
+	test "$(password_set ann)" = true &&
+	orgctl user show bob -o json >/dev/null
+'
+
+# bad_password FILE-CELL: a set whose password-file cell is FILE-CELL is refused (exit 1,
+# nothing stored), the problem pointing at that cell; stderr in err.
+bad_password() {
+	printf "kind,op,name,password-file\nuser,passwd,bob,%s\n" "$1" >sets/bad.csv &&
+	test_unchanged --status 1 repo timeout 10 orgctl bulk create bad sets/bad.csv 2>err &&
+	test_grep "^sets/bad.csv:2:4: " err
+}
+
+test_expect_success 'a FIFO, a folder, a device and paths out of the folder are refused' '
+	echo "Outside-secret-4" >elsewhere/out.pw &&
+	mkfifo sets/fifo &&
+	bad_password fifo &&
+	bad_password sub &&
+	bad_password ../elsewhere/out.pw &&
+	bad_password "$SCRATCH/elsewhere/out.pw" &&
+	bad_password /dev/zero &&
+	if mknod sets/null c 1 3 2>/dev/null; then bad_password null; fi &&
+	bad_password missing.pw
+'
+
+test_expect_success 'a symbolic link is refused, to a file or through a folder' '
+	ln -s ../elsewhere/out.pw sets/link.pw &&
+	ln -s ../elsewhere sets/linkdir &&
+	ln -s sub/ann-again.pw sets/inside.pw &&
+	echo "Ann-secret-5" >sets/sub/ann-again.pw &&
+	bad_password link.pw &&
+	bad_password linkdir/out.pw &&
+	bad_password inside.pw
+'
+
+test_expect_success 'what a password file holds is checked as user passwd checks it' '
+	printf "short\n" >sets/short.pw &&
+	bad_password short.pw &&
+	test_grep "password.min_length" err &&
+	printf "Two-lines-pass-6\nmore\n" >sets/two.pw &&
+	bad_password two.pw &&
+	head -c 10000 /dev/zero | tr "\0" a >sets/huge.pw &&
+	bad_password huge.pw
+'
+
+test_expect_success 'a set whose stored rows name a password file is not run: exec opens no path' '
+	printf "kind,op,name,email\nuser,create,carl,carl@acme.example\n" >c.csv &&
+	orgctl bulk create legacy c.csv >/dev/null &&
+	mkfifo elsewhere/trap.pw &&
+	printf "line,kind,op,name,password-file\n2,user,passwd,bob,%s\n" \
+		"$SCRATCH/elsewhere/trap.pw" >legacy.csv &&
+	export GIT_INDEX_FILE=$SCRATCH/hand-index &&
+	git -C repo read-tree HEAD &&
+	blob=$(git -C repo hash-object -w "$SCRATCH/legacy.csv") &&
+	git -C repo update-index --cacheinfo "100644,$blob,bulk/legacy/rows.csv" &&
+	tree=$(git -C repo write-tree) &&
+	unset GIT_INDEX_FILE &&
+	commit=$(git -C repo commit-tree "$tree" -p HEAD -m "hand edit") &&
+	git -C repo update-ref refs/heads/main "$commit" &&
+	before=$(orgctl user show bob -o json) &&
+	test_unchanged --status 1 repo timeout 10 orgctl bulk exec legacy 2>err &&
+	test_grep ":2:4: " err &&
+	test "$(orgctl user show bob -o json)" = "$before"
+'
+
+test_expect_success 'GAX: a Password Hash must be yescrypt; MD5-crypt is a row error at its cell' '
+	hash=$(git -C repo show HEAD:bulk/pw/rows.csv | sed -n "2p" | cut -d, -f5) &&
+	case $hash in "\$y\$"*) ;; *) false ;; esac &&
+	cat >gax.csv <<-EOF &&
+	Action,First Name,Last Name,Employee Id,Username,Is Agent,Email Address,Password Hash
+	ADD,Dan,Ng,1,dan,Y,dan@acme.example,$hash
+	ADD,Eve,Ng,2,eve,Y,eve@acme.example,\$1\$abcdefgh\$0123456789abcdefghijkl
+	ADD,Fay,Ng,3,fay,Y,fay@acme.example,\$6\$salt\$abc
+	ADD,Gus,Ng,4,gus,Y,gus@acme.example,\$y\$j9T\$salt\$short
+	EOF
+	test_unchanged --status 1 repo orgctl bulk create gax gax.csv --format gax 2>err &&
+	test_grep "^gax.csv:3:8: " err &&
+	test_grep "^gax.csv:4:8: " err &&
+	test_grep "^gax.csv:5:8: " err &&
+	! grep "^gax.csv:2:" err &&
+	sed -i "/^ADD,[EFG]/d" gax.csv &&
+	orgctl bulk create gax gax.csv --format gax >/dev/null &&
+	orgctl bulk exec gax >/dev/null &&
+	test "$(password_set dan)" = true
 '
 
 test_done

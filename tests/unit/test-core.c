@@ -205,6 +205,33 @@ static void test_index_key(void)
     orgctl_index_range_release(&r);
 }
 
+/* Only yescrypt hashes, well formed, are hashes orgctl takes from a file. */
+static void test_password_hash_valid(void)
+{
+    char *hash = NULL;
+    ok(orgctl_password_hash("Correct-horse-1", &hash) == 0 && orgctl_password_hash_valid(hash),
+       "a hash orgctl makes is valid: %s", hash ? "$y$..." : "none");
+    free(hash);
+    static const char *const bad[] = {
+        "$1$abcdefgh$0123456789abcdefghijkl", /* MD5-crypt */
+        "$6$salt$" "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234",
+        "$5$rounds=5000$salt$0123456789012345678901234567890123456789012",
+        "abJnggxhB/yWI", /* DES */
+        "$y$j9T$salt$short",
+        "$y$j9T$salt$0123456789012345678901234567890123456789012x", /* 44 */
+        "$y$$salt$012345678901234567890123456789012345678901.",
+        "$y$j9T$$012345678901234567890123456789012345678901.",
+        "$y$j9T$sa:t$012345678901234567890123456789012345678901.",
+        "$y$j9T$salt$012345678901234567890123456789012345678901 ",
+        "$7$C6..../....SodiumChloride$kBGj9fHznVYFQMEn/qDCfrDevf9YDtcDdKvEqHJLV8D",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        ok(!orgctl_password_hash_valid(bad[i]), "not a yescrypt hash: \"%s\"", bad[i]);
+    ok(orgctl_password_hash_valid("$y$j9T$salt$012345678901234567890123456789012345678901."),
+       "the form of one: $y$ PARAMS $ SALT $ 43 characters");
+}
+
 /* strcmp order, and among changes to the same path the order given (oid stands for it) */
 static int change_cmp(const void *a, const void *b)
 {
@@ -449,6 +476,7 @@ int main(int argc, char **argv)
     test_names();
     test_sha1();
     test_index_key();
+    test_password_hash_valid();
     test_arena();
     test_changes_sort();
     test_perms();
