@@ -180,8 +180,8 @@ struct dups {
     arena keys;
 };
 
-static void check_duplicate(struct dups *d, char *key, const struct bulk_record *r,
-                            size_t column, const char *what, struct bulk_problems *p)
+static void check_duplicate(struct dups *d, char *key, const struct bulk_record *r, size_t column,
+                            const char *what, struct bulk_problems *p)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[20];

@@ -19,8 +19,17 @@
  * COL_FILE: the "password-file" of an operation that takes one (user passwd), read when
  * the set is created, next to the CSV file; the stored rows hold its hash instead, in a
  * COL_HASH column (BULK_HASH_COLUMN), which a file may also give itself. */
-enum role { COL_PARAM, COL_KIND, COL_OP, COL_NAME, COL_ORG, COL_IGNORE, COL_LIST, COL_FILE,
-            COL_HASH };
+enum role {
+    COL_PARAM,
+    COL_KIND,
+    COL_OP,
+    COL_NAME,
+    COL_ORG,
+    COL_IGNORE,
+    COL_LIST,
+    COL_FILE,
+    COL_HASH
+};
 #define PASSWORD_FILE "password-file"
 
 static const char *const reserved[] = {"", "kind", "op", "name", "org", "error"};
@@ -29,10 +38,10 @@ struct layout {
     size_t ncols;
     enum role *role;
     char **names;
-    long col[COL_IGNORE]; /* the column of each reserved role, or -1 */
+    long col[COL_IGNORE];    /* the column of each reserved role, or -1 */
     long file_col, hash_col; /* COL_FILE's and COL_HASH's, or -1 */
-    const char *kind;     /* of rows that name none */
-    size_t line;          /* of the header */
+    const char *kind;        /* of rows that name none */
+    size_t line;             /* of the header */
     const struct bulk_settings *settings;
 };
 

@@ -11,10 +11,11 @@
 #include "internal.h"
 #include "arena.h"
 #include "index_key.h"
+#include "utf8.h"
 #include "strmap.h"
 
-#define SCHEMA_VERSION 4
-#define SCHEMA_VERSION_TEXT "4"
+#define SCHEMA_VERSION 5 /* 5: values ignoring case are case-folded, not ASCII-lowered */
+#define SCHEMA_VERSION_TEXT "5"
 
 /* Both tables are keyed by what queries ask for, without rowids or second indexes: one
  * B-tree insert per object and per indexed value (three each before, which was most of a
@@ -141,6 +142,20 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "write meta");
 }
 
+/* casefold(TEXT) in SQL: orgctl_utf8_casefold, for what is searched ignoring case. */
+static void casefold_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    strbuf sb = STRBUF_INIT;
+    orgctl_utf8_casefold(&sb, s);
+    size_t len = sb.len;
+    sqlite3_result_text(ctx, strbuf_detach(&sb, NULL), (int)len, free);
+}
+
 static int open_db(orgctl_repo *repo)
 {
     strbuf path = STRBUF_INIT;
@@ -159,6 +174,8 @@ static int open_db(orgctl_repo *repo)
     strbuf_release(&path);
     if (rc != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
+    sqlite3_create_function(repo->db, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            casefold_sql, NULL, NULL);
     sqlite3_busy_timeout(repo->db, 30000);
     int error;
     if ((error = orgctl_index_exec(repo, "PRAGMA synchronous=NORMAL")) < 0)
@@ -1210,7 +1227,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-        strbuf_add_lower(&low, value);
+        orgctl_utf8_casefold(&low, value);
         value = strbuf_str(&low);
     }
     static const char *sql =

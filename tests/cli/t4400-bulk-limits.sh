@@ -4,6 +4,7 @@
 # reporting stops at the first 1,000 problems; a gzip bomb is refused in seconds. A
 # native set's password files are read once, at create, in the CSV file's folder, regular
 # files only, and only their hashes stored; a GAX Password Hash is a yescrypt hash.
+# E-mail addresses are unique ignoring case beyond ASCII too (simple case folding).
 . "$(dirname "$0")/test-lib.sh"
 
 test_expect_success 'setup' '
@@ -247,6 +248,58 @@ test_expect_success 'GAX: a Password Hash must be yescrypt; MD5-crypt is a row e
 	orgctl bulk create gax gax.csv --format gax >/dev/null &&
 	orgctl bulk exec gax >/dev/null &&
 	test "$(password_set dan)" = true
+'
+
+test_expect_success 'e-mails are unique ignoring case beyond ASCII: a command' '
+	orgctl user create anna --email "änna@acme.example" >/dev/null &&
+	test_unchanged --status 1 repo orgctl user create anna2 --email "ÄNNA@acme.example" 2>err &&
+	test_grep "anna" err &&
+	orgctl user create sofia --email "σοφια@acme.example" >/dev/null &&
+	test_unchanged --status 1 repo orgctl user create sofia2 --email "ΣΟΦΙΑ@acme.example" &&
+	orgctl user create sofias --email "σοφιας@acme.example" >/dev/null &&
+	test_unchanged --status 1 repo orgctl user create sofias2 --email "σοφιασ@acme.example" &&
+	test_unchanged --status 1 repo orgctl user update bob --email "ÄnNA@ACME.example" &&
+	orgctl user create strasse --email "straße@acme.example" >/dev/null
+'
+
+test_expect_success 'e-mails are unique ignoring case beyond ASCII: two rows of a set, a row and a user' '
+	printf "kind,op,name,email\nuser,create,zoe,zoë@acme.example\nuser,create,zoe2,ZOË@acme.example\n" >fold.csv &&
+	orgctl bulk create fold fold.csv 2>err >out ;
+	test_unchanged --status 1 repo orgctl bulk exec fold 2>err &&
+	test_grep "^fold.csv:3:" err &&
+	test_must_fail orgctl user show zoe &&
+	printf "kind,op,name,email\nuser,create,anne,ÄNNA@acme.example\n" >fold2.csv &&
+	orgctl bulk create fold2 fold2.csv 2>err >out ;
+	test_unchanged --status 1 repo orgctl bulk exec fold2 2>err &&
+	test_grep "^fold2.csv:2:" err
+'
+
+test_expect_success 'an index of the older schema (e-mails ASCII-lowered) is rebuilt' '
+	python3 - <<-\EOF &&
+	import sqlite3
+	db = sqlite3.connect("repo/orgctl/index.sqlite")
+	db.execute("DELETE FROM attrs")
+	db.execute("PRAGMA user_version=4")
+	db.commit()
+	EOF
+	test_unchanged --status 1 repo orgctl user create anna3 --email "ÄnNa@acme.example"
+'
+
+test_expect_success 'search ignores case beyond ASCII' '
+	orgctl user list --search "ÄNNA" -o csv >out &&
+	test_grep "^anna," out &&
+	orgctl user list --search "ΣΟΦΙΑ" -o csv >out &&
+	test_grep "^sofia," out
+'
+
+test_expect_success 'lib/casefold.h is what lib/gen-casefold.py makes (same Unicode version)' '
+	want=$(sed -n "s/^#define ORGCTL_UNICODE_VERSION \"\(.*\)\"$/\1/p" "$TEST_SOURCE_DIR/lib/casefold.h") &&
+	have=$(python3 -c "import unicodedata; print(unicodedata.unidata_version)") &&
+	if test "$want" = "$have"; then
+		python3 "$TEST_SOURCE_DIR/lib/gen-casefold.py" | sed 1d >made &&
+		sed 1d "$TEST_SOURCE_DIR/lib/casefold.h" >kept &&
+		test_cmp kept made
+	fi
 '
 
 test_done
