@@ -141,6 +141,22 @@ user,create,b\"ob,bob@acme.example" &&
 	test "$(wc -l <err)" -le 3
 '
 
+test_expect_success 'so is a zip bomb' '
+	python3 - <<-\EOF &&
+	import zipfile
+	row = b"user,create,bob,bob@acme.example\n" * 32768
+	with zipfile.ZipFile("bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+	    with z.open("rows.csv", "w", force_zip64=True) as f:
+	        f.write(b"kind,op,name,email\n")
+	        for _ in range(256 * 1024 * 1024 // len(row)):
+	            f.write(row)
+	EOF
+	start=$(date +%s) &&
+	test_unchanged --status 1 repo timeout 60 orgctl bulk create zb bomb.zip 2>err &&
+	test $(($(date +%s) - start)) -le 3 &&
+	test "$(wc -l <err)" -le 1002
+'
+
 # password_set USER: true or false.
 password_set() {
 	orgctl user show "$1" -o json | python3 -c 'import json, sys; print(str(json.load(sys.stdin)["password_set"]).lower())'
