@@ -52,11 +52,13 @@ struct orgctl_csv {
     bool gz_member_done;   /* a gzip member ended: another may follow, or the end */
     size_t max_input;      /* the most bytes gzip or zip may inflate to */
     size_t inflated;
+    bool over_bound; /* it inflated past max_input */
     struct archive *ar;
 
     const unsigned char *in; /* the current chunk: inbuf, or the caller's buffer */
     unsigned char *inbuf;
     size_t pos, len;
+    size_t before; /* bytes of the input before the current chunk */
     int started, eof, done;
 
     size_t line;     /* the line of the next input byte */
@@ -100,9 +102,12 @@ __attribute__((format(printf, 4, 5))) static int fail_at(orgctl_csv *r, size_t l
     va_list ap;
     size_t n = 1;
 
+    /* (as far as the bound on inflating: past it, the syntax error it is) */
     while ((r->source == SRC_GZIP || r->source == SRC_ZIP) && !r->eof && n > 0)
-        if (source_read(r, r->inbuf, CHUNK_SIZE, &n) < 0)
+        if (source_read(r, r->inbuf, CHUNK_SIZE, &n) < 0 && !r->over_bound)
             return r->error;
+        else if (r->over_bound)
+            break;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
@@ -366,11 +371,13 @@ static int inflated(orgctl_csv *r, int error, size_t n)
     if (error < 0)
         return error;
     r->inflated += n;
-    if (r->inflated > r->max_input)
+    if (r->inflated > r->max_input) {
+        r->over_bound = true;
         return fail(r, ORGCTL_EINVALID,
                     "%s: inflates to more than %zu bytes, the most a compressed file may "
                     "hold here",
                     r->name, r->max_input);
+    }
     return 0;
 }
 
@@ -408,6 +415,7 @@ static int fill(orgctl_csv *r)
     size_t n;
     int error;
 
+    r->before += r->len;
     r->pos = r->len = 0;
     if (r->eof)
         return 0;
@@ -701,6 +709,11 @@ int orgctl_csv_next(orgctl_csv_record **out, orgctl_csv *r)
         }
         }
     }
+}
+
+size_t orgctl_csv_bytes_read(const orgctl_csv *r)
+{
+    return r->before + r->pos;
 }
 
 size_t orgctl_csv_record_count(const orgctl_csv_record *rec)

@@ -13,8 +13,10 @@
 #include "internal.h"
 #include "arena.h"
 #include "index_key.h"
+#include "utf8.h"
 #include "strmap.h"
 
+/* 5: values ignoring case are case-folded, not ASCII-lowered; the invalid table */
 #define SCHEMA_VERSION 5
 #define SCHEMA_VERSION_TEXT "5"
 
@@ -148,6 +150,27 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "write meta");
 }
 
+/* casefold(TEXT) in SQL: orgctl_utf8_casefold, for what is searched ignoring case. */
+static void casefold_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    strbuf sb = STRBUF_INIT;
+    orgctl_utf8_casefold(&sb, s);
+    size_t len = sb.len;
+    sqlite3_result_text(ctx, strbuf_detach(&sb, NULL), (int)len, free);
+}
+
+/* The SQL functions queries use, on every connection (file, as is, or in memory). */
+static void register_functions(sqlite3 *db)
+{
+    sqlite3_create_function(db, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            casefold_sql, NULL, NULL);
+}
+
 /* The schema version of an open index (PRAGMA user_version); -1 when it cannot be read. */
 static int schema_version(sqlite3 *db)
 {
@@ -168,6 +191,7 @@ static int open_at(orgctl_repo *repo, const char *path)
         path, &repo->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
+    register_functions(repo->db);
     sqlite3_busy_timeout(repo->db, 30000);
     int error;
     if ((error = orgctl_index_exec(repo, "PRAGMA synchronous=NORMAL")) < 0)
@@ -226,6 +250,8 @@ static sqlite3 *open_as_is(const char *path)
         db = NULL;
     }
     free(uri);
+    if (db)
+        register_functions(db);
     return db;
 }
 
@@ -236,6 +262,7 @@ static int copy_into_memory(orgctl_repo *repo, sqlite3 *from)
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         NULL) != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
+    register_functions(repo->db);
     sqlite3_stmt *st = NULL;
     int page_size = 0;
     if (sqlite3_prepare_v2(from, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
@@ -1317,7 +1344,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-        strbuf_add_lower(&low, value);
+        orgctl_utf8_casefold(&low, value);
         value = strbuf_str(&low);
     }
     static const char *sql =

@@ -331,9 +331,9 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
      * match of the name, which is asked anyway */
     if (search)
         strbuf_addf(&sql,
-                    " AND (instr(lower(o.name), lower(?%d)) > 0 OR o.name IN (SELECT name "
-                    "FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d AND "
-                    "instr(substr(key, length(?%d || %s || ?%d) + 1), lower(?%d)) > 0))",
+                    " AND (instr(casefold(o.name), casefold(?%d)) > 0 OR o.name IN (SELECT "
+                    "name FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d "
+                    "AND instr(substr(key, length(?%d || %s || ?%d) + 1), casefold(?%d)) > 0))",
                     search_param, search_param + 1, org_sql, search_param + 2,
                     search_param + 1, org_sql, search_param + 3, search_param + 1, org_sql,
                     search_param + 2, search_param);

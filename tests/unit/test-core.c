@@ -10,6 +10,7 @@
 #include "index_key.h"
 #include "packwriter.h"
 #include "sha1.h"
+#include "utf8.h"
 #include "orgctl.h"
 #include "tap.h"
 
@@ -212,6 +213,78 @@ static void test_index_key(void)
     strbuf_release(&key);
     strbuf_release(&value);
     orgctl_index_range_release(&r);
+}
+
+/* Simple case folding: what "ignoring case" compares, beyond ASCII. */
+static void test_casefold(void)
+{
+    static const char *const same[][2] = {
+        {"ANN@ACME.EXAMPLE", "ann@acme.example"},
+        {"\xc3\x84nne@x", "\xc3\xa4nne@x"},                  /* Ä ä */
+        {"\xce\xa3\xce\x9f\xce\xa6", "\xcf\x83\xce\xbf\xcf\x86"}, /* ΣΟΦ σοφ */
+        {"\xcf\x82", "\xcf\x83"},                            /* final sigma ς: σ */
+        {"\xe1\xba\x9e", "\xc3\x9f"},                        /* ẞ: ß (simple, not "ss") */
+        {"\xe2\x84\xaa", "k"},                                /* KELVIN SIGN */
+        {"\xd0\x96\xd0\x9a", "\xd0\xb6\xd0\xba"},              /* ЖК жк */
+        {"\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},              /* DESERET 𐐀 𐐨 */
+        {"\xe1\xbe\x88", "\xe1\xbe\x80"},                    /* ᾈ: ᾀ (simple) */
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+        strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+        orgctl_utf8_casefold(&a, same[i][0]);
+        orgctl_utf8_casefold(&b, same[i][1]);
+        ok(strcmp(strbuf_str(&a), strbuf_str(&b)) == 0 &&
+               strcmp(strbuf_str(&b), same[i][1]) == 0,
+           "\"%s\" folds to \"%s\"", same[i][0], same[i][1]);
+        strbuf_release(&a);
+        strbuf_release(&b);
+    }
+    static const char *const kept[] = {
+        "\xc3\x9f",          /* ß stays (its full folding "ss" is not simple) */
+        "\xc4\xb0",          /* İ has no simple folding */
+        "\xff\xc3(\xe2\x82", /* not UTF-8: byte by byte, as it is */
+        "",
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(*kept); i++) {
+        strbuf a = STRBUF_INIT;
+        orgctl_utf8_casefold(&a, kept[i]);
+        ok(strcmp(strbuf_str(&a), kept[i]) == 0, "\"%s\" folds to itself", kept[i]);
+        strbuf_release(&a);
+    }
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    orgctl_index_key_add(&a, "\xc3\x84NN\x01@X", true);
+    orgctl_index_key_add(&b, "\xc3\xa4nn\x01@x", false);
+    ok(a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0,
+       "an index key ignoring case is the folded value's, escapes and all");
+    strbuf_release(&a);
+    strbuf_release(&b);
+}
+
+/* Only yescrypt hashes, well formed, are hashes orgctl takes from a file. */
+static void test_password_hash_valid(void)
+{
+    char *hash = NULL;
+    ok(orgctl_password_hash("Correct-horse-1", &hash) == 0 && orgctl_password_hash_valid(hash),
+       "a hash orgctl makes is valid: %s", hash ? "$y$..." : "none");
+    free(hash);
+    static const char *const bad[] = {
+        "$1$abcdefgh$0123456789abcdefghijkl", /* MD5-crypt */
+        "$6$salt$" "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234",
+        "$5$rounds=5000$salt$0123456789012345678901234567890123456789012",
+        "abJnggxhB/yWI", /* DES */
+        "$y$j9T$salt$short",
+        "$y$j9T$salt$0123456789012345678901234567890123456789012x", /* 44 */
+        "$y$$salt$012345678901234567890123456789012345678901.",
+        "$y$j9T$$012345678901234567890123456789012345678901.",
+        "$y$j9T$sa:t$012345678901234567890123456789012345678901.",
+        "$y$j9T$salt$012345678901234567890123456789012345678901 ",
+        "$7$C6..../....SodiumChloride$kBGj9fHznVYFQMEn/qDCfrDevf9YDtcDdKvEqHJLV8D",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        ok(!orgctl_password_hash_valid(bad[i]), "not a yescrypt hash: \"%s\"", bad[i]);
+    ok(orgctl_password_hash_valid("$y$j9T$salt$012345678901234567890123456789012345678901."),
+       "the form of one: $y$ PARAMS $ SALT $ 43 characters");
 }
 
 /* strcmp order, and among changes to the same path the order given (oid stands for it) */
@@ -481,6 +554,8 @@ int main(int argc, char **argv)
     test_names();
     test_sha1();
     test_index_key();
+    test_password_hash_valid();
+    test_casefold();
     test_arena();
     test_changes_sort();
     test_perms();
