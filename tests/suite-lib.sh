@@ -1,0 +1,163 @@
+# Sourced by the guarantee suites (tests/crash, tests/fault, tests/concurrency): the
+# orgctl under test, a reproducible environment, a scratch directory, TAP output that ends
+# with "N passed, N failed", the checks every suite makes of a repository, and the figures
+# each suite records in build/guarantees/NAME.txt for tests/guarantees.sh.
+#
+#   ORGCTL_BUILD_DIR  the build to test (default ./build; built here if needed)
+#   SUITE_SMOKE=1     a few cases only, figures not recorded (the meson smoke tests)
+#   SUITE_VERBOSE=1   every case's details, not only a failing one's
+
+SUITE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SUITE_BUILD=${ORGCTL_BUILD_DIR:-$SUITE_TOP/build}
+SUITE_SMOKE=${SUITE_SMOKE:-}
+if [ ! -f "$SUITE_BUILD/build.ninja" ]; then
+	meson setup "$SUITE_BUILD" "$SUITE_TOP" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+fi
+if [ -z "$SUITE_SMOKE" ]; then
+	ninja -C "$SUITE_BUILD" >/dev/null || { ninja -C "$SUITE_BUILD"; echo "0 passed, 1 failed"; exit 1; }
+fi
+ORGCTL=$SUITE_BUILD/cmd/orgctl
+[ -x "$ORGCTL" ] || { echo "Bail out! no orgctl in $SUITE_BUILD"; echo "0 passed, 1 failed"; exit 1; }
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/orgctl-suite.XXXXXX") || exit 1
+trap 'jobs -p | xargs -r kill -9 2>/dev/null; wait 2>/dev/null; rm -rf "$SCRATCH"' EXIT
+
+# Nothing from the caller's orgctl or git setup leaks in; the clock is fixed, so that a
+# command's commit is the same every time it runs on the same repository.
+export ORGCTL_NOW=2026-01-02T03:04:05Z
+unset ORGCTL_DIR ORGCTL_ORG ORGCTL_ACTOR ORGCTL_FSYNC ORGCTL_LOCK_TIMEOUT ORGCTL_FAULT
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_CEILING_DIRECTORIES
+export HOME=$SCRATCH GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null LC_ALL=C TZ=UTC
+
+suite_count=0 suite_passed=0 suite_failed=0 suite_todo=0
+
+# suite_ok DESCRIPTION: a passing case.
+suite_ok() {
+	suite_count=$((suite_count + 1)) suite_passed=$((suite_passed + 1))
+	echo "ok $suite_count - $1"
+	if [ -n "${SUITE_VERBOSE:-}" ] && [ -s "$SCRATCH/.why" ]; then sed 's/^/# /' "$SCRATCH/.why"; fi
+	: >"$SCRATCH/.why"
+}
+
+# suite_not_ok DESCRIPTION [TODO-REASON]: a failing case, its reasons (suite_why) below
+# it; with a reason for TODO, an expected failure whose fix is not merged yet: reported as
+# TAP "# TODO", counted apart, failing nothing.
+suite_not_ok() {
+	suite_count=$((suite_count + 1))
+	if [ -n "${2:-}" ]; then
+		suite_todo=$((suite_todo + 1))
+		echo "not ok $suite_count - $1 # TODO $2"
+	else
+		suite_failed=$((suite_failed + 1))
+		echo "not ok $suite_count - $1"
+	fi
+	sed 's/^/# /' "$SCRATCH/.why" 2>/dev/null | head -n 20
+	: >"$SCRATCH/.why"
+}
+
+# suite_why TEXT...: why the current case fails (a line under its "not ok").
+suite_why() {
+	echo "$*" >>"$SCRATCH/.why"
+}
+
+# suite_done: the TAP plan and the result line; exit status 0 when nothing failed.
+suite_done() {
+	echo "1..$suite_count"
+	[ "$suite_todo" -eq 0 ] || echo "# $suite_todo expected failures (TODO: their fixes are not merged yet)"
+	echo "$suite_passed passed, $suite_failed failed"
+	[ "$suite_failed" -eq 0 ]
+	exit $?
+}
+
+# suite_record NAME KEY=VALUE...: the figures of this run, for tests/guarantees.sh (not in
+# smoke mode).
+suite_record() {
+	local name=$1
+	shift
+	[ -z "$SUITE_SMOKE" ] || return 0
+	mkdir -p "$SUITE_BUILD/guarantees"
+	{
+		printf '%s\n' "$@"
+		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "commit=$(git -C "$SUITE_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	} >"$SUITE_BUILD/guarantees/$name.txt"
+}
+
+# now_us: the time in microseconds.
+now_us() {
+	local t=$EPOCHREALTIME
+	echo $((10#${t/./}))
+}
+
+# random_below N: a random integer in [0, N).
+random_below() {
+	echo $((((RANDOM << 15) | RANDOM) % $1))
+}
+
+# head_of REPO: the commit the branch points at, or nothing.
+head_of() {
+	git -C "$1" rev-parse --verify -q refs/heads/main 2>/dev/null
+}
+
+# check_fsck REPO: git finds nothing wrong (dangling objects are not wrong).
+check_fsck() {
+	local out
+	out=$(git -C "$1" fsck --strict --no-dangling 2>&1) && [ -z "$out" ] && return 0
+	suite_why "git fsck --strict: ${out:-failed}"
+	return 1
+}
+
+# check_no_leftovers REPO: no lock file of git's and no temporary object or pack.
+check_no_leftovers() {
+	local left
+	left=$(find "$1" \( -name '*.lock' -o -name 'tmp_object_git2_*' -o -name 'pack_git2_*' \) -print |
+		head -n 5)
+	[ -z "$left" ] && return 0
+	suite_why "left behind: $left"
+	return 1
+}
+
+# names_in_tree REPO: the users of org acme as git sees them.
+names_in_tree() {
+	git -C "$1" ls-tree -r --name-only refs/heads/main orgs/acme/users/ 2>/dev/null |
+		sed -e 's|.*/||' -e 's|\.json$||' | sort
+}
+
+# check_index REPO: orgctl's answers (from its index as it is) are the tree's: the users'
+# names against git's listing, then every org, user and bulk set against the answers from
+# an index rebuilt from nothing.
+check_index() {
+	local repo=$1 list
+	list=$(ORGCTL_DIR=$repo "$ORGCTL" --org acme user list -o csv 2>&1 | sed 1d | cut -d, -f1 | sort)
+	if [ "$list" != "$(names_in_tree "$repo")" ]; then
+		suite_why "user list disagrees with the tree: $(diff <(echo "$list") <(names_in_tree "$repo") | head -n 5 | tr '\n' ' ')"
+		return 1
+	fi
+	local q before after
+	for q in "org list" "--org acme user list" "--org acme bulk list"; do
+		# shellcheck disable=SC2086
+		before+=$(ORGCTL_DIR=$repo "$ORGCTL" $q -o json 2>&1)
+	done
+	rm -f "$repo"/orgctl/index.sqlite*
+	for q in "org list" "--org acme user list" "--org acme bulk list"; do
+		# shellcheck disable=SC2086
+		after+=$(ORGCTL_DIR=$repo "$ORGCTL" $q -o json 2>&1)
+	done
+	[ "$before" = "$after" ] && return 0
+	suite_why "the index disagrees with a rebuilt one: $(diff <(echo "$before") <(echo "$after") | head -n 5 | tr '\n' ' ')"
+	return 1
+}
+
+# check_next_write REPO NAME: a write works at once (no stale lock makes it wait) and lands
+# on the branch as it was.
+check_next_write() {
+	local repo=$1 before out
+	before=$(head_of "$repo")
+	out=$(ORGCTL_DIR=$repo "$ORGCTL" --lock-timeout 5 org create "$2" 2>&1) || {
+		suite_why "the next write failed: $out"
+		return 1
+	}
+	[ "$(git -C "$repo" rev-parse -q --verify 'refs/heads/main^')" = "$before" ] && return 0
+	suite_why "the next write did not land on $before"
+	return 1
+}
