@@ -161,3 +161,73 @@ check_next_write() {
 	suite_why "the next write did not land on $before"
 	return 1
 }
+
+# suite_templates ROWS: three repositories with an org, a role, a group, a user and a bulk
+# set of ROWS users ready to execute, as the commands of suite_command find them:
+# $SCRATCH/tpl-bulk and tpl-single (the set not executed), tpl-rollback (executed, its
+# change set in $rollback_id).
+suite_templates() {
+	local base=$SCRATCH/base i
+	"$ORGCTL" init "$base" >/dev/null &&
+		export ORGCTL_DIR=$base ORGCTL_ORG=acme &&
+		"$ORGCTL" org create Acme >/dev/null &&
+		"$ORGCTL" role create Agent --permission directory:user:view >/dev/null &&
+		"$ORGCTL" group create tier1 >/dev/null &&
+		"$ORGCTL" user create alice --email alice@acme.example >/dev/null || return 1
+	{
+		echo "kind,op,name,email,role,member"
+		for i in $(seq 1 "$1"); do
+			echo "user,create,u$i,u$i@acme.example,Agent,"
+			[ $((i % 4)) -ne 0 ] || echo "group,member-add,tier1,,,u$i"
+		done
+	} >"$SCRATCH/set.csv"
+	"$ORGCTL" bulk create onboard "$SCRATCH/set.csv" >/dev/null &&
+		cp -a "$base" "$SCRATCH/tpl-bulk" &&
+		cp -a "$base" "$SCRATCH/tpl-single" &&
+		"$ORGCTL" bulk exec onboard >/dev/null &&
+		cp -a "$base" "$SCRATCH/tpl-rollback" &&
+		rollback_id=$("$ORGCTL" log -n 1 -o csv | sed -n '2s/,.*//p') &&
+		unset ORGCTL_DIR ORGCTL_ORG
+}
+
+# suite_fresh KIND DIR: DIR as KIND's command finds it (nothing there, for init).
+suite_fresh() {
+	rm -rf "$2"
+	[ "$1" = init ] || cp -a "$SCRATCH/tpl-$1" "$2"
+}
+
+# suite_command KIND DIR: KIND's command on the repository DIR (init makes DIR): bulk exec
+# of the set, rollback of its execution, a single user create, or init. It execs orgctl
+# (so that its pid is orgctl's): run it in the background or in a subshell.
+suite_command() {
+	case $1 in
+	bulk) ORGCTL_DIR=$2 exec "$ORGCTL" --org acme bulk exec onboard ;;
+	rollback) ORGCTL_DIR=$2 exec "$ORGCTL" --org acme rollback "$rollback_id" ;;
+	single) ORGCTL_DIR=$2 exec "$ORGCTL" --org acme user create zed --email zed@acme.example \
+		--role Agent ;;
+	init) exec "$ORGCTL" init "$2" ;;
+	esac
+}
+
+# suite_measure KIND: its duration (the shortest of three runs, in microseconds) in
+# duration[KIND], the commit it makes in new_head[KIND] (the same each time), the one before
+# in old_head[KIND].
+declare -A duration new_head old_head
+suite_measure() {
+	local kind=$1 dir=$SCRATCH/measure t i times=() heads=()
+	for i in 1 2 3; do
+		suite_fresh "$kind" "$dir"
+		old_head[$kind]=$(head_of "$dir")
+		t=$(now_us)
+		suite_command "$kind" "$dir" >/dev/null 2>&1 &
+		wait $! || { echo "Bail out! $kind fails when nobody kills it"; exit 1; }
+		times+=($(($(now_us) - t)))
+		heads+=("$(head_of "$dir")")
+	done
+	[ "${heads[0]}" = "${heads[1]}" ] && [ "${heads[1]}" = "${heads[2]}" ] ||
+		{ echo "Bail out! $kind makes a different commit each time"; exit 1; }
+	new_head[$kind]=${heads[0]}
+	# The shortest: on a loaded machine the others include time spent waiting for a core.
+	duration[$kind]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 1p)
+	echo "# $kind: $((duration[$kind] / 1000)) ms, makes ${new_head[$kind]:0:12}"
+}

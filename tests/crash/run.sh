@@ -20,73 +20,6 @@ rows=${CRASH_ROWS:-200}
 # killed init may leave a skeleton: those cases are TODO. Delete this line once it is.
 todo_init="atomic init (issue 13 section 1) is not merged yet"
 
-# A repository with an org, a role, users and a bulk set ready to execute ("bulk"), and
-# the same after the set's execution ("rollback").
-setup() {
-	local base=$SCRATCH/base i
-	"$ORGCTL" init "$base" >/dev/null &&
-		export ORGCTL_DIR=$base ORGCTL_ORG=acme &&
-		"$ORGCTL" org create Acme >/dev/null &&
-		"$ORGCTL" role create Agent --permission directory:user:view >/dev/null &&
-		"$ORGCTL" group create tier1 >/dev/null &&
-		"$ORGCTL" user create alice --email alice@acme.example >/dev/null || return 1
-	{
-		echo "kind,op,name,email,role,member"
-		for i in $(seq 1 "$rows"); do
-			echo "user,create,u$i,u$i@acme.example,Agent,"
-			[ $((i % 4)) -ne 0 ] || echo "group,member-add,tier1,,,u$i"
-		done
-	} >"$SCRATCH/set.csv"
-	"$ORGCTL" bulk create onboard "$SCRATCH/set.csv" >/dev/null &&
-		cp -a "$base" "$SCRATCH/tpl-bulk" &&
-		"$ORGCTL" bulk exec onboard >/dev/null &&
-		cp -a "$base" "$SCRATCH/tpl-rollback" &&
-		cp -a "$SCRATCH/tpl-bulk" "$SCRATCH/tpl-single" &&
-		rollback_id=$("$ORGCTL" log -n 1 -o csv | sed -n '2s/,.*//p') &&
-		unset ORGCTL_DIR ORGCTL_ORG
-}
-
-# run_cmd KIND DIR: starts KIND's command on the repository DIR (or makes DIR, for init)
-# in the background; its pid is in $!.
-run_cmd() {
-	# exec: the pid that gets killed is orgctl's, not a subshell's.
-	case $1 in
-	bulk) ORGCTL_DIR=$2 exec "$ORGCTL" --org acme bulk exec onboard ;;
-	rollback) ORGCTL_DIR=$2 exec "$ORGCTL" --org acme rollback "$rollback_id" ;;
-	single) ORGCTL_DIR=$2 exec "$ORGCTL" --org acme user create zed --email zed@acme.example \
-		--role Agent ;;
-	init) exec "$ORGCTL" init "$2" ;;
-	esac >/dev/null 2>&1 &
-}
-
-# fresh KIND DIR: DIR as KIND's command finds it.
-fresh() {
-	rm -rf "$2"
-	[ "$1" = init ] || cp -a "$SCRATCH/tpl-$1" "$2"
-}
-
-# measure KIND: its duration (the shortest of three runs, in microseconds) in duration[KIND], the
-# commit it makes in new_head[KIND] (the same each time), the one before in old_head[KIND].
-declare -A duration new_head old_head
-measure() {
-	local kind=$1 dir=$SCRATCH/measure t i times=() heads=()
-	for i in 1 2 3; do
-		fresh "$kind" "$dir"
-		old_head[$kind]=$(head_of "$dir")
-		t=$(now_us)
-		run_cmd "$kind" "$dir"
-		wait $! || { echo "Bail out! $kind fails when nobody kills it"; exit 1; }
-		times+=($(($(now_us) - t)))
-		heads+=("$(head_of "$dir")")
-	done
-	[ "${heads[0]}" = "${heads[1]}" ] && [ "${heads[1]}" = "${heads[2]}" ] ||
-		{ echo "Bail out! $kind makes a different commit each time"; exit 1; }
-	new_head[$kind]=${heads[0]}
-	# The shortest: on a loaded machine the others include time spent waiting for a core.
-	duration[$kind]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 1p)
-	echo "# $kind: $((duration[$kind] / 1000)) ms, makes ${new_head[$kind]:0:12}"
-}
-
 # A file descriptor nobody writes to: read -t on it waits without starting a process.
 mkfifo "$SCRATCH/never" && exec 9<>"$SCRATCH/never"
 
@@ -94,9 +27,9 @@ mkfifo "$SCRATCH/never" && exec 9<>"$SCRATCH/never"
 kills=0 completed=0
 one_kill() {
 	local kind=$1 n=$2 dir=$SCRATCH/k delay status state head ok=1
-	fresh "$kind" "$dir"
+	suite_fresh "$kind" "$dir"
 	delay=$(random_below "${duration[$kind]}")
-	run_cmd "$kind" "$dir"
+	suite_command "$kind" "$dir" >/dev/null 2>&1 &
 	local pid=$!
 	read -r -t "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))" -u 9
 	kill -9 "$pid" 2>/dev/null
@@ -145,10 +78,10 @@ one_kill() {
 }
 
 start=$(now_us)
-setup || { echo "Bail out! setup failed"; echo "0 passed, 1 failed"; exit 1; }
+suite_templates "$rows" || { echo "Bail out! setup failed"; echo "0 passed, 1 failed"; exit 1; }
 kinds=${CRASH_COMMANDS:-bulk rollback single init}
 for kind in $kinds; do
-	measure "$kind"
+	suite_measure "$kind"
 done
 # Each command until it has been killed kills_each times (a command that ends before its
 # kill counts as a case, not a kill; at most twice as many tries).

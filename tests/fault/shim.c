@@ -8,10 +8,10 @@
  *   ORGCTL_FAULT_LOG=FILE      with KIND:N:ERRNO, the failed call is appended to FILE
  *
  * KIND is write (write), pwrite (pwrite, pwrite64), fsync, fdatasync, rename (rename,
- * renameat, renameat2, and link, linkat: libgit2 moves a loose object into place with a
- * hard link) or open (open, open64, openat, openat64, creat and their fortified
- * forms, only when opened for writing or creating). Calls on standard input, output and
- * error are neither counted nor failed, so that the message naming the cause gets out. */
+ * renameat, renameat2), link (link, linkat: libgit2 moves a loose object into place with a
+ * hard link, and renames it when that fails) or open (open, open64, openat, openat64, creat and
+ * their fortified forms, only when opened for writing or creating). Calls on standard input, output
+ * and error are neither counted nor failed, so that the message naming the cause gets out. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -30,9 +30,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-enum kind { K_WRITE, K_PWRITE, K_FSYNC, K_FDATASYNC, K_RENAME, K_OPEN, K_COUNT };
-static const char *const kind_names[K_COUNT] = {"write",     "pwrite", "fsync",
-                                                "fdatasync", "rename", "open"};
+enum kind { K_WRITE, K_PWRITE, K_FSYNC, K_FDATASYNC, K_RENAME, K_LINK, K_OPEN, K_COUNT };
+static const char *const kind_names[K_COUNT] = {"write",  "pwrite", "fsync", "fdatasync",
+                                                "rename", "link",   "open"};
 
 static const struct {
     const char *name;
@@ -171,13 +171,13 @@ int renameat(int fromdir, const char *from, int todir, const char *to)
 int link(const char *from, const char *to)
 {
     REAL(int, link, const char *, const char *)
-    return fault(K_RENAME, -1, to) ? -1 : real_link(from, to);
+    return fault(K_LINK, -1, to) ? -1 : real_link(from, to);
 }
 
 int linkat(int fromdir, const char *from, int todir, const char *to, int flags)
 {
     REAL(int, linkat, int, const char *, int, const char *, int)
-    return fault(K_RENAME, -1, to) ? -1 : real_linkat(fromdir, from, todir, to, flags);
+    return fault(K_LINK, -1, to) ? -1 : real_linkat(fromdir, from, todir, to, flags);
 }
 
 int renameat2(int fromdir, const char *from, int todir, const char *to, unsigned flags)
