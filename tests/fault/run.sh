@@ -80,7 +80,7 @@ one_fault() {
 	path=$(sed -n '1s/^[a-z]* [0-9]* //p' "$SCRATCH/fault.log")
 	path=${path#"$dir"/}
 	head=$(head_of "$dir")
-	local what="$kind: $call #$n ($path) fails with $errno: exit $status" init_todo=
+	local what="$kind: $call call $n ($path) fails with $errno: exit $status" init_todo=
 	[ "$kind" != init ] || init_todo=$todo_init
 	if [ ! -s "$SCRATCH/fault.log" ]; then
 		fail "the call was not made this time"
