@@ -3,6 +3,8 @@
 # with "N passed, N failed", the checks every suite makes of a repository, and the figures
 # each suite records in build/guarantees/NAME.txt for tests/guarantees.sh.
 #
+#   GUARANTEES_DIR    where the figures go (default build/guarantees of the source tree)
+#
 #   ORGCTL_BUILD_DIR  the build to test (default ./build; built here if needed)
 #   SUITE_SMOKE=1     a few cases only, figures not recorded (the meson smoke tests)
 #   SUITE_VERBOSE=1   every case's details, not only a failing one's
@@ -47,9 +49,11 @@ suite_not_ok() {
 	if [ -n "${2:-}" ]; then
 		suite_todo=$((suite_todo + 1))
 		echo "not ok $suite_count - $1 # TODO $2"
+		echo "$2" >>"$SCRATCH/.todos"
 	else
 		suite_failed=$((suite_failed + 1))
 		echo "not ok $suite_count - $1"
+		echo "$suite_count - $1: $(head -n 1 "$SCRATCH/.why" 2>/dev/null)" >>"$SCRATCH/.failures"
 	fi
 	sed 's/^/# /' "$SCRATCH/.why" 2>/dev/null | head -n 20
 	: >"$SCRATCH/.why"
@@ -61,26 +65,36 @@ suite_why() {
 }
 
 # suite_done: the TAP plan and the result line; exit status 0 when nothing failed.
+# The failures and the known failures' reasons are summed up at the end, where CI's log shows
+# them.
 suite_done() {
+	if [ -s "$SCRATCH/.failures" ]; then
+		echo "# failed:"
+		head -n 20 "$SCRATCH/.failures" | cut -c1-300 | sed 's/^/#   /'
+	fi
+	if [ -s "$SCRATCH/.todos" ]; then
+		echo "# known failures (TAP TODO), by reason:"
+		sort "$SCRATCH/.todos" | uniq -c | sort -rn | sed 's/^ */#   /'
+	fi
 	echo "1..$suite_count"
-	[ "$suite_todo" -eq 0 ] || echo "# $suite_todo expected failures (TODO: their fixes are not merged yet)"
 	echo "$suite_passed passed, $suite_failed failed"
 	[ "$suite_failed" -eq 0 ]
 	exit $?
 }
 
-# suite_record NAME KEY=VALUE...: the figures of this run, for tests/guarantees.sh (not in
-# smoke mode).
+# suite_record NAME KEY=VALUE...: the figures of this run in build/guarantees/NAME.txt
+# (GUARANTEES_DIR), whatever the build, for tests/guarantees.sh (not in smoke mode).
 suite_record() {
 	local name=$1
 	shift
 	[ -z "$SUITE_SMOKE" ] || return 0
-	mkdir -p "$SUITE_BUILD/guarantees"
+	local dir=${GUARANTEES_DIR:-$SUITE_TOP/build/guarantees}
+	mkdir -p "$dir"
 	{
 		printf '%s\n' "$@"
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo "commit=$(git -C "$SUITE_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	} >"$SUITE_BUILD/guarantees/$name.txt"
+	} >"$dir/$name.txt"
 }
 
 # now_us: the time in microseconds.
