@@ -33,11 +33,12 @@ const struct cli_command cli_commands[] = {
 int cli_usage(const char *fmt, ...)
 {
     va_list ap;
-    fputs("orgctl: ", stderr);
+    char *msg = NULL;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vasprintf(&msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    output_error("orgctl: %s", n < 0 ? "out of memory" : msg);
+    free(msg);
     return EXIT_USAGE;
 }
 
@@ -45,9 +46,9 @@ int cli_fail(struct cli *cli, const char *what, int code)
 {
     const char *msg = orgctl_error_last();
     if (what && *what)
-        fprintf(stderr, "orgctl: %s: %s\n", what, *msg ? msg : "failed");
+        output_error("orgctl: %s: %s", what, *msg ? msg : "failed");
     else
-        fprintf(stderr, "orgctl: %s\n", *msg ? msg : "failed");
+        output_error("orgctl: %s", *msg ? msg : "failed");
     return orgctl_error_exit_status(code);
 }
 
@@ -105,7 +106,7 @@ static bool is_option(const char *arg, const char *name)
 
 static void say_lock_wait(const char *message, void *payload)
 {
-    fprintf(stderr, "orgctl: %s\n", message);
+    output_error("orgctl: %s", message);
 }
 
 /* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */

@@ -159,8 +159,11 @@ done:
 static int org_update(orgctl_op_ctx *ctx)
 {
     cJSON *obj = NULL;
-    int error = orgctl_generic_load(ctx, &obj);
-    if (error < 0)
+    /* A new company name follows the rules of the one given to create: no invisible
+     * characters or spaces but U+0020 (it shows in every listing). */
+    const char *company = orgctl_params_get(ctx->params, "name");
+    int error = company ? orgctl_name_validate("company name", company) : 0;
+    if (error < 0 || (error = orgctl_generic_load(ctx, &obj)) < 0)
         return error;
     if ((error = orgctl_generic_set_fields(ctx, obj)) < 0 ||
         (error = apply_settings(ctx, obj)) < 0) {
