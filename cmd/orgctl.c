@@ -112,9 +112,8 @@ static void say_lock_wait(const char *message, void *payload)
 /* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */
 static int set_lock_timeout(const char *what, const char *value)
 {
-    char *end = NULL;
-    double t = value && *value ? strtod(value, &end) : -1;
-    if (!end || *end || !(t >= 0 && t <= 86400 * 365)) {
+    double t = 0;
+    if (!value || !cli_plain_number(value, true, 86400 * 365, &t)) {
         cli_usage("%s \"%s\" is not a number of seconds", what, value ? value : "");
         return -1;
     }
