@@ -222,7 +222,7 @@ static int bulk_exec(struct cli *cli, int argc, char **argv)
                          "run them as a new set", failed, o.failures_path);
     } else {
         status = finish(cli, "bulk exec", error, done);
-        if (error == ORGCTL_EINVALID)
+        if (error == ORGCTL_EINVALID && done) /* rows failed, not the set's name */
             fprintf(stderr, "orgctl: bulk exec: nothing was applied (--continue-on-error "
                     "applies the rows that work)\n");
     }

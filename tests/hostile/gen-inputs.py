@@ -28,7 +28,7 @@ def put(path, data):
         f.write(data)
 
 
-def csv_row(name=b"bob", email=b"bob@acme.example"):
+def csv_row(name=b"dave", email=b"dave@acme.example"):
     return HEADER + b"user,create," + name + b"," + email + b"\n"
 
 
@@ -190,7 +190,7 @@ put("password/nul", b"longen\x00ough1\n")
 put("password/huge", b"p" * 10000000 + b"\n")
 
 # CSVs for bulk create.
-put("csv/invalid-utf8.csv", csv_row(b"bob", b"b\xff@acme.example"))
+put("csv/invalid-utf8.csv", csv_row(b"dave", b"d\xff@acme.example"))
 put("csv/overlong.csv", csv_row(b"b\xc0\xafob"))
 put("csv/nul.csv", csv_row(b"b\x00ob"))
 put("csv/bom-inner.csv", csv_row("bo\ufeffb".encode()))
@@ -200,10 +200,10 @@ put("csv/rlo-name.csv", csv_row("\u202eevil".encode()))
 put("csv/nbsp-name.csv", csv_row("\u00a0".encode()))
 put("csv/esc-name.csv", csv_row(b"a\x1b[2Jb"))
 put("csv/esc-full-name.csv",
-    b"kind,op,name,email,full-name\nuser,create,bob,bob@acme.example,\x1b]0;pwned\x07x\n")
+    b"kind,op,name,email,full-name\nuser,create,dave,dave@acme.example,\x1b]0;pwned\x07x\n")
 put("csv/formula-name.csv", csv_row(b"=cmd|' /C calc'!A0"))
-put("csv/formula-email.csv", csv_row(b"bob", b"=HYPERLINK(\"http://x\")"))
-put("csv/bad-email.csv", csv_row(b"bob", b"a@.b.c"))
+put("csv/formula-email.csv", csv_row(b"dave", b"=HYPERLINK(\"http://x\")"))
+put("csv/bad-email.csv", csv_row(b"dave", b"a@.b.c"))
 put("csv/huge-field.csv", csv_row(b"n" * 16000000))
 put("csv/huge-quoted-field.csv", HEADER + b"user,create,\"" + b"q" * 16000000 + b"\",b@acme.example\n")
 put("csv/huge-header.csv", b"kind,op,name," + b"h" * 4000000 + b"\n")

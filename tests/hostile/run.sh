@@ -21,6 +21,7 @@
 #   setup: COMMAND      run first (damage the repository...); its failure fails the case
 #   pending: REASON     a known gap another change fixes: a failure is TAP "# TODO"
 #   stderr-max: BYTES   lines-max: LINES   time-max: SECONDS
+# and "defaults: stderr-max=B lines-max=L time-max=S" sets those for the rest of the file.
 # Blank lines and lines starting with # are comments.
 set -u
 
@@ -149,7 +150,7 @@ run_case() { # FILE LINE STATUS KEYWORD COMMAND
 			echo "ok $n - $what"
 		fi
 		passed=$((passed + 1))
-		test -n "${HOSTILE_VERBOSE:-}" && head -c 600 "$W/.err" | cat -v | sed 's/^/# | /'
+		test -n "${HOSTILE_VERBOSE:-}" && { head -c 600 "$W/.err"; echo; } | cat -v | sed 's/^/# | /'
 	else
 		if test -n "$pending"; then
 			echo "not ok $n - $what # TODO $pending"
@@ -159,7 +160,7 @@ run_case() { # FILE LINE STATUS KEYWORD COMMAND
 			failed=$((failed + 1))
 		fi
 		sed 's/^/# /' "$problems"
-		head -c 600 "$W/.err" | cat -v | head -n 6 | sed 's/^/# | /'
+		{ head -c 600 "$W/.err"; echo; } | cat -v | head -n 6 | sed 's/^/# | /'
 	fi
 	rm -rf "$W"
 }
@@ -169,7 +170,8 @@ for f in "$HERE"/cases/*.cases; do
 	if test -n "${HOSTILE_CASES:-}" && ! [[ " $HOSTILE_CASES " == *" $base "* ]]; then
 		continue
 	fi
-	setup= pending= stderr_max=4096 lines_max=4 time_max=20 lineno=0
+	d_stderr_max=4096 d_lines_max=4 d_time_max=20 lineno=0
+	setup= pending= stderr_max=$d_stderr_max lines_max=$d_lines_max time_max=$d_time_max
 	while IFS= read -r l || test -n "$l"; do
 		lineno=$((lineno + 1))
 		case $l in
@@ -179,10 +181,19 @@ for f in "$HERE"/cases/*.cases; do
 		'stderr-max: '*) stderr_max=${l#stderr-max: } ;;
 		'lines-max: '*) lines_max=${l#lines-max: } ;;
 		'time-max: '*) time_max=${l#time-max: } ;;
+		'defaults: '*) # the rest of the file: stderr-max=B lines-max=L time-max=S
+			for d in ${l#defaults: }; do
+				case $d in
+				stderr-max=*) d_stderr_max=${d#*=} stderr_max=${d#*=} ;;
+				lines-max=*) d_lines_max=${d#*=} lines_max=${d#*=} ;;
+				time-max=*) d_time_max=${d#*=} time_max=${d#*=} ;;
+				esac
+			done
+			;;
 		[0-9]' '*)
 			read -r want keyword cmd <<<"$l"
 			run_case "cases/$base.cases" "$lineno" "$want" "$keyword" "$cmd"
-			setup= pending= stderr_max=4096 lines_max=4 time_max=20
+			setup= pending= stderr_max=$d_stderr_max lines_max=$d_lines_max time_max=$d_time_max
 			;;
 		*)
 			echo "Bail out! $base.cases:$lineno: not a case: $l"
