@@ -15,11 +15,13 @@
 #   stderr of every case.
 #
 # A case file holds one case a line: STATUS KEYWORD COMMAND, where COMMAND is bash run in
-# the case's directory with $REPO (the repository, also $ORGCTL_DIR), $IN (the generated
-# inputs, see gen-inputs.py), $TP (the third-party files) and "v PATH" (prints
-# $IN/PATH). Lines before a case may set, for that case only:
+# the case's directory $W with $REPO (the repository, also $ORGCTL_DIR), $IN (the generated
+# inputs, see gen-inputs.py), $TP (the third-party files) and the helpers of lib.sh ("v
+# PATH" prints $IN/PATH; set_ref, corrupt, lose, by_hand... damage the repository). Lines before a case may set, for that case only:
 #   setup: COMMAND      run first (damage the repository...); its failure fails the case
 #   pending: REASON     a known gap another change fixes: a failure is TAP "# TODO"
+#   refs-only: REASON   only the refs must stay as they were, not orgctl's files (an index
+#                       that was removed may come back, empty)
 #   stderr-max: BYTES   lines-max: LINES   time-max: SECONDS
 # and "defaults: stderr-max=B lines-max=L time-max=S" sets those for the rest of the file.
 # Blank lines and lines starting with # are comments.
@@ -64,7 +66,7 @@ if ! test -f "$IN/.stamp-$stamp"; then
 	}
 fi
 TP=$HERE/inputs/third-party
-export IN TP
+export IN TP HERE
 
 # The repository every case starts from: two orgs and one object of each kind.
 TEMPLATE=$SCRATCH/template
@@ -90,13 +92,15 @@ TEMPLATE=$SCRATCH/template
 	exit 1
 }
 
-# snapshot REPO: what a failed command must leave as it was.
+# snapshot REPO: what a failed command must leave as it was (orgctl's own files too,
+# unless the case says "refs-only:").
 snapshot() {
 	(
 		cd "$1" || exit 1
 		for f in HEAD refs/heads/main packed-refs; do
 			test -e "$f" && echo "== $f" && cat "$f"
 		done
+		test -n "$refs_only" ||
 		find orgctl -type f ! -name lock ! -name '*-shm' -print0 2>/dev/null | sort -z |
 			xargs -0 -r sha256sum
 	) 2>&1 | sha256sum
@@ -114,7 +118,7 @@ run_case() { # FILE LINE STATUS KEYWORD COMMAND
 	mkdir -p "$W" && cp -a "$TEMPLATE" "$W/repo"
 	local problems=$W/.problems
 	: >"$problems"
-	local prelude='v() { cat "$IN/$1"; }; cd "$W" || exit 99; '
+	local prelude='. "$HERE/lib.sh"; cd "$W" || exit 99; '
 	export W REPO=$W/repo ORGCTL_DIR=$W/repo ORGCTL_ORG=acme
 	if test -n "$setup"; then
 		bash -c "$prelude$setup" >"$W/.setup" 2>&1 ||
@@ -171,13 +175,14 @@ for f in "$HERE"/cases/*.cases; do
 		continue
 	fi
 	d_stderr_max=4096 d_lines_max=4 d_time_max=20 lineno=0
-	setup= pending= stderr_max=$d_stderr_max lines_max=$d_lines_max time_max=$d_time_max
+	setup= pending= refs_only= stderr_max=$d_stderr_max lines_max=$d_lines_max time_max=$d_time_max
 	while IFS= read -r l || test -n "$l"; do
 		lineno=$((lineno + 1))
 		case $l in
 		'' | '#'*) continue ;;
 		'setup: '*) setup=${setup:+$setup; }${l#setup: } ;;
 		'pending: '*) pending=${l#pending: } ;;
+		'refs-only: '*) refs_only=${l#refs-only: } ;;
 		'stderr-max: '*) stderr_max=${l#stderr-max: } ;;
 		'lines-max: '*) lines_max=${l#lines-max: } ;;
 		'time-max: '*) time_max=${l#time-max: } ;;
@@ -193,7 +198,7 @@ for f in "$HERE"/cases/*.cases; do
 		[0-9]' '*)
 			read -r want keyword cmd <<<"$l"
 			run_case "cases/$base.cases" "$lineno" "$want" "$keyword" "$cmd"
-			setup= pending= stderr_max=$d_stderr_max lines_max=$d_lines_max time_max=$d_time_max
+			setup= pending= refs_only= stderr_max=$d_stderr_max lines_max=$d_lines_max time_max=$d_time_max
 			;;
 		*)
 			echo "Bail out! $base.cases:$lineno: not a case: $l"
