@@ -32,6 +32,7 @@ SRC=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${3:-$(dirname "$(dirname "$ORGCTL_BIN")")}
 case $ORGCTL_BIN in /*) ;; *) ORGCTL_BIN=$PWD/$ORGCTL_BIN ;; esac
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+case $SRC in /*) ;; *) SRC=$PWD/$SRC ;; esac
 if ! test -x "$ORGCTL_BIN"; then
 	echo "Bail out! orgctl binary not found: $ORGCTL_BIN"
 	exit 1
