@@ -127,8 +127,11 @@ run_case() { # FILE LINE STATUS KEYWORD COMMAND
 	fi
 	local before after status
 	before=$(snapshot "$REPO")
+	local t0=$EPOCHREALTIME
 	timeout -k 5 "$time_max" bash -c "$prelude$cmd" >"$W/.out" 2>"$W/.err" </dev/null
 	status=$?
+	local took
+	took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
 	after=$(snapshot "$REPO")
 	if test "$status" -eq 124; then
 		echo "no answer within $time_max s" >>"$problems"
@@ -146,7 +149,7 @@ run_case() { # FILE LINE STATUS KEYWORD COMMAND
 	grep -qaP "$CONTROL" "$W/.err" && echo "stderr holds a control character" >>"$problems"
 	iconv -f UTF-8 -t UTF-8 "$W/.err" >/dev/null 2>&1 || echo "stderr is not UTF-8" >>"$problems"
 
-	local what="$file:$line: $(printf %s "$cmd" | tr -c '[:print:]' '?' | cut -c1-90)"
+	local what="$file:$line: $(printf %s "$cmd" | tr -c '[:print:]' '?' | cut -c1-90) [${took}s]"
 	if ! test -s "$problems"; then
 		if test -n "$pending"; then
 			todo_passed=$((todo_passed + 1))
