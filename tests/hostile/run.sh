@@ -105,7 +105,7 @@ snapshot() {
 			test -e "$f" && echo "== $f" && cat "$f"
 		done
 		test -n "$refs_only" ||
-		find orgctl -type f ! -name lock ! -name '*-shm' -print0 2>/dev/null | sort -z |
+		find orgctl -type f ! -name lock ! -name '*-shm' ! \( -name '*-wal' -empty \) -print0 2>/dev/null | sort -z |
 			xargs -0 -r sha256sum
 	) 2>&1 | sha256sum
 }
