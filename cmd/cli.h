@@ -130,6 +130,13 @@ void output_change(struct cli *cli, const char *id, const char *summary, const c
 /* For a view's table: a list's aligned columns, an object's "field  value" lines. */
 void output_table(FILE *out, const cJSON *list, const char *columns);
 void output_fields(FILE *out, const cJSON *obj);
+/* Whether s is a plain number (digits, with fraction also digits "." digits: no sign,
+ * space, exponent or hex) of at most max; stores it in *out. */
+bool cli_plain_number(const char *s, bool fraction, double max, double *out);
+/* Prints one error line (printf-style, without the newline) on stderr as a terminal may
+ * show it: controls and invalid UTF-8 as U+FFFD, a quoted field cut after about a hundred
+ * bytes, the line after about a thousand. Every error and warning goes through it. */
+void output_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Terminal columns `s` takes: code points, wide ones two, combining marks none. */
 size_t output_width(const char *s);
 /* Text written to t->f (output_text_begin: open_memstream) and then printed by

@@ -36,11 +36,12 @@ const struct cli_command cli_commands[] = {
 int cli_usage(const char *fmt, ...)
 {
     va_list ap;
-    fputs("orgctl: ", stderr);
+    char *msg = NULL;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vasprintf(&msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    output_error("orgctl: %s", n < 0 ? "out of memory" : msg);
+    free(msg);
     return EXIT_USAGE;
 }
 
@@ -48,9 +49,9 @@ int cli_fail(struct cli *cli, const char *what, int code)
 {
     const char *msg = orgctl_error_last();
     if (what && *what)
-        fprintf(stderr, "orgctl: %s: %s\n", what, *msg ? msg : "failed");
+        output_error("orgctl: %s: %s", what, *msg ? msg : "failed");
     else
-        fprintf(stderr, "orgctl: %s\n", *msg ? msg : "failed");
+        output_error("orgctl: %s", *msg ? msg : "failed");
     return orgctl_error_exit_status(code);
 }
 
@@ -108,7 +109,7 @@ static bool is_option(const char *arg, const char *name)
 
 static void say_lock_wait(const char *message, void *payload)
 {
-    fprintf(stderr, "orgctl: %s\n", message);
+    output_error("orgctl: %s", message);
 }
 
 static void say_warning(const char *message, void *payload)
@@ -119,9 +120,8 @@ static void say_warning(const char *message, void *payload)
 /* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */
 static int set_lock_timeout(const char *what, const char *value)
 {
-    char *end = NULL;
-    double t = value && *value ? strtod(value, &end) : -1;
-    if (!end || *end || !(t >= 0 && t <= 86400 * 365)) {
+    double t = 0;
+    if (!value || !cli_plain_number(value, true, 86400 * 365, &t)) {
         cli_usage("%s \"%s\" is not a number of seconds", what, value ? value : "");
         return -1;
     }

@@ -72,3 +72,19 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
         return cli_usage("%s: missing argument (see \"orgctl %s --help\")", command, command);
     return 0;
 }
+
+bool cli_plain_number(const char *s, bool fraction, double max, double *out)
+{
+    const char *p = s;
+    size_t digits = strspn(p, "0123456789");
+    p += digits;
+    if (fraction && *p == '.' && digits > 0 && p[1] >= '0' && p[1] <= '9')
+        p += 1 + strspn(p + 1, "0123456789");
+    if (digits == 0 || digits > 15 || *p) /* no sign, space, exponent, hex or junk */
+        return false;
+    double v = strtod(s, NULL);
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
+}

@@ -171,6 +171,24 @@ static int zip_open_archive(struct archive **out, const char *path)
     return 0;
 }
 
+/* A zip member's name is never used as a path, but one that would climb out of a folder
+ * (absolute, a ".." part) or hides something (a control character) is what a hostile
+ * archive looks like: refused, not read. */
+static int zip_entry_name_check(const char *path, const char *name)
+{
+    bool bad = !name || !*name || name[0] == '/' || name[0] == '\\' || strstr(name, "../") ||
+               strstr(name, "..\\") || strcmp(name, "..") == 0 ||
+               (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0);
+    for (const unsigned char *p = (const unsigned char *)name; !bad && *p; p++)
+        bad = *p < 0x20 || *p == 0x7f;
+    if (bad)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s: zip entry \"%s\" is no plain file name (absolute, \"..\" "
+                                "or a control character)",
+                                path, name ? name : "");
+    return 0;
+}
+
 /* Counts the zip's regular files without reading their data (the seekable reader uses
  * the central directory), so a wrong archive fails at open, before any record. */
 static int zip_check(const char *path)
@@ -191,7 +209,17 @@ static int zip_check(const char *path)
                                      path, LA->entry_pathname(entry));
             goto done;
         }
-        files++;
+        if ((error = zip_entry_name_check(path, LA->entry_pathname(entry))) < 0)
+            goto done;
+        if (++files > 1) /* no need to count a million members */
+            break;
+    }
+    if (files > 1) {
+        error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "%s: a zip archive must hold exactly one file, this one "
+                                 "holds more",
+                                 path);
+        goto done;
     }
     if (rc != ARCHIVE_EOF) {
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,

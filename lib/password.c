@@ -1,5 +1,6 @@
 /* Passwords: reading, the org's policy, and yescrypt hashing through libcrypt. */
 #include <crypt.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,7 +24,7 @@ int orgctl_password_read(FILE *f, char **out)
     while (len <= PASSWORD_MAX_BYTES && (c = getc(f)) != EOF && c != '\n')
         buf[len++] = (char)c;
     if (ferror(f))
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot read the password");
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot read the password: %s", strerror(errno));
     else if (len > PASSWORD_MAX_BYTES)
         error = orgctl_error_set(ORGCTL_EINVALID, "the password is longer than %d bytes",
                                  PASSWORD_MAX_BYTES);

@@ -62,13 +62,13 @@ bool orgctl_utf8_is_control(unsigned cp)
 
 /* And what a name may not hold besides: the byte-order mark, invisible characters (zero
  * widths, joiners, soft hyphen, word joiner and invisible operators, Hangul fillers, tags)
- * and every space but U+0020 (non-breaking, en, em, thin, ideographic, ...): with them two
+ * and every space but U+0020 (non-breaking, narrow non-breaking, en, em, thin, ideographic, ...): with them two
  * names that look the same are two names. */
 static bool name_forbidden(unsigned cp)
 {
     return orgctl_utf8_is_control(cp) || cp == 0x00a0 || cp == 0x00ad || cp == 0x034f ||
            cp == 0x115f || cp == 0x1160 || cp == 0x1680 || cp == 0x180e ||
-           (cp >= 0x2000 && cp <= 0x200d) || (cp >= 0x205f && cp <= 0x2064) ||
+           (cp >= 0x2000 && cp <= 0x200d) || cp == 0x202f || (cp >= 0x205f && cp <= 0x2064) ||
            cp == 0x3000 || cp == 0x3164 || cp == 0xfeff || cp == 0xffa0 ||
            (cp >= 0xfff0 && cp <= 0xfffb) || (cp >= 0xe0000 && cp <= 0xe007f);
 }
