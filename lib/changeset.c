@@ -363,23 +363,26 @@ int orgctl_changeset_release_savepoint(orgctl_changeset *cs)
     return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_RELEASE);
 }
 
+/* Costs what it undoes, not the size of the change set (a path map rebuilt for each
+ * failing row of a bulk set was most of a --continue-on-error run). */
 int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
 {
+    size_t state;
     while (cs->nundo > 0) {
         struct undo *u = &cs->undo[--cs->nundo];
         struct entry *e = &cs->entries[u->entry];
+        /* a state kept since the path was staged here is no longer known */
+        if (cs->states.len && strmap_get(&cs->states, e->path, &state))
+            strmap_set(&cs->states, e->path, 0);
         if (u->created) {
+            strmap_del(&cs->by_path, e->path);
             cs->n--; /* created entries are undone newest first, so this is the last */
         } else {
             e->oid = u->oid;
             e->deleted = u->deleted;
         }
     }
-    strmap_clear(&cs->by_path);
-    for (size_t i = 0; i < cs->n; i++)
-        strmap_set(&cs->by_path, cs->entries[i].path, i);
     cs->in_savepoint = false;
-    strmap_clear(&cs->states);
     orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL);
     orgctl_index_cache_reset(cs->repo);
     return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_ROLLBACK);
