@@ -25,7 +25,9 @@ static void complete_names_after(struct cli *cli, const char *kind, const char *
     if (orgctl_object_names(&names, repo, k, cli->org ? cli->org : "", prefix) == 0) {
         const cJSON *n;
         cJSON_ArrayForEach(n, names)
-        printf("%s%s\n", lead, n->valuestring);
+        {
+            printf("%s%s\n", lead, n->valuestring);
+        }
     }
     cJSON_Delete(names);
     orgctl_repo_free(repo);

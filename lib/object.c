@@ -247,8 +247,8 @@ static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_
                    field && (field->flags & ORGCTL_FIELD_NOCASE), NULL);
 }
 
-int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind,
-                        const char *org, const char *prefix)
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix)
 {
     /* An org is filed under its own shortname, as in orgctl_object_list. Every name that
      * starts with the prefix sorts from it to it followed by 0xff, a byte UTF-8 never has. */

@@ -32,8 +32,8 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 /* The names of the objects of `kind` in `org` that start with `prefix` ("" for all), in
  * order, as a JSON array of strings (caller frees): a range of the index, read without
  * the objects themselves (tab completion of one name among 100k). */
-int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind,
-                        const char *org, const char *prefix);
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix);
 
 /* The names of the objects of `kind` in `org` whose `field` holds `value`, as a JSON
  * array of strings (caller frees): who refers to a role, a group, a skill. */

@@ -6,12 +6,12 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "internal.h"
 #include "index_key.h"
+#include "internal.h"
+#include "orgctl.h"
 #include "packwriter.h"
 #include "sha1.h"
 #include "strmap.h"
-#include "orgctl.h"
 #include "tap.h"
 
 static void test_json(void)
