@@ -54,6 +54,8 @@ struct bulk_row {
     struct bulk_step *steps;
     size_t nsteps, alloc;
     char *text; /* the row as stored, without its line: for the failures file */
+    bool shadow;    /* one step of the row before it, run in a batch's fast run instead of it
+                     * (lib/bulk_run.c) */
     char **strings; /* what the steps point to */
     size_t nstrings, strings_alloc;
 };

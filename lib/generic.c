@@ -215,6 +215,8 @@ int orgctl_generic_rm(orgctl_op_ctx *ctx)
     if (!error && (cJSON_GetArraySize(refs) > 0 || cJSON_GetArraySize(members) > 0) &&
         !orgctl_params_has(ctx->params, "force"))
         error = refuse_rm(kind, ctx->name, refs, members);
+    if (!error) /* many referrers: one pack, as a bulk set writes */
+        error = orgctl_changeset_large(ctx->cs, (size_t)cJSON_GetArraySize(refs) + 1, false);
     cJSON *r;
     cJSON_ArrayForEach(r, refs)
     {

@@ -218,6 +218,13 @@ void orgctl_index_drop_inserts(orgctl_repo *repo);
  * (lib/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
  * plan), writes no objects at all. */
 void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
+/* The large-change path for a change set about to stage about `paths` objects (a forced rm
+ * of something many objects refer to, a rollback): one call, before anything is staged,
+ * when there are more than ORGCTL_CHANGESET_LARGE. Its blobs and trees go into one pack
+ * (a bulk change set, `dry` as in orgctl_changeset_set_bulk), the index gets a bulk set's
+ * page cache, and its deletes are deferred (orgctl_index_defer_deletes). */
+#define ORGCTL_CHANGESET_LARGE 256
+int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry);
 /* Change-set ids: 1 to ORGCTL_CHANGESET_ID_MAX, at most that many digits, never reused. */
 #define ORGCTL_CHANGESET_ID_DIGITS 15
 #define ORGCTL_CHANGESET_ID_MAX 999999999999999L

@@ -6,12 +6,13 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "internal.h"
 #include "index_key.h"
+#include "internal.h"
+#include "orgctl.h"
 #include "packwriter.h"
 #include "sha1.h"
+#include "strmap.h"
 #include "utf8.h"
-#include "orgctl.h"
 #include "tap.h"
 
 static void test_json(void)
@@ -329,6 +330,34 @@ static void test_arena(void)
     free(big);
 }
 
+/* Removing keys (a savepoint's rollback takes its paths out of the change set's map): the
+ * others are found still, the removed ones not, whichever collided with which. */
+static void test_strmap_del(void)
+{
+    enum { N = 5000 };
+    strmap m = STRMAP_INIT;
+    char(*keys)[16] = malloc(N * sizeof(*keys));
+    for (int i = 0; i < N; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+        strmap_set(&m, keys[i], (size_t)i);
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i += 3)
+        bad += !strmap_del(&m, keys[i]);
+    bad += strmap_del(&m, "k0") || strmap_del(&m, "absent");
+    for (int i = 0; i < N; i++) {
+        size_t v = 0;
+        bool found = strmap_get(&m, keys[i], &v);
+        bad += i % 3 == 0 ? found : !found || v != (size_t)i;
+    }
+    ok(bad == 0 && m.len == N - (N + 2) / 3, "strmap_del removes a key and keeps the others");
+    for (int i = 0; i < N; i += 3)
+        strmap_set(&m, keys[i], 1);
+    ok(m.len == N, "removed keys can be set again");
+    strmap_free(&m);
+    free(keys);
+}
+
 static void test_changes_sort(void)
 {
     static const char *const alphabets[] = {"ab/", "orgs/acme/users/\xe9z0123456789"};
@@ -557,6 +586,7 @@ int main(int argc, char **argv)
     test_password_hash_valid();
     test_casefold();
     test_arena();
+    test_strmap_del();
     test_changes_sort();
     test_perms();
     test_kind_perms();
