@@ -258,6 +258,21 @@ static int read_password(struct cli *cli, const orgctl_op *op, orgctl_params *pa
     return 0;
 }
 
+/* "pair accept -": the link from stdin, so it is in no shell history. */
+static int read_link(struct cli *cli, const orgctl_op *op, orgctl_params *params)
+{
+    const char *link = orgctl_params_get(params, "link");
+    if (!orgctl_op_param(op, "link") || !link || strcmp(link, "-") != 0)
+        return 0;
+    char *line = NULL;
+    int error = orgctl_password_read(stdin, &line);
+    if (error < 0)
+        return cli_fail(cli, "pair accept", error);
+    orgctl_params_add(params, "link", line);
+    orgctl_password_free(line);
+    return 0;
+}
+
 static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
 {
     orgctl_changeset *cs = NULL;
@@ -280,6 +295,10 @@ static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
     orgctl_changeset_free(cs);
     if (error >= 0)
         output_change(cli, id, summary, ctx->result, changes);
+    /* a pairing link is printed once, on stdout, even with -q (orgctl-pair(1)) */
+    const char *link = cJSON_GetStringValue(cJSON_GetObjectItem(ctx->result, "link"));
+    if (error >= 0 && link && cli->format != CLI_JSON)
+        printf("%s\n", link);
     cJSON_Delete(changes);
     free(id);
     return error < 0 ? cli_fail(cli, what, error) : EXIT_OK;
@@ -346,7 +365,8 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
     if ((status = cli_open(cli, &repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ)) != 0)
         goto done;
     /* stdin is read once the repository is open (a command that cannot run reads nothing) */
-    if ((status = read_password(cli, op, params)) != 0) {
+    if ((status = read_password(cli, op, params)) != 0 ||
+        (status = read_link(cli, op, params)) != 0) {
         orgctl_repo_free(repo);
         goto done;
     }

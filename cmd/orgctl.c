@@ -19,6 +19,7 @@ const struct cli_command cli_commands[] = {
     {"skill", NULL, "manage agent skills", CLI_VERBS},
     {"access", NULL, "manage access groups: members share roles", CLI_VERBS},
     {"capacity", NULL, "manage capacity rules and assign them", CLI_VERBS},
+    {"pair", NULL, "authorized organisations: pair with another org, grant it roles", CLI_VERBS},
     {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},
     {"log", cmd_log, "list change sets, newest first", CLI_READ},
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
@@ -260,6 +261,9 @@ static char *record_command(int argc, char **argv)
     p += sprintf(p, "orgctl");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        /* a pairing link is a secret: never in history (orgctl-pair(1)) */
+        if (strncmp(a, "orgctl://pair/", 14) == 0)
+            a = "orgctl://pair/(link)";
         bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                      "0123456789-_.,:=@/+*%") == strlen(a);
         *p++ = ' ';

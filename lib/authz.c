@@ -422,6 +422,8 @@ int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
         return 0;
     if (kind == &orgctl_kind_org)
         org = name;
+    if (kind->authorize) /* pairings: lib/pair.c */
+        return kind->authorize(repo, org, name, before, after);
     char buf[128];
     enum action action = !before ? ADD : !after ? DELETE : EDIT;
     const char *perm = action_permission(kind, action, buf, sizeof(buf));

@@ -47,7 +47,7 @@ struct layout {
 
 static bool is_change(const orgctl_op *op)
 {
-    return op->flags & ORGCTL_OP_WRITE;
+    return (op->flags & ORGCTL_OP_WRITE) && !(op->flags & ORGCTL_OP_NO_BULK);
 }
 
 static bool kind_exists(const char *kind)

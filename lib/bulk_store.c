@@ -520,7 +520,7 @@ int orgctl_bulk_columns(cJSON **out)
 {
     *out = cJSON_CreateArray();
     for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
-        if (!((*op)->flags & ORGCTL_OP_WRITE))
+        if (!((*op)->flags & ORGCTL_OP_WRITE) || ((*op)->flags & ORGCTL_OP_NO_BULK))
             continue;
         cJSON *item = cJSON_CreateObject(), *cols = cJSON_CreateArray();
         cJSON_AddStringToObject(item, "kind", (*op)->kind);

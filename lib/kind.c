@@ -8,6 +8,7 @@
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
 #include "orgctl/settings.h"
+#include "pair.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -192,6 +193,7 @@ static const orgctl_kind *const kinds[] = {
     &orgctl_kind_access,
     &orgctl_kind_capacity,
     &orgctl_kind_template,
+    &orgctl_kind_pairing,
     NULL,
 };
 

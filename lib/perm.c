@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
+#include "pair.h"
 
 /* The public Genesys Cloud permissions of the domains orgctl manages. One place: the
  * man page orgctl-role(1) and `orgctl help permissions` list it. */
@@ -46,9 +47,11 @@ static const char *const catalogue[] = {
     "authorization:orgTrustee:delete",
     "authorization:orgTrusteeUser:add",
     "authorization:orgTrusteeUser:view",
+    "authorization:orgTrusteeUser:edit",
     "authorization:orgTrusteeUser:delete",
     "authorization:orgTrusteeGroup:add",
     "authorization:orgTrusteeGroup:view",
+    "authorization:orgTrusteeGroup:edit",
     "authorization:orgTrusteeGroup:delete",
     "authorization:orgClonedUser:add",
     "authorization:orgClonedUser:view",
@@ -339,6 +342,19 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
                  (repo->enterprise_org && strcmp(user_org, repo->enterprise_org) == 0);
     struct grant g = {NULL, NULL, NULL};
     bool granted = reach && user_grant(repo, user_org, u, permission, &g);
+    /* A trustee of a pairing of `org` acts there with the roles it grants, and no more. */
+    cJSON *paired = reach ? NULL : orgctl_pair_roles(repo, org, user_org, user);
+    if (paired) {
+        struct seen seen = {NULL, 0, 0};
+        const char *role = roles_grant(repo, org, paired, permission, &seen);
+        granted = role != NULL;
+        g.role = role ? xstrdup(role) : NULL;
+        for (size_t i = 0; i < seen.n; i++)
+            free(seen.names[i]);
+        free(seen.names);
+        reach = true;
+        cJSON_Delete(paired);
+    }
     cJSON_Delete(u);
     if (granted) {
         if (via) {

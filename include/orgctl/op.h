@@ -45,6 +45,7 @@ enum orgctl_op_flags {
     ORGCTL_OP_SELF_ORG = 1 << 3, /* the name is the org it acts in (org show|update|...) */
     ORGCTL_OP_ANSWER = 1 << 4,   /* a yes/no question: the result's boolean "answer" is it;
                                     "no" is no error, the CLI exits 10 */
+    ORGCTL_OP_NO_BULK = 1 << 5,  /* not a bulk row (it prints a secret, or takes one) */
 };
 
 typedef struct orgctl_op orgctl_op;
