@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Authorized organisations (orgctl-pair(1)): a partner asks with a one-use link, the client
+# accepts and grants roles, and the partner's people act in the client with exactly those
+# roles, at once after every grant, revoke, toggle, removal or expiry.
+. "$(dirname "$0")/test-lib.sh"
+
+last_id() {
+	orgctl log -n 1 -o csv | sed -n 2p | cut -d, -f1
+}
+
+# The only pairing of the client.
+pid() {
+	orgctl --org client pair list -o csv | sed -n 2p | cut -d, -f1
+}
+
+test_expect_success 'setup: a partner and a client, each with an admin' '
+	orgctl init repo >/dev/null &&
+	export ORGCTL_DIR=$SCRATCH/repo &&
+	orgctl org create Partner >/dev/null &&
+	orgctl org create Client >/dev/null &&
+	orgctl --org partner user create padmin --email pa@p.example --role "Master Admin" >/dev/null &&
+	orgctl --org partner user create bob --email bob@p.example >/dev/null &&
+	orgctl --org partner user create carol --email carol@p.example >/dev/null &&
+	orgctl --org partner user create dave --email dave@p.example >/dev/null &&
+	orgctl --org partner group create support --member carol >/dev/null &&
+	orgctl --org client user create cadmin --email ca@c.example --role "Master Admin" >/dev/null &&
+	orgctl --org client user create clerk --email clerk@c.example >/dev/null &&
+	orgctl --org client role create Viewer --permission directory:user:view >/dev/null &&
+	orgctl --org client role create Maker --permission directory:user:add \
+		--permission directory:user:view >/dev/null
+'
+
+test_expect_success 'a request needs a user or group, another org, and orgTrustee:add' '
+	test_unchanged --status 1 repo orgctl --as padmin@partner --org partner pair request --to client &&
+	test_unchanged --status 1 repo orgctl --as padmin@partner --org partner pair request \
+		--to partner --user bob 2>err &&
+	test_grep "itself" err &&
+	test_unchanged --status 3 repo orgctl --as padmin@partner --org partner pair request \
+		--to nowhere --user bob &&
+	test_unchanged --status 3 repo orgctl --as padmin@partner --org partner pair request \
+		--to client --user nobody &&
+	test_unchanged --status 4 repo orgctl --as bob@partner --org partner pair request \
+		--to client --user bob &&
+	test_unchanged --status 4 repo orgctl --as cadmin@client --org partner pair request \
+		--to client --user bob
+'
+
+test_expect_success 'at most 25 users and groups: the 26th is refused naming the limit' '
+	for i in $(seq 1 26); do echo "user,create,u$i,u$i@p.example"; done >rows &&
+	{ echo kind,op,name,email; cat rows; } >many.csv &&
+	orgctl --org partner bulk create many many.csv >/dev/null &&
+	orgctl --org partner bulk exec many >/dev/null &&
+	args=$(for i in $(seq 1 26); do printf -- "--user u%d " $i; done) &&
+	test_unchanged --status 1 repo orgctl --as padmin@partner --org partner pair request \
+		--to client $args 2>err &&
+	test_grep "at most 25" err
+'
+
+test_expect_success 'request: the link is printed once, only its hash is stored' '
+	orgctl --as padmin@partner --org partner -q pair request --to client --user bob \
+		--group support >link &&
+	grep -qE "^orgctl://pair/[0-9a-f]{16}/[0-9a-f]{32}$" link &&
+	token=$(sed "s|.*/||" link) &&
+	echo "$token" >token &&
+	orgctl --org client pair show "$(pid)" -o json >show &&
+	! grep -q "$token" show &&
+	! grep -q token_sha256 show &&
+	orgctl --org partner pair list -o csv >list &&
+	test_grep "to-other-org,client" list
+'
+
+test_expect_success 'a second pairing in the same direction is refused' '
+	test_unchanged --status 1 repo orgctl --as padmin@partner --org partner pair request \
+		--to client --user dave 2>err &&
+	test_grep "already used by pairing" err
+'
+
+test_expect_success 'before acceptance, nobody of the partner acts in the client' '
+	test_unchanged --status 4 repo orgctl --as bob@partner --org client user create x --email x@c.example &&
+	test_must_fail --status 4 orgctl --as bob@partner --org client user list
+'
+
+test_expect_success 'tampered, truncated, unknown and foreign links: exit 1, nothing changes' '
+	link=$(cat link) &&
+	bad=$(echo "$link" | sed "s/.$/0/") && test "$bad" != "$link" || bad=$(echo "$link" | sed "s/.$/1/") &&
+	test_unchanged --status 1 repo orgctl --org client pair accept "$bad" 2>err &&
+	test_grep "does not match" err &&
+	test_unchanged --status 1 repo orgctl --org client pair accept "${link%?}" 2>err &&
+	test_grep "truncated" err &&
+	test_unchanged --status 1 repo orgctl --org client pair accept \
+		"orgctl://pair/0123456789abcdef/0123456789abcdef0123456789abcdef" 2>err &&
+	test_grep "unknown" err &&
+	test_unchanged --status 1 repo orgctl --org client pair accept "https://example.com/x" &&
+	test_unchanged --status 1 repo orgctl --org partner pair accept "$link"
+'
+
+test_expect_success 'an expired link: exit 1, nothing changes' '
+	test_unchanged --status 1 repo env ORGCTL_NOW=2026-01-09T03:04:05Z \
+		orgctl --org client pair accept - <link 2>err &&
+	test_grep "expired" err
+'
+
+test_expect_success 'accepting needs the trusting org permissions' '
+	test_unchanged --status 4 repo orgctl --as clerk@client --org client pair accept - <link &&
+	test_unchanged --status 4 repo orgctl --as padmin@partner --org client pair accept - <link
+'
+
+test_expect_success 'accept from stdin with a role; the link works once' '
+	orgctl --as cadmin@client --org client pair accept - --role Viewer <link >/dev/null &&
+	test_unchanged --status 1 repo orgctl --org client pair accept - <link 2>err &&
+	test_grep "already used" err
+'
+
+test_expect_success 'a trustee acts with exactly the roles granted, user and group member' '
+	orgctl --as bob@partner --org client user list >/dev/null &&
+	orgctl --as carol@partner --org client user show clerk >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as bob@partner --org client user create x \
+		--email x@c.example &&
+	test_must_fail --status 4 orgctl --as dave@partner --org client user list
+'
+
+test_expect_success 'a trustee cannot grant itself roles' '
+	test_unchanged --status 4 repo orgctl --as bob@partner --org client pair grant "$(pid)" \
+		--user bob@partner --role Maker &&
+	test_unchanged --status 4 repo orgctl --as bob@partner --org partner pair grant "$(pid)" \
+		--user bob --role Maker
+'
+
+test_expect_success 'a grant takes effect at once; its change set names who acted' '
+	orgctl --as cadmin@client --org client pair grant "$(pid)" --user bob@partner \
+		--role Maker >/dev/null &&
+	orgctl --as bob@partner --org client user create made --email made@c.example >/dev/null &&
+	git -C repo log -1 --format=%an%n%B >log &&
+	test_grep "^bob@partner" log &&
+	test_grep "^Actor: bob@partner" log &&
+	test_grep "^Org: client" log
+'
+
+test_expect_success 'revoke takes effect at once; the revoker rolls it back, a trustee cannot' '
+	orgctl --as cadmin@client --org client pair revoke "$(pid)" --user bob@partner \
+		--role Maker >/dev/null &&
+	revoke=$(last_id) &&
+	test_unchanged --status 4 repo orgctl --as bob@partner --org client user create m2 \
+		--email m2@c.example &&
+	test_unchanged --status 4 repo orgctl --as bob@partner rollback "$revoke" &&
+	test_unchanged --status 4 repo orgctl --as padmin@partner rollback "$revoke" &&
+	orgctl --as cadmin@client rollback "$revoke" >/dev/null &&
+	orgctl --as bob@partner --org client user create m2 --email m2@c.example >/dev/null
+'
+
+test_expect_success 'disable turns access off, roles kept; enable brings them back' '
+	orgctl --org client pair disable "$(pid)" >/dev/null &&
+	test_must_fail --status 4 orgctl --as bob@partner --org client user list &&
+	test_must_fail --status 4 orgctl --as carol@partner --org client user list &&
+	test_unchanged --status 4 repo orgctl --as padmin@partner --org client pair enable "$(pid)" &&
+	orgctl --org client pair enable "$(pid)" >/dev/null &&
+	orgctl --as bob@partner --org client user list >/dev/null
+'
+
+test_expect_success 'an expired trust grants nothing' '
+	orgctl --org client pair enable "$(pid)" --expires 2026-01-03 >/dev/null &&
+	orgctl --as bob@partner --org client user list >/dev/null &&
+	test_must_fail --status 4 env ORGCTL_NOW=2026-01-03T00:00:01Z \
+		orgctl --as bob@partner --org client user list &&
+	orgctl --org client pair enable "$(pid)" --expires "" >/dev/null &&
+	env ORGCTL_NOW=2026-01-03T00:00:01Z orgctl --as bob@partner --org client user list >/dev/null
+'
+
+test_expect_success 'the trustee adds people; they have no access until granted' '
+	orgctl --as padmin@partner --org partner pair add-user "$(pid)" --user dave >/dev/null &&
+	test_must_fail --status 4 orgctl --as dave@partner --org client user list &&
+	test_unchanged --status 4 repo orgctl --as padmin@partner --org partner pair grant "$(pid)" \
+		--user dave --role Viewer &&
+	test_unchanged --status 4 repo orgctl --as cadmin@client --org client pair add-user "$(pid)" \
+		--user dave
+'
+
+test_expect_success 'only the trusted see who is in a trust' '
+	orgctl --as carol@partner --org partner pair show "$(pid)" -o json >mine &&
+	test_grep "\"support\"" mine &&
+	orgctl --as padmin@partner --org partner pair show "$(pid)" -o json >theirs &&
+	! grep -q "support" theirs &&
+	test_grep "missing permissions" theirs
+'
+
+test_expect_success 'removing a user or the group takes their access at once' '
+	orgctl --as padmin@partner --org partner pair rm-group "$(pid)" --group support >/dev/null &&
+	test_must_fail --status 4 orgctl --as carol@partner --org client user list &&
+	orgctl --as cadmin@client --org client pair rm-user "$(pid)" --user bob@partner >/dev/null &&
+	test_must_fail --status 4 orgctl --as bob@partner --org client user list
+'
+
+test_expect_success 'pair rm from either side; a bulk row cannot make a request' '
+	p=$(pid) &&
+	test_unchanged --status 4 repo orgctl --as clerk@client --org client pair rm "$p" &&
+	orgctl --as padmin@partner --org partner pair rm "$p" >/dev/null &&
+	test -z "$(pid)" &&
+	printf "%s\n" kind,op,name,to,user pair,request,,client,bob >req.csv &&
+	test_must_fail orgctl --org partner bulk create req req.csv
+'
+
+test_expect_success 'the token is in no commit and not in the index' '
+	test -s token &&
+	! git -C repo log -p --all | grep -q "$(cat token)" &&
+	! grep -rq "$(cat token)" repo/orgctl &&
+	! git -C repo log --all --format=%B | grep -q "orgctl://pair/[0-9a-f]"
+'
+
+test_done
