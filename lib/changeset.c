@@ -571,8 +571,20 @@ static size_t build_updates(orgctl_changeset *cs, git_tree *base, git_tree_updat
     return n;
 }
 
-static int make_signature(orgctl_repo *repo, git_signature **author, git_signature **committer)
+/* The org a trustee of a pairing acts in (lib/pair.c), not its own: NULL for anyone else. */
+static const char *acting_in(const orgctl_changeset *cs)
 {
+    const orgctl_repo *repo = cs->repo;
+    if (!cs->org || !*cs->org || !repo->actor_org || strcmp(cs->org, repo->actor_org) == 0 ||
+        (repo->enterprise_org && strcmp(repo->actor_org, repo->enterprise_org) == 0))
+        return NULL;
+    return cs->org;
+}
+
+static int make_signature(orgctl_changeset *cs, git_signature **author,
+                          git_signature **committer)
+{
+    orgctl_repo *repo = cs->repo;
     time_t now;
     int error;
     if ((error = orgctl_clock_now(&now)) < 0)
@@ -584,7 +596,12 @@ static int make_signature(orgctl_repo *repo, git_signature **author, git_signatu
         email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
     orgctl_error_clear();
     const char *actor = repo->actor ? repo->actor : "orgctl";
-    error = git_signature_new(author, actor, email ? email : actor, (git_time_t)now, 0);
+    strbuf name = STRBUF_INIT; /* "bob@partner in client" */
+    strbuf_adds(&name, actor);
+    if (acting_in(cs))
+        strbuf_addf(&name, " in %s", acting_in(cs));
+    error = git_signature_new(author, strbuf_str(&name), email ? email : actor, (git_time_t)now, 0);
+    strbuf_release(&name);
     if (!error)
         error = git_signature_new(committer, "orgctl", "orgctl@localhost", (git_time_t)now, 0);
     cJSON_Delete(user);
@@ -600,10 +617,12 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
     git_commit *parent = NULL;
     strbuf msg = STRBUF_INIT;
     int error;
-    if ((error = make_signature(repo, &author, &committer)) < 0)
+    if ((error = make_signature(cs, &author, &committer)) < 0)
         goto done;
     strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
                 repo->actor ? repo->actor : "orgctl", cs->command);
+    if (acting_in(cs))
+        strbuf_addf(&msg, "Acting-In: %s\n", acting_in(cs));
     if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
         (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0) ||
         (parent && (error = git_commit_tree(&parent_tree, parent)) < 0)) {

@@ -79,9 +79,15 @@ static cJSON *describe_commit(const git_commit *c)
     cJSON_AddStringToObject(obj, "commit", hex);
     orgctl_time_format((time_t)git_commit_time(c), when, sizeof(when));
     cJSON_AddStringToObject(obj, "time", when);
-    char *actor = trailer(msg, "Actor");
-    cJSON_AddStringToObject(obj, "actor", actor ? actor : git_commit_author(c)->name);
+    char *actor = trailer(msg, "Actor"), *in = trailer(msg, "Acting-In");
+    strbuf who = STRBUF_INIT; /* a trustee of a pairing: "bob@partner in client" */
+    strbuf_adds(&who, actor ? actor : git_commit_author(c)->name);
+    if (actor && in)
+        strbuf_addf(&who, " in %s", in);
+    cJSON_AddStringToObject(obj, "actor", strbuf_str(&who));
+    strbuf_release(&who);
     free(actor);
+    free(in);
     const char *summary = git_commit_summary((git_commit *)c);
     cJSON_AddStringToObject(obj, "summary", summary ? summary : "");
     add_trailer(obj, "org", msg, "Org");

@@ -531,10 +531,12 @@ static bool actor_matches(const char *want, const char *actor)
 {
     if (!actor)
         return false;
+    const char *in = strstr(actor, " in "); /* "bob@partner in client": bob@partner's */
+    size_t whole = in ? (size_t)(in - actor) : strlen(actor);
     if (strchr(want, '@'))
-        return strcmp(want, actor) == 0;
-    const char *at = strrchr(actor, '@');
-    size_t len = at ? (size_t)(at - actor) : strlen(actor);
+        return strlen(want) == whole && strncmp(want, actor, whole) == 0;
+    const char *at = memrchr(actor, '@', whole);
+    size_t len = at ? (size_t)(at - actor) : whole;
     return strlen(want) == len && strncmp(want, actor, len) == 0;
 }
 

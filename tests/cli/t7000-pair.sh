@@ -131,9 +131,16 @@ test_expect_success 'a grant takes effect at once; its change set names who acte
 		--role Maker >/dev/null &&
 	orgctl --as bob@partner --org client user create made --email made@c.example >/dev/null &&
 	git -C repo log -1 --format=%an%n%B >log &&
-	test_grep "^bob@partner" log &&
-	test_grep "^Actor: bob@partner" log &&
-	test_grep "^Org: client" log
+	test_grep "^bob@partner in client$" log &&
+	test_grep "^Actor: bob@partner$" log &&
+	test_grep "^Acting-In: client$" log &&
+	test_grep "^Org: client$" log &&
+	orgctl log -n 1 >log &&
+	test_grep "bob@partner in client" log &&
+	orgctl log --actor bob@partner -o csv >log &&
+	test_grep "user create made" log &&
+	orgctl log --actor bob -o csv >log &&
+	test_grep "user create made" log
 '
 
 test_expect_success 'revoke takes effect at once; the revoker rolls it back, a trustee cannot' '
