@@ -29,6 +29,17 @@
 #define P_TRUSTOR_DELETE "authorization:orgTrustor:delete"
 
 static int pair_validate(orgctl_repo *repo, const char *org, const cJSON *obj);
+/* What accepting a pairing needs in the trusting org. */
+static int check_accept(orgctl_repo *repo, const char *org)
+{
+    int error = orgctl_perm_check(repo, org, P_TRUSTOR_VIEW);
+    if (!error)
+        error = orgctl_perm_check(repo, org, P_ADD);
+    if (!error)
+        error = orgctl_perm_check(repo, org, "authorization:orgTrusteeUser:add");
+    return error;
+}
+
 static int pair_authorize(orgctl_repo *repo, const char *org, const char *name, const cJSON *before,
                           const cJSON *after);
 
@@ -322,13 +333,19 @@ static int pair_authorize(orgctl_repo *repo, const char *org, const char *name, 
                                  name);
         goto done;
     }
-    if (!before) { /* a request: the trustee org asks, and grants nothing */
-        if (is_accepted(after) || cJSON_GetArraySize(cJSON_GetObjectItem(after, "grants")) > 0)
-            error =
-                orgctl_error_set(ORGCTL_EPERM, "permission denied: a pairing is made as a request, "
-                                               "neither accepted nor granting roles");
-        else
-            error = orgctl_perm_check(repo, trustee, P_ADD);
+    if (!before) {
+        /* a request: the trustee org asks, and grants nothing; one accepted already (a
+         * rollback of its removal) needs both orgs' consent as it was given, and the grant
+         * rule for each role */
+        error = orgctl_perm_check(repo, trustee, P_ADD);
+        if (!error && is_accepted(after))
+            error = check_accept(repo, org);
+        if (!error && !is_accepted(after) &&
+            cJSON_GetArraySize(cJSON_GetObjectItem(after, "grants")) > 0)
+            error = orgctl_error_set(ORGCTL_EPERM, "permission denied: a pairing not accepted "
+                                                   "grants no roles");
+        if (!error)
+            error = check_new_grants(repo, org, NULL, after);
         goto done;
     }
     if (!after) { /* either side removes it */
@@ -352,13 +369,8 @@ static int pair_authorize(orgctl_repo *repo, const char *org, const char *name, 
         if (!error)
             error = orgctl_perm_check(repo, org, P_EDIT);
     }
-    if (!error && !is_accepted(before) && is_accepted(after)) { /* "Yes, I authorize access" */
-        error = orgctl_perm_check(repo, org, P_TRUSTOR_VIEW);
-        if (!error)
-            error = orgctl_perm_check(repo, org, P_ADD);
-        if (!error)
-            error = orgctl_perm_check(repo, org, "authorization:orgTrusteeUser:add");
-    }
+    if (!error && !is_accepted(before) && is_accepted(after)) /* "Yes, I authorize access" */
+        error = check_accept(repo, org);
     if (!error && is_accepted(before) && !is_accepted(after))
         error = orgctl_perm_check(repo, org, P_EDIT);
     if (!error &&

@@ -206,6 +206,15 @@ test_expect_success 'pair rm from either side; a bulk row cannot make a request'
 	test_must_fail orgctl --org partner bulk create req req.csv
 '
 
+test_expect_success 'a removed pairing comes back by rollback only with both orgs consent' '
+	rm=$(orgctl log -o csv | grep ",pair rm " | head -1 | cut -d, -f1) &&
+	test -n "$rm" &&
+	test_unchanged --status 4 repo orgctl --as padmin@partner rollback "$rm" &&
+	test_unchanged --status 4 repo orgctl --as cadmin@client rollback "$rm" &&
+	orgctl rollback "$rm" >/dev/null &&
+	test -n "$(pid)"
+'
+
 test_expect_success 'the token is in no commit and not in the index' '
 	test -s token &&
 	! git -C repo log -p --all | grep -q "$(cat token)" &&
