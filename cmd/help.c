@@ -56,7 +56,9 @@ static int permissions(struct cli *cli)
          * the side (orgctl-pair(1)) */
         cJSON_AddStringToObject(row, "permission",
                                 (*op)->permission                 ? (*op)->permission
-                                : strcmp((*op)->kind, "pair") != 0 ? "directory:organization:admin"
+                                : strcmp((*op)->kind, "pair") != 0 &&
+                                        strcmp((*op)->kind, "clone") != 0
+                                    ? "directory:organization:admin"
                                                                    : "checked by the verb (its "
                                                                      "man page)");
         cJSON_AddItemToArray(ops, row);

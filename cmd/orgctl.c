@@ -20,6 +20,7 @@ const struct cli_command cli_commands[] = {
     {"access", NULL, "manage access groups: members share roles", CLI_VERBS},
     {"capacity", NULL, "manage capacity rules and assign them", CLI_VERBS},
     {"pair", NULL, "authorized organisations: pair with another org, grant it roles", CLI_VERBS},
+    {"clone", NULL, "clone a trusted user into the org that trusts it", CLI_VERBS},
     {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},
     {"log", cmd_log, "list change sets, newest first", CLI_READ},
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},

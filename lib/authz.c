@@ -422,8 +422,9 @@ int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
         return 0;
     if (kind == &orgctl_kind_org)
         org = name;
-    if (kind->authorize) /* pairings: lib/pair.c */
-        return kind->authorize(repo, org, name, before, after);
+    int own = kind->authorize ? kind->authorize(repo, org, name, before, after) : 1;
+    if (own <= 0) /* pairings (lib/pair.c), clones (lib/clone.c) */
+        return own;
     char buf[128];
     enum action action = !before ? ADD : !after ? DELETE : EDIT;
     const char *perm = action_permission(kind, action, buf, sizeof(buf));

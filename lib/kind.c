@@ -156,7 +156,8 @@ const orgctl_kind orgctl_kind_org = {
 };
 const orgctl_kind orgctl_kind_user = {
     "user", "users", "directory:user", true, true, user_fields,
-    "name,full_name,email,state,roles",
+    "name,full_name,email,state,roles", orgctl_clone_validate,
+    .authorize = orgctl_clone_authorize, /* clones (lib/clone.c); other users: 1 */
 };
 const orgctl_kind orgctl_kind_role = {
     "role", "roles", "authorization:role", true, false, role_fields,

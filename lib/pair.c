@@ -495,6 +495,16 @@ cJSON *orgctl_pair_roles(orgctl_repo *repo, const char *org, const char *user_or
     return roles;
 }
 
+bool orgctl_pair_trusts(orgctl_repo *repo, const char *org, const char *trustee, const char *user,
+                        const char *id)
+{
+    cJSON *p = pairing_in_force(repo, org, trustee);
+    bool yes =
+        p && (!id || strcmp(str(p, "name") ?: "", id) == 0) && trusted(repo, p, trustee, user);
+    cJSON_Delete(p);
+    return yes;
+}
+
 /* --- finding a pairing from either side --- */
 
 enum side { TRUSTING, TRUSTEE };
@@ -536,6 +546,15 @@ static int locate(orgctl_op_ctx *ctx, const char *id, char **where, cJSON **obj,
         return orgctl_error_set(ORGCTL_ENOTFOUND, "pairing \"%s\" not found for org \"%s\"", id,
                                 ctx->org);
     return 0;
+}
+
+int orgctl_pair_locate(orgctl_op_ctx *ctx, const char *id, char **where, cJSON **obj,
+                       bool *trusting)
+{
+    enum side side = TRUSTING;
+    int error = locate(ctx, id, where, obj, &side);
+    *trusting = side == TRUSTING;
+    return error;
 }
 
 static int locate_side(orgctl_op_ctx *ctx, enum side want, char **where, cJSON **obj)

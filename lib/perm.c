@@ -310,6 +310,11 @@ static int actor_usable(orgctl_repo *repo, const char *user_org, const char *use
         return orgctl_error_set(ORGCTL_EPERM, "actor \"%s@%s\" cannot act: org \"%s\" is disabled",
                                 user, user_org, user_org);
     }
+    int error = orgctl_clone_usable(repo, user_org, u, NULL); /* a clone: its trust in force */
+    if (error < 0) {
+        cJSON_Delete(u);
+        return error;
+    }
     *out = u;
     return 0;
 }
@@ -342,8 +347,12 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
                  (repo->enterprise_org && strcmp(user_org, repo->enterprise_org) == 0);
     struct grant g = {NULL, NULL, NULL};
     bool granted = reach && user_grant(repo, user_org, u, permission, &g);
-    /* A trustee of a pairing of `org` acts there with the roles it grants, and no more. */
+    /* A trustee of a pairing of `org` acts there with the roles it grants, and no more; a
+     * clone with those its source is granted, on top of its own. */
     cJSON *paired = reach ? NULL : orgctl_pair_roles(repo, org, user_org, user);
+    if (reach && !granted && strcmp(org, user_org) == 0 &&
+        orgctl_clone_usable(repo, org, u, &paired) < 0)
+        orgctl_error_clear();
     if (paired) {
         struct seen seen = {NULL, 0, 0};
         const char *role = roles_grant(repo, org, paired, permission, &seen);

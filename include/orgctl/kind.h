@@ -75,9 +75,10 @@ struct orgctl_kind {
     /* Created and removed by the enterprise: add and delete are checked in the enterprise
      * org, not the object's (orgs). Kinds that are not per org are checked there always. */
     bool enterprise_lifecycle;
-    /* Authorizes every change to an object of the kind in its stead (NULL: the fields'
-     * and kind's permissions and the grant rule, lib/authz.c): `before` NULL for a
-     * creation, `after` NULL for a removal (`before` then may hold nothing of it). */
+    /* Authorizes every change to an object of the kind in its stead (NULL, or when it
+     * returns 1: the fields' and kind's permissions and the grant rule, lib/authz.c):
+     * `before` NULL for a creation, `after` NULL for a removal (`before` then may hold
+     * nothing of it). */
     int (*authorize)(orgctl_repo *repo, const char *org, const char *name,
                      const cJSON *before, const cJSON *after);
 };
