@@ -265,7 +265,14 @@ static int clone_rm(orgctl_op_ctx *ctx)
 {
     char *where = NULL, *name = NULL, *src = NULL;
     cJSON *pairing = NULL, *u = NULL;
-    int error = clone_target(ctx, &where, &pairing, &name, &src);
+    /* at least one side's permission in ctx->org before the pairing is looked for */
+    int error =
+        ctx->repo->skip_permissions ||
+                orgctl_perm_check(ctx->repo, ctx->org, "authorization:orgClonedUser:delete") == 0
+            ? 0
+            : orgctl_perm_check(ctx->repo, ctx->org, "directory:user:delete");
+    if (!error)
+        error = clone_target(ctx, &where, &pairing, &name, &src);
     if (error >= 0 &&
         (error = orgctl_object_load(ctx->repo, &orgctl_kind_user, where, name, &u)) == 0 &&
         strcmp(opt(u, "clone_pairing") ?: "", ctx->name) != 0)

@@ -887,12 +887,22 @@ static int pair_disable(orgctl_op_ctx *ctx)
     return set_state(ctx, "disabled");
 }
 
+/* The permission a verb of either side needs in ctx->org at least, checked before the
+ * pairing is looked for: who may not, learns nothing of it (exit 4, not 3). */
+static int either_side(orgctl_op_ctx *ctx, const char *trusting, const char *trustee)
+{
+    return ctx->repo->skip_permissions ? 0
+                                       : either(ctx->repo, ctx->org, trusting, ctx->org, trustee);
+}
+
 static int pair_rm(orgctl_op_ctx *ctx)
 {
     char *where = NULL;
     cJSON *p = NULL;
     enum side side;
-    int error = locate(ctx, ctx->name, &where, &p, &side);
+    int error = either_side(ctx, P_DELETE, P_TRUSTOR_DELETE);
+    if (!error)
+        error = locate(ctx, ctx->name, &where, &p, &side);
     if (!error)
         error = orgctl_changeset_remove(ctx->cs, &orgctl_kind_pairing, where, ctx->name);
     if (!error)
@@ -907,7 +917,11 @@ static int pair_add(orgctl_op_ctx *ctx)
 {
     char *where = NULL;
     cJSON *p = NULL;
-    int error = locate_side(ctx, TRUSTEE, &where, &p);
+    const char *perm = strcmp(ctx->op->verb, "add-user") == 0 ? "authorization:orgTrusteeUser:add"
+                                                              : "authorization:orgTrusteeGroup:add";
+    int error = either_side(ctx, perm, perm);
+    if (!error)
+        error = locate_side(ctx, TRUSTEE, &where, &p);
     if (error < 0)
         return error;
     if ((error = add_trustees(ctx, p, ctx->org)) < 0)
@@ -924,7 +938,12 @@ static int pair_rm_trustee(orgctl_op_ctx *ctx)
     char *where = NULL;
     cJSON *p = NULL;
     enum side side;
-    int error = locate(ctx, ctx->name, &where, &p, &side);
+    const char *perm = strcmp(ctx->op->verb, "rm-user") == 0
+                           ? "authorization:orgTrusteeUser:delete"
+                           : "authorization:orgTrusteeGroup:delete";
+    int error = either_side(ctx, perm, perm);
+    if (!error)
+        error = locate(ctx, ctx->name, &where, &p, &side);
     if (error < 0)
         return error;
     const char *trustee = str(p, "trustee");
@@ -985,8 +1004,12 @@ static int pair_show(orgctl_op_ctx *ctx)
     cJSON *p = NULL;
     enum side side;
     int error = locate(ctx, ctx->name, &where, &p, &side);
+    if (error == ORGCTL_ENOTFOUND && either_side(ctx, P_VIEW, P_TRUSTOR_VIEW) < 0)
+        return ORGCTL_EPERM; /* who may see no pairing learns nothing */
+    orgctl_error_clear();
     if (error < 0)
-        return error;
+        return orgctl_error_set(error, "pairing \"%s\" not found for org \"%s\"", ctx->name,
+                                ctx->org);
     bool members = may_see_members(ctx, p, side); /* a trusted user sees its trust */
     if ((side == TRUSTING || !members) &&
         (error = orgctl_perm_check(ctx->repo, ctx->org,
