@@ -182,6 +182,22 @@ test_expect_success 'the trustee adds people; they have no access until granted'
 		--user dave
 '
 
+test_expect_success 'bulk: a partner onboards engineers, the client grants them, in one set each' '
+	p=$(pid) &&
+	{ echo kind,op,name,email; for i in 1 2 3; do echo user,create,eng$i,eng$i@p.example; done; } >eng.csv &&
+	{ echo kind,op,name,user; for i in 1 2 3; do echo pair,add-user,$p,eng$i; done; } >ask.csv &&
+	{ echo kind,op,name,user,role; for i in 1 2 3; do echo pair,grant,$p,eng$i@partner,Viewer; done; } >grant.csv &&
+	orgctl --org partner bulk create eng eng.csv >/dev/null &&
+	orgctl --org partner bulk exec eng >/dev/null &&
+	orgctl --as padmin@partner --org partner bulk create ask ask.csv >/dev/null &&
+	orgctl --as padmin@partner --org partner bulk exec ask >/dev/null &&
+	test_must_fail --status 4 orgctl --as eng2@partner --org client user list &&
+	orgctl --as cadmin@client --org client bulk create grant grant.csv >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as padmin@partner --org client bulk exec grant &&
+	orgctl --as cadmin@client --org client bulk exec grant >/dev/null &&
+	orgctl --as eng2@partner --org client user list >/dev/null
+'
+
 test_expect_success 'only the trusted see who is in a trust' '
 	orgctl --as carol@partner --org partner pair show "$(pid)" -o json >mine &&
 	test_grep "\"support\"" mine &&
