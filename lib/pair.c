@@ -364,10 +364,12 @@ static int pair_authorize(orgctl_repo *repo, const char *org, const char *name, 
     }
     const cJSON *tb = cJSON_GetObjectItem(before, "token_sha256"),
                 *ta = cJSON_GetObjectItem(after, "token_sha256");
-    if (ta && !same(tb, ta)) { /* a link made valid again: only as a request is made */
-        error = orgctl_perm_check(repo, trustee, P_ADD);
-        if (!error)
-            error = orgctl_perm_check(repo, org, P_EDIT);
+    if (ta && !same(tb, ta)) { /* a link made valid again, even by a rollback: never */
+        error = orgctl_error_set(ORGCTL_EPERM,
+                                 "permission denied: pairing \"%s\": a pairing link works once, "
+                                 "and is never made valid again",
+                                 name);
+        goto done;
     }
     if (!error && !is_accepted(before) && is_accepted(after)) /* "Yes, I authorize access" */
         error = check_accept(repo, org);

@@ -108,7 +108,9 @@ test_expect_success 'accepting needs the trusting org permissions' '
 test_expect_success 'accept from stdin with a role; the link works once' '
 	orgctl --as cadmin@client --org client pair accept - --role Viewer <link >/dev/null &&
 	test_unchanged --status 1 repo orgctl --org client pair accept - <link 2>err &&
-	test_grep "already used" err
+	test_grep "already used" err &&
+	test_unchanged --status 4 repo orgctl rollback "$(last_id)" 2>err &&
+	test_grep "works once" err
 '
 
 test_expect_success 'a trustee acts with exactly the roles granted, user and group member' '
