@@ -52,15 +52,13 @@ static int permissions(struct cli *cli)
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "kind", (*op)->kind);
         cJSON_AddStringToObject(row, "verb", verb);
-        /* none in the table: org create's is the enterprise admin's; pair's depend on
-         * the side (orgctl-pair(1)) */
-        cJSON_AddStringToObject(row, "permission",
-                                (*op)->permission                 ? (*op)->permission
-                                : strcmp((*op)->kind, "pair") != 0 &&
-                                        strcmp((*op)->kind, "clone") != 0
-                                    ? "directory:organization:admin"
-                                                                   : "checked by the verb (its "
-                                                                     "man page)");
+        /* none in the table: org create's is the enterprise admin's; pair's and clone's
+         * depend on the side (orgctl-pair(1), orgctl-clone(1)) */
+        bool sided = strcmp((*op)->kind, "pair") == 0 || strcmp((*op)->kind, "clone") == 0;
+        const char *perm = (*op)->permission ? (*op)->permission
+                           : sided           ? "checked by the verb (its man page)"
+                                             : "directory:organization:admin";
+        cJSON_AddStringToObject(row, "permission", perm);
         cJSON_AddItemToArray(ops, row);
     }
     cJSON_AddStringToObject(result, "history", history_note);

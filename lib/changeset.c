@@ -581,8 +581,7 @@ static const char *acting_in(const orgctl_changeset *cs)
     return cs->org;
 }
 
-static int make_signature(orgctl_changeset *cs, git_signature **author,
-                          git_signature **committer)
+static int make_signature(orgctl_changeset *cs, git_signature **author, git_signature **committer)
 {
     orgctl_repo *repo = cs->repo;
     time_t now;

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "ops.h"
-#include "pair.h"
 #include "orgctl/perm.h"
+#include "pair.h"
 
 struct param_value {
     char *name;        /* one allocation: the name, its NUL, the value */
@@ -98,8 +98,8 @@ static const orgctl_op *const *all_ops(void)
     static const orgctl_op **ops;
     if (ops)
         return ops;
-    const orgctl_op *tables[] = {orgctl_org_ops,   orgctl_user_ops,     orgctl_template_ops,
-                                 orgctl_role_ops,  orgctl_group_ops,    orgctl_skill_ops,
+    const orgctl_op *tables[] = {orgctl_org_ops,    orgctl_user_ops,     orgctl_template_ops,
+                                 orgctl_role_ops,   orgctl_group_ops,    orgctl_skill_ops,
                                  orgctl_access_ops, orgctl_capacity_ops, orgctl_pair_ops,
                                  orgctl_clone_ops};
     size_t n = 0;

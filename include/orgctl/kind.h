@@ -79,8 +79,8 @@ struct orgctl_kind {
      * returns 1: the fields' and kind's permissions and the grant rule, lib/authz.c):
      * `before` NULL for a creation, `after` NULL for a removal (`before` then may hold
      * nothing of it). */
-    int (*authorize)(orgctl_repo *repo, const char *org, const char *name,
-                     const cJSON *before, const cJSON *after);
+    int (*authorize)(orgctl_repo *repo, const char *org, const char *name, const cJSON *before,
+                     const cJSON *after);
 };
 
 /* The kind named `name`, or NULL. */

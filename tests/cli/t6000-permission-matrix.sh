@@ -281,7 +281,7 @@ check_write() {
 
 while read -r line; do
 	set -- $line
-	test "$1" = pair && continue # its own matrix: t7100-pair-matrix
+	case $1 in pair | clone) continue ;; esac # their own matrix: t7100-pair-matrix
 	test "$3" = write &&
 		test_expect_success "$1 $2: refused to every actor class that may not" "check_write $line"
 done <"$SCRATCH/ops"
