@@ -233,10 +233,22 @@ test_expect_success 'a removed pairing comes back by rollback only with both org
 	test -n "$(pid)"
 '
 
+test_expect_success 'a link given on the command line is recorded as orgctl://pair/(link)' '
+	orgctl org create Third >/dev/null &&
+	orgctl --org third user create tess --email tess@t.example >/dev/null &&
+	orgctl --org third -q pair request --to client --user tess >link3 &&
+	sed "s|.*/||" link3 >>token &&
+	orgctl --org client pair accept "$(cat link3)" >/dev/null &&
+	git -C repo log -1 --format=%B >msg &&
+	test_grep "^Command: orgctl --org client pair accept .orgctl://pair/(link).$" msg
+'
+
 test_expect_success 'the token is in no commit and not in the index' '
 	test -s token &&
-	! git -C repo log -p --all | grep -q "$(cat token)" &&
-	! grep -rq "$(cat token)" repo/orgctl &&
+	while read -r t; do
+		! git -C repo log -p --all | grep -q "$t" &&
+			! grep -rq "$t" repo/orgctl || return 1
+	done <token &&
 	! git -C repo log --all --format=%B | grep -q "orgctl://pair/[0-9a-f]"
 '
 
