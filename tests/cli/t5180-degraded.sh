@@ -60,6 +60,11 @@ test_expect_success 'setup: an org with one object of every kind, a pending bulk
 	orgctl -C repo access create ops --member ann --role Agent >/dev/null &&
 	printf "kind,op,name,email\nuser,create,bo,bo@acme.example\n" >set.csv &&
 	orgctl -C repo bulk create pending set.csv >/dev/null &&
+	orgctl -C repo org create Pt >/dev/null &&
+	orgctl -C repo --org pt user create pa --email pa@pt.example >/dev/null &&
+	orgctl -C repo --org pt -q pair request --to acme --user pa >link &&
+	orgctl -C repo -q pair accept - --role Agent <link &&
+	sed "s|orgctl://pair/||; s|/.*||" link >pid &&
 	cp repo/orgctl/index.sqlite old-index &&
 	orgctl -C repo user create late --email late@acme.example >/dev/null &&
 	orgctl -C repo __ops >ops &&
@@ -80,6 +85,7 @@ name_of() {
 	skill) echo billing ;;
 	access) echo ops ;;
 	capacity) echo std ;;
+	pair | clone) cat "$SCRATCH/pid" ;;
 	*) return 1 ;;
 	esac
 }
@@ -100,6 +106,11 @@ op_args() {
 		KEY=VALUE...) w=lang=de ;;
 		KEY...) w=lang ;;
 		--email=EMAIL) w=--email=new@acme.example ;;
+		--to=ORG) w=--to=pt ;;
+		--role=ROLE) w=--role=Agent ;;
+		--user=USER) w=--user=pa@pt ;;
+		--group=GROUP) w=--group=tier1 ;;
+		LINK) w=orgctl://pair/0123456789abcdef/0123456789abcdef0123456789abcdef ;;
 		*)
 			echo "t5180: no value for \"$w\" of $kind $verb: add one" >&2
 			return 1
@@ -141,7 +152,8 @@ commands_for() {
 		while IFS='	' read -r name access; do
 			test "$access" = "$1" || continue
 			case $name in
-			init | org\ * | user\ * | role\ * | group\ * | skill\ * | access\ * | capacity\ *)
+			init | org\ * | user\ * | role\ * | group\ * | skill\ * | access\ * | capacity\ * | \
+				pair\ * | clone\ *)
 				continue ;;
 			esac
 			command_args "$name" || {

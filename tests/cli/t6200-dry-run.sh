@@ -88,6 +88,19 @@ args_for() {
 	'capacity disable') echo 'capacity disable spare' ;;
 	'capacity assign') echo 'capacity assign std --user bob' ;;
 	'capacity unassign') echo 'capacity unassign std --user alice' ;;
+	'pair request') echo 'pair request --to newco --user bob' ;;
+	'pair accept') echo "pair accept $(cat base/linkq)" ;;
+	'pair grant') echo "pair grant $(cat base/p1) --user pb@pt --role Spare" ;;
+	'pair revoke') echo "pair revoke $(cat base/p1) --user pa@pt --role Agent" ;;
+	'pair enable') echo "pair enable $(cat base/p1) --expires 2030-01-01" ;;
+	'pair disable') echo "pair disable $(cat base/p1)" ;;
+	'pair rm') echo "pair rm $(cat base/p1)" ;;
+	'pair add user') echo "pair add user $(cat base/p2) --user dora" ;;
+	'pair add group') echo "pair add group $(cat base/p2) --group idle" ;;
+	'pair rm user') echo "pair rm user $(cat base/p1) --user pa@pt" ;;
+	'pair rm group') echo "pair rm group $(cat base/p1) --group pg@pt" ;;
+	'clone create') echo "clone create $(cat base/p2) --user alice" ;;
+	'clone rm') echo "clone rm $(cat base/p2) --user bob" ;;
 	*) return 1 ;;
 	esac
 }
@@ -134,6 +147,19 @@ test_expect_success 'setup: an org with one of everything, two pending bulk sets
 		orgctl bulk create pending2 p2.csv >/dev/null &&
 		printf "kind,op,name,email\nuser,create,fred,fred@acme.test\n" >new.csv &&
 		echo "Correct-Horse-9" >pw &&
+		for o in Pt Cl Pq Newco; do orgctl org create $o >/dev/null || exit 1; done &&
+		orgctl --org pt user create pa --email pa@pt.test >/dev/null &&
+		orgctl --org pt user create pb --email pb@pt.test >/dev/null &&
+		orgctl --org pt group create pg --member pa >/dev/null &&
+		orgctl --org pt -q pair request --to acme --user pa --user pb --group pg >l1 &&
+		orgctl -q pair accept - --role Agent <l1 &&
+		sed "s|orgctl://pair/||; s|/.*||" l1 >p1 &&
+		orgctl --org pq user create q --email q@pq.test >/dev/null &&
+		orgctl --org pq -q pair request --to acme --user q >linkq &&
+		orgctl -q pair request --to cl --user alice --user bob >l2 &&
+		orgctl --org cl -q pair accept - <l2 &&
+		sed "s|orgctl://pair/||; s|/.*||" l2 >p2 &&
+		orgctl -q clone create "$(cat p2)" --user bob &&
 		orgctl skill create last >/dev/null
 	) &&
 	last_id=$(git -C base/repo log -1 --format="%(trailers:key=Change-Set,valueonly)") &&

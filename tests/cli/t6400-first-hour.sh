@@ -294,6 +294,8 @@ cat >walk <<-\EOF
 	access show Leads
 	capacity list
 	capacity show solo
+	pair list
+	clone list
 	bulk columns user
 	bulk create walk$m walk-$m.csv --kind user
 	bulk plan walk$m
