@@ -265,9 +265,10 @@ static int read_link(struct cli *cli, const orgctl_op *op, orgctl_params *params
     if (!orgctl_op_param(op, "link") || !link || strcmp(link, "-") != 0)
         return 0;
     char *line = NULL;
-    int error = orgctl_password_read(stdin, &line);
-    if (error < 0)
-        return cli_fail(cli, "pair accept", error);
+    if (orgctl_password_read(stdin, &line) < 0) /* a bad link: exit 1 (orgctl-pair(1)) */
+        return cli_fail(cli, "pair accept",
+                        orgctl_error_set(ORGCTL_ERROR, "pairing link refused: none, or more "
+                                                       "than one line, on standard input"));
     orgctl_params_add(params, "link", line);
     orgctl_password_free(line);
     return 0;

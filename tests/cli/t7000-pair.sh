@@ -91,6 +91,7 @@ test_expect_success 'tampered, truncated, unknown and foreign links: exit 1, not
 		"orgctl://pair/0123456789abcdef/0123456789abcdef0123456789abcdef" 2>err &&
 	test_grep "unknown" err &&
 	test_unchanged --status 1 repo orgctl --org client pair accept "https://example.com/x" &&
+	test_unchanged --status 1 repo orgctl --org client pair accept - </dev/null &&
 	test_unchanged --status 1 repo orgctl --org partner pair accept "$link"
 '
 
