@@ -267,6 +267,34 @@ static bool user_grant(orgctl_repo *repo, const char *org, const cJSON *u,
     return granted;
 }
 
+/* Whether one of the roles `paired` (a JSON list, freed here) of `org`, which a pairing
+ * grants (lib/pair.c), grants `permission`; *g says which. */
+static bool paired_grant(orgctl_repo *repo, const char *org, cJSON *paired, const char *permission,
+                         struct grant *g)
+{
+    struct seen seen = {NULL, 0, 0};
+    const char *role = roles_grant(repo, org, paired, permission, &seen);
+    g->role = role ? xstrdup(role) : NULL;
+    for (size_t i = 0; i < seen.n; i++)
+        free(seen.names[i]);
+    free(seen.names);
+    cJSON_Delete(paired);
+    return g->role != NULL;
+}
+
+/* Whether the user object `u` of `org` is a clone whose trust holds and grants it
+ * `permission` through its source (lib/clone.c). */
+static bool clone_grant(orgctl_repo *repo, const char *org, const cJSON *u, const char *permission,
+                        struct grant *g)
+{
+    cJSON *roles = NULL;
+    if (orgctl_clone_usable(repo, org, u, &roles) < 0) {
+        orgctl_error_clear();
+        return false;
+    }
+    return roles && paired_grant(repo, org, roles, permission, g);
+}
+
 static void grant_describe(strbuf *sb, const struct grant *g)
 {
     strbuf_addf(sb, "role \"%s\"", g->role);
@@ -350,19 +378,11 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
     /* A trustee of a pairing of `org` acts there with the roles it grants, and no more; a
      * clone with those its source is granted, on top of its own. */
     cJSON *paired = reach ? NULL : orgctl_pair_roles(repo, org, user_org, user);
-    if (reach && !granted && strcmp(org, user_org) == 0 &&
-        orgctl_clone_usable(repo, org, u, &paired) < 0)
-        orgctl_error_clear();
     if (paired) {
-        struct seen seen = {NULL, 0, 0};
-        const char *role = roles_grant(repo, org, paired, permission, &seen);
-        granted = role != NULL;
-        g.role = role ? xstrdup(role) : NULL;
-        for (size_t i = 0; i < seen.n; i++)
-            free(seen.names[i]);
-        free(seen.names);
+        granted = paired_grant(repo, org, paired, permission, &g);
         reach = true;
-        cJSON_Delete(paired);
+    } else if (reach && !granted && strcmp(org, user_org) == 0) {
+        granted = clone_grant(repo, org, u, permission, &g);
     }
     cJSON_Delete(u);
     if (granted) {
@@ -396,7 +416,8 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
     bool user_enabled = is_enabled(u), enabled = user_enabled && org_enabled(repo, org);
     /* One read transaction for the few hundred lookups, not one (and its locks) each. */
     bool own_tx = sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
-    bool granted = enabled && user_grant(repo, org, u, permission, &g);
+    bool granted = enabled && (user_grant(repo, org, u, permission, &g) ||
+                               clone_grant(repo, org, u, permission, &g));
     if (own_tx)
         orgctl_index_exec(repo, "COMMIT");
     cJSON_Delete(u);

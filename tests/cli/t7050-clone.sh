@@ -51,7 +51,10 @@ test_expect_success 'the clone acts with what the pairing grants its source, and
 	test_unchanged --status 4 repo orgctl --as bob@partner@client --org client user create z \
 		--email z@c.example &&
 	orgctl --org client clone list -o csv >list &&
-	test_grep "^bob@partner,client,.*,true$" list
+	test_grep "^bob@partner,client,.*,true$" list &&
+	orgctl --org client user can bob@partner directory:user:view >out &&
+	test_grep "Viewer" out &&
+	test_must_fail --status 10 orgctl --org client user can bob@partner directory:user:add
 '
 
 test_expect_success 'nobody turns a user into a clone, or a clone into another' '
