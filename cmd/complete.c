@@ -145,11 +145,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
             if (c->summary)
                 print_if(c->name, cur);
         if (cur[0] == '-')
-            for (const char *const *g = (const char *const[]){"-C", "--org", "--as", "--output",
-                                                               "--dry-run", "--quiet", "--help",
-                                                               "--version", "--lock-timeout",
-                                                               NULL};
-                 *g; g++)
+            for (const char *const *g = cli_global_names(); *g; g++)
                 print_if(*g, cur);
         return EXIT_OK;
     }

@@ -100,6 +100,8 @@ static int run_row(struct bulk_run *run, struct bulk_row *row)
         if ((error = run_step(run, &row->steps[i])) < 0) {
             if (error == ORGCTL_EPERM && run->stop_on_refusal)
                 return refused(run, row, &row->steps[i]);
+            if (error == ORGCTL_ESTORAGE) /* a full disk: no row's fault, and the next fails too */
+                return error;
             fail_row(run, row, &row->steps[i]);
             return orgctl_changeset_rollback_to_savepoint(run->cs);
         }

@@ -57,7 +57,8 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
                            const char *org)
 {
     *out = NULL;
-    if (repo->lock_fd < 0 && repo->gitdir) /* a dry init's repository is nowhere to lock */
+    /* a dry init's repository is nowhere to lock; a dry run of a read-only one needs none */
+    if (repo->lock_fd < 0 && repo->gitdir && !(repo->dry_run && repo->read_only))
         return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
@@ -142,8 +143,9 @@ static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oi
             return error;
         return orgctl_packwriter_add(cs->pack, GIT_OBJECT_BLOB, data, len, oid);
     }
+    orgctl_odb_write_begin();
     error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
-    return error < 0 ? orgctl_git_error(error, "cannot write object") : 0;
+    return orgctl_odb_write_check(error, "cannot write object");
 }
 
 static const char *key_field(const orgctl_kind *kind)
@@ -189,6 +191,8 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = "";
     if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
         return error;
+    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
+        return error;
     char *path = orgctl_kind_path(kind, org, name);
     if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
         free(path);
@@ -211,11 +215,13 @@ static const cJSON *const kind_removed = &(const cJSON){.type = cJSON_Object};
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name)
 {
+    int error = orgctl_object_refuse_invalid(cs->repo, kind, org, name);
+    if (error < 0)
+        return error;
     if (!orgctl_object_exists(cs->repo, kind, org, name))
         return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
                                 kind->name, name, org);
-    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
-    if (error < 0)
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, NULL)) < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
     if (!cs->repo->skip_permissions)
@@ -276,6 +282,9 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
     git_oid oid;
+    /* a file removed takes what broke the rules there along (one restored: below) */
+    if (!error && !data && orgctl_index_has_invalid(cs->repo))
+        error = orgctl_index_forget_invalid(cs->repo, path);
     if (error < 0)
         goto done;
     if (!data) {
@@ -285,8 +294,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     }
     if ((error = write_blob(cs, data, len, &oid)) < 0)
         goto done;
-    if (obj)
-        error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
+    error = orgctl_index_restored(cs->repo, path, strbuf_str(&text), obj);
     if (!error)
         record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
 done:
@@ -608,10 +616,10 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
         goto done;
     strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
     const git_commit *parents[1] = {parent};
+    orgctl_odb_write_begin();
     error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg),
                               tree, parent ? 1 : 0, parents);
-    if (error < 0)
-        error = orgctl_git_error(error, "cannot write commit");
+    error = orgctl_odb_write_check(error, "cannot write commit");
 done:
     git_signature_free(author);
     git_signature_free(committer);
@@ -653,6 +661,7 @@ static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, s
     *n = build_updates(cs, base, &ups);
     if (*n == 0)
         goto done;
+    orgctl_odb_write_begin();
     if (base)
         error = git_tree_create_updated(tree_id, repo->git, base, *n, ups);
     else {
@@ -666,8 +675,7 @@ static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, s
         git_tree_free(empty_tree);
         git_treebuilder_free(empty);
     }
-    if (error < 0)
-        error = orgctl_git_error(error, "cannot write tree");
+    error = orgctl_odb_write_check(error, "cannot write tree");
 done:
     free(ups);
     return error;

@@ -101,6 +101,11 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
     /* Every parameter of a list verb but --search is a filter. */
     for (const orgctl_param *p = ctx->op->params; p && p->name && n < 8; p++) {
         const char *v = orgctl_params_get(ctx->params, p->name);
+        /* a state no object has is a typo, not an empty list */
+        if (v && strcmp(p->name, "state") == 0 && strcmp(v, "enabled") != 0 &&
+            strcmp(v, "disabled") != 0)
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "--state takes enabled or disabled, not \"%s\"", v);
         if (v && strcmp(p->name, "search") != 0 && list_filter(kind, p->name, &filters[n]))
             filters[n++].value = v;
     }

@@ -8,6 +8,9 @@
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"
 
+/* Secret fields (a user's password hash) never leave the library: get and list give
+ * "password_set": true in their place. */
+
 /* The object `name` of `kind` in `org`, parsed (caller frees with cJSON_Delete).
  * ORGCTL_ENOTFOUND, with a message naming it, when there is none. */
 int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
