@@ -247,20 +247,25 @@ test_expect_success 'what a password file holds is checked as user passwd checks
 	bad_password huge.pw
 '
 
+# hand_edit_rows SET FILE: a commit made with git that replaces the stored rows of SET.
+hand_edit_rows() {
+	local blob tree commit
+	blob=$(git -C repo hash-object -w "$SCRATCH/$2") &&
+	GIT_INDEX_FILE=$SCRATCH/hand-index git -C repo read-tree HEAD &&
+	GIT_INDEX_FILE=$SCRATCH/hand-index git -C repo update-index \
+		--cacheinfo "100644,$blob,bulk/$1/rows.csv" &&
+	tree=$(GIT_INDEX_FILE=$SCRATCH/hand-index git -C repo write-tree) &&
+	commit=$(git -C repo commit-tree "$tree" -p HEAD -m "hand edit") &&
+	git -C repo update-ref refs/heads/main "$commit"
+}
+
 test_expect_success 'a set whose stored rows name a password file is not run: exec opens no path' '
 	printf "kind,op,name,email\nuser,create,carl,carl@acme.example\n" >c.csv &&
 	orgctl bulk create legacy c.csv >/dev/null &&
 	mkfifo elsewhere/trap.pw &&
 	printf "line,kind,op,name,password-file\n2,user,passwd,bob,%s\n" \
 		"$SCRATCH/elsewhere/trap.pw" >legacy.csv &&
-	export GIT_INDEX_FILE=$SCRATCH/hand-index &&
-	git -C repo read-tree HEAD &&
-	blob=$(git -C repo hash-object -w "$SCRATCH/legacy.csv") &&
-	git -C repo update-index --cacheinfo "100644,$blob,bulk/legacy/rows.csv" &&
-	tree=$(git -C repo write-tree) &&
-	unset GIT_INDEX_FILE &&
-	commit=$(git -C repo commit-tree "$tree" -p HEAD -m "hand edit") &&
-	git -C repo update-ref refs/heads/main "$commit" &&
+	hand_edit_rows legacy legacy.csv &&
 	before=$(orgctl user show bob -o json) &&
 	test_unchanged --status 1 repo timeout 10 orgctl bulk exec legacy 2>err &&
 	test_grep ":2:4: " err &&
@@ -286,6 +291,20 @@ test_expect_success 'GAX: a Password Hash must be yescrypt; MD5-crypt is a row e
 	orgctl bulk create gax gax.csv --format gax >/dev/null &&
 	orgctl bulk exec gax >/dev/null &&
 	test "$(password_set dan)" = true
+'
+
+test_expect_success 'GAX: a stored set whose rows were edited to hold MD5-crypt is not run' '
+	cat >gax2.csv <<-\EOF &&
+	Action,First Name,Last Name,Employee Id,Username,Is Agent,Email Address
+	ADD,Hal,Ng,5,hal,Y,hal@acme.example
+	EOF
+	orgctl bulk create gax2 gax2.csv --format gax >/dev/null &&
+	git -C repo show HEAD:bulk/gax2/rows.csv >edited.csv &&
+	sed -i -e "1s/\$/,Password Hash/" -e "2s/\$/,\$1\$abcdefgh\$0123456789abcdefghijkl/" edited.csv &&
+	hand_edit_rows gax2 edited.csv &&
+	test_unchanged --status 1 repo orgctl bulk exec gax2 2>err &&
+	test_grep "^gax2.csv:2:8: " err &&
+	test_must_fail orgctl user show hal
 '
 
 test_expect_success 'e-mails are unique ignoring case beyond ASCII: a command' '
