@@ -16,9 +16,10 @@
 #include "utf8.h"
 #include "strmap.h"
 
-/* 5: values ignoring case are case-folded, not ASCII-lowered; the invalid table */
-#define SCHEMA_VERSION 5
-#define SCHEMA_VERSION_TEXT "5"
+/* 5: the invalid table (5 also had ASCII-lowered values ignoring case, in the meantime);
+ * 6: values ignoring case are case-folded */
+#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION_TEXT "6"
 
 /* Both tables are keyed by what queries ask for, without rowids or second indexes: one
  * B-tree insert per object and per indexed value (three each before, which was most of a

@@ -336,7 +336,7 @@ test_expect_success 'an index of the older schema (e-mails ASCII-lowered) is reb
 	import sqlite3
 	db = sqlite3.connect("repo/orgctl/index.sqlite")
 	db.execute("DELETE FROM attrs")
-	db.execute("PRAGMA user_version=4")
+	db.execute("PRAGMA user_version=5")
 	db.commit()
 	EOF
 	test_unchanged --status 1 repo orgctl user create anna3 --email "ÄnNa@acme.example"

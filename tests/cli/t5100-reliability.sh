@@ -71,7 +71,7 @@ test_expect_success 'an index of an older layout is rebuilt, not read' '
 	sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version=3; DELETE FROM attrs;" &&
 	orgctl user list --role Agent -o csv >actual &&
 	test_grep "^alice," actual &&
-	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 5 &&
+	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 6 &&
 	test_unchanged --status 1 repo orgctl user create dave --email Bob@acme.example 2>err &&
 	test_grep "already used by user \"bob\"" err
 '
