@@ -224,7 +224,9 @@ test_expect_success 'a FIFO, a folder, a device and paths out of the folder are 
 	bad_password "$SCRATCH/elsewhere/out.pw" &&
 	bad_password /dev/zero &&
 	if mknod sets/null c 1 3 2>/dev/null; then bad_password null; fi &&
-	bad_password missing.pw
+	bad_password missing.pw &&
+	bad_password "$(head -c 20000 /dev/zero | tr "\0" x)" &&
+	test "$(wc -c <err)" -lt 1000
 '
 
 test_expect_success 'a symbolic link is refused, to a file or through a folder' '
