@@ -518,7 +518,7 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
-    if (l->role[j] != COL_FILE || (!hdr && !*v)) {
+    if (j >= l->ncols || l->role[j] != COL_FILE || (!hdr && !*v)) { /* (a field too many) */
         bulk_csv_cell(out, v);
         return 0;
     }

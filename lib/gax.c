@@ -458,7 +458,7 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
-    enum gtype t = l->cols[j].type;
+    enum gtype t = j < l->ncols ? l->cols[j].type : G_IGNORE; /* (a field too many) */
     if (hdr || !*v || is_remove(v) || (t != G_PASSWORD && t != G_HASH)) {
         bulk_csv_cell(out, hdr && t == G_PASSWORD ? columns[G_HASH].label : v);
         return 0;
