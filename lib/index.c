@@ -1364,7 +1364,8 @@ int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char 
 
 struct pending_ref { /* a reference to check once every object is in */
     const orgctl_kind *kind, *target;
-    char *path, *org, *name, *value;
+    const char *path, *org, *name, *value; /* in strings; the first three shared by an
+                                              object's references */
 };
 
 struct catch_up {
@@ -1374,6 +1375,7 @@ struct catch_up {
     int error;
     struct pending_ref *refs;
     size_t nrefs, refs_alloc;
+    arena strings;
     char **came, **gone; /* paths of objects that appeared, and that went */
     size_t ncame, ngone, came_alloc, gone_alloc;
 };
@@ -1390,7 +1392,7 @@ static void push_path(char ***v, size_t *n, size_t *alloc, const char *path)
 struct ref_walk {
     struct catch_up *cu;
     const orgctl_kind *kind;
-    const char *path, *org, *name;
+    const char *path, *org, *name; /* copied into strings on the first reference */
 };
 
 static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char *value,
@@ -1402,9 +1404,14 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
         cu->refs_alloc = cu->refs_alloc ? cu->refs_alloc * 2 : 256;
         cu->refs = xrealloc(cu->refs, cu->refs_alloc * sizeof(*cu->refs));
     }
-    cu->refs[cu->nrefs++] = (struct pending_ref){w->kind, target, xstrdup(w->path),
-                                                 xstrdup(w->org), xstrdup(w->name),
-                                                 xstrdup(value)};
+    struct pending_ref *last = cu->nrefs ? &cu->refs[cu->nrefs - 1] : NULL;
+    if (!last || last->path != w->path) { /* the object's first */
+        w->path = arena_strdup(&cu->strings, w->path);
+        w->org = arena_strdup(&cu->strings, w->org);
+        w->name = arena_strdup(&cu->strings, w->name);
+    }
+    cu->refs[cu->nrefs++] = (struct pending_ref){w->kind, target, w->path, w->org, w->name,
+                                                 arena_strdup(&cu->strings, value)};
     (void)f;
     return 0;
 }
@@ -1512,7 +1519,7 @@ static int catch_up_one(const char *path, const git_oid *old_id, const git_oid *
     struct catch_up *cu = payload;
     if (new_id) {
         cu->error = index_blob(cu, path, new_id);
-        if (!old_id && !cu->error)
+        if (!old_id && !cu->error && !cu->rebuild) /* from nothing, none waits for it */
             push_path(&cu->came, &cu->ncame, &cu->came_alloc, path);
         return cu->error;
     }
@@ -1627,9 +1634,15 @@ static int check_references(struct catch_up *cu)
     bool waiting = !cu->rebuild && orgctl_index_has_invalid(cu->repo);
     for (size_t i = 0; i < cu->ncame && waiting && !error; i++)
         error = came_back(cu, cu->came[i]);
+    const struct pending_ref *there = NULL; /* the last found: most name the same role */
     for (size_t i = 0; i < cu->nrefs && !error; i++) {
-        struct pending_ref *r = &cu->refs[i];
-        if (!object_there(cu->repo, r->target, r->org, r->value))
+        const struct pending_ref *r = &cu->refs[i];
+        if (there && there->target == r->target && strcmp(there->value, r->value) == 0 &&
+            strcmp(there->org, r->org) == 0)
+            continue;
+        if (object_there(cu->repo, r->target, r->org, r->value))
+            there = r;
+        else
             error = refers_to_nothing(cu->repo, r->path, r->kind, r->org, r->name, r->target,
                                       r->value);
     }
@@ -1640,12 +1653,7 @@ static int check_references(struct catch_up *cu)
 
 static void catch_up_free(struct catch_up *cu)
 {
-    for (size_t i = 0; i < cu->nrefs; i++) {
-        free(cu->refs[i].path);
-        free(cu->refs[i].org);
-        free(cu->refs[i].name);
-        free(cu->refs[i].value);
-    }
+    arena_free(&cu->strings);
     for (size_t i = 0; i < cu->ncame; i++)
         free(cu->came[i]);
     for (size_t i = 0; i < cu->ngone; i++)
@@ -1671,6 +1679,10 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
     }
     if (!old_tree && (error = orgctl_index_exec(repo, "DELETE FROM objects; DELETE FROM attrs;"
                                                       "DELETE FROM invalid;")) < 0)
+        goto done;
+    /* from nothing, a whole tree: the references then checked read what was just written,
+     * which SQLite's default 2 MB of cache would read back from the WAL */
+    if (!old_tree && (error = orgctl_index_tune_bulk(repo, 0)) < 0)
         goto done;
     if ((error = orgctl_commit_tree(&new_tree, repo->git, target)) < 0)
         goto done;
