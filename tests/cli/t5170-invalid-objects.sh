@@ -259,4 +259,18 @@ test_expect_success 'an object whose blob is missing: not served, the rest is, c
 	orgctl user show bob >/dev/null
 '
 
+test_expect_success 'a tree missing from the object database: check and reads name it, exit 1' '
+	by_hand "a folder by hand" "mkdir -p orgs/acme/notes && echo hello >orgs/acme/notes/a" &&
+	tree=$(git -C repo rev-parse HEAD:orgs/acme/notes) &&
+	loose=repo/objects/$(echo "$tree" | cut -c1-2)/$(echo "$tree" | cut -c3-) &&
+	mv "$loose" saved-tree &&
+	test_must_fail --status 1 orgctl check >out 2>&1 &&
+	test_grep "orgs/acme/notes" out &&
+	test_must_fail --status 1 orgctl user list 2>err &&
+	test_grep "orgs/acme/notes" err &&
+	mv saved-tree "$loose" &&
+	orgctl check &&
+	undo
+'
+
 test_done
