@@ -6,8 +6,9 @@
 
 static void general_usage(FILE *f)
 {
-    fprintf(f, "usage: orgctl [-C DIR] [--org ORG] [--as USER@ORG] [-o table|json|csv] "
-               "[--dry-run] [-q] [--lock-timeout SECONDS] COMMAND [VERB] [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: orgctl ");
+    cli_globals_usage(f, true);
+    fprintf(f, " COMMAND [VERB] [ARGS]\n\ncommands:\n");
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (c->summary)
             fprintf(f, "  %-10s %s\n", c->name, c->summary);
@@ -95,7 +96,7 @@ int cmd_help(struct cli *cli, int argc, char **argv)
         /* "orgctl help user role add" is "orgctl user role add --help" */
         words[n] = "--help";
         cli->help = true;
-        return cmd->run(cli, n, words + 1);
+        return cli_run_command(cli, cmd, n, words + 1);
     }
     struct output_text t;
     general_usage(output_text_begin(&t));

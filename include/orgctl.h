@@ -20,5 +20,6 @@
 #include "orgctl/repo.h"
 #include "orgctl/role.h"
 #include "orgctl/settings.h"
+#include "orgctl/version.h"
 
 #endif

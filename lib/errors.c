@@ -58,6 +58,8 @@ int orgctl_error_exit_status(int code)
         return 4;
     case ORGCTL_ECONFLICT:
         return 5;
+    case ORGCTL_ESTORAGE: /* a full disk is not "not found": exit 1 as any I/O error */
+        return 1;
     default:
         return 1;
     }

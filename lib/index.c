@@ -2,17 +2,21 @@
  * commit it reflects and catches up by walking only the trees that changed. Deleting it
  * loses nothing. A change set stages its changes in an open transaction here, so reads
  * during the change set see them. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "arena.h"
 #include "index_key.h"
+#include "utf8.h"
 #include "strmap.h"
 
+/* 5: values ignoring case are case-folded, not ASCII-lowered; the invalid table */
 #define SCHEMA_VERSION 5
 #define SCHEMA_VERSION_TEXT "5"
 
@@ -40,12 +44,8 @@ static const char schema[] =
 
 static int exec_now(orgctl_repo *repo, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(repo->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int err = orgctl_error_set(ORGCTL_ERROR, "index: %s", msg ? msg : "error");
-        sqlite3_free(msg);
-        return err;
-    }
+    if (sqlite3_exec(repo->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, NULL);
     return 0;
 }
 
@@ -150,37 +150,55 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "write meta");
 }
 
-static int open_db(orgctl_repo *repo)
+/* casefold(TEXT) in SQL: orgctl_utf8_casefold, for what is searched ignoring case. */
+static void casefold_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    strbuf path = STRBUF_INIT;
-    if (repo->gitdir) {
-        strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
-        /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
-         * -wal and -shm files the database's mode. */
-        int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
-        if (fd >= 0)
-            close(fd);
-    } else {
-        strbuf_adds(&path, ":memory:"); /* a dry init's repository, which is nowhere */
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
     }
-    int rc = sqlite3_open_v2(strbuf_str(&path), &repo->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
-    strbuf_release(&path);
+    strbuf sb = STRBUF_INIT;
+    orgctl_utf8_casefold(&sb, s);
+    size_t len = sb.len;
+    sqlite3_result_text(ctx, strbuf_detach(&sb, NULL), (int)len, free);
+}
+
+/* The SQL functions queries use, on every connection (file, as is, or in memory). */
+static void register_functions(sqlite3 *db)
+{
+    sqlite3_create_function(db, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            casefold_sql, NULL, NULL);
+}
+
+/* The schema version of an open index (PRAGMA user_version); -1 when it cannot be read. */
+static int schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return version;
+}
+
+/* Opens the index at `path` (":memory:" for one that is nowhere) for reading and writing,
+ * made anew when it has another layout. */
+static int open_at(orgctl_repo *repo, const char *path)
+{
+    int rc = sqlite3_open_v2(
+        path, &repo->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
+    register_functions(repo->db);
     sqlite3_busy_timeout(repo->db, 30000);
     int error;
     if ((error = orgctl_index_exec(repo, "PRAGMA synchronous=NORMAL")) < 0)
         return error;
     /* user_version holds the schema version: a current index needs no schema work, which
      * keeps a query's start-up short. */
-    sqlite3_stmt *st = NULL;
-    int version = 0;
-    if (sqlite3_prepare_v2(repo->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (version == SCHEMA_VERSION)
+    if (schema_version(repo->db) == SCHEMA_VERSION)
         return 0;
     /* New, or another layout: start over; the index is derived data. 16 KB pages (for a
      * new file: WAL fixes them): a bulk set's commit copies its whole index from the WAL
@@ -196,14 +214,120 @@ static int open_db(orgctl_repo *repo)
     return error;
 }
 
+/* "file:PATH?QUERY" with the characters a URI reserves in PATH escaped. */
+static char *file_uri(const char *path, const char *query)
+{
+    strbuf uri = STRBUF_INIT;
+    strbuf_adds(&uri, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (strchr("?#%", *p) || *p < 0x20 || *p >= 0x7f)
+            strbuf_addf(&uri, "%%%02X", *p);
+        else
+            strbuf_addch(&uri, (char)*p);
+    }
+    strbuf_addf(&uri, "?%s", query);
+    return strbuf_detach(&uri, NULL);
+}
+
+/* The index file of a repository orgctl may not write, as it is: immutable (no lock and
+ * no -shm file, which could not be made), and only when the file holds all of it, that
+ * is, no WAL holds pages it lacks, and its layout is current. NULL otherwise. */
+static sqlite3 *open_as_is(const char *path)
+{
+    struct stat st;
+    strbuf wal = STRBUF_INIT;
+    strbuf_addf(&wal, "%s-wal", path);
+    bool whole = stat(path, &st) == 0 && st.st_size > 0 &&
+                 (stat(strbuf_str(&wal), &st) < 0 || st.st_size == 0);
+    strbuf_release(&wal);
+    sqlite3 *db = NULL;
+    char *uri = whole ? file_uri(path, "immutable=1") : NULL;
+    if (uri &&
+        (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                         NULL) != SQLITE_OK ||
+         schema_version(db) != SCHEMA_VERSION)) {
+        sqlite3_close(db);
+        db = NULL;
+    }
+    free(uri);
+    if (db)
+        register_functions(db);
+    return db;
+}
+
+/* Copies the index `from` into a new one in memory, repo->db. */
+static int copy_into_memory(orgctl_repo *repo, sqlite3 *from)
+{
+    if (sqlite3_open_v2(":memory:", &repo->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "open");
+    register_functions(repo->db);
+    sqlite3_stmt *st = NULL;
+    int page_size = 0;
+    if (sqlite3_prepare_v2(from, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        page_size = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA page_size=%d", page_size); /* a copy keeps them */
+    if (sqlite3_exec(repo->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "copy");
+    sqlite3_backup *b = sqlite3_backup_init(repo->db, "main", from, "main");
+    if (!b)
+        return orgctl_sqlite_error(repo->db, "copy");
+    sqlite3_backup_step(b, -1);
+    if (sqlite3_backup_finish(b) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "copy");
+    return 0;
+}
+
+int orgctl_index_in_memory(orgctl_repo *repo)
+{
+    if (repo->db && !sqlite3_db_readonly(repo->db, "main"))
+        return 0; /* in memory already */
+    sqlite3 *file = repo->db;
+    repo->db = NULL;
+    orgctl_index_stmts_finalize(&repo->stmts); /* they were the file's */
+    int error = file ? copy_into_memory(repo, file) : open_at(repo, ":memory:");
+    sqlite3_close(file);
+    return error;
+}
+
+static int open_db(orgctl_repo *repo)
+{
+    if (!repo->gitdir)
+        return open_at(repo, ":memory:"); /* a dry init's repository, which is nowhere */
+    strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
+    int error = 0;
+    if (repo->read_only) {
+        /* A dry run stages its changes in the index: in a copy, then. */
+        repo->db = open_as_is(strbuf_str(&path));
+        if (!repo->db || repo->dry_run)
+            error = orgctl_index_in_memory(repo);
+    } else {
+        /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
+         * -wal and -shm files the database's mode. */
+        int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
+        if (fd >= 0)
+            close(fd);
+        /* named here: SQLite would retry read-only and report that one's errno */
+        error = fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&path))
+                       : open_at(repo, strbuf_str(&path));
+    }
+    strbuf_release(&path);
+    return error;
+}
+
 /* A damaged index file (a crash of the disk, a stray write) is thrown away and rebuilt:
  * it is a cache of the commit, so nothing is lost. Done under the writer lock, so no
  * writer's staged change set goes with it. */
 int orgctl_index_open(orgctl_repo *repo)
 {
     int error = open_db(repo);
-    if (error == 0)
-        return 0;
+    if (error == 0 || repo->read_only)
+        return error;
     int rc = repo->db ? sqlite3_errcode(repo->db) : SQLITE_CANTOPEN;
     if (rc != SQLITE_NOTADB && rc != SQLITE_CORRUPT)
         return error;
@@ -1220,7 +1344,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-        strbuf_add_lower(&low, value);
+        orgctl_utf8_casefold(&low, value);
         value = strbuf_str(&low);
     }
     static const char *sql =

@@ -110,7 +110,10 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                       const char *name, cJSON **out)
 {
-    return orgctl_object_load(repo, kind, org, name, out);
+    int error = orgctl_object_load(repo, kind, org, name, out);
+    if (error == 0)
+        orgctl_kind_strip_secrets(kind, *out); /* secrets never leave the library */
+    return error;
 }
 
 /* The paths of the last objects found: the rows of a bulk set ask for the same org, role
@@ -313,6 +316,45 @@ static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_
                    field && (field->flags & ORGCTL_FIELD_NOCASE), NULL);
 }
 
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix)
+{
+    /* An org is filed under its own shortname, as in orgctl_object_list. Every name that
+     * starts with the prefix sorts from it to it followed by 0xff, a byte UTF-8 never has. */
+    static const char *sql = "SELECT name FROM objects WHERE kind = ?1 AND org = ?2 AND "
+                             "name >= ?3 AND name < ?4 ORDER BY name";
+    static const char *org_sql = "SELECT name FROM objects WHERE kind = ?1 AND org = name AND "
+                                 "name >= ?3 AND name < ?4 ORDER BY name";
+    *out = NULL;
+    int error = orgctl_index_sync(repo);
+    if (error < 0)
+        return error;
+    sqlite3_stmt *st = orgctl_index_stmt(repo, kind == &orgctl_kind_org ? org_sql : sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    strbuf end = STRBUF_INIT;
+    strbuf_adds(&end, prefix);
+    strbuf_addch(&end, '\xff');
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    if (kind != &orgctl_kind_org)
+        sqlite3_bind_text(st, 2, kind->per_org ? org : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, end.buf, (int)end.len, SQLITE_STATIC);
+    cJSON *arr = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    strbuf_release(&end);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        return orgctl_sqlite_error(repo->db, "list names");
+    }
+    *out = arr;
+    return 0;
+}
+
 int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const orgctl_filter *filters, size_t nfilters, const char *search,
                        cJSON **out)
@@ -328,9 +370,9 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
      * match of the name, which is asked anyway */
     if (search)
         strbuf_addf(&sql,
-                    " AND (instr(lower(o.name), lower(?%d)) > 0 OR o.name IN (SELECT name "
-                    "FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d AND "
-                    "instr(substr(key, length(?%d || %s || ?%d) + 1), lower(?%d)) > 0))",
+                    " AND (instr(casefold(o.name), casefold(?%d)) > 0 OR o.name IN (SELECT "
+                    "name FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d "
+                    "AND instr(substr(key, length(?%d || %s || ?%d) + 1), casefold(?%d)) > 0))",
                     search_param, search_param + 1, org_sql, search_param + 2,
                     search_param + 1, org_sql, search_param + 3, search_param + 1, org_sql,
                     search_param + 2, search_param);
@@ -360,8 +402,10 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         cJSON *obj = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
-        if (obj)
+        if (obj) {
+            orgctl_kind_strip_secrets(kind, obj); /* secrets never leave the library */
             cJSON_AddItemToArray(arr, obj);
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {

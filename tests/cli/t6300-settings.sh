@@ -70,6 +70,8 @@ test_expect_success 'org settings shows every key: in force, the org, the enterp
 	password.min_length,8,,,8
 	password.max_length,256,,,256
 	password.min_classes,1,,,1
+	bulk.max_rows,1000000,,,1000000
+	bulk.max_megabytes,1024,,,1024
 	tz,UTC,,,UTC
 	lang,en,,,en
 	EOF
