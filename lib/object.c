@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "utf8.h"
 #include "index_key.h"
+#include "strmap.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
 #include "orgctl/settings.h"
@@ -18,9 +19,10 @@ static const char *org_of(const orgctl_kind *kind, const char *org, const char *
     return kind->per_org ? org : "";
 }
 
-/* The files warned about, each once a process (a command may look an object up often). */
+/* The files warned about (their paths' hashes), each once a process: a command may look
+ * an object up often. */
 #define WARNED_MAX 64
-static _Thread_local char *warned[WARNED_MAX];
+static _Thread_local size_t warned[WARNED_MAX], nwarned;
 
 struct invalid_seen {
     strbuf first;   /* "path: problem" of the first */
@@ -37,13 +39,12 @@ static int warn_invalid(const char *path, const char *problem, bool damaged, voi
             strbuf_addf(&seen->damaged, "%s: %s", path, problem);
         return 0;
     }
-    size_t i = 0;
-    while (i < WARNED_MAX && warned[i] && strcmp(warned[i], path) != 0)
-        i++;
-    if (i < WARNED_MAX && warned[i])
-        return 0;
-    if (i < WARNED_MAX)
-        warned[i] = xstrdup(path);
+    size_t h = strmap_hash(path);
+    for (size_t i = 0; i < nwarned; i++)
+        if (warned[i] == h)
+            return 0;
+    if (nwarned < WARNED_MAX)
+        warned[nwarned++] = h;
     orgctl_warning("%s: %s; not used", path, problem);
     return 0;
 }
