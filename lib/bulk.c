@@ -511,8 +511,10 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     if (id_out)
         *id_out = NULL;
     if (opts && (error = orgctl_options_version_check("bulk exec", opts->version,
-                                                      ORGCTL_BULK_EXEC_OPTIONS_VERSION)) < 0)
+                                                      ORGCTL_BULK_EXEC_OPTIONS_VERSION)) < 0) {
+        free(set_file);
         return error;
+    }
     if (opts)
         o = *opts;
     if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &fd, path, sizeof(path))) < 0 ||
