@@ -518,7 +518,8 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
-    if (l->role[j] != COL_FILE || (!hdr && !*v)) {
+    /* a row may hold more fields than the header has columns (an error reported already) */
+    if (j >= l->ncols || l->role[j] != COL_FILE || (!hdr && !*v)) {
         bulk_csv_cell(out, v);
         return 0;
     }
