@@ -113,6 +113,18 @@ static void cut_path(strbuf *sb, size_t len)
         sb->buf[len] = '\0';
 }
 
+/* 0 when the blob `id` is there and its header reads as a blob's, GIT_ENOTFOUND when it is
+ * not there, else -1: a loose object that is no zlib stream, a packed one whose entry is
+ * damaged (the header only: the whole content is git fsck's work). */
+static int read_header(struct check *c, const git_oid *id)
+{
+    size_t size;
+    git_object_t type;
+    int rc = git_odb_read_header(&size, &type, c->odb, id);
+    git_error_clear();
+    return rc == GIT_ENOTFOUND ? GIT_ENOTFOUND : rc < 0 || type != GIT_OBJECT_BLOB ? -1 : 0;
+}
+
 static int walk_tree(struct check *c, const git_oid *id)
 {
     git_tree *tree = NULL;
@@ -128,6 +140,7 @@ static int walk_tree(struct check *c, const git_oid *id)
     if (error < 0)
         return orgctl_git_error(error, strbuf_str(&c->path));
     size_t len = c->path.len, n = git_tree_entrycount(tree);
+    int rc;
     for (size_t i = 0; i < n && !error; i++) {
         const git_tree_entry *e = git_tree_entry_byindex(tree, i);
         const git_oid *eid = git_tree_entry_id(e);
@@ -141,9 +154,11 @@ static int walk_tree(struct check *c, const git_oid *id)
         size_t one;
         if (type == GIT_OBJECT_TREE)
             error = walk_tree(c, eid);
-        else if (!git_odb_exists(c->odb, eid) &&
+        else if ((rc = read_header(c, eid)) != 0 &&
                  !(!c->commit && strmap_get(&c->reported, strbuf_str(&c->path), &one)))
-            add_problem(c, strbuf_str(&c->path), "blob %s is missing from the object database",
+            add_problem(c, strbuf_str(&c->path),
+                        rc == GIT_ENOTFOUND ? "blob %s is missing from the object database"
+                                            : "blob %s is damaged: it cannot be read",
                         git_oid_tostr(hex, sizeof(hex), eid));
     }
     cut_path(&c->path, len);

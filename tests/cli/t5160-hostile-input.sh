@@ -118,7 +118,7 @@ test_expect_success 'a full name that drives the terminal, pushed by hand, never
 	git -C work commit -qam "a full name that drives the terminal" &&
 	git -C work push -q origin HEAD:main &&
 	orgctl user list >out 2>&1 &&
-	test_must_fail --status 3 orgctl user show alice >>out 2>&1 &&
+	test_must_fail --status 1 orgctl user show alice >>out 2>&1 &&
 	orgctl user list -o csv >>out 2>&1 &&
 	! LC_ALL=C grep -q "$(printf "\033")" out &&
 	! LC_ALL=C grep -q "$(printf "\007")" out &&
