@@ -270,19 +270,33 @@ fails_cleanly() {
 	state_of "$1" >state.now && test_cmp "$2" state.now && test_fsck "$1"
 }
 
-test_expect_success 'a file-size limit at any write of a change: one line, exit 1, unchanged' '
-	cp -a repo lim && state_of lim >state.before &&
-	blocks=1 &&
+# limit_stepped REPO ARGS...: orgctl ARGS on REPO under a file-size limit stepped up from
+# 1 kB until it works; each time before, it fails cleanly.
+limit_stepped() {
+	local repo=$1 blocks=1
+	shift
+	state_of "$repo" >state.before &&
 	while :; do
-		limited $blocks out.l err.l orgctl -C lim user create zed --email zed@acme.example &&
-			break
-		status=$? && fails_cleanly lim state.before err.l "File too large" &&
+		limited $blocks out.l err.l orgctl -C "$repo" "$@" && break
+		status=$? && fails_cleanly "$repo" state.before err.l "File too large" &&
 		blocks=$((blocks * 3 / 2 + 1)) &&
 		test $blocks -lt 100000 || return 1
 	done &&
-	echo "succeeded with a limit of $blocks kB" &&
+	echo "$*: works with a limit of $blocks kB"
+}
+
+test_expect_success 'a file-size limit at any write of a change: one line, exit 1, unchanged' '
+	cp -a repo lim &&
+	limit_stepped lim user create zed --email zed@acme.example &&
 	orgctl -C lim user show zed >/dev/null &&
-	test "$(git -C lim rev-list --count main)" -eq $(($(git -C repo rev-list --count main) + 1))
+	limit_stepped lim role grant Agent directory:user:edit &&
+	limit_stepped lim group member-add tier1 zed &&
+	id=$(git -C lim log -1 --format="%(trailers:key=Change-Set,valueonly)") &&
+	limit_stepped lim bulk create another set.csv &&
+	limit_stepped lim rollback $id &&
+	orgctl -C lim group show tier1 -o json >group &&
+	test_must_fail grep zed group &&
+	test "$(git -C lim rev-list --count main)" -eq $(($(git -C repo rev-list --count main) + 5))
 '
 
 test_expect_success 'bulk exec over a file-size limit: one line, even with --continue-on-error' '
