@@ -28,6 +28,7 @@
 #include "arena.h"
 #include "internal.h"
 #include "strmap.h"
+#include "utf8.h"
 
 /* Queued items at most, and bytes of them (JSON and attrs rows): a group's put carries all
  * its members. When the writer falls behind (a thousand groups of a thousand members,
@@ -375,7 +376,7 @@ static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
             continue;
         strbuf_reset(&low);
         if (f->flags & ORGCTL_FIELD_NOCASE)
-            strbuf_add_lower(&low, v);
+            orgctl_utf8_casefold(&low, v);
         else
             strbuf_adds(&low, v);
         strbuf_reset(&key);

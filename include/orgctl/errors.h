@@ -33,4 +33,14 @@ void orgctl_error_clear(void);
  * found, 4 permission, 5 conflict; 0 for ORGCTL_OK. */
 int orgctl_error_exit_status(int code);
 
+/* Warnings: what the library passes over and goes on without (an object in the tree that
+ * breaks its kind's rules, which is neither served nor honoured). The library prints
+ * nothing: each warning, one line naming the file, goes to the handler set here (none by
+ * default: warnings are dropped). `payload` is passed back to it. Process-wide. */
+typedef void (*orgctl_warning_handler)(const char *message, void *payload);
+void orgctl_warning_handler_set(orgctl_warning_handler handler, void *payload);
+
+/* Passes a warning (printf-style) to the handler, if one is set. */
+void orgctl_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -125,6 +125,7 @@ command_args() {
 	rollback) echo 'rollback 2' ;;
 	help) echo 'help user' ;;
 	version) echo 'version' ;;
+	check) echo 'check' ;;
 	*) return 1 ;;
 	esac
 }
