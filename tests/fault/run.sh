@@ -30,7 +30,7 @@ todo_init=
 todo_status=
 todo_index_cause=
 todo_fallback=
-todo_pack_sync="not fixed: a failed fsync of objects/pack after a new pack is ignored (lib/packwriter.c)"
+todo_pack_sync=
 todo_ref_sync="not fixed: a failed fsync of refs/heads after the branch moved reports failure with the change set in place"
 
 errno_for() {
