@@ -189,10 +189,26 @@ static int schema_version(sqlite3 *db)
  * made anew when it has another layout. */
 static int open_at(orgctl_repo *repo, const char *path)
 {
-    int rc = sqlite3_open_v2(
-        path, &repo->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
-    if (rc != SQLITE_OK)
-        return orgctl_sqlite_error(repo->db, "open");
+    /* SQLite opens the file read-only when it cannot open it for writing, and says so
+     * only at the first write ("attempt to write a readonly database"): the cause is named
+     * now, or, when the file opens for writing here (a passing failure), tried again. */
+    for (int attempt = 0;; attempt++) {
+        int rc = sqlite3_open_v2(path, &repo->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 NULL);
+        if (rc != SQLITE_OK)
+            return orgctl_sqlite_error(repo->db, "open");
+        if (sqlite3_db_readonly(repo->db, "main") != 1)
+            break;
+        sqlite3_close(repo->db);
+        repo->db = NULL;
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        int err = fd < 0 ? errno : EIO;
+        if (fd >= 0)
+            close(fd);
+        if (fd < 0 || attempt > 0)
+            return orgctl_errno_error(err, "index: cannot open %s for writing", path);
+    }
     register_functions(repo->db);
     sqlite3_busy_timeout(repo->db, 30000);
     int error;
@@ -296,6 +312,33 @@ int orgctl_index_in_memory(orgctl_repo *repo)
     return error;
 }
 
+/* Makes the index file `path``suffix` unless it is there (an empty -wal or -shm is as
+ * none to SQLite). Made here, a file that cannot be made is named with its errno: SQLite,
+ * failing to make one, retries read-only and reports that attempt's ENOENT. */
+static int make_file(const char *path, const char *suffix)
+{
+    strbuf name = STRBUF_INIT;
+    strbuf_addf(&name, "%s%s", path, suffix);
+    int fd = open(strbuf_str(&name), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
+    int error = fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&name))
+                       : 0;
+    if (fd >= 0)
+        close(fd);
+    strbuf_release(&name);
+    return error;
+}
+
+/* For a writer: whether SQLite, failing to open the -wal or -shm file for writing, opened
+ * it read-only, so that the first write would fail ("attempt to write a readonly
+ * database", no errno). */
+static bool writes_refused(orgctl_repo *repo)
+{
+    if (repo->lock_fd < 0)
+        return false;
+    int rc = sqlite3_exec(repo->db, "BEGIN IMMEDIATE; ROLLBACK", NULL, NULL, NULL);
+    return rc != SQLITE_OK && sqlite3_errcode(repo->db) == SQLITE_READONLY;
+}
+
 static int open_db(orgctl_repo *repo)
 {
     if (!repo->gitdir)
@@ -310,13 +353,25 @@ static int open_db(orgctl_repo *repo)
             error = orgctl_index_in_memory(repo);
     } else {
         /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
-         * -wal and -shm files the database's mode. */
-        int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
-        if (fd >= 0)
-            close(fd);
-        /* named here: SQLite would retry read-only and report that one's errno */
-        error = fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&path))
-                       : open_at(repo, strbuf_str(&path));
+         * -wal and -shm files the database's mode. A file that cannot be made is named by make_file. A failure of SQLite's own
+         * (its -journal, -wal or -shm opened read-only when they would not open for
+         * writing, which it reports later and by another errno) is tried once more, and
+         * then reported as it is. */
+        for (int attempt = 0; attempt < 2; attempt++) {
+            struct stat st;
+            if ((error = make_file(strbuf_str(&path), "")) < 0 ||
+                /* a new one is made in a rollback journal, before it turns to WAL */
+                (stat(strbuf_str(&path), &st) == 0 && st.st_size == 0 &&
+                 (error = make_file(strbuf_str(&path), "-journal")) < 0) ||
+                (error = make_file(strbuf_str(&path), "-wal")) < 0 ||
+                (error = make_file(strbuf_str(&path), "-shm")) < 0)
+                break;
+            if ((error = open_at(repo, strbuf_str(&path))) == 0 && writes_refused(repo))
+                error = orgctl_sqlite_error(repo->db, "open");
+            if (error == 0 || attempt == 1)
+                break; /* the last one's connection stays: orgctl_index_open reads its code */
+            orgctl_index_close(repo);
+        }
     }
     strbuf_release(&path);
     return error;

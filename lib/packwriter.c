@@ -782,11 +782,17 @@ static int install(orgctl_packwriter *pw, const unsigned char sum[20], const cha
     else if (rename(tmp_idx, strbuf_str(&idx)) < 0)
         error = io_error("cannot install", strbuf_str(&idx));
     if (!error && fsync_wanted()) {
-        int dfd = open(pw->packdir, O_RDONLY | O_DIRECTORY);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
+        /* The pack is not there for sure until its folder is synced: a commit naming its
+         * objects must not be written before. On failure it is taken back (index first),
+         * as nothing names its objects yet. */
+        int dfd = open(pw->packdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || fsync(dfd) < 0) {
+            error = io_error("cannot sync", pw->packdir);
+            unlink(strbuf_str(&idx));
+            unlink(strbuf_str(&pack));
         }
+        if (dfd >= 0)
+            close(dfd);
     }
     strbuf_release(&pack);
     strbuf_release(&idx);

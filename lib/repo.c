@@ -92,7 +92,7 @@ int orgctl_sqlite_error(sqlite3 *db, const char *what)
     bool os =
         rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_FULL || rc == SQLITE_READONLY;
     int sys = db && os ? sqlite3_system_errno(db) : 0;
-    if (os && !sys && orgctl_errno_is_storage(saved))
+    if (os && !sys && (orgctl_errno_is_storage(saved) || saved == EIO || saved == EROFS))
         sys = saved;
     if (rc == SQLITE_CANTOPEN && db)
         sys = cantopen_errno(db, sys);

@@ -1,5 +1,7 @@
 /* Unit tests of liborgctl's core: canonical JSON, kinds and paths, names, permissions,
  * shortnames, and change sets against a scratch repository. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +212,33 @@ static void test_names(void)
     ok(orgctl_name_validate("user", "alice") == 0, "then a valid name");
     is_str(orgctl_error_last(), kept, "the failure's message is kept after a success");
     free(kept);
+}
+
+/* A full disk, a quota, a file-size limit: ORGCTL_ESTORAGE, exit 1, the cause named; a
+ * write to /dev/full (a device that is always full) is one. */
+static void test_storage_errors(void)
+{
+    static const int storage[] = {ENOSPC, EDQUOT, EFBIG};
+    for (size_t i = 0; i < sizeof(storage) / sizeof(*storage); i++) {
+        ok(orgctl_errno_error(storage[i], "cannot write %s", "f") == ORGCTL_ESTORAGE &&
+               strstr(orgctl_error_last(), strerror(storage[i])) &&
+               strncmp(orgctl_error_last(), "cannot write f: ", 16) == 0,
+           "%s is a storage error, named", strerror(storage[i]));
+    }
+    ok(orgctl_errno_error(EIO, "cannot write") == ORGCTL_ERROR &&
+           strstr(orgctl_error_last(), strerror(EIO)),
+       "EIO is an error, named, not a storage error");
+    ok(orgctl_error_exit_status(ORGCTL_ESTORAGE) == 1, "a storage error exits 1");
+    int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        ok(1, "no /dev/full here: the full-device case is not run");
+        return;
+    }
+    char buf[4096] = {0};
+    ok(orgctl_write_all(fd, buf, sizeof(buf)) < 0 && errno == ENOSPC,
+       "a write to a full device fails with ENOSPC");
+    close(fd);
+    orgctl_error_clear();
 }
 
 /* Whether key lies in [r->lo, r->hi), as SQLite compares text keys (memcmp). */
@@ -625,6 +654,7 @@ int main(int argc, char **argv)
     test_paths();
     test_warnings();
     test_names();
+    test_storage_errors();
     test_sha1();
     test_index_key();
     test_password_hash_valid();
