@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bulk_internal.h"
+#include "../bulk/bulk_internal.h" /* the bulk layer above: bulk_rows_mask */
 #include "history_view.h"
 #include "internal.h"
 #include "orgctl/json.h"
