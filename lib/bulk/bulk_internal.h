@@ -138,9 +138,8 @@ void bulk_csv_cell(strbuf *sb, const char *value);
  * view shows instead of a hash: no command prints one. */
 #define BULK_HASH_COLUMN "Password Hash"
 #define BULK_HASH_SHOWN "(set)"
-/* Appends the stored rows `data` to `out` with the hashes of their BULK_HASH_COLUMN
- * shown as BULK_HASH_SHOWN; false (and nothing appended) when they hold none. */
-bool bulk_rows_mask(const char *data, size_t len, strbuf *out);
+/* bulk_rows_mask (lib/core/internal.h) shows the hashes of BULK_HASH_COLUMN as
+ * BULK_HASH_SHOWN. */
 
 /* The engine (bulk_run.c): runs the rows of a stored set in a change set. */
 struct bulk_run {

@@ -255,10 +255,10 @@ static bool is_actor(struct bulk_run *run, const struct bulk_step *st, const cha
 {
     const orgctl_repo *repo = run->repo;
     const char *org = step_org(run, st);
-    return (repo->actor_user && strcmp(user, repo->actor_user) == 0 &&
-            same_str(org, repo->actor_org)) ||
-           (repo->enterprise_admin && strcmp(user, repo->enterprise_admin) == 0 &&
-            same_str(org, repo->enterprise_org));
+    return (repo->ctx->actor_user && strcmp(user, repo->ctx->actor_user) == 0 &&
+            same_str(org, repo->ctx->actor_org)) ||
+           (repo->ctx->enterprise_admin && strcmp(user, repo->ctx->enterprise_admin) == 0 &&
+            same_str(org, repo->ctx->enterprise_org));
 }
 
 static bool unit_is_merged(const struct batch *b, const struct unit *u)

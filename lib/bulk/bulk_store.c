@@ -102,7 +102,7 @@ static char *owner_org(orgctl_repo *repo, const cJSON *set)
     const char *at = creator ? strrchr(creator, '@') : NULL;
     if (at && at[1])
         return xstrdup(at + 1);
-    return xstrdup(repo->enterprise_org ? repo->enterprise_org : "");
+    return xstrdup(repo->ctx->enterprise_org ? repo->ctx->enterprise_org : "");
 }
 
 int bulk_check_permission(orgctl_repo *repo, const cJSON *set, const char *org,
@@ -161,10 +161,10 @@ char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path)
     char *set_json = set_json_of(path, &file);
     char *org = set_json ? current_owner(repo, set_json) : NULL;
     free(set_json);
-    if (!org && !repo->actor && orgctl_repo_set_actor(repo, NULL) < 0)
+    if (!org && !repo->ctx->actor && orgctl_repo_set_actor(repo, NULL) < 0)
         orgctl_error_clear();
     if (!org) /* no set: files of none are the actor's to tidy, in their own org */
-        org = xstrdup(repo->actor_org ? repo->actor_org : "");
+        org = xstrdup(repo->ctx->actor_org ? repo->ctx->actor_org : "");
     return org;
 }
 
@@ -186,7 +186,7 @@ int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *
     const char *file;
     char *set_json = set_json_of(path, &file);
     if (!set_json) /* not a set's: the enterprise's */
-        return check_in(repo, repo->enterprise_org, "directory:organization:admin");
+        return check_in(repo, repo->ctx->enterprise_org, "directory:organization:admin");
     const char *perm = !before ? PERM_ADD : !after ? PERM_DELETE : PERM_EXECUTE;
     char *orgs[2] = {NULL, NULL};
     if (strcmp(file, "set.json") == 0) {

@@ -37,7 +37,7 @@ static const char *check_org(orgctl_repo *repo, const orgctl_kind *kind, const c
                              enum action action)
 {
     if (!kind->per_org || (kind->enterprise_lifecycle && action != EDIT))
-        return repo->enterprise_org;
+        return repo->ctx->enterprise_org;
     return org;
 }
 
@@ -55,7 +55,7 @@ static int check(orgctl_repo *repo, const char *org, const char *permission)
 
 static const char *actor_name(orgctl_repo *repo)
 {
-    return repo->actor ? repo->actor : "the actor";
+    return repo->ctx->actor ? repo->ctx->actor : "the actor";
 }
 
 /* Rewrites the last error (the missing permission) as a refusal to grant `what`. */
@@ -92,7 +92,7 @@ static const char *first_missing(orgctl_repo *repo, const char *org, const char 
 
 int orgctl_perm_check_all(orgctl_repo *repo, const char *org, const char *permission)
 {
-    if (repo->skip_permissions)
+    if (repo->ctx->skip_permissions)
         return 0;
     const char *missing = first_missing(repo, org, permission);
     if (!missing)
@@ -131,9 +131,9 @@ static int role_answer(orgctl_repo *repo, const char *org, const char *role)
 
 int orgctl_perm_check_role(orgctl_repo *repo, const char *org, const char *role)
 {
-    if (repo->skip_permissions)
+    if (repo->ctx->skip_permissions)
         return 0;
-    if (!repo->actor) { /* the cache keeps answers for one actor */
+    if (!repo->ctx->actor) { /* the cache keeps answers for one actor */
         int error = orgctl_repo_set_actor(repo, NULL);
         if (error < 0)
             return error;
@@ -418,7 +418,7 @@ static int check_fields(orgctl_repo *repo, const orgctl_kind *kind, const char *
 int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name, const cJSON *before, const cJSON *after)
 {
-    if (repo->skip_permissions || (!before && !after))
+    if (repo->ctx->skip_permissions || (!before && !after))
         return 0;
     if (kind == &orgctl_kind_org)
         org = name;
@@ -455,12 +455,12 @@ static char *org_folder(const char *path)
 int orgctl_authorize_file(orgctl_repo *repo, const char *path, const char *before,
                           size_t before_len, const char *after, size_t after_len)
 {
-    if (repo->skip_permissions || (!before && !after))
+    if (repo->ctx->skip_permissions || (!before && !after))
         return 0;
     if (strncmp(path, "bulk/", 5) == 0)
         return orgctl_bulk_authorize_file(repo, path, before, before_len, after, after_len);
     char *org = org_folder(path);
-    int error = check(repo, org ? org : repo->enterprise_org, org_admin);
+    int error = check(repo, org ? org : repo->ctx->enterprise_org, org_admin);
     free(org);
     return error;
 }
@@ -479,5 +479,5 @@ char *orgctl_authorize_path_org(orgctl_repo *repo, const char *path)
     } else if ((org = org_folder(path))) {
         return org;
     }
-    return xstrdup(repo->enterprise_org ? repo->enterprise_org : "");
+    return xstrdup(repo->ctx->enterprise_org ? repo->ctx->enterprise_org : "");
 }

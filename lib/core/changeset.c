@@ -45,6 +45,14 @@ struct orgctl_changeset {
     arena state_paths;
 };
 
+/* What the store may ask the open change set (lib/store/store.h). */
+static const struct orgctl_changeset_hooks store_hooks = {
+    .staged = orgctl_changeset_staged,
+    .read_staged = orgctl_changeset_read_staged,
+    .index_seq = orgctl_changeset_index_seq,
+    .free = orgctl_changeset_free,
+};
+
 int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
                            const char *org)
 {
@@ -69,6 +77,7 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
     cs->org = org ? xstrdup(org) : NULL;
     cs->dry = repo->dry_run;
     repo->cs = cs;
+    repo->cs_hooks = &store_hooks;
     /* Every change is authorized (lib/authz.c); the answers hold until a change drops them. */
     orgctl_perm_cache_start(repo);
     *out = cs;
@@ -158,7 +167,7 @@ static cJSON *load_before(orgctl_changeset *cs, const orgctl_kind *kind, const c
 static int authorize_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                          const char *name, const char *path, const cJSON *after)
 {
-    if (cs->repo->skip_permissions)
+    if (cs->repo->ctx->skip_permissions)
         return 0;
     cJSON *before = load_before(cs, kind, org, name, path);
     int error = orgctl_authorize_change(cs->repo, kind, org, name, before, after);
@@ -210,7 +219,7 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
     if (error < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
-    if (!cs->repo->skip_permissions)
+    if (!cs->repo->ctx->skip_permissions)
         error = orgctl_authorize_change(cs->repo, kind, org, name, kind_removed, NULL);
     if (!error && (error = orgctl_index_delete(cs->repo, path)) == 0)
         record(cs, path, NULL, true);
@@ -222,7 +231,7 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
 /* Authorizes putting `data` (NULL: removing) at a path that is no object of a kind. */
 static int authorize_file(orgctl_changeset *cs, const char *path, const char *data, size_t len)
 {
-    if (cs->repo->skip_permissions)
+    if (cs->repo->ctx->skip_permissions)
         return 0;
     strbuf before = STRBUF_INIT;
     int error = orgctl_changeset_read_current(cs->repo, path, false, &before);
@@ -248,10 +257,10 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     }
     /* Restored bytes are authorized like the object they hold (an unreadable one as an
      * object with no fields), other files by where they are. */
-    if (is_object && !cs->repo->skip_permissions && !data) {
+    if (is_object && !cs->repo->ctx->skip_permissions && !data) {
         /* no look whether it is there: a big rollback's deletes wait to be written */
         error = orgctl_authorize_change(cs->repo, kind, org, name, kind_removed, NULL);
-    } else if (is_object && !cs->repo->skip_permissions) {
+    } else if (is_object && !cs->repo->ctx->skip_permissions) {
         cJSON *before = load_before(cs, kind, org, name, path);
         cJSON *empty = data && !obj ? cJSON_CreateObject() : NULL;
         error = orgctl_authorize_change(cs->repo, kind, org, name, before, obj ? obj : empty);
@@ -459,22 +468,6 @@ static int entry_cmp(const void *a, const void *b)
     return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
 }
 
-bool orgctl_changeset_id_parse(const char *msg, long *out)
-{
-    /* The last trailer counts, as git interpret-trailers reads it. */
-    const char *t = NULL;
-    for (const char *p = msg; (p = strstr(p, "\nChange-Set: ")); p++)
-        t = p + 13;
-    if (!t)
-        return false;
-    size_t digits = strspn(t, "0123456789");
-    if (digits == 0 || digits > ORGCTL_CHANGESET_ID_DIGITS || (t[0] == '0') ||
-        (t[digits] != '\n' && t[digits] != '\0'))
-        return false;
-    *out = strtol(t, NULL, 10);
-    return true;
-}
-
 /* The change-set id is a sequence number, so people can say "rollback 42"; commit ids work
  * wherever an id is taken, too. It is one more than every id the repository has shown,
  * whatever a hand-made commit's trailer says: the parent's (counting back from the last
@@ -538,11 +531,11 @@ static int make_signature(orgctl_repo *repo, git_signature **author, git_signatu
         return error;
     const char *email = NULL;
     cJSON *user = NULL;
-    if (repo->actor_user &&
-        orgctl_object_load(repo, &orgctl_kind_user, repo->actor_org, repo->actor_user, &user) == 0)
+    if (repo->ctx->actor_user &&
+        orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org, repo->ctx->actor_user, &user) == 0)
         email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
     orgctl_error_clear();
-    const char *actor = repo->actor ? repo->actor : "orgctl";
+    const char *actor = repo->ctx->actor ? repo->ctx->actor : "orgctl";
     error = git_signature_new(author, actor, email ? email : actor, (git_time_t)now, 0);
     if (!error)
         error = git_signature_new(committer, "orgctl", "orgctl@localhost", (git_time_t)now, 0);
@@ -562,7 +555,7 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
     if ((error = make_signature(repo, &author, &committer)) < 0)
         goto done;
     strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
-                repo->actor ? repo->actor : "orgctl", cs->command);
+                repo->ctx->actor ? repo->ctx->actor : "orgctl", cs->command);
     if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
         (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0) ||
         (parent && (error = git_commit_tree(&parent_tree, parent)) < 0)) {

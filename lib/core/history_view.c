@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bulk/bulk_internal.h" /* the bulk layer above: bulk_rows_mask */
 #include "history_view.h"
 #include "internal.h"
 #include "orgctl/json.h"
@@ -217,8 +216,8 @@ static int scope_walk(orgctl_repo *repo, struct tree_memo *memo, git_tree *old_t
         orgctl_scope_clear(s);
         return error;
     }
-    if (s->enterprise && repo->enterprise_org)
-        scope_add(s, repo->enterprise_org);
+    if (s->enterprise && repo->ctx->enterprise_org)
+        scope_add(s, repo->ctx->enterprise_org);
     if (s->n > 1) /* qsort of NULL, 0 is undefined (a change set that touched no org) */
         qsort(s->orgs, s->n, sizeof(*s->orgs), cmp_str);
     size_t k = 0;
@@ -387,10 +386,10 @@ static bool may_see(orgctl_history_view *v, const char *org)
 
 static bool may_see_scope(orgctl_history_view *v, const orgctl_scope *s)
 {
-    if (v->repo->skip_permissions)
+    if (v->repo->ctx->skip_permissions)
         return true;
     /* Enterprise paths in a repository that names no enterprise org: nobody's to show. */
-    if (s->enterprise && !v->repo->enterprise_org)
+    if (s->enterprise && !v->repo->ctx->enterprise_org)
         return false;
     for (size_t i = 0; i < s->n; i++)
         if (!may_see(v, s->orgs[i]))

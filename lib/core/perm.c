@@ -310,11 +310,11 @@ int orgctl_perm_actor_check(orgctl_repo *repo)
 {
     cJSON *u = NULL;
     int error;
-    if (repo->skip_permissions)
+    if (repo->ctx->skip_permissions)
         return 0;
-    if (!repo->actor && (error = orgctl_repo_set_actor(repo, NULL)) < 0)
+    if (!repo->ctx->actor && (error = orgctl_repo_set_actor(repo, NULL)) < 0)
         return error;
-    if ((error = actor_usable(repo, repo->actor_org, repo->actor_user, &u)) < 0)
+    if ((error = actor_usable(repo, repo->ctx->actor_org, repo->ctx->actor_user, &u)) < 0)
         return error;
     cJSON_Delete(u);
     return 0;
@@ -331,7 +331,7 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
         return error;
     /* A user acts in their own org; the enterprise account's users act in every org. */
     bool reach = strcmp(org, user_org) == 0 ||
-                 (repo->enterprise_org && strcmp(user_org, repo->enterprise_org) == 0);
+                 (repo->ctx->enterprise_org && strcmp(user_org, repo->ctx->enterprise_org) == 0);
     struct grant g = {NULL, NULL, NULL};
     bool granted = reach && user_grant(repo, user_org, u, permission, &g);
     cJSON_Delete(u);
@@ -402,33 +402,33 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
 
 int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission)
 {
-    if (repo->skip_permissions)
+    if (repo->ctx->skip_permissions)
         return 0;
-    if (!repo->actor) {
+    if (!repo->ctx->actor) {
         int error = orgctl_repo_set_actor(repo, NULL);
         if (error < 0)
             return error;
     }
     if (!org || !*org)
-        org = repo->actor_org;
-    if (repo->perm_cache)
+        org = repo->ctx->actor_org;
+    if (repo->ctx->perm_cache)
         return orgctl_perm_cache_check(repo, org, permission);
-    return orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission, NULL);
+    return orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user, permission, NULL);
 }
 
 int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo)
 {
-    if (!repo->enterprise_org || !repo->enterprise_admin || repo->skip_permissions)
+    if (!repo->ctx->enterprise_org || !repo->ctx->enterprise_admin || repo->ctx->skip_permissions)
         return 0;
-    if (orgctl_perm_explain(repo, repo->enterprise_org, repo->enterprise_org,
-                            repo->enterprise_admin, "directory:organization:admin", NULL) == 0)
+    if (orgctl_perm_explain(repo, repo->ctx->enterprise_org, repo->ctx->enterprise_org,
+                            repo->ctx->enterprise_admin, "directory:organization:admin", NULL) == 0)
         return 0;
     strbuf why = STRBUF_INIT;
     strbuf_adds(&why, orgctl_error_last());
     int error = orgctl_error_set(ORGCTL_EINVALID,
                                  "this would leave the enterprise administrator %s@%s unable to "
                                  "act (%s); nothing was changed",
-                                 repo->enterprise_admin, repo->enterprise_org, strbuf_str(&why));
+                                 repo->ctx->enterprise_admin, repo->ctx->enterprise_org, strbuf_str(&why));
     strbuf_release(&why);
     return error;
 }

@@ -58,19 +58,19 @@ static void forget(struct orgctl_perm_cache *c, enum forget what)
 
 void orgctl_perm_cache_start(orgctl_repo *repo)
 {
-    if (!repo->perm_cache)
-        repo->perm_cache = xcalloc(1, sizeof(*repo->perm_cache));
-    repo->perm_cache->users++;
+    if (!repo->ctx->perm_cache)
+        repo->ctx->perm_cache = xcalloc(1, sizeof(*repo->ctx->perm_cache));
+    repo->ctx->perm_cache->users++;
 }
 
 void orgctl_perm_cache_stop(orgctl_repo *repo)
 {
-    if (!repo->perm_cache || --repo->perm_cache->users > 0)
+    if (!repo->ctx->perm_cache || --repo->ctx->perm_cache->users > 0)
         return;
-    forget(repo->perm_cache, FORGET_ALL);
-    free(repo->perm_cache->a);
-    free(repo->perm_cache);
-    repo->perm_cache = NULL;
+    forget(repo->ctx->perm_cache, FORGET_ALL);
+    free(repo->ctx->perm_cache->a);
+    free(repo->ctx->perm_cache);
+    repo->ctx->perm_cache = NULL;
 }
 
 /* The kept answer to `key` in `org`: true with *code (and the message set) if there is one. */
@@ -98,17 +98,17 @@ static int keep(struct orgctl_perm_cache *c, const char *org, const char *key, i
 int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *permission)
 {
     int code;
-    if (recall(repo->perm_cache, org, permission, &code))
+    if (recall(repo->ctx->perm_cache, org, permission, &code))
         return code;
     return keep(
-        repo->perm_cache, org, permission,
-        orgctl_perm_explain(repo, org, repo->actor_org, repo->actor_user, permission, NULL));
+        repo->ctx->perm_cache, org, permission,
+        orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user, permission, NULL));
 }
 
 static int cached(orgctl_repo *repo, const char *org, char prefix, const char *name,
                   int (*answer)(orgctl_repo *repo, const char *org, const char *name))
 {
-    if (!repo->perm_cache)
+    if (!repo->ctx->perm_cache)
         return answer(repo, org, name);
     char buf[128]; /* asked for every row of a bulk set: no allocation for the usual name */
     strbuf key = STRBUF_INIT;
@@ -123,8 +123,8 @@ static int cached(orgctl_repo *repo, const char *org, char prefix, const char *n
         k = strbuf_str(&key);
     }
     int code;
-    if (!recall(repo->perm_cache, org, k, &code))
-        code = keep(repo->perm_cache, org, k, answer(repo, org, name));
+    if (!recall(repo->ctx->perm_cache, org, k, &code))
+        code = keep(repo->ctx->perm_cache, org, k, answer(repo, org, name));
     strbuf_release(&key);
     return code;
 }
@@ -144,23 +144,23 @@ int orgctl_perm_cache_fact(orgctl_repo *repo, const char *org, const char *fact,
 void orgctl_perm_cache_changed(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name)
 {
-    if (!repo->perm_cache || !repo->perm_cache->n)
+    if (!repo->ctx->perm_cache || !repo->ctx->perm_cache->n)
         return;
-    if (!repo->actor) { /* the answers were another actor's */
-        forget(repo->perm_cache, FORGET_ALL);
+    if (!repo->ctx->actor) { /* the answers were another actor's */
+        forget(repo->ctx->perm_cache, FORGET_ALL);
         return;
     }
-    bool keep_all = kind && org && *org && kind != &orgctl_kind_org && repo->actor_org &&
-                    (strcmp(org, repo->actor_org) != 0 ||
-                     (kind == &orgctl_kind_user && name && strcmp(name, repo->actor_user) != 0));
+    bool keep_all = kind && org && *org && kind != &orgctl_kind_org && repo->ctx->actor_org &&
+                    (strcmp(org, repo->ctx->actor_org) != 0 ||
+                     (kind == &orgctl_kind_user && name && strcmp(name, repo->ctx->actor_user) != 0));
     if (!keep_all)
-        forget(repo->perm_cache, FORGET_NO_AND_ROLES);
+        forget(repo->ctx->perm_cache, FORGET_NO_AND_ROLES);
     else if (kind == &orgctl_kind_role)
-        forget(repo->perm_cache, FORGET_ROLES);
+        forget(repo->ctx->perm_cache, FORGET_ROLES);
 }
 
 void orgctl_perm_cache_forget(orgctl_repo *repo)
 {
-    if (repo->perm_cache)
-        forget(repo->perm_cache, FORGET_ALL);
+    if (repo->ctx->perm_cache)
+        forget(repo->ctx->perm_cache, FORGET_ALL);
 }

@@ -63,7 +63,7 @@ int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **ad
     *admin_out = NULL;
     if ((error = orgctl_repo_create(&repo, dir, opts && opts->dry_run)) < 0)
         return error;
-    repo->skip_permissions = true; /* nobody exists yet to hold a permission */
+    repo->ctx->skip_permissions = true; /* nobody exists yet to hold a permission */
     if ((error = orgctl_changeset_begin(&cs, repo, "orgctl init", NULL)) < 0 ||
         (error = build_enterprise(repo, cs, opts, admin_out)) < 0 ||
         (error = orgctl_repo_set_actor(repo, *admin_out)) < 0)

@@ -166,8 +166,8 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
     if ((error = op->run(ctx)) < 0)
         return error;
     /* Only the enterprise org's objects can lock its administrator out. */
-    if ((op->flags & ORGCTL_OP_WRITE) && ctx->org && ctx->repo->enterprise_org &&
-        strcmp(ctx->org, ctx->repo->enterprise_org) == 0)
+    if ((op->flags & ORGCTL_OP_WRITE) && ctx->org && ctx->repo->ctx->enterprise_org &&
+        strcmp(ctx->org, ctx->repo->ctx->enterprise_org) == 0)
         return orgctl_perm_keep_enterprise_admin(ctx->repo);
     return 0;
 }

@@ -72,7 +72,7 @@ int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
         return 0;
     if (kind == &orgctl_kind_org && obj && !state_is_enabled(obj) &&
         (cJSON_IsTrue(cJSON_GetObjectItem(obj, "enterprise")) ||
-         (repo->enterprise_org && strcmp(org, repo->enterprise_org) == 0)))
+         (repo->ctx->enterprise_org && strcmp(org, repo->ctx->enterprise_org) == 0)))
         return orgctl_error_set(ORGCTL_EINVALID,
                                 "org \"%s\" is the enterprise org: it cannot be disabled", org);
     /* enabled, or none: a new org, or objects of none (a rollback checks those) */
@@ -123,7 +123,7 @@ static int org_create(orgctl_op_ctx *ctx)
     const char *given = orgctl_params_get(ctx->params, "shortname");
     char *shortname = NULL;
     int error;
-    if ((error = orgctl_perm_check(repo, repo->enterprise_org, "directory:organization:admin")) < 0)
+    if ((error = orgctl_perm_check(repo, repo->ctx->enterprise_org, "directory:organization:admin")) < 0)
         return error;
     if (given) {
         if ((error = orgctl_org_shortname_validate(given)) < 0)
@@ -138,7 +138,7 @@ static int org_create(orgctl_op_ctx *ctx)
     cJSON_AddStringToObject(obj, "shortname", shortname);
     cJSON_AddStringToObject(obj, "name", ctx->name);
     cJSON_AddStringToObject(obj, "state", "enabled");
-    cJSON_AddBoolToObject(obj, "enterprise", !repo->enterprise_org);
+    cJSON_AddBoolToObject(obj, "enterprise", !repo->ctx->enterprise_org);
     if ((error = apply_settings(ctx, obj)) < 0) {
         cJSON_Delete(obj);
         goto done;

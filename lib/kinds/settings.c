@@ -167,13 +167,13 @@ static bool is_enterprise_org(orgctl_repo *repo, const char *shortname, const cJ
 {
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "enterprise")))
         return true;
-    return repo->enterprise_org && shortname && strcmp(repo->enterprise_org, shortname) == 0;
+    return repo->ctx->enterprise_org && shortname && strcmp(repo->ctx->enterprise_org, shortname) == 0;
 }
 
 /* The enterprise's settings as staged now (none before init made its org). */
 static int load_enterprise(orgctl_repo *repo, struct sources *src)
 {
-    const char *ent = repo->enterprise_org;
+    const char *ent = repo->ctx->enterprise_org;
     if (!ent || !orgctl_object_exists(repo, &orgctl_kind_org, ent, ent))
         return 0;
     int error = orgctl_object_load(repo, &orgctl_kind_org, ent, ent, &src->ent_obj);
@@ -194,7 +194,7 @@ static int in_force(orgctl_repo *repo, const orgctl_setting *s, const struct sou
     bool own_bad = own && check_value(s, own, &own_n) < 0;
     if (own_bad || (ent && check_value(s, ent, &ent_n) < 0)) {
         char *why = xstrdup(orgctl_error_last()); /* the message is rewritten below */
-        const char *where = own_bad ? org : repo->enterprise_org;
+        const char *where = own_bad ? org : repo->ctx->enterprise_org;
         int error =
             orgctl_error_set(ORGCTL_EINVALID,
                              "org \"%s\"%s: %s; fix it with \"orgctl org update %s "

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "store.h"
 #include "arena.h"
 #include "index_key.h"
 #include "strmap.h"
@@ -732,7 +732,7 @@ static int cache_knows(orgctl_repo *repo, const char *path)
     size_t v;
     if (!c)
         return -1;
-    int staged = repo->cs ? orgctl_changeset_staged(repo->cs, path) : -1;
+    int staged = repo->cs ? repo->cs_hooks->staged(repo->cs, path) : -1;
     if (staged >= 0)
         return staged;
     if (strmap_get(&c->found, path, &v))
@@ -1162,13 +1162,13 @@ char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     /* An object the change set wrote may still be in the writer's queue: a bulk set reads
      * it back from its pack, else waits for its last write and reads the change set's
      * state; the others are as they were. */
-    bool staged = repo->cs && orgctl_changeset_staged(repo->cs, path) >= 0;
+    bool staged = repo->cs && repo->cs_hooks->staged(repo->cs, path) >= 0;
     char *json = NULL;
-    if (staged && repo->writer && orgctl_changeset_read_staged(repo->cs, path, &json))
+    if (staged && repo->writer && repo->cs_hooks->read_staged(repo->cs, path, &json))
         return json;
     if (orgctl_index_flush_deletes(repo) < 0 ||
         (staged &&
-         orgctl_index_writer_wait(repo, orgctl_changeset_index_seq(repo->cs, path)) < 0))
+         orgctl_index_writer_wait(repo, repo->cs_hooks->index_seq(repo->cs, path)) < 0))
         return NULL;
     if (!staged)
         return get_json(base_stmt(repo, get_json_sql), kind, org, name);
@@ -1198,7 +1198,7 @@ static char *find_value_with(orgctl_repo *repo, sqlite3_stmt *st, const orgctl_k
     orgctl_index_range_release(&range);
     if (name && repo->cs) {
         char *path = orgctl_kind_path(kind, org, name);
-        *staged = orgctl_changeset_staged(repo->cs, path) >= 0;
+        *staged = repo->cs_hooks->staged(repo->cs, path) >= 0;
         free(path);
     }
     return name;
@@ -1234,7 +1234,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
                 strcmp((const char *)(uintptr_t)found, except ? except : "") != 0) {
                 name = xstrdup((const char *)(uintptr_t)found);
                 char *path = orgctl_kind_path(kind, org, name);
-                exact = repo->cs && orgctl_changeset_staged(repo->cs, path) >= 0;
+                exact = repo->cs && repo->cs_hooks->staged(repo->cs, path) >= 0;
                 free(path);
             }
             strbuf_release(&key);

@@ -7,7 +7,7 @@
  * it was before the change set (its transaction is not committed) and shares no lock with
  * the writer (sharing the connection serialised the two threads: slower than one):
  *  - an object the change set has not written is as it was (exists, get); one it wrote
- *    is read back from the set's pack (orgctl_changeset_read_staged), or, in a dry set
+ *    is read back from the set's pack (the change set's read_staged hook), or, in a dry set
  *    that has none, from the repository's connection with the writer held between two
  *    writes (orgctl_index_writer_hold);
  *  - a unique value is taken when an object the change set has not written has it, and
@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "internal.h"
+#include "store.h"
 #include "strmap.h"
 
 /* Queued items at most, and bytes of them (JSON and attrs rows): a group's put carries all

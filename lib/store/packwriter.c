@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "store.h"
 #include "packwriter.h"
 #include "sha1.h"
 

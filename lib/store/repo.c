@@ -13,8 +13,7 @@
 
 #include <git2/sys/odb_backend.h>
 
-#include "internal.h"
-#include "orgctl/object.h"
+#include "store.h"
 
 static int libgit2_ready;
 static bool libgit2_fsync;
@@ -56,16 +55,6 @@ const char *orgctl_repo_path(orgctl_repo *repo)
 bool orgctl_repo_dry_run(orgctl_repo *repo)
 {
     return repo->dry_run;
-}
-
-const char *orgctl_repo_actor(orgctl_repo *repo)
-{
-    return repo->actor;
-}
-
-const char *orgctl_repo_enterprise_org(orgctl_repo *repo)
-{
-    return repo->enterprise_org ? repo->enterprise_org : "";
 }
 
 static char *path_join(const char *a, const char *b)
@@ -432,23 +421,6 @@ done:
     return error;
 }
 
-static int load_enterprise(orgctl_repo *repo)
-{
-    cJSON *ent = NULL;
-    if (orgctl_object_load(repo, &orgctl_kind_enterprise, "", "", &ent) < 0) {
-        orgctl_error_clear();
-        return 0; /* a repository being initialised */
-    }
-    const char *org = cJSON_GetStringValue(cJSON_GetObjectItem(ent, "org"));
-    const char *admin = cJSON_GetStringValue(cJSON_GetObjectItem(ent, "admin"));
-    free(repo->enterprise_org);
-    free(repo->enterprise_admin);
-    repo->enterprise_org = xstrdup(org);
-    repo->enterprise_admin = xstrdup(admin);
-    cJSON_Delete(ent);
-    return 0;
-}
-
 /* Whether the object database holds anything: loose objects or a pack. */
 static bool has_objects(const char *gitdir)
 {
@@ -503,21 +475,20 @@ static int open_gitdir(orgctl_repo **out, const char *gitdir, enum orgctl_open_m
     repo->dry_run = mode == ORGCTL_OPEN_DRY_RUN;
     if (mode != ORGCTL_OPEN_READ && (error = orgctl_lock_acquire(repo)) < 0)
         goto done;
-    if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0 ||
-        (error = load_enterprise(repo)) < 0)
+    if ((error = orgctl_index_open(repo)) < 0 || (error = sync_index(repo)) < 0)
         goto done;
     if (!repo->has_head && !creating)
         error = refuse_no_branch(repo);
 done:
     if (error < 0) {
-        orgctl_repo_free(repo);
+        orgctl_store_close(repo);
         repo = NULL;
     }
     *out = repo;
     return error;
 }
 
-int orgctl_repo_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode mode)
+int orgctl_store_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode mode)
 {
     char *gitdir = NULL;
     const char *start = dir;
@@ -581,7 +552,7 @@ static int open_memory(orgctl_repo **out)
     repo->dry_run = true;
     int error = orgctl_index_open(repo);
     if (error < 0) {
-        orgctl_repo_free(repo);
+        orgctl_store_close(repo);
         repo = NULL;
     }
     *out = repo;
@@ -589,8 +560,8 @@ static int open_memory(orgctl_repo **out)
 }
 
 /* Creates the bare repository and orgctl's private folder; the first change set is
- * written by orgctl_repo_init (lib/init.c). */
-int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry)
+ * written by orgctl_repo_init (lib/kinds/init.c). */
+int orgctl_store_create(orgctl_repo **out, const char *dir, bool dry)
 {
     int error;
     git_repository *git = NULL;
@@ -655,59 +626,17 @@ int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry)
     return open_gitdir(out, real, ORGCTL_OPEN_WRITE, true);
 }
 
-void orgctl_repo_free(orgctl_repo *repo)
+void orgctl_store_close(orgctl_repo *repo)
 {
     if (!repo)
         return;
-    orgctl_changeset_free(repo->cs);
+    if (repo->cs)
+        repo->cs_hooks->free(repo->cs);
     orgctl_index_close(repo);
     orgctl_lock_release(repo);
     git_repository_free(repo->git);
     free(repo->gitdir);
-    free(repo->actor);
-    free(repo->actor_user);
-    free(repo->actor_org);
-    free(repo->enterprise_org);
-    free(repo->enterprise_admin);
     free(repo);
-}
-
-int orgctl_repo_set_actor(orgctl_repo *repo, const char *actor)
-{
-    strbuf sb = STRBUF_INIT;
-    /* Only an actor not given at all defaults to the administrator: an empty --as or
-     * $ORGCTL_ACTOR (a pipeline's unset variable) must not get every right. */
-    if (!actor)
-        actor = getenv("ORGCTL_ACTOR");
-    if (!actor) {
-        if (!repo->enterprise_admin)
-            return orgctl_error_set(ORGCTL_EINVALID, "no actor: give --as USER@ORG");
-        strbuf_addf(&sb, "%s@%s", repo->enterprise_admin, repo->enterprise_org);
-    } else if (!*actor) {
-        return orgctl_error_set(ORGCTL_EINVALID,
-                                "the actor is given but empty (--as or $ORGCTL_ACTOR): name "
-                                "one as USER@ORG");
-    } else {
-        strbuf_adds(&sb, actor);
-    }
-    const char *s = strbuf_str(&sb);
-    const char *at = strrchr(s, '@');
-    char *user = at ? strndup(s, (size_t)(at - s)) : NULL;
-    if (!at || orgctl_name_validate("user", user) < 0 || orgctl_name_validate("org", at + 1) < 0) {
-        int err = orgctl_error_set(ORGCTL_EINVALID, "actor \"%s\" is not of the form USER@ORG",
-                                   s);
-        free(user);
-        strbuf_release(&sb);
-        return err;
-    }
-    orgctl_perm_cache_forget(repo); /* the answers were another actor's */
-    free(repo->actor);
-    free(repo->actor_user);
-    free(repo->actor_org);
-    repo->actor_user = user;
-    repo->actor_org = xstrdup(at + 1);
-    repo->actor = strbuf_detach(&sb, NULL);
-    return 0;
 }
 
 int orgctl_clock_now(time_t *out)

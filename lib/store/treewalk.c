@@ -2,7 +2,7 @@
  * git_diff_tree_to_tree expands whole trees (87 ms for a one-file diff at 100k files). */
 #include <string.h>
 
-#include "internal.h"
+#include "store.h"
 
 int orgctl_commit_tree(git_tree **out, git_repository *git, const git_oid *commit)
 {

@@ -1,9 +1,11 @@
-/* Internals shared by the library's files: the repository struct, the index and the tree
- * walker. Not installed. */
-#ifndef ORGCTL_INTERNAL_H
-#define ORGCTL_INTERNAL_H
+/* The store's internals, shared by the files of lib/store/ and by the layers above (which
+ * see them through lib/core/internal.h): the repository handle as far as storage goes (git,
+ * the SQLite index, the writer lock), the index, the tree walker. Not installed. */
+#ifndef ORGCTL_STORE_H
+#define ORGCTL_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <git2.h>
 #include <sqlite3.h>
 #include <cjson/cJSON.h>
@@ -26,6 +28,21 @@ struct orgctl_stmt_cache {
 };
 
 struct orgctl_index_writer;
+struct orgctl_context;
+
+/* What the store asks of the change set open above it: the change set registers them as
+ * it begins (lib/core/changeset.c), so the store calls nothing of the layers above. */
+struct orgctl_changeset_hooks {
+    /* Whether the change set staged `path`: 1 written, 0 removed, -1 not staged. */
+    int (*staged)(orgctl_changeset *cs, const char *path);
+    /* What a bulk change set staged at `path`, read back from its pack (*data NULL:
+     * removed); false when it cannot tell. */
+    bool (*read_staged)(orgctl_changeset *cs, const char *path, char **data);
+    /* The index writer's sequence number of the last write of `path`'s row (0: none). */
+    uint64_t (*index_seq)(orgctl_changeset *cs, const char *path);
+    /* Frees the change set as the repository is closed. */
+    void (*free)(orgctl_changeset *cs);
+};
 
 struct orgctl_repo {
     git_repository *git;
@@ -34,19 +51,18 @@ struct orgctl_repo {
     int lock_fd;         /* >= 0 while this process holds the writer lock */
     bool has_head;       /* the branch exists */
     git_oid head;        /* the commit the index reflects, read under the lock */
-    char *actor;         /* "user@org" */
-    char *actor_user, *actor_org;
-    char *enterprise_org;
-    char *enterprise_admin;
-    bool skip_permissions; /* only while init builds the first change set */
     bool dry_run;          /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
+    /* The change set open above (lib/core/changeset.c), which the store knows only through
+     * the questions it may ask it (cs_hooks), and the context of the layers above
+     * (lib/core/internal.h): opaque here. */
     orgctl_changeset *cs;
-    struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/permcache.c) */
-    struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
+    const struct orgctl_changeset_hooks *cs_hooks;
+    struct orgctl_context *ctx;
+    struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/store/index.c) */
     struct orgctl_stmt_cache stmts;
-    struct orgctl_index_writer *writer; /* while a bulk set runs (lib/index_writer.c) */
-    struct orgctl_deferred_deletes *deletes; /* while a big rollback runs (lib/index.c) */
-    struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/index.c) */
+    struct orgctl_index_writer *writer; /* while a bulk set runs (lib/store/index_writer.c) */
+    struct orgctl_deferred_deletes *deletes; /* while a big rollback runs (lib/store/index.c) */
+    struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/store/index.c) */
 };
 
 /* Parses the 40 lowercase hex digits of a commit id at the start of `s`, followed by the
@@ -73,7 +89,7 @@ int orgctl_sqlite_error(sqlite3 *db, const char *what);
 int orgctl_lock_acquire(orgctl_repo *repo);
 void orgctl_lock_release(orgctl_repo *repo);
 
-/* --- the SQLite index (lib/index.c) --- */
+/* --- the SQLite index (lib/store/index.c) --- */
 int orgctl_index_open(orgctl_repo *repo);
 void orgctl_index_close(orgctl_repo *repo);
 /* The commit the index reflects; false when it reflects none. */
@@ -170,78 +186,15 @@ void orgctl_index_drop_inserts(orgctl_repo *repo);
 /* the index written by a thread of its own while a bulk set runs: */
 #include "index_writer.h"
 
-/* --- bulk change sets (lib/changeset.c) --- */
-/* Makes a just-begun change set a bulk one: its blobs and trees go into one pack
- * (lib/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
- * plan), writes no objects at all. */
-void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
-/* Change-set ids: 1 to ORGCTL_CHANGESET_ID_MAX, at most that many digits, never reused. */
+/* Change-set ids (lib/store/trailer.c): 1 to ORGCTL_CHANGESET_ID_MAX, at most that many
+ * digits, never reused. */
 #define ORGCTL_CHANGESET_ID_DIGITS 15
 #define ORGCTL_CHANGESET_ID_MAX 999999999999999L
 /* The id in a commit message's last Change-Set trailer; false when there is none, or it is
  * no id (not digits, a leading zero, too long: a hand-made commit). */
 bool orgctl_changeset_id_parse(const char *msg, long *out);
-/* The id the change set's commit will get (0: none can be had). */
-long orgctl_changeset_next_id(orgctl_changeset *cs);
-/* Whether the change set staged `path`: 1 written, 0 removed, -1 not staged. */
-int orgctl_changeset_staged(orgctl_changeset *cs, const char *path);
-/* What a bulk change set staged at `path`, read back from its pack (*data NULL: removed);
- * false when it cannot tell (not staged, no pack: a dry set or not a bulk one). */
-bool orgctl_changeset_read_staged(orgctl_changeset *cs, const char *path, char **data);
-/* The state of the object at `path` kept for orgctl_object_state (1 enabled, 0 disabled,
- * -1 none) until the change set stages that path again or rolls back to a savepoint:
- * false when none is kept. */
-bool orgctl_changeset_state_known(orgctl_changeset *cs, const char *path, int *state);
-void orgctl_changeset_state_keep(orgctl_changeset *cs, const char *path, int state);
-/* The index writer's sequence number of the last write of `path`'s row (0: none). */
-uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path);
 
-/* Whether the change set may stage a change to an object of `kind` in `org` (obj: its new
- * version, NULL for a removal): nothing in a disabled org changes, by anyone, but its
- * org.json going back to enabled and nothing else (only the enterprise's users reach a
- * disabled org: its own cannot act); the enterprise org is never disabled. ORGCTL_EPERM,
- * or ORGCTL_EINVALID for the enterprise org (lib/org.c). */
-int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                            const cJSON *obj);
-
-/* The contents of `path` as the change set sees it (staged, else at the base commit;
- * `base`: at the base commit only) into `out`: 1 when it exists, 0 when not. A dry bulk
- * change set keeps no contents: its staged files read as at the base commit. */
-int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out);
-
-/* --- bulk sets' files, which are no object of a kind (lib/bulk_store.c) --- */
-/* orgctl_authorize_file for bulk/<set>/<file>: the bulk permissions in the set's org. */
-int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *before,
-                               size_t before_len, const char *after, size_t after_len);
-/* The org of the set `path` belongs to (malloc'd). */
-char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path);
-
-/* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
- * holds directory:organization:admin in the enterprise org: nobody could repair it. */
-int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo);
-
-/* --- permission answers kept while a change set is open (lib/permcache.c) --- */
-/* Starts keeping answers; each start is ended by a stop, the last of which drops them. */
-void orgctl_perm_cache_start(orgctl_repo *repo);
-void orgctl_perm_cache_stop(orgctl_repo *repo);
-/* orgctl_perm_check's answer, kept: called by it while the cache is on. */
-int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *permission);
-/* answer(repo, org, role), kept while the cache is on (the grant rule's "does the actor
- * hold every permission of the role"). */
-int orgctl_perm_cache_role(orgctl_repo *repo, const char *org, const char *role,
-                           int (*answer)(orgctl_repo *repo, const char *org, const char *role));
-/* answer(repo, org, fact), kept for the change set: a fact of the org that its changes
- * do not make wrong in a way that matters (lib/authz.c says why). 0 or 1 is the answer,
- * not an error. */
-int orgctl_perm_cache_fact(orgctl_repo *repo, const char *org, const char *fact,
-                           int (*answer)(orgctl_repo *repo, const char *org, const char *fact));
-/* Drops every answer: the actor changes. */
-void orgctl_perm_cache_forget(orgctl_repo *repo);
-/* A change to an object (kind NULL: to anything) drops the answers it may change. */
-void orgctl_perm_cache_changed(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                               const char *name);
-
-/* --- tree walk (lib/treewalk.c) --- */
+/* --- tree walk (lib/store/treewalk.c) --- */
 /* Called for every blob path whose id differs between the two trees; a NULL id means the
  * side has no such path. Return non-zero to stop. */
 typedef int (*orgctl_tree_diff_cb)(const char *path, const git_oid *old_id,
@@ -253,37 +206,16 @@ int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree
 /* The tree of a commit (NULL oid: no tree). */
 int orgctl_commit_tree(git_tree **out, git_repository *git, const git_oid *commit);
 
-/* --- objects (lib/object.c) --- */
-/* Parses the JSON of an object; ORGCTL_ENOTFOUND (with a message naming it) when absent. */
-int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                       const char *name, cJSON **out);
-bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                          const char *name);
-/* 1 when the object is enabled (or its kind has no state), 0 when disabled, -1 when it
- * does not exist; while a change set is open, as it sees it, kept for the next ask (the
- * rows of a bulk set ask about the same few orgs, roles and skills over and over). */
-int orgctl_object_state(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                        const char *name);
-/* Refuses (ORGCTL_EINVALID) a reference `obj` makes, and the object stored under its name
- * does not, to a disabled object: a disabled skill, role, capacity rule or agent group
- * cannot be newly given, while those who hold it keep it. Membership lists are not
- * references of this kind. Part of orgctl_object_validate. */
-int orgctl_object_check_assignable(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                                   const cJSON *obj);
-/* Appends to `found` one {kind, field, name} per object in `org` whose field refers to
- * object `name` of kind `target`, through every ref_kind of the table. */
-int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const char *org,
-                             const char *name, cJSON *found);
-/* The number of objects other than the org itself that live in `org`. */
-int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
-/* Validates obj against its kind (generic rules of the table). */
-int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                           cJSON *obj);
+/* Opens the repository that `dir` (or $ORGCTL_DIR, or the working directory) is in or
+ * names, as far as storage goes: the writer lock for a writer, the index brought up to
+ * HEAD. The context (actor, enterprise) is the core's (lib/core/context.c). */
+int orgctl_store_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode mode);
+/* Creates an empty repository in dir and opens it for writing. With `dry`, only checks
+ * that it could: *out is then a repository in memory (no git directory, an index in
+ * memory) whose change sets are dry. */
+int orgctl_store_create(orgctl_repo **out, const char *dir, bool dry);
+/* Closes what orgctl_store_open opened, and the open change set (through its hooks); the
+ * context is freed by orgctl_repo_free before. */
+void orgctl_store_close(orgctl_repo *repo);
 
-
-
-/* Creates an empty repository in dir and opens it for writing (lib/repo.c). With `dry`,
- * only checks that it could: *out is then a repository in memory (no git directory, an
- * index in memory) whose change sets are dry. */
-int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
 #endif
