@@ -27,7 +27,6 @@ core/authz.c bulk orgctl_bulk_authorize_file
 core/authz.c bulk orgctl_bulk_file_org
 core/changeset.c kinds orgctl_org_check_change
 core/history_view.c bulk bulk_rows_mask
-core/history_view.c kinds orgctl_org_shortname_validate
 schema/kind.c kinds orgctl_capacity_validate
 schema/kind.c kinds orgctl_settings_validate_org
 '
