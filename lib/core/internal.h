@@ -54,16 +54,16 @@ uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path);
  * change set keeps no contents: its staged files read as at the base commit. */
 int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out);
 
-/* --- known calls into the layers above (tests/cli/t9100-layers.sh lists them: the list
- * may only shrink) --- */
-
 /* Whether the change set may stage a change to an object of `kind` in `org` (obj: its new
  * version, NULL for a removal): nothing in a disabled org changes, by anyone, but its
  * org.json going back to enabled and nothing else (only the enterprise's users reach a
  * disabled org: its own cannot act); the enterprise org is never disabled. ORGCTL_EPERM,
- * or ORGCTL_EINVALID for the enterprise org (lib/kinds/org.c). */
+ * or ORGCTL_EINVALID for the enterprise org (lib/core/org_rule.c). */
 int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const cJSON *obj);
+
+/* --- known calls into the layers above (tests/cli/t9100-layers.sh lists them: the list
+ * may only shrink) --- */
 
 /* --- bulk sets' files, which are no object of a kind (lib/bulk/bulk_store.c) --- */
 /* orgctl_authorize_file for bulk/<set>/<file>: the bulk permissions in the set's org. */

@@ -25,7 +25,6 @@ layers=(util schema store core kinds bulk)
 known_upcalls='
 core/authz.c bulk orgctl_bulk_authorize_file
 core/authz.c bulk orgctl_bulk_file_org
-core/changeset.c kinds orgctl_org_check_change
 core/history_view.c bulk bulk_rows_mask
 schema/kind.c kinds orgctl_capacity_validate
 schema/kind.c kinds orgctl_settings_validate_org
