@@ -1,5 +1,5 @@
 /* Authorization of one change, from the object before and after it (include/orgctl/authz.h).
- * What each kind and field needs is in the table of kinds (lib/kind.c): a new kind is a
+ * What each kind and field needs is in the table of kinds (lib/schema/kind.c): a new kind is a
  * descriptor, not a new check here. */
 #include <stdlib.h>
 #include <string.h>

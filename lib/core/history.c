@@ -367,7 +367,7 @@ done:
     return error;
 }
 
-/* --- rollback: the restore engine is lib/restore.c --- */
+/* --- rollback: the restore engine is lib/core/restore.c --- */
 
 /* The permission pass of a rollback (check_one, per path of the change set). */
 struct restore {

@@ -1,5 +1,5 @@
 /* Who may see which change sets, and what a view of history may show of them
- * (lib/history_view.c). Not installed. */
+ * (lib/core/history_view.c). Not installed. */
 #ifndef ORGCTL_HISTORY_VIEW_H
 #define ORGCTL_HISTORY_VIEW_H
 

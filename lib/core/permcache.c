@@ -4,11 +4,11 @@
  * roles and their groups from the index.
  *
  * An answer about a permission depends only on what orgctl_perm_explain reads: the actor
- * and the roles and groups of the actor's own org, and the org objects (lib/perm.c). So
+ * and the roles and groups of the actor's own org, and the org objects (lib/core/perm.c). So
  * the answers stay true across changes to other orgs' objects and to other users; any
  * other change, and any rollback to a savepoint, drops the "no"s. A "yes" stays: within
  * a change set the actor gains nothing they did not hold when it began (the grant rule,
- * lib/authz.c, sees to that), so a yes is a right they had; and giving up a role in a
+ * lib/core/authz.c, sees to that), so a yes is a right they had; and giving up a role in a
  * change set ("role rm R --force" of their own role) does not refuse the change set's
  * next steps. An answer about a role (does the actor hold all it lists) depends on the
  * role too: a change to any role drops those. */
@@ -30,7 +30,7 @@ struct orgctl_perm_cache {
 };
 
 /* Keys of answers about roles, and of facts about an org, start with a byte no
- * permission has. A fact (lib/authz.c: "does any group of acme give roles") holds for the
+ * permission has. A fact (lib/core/authz.c: "does any group of acme give roles") holds for the
  * whole change set. */
 #define ROLE_KEY '\x01'
 #define FACT_KEY '\x02'

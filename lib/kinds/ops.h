@@ -14,7 +14,7 @@ extern const orgctl_op orgctl_skill_ops[];
 extern const orgctl_op orgctl_access_ops[];
 extern const orgctl_op orgctl_capacity_ops[];
 
-/* "org settings ORG": the settings in force (lib/settings.c). */
+/* "org settings ORG": the settings in force (lib/kinds/settings.c). */
 int orgctl_settings_op_show(orgctl_op_ctx *ctx);
 
 /* Generic verbs, for any kind of the table. */
@@ -25,7 +25,7 @@ int orgctl_generic_list(orgctl_op_ctx *ctx);
 int orgctl_generic_present(orgctl_op_ctx *ctx, cJSON *obj);
 int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list);
 
-/* Groups and roles read while filling many users: each once (lib/user.c). */
+/* Groups and roles read while filling many users: each once (lib/kinds/user.c). */
 typedef struct orgctl_user_cache orgctl_user_cache;
 orgctl_user_cache *orgctl_user_cache_new(void);
 void orgctl_user_cache_free(orgctl_user_cache *cache);
@@ -89,7 +89,7 @@ int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value);
     {"force", ORGCTL_PARAM_FLAG, NULL, "also remove it from the objects that refer to it"}
 #define ORGCTL_PARAMS_END {NULL, 0, NULL, NULL}
 
-/* Parameter tables several kinds share (lib/params.c): "member add|rm G USER...",
+/* Parameter tables several kinds share (lib/kinds/params.c): "member add|rm G USER...",
  * "role add|rm X ROLE...", "skill set X SKILL LEVEL", "skill rm X SKILL...", "rm [--force]"
  * and "copy OLD NEW-NAME". */
 extern const orgctl_param orgctl_params_members[], orgctl_params_roles[],

@@ -1,5 +1,5 @@
 /* The index written by a thread of its own while a bulk set runs (internal;
- * lib/index_writer.c). */
+ * lib/store/index_writer.c). */
 #ifndef ORGCTL_INDEX_WRITER_H
 #define ORGCTL_INDEX_WRITER_H
 

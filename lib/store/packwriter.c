@@ -195,7 +195,7 @@ static int deflate_object(orgctl_packwriter *pw, git_object_t type, const void *
     return 0;
 }
 
-/* An object's id: the SHA-1 of "<type> <size>\0" and its data. Plain SHA-1 (lib/sha1.c),
+/* An object's id: the SHA-1 of "<type> <size>\0" and its data. Plain SHA-1 (lib/util/sha1.c),
  * not libgit2's collision-detecting one, which took twice as long: these are objects we
  * wrote ourselves, not input that could be crafted to collide. */
 static void object_id(git_object_t type, const void *data, size_t len, git_oid *oid)
