@@ -32,6 +32,12 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                        const orgctl_filter *filters, size_t nfilters, const char *search,
                        cJSON **out);
 
+/* The names of the objects of `kind` in `org` that start with `prefix` ("" for all), in
+ * order, as a JSON array of strings (caller frees): a range of the index, read without
+ * the objects themselves (tab completion of one name among 100k). */
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix);
+
 /* The names of the objects of `kind` in `org` whose `field` holds `value`, as a JSON
  * array of strings (caller frees): who refers to a role, a group, a skill. */
 int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,

@@ -33,8 +33,15 @@ static int load_enterprise(orgctl_repo *repo)
     return 0;
 }
 
+/* What the index checks the files of the tree against (lib/store/store.h). */
+static const struct orgctl_object_rules object_rules = {
+    .validate_stored = orgctl_object_validate_stored,
+    .refs = orgctl_object_refs,
+};
+
 int orgctl_repo_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode mode)
 {
+    orgctl_store_set_object_rules(&object_rules);
     int error = orgctl_store_open(out, dir, mode);
     if (error < 0)
         return error;
@@ -44,6 +51,7 @@ int orgctl_repo_open(orgctl_repo **out, const char *dir, enum orgctl_open_mode m
 
 int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry)
 {
+    orgctl_store_set_object_rules(&object_rules);
     int error = orgctl_store_create(out, dir, dry);
     if (error < 0)
         return error;

@@ -34,6 +34,13 @@ struct orgctl_context {
  * (lib/store/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
  * plan), writes no objects at all. */
 void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
+/* The large-change path for a change set about to stage about `paths` objects (a forced rm
+ * of something many objects refer to, a rollback): one call, before anything is staged,
+ * when there are more than ORGCTL_CHANGESET_LARGE. Its blobs and trees go into one pack
+ * (a bulk change set, `dry` as in orgctl_changeset_set_bulk), the index gets a bulk set's
+ * page cache, and its deletes are deferred (orgctl_index_defer_deletes). */
+#define ORGCTL_CHANGESET_LARGE 256
+int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry);
 /* The id the change set's commit will get (0: none can be had). */
 long orgctl_changeset_next_id(orgctl_changeset *cs);
 /* Whether the change set staged `path`: 1 written, 0 removed, -1 not staged. */
@@ -129,9 +136,34 @@ int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Validates obj against its kind (generic rules of the table). */
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                            cJSON *obj);
+/* Warns (orgctl_warning, once a file) of the files of the tree that break their kind's
+ * rules and would be the object `name` of kind in org (name NULL: any of kind in org; org
+ * NULL: in any org), and appends "path: problem" of the first to `first` (may be NULL);
+ * returns how many there are. */
+int orgctl_object_warn_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                               const char *name, strbuf *first);
+/* Refuses (ORGCTL_EINVALID, naming the file) to write the object `name` of kind in org when
+ * a file of the tree that breaks the rules holds it: a change set never builds on what
+ * cannot be read, nor makes a second copy of an object filed in the wrong place. */
+int orgctl_object_refuse_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                 const char *name);
+/* Validates obj as found in the tree at the path of `name` (of kind in org): its kind's
+ * rules that concern the object alone (shape, fields, values) and that it bears the name
+ * of its path. References and unique values span objects: the index checks them. */
+int orgctl_object_validate_stored(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  const char *name, cJSON *obj);
+/* Calls cb for each reference obj makes (each value of a field with a ref_kind), until cb
+ * returns non-zero, which it returns (orgctl_object_ref_cb: lib/store/store.h). */
+int orgctl_object_refs(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
+                       void *payload);
 
 
 
 /* orgctl_store_create with the core's context (lib/core/context.c). */
 int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
+/* Stages raw file contents at a tree path (NULL data removes the path), unchecked: for
+ * rollback's restore (earlier bytes exactly, each authorized by the restore) and bulk's own
+ * set files. Internal only: a library user goes through put and remove, which validate. */
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
+                             size_t len);
 #endif

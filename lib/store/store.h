@@ -30,6 +30,24 @@ struct orgctl_stmt_cache {
 struct orgctl_index_writer;
 struct orgctl_context;
 
+/* The rules of objects the index checks the files of the tree against as it catches up
+ * (lib/core/object.c): the core registers them before it opens a repository
+ * (orgctl_store_set_object_rules), so the store calls nothing of the layers above. */
+typedef int (*orgctl_object_ref_cb)(const orgctl_kind *target, const orgctl_field *f,
+                                    const char *value, void *payload);
+struct orgctl_object_rules {
+    /* Validates obj as found in the tree at the path of `name` (of kind in org): the rules
+     * of its kind that concern the object alone. */
+    int (*validate_stored)(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                           const char *name, cJSON *obj);
+    /* Calls cb for each reference obj makes, until cb returns non-zero, which it returns. */
+    int (*refs)(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
+                void *payload);
+};
+void orgctl_store_set_object_rules(const struct orgctl_object_rules *rules);
+/* The rules registered (lib/store/rules.c). */
+extern const struct orgctl_object_rules *orgctl_store_object_rules;
+
 /* What the store asks of the change set open above it: the change set registers them as
  * it begins (lib/core/changeset.c), so the store calls nothing of the layers above. */
 struct orgctl_changeset_hooks {
@@ -52,6 +70,10 @@ struct orgctl_repo {
     bool has_head;       /* the branch exists */
     git_oid head;        /* the commit the index reflects, read under the lock */
     bool dry_run;          /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
+    /* orgctl may not write to it (a read-only mount, a mirror): queries and dry runs only,
+     * without the lock, the index read as it is or held in memory (lib/store/index.c) */
+    bool read_only;
+    struct orgctl_init_place *init; /* init's repository until it is moved into place */
     /* The change set open above (lib/core/changeset.c), which the store knows only through
      * the questions it may ask it (cs_hooks), and the context of the layers above
      * (lib/core/internal.h): opaque here. */
@@ -63,6 +85,7 @@ struct orgctl_repo {
     struct orgctl_index_writer *writer; /* while a bulk set runs (lib/store/index_writer.c) */
     struct orgctl_deferred_deletes *deletes; /* while a big rollback runs (lib/store/index.c) */
     struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/store/index.c) */
+    bool invalid_known, has_invalid; /* whether the index holds invalid files, once asked */
 };
 
 /* Parses the 40 lowercase hex digits of a commit id at the start of `s`, followed by the
@@ -79,10 +102,28 @@ bool orgctl_oid_parse(const char *s, git_oid *out);
 /* Opens the git repository on first need (queries answered by the index never do). */
 int orgctl_repo_git_open(orgctl_repo *repo);
 
-/* Wraps the last libgit2 error into ours. */
+/* Wraps the last libgit2 error into ours: ORGCTL_ESTORAGE when the operating system said
+ * the disk is full or a file is too large. */
 int orgctl_git_error(int code, const char *what);
-/* Wraps the last SQLite error into ours. */
+/* Wraps the last SQLite error into ours (`what` may be NULL), naming the errno SQLite saw
+ * when the operating system failed it: ORGCTL_ESTORAGE when that is a full disk. */
 int orgctl_sqlite_error(sqlite3 *db, const char *what);
+
+/* Objects written through libgit2 (blobs, trees, a commit): call _begin, then the libgit2
+ * function, then _check with what it returned. A write that failed is an error even when
+ * libgit2, having retried elsewhere, says it worked (lib/store/repo.c). */
+void orgctl_odb_write_begin(void);
+int orgctl_odb_write_check(int error, const char *what);
+
+/* --- errors of the operating system (lib/util/oserror.c) --- */
+/* Whether errno `err` says the disk is full or a file may grow no more (ENOSPC, EDQUOT,
+ * EFBIG): not the input's fault, and no use going on past. */
+bool orgctl_errno_is_storage(int err);
+/* Sets "WHAT: strerror(err)" (WHAT printf-style) and returns ORGCTL_ESTORAGE for a
+ * storage errno, else ORGCTL_ERROR. errno is `err` after it. */
+int orgctl_errno_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes all of `data`; -1 with errno set when a write fails. */
+int orgctl_write_all(int fd, const void *data, size_t len);
 
 /* The writer lock (flock on <gitdir>/orgctl/lock). Under it, stale git locks and
  * temporary packs left by killed writers are removed. */
@@ -90,7 +131,12 @@ int orgctl_lock_acquire(orgctl_repo *repo);
 void orgctl_lock_release(orgctl_repo *repo);
 
 /* --- the SQLite index (lib/store/index.c) --- */
+/* Opens the index; in a read-only repository, the file as it is when it is whole and
+ * current, else (and for a dry run) a copy in memory. */
 int orgctl_index_open(orgctl_repo *repo);
+/* In a read-only repository: the index becomes a copy in memory (built from nothing when
+ * there is no usable file), which may then be caught up. */
+int orgctl_index_in_memory(orgctl_repo *repo);
 void orgctl_index_close(orgctl_repo *repo);
 /* The commit the index reflects; false when it reflects none. */
 bool orgctl_index_commit(orgctl_repo *repo, git_oid *out);
@@ -105,6 +151,21 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
 int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                      const char *org, const char *name, const char *json, const cJSON *obj);
 int orgctl_index_delete(orgctl_repo *repo, const char *path);
+/* Files of the tree that break their kind's rules (not indexed as objects): whether there
+ * are any (asked once, then kept), and each one, cb(path, problem, payload), of the object
+ * `name` of kind in org, of all of kind in org (name NULL) or all (kind NULL), in path
+ * order until cb returns non-zero; returns how many were passed, or an error. */
+bool orgctl_index_has_invalid(orgctl_repo *repo);
+typedef int (*orgctl_index_invalid_cb)(const char *path, const char *problem, void *payload);
+int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name, orgctl_index_invalid_cb cb, void *payload);
+/* Indexes a file a change set restores (a rollback) at `path`: the object it holds, as it
+ * is (the rollback validates what it restores, lib/core/restore.c), or for a file in a
+ * kind's folder where no object can be, or that is no JSON, ORGCTL_EINVALID naming it.
+ * `obj` is `text` parsed (NULL: not JSON). */
+int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text, cJSON *obj);
+/* Forgets that the file at `path` was invalid: a change set writes or removes it. */
+int orgctl_index_forget_invalid(orgctl_repo *repo, const char *path);
 /* Whether the object is there; `path` is its path (orgctl_kind_path), which the change
  * set and the caches of a bulk run know objects by. */
 bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -217,5 +278,8 @@ int orgctl_store_create(orgctl_repo **out, const char *dir, bool dry);
 /* Closes what orgctl_store_open opened, and the open change set (through its hooks); the
  * context is freed by orgctl_repo_free before. */
 void orgctl_store_close(orgctl_repo *repo);
+/* Moves init's repository, its first change set committed, from its temporary folder into
+ * place; until then, closing it removes it. */
+int orgctl_repo_install(orgctl_repo *repo);
 
 #endif

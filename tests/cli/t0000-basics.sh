@@ -235,4 +235,17 @@ test_expect_success 'the repository is still sound' '
 	test_fsck repo
 '
 
+test_expect_success 'one parser for every command: -- ends the options, an option is given once' '
+	orgctl -C repo --org acmecorp user create --email dash@acme.example -- -dash >/dev/null &&
+	orgctl -C repo --org acmecorp user show -o json -- -dash >out &&
+	test_grep "dash@acme.example" out &&
+	test_must_fail --status 2 orgctl -C repo log --since 2020-01-01 --since 2021-01-01 2>err &&
+	test_grep "given twice" err &&
+	test_must_fail --status 2 orgctl -C repo --org acmecorp user update alice --email a@acme.example \
+		--email b@acme.example 2>err &&
+	test_grep "given twice" err &&
+	test_must_fail --status 2 orgctl -C repo --org acmecorp user update alice --email 2>err &&
+	test_grep "needs a value (EMAIL)" err
+'
+
 test_done

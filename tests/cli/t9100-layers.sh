@@ -26,6 +26,7 @@ known_upcalls='
 core/authz.c bulk orgctl_bulk_authorize_file
 core/authz.c bulk orgctl_bulk_file_org
 core/history_view.c bulk bulk_rows_mask
+core/object.c kinds orgctl_setting_check
 schema/kind.c kinds orgctl_capacity_validate
 schema/kind.c kinds orgctl_settings_validate_org
 '
@@ -34,6 +35,8 @@ known_storage='
 bulk/bulk_store.c libgit2
 core/changeset.c libgit2
 core/changeset.c sqlite
+core/check.c libgit2
+core/check.c sqlite
 core/history.c libgit2
 core/history_view.c libgit2
 core/object.c sqlite
