@@ -1,4 +1,4 @@
-/* Running bulk sets: create reads and checks a file and stores it (lib/bulk_store.c),
+/* Running bulk sets: create reads and checks a file and stores it (lib/bulk/bulk_store.c),
  * plan tries its rows in a change set that is thrown away, exec applies them.
  *
  * A set is created, and executed, as a change set of its own: executing writes the rows'

@@ -55,7 +55,7 @@ struct bulk_row {
     size_t nsteps, alloc;
     char *text; /* the row as stored, without its line: for the failures file */
     bool shadow;    /* one step of the row before it, run in a batch's fast run instead of it
-                     * (lib/bulk_run.c) */
+                     * (lib/bulk/bulk_run.c) */
     char **strings; /* what the steps point to */
     size_t nstrings, strings_alloc;
 };

@@ -87,7 +87,7 @@ int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char
     cs->dry = repo->dry_run;
     repo->cs = cs;
     repo->cs_hooks = &store_hooks;
-    /* Every change is authorized (lib/authz.c); the answers hold until a change drops them. */
+    /* Every change is authorized (lib/core/authz.c); the answers hold until a change drops them. */
     orgctl_perm_cache_start(repo);
     *out = cs;
     return 0;

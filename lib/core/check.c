@@ -1,5 +1,5 @@
 /* orgctl check: the files of the tree that break their kind's rules (the index records
- * them as it reads each commit, lib/index.c) and the objects of the history missing from
+ * them as it reads each commit, lib/store/index.c) and the objects of the history missing from
  * the object database. Each tree and blob is looked at once, however many commits share
  * it: the cost follows the objects of the history, as git fsck's does. */
 #include <stdarg.h>

@@ -84,7 +84,7 @@ static int user_create(orgctl_op_ctx *ctx)
         cJSON_AddItemToArray(groups,
                              cJSON_CreateString(orgctl_params_at(ctx->params, "group", i)));
     /* The user's roles and skills, and the groups joined, are authorized as they are
-     * staged (lib/authz.c): the grant permission and rule, routing:skill:assign,
+     * staged (lib/core/authz.c): the grant permission and rule, routing:skill:assign,
      * directory:group:edit, authorization:accessGroup:edit. */
     for (size_t i = 0; i < orgctl_params_count(ctx->params, "access-group"); i++)
         cJSON_AddItemToArray(

@@ -53,7 +53,7 @@ static const orgctl_field user_fields[] = {
      "skills held, NAME=LEVEL (0 to 10)", 0, 10, SKILL_ASSIGN},
     {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
      "capacity rule (else the one of a group)", 0, 0, UTILIZATION, NULL},
-    /* Shown, never stored: membership lives in the groups (lib/user.c fills them). */
+    /* Shown, never stored: membership lives in the groups (lib/kinds/user.c fills them). */
     {"password_set", ORGCTL_FIELD_BOOL, ORGCTL_FIELD_COMPUTED, NULL, "whether a password is set"},
     {"groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_COMPUTED, NULL, "agent groups the user is in"},
     {"access_groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_COMPUTED, NULL,

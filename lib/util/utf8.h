@@ -15,7 +15,7 @@ bool orgctl_utf8_is_control(unsigned cp);
 unsigned orgctl_utf8_forbidden(const char *s, size_t len, bool name);
 
 #include "strbuf.h"
-/* Appends s with every character case-folded (Unicode simple case folding, lib/casefold.h):
+/* Appends s with every character case-folded (Unicode simple case folding, lib/util/casefold.h):
  * what text compared or indexed "ignoring case" is compared as, so that "ÄNN" is "änn" and
  * "ΣΟΦΙΑ", "σοφια" and "σοφιας"'s final sigma agree. Bytes that are not valid UTF-8 are
  * kept as they are. */
