@@ -55,7 +55,7 @@ int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
  * `command` is recorded; *new_id receives the new change set's id (NULL when nothing needed
  * restoring or with `dry_run`). *out describes the rolled-back change set, with "changes":
  * the objects the rollback restores, {op, path}; with `dry_run` the plan, field by field
- * (lib/restore.h), set on ORGCTL_ECONFLICT too, with the conflicts marked. The repository
+ * (lib/core/restore.h), set on ORGCTL_ECONFLICT too, with the conflicts marked. The repository
  * must be opened for writing. */
 int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
                             const char *command, char **new_id, cJSON **out);

@@ -37,7 +37,7 @@ enum orgctl_field_flags {
     ORGCTL_FIELD_GRANTS = 1 << 9,  /* a LIST whose items pass permissions on to the object
                                       (a user) or its MEMBERS while it is enabled: roles
                                       (ref_kind "role") or permission strings (PERMISSION).
-                                      Adding to it follows the grant rule (lib/authz.c). */
+                                      Adding to it follows the grant rule (lib/core/authz.c). */
     ORGCTL_FIELD_COMPUTED = 1 << 10, /* never stored: derived when the object is shown (a
                                         user's groups); refused in a stored object */
 };

@@ -368,12 +368,12 @@ test_expect_success 'search ignores case beyond ASCII' '
 	test_grep "^sofia," out
 '
 
-test_expect_success 'lib/casefold.h is what lib/gen-casefold.py makes (same Unicode version)' '
-	want=$(sed -n "s/^#define ORGCTL_UNICODE_VERSION \"\(.*\)\"$/\1/p" "$TEST_SOURCE_DIR/lib/casefold.h") &&
+test_expect_success 'lib/util/casefold.h is what lib/util/gen-casefold.py makes (same Unicode version)' '
+	want=$(sed -n "s/^#define ORGCTL_UNICODE_VERSION \"\(.*\)\"$/\1/p" "$TEST_SOURCE_DIR/lib/util/casefold.h") &&
 	have=$(python3 -c "import unicodedata; print(unicodedata.unidata_version)") &&
 	if test "$want" = "$have"; then
-		python3 "$TEST_SOURCE_DIR/lib/gen-casefold.py" | sed 1d >made &&
-		sed 1d "$TEST_SOURCE_DIR/lib/casefold.h" >kept &&
+		python3 "$TEST_SOURCE_DIR/lib/util/gen-casefold.py" | sed 1d >made &&
+		sed 1d "$TEST_SOURCE_DIR/lib/util/casefold.h" >kept &&
 		test_cmp kept made
 	fi
 '
