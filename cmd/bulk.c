@@ -22,11 +22,10 @@ static void print_problems(const cJSON *report, const char *prefix)
     const cJSON *p;
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(report, "problems"))
     {
-        fprintf(stderr, "%s%s:%d:%d: %s\n", prefix,
-                cJSON_GetStringValue(cJSON_GetObjectItem(p, "file")),
-                (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "line")),
-                (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "column")),
-                cJSON_GetStringValue(cJSON_GetObjectItem(p, "message")));
+        output_error("%s%s:%d:%d: %s", prefix, cJSON_GetStringValue(cJSON_GetObjectItem(p, "file")),
+                     (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "line")),
+                     (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "column")),
+                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "message")));
     }
 }
 
@@ -218,11 +217,12 @@ static int bulk_exec(struct cli *cli, int argc, char **argv)
             fprintf(stderr, "orgctl: bulk exec: %d rows would fail (no failures file is "
                     "written in a dry run)\n", failed);
         else if (failed)
-            fprintf(stderr, "orgctl: bulk exec: %d rows failed; they are in %s: fix them and "
-                    "run them as a new set\n", failed, o.failures_path);
+            output_error("orgctl: bulk exec: %d rows failed; they are in %s: fix them and "
+                         "run them as a new set",
+                         failed, o.failures_path);
     } else {
         status = finish(cli, "bulk exec", error, done);
-        if (error == ORGCTL_EINVALID)
+        if (error == ORGCTL_EINVALID && done) /* rows failed, not the set's name */
             fprintf(stderr, "orgctl: bulk exec: nothing was applied (--continue-on-error "
                     "applies the rows that work)\n");
     }

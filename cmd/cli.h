@@ -44,6 +44,8 @@ enum cli_access {
 
 struct cli_command {
     const char *name;
+    /* NULL for a kind's command: its verbs come from liborgctl's operation table
+     * (cli_run_kind), so a new kind needs no function here */
     int (*run)(struct cli *cli, int argc, char **argv);
     const char *summary;
     enum cli_access access;
@@ -51,6 +53,28 @@ struct cli_command {
 
 /* The command table (cmd/orgctl.c). */
 extern const struct cli_command cli_commands[];
+/* Runs a command of the table with its arguments (after its name). */
+int cli_run_command(struct cli *cli, const struct cli_command *cmd, int argc, char **argv);
+
+/* The global options, accepted before the command and among its arguments: the one list
+ * that parsing, suggestions, completion and every usage text read. */
+enum cli_global_id {
+    CLI_G_DIR, CLI_G_ORG, CLI_G_AS, CLI_G_OUTPUT, CLI_G_DRY_RUN, CLI_G_QUIET,
+    CLI_G_LOCK_TIMEOUT, CLI_G_HELP, CLI_G_VERSION,
+};
+struct cli_global {
+    enum cli_global_id id;
+    const char *name;    /* "--output" (or the only spelling: "-C") */
+    const char *alias;   /* "-o", or NULL */
+    const char *metavar; /* "table|json|csv", or NULL for a flag */
+    bool in_usage;       /* listed in a command's usage (not --help, --version) */
+};
+extern const struct cli_global cli_globals[];
+/* The global options as a usage line: "[-C DIR] [--org ORG] ..." with brackets, else
+ * "-C DIR, --org ORG, ..."; each by its short spelling when it has one. */
+void cli_globals_usage(FILE *f, bool brackets);
+/* Their names, NULL-terminated, for suggestions and completion. */
+const char *const *cli_global_names(void);
 
 /* Parses a global option at argv[*i] (and its value); true when it was one. Sets
  * *error to EXIT_USAGE on a bad value. */
@@ -106,6 +130,13 @@ void output_change(struct cli *cli, const char *id, const char *summary, const c
 /* For a view's table: a list's aligned columns, an object's "field  value" lines. */
 void output_table(FILE *out, const cJSON *list, const char *columns);
 void output_fields(FILE *out, const cJSON *obj);
+/* Whether s is a plain number (digits, with fraction also digits "." digits: no sign,
+ * space, exponent or hex) of at most max; stores it in *out. */
+bool cli_plain_number(const char *s, bool fraction, double max, double *out);
+/* Prints one error line (printf-style, without the newline) on stderr as a terminal may
+ * show it: controls and invalid UTF-8 as U+FFFD, a quoted field cut after about a hundred
+ * bytes, the line after about a thousand. Every error and warning goes through it. */
+void output_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Terminal columns `s` takes: code points, wide ones two, combining marks none. */
 size_t output_width(const char *s);
 /* Text written to t->f (output_text_begin: open_memstream) and then printed by
@@ -131,10 +162,12 @@ struct cli_flag {
     const char **value; /* set to the value, or to "1" for a flag */
     const char *help;
     struct cli_list *list; /* non-NULL: repeatable, every value is kept here */
+    const char *metavar;   /* named when the value is missing (NULL: "a value") */
 };
 /* Parses argv into flags (NULL-name terminated) and up to max_pos positional arguments;
  * global options are accepted anywhere, but a command's own option of the same name (log
- * --org) is the command's. Returns 0 or EXIT_USAGE (message printed). */
+ * --org) is the command's; after "--" every word is positional; an option that is not
+ * repeatable may be given once. Returns 0 or EXIT_USAGE (message printed). */
 int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
               const struct cli_flag *flags, const char **pos, int min_pos, int max_pos,
               int *npos);

@@ -5,17 +5,11 @@
 #include "cli.h"
 
 int cmd_init(struct cli *cli, int argc, char **argv);
-int cmd_org(struct cli *cli, int argc, char **argv);
-int cmd_user(struct cli *cli, int argc, char **argv);
-int cmd_role(struct cli *cli, int argc, char **argv);
-int cmd_group(struct cli *cli, int argc, char **argv);
-int cmd_skill(struct cli *cli, int argc, char **argv);
-int cmd_access(struct cli *cli, int argc, char **argv);
-int cmd_capacity(struct cli *cli, int argc, char **argv);
 int cmd_log(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_diff(struct cli *cli, int argc, char **argv);
 int cmd_rollback(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 /* A bare "orgctl": the usage on stderr, exit status 2. */
 int cli_no_command(void);

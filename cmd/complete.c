@@ -21,18 +21,15 @@ static void complete_names_after(struct cli *cli, const char *kind, const char *
     orgctl_repo *repo = NULL;
     if (!k || orgctl_repo_open(&repo, cli->dir, ORGCTL_OPEN_READ) < 0)
         return;
-    cJSON *items = NULL;
-    if (orgctl_object_list(repo, k, cli->org ? cli->org : "", NULL, 0, NULL, &items) == 0) {
-        const cJSON *it;
-        const char *key = strcmp(kind, "org") == 0 ? "shortname" : "name";
-        cJSON_ArrayForEach(it, items)
+    cJSON *names = NULL;
+    if (orgctl_object_names(&names, repo, k, cli->org ? cli->org : "", prefix) == 0) {
+        const cJSON *n;
+        cJSON_ArrayForEach(n, names)
         {
-            const char *n = cJSON_GetStringValue(cJSON_GetObjectItem(it, key));
-            if (n && strncmp(n, prefix, strlen(prefix)) == 0)
-                printf("%s%s\n", lead, n);
+            printf("%s%s\n", lead, n->valuestring);
         }
     }
-    cJSON_Delete(items);
+    cJSON_Delete(names);
     orgctl_repo_free(repo);
 }
 
@@ -148,11 +145,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
             if (c->summary)
                 print_if(c->name, cur);
         if (cur[0] == '-')
-            for (const char *const *g = (const char *const[]){"-C", "--org", "--as", "--output",
-                                                               "--dry-run", "--quiet", "--help",
-                                                               "--version", "--lock-timeout",
-                                                               NULL};
-                 *g; g++)
+            for (const char *const *g = cli_global_names(); *g; g++)
                 print_if(*g, cur);
         return EXIT_OK;
     }

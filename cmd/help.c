@@ -6,8 +6,9 @@
 
 static void general_usage(FILE *f)
 {
-    fprintf(f, "usage: orgctl [-C DIR] [--org ORG] [--as USER@ORG] [-o table|json|csv] "
-               "[--dry-run] [-q] [--lock-timeout SECONDS] COMMAND [VERB] [ARGS]\n\ncommands:\n");
+    fprintf(f, "usage: orgctl ");
+    cli_globals_usage(f, true);
+    fprintf(f, " COMMAND [VERB] [ARGS]\n\ncommands:\n");
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (c->summary)
             fprintf(f, "  %-10s %s\n", c->name, c->summary);
@@ -19,7 +20,8 @@ static void general_usage(FILE *f)
 static const char history_note[] =
     "log, show, diff: audits:changeSet:view; rollback: audits:changeSet:rollback in each org "
     "it touches, and what each change it makes needs\ngranting (a role, a permission, a "
-    "membership of a group with roles) also needs every permission granted";
+    "membership of a group with roles) also needs every permission granted\ncheck: the view "
+    "permission of every kind in every org";
 
 static void permissions_table(FILE *out, const cJSON *result, void *arg)
 {
@@ -94,7 +96,7 @@ int cmd_help(struct cli *cli, int argc, char **argv)
         /* "orgctl help user role add" is "orgctl user role add --help" */
         words[n] = "--help";
         cli->help = true;
-        return cmd->run(cli, n, words + 1);
+        return cli_run_command(cli, cmd, n, words + 1);
     }
     struct output_text t;
     general_usage(output_text_begin(&t));

@@ -53,9 +53,8 @@ int cmd_log(struct cli *cli, int argc, char **argv)
         arg.orgs.v = realloc(arg.orgs.v, (arg.orgs.n + 1) * sizeof(*arg.orgs.v));
         arg.orgs.v[arg.orgs.n++] = cli->org;
     }
-    char *end = NULL;
-    long n = arg.max ? strtol(arg.max, &end, 10) : 0;
-    if (arg.max && (*end || n < 0)) {
+    double n = 0;
+    if (arg.max && !cli_plain_number(arg.max, false, 1e9, &n)) {
         status = cli_usage("log: -n takes a whole number, not \"%s\"", arg.max);
         goto done;
     }

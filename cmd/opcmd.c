@@ -58,8 +58,9 @@ static void op_help(struct cli *cli, const orgctl_op *op)
         fprintf(f, "  %-28s %s%s\n", left, p->help,
                 (p->flags & ORGCTL_PARAM_MULTI) ? " (repeatable)" : "");
     }
-    fprintf(f, "\nglobal options: -C DIR, --org ORG, --as USER@ORG, -o table|json|csv, "
-               "--dry-run, -q, --lock-timeout SECONDS\n");
+    fprintf(f, "\nglobal options: ");
+    cli_globals_usage(f, false);
+    fputc('\n', f);
     output_text_end(cli, "help", &t);
 }
 
@@ -154,87 +155,69 @@ static int unknown_verb(const char *kind, int argc, char **argv)
     return cli_usage("%s: unknown verb \"%s\" (see \"orgctl %s --help\")", kind, typed, kind);
 }
 
-/* Parses the verb's options and arguments into params and the object name. */
+/* Parses the verb's options and arguments into params and the object name: the op's
+ * parameters become the option table of the one parser (cli_parse). */
 static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **argv,
                       orgctl_params *params, const char **name)
 {
-    const char *positional[256];
-    int npos = 0, error = 0;
-    char verb[64]; /* as typed: "role add" */
-    verb_words(op->verb, verb, sizeof(verb));
-    bool options_done = false;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
-            if (npos == 256)
-                return cli_usage("too many arguments");
-            positional[npos++] = a;
+    enum { MAX_OPTIONS = 63, MAX_POSITIONAL = 256 };
+    struct cli_flag flags[MAX_OPTIONS + 1] = {{0}};
+    char names[MAX_OPTIONS][72];
+    const char *values[MAX_OPTIONS] = {0};
+    struct cli_list lists[MAX_OPTIONS] = {{0}};
+    const orgctl_param *of[MAX_OPTIONS];
+    int nflags = 0;
+    for (const orgctl_param *p = op->params; p && p->name && nflags < MAX_OPTIONS; p++) {
+        if (p->flags & ORGCTL_PARAM_POSITIONAL)
             continue;
-        }
-        if (strcmp(a, "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (cli_global_option(cli, argc, argv, &i, &error)) {
-            if (error)
-                return error;
-            continue;
-        }
-        char optname[128];
-        const char *eq = strchr(a, '=');
-        snprintf(optname, sizeof(optname), "%.*s", (int)(eq ? eq - a - 2 : (long)strlen(a) - 2),
-                 a + 2);
-        const orgctl_param *p = a[1] == '-' ? orgctl_op_param(op, optname) : NULL;
-        if (!p || (p->flags & ORGCTL_PARAM_POSITIONAL)) {
-            const char *names[64];
-            int n = 0;
-            char buf[64][64];
-            for (const orgctl_param *q = op->params; q && q->name && n < 63; q++)
-                if (!(q->flags & ORGCTL_PARAM_POSITIONAL)) {
-                    snprintf(buf[n], 64, "--%s", q->name);
-                    names[n] = buf[n];
-                    n++;
-                }
-            names[n] = NULL;
-            const char *s = cli_suggest(a, names);
-            return s ? cli_usage("%s %s: unknown option \"%s\" (did you mean \"%s\"?)", op->kind,
-                                 verb, a, s)
-                     : cli_usage("%s %s: unknown option \"%s\"", op->kind, verb, a);
-        }
-        if (p->flags & ORGCTL_PARAM_FLAG) {
-            orgctl_params_add(params, p->name, "1");
-            continue;
-        }
-        const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-        if (!value)
-            return cli_usage("option --%s needs a value (%s)", p->name, p->metavar);
-        if (!(p->flags & ORGCTL_PARAM_MULTI) && orgctl_params_has(params, p->name))
-            return cli_usage("option --%s is given twice", p->name);
-        orgctl_params_add(params, p->name, value);
+        snprintf(names[nflags], sizeof(names[nflags]), "--%s", p->name);
+        flags[nflags] = (struct cli_flag){names[nflags], !(p->flags & ORGCTL_PARAM_FLAG),
+                                          &values[nflags], p->help,
+                                          (p->flags & ORGCTL_PARAM_MULTI) ? &lists[nflags] : NULL,
+                                          p->metavar};
+        of[nflags++] = p;
     }
+    char command[96]; /* as typed: "user role add" */
+    char verb[64];
+    verb_words(op->verb, verb, sizeof(verb));
+    snprintf(command, sizeof(command), "%s %s", op->kind, verb);
+    const char *positional[MAX_POSITIONAL];
+    int npos = 0;
+    int error = cli_parse(cli, command, argc, argv, flags, positional, 0, MAX_POSITIONAL, &npos);
+    for (int f = 0; f < nflags && !error; f++) {
+        if (lists[f].n)
+            for (size_t i = 0; i < lists[f].n; i++)
+                orgctl_params_add(params, of[f]->name, lists[f].v[i]);
+        else if (values[f])
+            orgctl_params_add(params, of[f]->name, values[f]);
+    }
+    for (int f = 0; f < nflags; f++)
+        free(lists[f].v);
+    if (error)
+        return error;
     int k = 0;
     *name = NULL;
     if (!(op->flags & ORGCTL_OP_NO_NAME)) {
         if (npos == 0 && !cli->help)
-            return cli_usage("%s %s: missing NAME", op->kind, verb);
+            return cli_usage("%s: missing NAME", command);
         *name = npos ? positional[k++] : NULL;
     }
     for (const orgctl_param *p = op->params; p && p->name; p++) {
         if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
             continue;
         if (k == npos && (p->flags & ORGCTL_PARAM_REQUIRED) && !cli->help)
-            return cli_usage("%s %s: missing %s", op->kind, verb, p->metavar);
+            return cli_usage("%s: missing %s", command, p->metavar);
         do {
             if (k < npos)
                 orgctl_params_add(params, p->name, positional[k++]);
         } while ((p->flags & ORGCTL_PARAM_MULTI) && k < npos);
     }
     if (k < npos)
-        return cli_usage("%s %s: unexpected argument \"%s\"", op->kind, verb, positional[k]);
+        return cli_usage("%s: unexpected argument \"%s\"", command, positional[k]);
     for (const orgctl_param *p = op->params; p && p->name && !cli->help; p++)
         if ((p->flags & ORGCTL_PARAM_REQUIRED) && !(p->flags & ORGCTL_PARAM_POSITIONAL) &&
             !orgctl_params_has(params, p->name))
-            return cli_usage("%s %s: missing --%s %s", op->kind, verb, p->name, p->metavar);
+            return cli_usage("%s: missing --%s %s", command, p->name, p->metavar);
     return 0;
 }
 
@@ -256,19 +239,23 @@ static cJSON *changes_of(orgctl_changeset *cs)
     return list;
 }
 
-/* "user role add alice Supervisor": the verb, the name and the positional arguments. */
-static void describe_call(const orgctl_op_ctx *ctx, const char *verb, char *out, size_t size)
+/* An operation with a --password-file reads stdin when it is not given or is "-": the CLI
+ * reads it (the library reads no terminal) and passes it on as "password". */
+static int read_password(struct cli *cli, const orgctl_op *op, orgctl_params *params)
 {
-    int len = snprintf(out, size, "%s %s%s%s", ctx->op->kind, verb, ctx->name ? " " : "",
-                       ctx->name ? ctx->name : "");
-    for (const orgctl_param *p = ctx->op->params; p && p->name; p++) {
-        if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
-            continue;
-        for (size_t i = 0; i < orgctl_params_count(ctx->params, p->name); i++)
-            if (len >= 0 && (size_t)len < size)
-                len += snprintf(out + len, size - (size_t)len, " %s",
-                                orgctl_params_at(ctx->params, p->name, i));
+    const char *file = orgctl_params_get(params, "password-file");
+    if (!orgctl_op_param(op, "password-file") || (file && strcmp(file, "-") != 0))
+        return 0;
+    char *password = NULL, what[160], verb[64];
+    int error = orgctl_password_read(stdin, &password);
+    if (error < 0) {
+        verb_words(op->verb, verb, sizeof(verb));
+        snprintf(what, sizeof(what), "%s %s", op->kind, verb);
+        return cli_fail(cli, what, error);
     }
+    orgctl_params_add(params, "password", password);
+    orgctl_password_free(password);
+    return 0;
 }
 
 static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
@@ -286,11 +273,7 @@ static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
         orgctl_changeset_free(cs);
         return cli_fail(cli, what, error);
     }
-    char summary[512];
-    if (ctx->summary)
-        snprintf(summary, sizeof(summary), "%s", ctx->summary);
-    else
-        describe_call(ctx, verb, summary, sizeof(summary));
+    const char *summary = ctx->summary ? ctx->summary : what; /* the library composes it */
     cJSON *changes = changes_of(cs);
     if (!cli->dry_run)
         error = orgctl_changeset_commit(cs, summary, &id);
@@ -362,6 +345,11 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
     cli->writes = write;
     if ((status = cli_open(cli, &repo, write ? ORGCTL_OPEN_WRITE : ORGCTL_OPEN_READ)) != 0)
         goto done;
+    /* stdin is read once the repository is open (a command that cannot run reads nothing) */
+    if ((status = read_password(cli, op, params)) != 0) {
+        orgctl_repo_free(repo);
+        goto done;
+    }
     orgctl_op_ctx ctx = {op, repo, NULL, cli->org, name, params, NULL, NULL};
     if (write) {
         status = run_write(cli, &ctx);

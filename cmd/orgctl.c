@@ -1,5 +1,6 @@
 /* orgctl: the command table, global options and dispatch. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,18 +12,20 @@
 
 const struct cli_command cli_commands[] = {
     {"init", cmd_init, "create a config repository with the enterprise account", CLI_WRITE},
-    {"org", cmd_org, "manage the orgs of the enterprise", CLI_VERBS},
-    {"user", cmd_user, "manage users", CLI_VERBS},
-    {"role", cmd_role, "manage roles and their permissions", CLI_VERBS},
-    {"group", cmd_group, "manage agent groups: members, roles, skills", CLI_VERBS},
-    {"skill", cmd_skill, "manage agent skills", CLI_VERBS},
-    {"access", cmd_access, "manage access groups: members share roles", CLI_VERBS},
-    {"capacity", cmd_capacity, "manage capacity rules and assign them", CLI_VERBS},
+    {"org", NULL, "manage the orgs of the enterprise", CLI_VERBS},
+    {"user", NULL, "manage users", CLI_VERBS},
+    {"role", NULL, "manage roles and their permissions", CLI_VERBS},
+    {"group", NULL, "manage agent groups: members, roles, skills", CLI_VERBS},
+    {"skill", NULL, "manage agent skills", CLI_VERBS},
+    {"access", NULL, "manage access groups: members share roles", CLI_VERBS},
+    {"capacity", NULL, "manage capacity rules and assign them", CLI_VERBS},
     {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},
     {"log", cmd_log, "list change sets, newest first", CLI_READ},
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
     {"diff", cmd_diff, "show a change set as a diff of the JSON files", CLI_READ},
     {"rollback", cmd_rollback, "undo a change set with a new change set", CLI_WRITE},
+    {"check", cmd_check, "list what breaks the rules in the tree or is missing; exit 1 if any",
+     CLI_READ},
     {"help", cmd_help, "show help for orgctl or a command", CLI_READ},
     {"version", cmd_version, "print the version", CLI_READ},
     {"__complete", cmd_complete, NULL, CLI_READ},
@@ -33,11 +36,12 @@ const struct cli_command cli_commands[] = {
 int cli_usage(const char *fmt, ...)
 {
     va_list ap;
-    fputs("orgctl: ", stderr);
+    char *msg = NULL;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vasprintf(&msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    output_error("orgctl: %s", n < 0 ? "out of memory" : msg);
+    free(msg);
     return EXIT_USAGE;
 }
 
@@ -45,9 +49,9 @@ int cli_fail(struct cli *cli, const char *what, int code)
 {
     const char *msg = orgctl_error_last();
     if (what && *what)
-        fprintf(stderr, "orgctl: %s: %s\n", what, *msg ? msg : "failed");
+        output_error("orgctl: %s: %s", what, *msg ? msg : "failed");
     else
-        fprintf(stderr, "orgctl: %s\n", *msg ? msg : "failed");
+        output_error("orgctl: %s", *msg ? msg : "failed");
     return orgctl_error_exit_status(code);
 }
 
@@ -105,15 +109,19 @@ static bool is_option(const char *arg, const char *name)
 
 static void say_lock_wait(const char *message, void *payload)
 {
-    fprintf(stderr, "orgctl: %s\n", message);
+    output_error("orgctl: %s", message);
+}
+
+static void say_warning(const char *message, void *payload)
+{
+    fprintf(stderr, "orgctl: warning: %s\n", message);
 }
 
 /* --lock-timeout SECONDS and $ORGCTL_LOCK_TIMEOUT: a number of seconds, 0 or more. */
 static int set_lock_timeout(const char *what, const char *value)
 {
-    char *end = NULL;
-    double t = value && *value ? strtod(value, &end) : -1;
-    if (!end || *end || !(t >= 0 && t <= 86400 * 365)) {
+    double t = 0;
+    if (!value || !cli_plain_number(value, true, 86400 * 365, &t)) {
         cli_usage("%s \"%s\" is not a number of seconds", what, value ? value : "");
         return -1;
     }
@@ -121,39 +129,95 @@ static int set_lock_timeout(const char *what, const char *value)
     return 0;
 }
 
+const struct cli_global cli_globals[] = {
+    {CLI_G_DIR, "-C", NULL, "DIR", true},
+    {CLI_G_ORG, "--org", NULL, "ORG", true},
+    {CLI_G_AS, "--as", NULL, "USER@ORG", true},
+    {CLI_G_OUTPUT, "--output", "-o", "table|json|csv", true},
+    {CLI_G_DRY_RUN, "--dry-run", NULL, NULL, true},
+    {CLI_G_QUIET, "--quiet", "-q", NULL, true},
+    {CLI_G_LOCK_TIMEOUT, "--lock-timeout", NULL, "SECONDS", true},
+    {CLI_G_HELP, "--help", "-h", NULL, false},
+    {CLI_G_VERSION, "--version", NULL, NULL, false},
+    {0, NULL, NULL, NULL, false},
+};
+
+void cli_globals_usage(FILE *f, bool brackets)
+{
+    bool first = true;
+    for (const struct cli_global *g = cli_globals; g->name; g++) {
+        if (!g->in_usage)
+            continue;
+        fprintf(f, "%s%s%s%s%s%s", first ? "" : brackets ? " " : ", ", brackets ? "[" : "",
+                g->alias ? g->alias : g->name, g->metavar ? " " : "",
+                g->metavar ? g->metavar : "", brackets ? "]" : "");
+        first = false;
+    }
+}
+
+const char *const *cli_global_names(void)
+{
+    static const char *names[16];
+    if (!names[0])
+        for (size_t i = 0; cli_globals[i].name && i < 15; i++)
+            names[i] = cli_globals[i].name;
+    return names;
+}
+
+static const struct cli_global *find_global(const char *arg)
+{
+    for (const struct cli_global *g = cli_globals; g->name; g++)
+        if (is_option(arg, g->name) || (g->alias && is_option(arg, g->alias)))
+            return g;
+    return NULL;
+}
+
 bool cli_global_option(struct cli *cli, int argc, char **argv, int *i, int *error)
 {
     const char *a = argv[*i];
-    if (is_option(a, "-C")) {
-        cli->dir = option_value(argc, argv, i, "-C", error);
-    } else if (is_option(a, "--org")) {
-        cli->org = option_value(argc, argv, i, "--org", error);
-    } else if (is_option(a, "--as")) {
-        cli->actor = option_value(argc, argv, i, "--as", error);
-    } else if (is_option(a, "-o") || is_option(a, "--output")) {
-        const char *f = option_value(argc, argv, i, a[1] == 'o' ? "-o" : "--output", error);
-        if (!f)
-            return true;
-        if (strcmp(f, "table") == 0)
+    const struct cli_global *g = find_global(a);
+    /* --version is a command of its own, only before one (main) */
+    if (!g || g->id == CLI_G_VERSION)
+        return false;
+    const char *v = NULL;
+    if (g->metavar && !(v = option_value(argc, argv, i, is_option(a, g->name) ? g->name : g->alias,
+                                         error)))
+        return true;
+    switch (g->id) {
+    case CLI_G_DIR:
+        cli->dir = v;
+        break;
+    case CLI_G_ORG:
+        cli->org = v;
+        break;
+    case CLI_G_AS:
+        cli->actor = v;
+        break;
+    case CLI_G_OUTPUT:
+        if (strcmp(v, "table") == 0)
             cli->format = CLI_TABLE;
-        else if (strcmp(f, "json") == 0)
+        else if (strcmp(v, "json") == 0)
             cli->format = CLI_JSON;
-        else if (strcmp(f, "csv") == 0)
+        else if (strcmp(v, "csv") == 0)
             cli->format = CLI_CSV;
         else
-            *error = cli_usage("unknown output format \"%s\" (table, json or csv)", f);
-    } else if (is_option(a, "--lock-timeout")) {
-        const char *v = option_value(argc, argv, i, "--lock-timeout", error);
-        if (v && set_lock_timeout("--lock-timeout", v) < 0)
+            *error = cli_usage("unknown output format \"%s\" (table, json or csv)", v);
+        break;
+    case CLI_G_LOCK_TIMEOUT:
+        if (set_lock_timeout("--lock-timeout", v) < 0)
             *error = EXIT_USAGE;
-    } else if (is_option(a, "--dry-run")) {
+        break;
+    case CLI_G_DRY_RUN:
         cli->dry_run = true;
-    } else if (is_option(a, "-q") || is_option(a, "--quiet")) {
+        break;
+    case CLI_G_QUIET:
         cli->quiet = true;
-    } else if (is_option(a, "-h") || is_option(a, "--help")) {
+        break;
+    case CLI_G_HELP:
         cli->help = true;
-    } else {
-        return false;
+        break;
+    case CLI_G_VERSION:
+        break;
     }
     return true;
 }
@@ -251,6 +315,11 @@ void cli_list_commands(void)
     }
 }
 
+int cli_run_command(struct cli *cli, const struct cli_command *cmd, int argc, char **argv)
+{
+    return cmd->run ? cmd->run(cli, argc, argv) : cli_run_kind(cli, cmd->name, argc, argv);
+}
+
 const struct cli_command *cli_find_command(const char *name)
 {
     for (const struct cli_command *c = cli_commands; c->name; c++)
@@ -262,8 +331,12 @@ const struct cli_command *cli_find_command(const char *name)
 int main(int argc, char **argv)
 {
     struct cli cli = {0};
+    /* A file-size limit (ulimit -f) makes a write fail with EFBIG, which is reported and
+     * undone like a full disk, instead of killing orgctl halfway through. */
+    signal(SIGXFSZ, SIG_IGN);
     cli.org = getenv("ORGCTL_ORG");
     orgctl_lock_wait_set(-1, say_lock_wait, NULL);
+    orgctl_warning_handler_set(say_warning, NULL);
     const char *lock_timeout = getenv("ORGCTL_LOCK_TIMEOUT");
     if (lock_timeout && *lock_timeout && set_lock_timeout("ORGCTL_LOCK_TIMEOUT", lock_timeout) < 0)
         return EXIT_USAGE;
@@ -272,9 +345,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--version") == 0)
             return cmd_version(&cli, 0, NULL);
         if (!cli_global_option(&cli, argc, argv, &i, &error)) {
-            const char *globals[] = {"-C", "--org", "--as", "--output", "--dry-run", "--quiet",
-                                     "--help", "--version", "--lock-timeout", NULL};
-            const char *s = cli_suggest(argv[i], globals);
+            const char *s = cli_suggest(argv[i], cli_global_names());
             return s ? cli_usage("unknown option \"%s\" (did you mean \"%s\"?)", argv[i], s)
                      : cli_usage("unknown option \"%s\" (see \"orgctl help\")", argv[i]);
         }
@@ -292,7 +363,7 @@ int main(int argc, char **argv)
     cli.command_name = cmd->name;
     cli.writes = cmd->access == CLI_WRITE; /* CLI_VERBS: the verb's own flag, set there */
     cli.command_line = record_command(argc, argv);
-    int status = cmd->run(&cli, argc - i - 1, argv + i + 1);
+    int status = cli_run_command(&cli, cmd, argc - i - 1, argv + i + 1);
     free(cli.command_line);
     /* A full disk or closed pipe must not look like success. */
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -1,6 +1,7 @@
 /* The one layer that prints results on stdout: a table for people, JSON or CSV for
  * scripts, nothing with -q. Commands hand it a JSON result and, for the table, a view;
  * they never print results themselves, so none can forget -q or -o. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,24 +11,27 @@
 
 /* --- display width: what a terminal column counts, not bytes --- */
 
-/* The code point at *s (advancing *s); a stray byte counts as one. */
+/* The code point at *s (advancing *s); a byte that starts no valid UTF-8 sequence (a
+ * stray continuation, an overlong form, a surrogate, past U+10FFFF) is one U+FFFD. */
 static uint32_t next_code_point(const unsigned char **s)
 {
     const unsigned char *p = *s;
     uint32_t c = *p;
-    int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
-    if (c < 0x80 || !extra) {
-        *s = p + 1;
+    *s = p + 1;
+    if (c < 0x80)
         return c;
-    }
+    int extra = c >= 0xf5 ? -1 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : -1;
+    if (extra < 0)
+        return 0xfffd;
     c &= 0x3f >> extra;
     for (int i = 1; i <= extra; i++) {
-        if ((p[i] & 0xc0) != 0x80) {
-            *s = p + 1;
+        if ((p[i] & 0xc0) != 0x80)
             return 0xfffd;
-        }
         c = (c << 6) | (p[i] & 0x3f);
     }
+    static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
+    if (c < least[extra] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0xfffd;
     *s = p + 1 + extra;
     return c;
 }
@@ -84,11 +88,63 @@ static void put_shown(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         const unsigned char *start = p;
-        if (terminal_control(next_code_point(&p)))
+        uint32_t c = next_code_point(&p);
+        if (terminal_control(c) || c == 0xfffd)
             fputs("\xef\xbf\xbd", out);
         else
             fwrite(start, 1, (size_t)(p - start), out);
     }
+}
+
+/* An error line as the terminal gets it (output_error): no control character (U+FFFD
+ * instead, as in a table) and no invalid UTF-8; of a quoted field ("...") at most
+ * ERROR_QUOTE bytes, of the whole line at most ERROR_LINE, each cut with "...". A field
+ * of 16 MB in a bad row costs a hundred bytes of stderr, not 16 MB per problem. */
+enum { ERROR_QUOTE = 100, ERROR_LINE = 1000 };
+
+static void put_error_line(FILE *out, const char *line)
+{
+    size_t written = 0, quoted = 0;
+    bool in_quote = false;
+    for (const unsigned char *p = (const unsigned char *)line; *p;) {
+        const unsigned char *start = p;
+        uint32_t c = next_code_point(&p);
+        if (c == '"') {
+            in_quote = !in_quote;
+            quoted = 0;
+        } else if (in_quote && (quoted += (size_t)(p - start)) > ERROR_QUOTE) {
+            const char *close = strchr((const char *)p, '"');
+            fputs("...", out);
+            if (!close)
+                return;
+            p = (const unsigned char *)close;
+            continue;
+        }
+        if ((written += (size_t)(p - start)) > ERROR_LINE) {
+            fputs("...", out);
+            return;
+        }
+        if (terminal_control(c) || c == 0xfffd)
+            fputs("\xef\xbf\xbd", out);
+        else
+            fwrite(start, 1, (size_t)(p - start), out);
+    }
+}
+
+void output_error(const char *fmt, ...)
+{
+    va_list ap;
+    char *line = NULL;
+    va_start(ap, fmt);
+    int n = vasprintf(&line, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        fputs("orgctl: out of memory\n", stderr);
+        return;
+    }
+    put_error_line(stderr, line);
+    fputc('\n', stderr);
+    free(line);
 }
 
 /* Prints s and pads it with spaces to `width` columns. */

@@ -1,4 +1,5 @@
-/* Option parsing for the commands outside the operation table. */
+/* The one option parser: every command's options (its own table, or for a kind's verbs
+ * the table opcmd.c builds from the operation's parameters) and the global options. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +11,15 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
               int *npos)
 {
     int error = 0;
+    bool options_done = false;
     *npos = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (a[0] != '-' || strcmp(a, "-") == 0) {
+        if (!options_done && strcmp(a, "--") == 0) { /* what follows is no option */
+            options_done = true;
+            continue;
+        }
+        if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
             if (*npos >= max_pos)
                 return cli_usage("%s: unexpected argument \"%s\"", command, a);
             pos[(*npos)++] = a;
@@ -45,6 +51,8 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
                      : cli_usage("%s: unknown option \"%s\" (see \"orgctl %s --help\")", command,
                                  a, command);
         }
+        if (*f->value && !f->list)
+            return cli_usage("%s: option %s is given twice", command, f->name);
         if (!f->takes_value) {
             *f->value = "1";
         } else if (eq) {
@@ -52,7 +60,8 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
         } else if (i + 1 < argc) {
             *f->value = argv[++i];
         } else {
-            return cli_usage("%s: option %s needs a value", command, f->name);
+            return cli_usage("%s: option %s needs a value (%s)", command, f->name,
+                             f->metavar ? f->metavar : "a value");
         }
         if (f->list) {
             f->list->v = realloc(f->list->v, (f->list->n + 1) * sizeof(*f->list->v));
@@ -62,4 +71,20 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
     if (!cli->help && *npos < min_pos)
         return cli_usage("%s: missing argument (see \"orgctl %s --help\")", command, command);
     return 0;
+}
+
+bool cli_plain_number(const char *s, bool fraction, double max, double *out)
+{
+    const char *p = s;
+    size_t digits = strspn(p, "0123456789");
+    p += digits;
+    if (fraction && *p == '.' && digits > 0 && p[1] >= '0' && p[1] <= '9')
+        p += 1 + strspn(p + 1, "0123456789");
+    if (digits == 0 || digits > 15 || *p) /* no sign, space, exponent, hex or junk */
+        return false;
+    double v = strtod(s, NULL);
+    if (v > max)
+        return false;
+    *out = v;
+    return true;
 }

@@ -18,7 +18,7 @@ int cmd_version(struct cli *cli, int argc, char **argv)
         return EXIT_OK;
     }
     cJSON *obj = cJSON_CreateObject();
-    cJSON_AddStringToObject(obj, "version", ORGCTL_VERSION);
+    cJSON_AddStringToObject(obj, "version", orgctl_version(NULL, NULL, NULL));
     output(cli, obj, &(struct output_view){NULL, version_table, NULL});
     cJSON_Delete(obj);
     return EXIT_OK;

@@ -5,6 +5,7 @@
 #include "orgctl/authz.h"
 #include "orgctl/capacity.h"
 #include "orgctl/changeset.h"
+#include "orgctl/check.h"
 #include "orgctl/bulk.h"
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
@@ -19,5 +20,6 @@
 #include "orgctl/repo.h"
 #include "orgctl/role.h"
 #include "orgctl/settings.h"
+#include "orgctl/version.h"
 
 #endif

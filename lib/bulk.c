@@ -8,11 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "bulk_internal.h"
+#include "orgctl/settings.h"
+#include "sha1.h"
 #include "orgctl/json.h"
 #include "strmap.h"
+#include "options_version.h"
 
 static const struct bulk_dialect *dialect_of(const cJSON *set)
 {
@@ -75,8 +80,17 @@ static cJSON *report(const cJSON *set, const struct bulk_run *run, const char *s
 
 static int problems_error(const struct bulk_problems *p)
 {
-    return orgctl_error_set(ORGCTL_EINVALID, "%zu problem%s in %s", p->count,
-                            p->count == 1 ? "" : "s", p->file ? p->file : "the rows");
+    const char *file = p->file ? p->file : "the rows";
+    char listed[64] = "";
+    if (p->count > BULK_MAX_PROBLEMS)
+        snprintf(listed, sizeof(listed), " (the first %d listed)", BULK_MAX_PROBLEMS);
+    if (p->stopped)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%zu problem%s in %s%s; reading stopped at line %zu, the rest "
+                                "was not checked",
+                                p->count, p->count == 1 ? "" : "s", file, listed, p->stopped);
+    return orgctl_error_set(ORGCTL_EINVALID, "%zu problem%s in %s%s", p->count,
+                            p->count == 1 ? "" : "s", file, listed);
 }
 
 /* --- create --- */
@@ -103,9 +117,49 @@ static void csv_problem(struct bulk_problems *p, const char *file)
     bulk_problem(p, line ? line : 1, column ? column : 1, "%s", msg);
 }
 
-static int store_record(const struct bulk_dialect *d, void *layout, const struct bulk_record *r,
-                        bool hdr, strbuf *rows, struct bulk_problems *p)
+/* The stored rows, written to an unlinked temporary file as they are read: a set's file
+ * may be a gigabyte, its reading stays within a few megabytes. */
+struct spool {
+    int fd;
+    strbuf buf;
+    size_t len;
+    char *map; /* all of it, once read */
+};
+
+static int spool_flush(struct spool *sp)
 {
+    int error = bulk_write_all(sp->fd, sp->buf.buf, sp->buf.len);
+    sp->len += sp->buf.len;
+    strbuf_reset(&sp->buf);
+    return error;
+}
+
+/* Maps what was written: the rows to try and to store. */
+static int spool_map(struct spool *sp)
+{
+    int error = spool_flush(sp);
+    if (error < 0 || sp->len == 0)
+        return error;
+    void *m = mmap(NULL, sp->len, PROT_READ, MAP_PRIVATE, sp->fd, 0);
+    if (m == MAP_FAILED)
+        return orgctl_error_set(ORGCTL_ERROR, "cannot map the rows: %s", strerror(errno));
+    sp->map = m;
+    return 0;
+}
+
+static void spool_release(struct spool *sp)
+{
+    if (sp->map)
+        munmap(sp->map, sp->len);
+    if (sp->fd >= 0)
+        close(sp->fd);
+    strbuf_release(&sp->buf);
+}
+
+static int store_record(const struct bulk_dialect *d, void *layout, const struct bulk_record *r,
+                        bool hdr, struct spool *sp, struct bulk_problems *p)
+{
+    strbuf *rows = &sp->buf;
     int error = 0;
     if (hdr)
         strbuf_adds(rows, "line");
@@ -116,49 +170,113 @@ static int store_record(const struct bulk_dialect *d, void *layout, const struct
         error = d->store_cell(layout, r, j, hdr, rows, p);
     }
     strbuf_addch(rows, '\n');
+    if (!error && rows->len >= 1 << 16)
+        error = spool_flush(sp);
     return error;
 }
 
+/* The rows seen, by a digest of their key: 1M rows of 1 KB keep 60 MB, not a gigabyte. */
 struct dups {
     strmap lines;
-    char **keys;
-    size_t n;
+    arena keys;
 };
 
-static void check_duplicate(struct dups *d, char *key, const struct bulk_record *r,
-                            size_t column, const char *what, struct bulk_problems *p)
+static void check_duplicate(struct dups *d, char *key, const struct bulk_record *r, size_t column,
+                            const char *what, struct bulk_problems *p)
 {
-    size_t first;
-    if (strmap_get(&d->lines, key, &first)) {
-        bulk_problem(p, r->line, column, "%s line %zu", what, first);
-        free(key);
-        return;
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[20];
+    char digest[33];
+    orgctl_sha1 c;
+    orgctl_sha1_init(&c);
+    orgctl_sha1_update(&c, key, strlen(key));
+    orgctl_sha1_final(&c, md);
+    free(key);
+    for (int i = 0; i < 16; i++) {
+        digest[2 * i] = hex[md[i] >> 4];
+        digest[2 * i + 1] = hex[md[i] & 15];
     }
-    d->keys = xrealloc(d->keys, (d->n + 1) * sizeof(*d->keys));
-    d->keys[d->n++] = key;
-    strmap_set(&d->lines, key, r->line);
+    digest[32] = '\0';
+    size_t first;
+    if (strmap_get(&d->lines, digest, &first))
+        bulk_problem(p, r->line, column, "%s line %zu", what, first);
+    else
+        strmap_set(&d->lines, arena_strdup(&d->keys, digest), r->line);
 }
 
 static void dups_free(struct dups *d)
 {
     strmap_free(&d->lines);
-    for (size_t i = 0; i < d->n; i++)
-        free(d->keys[i]);
-    free(d->keys);
+    arena_free(&d->keys);
+}
+
+/* What a set's file may hold: bulk.max_rows and bulk.max_megabytes in force in the set's
+ * org, or the enterprise's while that org is not made yet. */
+struct limits {
+    size_t rows, bytes;
+};
+
+static long setting_default(const char *key)
+{
+    return strtol(orgctl_setting_lookup(key)->def, NULL, 10);
+}
+
+static int set_limits(orgctl_repo *repo, const char *org, struct limits *l)
+{
+    l->rows = (size_t)setting_default("bulk.max_rows");
+    l->bytes = (size_t)setting_default("bulk.max_megabytes") << 20;
+    if (!org || !*org || !orgctl_object_exists(repo, &orgctl_kind_org, org, org))
+        org = repo->enterprise_org;
+    if (!org || !orgctl_object_exists(repo, &orgctl_kind_org, org, org))
+        return 0; /* nothing made yet: the defaults */
+    cJSON *rows = NULL;
+    int error = orgctl_settings_show(repo, org, &rows);
+    if (error < 0)
+        return error;
+    l->rows = (size_t)orgctl_settings_int(rows, "bulk.max_rows");
+    l->bytes = (size_t)orgctl_settings_int(rows, "bulk.max_megabytes") << 20;
+    cJSON_Delete(rows);
+    return 0;
+}
+
+/* Whether reading goes on after the record at `line`: not past the set's limits, nor
+ * once BULK_MAX_PROBLEMS are listed (the rest would not be shown: a file of a million
+ * bad rows is refused in the time of its first thousand). */
+static bool read_on(const struct limits *l, orgctl_csv *csv, size_t nrows, size_t line,
+                    struct bulk_problems *p)
+{
+    if (nrows > l->rows)
+        bulk_problem(p, line, 1,
+                     "more than %zu rows, the most a bulk set may hold here (setting "
+                     "bulk.max_rows): split the file",
+                     l->rows);
+    else if (orgctl_csv_bytes_read(csv) > l->bytes)
+        bulk_problem(p, line, 1,
+                     "more than %zu MiB, the most a bulk set's file may hold here (setting "
+                     "bulk.max_megabytes): split the file",
+                     l->bytes >> 20);
+    else if (p->count < BULK_MAX_PROBLEMS)
+        return true;
+    p->stopped = line;
+    return false;
 }
 
 /* Reads and checks the source, writing the rows as stored into `rows`. */
 static int read_source(const struct bulk_dialect *d, const char *path,
-                       const struct bulk_settings *s, strbuf *rows, size_t *nrows,
-                       struct bulk_problems *p)
+                       const struct bulk_settings *s, const struct limits *limits,
+                       struct spool *rows, size_t *nrows, struct bulk_problems *p)
 {
     orgctl_csv *csv = NULL;
     orgctl_csv_record *rec = NULL;
     void *layout = NULL;
-    struct dups dups = {STRMAP_INIT, NULL, 0};
+    struct dups dups = {STRMAP_INIT, ARENA_INIT};
     int error;
+    /* a compressed file inflates no further than the set may hold (the reader's own
+     * bound, a little beyond, so that the set's says why) */
+    orgctl_csv_options opts = ORGCTL_CSV_OPTIONS_INIT;
+    opts.max_input_size = limits->bytes + ((size_t)1 << 20);
     *nrows = 0;
-    if ((error = orgctl_csv_open(&csv, path, NULL)) < 0)
+    if ((error = orgctl_csv_open(&csv, path, &opts)) < 0)
         return error == ORGCTL_EINVALID ? (csv_problem(p, path), error) : error;
     if ((error = orgctl_csv_next(&rec, csv)) < 0) {
         csv_problem(p, path);
@@ -167,12 +285,14 @@ static int read_source(const struct bulk_dialect *d, const char *path,
     struct bulk_record r = {rec, 0, orgctl_csv_record_line(rec)};
     /* after a wrong header, every row would be wrong too: only the reader checks them */
     bool header_ok = d->layout_new(&layout, s, &r, p) == 0;
-    store_record(d, layout, &r, true, rows, p);
+    if ((error = store_record(d, layout, &r, true, rows, p)) < 0)
+        goto done;
     while ((error = orgctl_csv_next(&rec, csv)) == 0) {
         struct bulk_row row = {0};
         r.rec = rec;
         r.line = orgctl_csv_record_line(rec);
-        (*nrows)++;
+        if (!read_on(limits, csv, ++*nrows, r.line, p))
+            break;
         if (header_ok && d->parse(layout, &r, &row, p) == 0) {
             size_t column;
             char *key = d->key(layout, &r, &column);
@@ -183,8 +303,12 @@ static int read_source(const struct bulk_dialect *d, const char *path,
                                 p);
         }
         bulk_row_clear(&row);
-        if (p->count == 0 && (error = store_record(d, layout, &r, false, rows, p)) < 0)
+        /* every row's cells are checked as stored (a password file read), but once the
+         * set is refused, nothing more is kept */
+        if ((error = store_record(d, layout, &r, false, rows, p)) < 0)
             break;
+        if (p->count)
+            strbuf_reset(&rows->buf);
     }
     if (error == ORGCTL_ITEROVER)
         error = 0;
@@ -220,17 +344,22 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
     orgctl_bulk_create_options o = ORGCTL_BULK_CREATE_OPTIONS_INIT;
     const struct bulk_dialect *d;
     struct bulk_run run = {0};
-    struct bulk_problems p = {path, NULL, 0};
-    strbuf rows = STRBUF_INIT, summary = STRBUF_INIT;
+    struct bulk_problems p = {path, NULL, 0, 0};
+    struct spool rows = {-1, STRBUF_INIT, 0, NULL};
+    struct limits limits;
+    strbuf summary = STRBUF_INIT;
     cJSON *set = NULL;
     size_t nrows = 0;
     int error;
-    if (opts)
-        o = *opts;
-    d = o.format == ORGCTL_BULK_GAX ? &bulk_gax : &bulk_native;
     *out = NULL;
     if (id_out)
         *id_out = NULL;
+    if (opts && (error = orgctl_options_version_check("bulk create", opts->version,
+                                                      ORGCTL_BULK_CREATE_OPTIONS_VERSION)) < 0)
+        return error;
+    if (opts)
+        o = *opts;
+    d = o.format == ORGCTL_BULK_GAX ? &bulk_gax : &bulk_native;
     if ((error = bulk_check_name(name)) < 0 || (error = bulk_check_permission(repo, NULL, o.org, PERM_ADD)) < 0)
         return error;
     if (bulk_load_set(repo, name, &set) == 0) {
@@ -240,18 +369,26 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
     }
     orgctl_error_clear();
     struct bulk_settings s = {path, o.kind, repo, o.org};
-    if ((error = read_source(d, path, &s, &rows, &nrows, &p)) < 0) {
+    if ((error = set_limits(repo, o.org, &limits)) < 0 ||
+        (error = bulk_tmpfile(repo, &rows.fd)) < 0)
+        goto done;
+    if ((error = read_source(d, path, &s, &limits, &rows, &nrows, &p)) < 0) {
         if (error == ORGCTL_EINVALID) {
             *out = cJSON_CreateObject();
             cJSON_AddStringToObject(*out, "name", name);
+            cJSON_AddNumberToObject(*out, "problem_count", (double)p.count);
+            if (p.stopped)
+                cJSON_AddNumberToObject(*out, "stopped_at_line", (double)p.stopped);
             cJSON_AddItemToObject(*out, "problems", p.list);
             p.list = NULL;
             error = problems_error(&p);
         }
         goto done;
     }
+    if ((error = spool_map(&rows)) < 0)
+        goto done;
     set = new_set(repo, name, path, &o, nrows);
-    struct bulk_rows in_memory = {NULL, rows.buf, rows.len};
+    struct bulk_rows in_memory = {NULL, rows.map, rows.len};
     if ((error = dry_run(repo, set, &in_memory, &run)) < 0)
         goto done;
     cJSON *report_json = report(set, &run, pending_status(&run));
@@ -259,7 +396,8 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
     set = report_json;
     strbuf_addf(&summary, "bulk create %s: %zu row%s from %s", name, nrows,
                 nrows == 1 ? "" : "s", path);
-    if ((error = bulk_store_set(repo, set, &rows, o.command, strbuf_str(&summary), id_out)) < 0)
+    if ((error = bulk_store_set(repo, set, rows.map ? rows.map : "", rows.len, o.command,
+                                strbuf_str(&summary), id_out)) < 0)
         goto done;
     *out = set;
     set = NULL;
@@ -267,7 +405,7 @@ done:
     cJSON_Delete(set);
     cJSON_Delete(p.list);
     bulk_run_release(&run);
-    strbuf_release(&rows);
+    spool_release(&rows);
     strbuf_release(&summary);
     return error;
 }
@@ -330,14 +468,14 @@ static int write_failures(const char *path, const strbuf *csv, char **tmp)
     *tmp = strbuf_detach(&name, NULL);
     int fd = mkstemp(*tmp);
     if (fd < 0) {
-        int error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
+        int error = orgctl_errno_error(errno, "cannot write %s", path);
         free(*tmp);
         *tmp = NULL;
         return error;
     }
-    ssize_t w = write(fd, csv->buf, csv->len);
-    if (close(fd) < 0 || w < 0 || (size_t)w != csv->len)
-        return orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s", path, strerror(errno));
+    int w = orgctl_write_all(fd, csv->buf, csv->len), saved = errno;
+    if (close(fd) < 0 || w < 0)
+        return orgctl_errno_error(w < 0 ? saved : errno, "cannot write %s", path);
     return 0;
 }
 
@@ -369,11 +507,14 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     strbuf summary = STRBUF_INIT;
     char *json = NULL, *set_file = bulk_set_path(name, "set.json"), *failures_tmp = NULL;
     int error;
-    if (opts)
-        o = *opts;
     *out = NULL;
     if (id_out)
         *id_out = NULL;
+    if (opts && (error = orgctl_options_version_check("bulk exec", opts->version,
+                                                      ORGCTL_BULK_EXEC_OPTIONS_VERSION)) < 0)
+        return error;
+    if (opts)
+        o = *opts;
     if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &fd, path, sizeof(path))) < 0 ||
         (error = orgctl_changeset_begin(&cs, repo, o.command ? o.command : "orgctl bulk exec",
                                         bulk_set_str(set, "org"))) < 0)
@@ -404,8 +545,8 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     if ((error = orgctl_changeset_commit(cs, strbuf_str(&summary), id_out)) < 0)
         goto done;
     if (failures_tmp && rename(failures_tmp, o.failures_path) < 0)
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot write %s: %s (the failing rows are in "
-                                 "%s)", o.failures_path, strerror(errno), failures_tmp);
+        error = orgctl_errno_error(errno, "cannot write %s (the failing rows are in %s)",
+                                   o.failures_path, failures_tmp);
     free(failures_tmp); /* kept on disk when it could not be moved */
     failures_tmp = NULL;
     *out = done;

@@ -13,12 +13,14 @@
 #include "orgctl/op.h"
 
 /* Every problem found in the rows, in file order: [{file, line, column, message}]. Only
- * the first BULK_MAX_PROBLEMS are listed; `count` has them all. */
+ * the first BULK_MAX_PROBLEMS are listed; `count` has them all. Reading a set's file
+ * stops once that many are found (`stopped`: the line it stopped at, else 0). */
 #define BULK_MAX_PROBLEMS 1000
 struct bulk_problems {
     const char *file;
     cJSON *list;
     size_t count;
+    size_t stopped;
 };
 void bulk_problem(struct bulk_problems *p, size_t line, size_t column, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -52,6 +54,8 @@ struct bulk_row {
     struct bulk_step *steps;
     size_t nsteps, alloc;
     char *text; /* the row as stored, without its line: for the failures file */
+    bool shadow;    /* one step of the row before it, run in a batch's fast run instead of it
+                     * (lib/bulk_run.c) */
     char **strings; /* what the steps point to */
     size_t nstrings, strings_alloc;
 };
@@ -124,9 +128,12 @@ int bulk_check_permission(orgctl_repo *repo, const cJSON *set, const char *org,
 void bulk_stamp(orgctl_repo *repo, cJSON *set, const char *time_key, const char *actor_key);
 /* Replaces obj's `key` with value (NULL: null); takes value. */
 void bulk_replace(cJSON *obj, const char *key, cJSON *value);
-/* Writes set.json (and rows.csv when given) as one change set. */
-int bulk_store_set(orgctl_repo *repo, const cJSON *set, const strbuf *rows, const char *command,
-                   const char *summary, char **id_out);
+/* Writes set.json (and rows.csv when rows is not NULL: `len` bytes) as one change set. */
+int bulk_store_set(orgctl_repo *repo, const cJSON *set, const char *rows, size_t len,
+                   const char *command, const char *summary, char **id_out);
+/* A new temporary file in the repository's private folder, unlinked at once. */
+int bulk_tmpfile(orgctl_repo *repo, int *fd);
+int bulk_write_all(int fd, const void *data, size_t len);
 /* The rows of set `name` in an unlinked temporary file, to read as `path` ("/dev/fd/N")
  * until *fd is closed. */
 int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, size_t size);
@@ -141,6 +148,17 @@ void bulk_csv_cell(strbuf *sb, const char *value);
 /* Appends the stored rows `data` to `out` with the hashes of their BULK_HASH_COLUMN
  * shown as BULK_HASH_SHOWN; false (and nothing appended) when they hold none. */
 bool bulk_rows_mask(const char *data, size_t len, strbuf *out);
+
+/* A step's `run` setting (or, with no "hash" parameter, removing) the user's password
+ * hash: a stored set holds hashes, never passwords nor the files they came from. */
+int bulk_set_password(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
+                      const struct bulk_step *st);
+/* Whether a BULK_HASH_COLUMN cell a file gives is a yescrypt hash (else a problem). */
+bool bulk_hash_cell(struct bulk_problems *p, size_t line, size_t column, const char *v);
+/* The password policy of `org` (NULL: the set's) for user `name`, when that org exists
+ * already (else the rows' exec checks nothing: only hashes are stored). */
+int bulk_password_policy(const struct bulk_settings *s, const char *org, const char *name,
+                         const char *email, const char *password);
 
 /* The engine (bulk_run.c): runs the rows of a stored set in a change set. */
 struct bulk_run {

@@ -2,16 +2,35 @@
  * operation, named as in the operation table, so every kind and verb that has a row
  * there works here without this file knowing it. */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bulk_internal.h"
 #include "orgctl/json.h"
+#include "orgctl/password.h"
 
 /* COL_LIST: a column named as a list field ("roles"), one value a ';'-separated list
- * of values of the parameter in the singular ("role"), as `-o csv` writes the field. */
-enum role { COL_PARAM, COL_KIND, COL_OP, COL_NAME, COL_ORG, COL_IGNORE, COL_LIST };
+ * of values of the parameter in the singular ("role"), as `-o csv` writes the field.
+ * COL_FILE: the "password-file" of an operation that takes one (user passwd), read when
+ * the set is created, next to the CSV file; the stored rows hold its hash instead, in a
+ * COL_HASH column (BULK_HASH_COLUMN), which a file may also give itself. */
+enum role {
+    COL_PARAM,
+    COL_KIND,
+    COL_OP,
+    COL_NAME,
+    COL_ORG,
+    COL_IGNORE,
+    COL_LIST,
+    COL_FILE,
+    COL_HASH
+};
+#define PASSWORD_FILE "password-file"
 
 static const char *const reserved[] = {"", "kind", "op", "name", "org", "error"};
 
@@ -19,9 +38,11 @@ struct layout {
     size_t ncols;
     enum role *role;
     char **names;
-    long col[COL_IGNORE]; /* the column of each reserved role, or -1 */
-    const char *kind;     /* of rows that name none */
-    size_t line;          /* of the header */
+    long col[COL_IGNORE];    /* the column of each reserved role, or -1 */
+    long file_col, hash_col; /* COL_FILE's and COL_HASH's, or -1 */
+    const char *kind;        /* of rows that name none */
+    size_t line;             /* of the header */
+    const struct bulk_settings *settings;
 };
 
 static bool is_change(const orgctl_op *op)
@@ -130,6 +151,19 @@ static void check_column(struct layout *l, size_t j, const struct bulk_settings 
             l->col[r] = (long)j;
         return;
     }
+    if (strcmp(name, "password hash") == 0 || strcmp(name, "password-hash") == 0 ||
+        strcmp(name, PASSWORD_FILE) == 0) {
+        bool hash = strcmp(name, PASSWORD_FILE) != 0;
+        long *at = hash ? &l->hash_col : &l->file_col;
+        l->role[j] = hash ? COL_HASH : COL_FILE;
+        if (*at >= 0)
+            bulk_problem(p, l->line, j + 1, "column \"%s\" appears twice", name);
+        *at = (long)j;
+        if (l->hash_col >= 0 && l->file_col >= 0)
+            bulk_problem(p, l->line, j + 1, "give %s or %s, not both", PASSWORD_FILE,
+                         BULK_HASH_COLUMN);
+        return;
+    }
     l->role[j] = COL_PARAM;
     size_t len = strlen(name);
     if (*name && !column_exists(s->kind, name) && len > 1 && name[len - 1] == 's') {
@@ -170,6 +204,8 @@ static int layout_new(void **out, const struct bulk_settings *s, const struct bu
     l->line = hdr->line;
     for (int r = 0; r < COL_IGNORE; r++)
         l->col[r] = -1;
+    l->file_col = l->hash_col = -1;
+    l->settings = s;
     if (s->kind && !kind_exists(s->kind)) {
         char *kinds = list_words(NULL);
         bulk_problem(p, hdr->line, 1, "unknown kind \"%s\" given with --kind (kinds: %s)",
@@ -311,6 +347,35 @@ static void add_params(struct layout *l, const struct bulk_record *r, struct bul
     }
 }
 
+/* The password of an operation that takes a password-file: the file, in a source (read
+ * by store_cell), or its hash, which a stored set holds (never a path: exec opens none). */
+static void password_step(struct layout *l, const struct bulk_record *r, struct bulk_row *row,
+                          struct bulk_step *st, struct bulk_problems *p)
+{
+    const char *file = l->file_col >= 0 ? bulk_record_field(r, (size_t)l->file_col) : "";
+    const char *hash = l->hash_col >= 0 ? bulk_record_field(r, (size_t)l->hash_col) : "";
+    size_t fcol = (size_t)l->file_col + 1, hcol = (size_t)l->hash_col + 1;
+    if (!orgctl_op_param(st->op, PASSWORD_FILE)) {
+        if (*file || *hash)
+            bulk_problem(p, r->line, *file ? fcol : hcol,
+                         "%s %s takes no password (user passwd does)", st->op->kind,
+                         st->op->verb);
+        return;
+    }
+    if (*file && r->first) /* a set stored before passwords were hashed at create */
+        bulk_problem(p, r->line, fcol,
+                     "the set names a password file, read only when a set is created: "
+                     "create the set again from its file");
+    else if (!*file && !*hash)
+        bulk_problem(p, r->line, st->column,
+                     "%s %s needs a %s (a file in the CSV file's folder) or a %s",
+                     st->op->kind, st->op->verb, PASSWORD_FILE, BULK_HASH_COLUMN);
+    if (*hash && bulk_hash_cell(p, r->line, hcol, hash)) {
+        st->run = bulk_set_password;
+        bulk_step_param(row, st, "hash", hash, hcol);
+    }
+}
+
 static int parse(void *layout, const struct bulk_record *r, struct bulk_row *row,
                  struct bulk_problems *p)
 {
@@ -332,6 +397,7 @@ static int parse(void *layout, const struct bulk_record *r, struct bulk_row *row
                                          (op->flags & ORGCTL_OP_NO_NAME) ? NULL : name,
                                          column_of(l, COL_OP));
     add_params(l, r, row, st, p);
+    password_step(l, r, row, st, p);
     /* after the parameters: a message is about them more often than about the name */
     if (st->name && st->ncells < 15)
         st->cells[st->ncells++] = (struct bulk_cell){st->name, column_of(l, COL_NAME)};
@@ -356,11 +422,123 @@ static char *key(void *layout, const struct bulk_record *r, size_t *column)
     return strbuf_detach(&sb, NULL);
 }
 
+/* A password file's problem: ORGCTL_EINVALID, "password-file "FILE" is ..." (a `why`
+ * that is a reason, not what the file does: after a colon). */
+static int bad_file(const char *rel, const char *why)
+{
+    bool verb = strncmp(why, "is ", 3) == 0 || strncmp(why, "must ", 5) == 0 ||
+                strncmp(why, "goes ", 5) == 0 || strncmp(why, "names ", 6) == 0 ||
+                strncmp(why, "cannot ", 7) == 0;
+    char *copy = xstrdup(why); /* it may be the last error, which this one replaces */
+    int error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\"%s %s", PASSWORD_FILE, rel,
+                                 verb ? "" : ":", copy);
+    free(copy);
+    return error;
+}
+
+/* Opens the last part of a path in dir `fd`: a regular file, not a symbolic link. */
+static int open_regular(int fd, const char *rel, const char *part, int *out)
+{
+    struct stat st;
+    if (fstatat(fd, part, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return bad_file(rel, strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return bad_file(rel, "is a symbolic link, not a file");
+    if (!S_ISREG(st.st_mode))
+        return bad_file(rel, "is not a regular file");
+    /* no FIFO, device or link may stand in its place since: not opened, or refused */
+    *out = openat(fd, part, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (*out < 0)
+        return bad_file(rel, strerror(errno));
+    if (fstat(*out, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(*out);
+        return bad_file(rel, "is not a regular file");
+    }
+    if (st.st_size > 4098) { /* a line of at most 4096 bytes, and its line end */
+        close(*out);
+        return bad_file(rel, "is larger than a password: one line of up to 4096 bytes");
+    }
+    return 0;
+}
+
+/* Reads the password in `rel`, a path in the folder of the CSV file `csv`: relative,
+ * without "..", through no symbolic link, a regular file of one line. */
+static int read_password_file(const char *csv, const char *rel, char **password)
+{
+    *password = NULL;
+    if (rel[0] == '/')
+        return bad_file(rel, "must be a path in the CSV file's folder, not an absolute one");
+    const char *slash = strrchr(csv, '/');
+    char *dir = slash ? strndup(csv, slash == csv ? 1 : (size_t)(slash - csv)) : xstrdup(".");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), file = -1, error = 0;
+    free(dir);
+    if (fd < 0)
+        return bad_file(rel, "cannot be read: the CSV file's folder cannot be opened");
+    char *path = xstrdup(rel), *save = NULL;
+    for (char *part = strtok_r(path, "/", &save); part && !error && file < 0;) {
+        char *next = strtok_r(NULL, "/", &save);
+        if (strcmp(part, "..") == 0) {
+            error = bad_file(rel, "must stay in the CSV file's folder (no \"..\")");
+        } else if (next && strcmp(part, ".") != 0) {
+            int sub = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0)
+                error = bad_file(rel, errno == ELOOP || errno == ENOTDIR
+                                          ? "goes through a symbolic link or a file, not a folder"
+                                          : strerror(errno));
+            close(fd);
+            fd = sub;
+        } else if (!next) {
+            error = strcmp(part, ".") == 0 ? bad_file(rel, "names no file")
+                                           : open_regular(fd, rel, part, &file);
+        }
+        part = next;
+    }
+    free(path);
+    if (fd >= 0)
+        close(fd);
+    if (!error && file < 0)
+        error = bad_file(rel, "names no file");
+    if (error)
+        return error;
+    FILE *f = fdopen(file, "r");
+    if (!f) {
+        close(file);
+        return orgctl_error_set(ORGCTL_ERROR, "out of memory");
+    }
+    error = orgctl_password_read(f, password);
+    fclose(f);
+    if (error < 0) /* "the password ...": of this file */
+        return bad_file(rel, orgctl_error_last());
+    return 0;
+}
+
+/* A password file's column is stored as the hash of the password it holds. */
 static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr,
                       strbuf *out, struct bulk_problems *p)
 {
-    bulk_csv_cell(out, bulk_record_field(r, j));
-    return 0;
+    struct layout *l = layout;
+    const char *v = bulk_record_field(r, j);
+    if (l->role[j] != COL_FILE || (!hdr && !*v)) {
+        bulk_csv_cell(out, v);
+        return 0;
+    }
+    if (hdr) {
+        bulk_csv_cell(out, BULK_HASH_COLUMN);
+        return 0;
+    }
+    char *password = NULL, *hash = NULL;
+    int error = read_password_file(l->settings->file, v, &password);
+    if (!error && bulk_password_policy(l->settings, cell(l, r, COL_ORG), cell(l, r, COL_NAME),
+                                       NULL, password) < 0)
+        error = bad_file(v, orgctl_error_last());
+    if (!error)
+        error = orgctl_password_hash(password, &hash);
+    if (error == ORGCTL_EINVALID)
+        bulk_problem(p, r->line, j + 1, "%s", orgctl_error_last());
+    bulk_csv_cell(out, hash ? hash : "");
+    orgctl_password_free(password);
+    free(hash);
+    return error == ORGCTL_EINVALID ? 0 : error;
 }
 
 const struct bulk_dialect bulk_native = {"native", 1, layout_new, layout_free, parse, key, store_cell};

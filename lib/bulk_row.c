@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "bulk_internal.h"
+#include "orgctl/object.h"
+#include "orgctl/password.h"
 
 void bulk_problem(struct bulk_problems *p, size_t line, size_t column, const char *fmt, ...)
 {
@@ -110,4 +112,62 @@ void bulk_csv_cell(strbuf *sb, const char *value)
         strbuf_addch(sb, *p);
     }
     strbuf_addch(sb, '"');
+}
+
+int bulk_set_password(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
+                      const struct bulk_step *st)
+{
+    const orgctl_kind *kind = orgctl_kind_lookup("user");
+    cJSON *user = NULL;
+    int error;
+    /* the change set checks directory:user:setPassword, the hash's permission */
+    if ((error = orgctl_object_load(repo, kind, org, st->name, &user)) < 0)
+        return error;
+    const char *hash = orgctl_params_get(st->params, "hash");
+    cJSON_DeleteItemFromObjectCaseSensitive(user, "password_hash");
+    if (hash)
+        cJSON_AddStringToObject(user, "password_hash", hash);
+    error = orgctl_changeset_put(cs, kind, org, user);
+    cJSON_Delete(user);
+    return error;
+}
+
+bool bulk_hash_cell(struct bulk_problems *p, size_t line, size_t column, const char *v)
+{
+    if (strcmp(v, BULK_HASH_SHOWN) == 0) /* a failures file's: hashes are not repeated */
+        bulk_problem(p, line, column,
+                     "%s \"%s\" stands for a hash a failures file does not repeat: give the "
+                     "password again, or empty the cell",
+                     BULK_HASH_COLUMN, v);
+    else if (!orgctl_password_hash_valid(v))
+        bulk_problem(p, line, column,
+                     "%s is no yescrypt hash (\"$y$...\", as orgctl makes them): another "
+                     "scheme (\"$1$\" MD5-crypt, \"$6$\", DES) would bypass the password "
+                     "policy",
+                     BULK_HASH_COLUMN);
+    else
+        return true;
+    return false;
+}
+
+int bulk_password_policy(const struct bulk_settings *s, const char *org, const char *name,
+                         const char *email, const char *password)
+{
+    const orgctl_kind *kind = orgctl_kind_lookup("user");
+    if (!org || !*org)
+        org = s->org;
+    if (!s->repo || !org || !orgctl_object_exists(s->repo, orgctl_kind_lookup("org"), org, org))
+        return 0;
+    cJSON *user = NULL;
+    if (email || orgctl_object_load(s->repo, kind, org, name, &user) < 0) {
+        orgctl_error_clear();
+        cJSON_Delete(user);
+        user = cJSON_CreateObject();
+        cJSON_AddStringToObject(user, "name", name);
+        if (email)
+            cJSON_AddStringToObject(user, "email", email);
+    }
+    int error = orgctl_password_check(s->repo, org, user, password);
+    cJSON_Delete(user);
+    return error;
 }

@@ -228,8 +228,8 @@ void bulk_replace(cJSON *obj, const char *key, cJSON *value)
 }
 
 /* Writes set.json (and rows.csv when given) as one change set. */
-int bulk_store_set(orgctl_repo *repo, const cJSON *set, const strbuf *rows,
-                     const char *command, const char *summary, char **id_out)
+int bulk_store_set(orgctl_repo *repo, const cJSON *set, const char *rows, size_t len,
+                   const char *command, const char *summary, char **id_out)
 {
     orgctl_changeset *cs = NULL;
     const char *name = bulk_set_str(set, "name");
@@ -239,7 +239,7 @@ int bulk_store_set(orgctl_repo *repo, const cJSON *set, const strbuf *rows,
     if (!error)
         error = orgctl_changeset_put_raw(cs, set_file, json, strlen(json));
     if (!error && rows)
-        error = orgctl_changeset_put_raw(cs, rows_file, rows->buf, rows->len);
+        error = orgctl_changeset_put_raw(cs, rows_file, rows, len);
     if (!error) {
         orgctl_changeset_add_trailer(cs, "Bulk-Set", name);
         error = orgctl_changeset_commit(cs, summary, id_out);
@@ -251,19 +251,11 @@ int bulk_store_set(orgctl_repo *repo, const cJSON *set, const strbuf *rows,
     return error;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int bulk_write_all(int fd, const void *data, size_t len)
 {
-    for (const char *p = data; len > 0;) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return orgctl_error_set(ORGCTL_ERROR, "cannot write a temporary file: %s",
-                                    strerror(errno));
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
+    return orgctl_write_all(fd, data, len) < 0
+               ? orgctl_errno_error(errno, "cannot write a temporary file")
+               : 0;
 }
 
 /* Copies the blob `id` into the open file fd, streamed when the object database can
@@ -282,14 +274,14 @@ static int copy_blob(orgctl_repo *repo, const git_oid *id, int fd)
     if (git_odb_open_rstream(&st, &len, &type, odb, id) == 0) {
         int n = 0;
         while (got < len && (n = git_odb_stream_read(st, buf, sizeof(buf))) > 0 &&
-               (error = write_all(fd, buf, (size_t)n)) == 0)
+               (error = bulk_write_all(fd, buf, (size_t)n)) == 0)
             got += (size_t)n;
         if (!error && got < len)
             error = orgctl_git_error(n < 0 ? n : GIT_ERROR, "cannot read the rows");
     } else if ((error = git_odb_read(&obj, odb, id)) < 0) {
         error = orgctl_git_error(error, "cannot read the rows");
     } else {
-        error = write_all(fd, git_odb_object_data(obj), git_odb_object_size(obj));
+        error = bulk_write_all(fd, git_odb_object_data(obj), git_odb_object_size(obj));
     }
     git_error_clear();
     git_odb_stream_free(st);
@@ -300,12 +292,29 @@ static int copy_blob(orgctl_repo *repo, const git_oid *id, int fd)
 
 /* The rows of set `name`, in a temporary file already unlinked: read it as `path`
  * ("/dev/fd/N") until *fd is closed. */
+int bulk_tmpfile(orgctl_repo *repo, int *fd)
+{
+    strbuf tmp = STRBUF_INIT;
+    int error = 0;
+    if (repo->read_only) { /* a plan of a read-only repository's set: elsewhere, then */
+        const char *dir = getenv("TMPDIR");
+        strbuf_addf(&tmp, "%s/orgctl-bulk-rows-XXXXXX", dir && *dir ? dir : "/tmp");
+    } else {
+        strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
+    }
+    if ((*fd = mkstemp(tmp.buf)) < 0)
+        error = orgctl_errno_error(errno, "cannot create %s", tmp.buf);
+    else
+        unlink(tmp.buf);
+    strbuf_release(&tmp);
+    return error;
+}
+
 int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, size_t size)
 {
     git_tree *tree = NULL;
     git_tree_entry *te = NULL;
     char *file = bulk_set_path(name, "rows.csv");
-    strbuf tmp = STRBUF_INIT;
     int error;
     *fd = -1;
     if ((error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
@@ -315,12 +324,8 @@ int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, siz
         error = orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\" has no rows.csv", name);
         goto done;
     }
-    strbuf_addf(&tmp, "%s/orgctl/tmp-bulk-rows-XXXXXX", repo->gitdir);
-    if ((*fd = mkstemp(tmp.buf)) < 0) {
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot create %s: %s", tmp.buf, strerror(errno));
+    if ((error = bulk_tmpfile(repo, fd)) < 0)
         goto done;
-    }
-    unlink(tmp.buf);
     snprintf(path, size, "/dev/fd/%d", *fd);
     error = copy_blob(repo, git_tree_entry_id(te), *fd);
 done:
@@ -328,7 +333,6 @@ done:
         close(*fd);
         *fd = -1;
     }
-    strbuf_release(&tmp);
     git_tree_entry_free(te);
     git_tree_free(tree);
     free(file);

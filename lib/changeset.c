@@ -43,13 +43,22 @@ struct orgctl_changeset {
     orgctl_packwriter *pack; /* bulk: made on the first blob */
     strmap states;           /* path -> object state + 1, kept until the path is staged */
     arena state_paths;
+    /* orgctl_changeset_entry's folders of the base tree (folder -> index in base_trees,
+     * NULL where there is none): libgit2 keeps no tree over 4 KB in its cache, and a look
+     * by path read and hashed the folder of 100k users anew for each entry */
+    strmap base_dirs;
+    arena base_dir_names;
+    strbuf base_dir_key;
+    git_tree **base_trees;
+    size_t nbase_trees;
 };
 
 int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
                            const char *org)
 {
     *out = NULL;
-    if (repo->lock_fd < 0 && repo->gitdir) /* a dry init's repository is nowhere to lock */
+    /* a dry init's repository is nowhere to lock; a dry run of a read-only one needs none */
+    if (repo->lock_fd < 0 && repo->gitdir && !(repo->dry_run && repo->read_only))
         return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
     if (repo->cs)
         return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
@@ -134,8 +143,9 @@ static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oi
             return error;
         return orgctl_packwriter_add(cs->pack, GIT_OBJECT_BLOB, data, len, oid);
     }
+    orgctl_odb_write_begin();
     error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
-    return error < 0 ? orgctl_git_error(error, "cannot write object") : 0;
+    return orgctl_odb_write_check(error, "cannot write object");
 }
 
 static const char *key_field(const orgctl_kind *kind)
@@ -181,6 +191,8 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = "";
     if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
         return error;
+    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
+        return error;
     char *path = orgctl_kind_path(kind, org, name);
     if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
         free(path);
@@ -203,11 +215,13 @@ static const cJSON *const kind_removed = &(const cJSON){.type = cJSON_Object};
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name)
 {
+    int error = orgctl_object_refuse_invalid(cs->repo, kind, org, name);
+    if (error < 0)
+        return error;
     if (!orgctl_object_exists(cs->repo, kind, org, name))
         return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
                                 kind->name, name, org);
-    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
-    if (error < 0)
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, NULL)) < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
     if (!cs->repo->skip_permissions)
@@ -268,6 +282,9 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
     git_oid oid;
+    /* a file removed takes what broke the rules there along (one restored: below) */
+    if (!error && !data && orgctl_index_has_invalid(cs->repo))
+        error = orgctl_index_forget_invalid(cs->repo, path);
     if (error < 0)
         goto done;
     if (!data) {
@@ -277,8 +294,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     }
     if ((error = write_blob(cs, data, len, &oid)) < 0)
         goto done;
-    if (obj)
-        error = orgctl_index_put(cs->repo, path, kind, org, name, strbuf_str(&text), obj);
+    error = orgctl_index_restored(cs->repo, path, strbuf_str(&text), obj);
     if (!error)
         record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
 done:
@@ -355,23 +371,26 @@ int orgctl_changeset_release_savepoint(orgctl_changeset *cs)
     return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_RELEASE);
 }
 
+/* Costs what it undoes, not the size of the change set (a path map rebuilt for each
+ * failing row of a bulk set was most of a --continue-on-error run). */
 int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
 {
+    size_t state;
     while (cs->nundo > 0) {
         struct undo *u = &cs->undo[--cs->nundo];
         struct entry *e = &cs->entries[u->entry];
+        /* a state kept since the path was staged here is no longer known */
+        if (cs->states.len && strmap_get(&cs->states, e->path, &state))
+            strmap_set(&cs->states, e->path, 0);
         if (u->created) {
+            strmap_del(&cs->by_path, e->path);
             cs->n--; /* created entries are undone newest first, so this is the last */
         } else {
             e->oid = u->oid;
             e->deleted = u->deleted;
         }
     }
-    strmap_clear(&cs->by_path);
-    for (size_t i = 0; i < cs->n; i++)
-        strmap_set(&cs->by_path, cs->entries[i].path, i);
     cs->in_savepoint = false;
-    strmap_clear(&cs->states);
     orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL);
     orgctl_index_cache_reset(cs->repo);
     return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_ROLLBACK);
@@ -431,6 +450,34 @@ size_t orgctl_changeset_count(orgctl_changeset *cs)
     return cs->n;
 }
 
+/* The folder of the base commit's tree that holds `path` (its last '/' at `slash`), read
+ * once per change set; NULL when there is none. */
+static git_tree *base_dir(orgctl_changeset *cs, const char *path, const char *slash)
+{
+    size_t len = slash ? (size_t)(slash - path) : 0, i;
+    strbuf_reset(&cs->base_dir_key);
+    strbuf_add(&cs->base_dir_key, path, len);
+    const char *key = strbuf_str(&cs->base_dir_key);
+    if (strmap_get(&cs->base_dirs, key, &i))
+        return cs->base_trees[i];
+    git_tree *tree = NULL, *dir = NULL;
+    git_tree_entry *te = NULL;
+    if (orgctl_commit_tree(&tree, cs->repo->git, &cs->repo->head) == 0) {
+        if (len == 0)
+            dir = tree, tree = NULL;
+        else if (git_tree_entry_bypath(&te, tree, key) == 0 &&
+                 git_tree_entry_type(te) == GIT_OBJECT_TREE)
+            git_tree_lookup(&dir, cs->repo->git, git_tree_entry_id(te));
+    }
+    git_tree_entry_free(te);
+    git_tree_free(tree);
+    orgctl_error_clear();
+    cs->base_trees = xrealloc(cs->base_trees, (cs->nbase_trees + 1) * sizeof(*cs->base_trees));
+    cs->base_trees[cs->nbase_trees] = dir;
+    strmap_set(&cs->base_dirs, arena_strdup(&cs->base_dir_names, key), cs->nbase_trees++);
+    return dir;
+}
+
 void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_op *op,
                             const char **path)
 {
@@ -442,16 +489,10 @@ void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_o
     }
     /* Created or updated: whether the path exists at the base commit. */
     *op = ORGCTL_CHANGE_CREATE;
-    if (cs->repo->has_head) {
-        git_tree *tree = NULL;
-        git_tree_entry *te = NULL;
-        if (orgctl_commit_tree(&tree, cs->repo->git, &cs->repo->head) == 0 &&
-            git_tree_entry_bypath(&te, tree, e->path) == 0)
-            *op = ORGCTL_CHANGE_UPDATE;
-        git_tree_entry_free(te);
-        git_tree_free(tree);
-        orgctl_error_clear();
-    }
+    const char *slash = strrchr(e->path, '/');
+    git_tree *dir = cs->repo->has_head ? base_dir(cs, e->path, slash) : NULL;
+    if (dir && git_tree_entry_byname(dir, slash ? slash + 1 : e->path))
+        *op = ORGCTL_CHANGE_UPDATE;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -575,10 +616,10 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
         goto done;
     strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
     const git_commit *parents[1] = {parent};
+    orgctl_odb_write_begin();
     error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg),
                               tree, parent ? 1 : 0, parents);
-    if (error < 0)
-        error = orgctl_git_error(error, "cannot write commit");
+    error = orgctl_odb_write_check(error, "cannot write commit");
 done:
     git_signature_free(author);
     git_signature_free(committer);
@@ -620,6 +661,7 @@ static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, s
     *n = build_updates(cs, base, &ups);
     if (*n == 0)
         goto done;
+    orgctl_odb_write_begin();
     if (base)
         error = git_tree_create_updated(tree_id, repo->git, base, *n, ups);
     else {
@@ -633,8 +675,7 @@ static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, s
         git_tree_free(empty_tree);
         git_treebuilder_free(empty);
     }
-    if (error < 0)
-        error = orgctl_git_error(error, "cannot write tree");
+    error = orgctl_odb_write_check(error, "cannot write tree");
 done:
     free(ups);
     return error;
@@ -670,6 +711,15 @@ void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
 {
     cs->bulk = true;
     cs->dry = dry || cs->repo->dry_run;
+}
+
+int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry)
+{
+    if (paths <= ORGCTL_CHANGESET_LARGE)
+        return 0;
+    orgctl_changeset_set_bulk(cs, dry);
+    orgctl_index_defer_deletes(cs->repo);
+    return orgctl_index_tune_bulk(cs->repo, paths);
 }
 
 long orgctl_changeset_next_id(orgctl_changeset *cs)
@@ -747,6 +797,12 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     strmap_free(&cs->by_path);
     strmap_free(&cs->states);
     arena_free(&cs->state_paths);
+    for (size_t i = 0; i < cs->nbase_trees; i++)
+        git_tree_free(cs->base_trees[i]);
+    free(cs->base_trees);
+    strmap_free(&cs->base_dirs);
+    arena_free(&cs->base_dir_names);
+    strbuf_release(&cs->base_dir_key);
     strbuf_release(&cs->trailers);
     free(cs->undo);
     orgctl_packwriter_free(cs->pack);

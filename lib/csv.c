@@ -16,6 +16,7 @@
 
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
+#include "options_version.h"
 
 #define CHUNK_SIZE (64 * 1024)
 #define DEFAULT_MAX_RECORD ((size_t)64 * 1024 * 1024)
@@ -51,11 +52,13 @@ struct orgctl_csv {
     bool gz_member_done;   /* a gzip member ended: another may follow, or the end */
     size_t max_input;      /* the most bytes gzip or zip may inflate to */
     size_t inflated;
+    bool over_bound; /* it inflated past max_input */
     struct archive *ar;
 
     const unsigned char *in; /* the current chunk: inbuf, or the caller's buffer */
     unsigned char *inbuf;
     size_t pos, len;
+    size_t before; /* bytes of the input before the current chunk */
     int started, eof, done;
 
     size_t line;     /* the line of the next input byte */
@@ -99,9 +102,12 @@ __attribute__((format(printf, 4, 5))) static int fail_at(orgctl_csv *r, size_t l
     va_list ap;
     size_t n = 1;
 
+    /* (as far as the bound on inflating: past it, the syntax error it is) */
     while ((r->source == SRC_GZIP || r->source == SRC_ZIP) && !r->eof && n > 0)
-        if (source_read(r, r->inbuf, CHUNK_SIZE, &n) < 0)
+        if (source_read(r, r->inbuf, CHUNK_SIZE, &n) < 0 && !r->over_bound)
             return r->error;
+        else if (r->over_bound)
+            break;
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
@@ -127,9 +133,10 @@ static int reader_new(orgctl_csv **out, const char *name, const orgctl_csv_optio
 {
     orgctl_csv *r;
 
-    if (opts && (opts->version < 1 || opts->version > ORGCTL_CSV_OPTIONS_VERSION))
-        return orgctl_error_set(ORGCTL_EINVALID, "csv: unsupported options version %u",
-                                opts->version);
+    int error;
+    if (opts && (error = orgctl_options_version_check("csv", opts->version,
+                                                      ORGCTL_CSV_OPTIONS_VERSION)) < 0)
+        return error;
     if (!(r = calloc(1, sizeof(*r))) || !(r->name = strdup(name))) {
         free(r);
         return orgctl_error_set(ORGCTL_ERROR, "csv: out of memory");
@@ -164,6 +171,24 @@ static int zip_open_archive(struct archive **out, const char *path)
     return 0;
 }
 
+/* A zip member's name is never used as a path, but one that would climb out of a folder
+ * (absolute, a ".." part) or hides something (a control character) is what a hostile
+ * archive looks like: refused, not read. */
+static int zip_entry_name_check(const char *path, const char *name)
+{
+    bool bad = !name || !*name || name[0] == '/' || name[0] == '\\' || strstr(name, "../") ||
+               strstr(name, "..\\") || strcmp(name, "..") == 0 ||
+               (strlen(name) >= 3 && strcmp(name + strlen(name) - 3, "/..") == 0);
+    for (const unsigned char *p = (const unsigned char *)name; !bad && *p; p++)
+        bad = *p < 0x20 || *p == 0x7f;
+    if (bad)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s: zip entry \"%s\" is no plain file name (absolute, \"..\" "
+                                "or a control character)",
+                                path, name ? name : "");
+    return 0;
+}
+
 /* Counts the zip's regular files without reading their data (the seekable reader uses
  * the central directory), so a wrong archive fails at open, before any record. */
 static int zip_check(const char *path)
@@ -184,7 +209,17 @@ static int zip_check(const char *path)
                                      path, LA->entry_pathname(entry));
             goto done;
         }
-        files++;
+        if ((error = zip_entry_name_check(path, LA->entry_pathname(entry))) < 0)
+            goto done;
+        if (++files > 1) /* no need to count a million members */
+            break;
+    }
+    if (files > 1) {
+        error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "%s: a zip archive must hold exactly one file, this one "
+                                 "holds more",
+                                 path);
+        goto done;
     }
     if (rc != ARCHIVE_EOF) {
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,
@@ -364,11 +399,13 @@ static int inflated(orgctl_csv *r, int error, size_t n)
     if (error < 0)
         return error;
     r->inflated += n;
-    if (r->inflated > r->max_input)
+    if (r->inflated > r->max_input) {
+        r->over_bound = true;
         return fail(r, ORGCTL_EINVALID,
                     "%s: inflates to more than %zu bytes, the most a compressed file may "
                     "hold here",
                     r->name, r->max_input);
+    }
     return 0;
 }
 
@@ -406,6 +443,7 @@ static int fill(orgctl_csv *r)
     size_t n;
     int error;
 
+    r->before += r->len;
     r->pos = r->len = 0;
     if (r->eof)
         return 0;
@@ -699,6 +737,11 @@ int orgctl_csv_next(orgctl_csv_record **out, orgctl_csv *r)
         }
         }
     }
+}
+
+size_t orgctl_csv_bytes_read(const orgctl_csv *r)
+{
+    return r->before + r->pos;
 }
 
 size_t orgctl_csv_record_count(const orgctl_csv_record *rec)

@@ -25,6 +25,27 @@ void orgctl_error_clear(void)
     last_message[0] = '\0';
 }
 
+static orgctl_warning_handler warning_handler;
+static void *warning_payload;
+
+void orgctl_warning_handler_set(orgctl_warning_handler handler, void *payload)
+{
+    warning_handler = handler;
+    warning_payload = payload;
+}
+
+void orgctl_warning(const char *fmt, ...)
+{
+    if (!warning_handler)
+        return;
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    warning_handler(message, warning_payload);
+}
+
 int orgctl_error_exit_status(int code)
 {
     switch (code) {
@@ -37,6 +58,8 @@ int orgctl_error_exit_status(int code)
         return 4;
     case ORGCTL_ECONFLICT:
         return 5;
+    case ORGCTL_ESTORAGE: /* a full disk is not "not found": exit 1 as any I/O error */
+        return 1;
     default:
         return 1;
     }

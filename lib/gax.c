@@ -167,25 +167,6 @@ static size_t col(const struct layout *l, enum gtype t)
 
 /* --- steps that no operation does as such --- */
 
-/* Sets (or, with no "hash", removes) the user's password hash. */
-static int set_password(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
-                        const struct bulk_step *st)
-{
-    const orgctl_kind *kind = orgctl_kind_lookup("user");
-    cJSON *user = NULL;
-    int error;
-    /* the change set checks directory:user:setPassword, the hash's permission */
-    if ((error = orgctl_object_get(repo, kind, org, st->name, &user)) < 0)
-        return error;
-    const char *hash = orgctl_params_get(st->params, "hash");
-    cJSON_DeleteItemFromObjectCaseSensitive(user, "password_hash");
-    if (hash)
-        cJSON_AddStringToObject(user, "password_hash", hash);
-    error = orgctl_changeset_put(cs, kind, org, user);
-    cJSON_Delete(user);
-    return error;
-}
-
 /* An UPDATE that gives one of First and Last Name: the full name takes the other from
  * the user's options. */
 static int set_names(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
@@ -193,7 +174,7 @@ static int set_names(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
 {
     cJSON *user = NULL;
     int error;
-    if ((error = orgctl_object_get(repo, orgctl_kind_lookup("user"), org, st->name, &user)) < 0)
+    if ((error = orgctl_object_load(repo, orgctl_kind_lookup("user"), org, st->name, &user)) < 0)
         return error;
     const cJSON *options = cJSON_GetObjectItemCaseSensitive(user, "options");
     const char *first = orgctl_params_get(st->params, "first"),
@@ -345,7 +326,7 @@ static void attribute_steps(struct rowctx *x)
     if (*hash) {
         struct bulk_step *st = step(x, "user", "passwd", x->user, col(l, G_HASH));
         if (st) {
-            st->run = set_password;
+            st->run = bulk_set_password;
             if (!is_remove(hash))
                 orgctl_params_add(st->params, "hash", hash);
         }
@@ -471,26 +452,6 @@ static char *key(void *layout, const struct bulk_record *r, size_t *column)
     return xstrdup(cell(l, r, G_USERNAME));
 }
 
-/* A hash a file gives itself must look like one (crypt(3): "$id$..."). */
-static bool looks_hashed(const char *v)
-{
-    return v[0] == '$' && strlen(v) > 10 && !strpbrk(v, " :\t\r\n");
-}
-
-/* The org's password policy, when the set's org exists already. */
-static int check_password(const struct layout *l, const struct bulk_record *r, const char *pw)
-{
-    const struct bulk_settings *s = l->settings;
-    if (!s->repo || !s->org || !orgctl_object_exists(s->repo, orgctl_kind_lookup("org"), s->org, s->org))
-        return 0;
-    cJSON *user = cJSON_CreateObject();
-    cJSON_AddStringToObject(user, "name", cell(l, r, G_USERNAME));
-    cJSON_AddStringToObject(user, "email", cell(l, r, G_EMAIL));
-    int error = orgctl_password_check(s->repo, s->org, user, pw);
-    cJSON_Delete(user);
-    return error;
-}
-
 static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr,
                       strbuf *out, struct bulk_problems *p)
 {
@@ -502,18 +463,12 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
         return 0;
     }
     if (t == G_HASH) {
-        if (strcmp(v, BULK_HASH_SHOWN) == 0) /* a failures file's: hashes are not repeated */
-            bulk_problem(p, r->line, j + 1,
-                         "Password Hash \"%s\" stands for a hash a failures file does not "
-                         "repeat: give the password again (a Password column instead of "
-                         "this one), or empty the cell",
-                         v);
-        else if (!looks_hashed(v))
-            bulk_problem(p, r->line, j + 1, "Password Hash is no crypt(3) hash");
+        bulk_hash_cell(p, r->line, j + 1, v);
         bulk_csv_cell(out, v);
         return 0;
     }
-    if (check_password(l, r, v) < 0) {
+    if (bulk_password_policy(l->settings, NULL, cell(l, r, G_USERNAME), cell(l, r, G_EMAIL),
+                             v) < 0) {
         bulk_problem(p, r->line, j + 1, "Password: %s", orgctl_error_last());
         return 0;
     }

@@ -101,6 +101,11 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
     /* Every parameter of a list verb but --search is a filter. */
     for (const orgctl_param *p = ctx->op->params; p && p->name && n < 8; p++) {
         const char *v = orgctl_params_get(ctx->params, p->name);
+        /* a state no object has is a typo, not an empty list */
+        if (v && strcmp(p->name, "state") == 0 && strcmp(v, "enabled") != 0 &&
+            strcmp(v, "disabled") != 0)
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "--state takes enabled or disabled, not \"%s\"", v);
         if (v && strcmp(p->name, "search") != 0 && list_filter(kind, p->name, &filters[n]))
             filters[n++].value = v;
     }
@@ -210,6 +215,8 @@ int orgctl_generic_rm(orgctl_op_ctx *ctx)
     if (!error && (cJSON_GetArraySize(refs) > 0 || cJSON_GetArraySize(members) > 0) &&
         !orgctl_params_has(ctx->params, "force"))
         error = refuse_rm(kind, ctx->name, refs, members);
+    if (!error) /* many referrers: one pack, as a bulk set writes */
+        error = orgctl_changeset_large(ctx->cs, (size_t)cJSON_GetArraySize(refs) + 1, false);
     cJSON *r;
     cJSON_ArrayForEach(r, refs)
     {

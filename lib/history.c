@@ -10,9 +10,6 @@
 #include "orgctl/perm.h"
 #include "restore.h"
 
-/* A rollback of more paths than this writes one pack, as a bulk change set does. */
-#define BULK_PATHS 256
-
 /* The value of trailer `key` in a commit message (malloc'd), or NULL. */
 static char *trailer(const char *msg, const char *key)
 {
@@ -474,13 +471,8 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
     if ((error = orgctl_changeset_begin(&cs, repo, command,
                                         cJSON_GetStringValue(cJSON_GetObjectItem(info, "org")))) < 0)
         goto done;
-    if (r.npaths > BULK_PATHS) { /* blobs and trees in one pack, not loose */
-        orgctl_changeset_set_bulk(cs, dry_run);
-        orgctl_index_defer_deletes(repo);
-        if ((error = orgctl_index_tune_bulk(repo, r.npaths)) < 0)
-            goto done;
-    }
-    if ((error = orgctl_restore_stage(r.engine, cs, changes, dry_run)) < 0 ||
+    if ((error = orgctl_changeset_large(cs, r.npaths, dry_run)) < 0 ||
+        (error = orgctl_restore_stage(r.engine, cs, changes, dry_run)) < 0 ||
         (error = orgctl_perm_keep_enterprise_admin(repo)) < 0 ||
         (error = orgctl_restore_validate_merged(r.engine)) < 0)
         goto done;

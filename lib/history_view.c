@@ -18,6 +18,7 @@
 #include "orgctl/org.h"
 #include "orgctl/perm.h"
 #include "strmap.h"
+#include "options_version.h"
 
 #define VIEW_PERMISSION "audits:changeSet:view"
 
@@ -302,6 +303,8 @@ int orgctl_log_options_check(const orgctl_log_options *o)
 {
     time_t t;
     int error;
+    if ((error = orgctl_options_version_check("log", o->version, ORGCTL_LOG_OPTIONS_VERSION)) < 0)
+        return error;
     for (size_t i = 0; i < o->norgs; i++)
         if ((error = orgctl_org_shortname_validate(o->orgs[i])) < 0)
             return error;

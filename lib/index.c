@@ -2,19 +2,23 @@
  * commit it reflects and catches up by walking only the trees that changed. Deleting it
  * loses nothing. A change set stages its changes in an open transaction here, so reads
  * during the change set see them. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "arena.h"
 #include "index_key.h"
+#include "utf8.h"
 #include "strmap.h"
 
-#define SCHEMA_VERSION 4
-#define SCHEMA_VERSION_TEXT "4"
+/* 5: values ignoring case are case-folded, not ASCII-lowered; the invalid table */
+#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION_TEXT "5"
 
 /* Both tables are keyed by what queries ask for, without rowids or second indexes: one
  * B-tree insert per object and per indexed value (three each before, which was most of a
@@ -27,16 +31,21 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS objects(kind TEXT NOT NULL, org TEXT NOT NULL,"
     " name TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY(kind, org, name)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS attrs(key TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL)"
-    " WITHOUT ROWID;";
+    " WITHOUT ROWID;"
+    /* The files of the tree that break their kind's rules: never in objects, so queries
+     * pass them over at no cost; kind, org and name as the path gives them, and with
+     * `missing` the key (orgctl_index_key_add of kind, org, name) of the object a
+     * reference names that does not exist, so its arrival can clear them. */
+    "CREATE TABLE IF NOT EXISTS invalid(path TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL,"
+    " org TEXT NOT NULL, name TEXT NOT NULL, problem TEXT NOT NULL, missing TEXT)"
+    " WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS invalid_object ON invalid(kind, org, name);"
+    "CREATE INDEX IF NOT EXISTS invalid_missing ON invalid(missing) WHERE missing IS NOT NULL;";
 
 static int exec_now(orgctl_repo *repo, const char *sql)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(repo->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        int err = orgctl_error_set(ORGCTL_ERROR, "index: %s", msg ? msg : "error");
-        sqlite3_free(msg);
-        return err;
-    }
+    if (sqlite3_exec(repo->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, NULL);
     return 0;
 }
 
@@ -141,37 +150,55 @@ static int meta_set(orgctl_repo *repo, const char *key, const char *value)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "write meta");
 }
 
-static int open_db(orgctl_repo *repo)
+/* casefold(TEXT) in SQL: orgctl_utf8_casefold, for what is searched ignoring case. */
+static void casefold_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    strbuf path = STRBUF_INIT;
-    if (repo->gitdir) {
-        strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
-        /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
-         * -wal and -shm files the database's mode. */
-        int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
-        if (fd >= 0)
-            close(fd);
-    } else {
-        strbuf_adds(&path, ":memory:"); /* a dry init's repository, which is nowhere */
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    if (!s) {
+        sqlite3_result_null(ctx);
+        return;
     }
-    int rc = sqlite3_open_v2(strbuf_str(&path), &repo->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
-    strbuf_release(&path);
+    strbuf sb = STRBUF_INIT;
+    orgctl_utf8_casefold(&sb, s);
+    size_t len = sb.len;
+    sqlite3_result_text(ctx, strbuf_detach(&sb, NULL), (int)len, free);
+}
+
+/* The SQL functions queries use, on every connection (file, as is, or in memory). */
+static void register_functions(sqlite3 *db)
+{
+    sqlite3_create_function(db, "casefold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                            casefold_sql, NULL, NULL);
+}
+
+/* The schema version of an open index (PRAGMA user_version); -1 when it cannot be read. */
+static int schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return version;
+}
+
+/* Opens the index at `path` (":memory:" for one that is nowhere) for reading and writing,
+ * made anew when it has another layout. */
+static int open_at(orgctl_repo *repo, const char *path)
+{
+    int rc = sqlite3_open_v2(
+        path, &repo->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
     if (rc != SQLITE_OK)
         return orgctl_sqlite_error(repo->db, "open");
+    register_functions(repo->db);
     sqlite3_busy_timeout(repo->db, 30000);
     int error;
     if ((error = orgctl_index_exec(repo, "PRAGMA synchronous=NORMAL")) < 0)
         return error;
     /* user_version holds the schema version: a current index needs no schema work, which
      * keeps a query's start-up short. */
-    sqlite3_stmt *st = NULL;
-    int version = 0;
-    if (sqlite3_prepare_v2(repo->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (version == SCHEMA_VERSION)
+    if (schema_version(repo->db) == SCHEMA_VERSION)
         return 0;
     /* New, or another layout: start over; the index is derived data. 16 KB pages (for a
      * new file: WAL fixes them): a bulk set's commit copies its whole index from the WAL
@@ -179,10 +206,117 @@ static int open_db(orgctl_repo *repo)
     if ((error = orgctl_index_exec(repo, "PRAGMA page_size=16384")) < 0 ||
         (error = orgctl_index_exec(repo, "PRAGMA journal_mode=WAL")) < 0 ||
         (error = orgctl_index_exec(repo, "BEGIN IMMEDIATE; DROP TABLE IF EXISTS objects;"
-                                         "DROP TABLE IF EXISTS attrs; DROP TABLE IF EXISTS meta;")) < 0 ||
+                                         "DROP TABLE IF EXISTS attrs; DROP TABLE IF EXISTS meta;"
+                                         "DROP TABLE IF EXISTS invalid;")) < 0 ||
         (error = orgctl_index_exec(repo, schema)) < 0 ||
         (error = orgctl_index_exec(repo, "PRAGMA user_version=" SCHEMA_VERSION_TEXT "; COMMIT")) < 0)
         sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+    return error;
+}
+
+/* "file:PATH?QUERY" with the characters a URI reserves in PATH escaped. */
+static char *file_uri(const char *path, const char *query)
+{
+    strbuf uri = STRBUF_INIT;
+    strbuf_adds(&uri, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (strchr("?#%", *p) || *p < 0x20 || *p >= 0x7f)
+            strbuf_addf(&uri, "%%%02X", *p);
+        else
+            strbuf_addch(&uri, (char)*p);
+    }
+    strbuf_addf(&uri, "?%s", query);
+    return strbuf_detach(&uri, NULL);
+}
+
+/* The index file of a repository orgctl may not write, as it is: immutable (no lock and
+ * no -shm file, which could not be made), and only when the file holds all of it, that
+ * is, no WAL holds pages it lacks, and its layout is current. NULL otherwise. */
+static sqlite3 *open_as_is(const char *path)
+{
+    struct stat st;
+    strbuf wal = STRBUF_INIT;
+    strbuf_addf(&wal, "%s-wal", path);
+    bool whole = stat(path, &st) == 0 && st.st_size > 0 &&
+                 (stat(strbuf_str(&wal), &st) < 0 || st.st_size == 0);
+    strbuf_release(&wal);
+    sqlite3 *db = NULL;
+    char *uri = whole ? file_uri(path, "immutable=1") : NULL;
+    if (uri &&
+        (sqlite3_open_v2(uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                         NULL) != SQLITE_OK ||
+         schema_version(db) != SCHEMA_VERSION)) {
+        sqlite3_close(db);
+        db = NULL;
+    }
+    free(uri);
+    if (db)
+        register_functions(db);
+    return db;
+}
+
+/* Copies the index `from` into a new one in memory, repo->db. */
+static int copy_into_memory(orgctl_repo *repo, sqlite3 *from)
+{
+    if (sqlite3_open_v2(":memory:", &repo->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "open");
+    register_functions(repo->db);
+    sqlite3_stmt *st = NULL;
+    int page_size = 0;
+    if (sqlite3_prepare_v2(from, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        page_size = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    char sql[64];
+    snprintf(sql, sizeof(sql), "PRAGMA page_size=%d", page_size); /* a copy keeps them */
+    if (sqlite3_exec(repo->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "copy");
+    sqlite3_backup *b = sqlite3_backup_init(repo->db, "main", from, "main");
+    if (!b)
+        return orgctl_sqlite_error(repo->db, "copy");
+    sqlite3_backup_step(b, -1);
+    if (sqlite3_backup_finish(b) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "copy");
+    return 0;
+}
+
+int orgctl_index_in_memory(orgctl_repo *repo)
+{
+    if (repo->db && !sqlite3_db_readonly(repo->db, "main"))
+        return 0; /* in memory already */
+    sqlite3 *file = repo->db;
+    repo->db = NULL;
+    orgctl_index_stmts_finalize(&repo->stmts); /* they were the file's */
+    int error = file ? copy_into_memory(repo, file) : open_at(repo, ":memory:");
+    sqlite3_close(file);
+    return error;
+}
+
+static int open_db(orgctl_repo *repo)
+{
+    if (!repo->gitdir)
+        return open_at(repo, ":memory:"); /* a dry init's repository, which is nowhere */
+    strbuf path = STRBUF_INIT;
+    strbuf_addf(&path, "%s/orgctl/index.sqlite", repo->gitdir);
+    int error = 0;
+    if (repo->read_only) {
+        /* A dry run stages its changes in the index: in a copy, then. */
+        repo->db = open_as_is(strbuf_str(&path));
+        if (!repo->db || repo->dry_run)
+            error = orgctl_index_in_memory(repo);
+    } else {
+        /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
+         * -wal and -shm files the database's mode. */
+        int fd = open(strbuf_str(&path), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
+        if (fd >= 0)
+            close(fd);
+        /* named here: SQLite would retry read-only and report that one's errno */
+        error = fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&path))
+                       : open_at(repo, strbuf_str(&path));
+    }
+    strbuf_release(&path);
     return error;
 }
 
@@ -192,8 +326,8 @@ static int open_db(orgctl_repo *repo)
 int orgctl_index_open(orgctl_repo *repo)
 {
     int error = open_db(repo);
-    if (error == 0)
-        return 0;
+    if (error == 0 || repo->read_only)
+        return error;
     int rc = repo->db ? sqlite3_errcode(repo->db) : SQLITE_CANTOPEN;
     if (rc != SQLITE_NOTADB && rc != SQLITE_CORRUPT)
         return error;
@@ -1210,7 +1344,7 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
     const orgctl_field *f = orgctl_kind_field(kind, field);
     strbuf low = STRBUF_INIT;
     if (f && (f->flags & ORGCTL_FIELD_NOCASE)) {
-        strbuf_add_lower(&low, value);
+        orgctl_utf8_casefold(&low, value);
         value = strbuf_str(&low);
     }
     static const char *sql =
@@ -1257,40 +1391,240 @@ done:
     return name;
 }
 
-/* --- catching up --- */
+/* --- files that break the rules (the invalid table) --- */
+
+static void invalid_key(strbuf *key, const orgctl_kind *kind, const char *org, const char *name)
+{
+    strbuf_reset(key);
+    orgctl_index_key_add(key, kind->name, false);
+    orgctl_index_key_add(key, org, false);
+    strbuf_adds(key, name);
+}
+
+bool orgctl_index_has_invalid(orgctl_repo *repo)
+{
+    if (!repo->invalid_known) {
+        sqlite3_stmt *st = base_stmt(repo, "SELECT 1 FROM invalid LIMIT 1");
+        repo->has_invalid = st && sqlite3_step(st) == SQLITE_ROW;
+        if (st)
+            sqlite3_reset(st);
+        repo->invalid_known = st != NULL;
+    }
+    return repo->has_invalid;
+}
+
+static int record_invalid(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
+                          const char *org, const char *name, const char *problem,
+                          const char *missing)
+{
+    static const char *sql = "INSERT OR IGNORE INTO invalid(path, kind, org, name, problem, "
+                             "missing) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, org, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, problem, -1, SQLITE_STATIC);
+    if (missing)
+        sqlite3_bind_text(st, 6, missing, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    repo->invalid_known = repo->has_invalid = true;
+    return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index an invalid file");
+}
+
+int orgctl_index_forget_invalid(orgctl_repo *repo, const char *path)
+{
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, "DELETE FROM invalid WHERE path = ?1");
+    if (!st)
+        return ORGCTL_ERROR;
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index an invalid file");
+}
+
+int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name, orgctl_index_invalid_cb cb, void *payload)
+{
+    static const char *one_sql =
+        "SELECT path, problem FROM invalid WHERE kind = ?1 AND org = ?2 AND name = ?3";
+    static const char *kind_sql =
+        "SELECT path, problem FROM invalid WHERE kind = ?1 AND (?2 IS NULL OR org = ?2) "
+        "ORDER BY path";
+    static const char *all_sql = "SELECT path, problem FROM invalid ORDER BY path";
+    if (!orgctl_index_has_invalid(repo))
+        return 0;
+    sqlite3_stmt *st = base_stmt(repo, !kind ? all_sql : name ? one_sql : kind_sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    if (kind) {
+        sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+        if (org)
+            sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
+        if (name)
+            sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    }
+    int rc, n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        n++;
+        if (cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+               payload) != 0) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? n : orgctl_sqlite_error(repo->db, "read invalid files");
+}
+
+/* --- catching up ---
+ * Each file that changed is checked on its own (its place, its JSON, its kind's rules);
+ * once the whole difference is in, the references of those that pass, and of those that
+ * referred to what went: a reference to nothing makes its object invalid. Only what
+ * changed is looked at, whatever the size of the tree. */
+
+struct pending_ref { /* a reference to check once every object is in */
+    const orgctl_kind *kind, *target;
+    char *path, *org, *name, *value;
+};
 
 struct catch_up {
     orgctl_repo *repo;
+    git_tree *tree; /* the new one */
+    bool rebuild;   /* from nothing: no invalid row to forget */
     int error;
+    struct pending_ref *refs;
+    size_t nrefs, refs_alloc;
+    char **came, **gone; /* paths of objects that appeared, and that went */
+    size_t ncame, ngone, came_alloc, gone_alloc;
 };
 
-static int index_blob(orgctl_repo *repo, const char *path, const git_oid *id)
+static void push_path(char ***v, size_t *n, size_t *alloc, const char *path)
+{
+    if (*n == *alloc) {
+        *alloc = *alloc ? *alloc * 2 : 64;
+        *v = xrealloc(*v, *alloc * sizeof(**v));
+    }
+    (*v)[(*n)++] = xstrdup(path);
+}
+
+struct ref_walk {
+    struct catch_up *cu;
+    const orgctl_kind *kind;
+    const char *path, *org, *name;
+};
+
+static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char *value,
+                    void *payload)
+{
+    struct ref_walk *w = payload;
+    struct catch_up *cu = w->cu;
+    if (cu->nrefs == cu->refs_alloc) {
+        cu->refs_alloc = cu->refs_alloc ? cu->refs_alloc * 2 : 256;
+        cu->refs = xrealloc(cu->refs, cu->refs_alloc * sizeof(*cu->refs));
+    }
+    cu->refs[cu->nrefs++] = (struct pending_ref){w->kind, target, xstrdup(w->path),
+                                                 xstrdup(w->org), xstrdup(w->name),
+                                                 xstrdup(value)};
+    (void)f;
+    return 0;
+}
+
+/* Indexes the file at `path`: as the object of kind, org and name that its `text` (parsed
+ * as `obj`) holds, or, with a `problem`, as an invalid file (dropping what an earlier
+ * version left, or queries would answer with stale data). */
+static int index_checked(orgctl_repo *repo, bool forget, const char *path, const orgctl_kind *kind,
+                         const char *org, const char *name, bool at_its_place,
+                         const char *problem, const char *text, const cJSON *obj)
+{
+    int error = forget ? orgctl_index_forget_invalid(repo, path) : 0;
+    if (error < 0)
+        return error;
+    if (!*problem)
+        return orgctl_index_put(repo, path, kind, org, name, text, obj);
+    if (at_its_place && (error = orgctl_index_delete(repo, path)) < 0)
+        return error;
+    return record_invalid(repo, path, kind, org, name, problem, NULL);
+}
+
+/* What is wrong with a file at a place where an object can be (given its JSON, parsed as
+ * obj, NULL: none); nothing added when all is well. */
+static void check_file(orgctl_repo *repo, strbuf *problem, const orgctl_kind *kind,
+                       const char *org, const char *name, cJSON *obj)
+{
+    if (!obj)
+        strbuf_adds(problem, "not valid JSON");
+    else if (orgctl_object_validate_stored(repo, kind, org, name, obj) < 0)
+        strbuf_adds(problem, orgctl_error_last());
+    orgctl_error_clear();
+}
+
+int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text, cJSON *obj)
 {
     const orgctl_kind *kind;
     char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) < 0)
+    int place = orgctl_kind_locate(path, &kind, &org, &name), error = 0;
+    if (place == ORGCTL_ENOTFOUND)
+        return 0;
+    /* an object is indexed as it is: the rollback validates what it restores there */
+    if (place < 0 || !obj) {
+        strbuf problem = STRBUF_INIT;
+        strbuf_adds(&problem, place < 0 ? orgctl_error_last() : "not valid JSON");
+        error = orgctl_error_set(ORGCTL_EINVALID, "restoring %s: %s", path, strbuf_str(&problem));
+        strbuf_release(&problem);
+    } else if (!orgctl_index_has_invalid(repo) ||
+               (error = orgctl_index_forget_invalid(repo, path)) == 0) {
+        error = orgctl_index_put(repo, path, kind, org, name, text, obj);
+    }
+    free(org);
+    free(name);
+    return error;
+}
+
+/* Indexes the file at `path` (blob `id`) as it is in the commit caught up with, and notes
+ * its references for check_references. */
+static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
+{
+    orgctl_repo *repo = cu->repo;
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    int place = orgctl_kind_locate(path, &kind, &org, &name);
+    if (place == ORGCTL_ENOTFOUND)
         return 0; /* a file that is no object (README, a future kind): not indexed */
+    strbuf problem = STRBUF_INIT, text = STRBUF_INIT;
     git_blob *blob = NULL;
-    int error = git_blob_lookup(&blob, repo->git, id);
-    if (error < 0) {
+    cJSON *obj = NULL;
+    int error = 0;
+    if (place < 0) {
+        strbuf_adds(&problem, orgctl_error_last());
+        orgctl_error_clear();
+    } else if ((error = git_blob_lookup(&blob, repo->git, id)) == GIT_ENOTFOUND) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_error_clear();
+        error = 0;
+        strbuf_addf(&problem, "blob %s is missing from the object database",
+                    git_oid_tostr(hex, sizeof(hex), id));
+    } else if (error < 0) {
         error = orgctl_git_error(error, path);
         goto done;
-    }
-    strbuf text = STRBUF_INIT;
-    strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-    cJSON *obj = cJSON_Parse(strbuf_str(&text));
-    if (!obj) {
-        /* A hand-made commit with broken JSON: keep the rest usable, skip this file, and
-         * drop what an earlier version left, or queries would answer with stale data. */
-        fprintf(stderr, "orgctl: warning: %s is not valid JSON; not indexed\n", path);
-        error = orgctl_index_delete(repo, path);
     } else {
-        error = orgctl_index_put(repo, path, kind, org, name, strbuf_str(&text), obj);
-        cJSON_Delete(obj);
+        strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+        obj = cJSON_Parse(strbuf_str(&text));
+        check_file(repo, &problem, kind, org, name, obj);
     }
-    strbuf_release(&text);
-    git_blob_free(blob);
+    error = index_checked(repo, !cu->rebuild, path, kind, org, name, place == 0,
+                          strbuf_str(&problem), strbuf_str(&text), obj);
+    struct ref_walk w = {cu, kind, path, org, name};
+    if (!error && !problem.len)
+        error = orgctl_object_refs(kind, obj, note_ref, &w);
 done:
+    cJSON_Delete(obj);
+    git_blob_free(blob);
+    strbuf_release(&problem);
+    strbuf_release(&text);
     free(org);
     free(name);
     return error;
@@ -1300,8 +1634,149 @@ static int catch_up_one(const char *path, const git_oid *old_id, const git_oid *
                         void *payload)
 {
     struct catch_up *cu = payload;
-    cu->error = new_id ? index_blob(cu->repo, path, new_id) : orgctl_index_delete(cu->repo, path);
+    if (new_id) {
+        cu->error = index_blob(cu, path, new_id);
+        if (!old_id && !cu->error)
+            push_path(&cu->came, &cu->ncame, &cu->came_alloc, path);
+        return cu->error;
+    }
+    cu->error = orgctl_index_delete(cu->repo, path);
+    if (!cu->error)
+        cu->error = orgctl_index_forget_invalid(cu->repo, path);
+    if (!cu->error)
+        push_path(&cu->gone, &cu->ngone, &cu->gone_alloc, path);
     return cu->error;
+}
+
+/* Whether the tree holds the object (valid or not). */
+static bool object_there(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name)
+{
+    static const char *sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3 "
+                             "UNION ALL SELECT 1 FROM invalid WHERE kind = ?1 AND org = ?2 AND "
+                             "name = ?3 LIMIT 1";
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
+    if (!st)
+        return true;
+    bind_key(st, kind, org, name);
+    bool there = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return there;
+}
+
+/* Takes the object out of the objects: it refers to `target` `value`, which is not there. */
+static int refers_to_nothing(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
+                             const char *org, const char *name, const orgctl_kind *target,
+                             const char *value)
+{
+    strbuf problem = STRBUF_INIT, key = STRBUF_INIT;
+    strbuf_addf(&problem, "%s \"%.100s\" does not exist in org \"%s\"", target->name, value, org);
+    invalid_key(&key, target, org, value);
+    int error = orgctl_index_delete_row(repo, kind, org, name);
+    if (!error)
+        error = record_invalid(repo, path, kind, org, name, strbuf_str(&problem),
+                               strbuf_str(&key));
+    strbuf_release(&problem);
+    strbuf_release(&key);
+    return error;
+}
+
+/* The files that referred to nothing and now may not: indexed again. */
+static int came_back(struct catch_up *cu, const char *path)
+{
+    static const char *sql = "SELECT path FROM invalid WHERE missing = ?1";
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    if (orgctl_kind_parse_path(path, &kind, &org, &name) < 0)
+        return 0;
+    strbuf key = STRBUF_INIT;
+    invalid_key(&key, kind, org, name);
+    free(org);
+    free(name);
+    cJSON *paths = cJSON_CreateArray(), *p;
+    sqlite3_stmt *st = orgctl_index_stmt_now(cu->repo, sql);
+    int error = st ? 0 : ORGCTL_ERROR;
+    if (st) {
+        sqlite3_bind_text(st, 1, strbuf_str(&key), -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            cJSON_AddItemToArray(paths, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+        sqlite3_reset(st);
+    }
+    cJSON_ArrayForEach(p, paths)
+    {
+        git_tree_entry *e = NULL;
+        if (error < 0 || git_tree_entry_bypath(&e, cu->tree, p->valuestring) < 0)
+            continue;
+        error = index_blob(cu, p->valuestring, git_tree_entry_id(e));
+        git_tree_entry_free(e);
+    }
+    git_error_clear();
+    cJSON_Delete(paths);
+    strbuf_release(&key);
+    return error;
+}
+
+/* The objects that referred to the object at `path`, which went. */
+static int left_behind(orgctl_repo *repo, const char *path)
+{
+    const orgctl_kind *target, *const *kinds = orgctl_kinds();
+    char *org = NULL, *name = NULL;
+    if (orgctl_kind_parse_path(path, &target, &org, &name) < 0)
+        return 0;
+    int error = 0;
+    for (int i = 0; kinds[i] && !error && !object_there(repo, target, org, name); i++)
+        for (const orgctl_field *f = kinds[i]->fields; f->name && !error; f++) {
+            if (!f->ref_kind || strcmp(f->ref_kind, target->name) != 0)
+                continue;
+            cJSON *names = NULL, *n;
+            error = orgctl_index_referrers(repo, true, kinds[i], org, f->name, name, 0, &names);
+            cJSON_ArrayForEach(n, names)
+            {
+                char *rpath = orgctl_kind_path(kinds[i], org, n->valuestring);
+                if (!error)
+                    error = refers_to_nothing(repo, rpath, kinds[i], org, n->valuestring,
+                                              target, name);
+                free(rpath);
+            }
+            cJSON_Delete(names);
+        }
+    free(org);
+    free(name);
+    return error;
+}
+
+static int check_references(struct catch_up *cu)
+{
+    int error = 0;
+    bool waiting = !cu->rebuild && orgctl_index_has_invalid(cu->repo);
+    for (size_t i = 0; i < cu->ncame && waiting && !error; i++)
+        error = came_back(cu, cu->came[i]);
+    for (size_t i = 0; i < cu->nrefs && !error; i++) {
+        struct pending_ref *r = &cu->refs[i];
+        if (!object_there(cu->repo, r->target, r->org, r->value))
+            error = refers_to_nothing(cu->repo, r->path, r->kind, r->org, r->name, r->target,
+                                      r->value);
+    }
+    for (size_t i = 0; i < cu->ngone && !error; i++)
+        error = left_behind(cu->repo, cu->gone[i]);
+    return error;
+}
+
+static void catch_up_free(struct catch_up *cu)
+{
+    for (size_t i = 0; i < cu->nrefs; i++) {
+        free(cu->refs[i].path);
+        free(cu->refs[i].org);
+        free(cu->refs[i].name);
+        free(cu->refs[i].value);
+    }
+    for (size_t i = 0; i < cu->ncame; i++)
+        free(cu->came[i]);
+    for (size_t i = 0; i < cu->ngone; i++)
+        free(cu->gone[i]);
+    free(cu->refs);
+    free(cu->came);
+    free(cu->gone);
 }
 
 int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
@@ -1312,25 +1787,31 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
     int error;
     if ((error = orgctl_index_exec(repo, "BEGIN IMMEDIATE")) < 0)
         return error;
+    repo->invalid_known = false;
     if (has_from && orgctl_commit_tree(&old_tree, repo->git, &from) < 0) {
         /* The commit it reflected is gone (history rewritten): rebuild from nothing. */
         orgctl_error_clear();
         old_tree = NULL;
     }
-    if (!old_tree && (error = orgctl_index_exec(repo, "DELETE FROM objects; DELETE FROM attrs;")) < 0)
+    if (!old_tree && (error = orgctl_index_exec(repo, "DELETE FROM objects; DELETE FROM attrs;"
+                                                      "DELETE FROM invalid;")) < 0)
         goto done;
     if ((error = orgctl_commit_tree(&new_tree, repo->git, target)) < 0)
         goto done;
-    struct catch_up cu = {repo, 0};
+    struct catch_up cu = {repo, new_tree, !old_tree, 0};
     error = orgctl_tree_diff(repo->git, old_tree, new_tree, catch_up_one, &cu);
     if (cu.error < 0)
         error = cu.error;
+    if (!error)
+        error = check_references(&cu);
+    catch_up_free(&cu);
     if (!error)
         error = orgctl_index_set_commit(repo, target,
                                         max_id_since(repo, old_tree ? &from : NULL, target));
 done:
     git_tree_free(old_tree);
     git_tree_free(new_tree);
+    repo->invalid_known = false;
     if (!error)
         error = orgctl_index_exec(repo, "COMMIT");
     else

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "index_key.h"
+#include "utf8.h"
 
 #define ESCAPE '\x02'
 
@@ -13,6 +14,18 @@ static bool special(unsigned char c)
 void orgctl_index_key_add(strbuf *sb, const char *part, bool lower)
 {
     const unsigned char *p = (const unsigned char *)part;
+    if (lower) { /* beyond ASCII, a case-folded copy: what follows lowers its ASCII */
+        while (*p && *p < 0x80)
+            p++;
+        if (*p) {
+            strbuf folded = STRBUF_INIT;
+            orgctl_utf8_casefold(&folded, part);
+            orgctl_index_key_add(sb, strbuf_str(&folded), false);
+            strbuf_release(&folded);
+            return;
+        }
+        p = (const unsigned char *)part;
+    }
     for (;;) {
         size_t run = 0; /* a run of bytes copied as they are: the usual whole part */
         if (lower)

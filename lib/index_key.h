@@ -17,7 +17,8 @@
 
 #define ORGCTL_INDEX_KEY_SEP '\x01'
 
-/* Appends `part`, escaped (ASCII letters lowercased if `lower`), and the separator. */
+/* Appends `part`, escaped (case-folded if `lower`: orgctl_utf8_casefold), and the
+ * separator. */
 void orgctl_index_key_add(strbuf *sb, const char *part, bool lower);
 /* The end of the range of keys that begin with `prefix` (which ends in the separator). */
 void orgctl_index_key_end(strbuf *end, const char *prefix, size_t len);

@@ -28,6 +28,7 @@
 #include "arena.h"
 #include "internal.h"
 #include "strmap.h"
+#include "utf8.h"
 
 /* Queued items at most, and bytes of them (JSON and attrs rows): a group's put carries all
  * its members. When the writer falls behind (a thousand groups of a thousand members,
@@ -155,8 +156,9 @@ static int apply(struct orgctl_index_writer *w, const struct item *it)
 
 int orgctl_index_writer_start(orgctl_repo *repo)
 {
-    if (repo->writer || !sqlite3_threadsafe())
-        return 0; /* a SQLite without threads: the writes stay on this thread */
+    if (repo->writer || !sqlite3_threadsafe() || repo->read_only)
+        return 0; /* a SQLite without threads, or an index in memory (a read-only
+                   * repository's) that a second connection cannot see: this thread */
     struct orgctl_index_writer *w = xcalloc(1, sizeof(*w));
     w->repo = repo;
     strbuf path = STRBUF_INIT;
@@ -374,7 +376,7 @@ static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
             continue;
         strbuf_reset(&low);
         if (f->flags & ORGCTL_FIELD_NOCASE)
-            strbuf_add_lower(&low, v);
+            orgctl_utf8_casefold(&low, v);
         else
             strbuf_adds(&low, v);
         strbuf_reset(&key);

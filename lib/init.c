@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "orgctl/org.h"
 #include "orgctl/role.h"
+#include "options_version.h"
 
 static int build_enterprise(orgctl_repo *repo, orgctl_changeset *cs,
                             const orgctl_init_options *opts, char **admin_out)
@@ -61,6 +62,9 @@ int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **ad
     orgctl_changeset *cs = NULL;
     int error;
     *admin_out = NULL;
+    if (opts && (error = orgctl_options_version_check("init", opts->version,
+                                                      ORGCTL_INIT_OPTIONS_VERSION)) < 0)
+        return error;
     if ((error = orgctl_repo_create(&repo, dir, opts && opts->dry_run)) < 0)
         return error;
     repo->skip_permissions = true; /* nobody exists yet to hold a permission */
@@ -68,7 +72,8 @@ int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **ad
         (error = build_enterprise(repo, cs, opts, admin_out)) < 0 ||
         (error = orgctl_repo_set_actor(repo, *admin_out)) < 0)
         goto done;
-    error = orgctl_changeset_commit(cs, "init: enterprise account", NULL);
+    if ((error = orgctl_changeset_commit(cs, "init: enterprise account", NULL)) == 0)
+        error = orgctl_repo_install(repo); /* until here, it is nowhere to be seen */
 done:
     if (error < 0) {
         free(*admin_out);

@@ -40,6 +40,10 @@ struct orgctl_repo {
     char *enterprise_admin;
     bool skip_permissions; /* only while init builds the first change set */
     bool dry_run;          /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
+    /* orgctl may not write to it (a read-only mount, a mirror): queries and dry runs only,
+     * without the lock, the index read as it is or held in memory (lib/index.c) */
+    bool read_only;
+    struct orgctl_init_place *init; /* init's repository until it is moved into place */
     orgctl_changeset *cs;
     struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/permcache.c) */
     struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/index.c) */
@@ -47,6 +51,7 @@ struct orgctl_repo {
     struct orgctl_index_writer *writer; /* while a bulk set runs (lib/index_writer.c) */
     struct orgctl_deferred_deletes *deletes; /* while a big rollback runs (lib/index.c) */
     struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/index.c) */
+    bool invalid_known, has_invalid; /* whether the index holds invalid files, once asked */
 };
 
 /* Parses the 40 lowercase hex digits of a commit id at the start of `s`, followed by the
@@ -63,10 +68,28 @@ bool orgctl_oid_parse(const char *s, git_oid *out);
 /* Opens the git repository on first need (queries answered by the index never do). */
 int orgctl_repo_git_open(orgctl_repo *repo);
 
-/* Wraps the last libgit2 error into ours. */
+/* Wraps the last libgit2 error into ours: ORGCTL_ESTORAGE when the operating system said
+ * the disk is full or a file is too large. */
 int orgctl_git_error(int code, const char *what);
-/* Wraps the last SQLite error into ours. */
+/* Wraps the last SQLite error into ours (`what` may be NULL), naming the errno SQLite saw
+ * when the operating system failed it: ORGCTL_ESTORAGE when that is a full disk. */
 int orgctl_sqlite_error(sqlite3 *db, const char *what);
+
+/* Objects written through libgit2 (blobs, trees, a commit): call _begin, then the libgit2
+ * function, then _check with what it returned. A write that failed is an error even when
+ * libgit2, having retried elsewhere, says it worked (lib/repo.c). */
+void orgctl_odb_write_begin(void);
+int orgctl_odb_write_check(int error, const char *what);
+
+/* --- errors of the operating system (lib/oserror.c) --- */
+/* Whether errno `err` says the disk is full or a file may grow no more (ENOSPC, EDQUOT,
+ * EFBIG): not the input's fault, and no use going on past. */
+bool orgctl_errno_is_storage(int err);
+/* Sets "WHAT: strerror(err)" (WHAT printf-style) and returns ORGCTL_ESTORAGE for a
+ * storage errno, else ORGCTL_ERROR. errno is `err` after it. */
+int orgctl_errno_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes all of `data`; -1 with errno set when a write fails. */
+int orgctl_write_all(int fd, const void *data, size_t len);
 
 /* The writer lock (flock on <gitdir>/orgctl/lock). Under it, stale git locks and
  * temporary packs left by killed writers are removed. */
@@ -74,7 +97,12 @@ int orgctl_lock_acquire(orgctl_repo *repo);
 void orgctl_lock_release(orgctl_repo *repo);
 
 /* --- the SQLite index (lib/index.c) --- */
+/* Opens the index; in a read-only repository, the file as it is when it is whole and
+ * current, else (and for a dry run) a copy in memory. */
 int orgctl_index_open(orgctl_repo *repo);
+/* In a read-only repository: the index becomes a copy in memory (built from nothing when
+ * there is no usable file), which may then be caught up. */
+int orgctl_index_in_memory(orgctl_repo *repo);
 void orgctl_index_close(orgctl_repo *repo);
 /* The commit the index reflects; false when it reflects none. */
 bool orgctl_index_commit(orgctl_repo *repo, git_oid *out);
@@ -89,6 +117,21 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
 int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                      const char *org, const char *name, const char *json, const cJSON *obj);
 int orgctl_index_delete(orgctl_repo *repo, const char *path);
+/* Files of the tree that break their kind's rules (not indexed as objects): whether there
+ * are any (asked once, then kept), and each one, cb(path, problem, payload), of the object
+ * `name` of kind in org, of all of kind in org (name NULL) or all (kind NULL), in path
+ * order until cb returns non-zero; returns how many were passed, or an error. */
+bool orgctl_index_has_invalid(orgctl_repo *repo);
+typedef int (*orgctl_index_invalid_cb)(const char *path, const char *problem, void *payload);
+int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                         const char *name, orgctl_index_invalid_cb cb, void *payload);
+/* Indexes a file a change set restores (a rollback) at `path`: the object it holds, as it
+ * is (the rollback validates what it restores, lib/restore.c), or for a file in a kind's
+ * folder where no object can be, or that is no JSON, ORGCTL_EINVALID naming it. `obj` is
+ * `text` parsed (NULL: not JSON). */
+int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text, cJSON *obj);
+/* Forgets that the file at `path` was invalid: a change set writes or removes it. */
+int orgctl_index_forget_invalid(orgctl_repo *repo, const char *path);
 /* Whether the object is there; `path` is its path (orgctl_kind_path), which the change
  * set and the caches of a bulk run know objects by. */
 bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -175,6 +218,13 @@ void orgctl_index_drop_inserts(orgctl_repo *repo);
  * (lib/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
  * plan), writes no objects at all. */
 void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
+/* The large-change path for a change set about to stage about `paths` objects (a forced rm
+ * of something many objects refer to, a rollback): one call, before anything is staged,
+ * when there are more than ORGCTL_CHANGESET_LARGE. Its blobs and trees go into one pack
+ * (a bulk change set, `dry` as in orgctl_changeset_set_bulk), the index gets a bulk set's
+ * page cache, and its deletes are deferred (orgctl_index_defer_deletes). */
+#define ORGCTL_CHANGESET_LARGE 256
+int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry);
 /* Change-set ids: 1 to ORGCTL_CHANGESET_ID_MAX, at most that many digits, never reused. */
 #define ORGCTL_CHANGESET_ID_DIGITS 15
 #define ORGCTL_CHANGESET_ID_MAX 999999999999999L
@@ -279,6 +329,28 @@ int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Validates obj against its kind (generic rules of the table). */
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                            cJSON *obj);
+/* Warns (orgctl_warning, once a file) of the files of the tree that break their kind's
+ * rules and would be the object `name` of kind in org (name NULL: any of kind in org; org
+ * NULL: in any org), and appends "path: problem" of the first to `first` (may be NULL);
+ * returns how many there are. */
+int orgctl_object_warn_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                               const char *name, strbuf *first);
+/* Refuses (ORGCTL_EINVALID, naming the file) to write the object `name` of kind in org when
+ * a file of the tree that breaks the rules holds it: a change set never builds on what
+ * cannot be read, nor makes a second copy of an object filed in the wrong place. */
+int orgctl_object_refuse_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                 const char *name);
+/* Validates obj as found in the tree at the path of `name` (of kind in org): its kind's
+ * rules that concern the object alone (shape, fields, values) and that it bears the name
+ * of its path. References and unique values span objects: the index checks them. */
+int orgctl_object_validate_stored(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  const char *name, cJSON *obj);
+/* Calls cb for each reference obj makes (each value of a field with a ref_kind), until cb
+ * returns non-zero, which it returns. */
+typedef int (*orgctl_object_ref_cb)(const orgctl_kind *target, const orgctl_field *f,
+                                    const char *value, void *payload);
+int orgctl_object_refs(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
+                       void *payload);
 
 
 
@@ -286,4 +358,13 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
  * only checks that it could: *out is then a repository in memory (no git directory, an
  * index in memory) whose change sets are dry. */
 int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
+/* Moves init's repository, its first change set committed, from its temporary folder into
+ * place; until then, orgctl_repo_free removes it. */
+int orgctl_repo_install(orgctl_repo *repo);
+/* Stages raw file contents at a tree path (NULL data removes the path), unchecked: for
+ * rollback's restore (earlier bytes exactly, each authorized by the restore) and bulk's own
+ * set files. Internal only: a library user goes through put and remove, which validate. */
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
+                             size_t len);
+
 #endif

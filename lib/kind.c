@@ -378,7 +378,7 @@ static int ends_with_json(const char *s, size_t len)
     return len > 5 && memcmp(s + len - 5, ".json", 5) == 0;
 }
 
-int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **org, char **name)
+int orgctl_kind_locate(const char *path, const orgctl_kind **kind, char **org, char **name)
 {
     *org = *name = NULL;
     if (strcmp(path, "enterprise.json") == 0) {
@@ -414,20 +414,41 @@ int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **or
         k = kind_by_plural(parts[0], lens[0], false);
         base = 1;
     }
-    if (!k || n != base + 1 + (k->sharded ? 1 : 0) || !ends_with_json(parts[n - 1], lens[n - 1]))
+    size_t last = strlen(parts[n - 1]);
+    if (!k || n <= base || !ends_with_json(parts[n - 1], last))
         return ORGCTL_ENOTFOUND;
-    char *decoded = decode_name(parts[n - 1], lens[n - 1] - 5);
-    if (k->sharded) {
-        /* A file in another shard than its name's is no object: show could never find it. */
-        char shard[3];
-        snprintf(shard, sizeof(shard), "%02x", shard_of(decoded));
-        if (lens[n - 2] != 2 || memcmp(parts[n - 2], shard, 2) != 0) {
-            free(decoded);
-            return ORGCTL_ENOTFOUND;
-        }
-    }
     *kind = k;
     *org = k->per_org ? decode_name(parts[1], lens[1]) : xstrdup("");
-    *name = decoded;
+    *name = decode_name(parts[n - 1], last - 5);
+    int depth = base + 1 + (k->sharded ? 1 : 0);
+    if (n != depth || strchr(parts[n - 1], '/')) {
+        char *want = orgctl_kind_path(k, *org, *name);
+        int error = orgctl_error_set(ORGCTL_EINVALID, "not where a %s belongs (that is %s)",
+                                     k->name, want);
+        free(want);
+        return error;
+    }
+    if (k->sharded) {
+        /* A file in another shard than its name's: show could never find it. */
+        char shard[3];
+        snprintf(shard, sizeof(shard), "%02x", shard_of(*name));
+        if (lens[n - 2] != 2 || memcmp(parts[n - 2], shard, 2) != 0)
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "in shard %.*s, not in %s, the shard of its name",
+                                    (int)lens[n - 2], parts[n - 2], shard);
+    }
     return 0;
+}
+
+int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **org, char **name)
+{
+    int error = orgctl_kind_locate(path, kind, org, name);
+    if (error == 0)
+        return 0;
+    if (error == ORGCTL_EINVALID)
+        orgctl_error_clear();
+    free(*org);
+    free(*name);
+    *org = *name = NULL;
+    return ORGCTL_ENOTFOUND;
 }

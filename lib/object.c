@@ -9,12 +9,70 @@
 #include "index_key.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
+#include "orgctl/settings.h"
 
 static const char *org_of(const orgctl_kind *kind, const char *org, const char *name)
 {
     if (kind == &orgctl_kind_org)
         return name;
     return kind->per_org ? org : "";
+}
+
+/* The files warned about, each once a process (a command may look an object up often). */
+#define WARNED_MAX 64
+static _Thread_local char *warned[WARNED_MAX];
+
+struct invalid_seen {
+    strbuf first; /* "path: problem" of the first */
+};
+
+static int warn_invalid(const char *path, const char *problem, void *payload)
+{
+    struct invalid_seen *seen = payload;
+    if (!seen->first.len)
+        strbuf_addf(&seen->first, "%s: %s", path, problem);
+    size_t i = 0;
+    while (i < WARNED_MAX && warned[i] && strcmp(warned[i], path) != 0)
+        i++;
+    if (i < WARNED_MAX && warned[i])
+        return 0;
+    if (i < WARNED_MAX)
+        warned[i] = xstrdup(path);
+    orgctl_warning("%s: %s; not used", path, problem);
+    return 0;
+}
+
+int orgctl_object_warn_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                               const char *name, strbuf *first)
+{
+    struct invalid_seen seen = {STRBUF_INIT};
+    int n = orgctl_index_invalid(repo, kind, org, name, warn_invalid, &seen);
+    if (first)
+        strbuf_add(first, strbuf_str(&seen.first), seen.first.len);
+    strbuf_release(&seen.first);
+    return n;
+}
+
+static int first_invalid(const char *path, const char *problem, void *payload)
+{
+    strbuf_addf(payload, "%s: %s", path, problem);
+    return 1;
+}
+
+int orgctl_object_refuse_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                 const char *name)
+{
+    if (!orgctl_index_has_invalid(repo))
+        return 0;
+    strbuf bad = STRBUF_INIT;
+    int n = orgctl_index_invalid(repo, kind, org, name, first_invalid, &bad);
+    if (n > 0)
+        n = orgctl_error_set(ORGCTL_EINVALID,
+                             "%s \"%s\" cannot be changed: %s (repair or remove the file with "
+                             "git, or roll back the change set that made it)",
+                             kind->name, name, strbuf_str(&bad));
+    strbuf_release(&bad);
+    return n;
 }
 
 int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -28,6 +86,14 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     char *json = orgctl_index_get(repo, kind, org, name, path);
     free(path);
     if (!json) {
+        strbuf bad = STRBUF_INIT;
+        int error = 0;
+        if (orgctl_object_warn_invalid(repo, kind, org, name, &bad) > 0)
+            error = orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" cannot be read: %s",
+                                     kind->name, name, strbuf_str(&bad));
+        strbuf_release(&bad);
+        if (error)
+            return error;
         if (kind == &orgctl_kind_org)
             return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", name);
         if (!kind->per_org)
@@ -44,7 +110,10 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                       const char *name, cJSON **out)
 {
-    return orgctl_object_load(repo, kind, org, name, out);
+    int error = orgctl_object_load(repo, kind, org, name, out);
+    if (error == 0)
+        orgctl_kind_strip_secrets(kind, *out); /* secrets never leave the library */
+    return error;
 }
 
 /* The paths of the last objects found: the rows of a bulk set ask for the same org, role
@@ -247,6 +316,45 @@ static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_
                    field && (field->flags & ORGCTL_FIELD_NOCASE), NULL);
 }
 
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix)
+{
+    /* An org is filed under its own shortname, as in orgctl_object_list. Every name that
+     * starts with the prefix sorts from it to it followed by 0xff, a byte UTF-8 never has. */
+    static const char *sql = "SELECT name FROM objects WHERE kind = ?1 AND org = ?2 AND "
+                             "name >= ?3 AND name < ?4 ORDER BY name";
+    static const char *org_sql = "SELECT name FROM objects WHERE kind = ?1 AND org = name AND "
+                                 "name >= ?3 AND name < ?4 ORDER BY name";
+    *out = NULL;
+    int error = orgctl_index_sync(repo);
+    if (error < 0)
+        return error;
+    sqlite3_stmt *st = orgctl_index_stmt(repo, kind == &orgctl_kind_org ? org_sql : sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    strbuf end = STRBUF_INIT;
+    strbuf_adds(&end, prefix);
+    strbuf_addch(&end, '\xff');
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    if (kind != &orgctl_kind_org)
+        sqlite3_bind_text(st, 2, kind->per_org ? org : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, end.buf, (int)end.len, SQLITE_STATIC);
+    cJSON *arr = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    strbuf_release(&end);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        return orgctl_sqlite_error(repo->db, "list names");
+    }
+    *out = arr;
+    return 0;
+}
+
 int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const orgctl_filter *filters, size_t nfilters, const char *search,
                        cJSON **out)
@@ -262,9 +370,9 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
      * match of the name, which is asked anyway */
     if (search)
         strbuf_addf(&sql,
-                    " AND (instr(lower(o.name), lower(?%d)) > 0 OR o.name IN (SELECT name "
-                    "FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d AND "
-                    "instr(substr(key, length(?%d || %s || ?%d) + 1), lower(?%d)) > 0))",
+                    " AND (instr(casefold(o.name), casefold(?%d)) > 0 OR o.name IN (SELECT "
+                    "name FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d "
+                    "AND instr(substr(key, length(?%d || %s || ?%d) + 1), casefold(?%d)) > 0))",
                     search_param, search_param + 1, org_sql, search_param + 2,
                     search_param + 1, org_sql, search_param + 3, search_param + 1, org_sql,
                     search_param + 2, search_param);
@@ -294,8 +402,10 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         cJSON *obj = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
-        if (obj)
+        if (obj) {
+            orgctl_kind_strip_secrets(kind, obj); /* secrets never leave the library */
             cJSON_AddItemToArray(arr, obj);
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -303,7 +413,11 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         return orgctl_sqlite_error(repo->db, "list");
     }
     *out = arr;
-    return 0;
+    /* what the listing passes over, said */
+    return orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL,
+                                      NULL) < 0
+               ? ORGCTL_ERROR
+               : 0;
 }
 
 int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -468,8 +582,10 @@ static int check_text(const orgctl_kind *kind, const char *name, const char *fie
     return 0;
 }
 
+/* With `stored`, an object as found in the tree: its own shape only (references and
+ * unique values are checked across objects, by the index). */
 static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                       const char *name, const orgctl_field *f, cJSON *v)
+                       const char *name, const orgctl_field *f, cJSON *v, bool stored)
 {
     int error = 0;
     switch (f->type) {
@@ -490,6 +606,8 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         if ((f->flags & ORGCTL_FIELD_EMAIL) && !valid_email(v->valuestring))
             return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": invalid e-mail \"%.100s\"",
                                     kind->name, name, v->valuestring);
+        if (stored)
+            return 0;
         if (f->flags & ORGCTL_FIELD_UNIQUE) {
             char *other = orgctl_index_find_value(repo, kind, org, f->name, v->valuestring,
                                                   name);
@@ -526,7 +644,7 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                                         kind->name, f->name);
             if (f->flags & ORGCTL_FIELD_PERMISSION)
                 error = orgctl_perm_validate(c->valuestring);
-            else if (f->ref_kind)
+            else if (f->ref_kind && !stored)
                 error = check_ref(repo, f, org, c->valuestring);
         }
         if (!error)
@@ -542,7 +660,7 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                 error = check_text(kind, name, f->name, c->valuestring);
             if (!error && (f->flags & ORGCTL_FIELD_RANGE))
                 error = check_level(kind, name, f, c);
-            if (!error && f->ref_kind)
+            if (!error && f->ref_kind && !stored)
                 error = check_ref(repo, f, org, c->string);
         }
         return error;
@@ -553,8 +671,8 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 /* Fields of a kind that validate maps in one pass (more would be looked up one by one). */
 #define MAX_FIELDS 32
 
-int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                           cJSON *obj)
+static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj,
+                    bool stored)
 {
     int error = 0;
     if (!cJSON_IsObject(obj))
@@ -595,11 +713,64 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
                                         kind->name, name, f->name);
             continue;
         }
-        error = check_field(repo, kind, org, name, f, v);
+        error = check_field(repo, kind, org, name, f, v, stored);
     }
+    if (stored)
+        return error;
     if (!error && kind->validate)
         error = kind->validate(repo, org, obj);
     if (!error)
         error = orgctl_object_check_assignable(repo, kind, org, obj);
+    return error;
+}
+
+int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                           cJSON *obj)
+{
+    return validate(repo, kind, org, obj, false);
+}
+
+int orgctl_object_validate_stored(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  const char *name, cJSON *obj)
+{
+    int error = validate(repo, kind, org, obj, true);
+    if (error < 0)
+        return error;
+    const char *key = kind == &orgctl_kind_org ? "shortname" : "name";
+    const char *own = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+    if (kind != &orgctl_kind_enterprise && strcmp(own, name) != 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\" is filed under the name \"%.100s\"",
+                                kind->name, own, name);
+    /* the kind's own rules that concern the object alone: its settings, a rule's
+     * combination (an org's other rules compare it with the enterprise's) */
+    if (kind == &orgctl_kind_org || kind == &orgctl_kind_enterprise) {
+        const cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(obj, "settings"))
+        {
+            if ((error = orgctl_setting_check(v->string, v)) < 0)
+                return error;
+        }
+        return 0;
+    }
+    return kind->validate ? kind->validate(repo, org, obj) : 0;
+}
+
+int orgctl_object_refs(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
+                       void *payload)
+{
+    int error = 0;
+    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+        const orgctl_kind *target = f->ref_kind ? orgctl_kind_lookup(f->ref_kind) : NULL;
+        if (!target || (f->flags & ORGCTL_FIELD_COMPUTED))
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name), *c;
+        if (cJSON_IsString(v))
+            error = cb(target, f, v->valuestring, payload);
+        for (c = cJSON_IsString(v) || !v ? NULL : v->child; c && !error; c = c->next) {
+            const char *value = cJSON_IsObject(v) ? c->string : cJSON_GetStringValue(c);
+            if (value)
+                error = cb(target, f, value, payload);
+        }
+    }
     return error;
 }

@@ -82,8 +82,12 @@ void orgctl_params_free(orgctl_params *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->n; i++) {
+        /* a value may be a password (user passwd's "password"): wiped, not just freed */
+        char *v = (char *)p->v[i].value;
+        explicit_bzero(v, strlen(v));
         free(p->v[i].name);
+    }
     free(p->v);
     free(p);
 }
@@ -138,6 +142,31 @@ const orgctl_kind *orgctl_op_kind(const orgctl_op *op)
     return orgctl_kind_lookup(op->object ? op->object : op->kind);
 }
 
+/* A change set's first line when the operation gave none: "user role-add alice
+ * Supervisor" as typed ("user role add alice Supervisor"): the verb, the name and the
+ * positional arguments, never an option's value (it may be a secret). */
+static char *describe_call(const orgctl_op_ctx *ctx)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, ctx->op->kind);
+    strbuf_addch(&sb, ' ');
+    for (const char *c = ctx->op->verb; *c; c++)
+        strbuf_addch(&sb, *c == '-' ? ' ' : *c);
+    if (ctx->name) {
+        strbuf_addch(&sb, ' ');
+        strbuf_adds(&sb, ctx->name);
+    }
+    for (const orgctl_param *p = ctx->op->params; p && p->name; p++) {
+        if (!(p->flags & ORGCTL_PARAM_POSITIONAL))
+            continue;
+        for (size_t i = 0; i < orgctl_params_count(ctx->params, p->name); i++) {
+            strbuf_addch(&sb, ' ');
+            strbuf_adds(&sb, orgctl_params_at(ctx->params, p->name, i));
+        }
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
 int orgctl_op_run(orgctl_op_ctx *ctx)
 {
     const orgctl_op *op = ctx->op;
@@ -151,8 +180,14 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
     if (!(op->flags & ORGCTL_OP_NO_ORG)) {
         if (!ctx->org || !*ctx->org)
             return orgctl_error_set(ORGCTL_EINVALID, "no org: give --org ORG");
-        if (!orgctl_object_exists(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org))
-            return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", ctx->org);
+        if (!orgctl_object_exists(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org)) {
+            /* not found, or (naming the file) there but not believed */
+            cJSON *org = NULL;
+            error = orgctl_object_load(ctx->repo, &orgctl_kind_org, ctx->org, ctx->org, &org);
+            cJSON_Delete(org);
+            if (error < 0)
+                return error;
+        }
     }
     for (const orgctl_param *p = op->params; p && p->name; p++)
         if ((p->flags & ORGCTL_PARAM_REQUIRED) && !orgctl_params_has(ctx->params, p->name))
@@ -165,6 +200,8 @@ int orgctl_op_run(orgctl_op_ctx *ctx)
         return error;
     if ((error = op->run(ctx)) < 0)
         return error;
+    if ((op->flags & ORGCTL_OP_WRITE) && !ctx->summary)
+        ctx->summary = describe_call(ctx);
     /* Only the enterprise org's objects can lock its administrator out. */
     if ((op->flags & ORGCTL_OP_WRITE) && ctx->org && ctx->repo->enterprise_org &&
         strcmp(ctx->org, ctx->repo->enterprise_org) == 0)

@@ -9,6 +9,7 @@
 #include "orgctl/org.h"
 #include "orgctl/perm.h"
 #include "orgctl/role.h"
+#include "orgctl/settings.h"
 
 int orgctl_org_shortname_validate(const char *s)
 {
@@ -110,9 +111,13 @@ static int apply_settings(orgctl_op_ctx *ctx, cJSON *obj)
         free(k);
         free(v);
     }
-    for (size_t i = 0; i < orgctl_params_count(ctx->params, "unset-setting"); i++)
-        cJSON_DeleteItemFromObjectCaseSensitive(settings,
-                                                orgctl_params_at(ctx->params, "unset-setting", i));
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, "unset-setting"); i++) {
+        const char *key = orgctl_params_at(ctx->params, "unset-setting", i);
+        /* a key no org has: a typo, not a silent change set that changes nothing */
+        if (!orgctl_setting_lookup(key) && !cJSON_GetObjectItemCaseSensitive(settings, key))
+            return orgctl_setting_check(key, NULL);
+        cJSON_DeleteItemFromObjectCaseSensitive(settings, key);
+    }
     return 0;
 }
 
@@ -159,8 +164,11 @@ done:
 static int org_update(orgctl_op_ctx *ctx)
 {
     cJSON *obj = NULL;
-    int error = orgctl_generic_load(ctx, &obj);
-    if (error < 0)
+    /* A new company name follows the rules of the one given to create: no invisible
+     * characters or spaces but U+0020 (it shows in every listing). */
+    const char *company = orgctl_params_get(ctx->params, "name");
+    int error = company ? orgctl_name_validate("company name", company) : 0;
+    if (error < 0 || (error = orgctl_generic_load(ctx, &obj)) < 0)
         return error;
     if ((error = orgctl_generic_set_fields(ctx, obj)) < 0 ||
         (error = apply_settings(ctx, obj)) < 0) {

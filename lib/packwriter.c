@@ -44,12 +44,13 @@ struct orgctl_packwriter {
     size_t zcap;
     bool sealed; /* finishing began: objs is being sorted, and nothing is read back */
     bool broken; /* a write failed: the pack lacks bytes it counts, so it must not be used */
+    int broken_errno; /* what that write failed with */
     bool finished;
 };
 
 static int io_error(const char *what, const char *path)
 {
-    return orgctl_error_set(ORGCTL_ERROR, "%s %s: %s", what, path, strerror(errno));
+    return orgctl_errno_error(errno, "%s %s", what, path);
 }
 
 static bool fsync_wanted(void)
@@ -60,25 +61,17 @@ static bool fsync_wanted(void)
 
 static int write_all(int fd, const void *data, size_t len, const char *path)
 {
-    const unsigned char *p = data;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return io_error("cannot write", path);
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
+    return orgctl_write_all(fd, data, len) < 0 ? io_error("cannot write", path) : 0;
 }
 
 /* A write failed before (a full disk, say): the pack lacks bytes its offsets count, and is
  * neither added to, read nor installed. */
 static int broken_error(const orgctl_packwriter *pw)
 {
-    return orgctl_error_set(ORGCTL_ERROR, "%s: an earlier write failed (see above); nothing is "
-                            "changed, run the set again once there is room", pw->tmp_path);
+    return orgctl_errno_error(pw->broken_errno,
+                              "%s: an earlier write failed; nothing is "
+                              "changed, run the set again once there is room",
+                              pw->tmp_path);
 }
 
 static int flush(orgctl_packwriter *pw)
@@ -100,6 +93,7 @@ static int put(orgctl_packwriter *pw, const void *data, size_t len)
         pw->wlen += len;
     }
     pw->broken = error < 0;
+    pw->broken_errno = errno; /* orgctl_errno_error leaves it as the write had it */
     pw->offset += len;
     return error;
 }

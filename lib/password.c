@@ -1,5 +1,6 @@
 /* Passwords: reading, the org's policy, and yescrypt hashing through libcrypt. */
 #include <crypt.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,7 +24,7 @@ int orgctl_password_read(FILE *f, char **out)
     while (len <= PASSWORD_MAX_BYTES && (c = getc(f)) != EOF && c != '\n')
         buf[len++] = (char)c;
     if (ferror(f))
-        error = orgctl_error_set(ORGCTL_ERROR, "cannot read the password");
+        error = orgctl_error_set(ORGCTL_ERROR, "cannot read the password: %s", strerror(errno));
     else if (len > PASSWORD_MAX_BYTES)
         error = orgctl_error_set(ORGCTL_EINVALID, "the password is longer than %d bytes",
                                  PASSWORD_MAX_BYTES);
@@ -137,6 +138,28 @@ int orgctl_password_hash(const char *password, char **hash)
     free(data);
     free(setting);
     return error;
+}
+
+/* The length of the run of crypt(3)'s base-64 characters at s. */
+static size_t itoa64_run(const char *s)
+{
+    return strspn(s, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+}
+
+bool orgctl_password_hash_valid(const char *hash)
+{
+    if (!hash || strncmp(hash, "$y$", 3) != 0)
+        return false;
+    const char *p = hash + 3;
+    size_t params = itoa64_run(p);
+    if (params == 0 || params > 32 || p[params] != '$')
+        return false;
+    p += params + 1;
+    size_t salt = itoa64_run(p);
+    if (salt == 0 || salt > 86 || p[salt] != '$')
+        return false;
+    p += salt + 1;
+    return itoa64_run(p) == 43 && p[43] == '\0';
 }
 
 bool orgctl_password_verify(const char *password, const char *hash)

@@ -132,9 +132,14 @@ int orgctl_perm_validate(const char *permission)
     for (const char *c = permission; *c; c++)
         if (!(*c == ':' || *c == '*' || *c == '_' || (*c >= 'a' && *c <= 'z') ||
               (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
-            return orgctl_error_set(ORGCTL_EINVALID,
-                                    "permission \"%s\" has an invalid character '%c'",
-                                    permission, *c);
+            return *c > ' ' && *c < 0x7f
+                       ? orgctl_error_set(ORGCTL_EINVALID,
+                                          "permission \"%s\" has an invalid character '%c'",
+                                          permission, *c)
+                       : orgctl_error_set(ORGCTL_EINVALID,
+                                          "permission \"%s\" has an invalid character (byte "
+                                          "0x%02X): letters, digits, '_', '*' and ':' only",
+                                          permission, (unsigned char)*c);
     for (int i = 0; catalogue[i]; i++)
         if (orgctl_perm_matches(permission, catalogue[i]))
             return 0;

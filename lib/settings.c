@@ -17,6 +17,10 @@ static const orgctl_setting table[] = {
     {"password.min_classes", ORGCTL_SETTING_INT, 1, 4, "1", ORGCTL_SETTING_FLOOR,
      "fewest kinds of character in a password, among lower case, upper case, digits "
      "and others"},
+    {"bulk.max_rows", ORGCTL_SETTING_INT, 1, 100000000, "1000000", ORGCTL_SETTING_CEILING,
+     "most rows of a bulk set's file (orgctl bulk create)"},
+    {"bulk.max_megabytes", ORGCTL_SETTING_INT, 1, 65536, "1024", ORGCTL_SETTING_CEILING,
+     "most megabytes (MiB) of a bulk set's file, as read (a .gz or .zip inflated)"},
     {"tz", ORGCTL_SETTING_TIMEZONE, 0, 0, "UTC", ORGCTL_SETTING_DEFAULT,
      "the org's time zone, an IANA name such as Europe/Paris"},
     {"lang", ORGCTL_SETTING_LANGUAGE, 0, 0, "en", ORGCTL_SETTING_DEFAULT,

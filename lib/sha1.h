@@ -1,26 +1,27 @@
-/* SHA-1 over a stream of bytes (internal): the ids of the objects a bulk change set writes
- * into its pack, and the checksums that end the pack and its index. Plain SHA-1, not the
- * collision-detecting kind libgit2 uses for what it reads: these are objects orgctl made.
- * With the CPU's SHA instructions when it has them (x86-64 SHA-NI). */
+/* Hashing and random bytes (internal), on OpenSSL's libcrypto, which libgit2 already loads
+ * into the process: SHA-1 for the ids of the objects a bulk change set writes into its pack
+ * and the checksums that end the pack and its index (plain SHA-1, not the
+ * collision-detecting kind libgit2 uses for what it reads: these are objects orgctl made),
+ * SHA-256 and random bytes for tokens. libcrypto picks the CPU's SHA instructions itself. */
 #ifndef ORGCTL_SHA1_H
 #define ORGCTL_SHA1_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
+
+typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 typedef struct {
-    uint32_t h[5];
-    uint64_t len;
-    unsigned char block[64];
-    size_t used;
+    EVP_MD_CTX *ctx;
 } orgctl_sha1;
 
+/* init cannot fail short of memory, which aborts like every other allocation here. */
 void orgctl_sha1_init(orgctl_sha1 *c);
 void orgctl_sha1_update(orgctl_sha1 *c, const void *data, size_t len);
+/* Writes the digest and ends the context (init again to reuse). */
 void orgctl_sha1_final(orgctl_sha1 *c, unsigned char out[20]);
-/* Whether the SHA instructions are used; `generic` forces the C code (for tests). Returns
- * whether they were in use before. */
-bool orgctl_sha1_accelerated(bool generic);
+
+void orgctl_sha256(const void *data, size_t len, unsigned char out[32]);
+/* Cryptographically strong random bytes; 0, or -1 when the generator cannot be seeded. */
+int orgctl_random_bytes(void *buf, size_t len);
 
 #endif

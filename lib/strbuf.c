@@ -74,17 +74,6 @@ void strbuf_addch(strbuf *sb, char c)
     sb->buf[sb->len] = '\0';
 }
 
-void strbuf_add_lower(strbuf *sb, const char *s)
-{
-    size_t len = strlen(s);
-    strbuf_grow(sb, len);
-    char *out = sb->buf + sb->len;
-    for (size_t i = 0; i < len; i++)
-        out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + ('a' - 'A')) : s[i];
-    sb->len += len;
-    sb->buf[sb->len] = '\0';
-}
-
 void strbuf_addf(strbuf *sb, const char *fmt, ...)
 {
     /* Most results are short: format once into the stack, and again only when it was too

@@ -17,7 +17,6 @@ void strbuf_add(strbuf *sb, const void *data, size_t len);
 void strbuf_adds(strbuf *sb, const char *s);
 void strbuf_addch(strbuf *sb, char c);
 /* Appends s with its ASCII letters lowercased (the case-blind fields' values). */
-void strbuf_add_lower(strbuf *sb, const char *s);
 void strbuf_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_reset(strbuf *sb);
 /* Returns the NUL-terminated contents (never NULL) and leaves sb empty; caller frees. */

@@ -77,6 +77,29 @@ bool strmap_get(const strmap *m, const char *key, size_t *value)
     return true;
 }
 
+bool strmap_del(strmap *m, const char *key)
+{
+    if (!m->cap)
+        return false;
+    size_t mask = m->cap - 1;
+    struct strmap_slot *s = slot(m, key, strmap_hash(key));
+    if (!s->key)
+        return false;
+    size_t hole = (size_t)(s - m->slots);
+    /* Each slot of the run after the hole moves into it when the hole lies between the
+     * slot's home and the slot: a probe from there still finds it. */
+    for (size_t j = (hole + 1) & mask; m->slots[j].key; j = (j + 1) & mask) {
+        size_t home = m->slots[j].hash & mask;
+        if (((j - home) & mask) >= ((j - hole) & mask)) {
+            m->slots[hole] = m->slots[j];
+            hole = j;
+        }
+    }
+    m->slots[hole] = (struct strmap_slot){NULL, 0, 0};
+    m->len--;
+    return true;
+}
+
 void strmap_clear(strmap *m)
 {
     if (m->cap)

@@ -1,4 +1,4 @@
-/* A string -> size_t hash map (internal), open addressing, no deletion. */
+/* A string -> size_t hash map (internal), open addressing (linear probing). */
 #ifndef ORGCTL_STRMAP_H
 #define ORGCTL_STRMAP_H
 #include <stdbool.h>
@@ -23,6 +23,8 @@ size_t strmap_hash(const char *s);
 
 void strmap_set(strmap *m, const char *key, size_t value);
 bool strmap_get(const strmap *m, const char *key, size_t *value);
+/* Removes key (false: it was not there); the slots after it move back, no tombstone. */
+bool strmap_del(strmap *m, const char *key);
 void strmap_clear(strmap *m);
 void strmap_free(strmap *m);
 #endif

@@ -108,24 +108,33 @@ done:
     return error;
 }
 
+/* The password comes from the caller: the parameter "password" (not in the table, so
+ * never an option or a CSV column; the CLI reads it from stdin), or a file named by
+ * --password-file. The library reads no terminal. */
 static int user_passwd(orgctl_op_ctx *ctx)
 {
     const char *file = orgctl_params_get(ctx->params, "password-file");
-    bool use_stdin = !file || strcmp(file, "-") == 0;
+    const char *given = orgctl_params_get(ctx->params, "password");
     cJSON *user = NULL;
     char *password = NULL, *hash = NULL;
     int error;
     if ((error = orgctl_generic_load(ctx, &user)) < 0)
         return error;
-    FILE *f = use_stdin ? stdin : fopen(file, "r");
-    if (!f) {
-        error = orgctl_error_set(ORGCTL_EINVALID, "cannot open password file \"%s\": %s", file,
-                                 strerror(errno));
+    if (given) {
+        password = xstrdup(given);
+    } else if (!file || strcmp(file, "-") == 0) {
+        error = orgctl_error_set(ORGCTL_EINVALID, "no password given (the caller reads it)");
         goto done;
-    }
-    error = orgctl_password_read(f, &password);
-    if (!use_stdin)
+    } else {
+        FILE *f = fopen(file, "r");
+        if (!f) {
+            error = orgctl_error_set(ORGCTL_EINVALID, "cannot open password file \"%s\": %s",
+                                     file, strerror(errno));
+            goto done;
+        }
+        error = orgctl_password_read(f, &password);
         fclose(f);
+    }
     if (error < 0 || (error = orgctl_password_check(ctx->repo, ctx->org, user, password)) < 0 ||
         (error = orgctl_password_hash(password, &hash)) < 0)
         goto done;

@@ -1,4 +1,4 @@
-/* UTF-8 validation (internal). */
+/* UTF-8 validation and case folding (internal). */
 #ifndef ORGCTL_UTF8_H
 #define ORGCTL_UTF8_H
 #include <stdbool.h>
@@ -13,4 +13,11 @@ bool orgctl_utf8_valid(const char *s, size_t len);
  * bidirectional controls (a NUL, reported as 0x110000, too). */
 bool orgctl_utf8_is_control(unsigned cp);
 unsigned orgctl_utf8_forbidden(const char *s, size_t len, bool name);
+
+#include "strbuf.h"
+/* Appends s with every character case-folded (Unicode simple case folding, lib/casefold.h):
+ * what text compared or indexed "ignoring case" is compared as, so that "ÄNN" is "änn" and
+ * "ΣΟΦΙΑ", "σοφια" and "σοφιας"'s final sigma agree. Bytes that are not valid UTF-8 are
+ * kept as they are. */
+void orgctl_utf8_casefold(strbuf *sb, const char *s);
 #endif

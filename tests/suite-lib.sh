@@ -77,7 +77,8 @@ suite_done() {
 		sort "$SCRATCH/.todos" | uniq -c | sort -rn | sed 's/^ */#   /'
 	fi
 	echo "1..$suite_count"
-	echo "$suite_passed passed, $suite_failed failed"
+	# the summary .ci/run's stages read; a TAP comment under meson (smoke mode)
+	echo "${SUITE_SMOKE:+# }$suite_passed passed, $suite_failed failed"
 	[ "$suite_failed" -eq 0 ]
 	exit $?
 }

@@ -34,11 +34,6 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name);
 
-/* Stages raw file contents at a tree path (NULL data removes the path); used by rollback,
- * which restores earlier bytes exactly. */
-int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
-                             size_t len);
-
 /* Adds a git trailer (e.g. "Rolls-Back", "3") to the commit message. */
 void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value);
 

@@ -87,6 +87,11 @@ int orgctl_csv_next(orgctl_csv_record **out, orgctl_csv *reader);
  * Owned by the reader. */
 const char *orgctl_csv_name(const orgctl_csv *reader);
 
+/* The bytes of input read so far, through the end of the last record returned: of the
+ * CSV itself (a .gz or .zip as inflated), a byte order mark included. A caller bounds
+ * what it reads with it. */
+size_t orgctl_csv_bytes_read(const orgctl_csv *reader);
+
 /* Frees the reader and its current record. NULL is a no-op. */
 void orgctl_csv_free(orgctl_csv *reader);
 

@@ -102,6 +102,12 @@ char *orgctl_kind_path(const orgctl_kind *kind, const char *org, const char *nam
  * Returns ORGCTL_ENOTFOUND for a path that is no object of any kind. */
 int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **org, char **name);
 
+/* As orgctl_kind_parse_path, but a file in a kind's folder that is where no object of the
+ * kind can be (a user in another shard than its name's, a file at the wrong depth) is
+ * ORGCTL_EINVALID, with kind, org and name as the path gives them (caller frees) and the
+ * error message saying what is wrong; ORGCTL_ENOTFOUND is a file of no kind's folder. */
+int orgctl_kind_locate(const char *path, const orgctl_kind **kind, char **org, char **name);
+
 /* Checks that `name` can be an object name: not empty, at most 255 bytes, valid UTF-8,
  * no '/', no "..", no control bytes, no leading or trailing space. */
 int orgctl_name_validate(const char *what, const char *name);

@@ -8,6 +8,9 @@
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"
 
+/* Secret fields (a user's password hash) never leave the library: get and list give
+ * "password_set": true in their place. */
+
 /* The object `name` of `kind` in `org`, parsed (caller frees with cJSON_Delete).
  * ORGCTL_ENOTFOUND, with a message naming it, when there is none. */
 int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
@@ -28,6 +31,12 @@ typedef struct {
 int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const orgctl_filter *filters, size_t nfilters, const char *search,
                        cJSON **out);
+
+/* The names of the objects of `kind` in `org` that start with `prefix` ("" for all), in
+ * order, as a JSON array of strings (caller frees): a range of the index, read without
+ * the objects themselves (tab completion of one name among 100k). */
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix);
 
 /* The names of the objects of `kind` in `org` whose `field` holds `value`, as a JSON
  * array of strings (caller frees): who refers to a role, a group, a skill. */

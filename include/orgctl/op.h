@@ -50,7 +50,8 @@ enum orgctl_op_flags {
 typedef struct orgctl_op orgctl_op;
 
 /* What an operation runs with. The operation sets `result` (a JSON value the caller
- * renders and frees) and may set `summary` (the change set's first line). */
+ * renders and frees) and `summary`, the change set's first line (orgctl_op_run composes
+ * "KIND VERB NAME ARGS..." when the operation does not). */
 typedef struct orgctl_op_ctx {
     const orgctl_op *op;
     orgctl_repo *repo;
@@ -88,7 +89,9 @@ const orgctl_kind *orgctl_op_kind(const orgctl_op *op);
 const orgctl_param *orgctl_op_param(const orgctl_op *op, const char *name);
 
 /* Checks the name and the required parameters, then the actor's permission, then runs the
- * operation. Mutating operations need ctx->cs. */
+ * operation. Mutating operations need ctx->cs. The library reads no terminal: a secret an
+ * operation needs comes from its caller as a parameter not in its table ("user passwd"
+ * takes "password"; or "password-file", a file the library reads). */
 int orgctl_op_run(orgctl_op_ctx *ctx);
 
 /* Frees what the operation left in ctx (result, summary). */

@@ -34,6 +34,11 @@ int orgctl_password_check(orgctl_repo *repo, const char *org, const cJSON *user,
  * malloc'd, caller frees. */
 int orgctl_password_hash(const char *password, char **hash);
 
+/* True when `hash` is a well-formed yescrypt hash, as orgctl_password_hash makes them:
+ * "$y$" PARAMS "$" SALT "$" HASH, each in crypt(3)'s alphabet [./0-9A-Za-z], HASH of
+ * 43 characters. Any other scheme ("$1$" MD5-crypt, "$6$" SHA-512-crypt, DES) is not. */
+bool orgctl_password_hash_valid(const char *hash);
+
 /* True when `password` matches the crypt(3) `hash`. */
 bool orgctl_password_verify(const char *password, const char *hash);
 

@@ -34,8 +34,9 @@ typedef struct {
 #define ORGCTL_INIT_OPTIONS_VERSION 1
 #define ORGCTL_INIT_OPTIONS_INIT {ORGCTL_INIT_OPTIONS_VERSION, NULL, NULL, NULL, false}
 
-/* Creates a new repository in `dir` (created if missing; must not hold one already) with
- * the enterprise org and its first administrator, as one change set. *admin_out receives
+/* Creates a new repository in `dir` (created with its parents if missing; else it must be
+ * empty) with the enterprise org and its first administrator, as one change set. It is
+ * built aside and moved into place whole: on failure nothing is left. *admin_out receives
  * "USER@ORG" of that administrator (caller frees). With opts->dry_run it checks all that
  * (the directory, the names) and gives *admin_out, but creates nothing. */
 int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **admin_out);

@@ -181,6 +181,26 @@ test_expect_success 'rm --force removes the role and takes it from its holders i
 	test $(wc -l <actual) -eq 1
 '
 
+test_expect_success 'rm --force of a role 300 users hold writes one pack, not an object each' '
+	{
+		echo "kind,op,name,email,role" &&
+		echo "role,create,Many,," &&
+		for i in $(seq 1 300); do echo "user,create,m$i,m$i@acme.example,Many"; done
+	} >many.csv &&
+	orgctl bulk create many many.csv >/dev/null &&
+	orgctl bulk exec many >/dev/null &&
+	loose=$(git -C repo count-objects | cut -d" " -f1) &&
+	orgctl role rm Many --force -o json >out &&
+	test $(grep -c "\"op\": \"update\"" out) -eq 300 &&
+	test $(grep -c "\"op\": \"delete\"" out) -eq 1 &&
+	test $(git -C repo count-objects | cut -d" " -f1) -lt $((loose + 10)) &&
+	orgctl user list --role Many -o csv >actual &&
+	test $(wc -l <actual) -eq 1 &&
+	orgctl user show m300 -o json >actual &&
+	test_grep "\"roles\": \[\]" actual &&
+	test_fsck repo
+'
+
 test_expect_success 'rm of an unknown role is exit 3' '
 	test_unchanged --status 3 repo orgctl role rm Supervisor
 '

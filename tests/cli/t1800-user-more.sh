@@ -373,6 +373,17 @@ test_expect_success 'completion of can offers users, then permissions' '
 	printf "agent\n" >expect && test_cmp expect actual
 '
 
+test_expect_success 'completion of a name offers the names with that prefix, in order' '
+	orgctl user create al --email al@acme.example >/dev/null &&
+	orgctl user create alz --email alz@acme.example >/dev/null &&
+	orgctl __complete user show al >actual &&
+	printf "al\nalice\nalz\n" >expect && test_cmp expect actual &&
+	orgctl __complete user show ali >actual &&
+	printf "alice\n" >expect && test_cmp expect actual &&
+	orgctl __complete user show alx >actual &&
+	test ! -s actual
+'
+
 test_expect_success 'the repository is sound' '
 	test_fsck repo
 '

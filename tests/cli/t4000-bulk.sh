@@ -369,6 +369,32 @@ test_expect_success 'a group filled among other rows: the file order decides' '
 	test "$(cut -d, -f1 o1 | grep "^o" | sort | tr "\n" " ")" = "oa ob oc "
 '
 
+# A user create row with a group column joins its groups in the batch's group units (as
+# member-add rows do); the summary counts the rows as they are, and a row whose group
+# fails fails alone, in its place, its user not created.
+test_expect_success 'user create rows with a group column: every group gets its users' '
+	awk "BEGIN {
+		print \"kind,op,name,email,group,access-group\"
+		for (g = 0; g < 3; g++) printf \"group,create,c%d,,,\n\", g
+		for (i = 0; i < 300; i++)
+			printf \"user,create,c%03d,c%03d@acme.example,c%d,%s\n\", i, i, i % 3, i == 7 ? \"nosuch\" : \"\"
+	}" >gcol.csv &&
+	orgctl bulk create gcol gcol.csv >/dev/null 2>&1 &&
+	test_unchanged --status 1 repo orgctl bulk exec gcol 2>err &&
+	test_grep "^gcol.csv:12:.*\"nosuch\" not found" err &&
+	test "$(grep -c "^gcol.csv" err)" = 1 &&
+	test_must_fail orgctl bulk exec gcol --continue-on-error >out 2>&1 &&
+	test_grep "302 rows applied, 1 failed" out &&
+	test "$(awk "/^(group|user) / {printf \"%s %s %s;\", \$1, \$2, \$3}" out)" = \
+		"group create 3;user create 299;" &&
+	orgctl user list --group c0 -o csv >c0 &&
+	test "$(grep -c "^c[0-9]" c0)" = 100 &&
+	orgctl user list --group c1 -o csv >c1 &&
+	test "$(grep -c "^c[0-9]" c1)" = 99 &&
+	! grep "^c007," c1 &&
+	test_must_fail orgctl user show c007 2>/dev/null
+'
+
 test_expect_success 'columns lists every change of the operation table, and the man page too' '
 	orgctl bulk columns >cols &&
 	test_grep "^user,create,name,email\*," cols &&

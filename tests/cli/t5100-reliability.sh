@@ -71,7 +71,7 @@ test_expect_success 'an index of an older layout is rebuilt, not read' '
 	sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version=3; DELETE FROM attrs;" &&
 	orgctl user list --role Agent -o csv >actual &&
 	test_grep "^alice," actual &&
-	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 4 &&
+	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 5 &&
 	test_unchanged --status 1 repo orgctl user create dave --email Bob@acme.example 2>err &&
 	test_grep "already used by user \"bob\"" err
 '
@@ -152,12 +152,20 @@ test_expect_success 'a hand-made commit with broken JSON: the object is not serv
 		git push -q origin HEAD:main
 	) &&
 	orgctl user list -o csv >actual 2>err &&
-	test_grep "broken.json is not valid JSON" err &&
+	test_grep "broken.json: not valid JSON" err &&
 	! grep "^broken," actual &&
 	test_must_fail --status 3 orgctl user show broken &&
 	rm -f repo/orgctl/index.sqlite* &&
 	orgctl user list -o csv >rebuilt 2>/dev/null &&
 	test_cmp actual rebuilt &&
+	test_must_fail orgctl user create broken --email broken@acme.example 2>err &&
+	test_grep "broken.json" err &&
+	(
+		cd work &&
+		git rm -q "$(git ls-files "orgs/acme/users/*/broken.json")" &&
+		git commit -q -m "removed by hand" &&
+		git push -q origin HEAD:main
+	) &&
 	orgctl user create broken --email broken@acme.example >/dev/null &&
 	orgctl user show broken >/dev/null
 '

@@ -231,7 +231,8 @@ test_expect_success '--dry-run of a command that would fail fails the same way' 
 	dry_error bulk create pending1 new.csv &&
 	dry_error rollback 1 &&
 	dry_error init repo &&
-	dry_error init base/no/such/dir
+	dry_error init repo/HEAD/sub &&
+	dry_error init .
 '
 
 test_expect_success 'init --dry-run in a missing directory under a file is refused' '

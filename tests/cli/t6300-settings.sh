@@ -70,6 +70,8 @@ test_expect_success 'org settings shows every key: in force, the org, the enterp
 	password.min_length,8,,,8
 	password.max_length,256,,,256
 	password.min_classes,1,,,1
+	bulk.max_rows,1000000,,,1000000
+	bulk.max_megabytes,1024,,,1024
 	tz,UTC,,,UTC
 	lang,en,,,en
 	EOF
@@ -167,7 +169,7 @@ test_expect_success 'a rollback that would restore a looser value is refused' '
 	test_grep "^password.min_length,14,,14,8$" actual
 '
 
-test_expect_success 'a broken value made by hand is reported when used, not ignored' '
+test_expect_success 'a broken value made by hand: the org is not believed until it is repaired' '
 	git clone -q repo work &&
 	(
 		cd work &&
@@ -176,9 +178,20 @@ test_expect_success 'a broken value made by hand is reported when used, not igno
 		git commit -q -am "broken by hand" &&
 		git push -q origin HEAD:main
 	) &&
-	test_unchanged --status 1 repo orgctl user passwd alice --password-file pw17 2>err &&
-	test_grep "org \"acme\": setting password.min_length=\"lots\" is not an integer" err &&
-	test_unchanged --status 1 repo orgctl org settings acme &&
+	test_unchanged repo orgctl user passwd alice --password-file pw17 2>err &&
+	test_grep "orgs/acme/org.json" err &&
+	test_unchanged repo orgctl org settings acme 2>err &&
+	test_grep "password.min_length" err &&
+	test_unchanged repo orgctl org update acme --name "Acme Again" 2>err &&
+	test_grep "orgs/acme/org.json" err &&
+	test_must_fail --status 1 orgctl check >out &&
+	test_grep "^orgs/acme/org.json: .*password.min_length" out &&
+	(
+		cd work &&
+		git revert --no-edit HEAD >/dev/null &&
+		git push -q origin HEAD:main
+	) &&
+	orgctl check &&
 	orgctl org update acme --name "Acme Again" >/dev/null &&
 	orgctl org update acme --setting password.min_length=16 >/dev/null &&
 	orgctl user passwd alice --password-file pw17 >/dev/null

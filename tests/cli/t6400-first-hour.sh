@@ -304,6 +304,7 @@ cat >walk <<-\EOF
 	show 2
 	diff 2
 	rollback "$(orgctl log -n 1 -o json | jq -r ".[0].id")" --dry-run
+	check
 	help
 	help permissions
 	help user role add

@@ -173,6 +173,16 @@ missing=$(while read -r p; do grep -qF -- "$p" "$man/orgctl-role.1.scd" || echo 
 check "orgctl-role(1) lists every permission of the catalogue" test -z "$missing"
 [ -n "$missing" ] && printf '%s\n' "$missing" | sed 's/^/# missing: /'
 
+# Every permission the code can demand (a literal in lib/ or cmd/: a kind's, a field's, an
+# op's, a check made by hand) is in the catalogue: one that is not would refuse everyone.
+# The kinds' composed ones (prefix:add/edit/delete) are checked in tests/unit (test-core).
+grep -rhoE '"[a-z]+:[a-zA-Z]+:[a-zA-Z]+"' "$src/lib" "$src/cmd" | tr -d '"' | sort -u |
+	grep -vxE 'a:b:c|domain:entity:action' >demanded
+check "the code demands some permissions" test -s demanded
+unknown=$(grep -vxFf catalogue demanded)
+check "every permission the code demands is in the catalogue" test -z "$unknown"
+[ -n "$unknown" ] && printf '%s\n' "$unknown" | sed 's/^/# not in the catalogue: /'
+
 # --- every page builds, and meson builds every page ---
 
 for f in "$man"/*.scd; do

@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "internal.h"
 #include "index_key.h"
+#include "internal.h"
+#include "orgctl.h"
 #include "packwriter.h"
 #include "sha1.h"
-#include "orgctl.h"
+#include "strmap.h"
+#include "utf8.h"
 #include "tap.h"
 
 static void test_json(void)
@@ -113,12 +115,11 @@ static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
         snprintf(out + 2 * i, 3, "%02x", sum[i]);
 }
 
-/* FIPS 180 test vectors, with the SHA instructions (if this CPU has them) and with the C
- * code; the packs' checksums and the objects' ids depend on them. */
-static void test_sha1_vectors(const char *how)
+/* FIPS 180 test vectors (fed in pieces of odd sizes): the packs' checksums and the objects'
+ * ids depend on them; a context is reused after final. */
+static void test_sha1(void)
 {
-    char hex[41];
-    printf("# sha1: %s\n", how);
+    char hex[65];
     sha1_hex("", 0, 1, hex);
     ok(strcmp(hex, "da39a3ee5e6b4b0d3255bfef95601890afd80709") == 0, "sha1 of nothing: %s", hex);
     sha1_hex("abc", 3, 3, hex);
@@ -133,15 +134,18 @@ static void test_sha1_vectors(const char *how)
     ok(strcmp(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f") == 0, "sha1 of a million a: %s",
        hex);
     free(million);
-}
 
-static void test_sha1(void)
-{
-    bool fast = orgctl_sha1_accelerated(false);
-    test_sha1_vectors(fast ? "SHA instructions" : "C (this CPU has no SHA instructions)");
-    orgctl_sha1_accelerated(true);
-    test_sha1_vectors("C");
-    orgctl_sha1_accelerated(false);
+    unsigned char sum[32];
+    orgctl_sha256("abc", 3, sum);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", sum[i]);
+    ok(strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0,
+       "sha256 of abc: %s", hex);
+
+    unsigned char r1[32] = {0}, r2[32] = {0};
+    ok(orgctl_random_bytes(r1, sizeof r1) == 0 && orgctl_random_bytes(r2, sizeof r2) == 0 &&
+           memcmp(r1, r2, sizeof r1) != 0,
+       "two draws of 32 random bytes differ");
 }
 
 static void test_names(void)
@@ -155,7 +159,14 @@ static void test_names(void)
     ok(orgctl_name_validate("user", "") == ORGCTL_EINVALID, "empty refused");
     ok(orgctl_name_validate("user", "\xc3\x28") == ORGCTL_EINVALID, "invalid UTF-8 refused");
     ok(orgctl_name_validate("user", "J\xc3\xbcrgen") == 0, "UTF-8 accepted");
-    is_str(orgctl_error_last(), orgctl_error_last(), "error message is kept");
+
+    /* The last failure's message names what was wrong, and a later success leaves it. */
+    ok(orgctl_name_validate("user", "a/b") == ORGCTL_EINVALID, "'/' refused again");
+    char *kept = strdup(orgctl_error_last());
+    ok(strstr(kept, "a/b") != NULL, "the message quotes the refused name: %s", kept);
+    ok(orgctl_name_validate("user", "alice") == 0, "then a valid name");
+    is_str(orgctl_error_last(), kept, "the failure's message is kept after a success");
+    free(kept);
 }
 
 /* Whether key lies in [r->lo, r->hi), as SQLite compares text keys (memcmp). */
@@ -205,6 +216,78 @@ static void test_index_key(void)
     orgctl_index_range_release(&r);
 }
 
+/* Simple case folding: what "ignoring case" compares, beyond ASCII. */
+static void test_casefold(void)
+{
+    static const char *const same[][2] = {
+        {"ANN@ACME.EXAMPLE", "ann@acme.example"},
+        {"\xc3\x84nne@x", "\xc3\xa4nne@x"},                  /* Ä ä */
+        {"\xce\xa3\xce\x9f\xce\xa6", "\xcf\x83\xce\xbf\xcf\x86"}, /* ΣΟΦ σοφ */
+        {"\xcf\x82", "\xcf\x83"},                            /* final sigma ς: σ */
+        {"\xe1\xba\x9e", "\xc3\x9f"},                        /* ẞ: ß (simple, not "ss") */
+        {"\xe2\x84\xaa", "k"},                                /* KELVIN SIGN */
+        {"\xd0\x96\xd0\x9a", "\xd0\xb6\xd0\xba"},              /* ЖК жк */
+        {"\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},              /* DESERET 𐐀 𐐨 */
+        {"\xe1\xbe\x88", "\xe1\xbe\x80"},                    /* ᾈ: ᾀ (simple) */
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
+        strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+        orgctl_utf8_casefold(&a, same[i][0]);
+        orgctl_utf8_casefold(&b, same[i][1]);
+        ok(strcmp(strbuf_str(&a), strbuf_str(&b)) == 0 &&
+               strcmp(strbuf_str(&b), same[i][1]) == 0,
+           "\"%s\" folds to \"%s\"", same[i][0], same[i][1]);
+        strbuf_release(&a);
+        strbuf_release(&b);
+    }
+    static const char *const kept[] = {
+        "\xc3\x9f",          /* ß stays (its full folding "ss" is not simple) */
+        "\xc4\xb0",          /* İ has no simple folding */
+        "\xff\xc3(\xe2\x82", /* not UTF-8: byte by byte, as it is */
+        "",
+    };
+    for (size_t i = 0; i < sizeof(kept) / sizeof(*kept); i++) {
+        strbuf a = STRBUF_INIT;
+        orgctl_utf8_casefold(&a, kept[i]);
+        ok(strcmp(strbuf_str(&a), kept[i]) == 0, "\"%s\" folds to itself", kept[i]);
+        strbuf_release(&a);
+    }
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    orgctl_index_key_add(&a, "\xc3\x84NN\x01@X", true);
+    orgctl_index_key_add(&b, "\xc3\xa4nn\x01@x", false);
+    ok(a.len == b.len && memcmp(a.buf, b.buf, a.len) == 0,
+       "an index key ignoring case is the folded value's, escapes and all");
+    strbuf_release(&a);
+    strbuf_release(&b);
+}
+
+/* Only yescrypt hashes, well formed, are hashes orgctl takes from a file. */
+static void test_password_hash_valid(void)
+{
+    char *hash = NULL;
+    ok(orgctl_password_hash("Correct-horse-1", &hash) == 0 && orgctl_password_hash_valid(hash),
+       "a hash orgctl makes is valid: %s", hash ? "$y$..." : "none");
+    free(hash);
+    static const char *const bad[] = {
+        "$1$abcdefgh$0123456789abcdefghijkl", /* MD5-crypt */
+        "$6$salt$" "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234",
+        "$5$rounds=5000$salt$0123456789012345678901234567890123456789012",
+        "abJnggxhB/yWI", /* DES */
+        "$y$j9T$salt$short",
+        "$y$j9T$salt$0123456789012345678901234567890123456789012x", /* 44 */
+        "$y$$salt$012345678901234567890123456789012345678901.",
+        "$y$j9T$$012345678901234567890123456789012345678901.",
+        "$y$j9T$sa:t$012345678901234567890123456789012345678901.",
+        "$y$j9T$salt$012345678901234567890123456789012345678901 ",
+        "$7$C6..../....SodiumChloride$kBGj9fHznVYFQMEn/qDCfrDevf9YDtcDdKvEqHJLV8D",
+        "",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        ok(!orgctl_password_hash_valid(bad[i]), "not a yescrypt hash: \"%s\"", bad[i]);
+    ok(orgctl_password_hash_valid("$y$j9T$salt$012345678901234567890123456789012345678901."),
+       "the form of one: $y$ PARAMS $ SALT $ 43 characters");
+}
+
 /* strcmp order, and among changes to the same path the order given (oid stands for it) */
 static int change_cmp(const void *a, const void *b)
 {
@@ -245,6 +328,34 @@ static void test_arena(void)
     arena_free(&a);
     free(p);
     free(big);
+}
+
+/* Removing keys (a savepoint's rollback takes its paths out of the change set's map): the
+ * others are found still, the removed ones not, whichever collided with which. */
+static void test_strmap_del(void)
+{
+    enum { N = 5000 };
+    strmap m = STRMAP_INIT;
+    char(*keys)[16] = malloc(N * sizeof(*keys));
+    for (int i = 0; i < N; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+        strmap_set(&m, keys[i], (size_t)i);
+    }
+    int bad = 0;
+    for (int i = 0; i < N; i += 3)
+        bad += !strmap_del(&m, keys[i]);
+    bad += strmap_del(&m, "k0") || strmap_del(&m, "absent");
+    for (int i = 0; i < N; i++) {
+        size_t v = 0;
+        bool found = strmap_get(&m, keys[i], &v);
+        bad += i % 3 == 0 ? found : !found || v != (size_t)i;
+    }
+    ok(bad == 0 && m.len == N - (N + 2) / 3, "strmap_del removes a key and keeps the others");
+    for (int i = 0; i < N; i += 3)
+        strmap_set(&m, keys[i], 1);
+    ok(m.len == N, "removed keys can be set again");
+    strmap_free(&m);
+    free(keys);
 }
 
 static void test_changes_sort(void)
@@ -344,8 +455,15 @@ static void test_kind_perms(void)
                 }
             }
     }
+    for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
+        const char *p = (*op)->permission;
+        if (p && (orgctl_perm_validate(p) < 0 || strchr(p, '*'))) {
+            printf("# op %s %s: %s\n", orgctl_op_kind(*op)->name, (*op)->verb, p);
+            bad++;
+        }
+    }
     orgctl_error_clear();
-    ok(bad == 0, "every permission of the kind table is in the catalogue");
+    ok(bad == 0, "every permission of the kind and op tables is in the catalogue");
 }
 
 static void test_repo(const char *dir)
@@ -355,6 +473,13 @@ static void test_repo(const char *dir)
     is_str(admin, "admin@enterprise", "init names the administrator");
     free(admin);
     ok(orgctl_repo_init(dir, NULL, &admin) == ORGCTL_EEXISTS, "init twice is refused");
+    orgctl_init_options newer = ORGCTL_INIT_OPTIONS_INIT, none = {0};
+    newer.version = ORGCTL_INIT_OPTIONS_VERSION + 1;
+    ok(orgctl_repo_init("/nonexistent/x", &newer, &admin) == ORGCTL_EINVALID && !admin &&
+           strstr(orgctl_error_last(), "options version"),
+       "init options of an unknown version are refused: %s", orgctl_error_last());
+    ok(orgctl_repo_init("/nonexistent/x", &none, &admin) == ORGCTL_EINVALID,
+       "init options with no version are refused");
 
     orgctl_repo *repo = NULL;
     ok(orgctl_repo_open(&repo, dir, ORGCTL_OPEN_WRITE) == 0, "open for writing");
@@ -433,6 +558,15 @@ static void test_repo(const char *dir)
     ok(orgctl_history_log(repo, NULL, &log) == 0 && cJSON_GetArraySize(log) == 2,
        "the log has both change sets");
     cJSON_Delete(log);
+    orgctl_log_options lo = ORGCTL_LOG_OPTIONS_INIT;
+    lo.version = 99;
+    ok(orgctl_history_log(repo, &lo, &log) == ORGCTL_EINVALID && !log,
+       "log options of an unknown version are refused");
+    orgctl_bulk_exec_options eo = ORGCTL_BULK_EXEC_OPTIONS_INIT;
+    eo.version = 0;
+    cJSON *report = NULL;
+    ok(orgctl_bulk_exec(repo, "nosuch", &eo, NULL, &report) == ORGCTL_EINVALID && !report,
+       "bulk exec options with no version are refused");
     orgctl_repo_free(repo);
 }
 
@@ -449,7 +583,10 @@ int main(int argc, char **argv)
     test_names();
     test_sha1();
     test_index_key();
+    test_password_hash_valid();
+    test_casefold();
     test_arena();
+    test_strmap_del();
     test_changes_sort();
     test_perms();
     test_kind_perms();

@@ -329,10 +329,13 @@ static void test_positions(void)
         return;
     }
     is_str(orgctl_csv_name(r), "<buffer>", "a buffer without a name is <buffer>");
+    ok(orgctl_csv_bytes_read(r) == 0, "nothing read before the first record");
     ok(orgctl_csv_next(&rec, r) == 0 && orgctl_csv_record_line(rec) == 1, "record 1 at line 1");
+    ok(orgctl_csv_bytes_read(r) == 8, "8 bytes read through record 1");
     ok(orgctl_csv_next(&rec, r) == 0 && orgctl_csv_record_line(rec) == 2 &&
            orgctl_csv_record_count(rec) == 3,
        "record 2 at line 2, 3 fields");
+    ok(orgctl_csv_bytes_read(r) == 24, "24 bytes read through record 2");
     ok(orgctl_csv_record_field_line(rec, 0) == 2 && orgctl_csv_record_field_line(rec, 1) == 2 &&
            orgctl_csv_record_field_line(rec, 2) == 3,
        "field lines 2, 2, 3");
@@ -346,6 +349,7 @@ static void test_positions(void)
     ok(orgctl_csv_next(&rec, r) == 0 && orgctl_csv_record_line(rec) == 5,
        "record 3 at line 5 after a blank line");
     ok(orgctl_csv_next(&rec, r) == ORGCTL_ITEROVER && rec == NULL, "then ITEROVER");
+    ok(orgctl_csv_bytes_read(r) == sizeof(data) - 1, "every byte read at the end");
     ok(orgctl_csv_next(&rec, r) == ORGCTL_ITEROVER, "and ITEROVER again");
     orgctl_csv_free(r);
     orgctl_csv_free(NULL);
@@ -719,6 +723,17 @@ static void test_files(void)
         ok(read_path(tmp_path("members.gz"), &nrec, &crc) == ORGCTL_ITEROVER && nrec == n &&
                crc == want_crc,
            "two gzip members: the same records as one");
+        orgctl_csv_record *rec;
+        size_t records = 0, bytes = 0;
+        if (orgctl_csv_open(&r, tmp_path("members.gz"), NULL) == 0) {
+            while (orgctl_csv_next(&rec, r) == 0)
+                if (++records == n / 2)
+                    bytes = orgctl_csv_bytes_read(r);
+            ok(orgctl_csv_bytes_read(r) == len && bytes > 0 && bytes < len,
+               "bytes read count what gzip inflated to, chunk by chunk: %zu of %zu",
+               orgctl_csv_bytes_read(r), len);
+            orgctl_csv_free(r);
+        }
     }
     /* A bound on what an archive inflates to. */
     {
@@ -762,7 +777,7 @@ static void test_files(void)
     expect_fail("not zip", tmp_path("plain.zip"), ORGCTL_EINVALID, ": cannot open zip archive");
     ok(write_zip(tmp_path("two.zip"), names, datas, lens, 3) == 0, "write two.zip");
     expect_fail("zip with two files", tmp_path("two.zip"), ORGCTL_EINVALID,
-                ": a zip archive must hold exactly one file, this one holds 2");
+                ": a zip archive must hold exactly one file, this one holds more");
     ok(write_zip(tmp_path("none.zip"), names, datas, lens, 1) == 0, "write none.zip");
     expect_fail("zip with no file", tmp_path("none.zip"), ORGCTL_EINVALID,
                 ": a zip archive must hold exactly one file, this one holds 0");
