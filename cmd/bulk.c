@@ -16,16 +16,22 @@ struct verb {
     bool writes; /* commits a change set (see enum cli_access) */
 };
 
-/* "FILE:LINE:COLUMN: message", one a line, as compilers print them. */
+/* "FILE:LINE:COLUMN: message", one a line, as compilers print them; "(lines L to M)"
+ * after one that stands for the same problem on the lines after it. */
 static void print_problems(const cJSON *report, const char *prefix)
 {
     const cJSON *p;
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(report, "problems"))
     {
-        output_error("%s%s:%d:%d: %s", prefix, cJSON_GetStringValue(cJSON_GetObjectItem(p, "file")),
-                     (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "line")),
-                     (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "column")),
-                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "message")));
+        int line = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "line"));
+        const cJSON *last = cJSON_GetObjectItem(p, "last_line");
+        char lines[64] = "";
+        if (last)
+            snprintf(lines, sizeof(lines), " (lines %d to %d)", line,
+                     (int)cJSON_GetNumberValue(last));
+        output_error("%s%s:%d:%d: %s%s", prefix, cJSON_GetStringValue(cJSON_GetObjectItem(p, "file")),
+                     line, (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "column")),
+                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "message")), lines);
     }
 }
 

@@ -505,7 +505,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     orgctl_changeset *cs = NULL;
     struct bulk_run run = {0};
     strbuf summary = STRBUF_INIT;
-    char *json = NULL, *set_file = bulk_set_path(name, "set.json"), *failures_tmp = NULL;
+    char *json = NULL, *set_file = NULL, *failures_tmp = NULL;
     int error;
     *out = NULL;
     if (id_out)
@@ -513,6 +513,7 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     if (opts && (error = orgctl_options_version_check("bulk exec", opts->version,
                                                       ORGCTL_BULK_EXEC_OPTIONS_VERSION)) < 0)
         return error;
+    set_file = bulk_set_path(name, "set.json");
     if (opts)
         o = *opts;
     if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &fd, path, sizeof(path))) < 0 ||

@@ -12,7 +12,8 @@
 #include "orgctl/csv.h"
 #include "orgctl/op.h"
 
-/* Every problem found in the rows, in file order: [{file, line, column, message}]. Only
+/* Every problem found in the rows, in file order: [{file, line, column, message}], the
+ * same problem on the lines right after one item (its last_line: the last of them). Only
  * the first BULK_MAX_PROBLEMS are listed; `count` has them all. Reading a set's file
  * stops once that many are found (`stopped`: the line it stopped at, else 0). */
 #define BULK_MAX_PROBLEMS 1000

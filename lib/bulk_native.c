@@ -157,7 +157,7 @@ static void check_column(struct layout *l, size_t j, const struct bulk_settings 
         long *at = hash ? &l->hash_col : &l->file_col;
         l->role[j] = hash ? COL_HASH : COL_FILE;
         if (*at >= 0)
-            bulk_problem(p, l->line, j + 1, "column \"%s\" appears twice", name);
+            bulk_problem(p, l->line, j + 1, "column \"%.100s\" appears twice", name);
         *at = (long)j;
         if (l->hash_col >= 0 && l->file_col >= 0)
             bulk_problem(p, l->line, j + 1, "give %s or %s, not both", PASSWORD_FILE,
@@ -430,7 +430,7 @@ static int bad_file(const char *rel, const char *why)
                 strncmp(why, "goes ", 5) == 0 || strncmp(why, "names ", 6) == 0 ||
                 strncmp(why, "cannot ", 7) == 0;
     char *copy = xstrdup(why); /* it may be the last error, which this one replaces */
-    int error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\"%s %s", PASSWORD_FILE, rel,
+    int error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\"%s %s", PASSWORD_FILE, rel,
                                  verb ? "" : ":", copy);
     free(copy);
     return error;
@@ -518,7 +518,7 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
-    if (l->role[j] != COL_FILE || (!hdr && !*v)) {
+    if (j >= l->ncols || l->role[j] != COL_FILE || (!hdr && !*v)) { /* (a field too many) */
         bulk_csv_cell(out, v);
         return 0;
     }

@@ -22,6 +22,19 @@ void bulk_problem(struct bulk_problems *p, size_t line, size_t column, const cha
     if (vasprintf(&text, fmt, ap) < 0)
         text = NULL;
     va_end(ap);
+    /* the same problem on the lines after (a file of one row repeated): one item, whose
+     * last_line says how far it goes */
+    cJSON *last = p->list->child ? p->list->child->prev : NULL;
+    const cJSON *last_line = last ? cJSON_GetObjectItem(last, "last_line") : NULL;
+    double after = last_line ? last_line->valuedouble
+                             : cJSON_GetNumberValue(cJSON_GetObjectItem(last, "line"));
+    if (last && text && (double)line == after + 1 &&
+        cJSON_GetNumberValue(cJSON_GetObjectItem(last, "column")) == (double)column &&
+        strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(last, "message")), text) == 0) {
+        bulk_replace(last, "last_line", cJSON_CreateNumber((double)line));
+        free(text);
+        return;
+    }
     cJSON *item = cJSON_CreateObject();
     cJSON_AddStringToObject(item, "file", p->file ? p->file : "");
     cJSON_AddNumberToObject(item, "line", (double)line);

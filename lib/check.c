@@ -86,7 +86,7 @@ static void add_problem(struct check *c, const char *path, const char *fmt, ...)
     strbuf_release(&where);
 }
 
-static int add_invalid(const char *path, const char *problem, void *payload)
+static int add_invalid(const char *path, const char *problem, bool damaged, void *payload)
 {
     struct check *c = payload;
     add_problem(c, path, "%s", problem);

@@ -323,7 +323,8 @@ static void attribute_steps(struct rowctx *x)
             positional(x, st, columns[t].option, NULL);
     }
     const char *hash = cell(l, x->r, G_HASH);
-    if (*hash) {
+    /* checked here, so that a stored set's hand-edited rows are held to it too */
+    if (*hash && (is_remove(hash) || bulk_hash_cell(x->p, x->r->line, col(l, G_HASH), hash))) {
         struct bulk_step *st = step(x, "user", "passwd", x->user, col(l, G_HASH));
         if (st) {
             st->run = bulk_set_password;
@@ -457,13 +458,12 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
-    enum gtype t = l->cols[j].type;
+    enum gtype t = j < l->ncols ? l->cols[j].type : G_IGNORE; /* (a field too many) */
     if (hdr || !*v || is_remove(v) || (t != G_PASSWORD && t != G_HASH)) {
         bulk_csv_cell(out, hdr && t == G_PASSWORD ? columns[G_HASH].label : v);
         return 0;
     }
-    if (t == G_HASH) {
-        bulk_hash_cell(p, r->line, j + 1, v);
+    if (t == G_HASH) { /* as it is: parse checked it */
         bulk_csv_cell(out, v);
         return 0;
     }

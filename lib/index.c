@@ -16,9 +16,10 @@
 #include "utf8.h"
 #include "strmap.h"
 
-/* 5: values ignoring case are case-folded, not ASCII-lowered; the invalid table */
-#define SCHEMA_VERSION 5
-#define SCHEMA_VERSION_TEXT "5"
+/* 5: the invalid table; 6: values ignoring case are case-folded (one branch), or
+ * invalid.damaged (another); 7: both, so an index either made is built anew */
+#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION_TEXT "7"
 
 /* Both tables are keyed by what queries ask for, without rowids or second indexes: one
  * B-tree insert per object and per indexed value (three each before, which was most of a
@@ -35,10 +36,11 @@ static const char schema[] =
     /* The files of the tree that break their kind's rules: never in objects, so queries
      * pass them over at no cost; kind, org and name as the path gives them, and with
      * `missing` the key (orgctl_index_key_add of kind, org, name) of the object a
-     * reference names that does not exist, so its arrival can clear them. */
+     * reference names that does not exist, so its arrival can clear them; `damaged` when
+     * the file cannot be read at all (its blob is missing from the object database). */
     "CREATE TABLE IF NOT EXISTS invalid(path TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL,"
-    " org TEXT NOT NULL, name TEXT NOT NULL, problem TEXT NOT NULL, missing TEXT)"
-    " WITHOUT ROWID;"
+    " org TEXT NOT NULL, name TEXT NOT NULL, problem TEXT NOT NULL, missing TEXT,"
+    " damaged INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS invalid_object ON invalid(kind, org, name);"
     "CREATE INDEX IF NOT EXISTS invalid_missing ON invalid(missing) WHERE missing IS NOT NULL;";
 
@@ -1415,10 +1417,10 @@ bool orgctl_index_has_invalid(orgctl_repo *repo)
 
 static int record_invalid(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                           const char *org, const char *name, const char *problem,
-                          const char *missing)
+                          const char *missing, bool damaged)
 {
     static const char *sql = "INSERT OR IGNORE INTO invalid(path, kind, org, name, problem, "
-                             "missing) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+                             "missing, damaged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
     if (!st)
         return ORGCTL_ERROR;
@@ -1429,6 +1431,7 @@ static int record_invalid(orgctl_repo *repo, const char *path, const orgctl_kind
     sqlite3_bind_text(st, 5, problem, -1, SQLITE_STATIC);
     if (missing)
         sqlite3_bind_text(st, 6, missing, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, damaged);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     repo->invalid_known = repo->has_invalid = true;
@@ -1450,11 +1453,11 @@ int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char 
                          const char *name, orgctl_index_invalid_cb cb, void *payload)
 {
     static const char *one_sql =
-        "SELECT path, problem FROM invalid WHERE kind = ?1 AND org = ?2 AND name = ?3";
+        "SELECT path, problem, damaged FROM invalid WHERE kind = ?1 AND org = ?2 AND name = ?3";
     static const char *kind_sql =
-        "SELECT path, problem FROM invalid WHERE kind = ?1 AND (?2 IS NULL OR org = ?2) "
+        "SELECT path, problem, damaged FROM invalid WHERE kind = ?1 AND (?2 IS NULL OR org = ?2) "
         "ORDER BY path";
-    static const char *all_sql = "SELECT path, problem FROM invalid ORDER BY path";
+    static const char *all_sql = "SELECT path, problem, damaged FROM invalid ORDER BY path";
     if (!orgctl_index_has_invalid(repo))
         return 0;
     sqlite3_stmt *st = base_stmt(repo, !kind ? all_sql : name ? one_sql : kind_sql);
@@ -1471,7 +1474,7 @@ int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         n++;
         if (cb((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-               payload) != 0) {
+               sqlite3_column_int(st, 2) != 0, payload) != 0) {
             rc = SQLITE_DONE;
             break;
         }
@@ -1488,7 +1491,8 @@ int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char 
 
 struct pending_ref { /* a reference to check once every object is in */
     const orgctl_kind *kind, *target;
-    char *path, *org, *name, *value;
+    const char *path, *org, *name, *value; /* in strings; the first three shared by an
+                                              object's references */
 };
 
 struct catch_up {
@@ -1498,6 +1502,7 @@ struct catch_up {
     int error;
     struct pending_ref *refs;
     size_t nrefs, refs_alloc;
+    arena strings;
     char **came, **gone; /* paths of objects that appeared, and that went */
     size_t ncame, ngone, came_alloc, gone_alloc;
 };
@@ -1514,7 +1519,7 @@ static void push_path(char ***v, size_t *n, size_t *alloc, const char *path)
 struct ref_walk {
     struct catch_up *cu;
     const orgctl_kind *kind;
-    const char *path, *org, *name;
+    const char *path, *org, *name; /* copied into strings on the first reference */
 };
 
 static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char *value,
@@ -1526,9 +1531,14 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
         cu->refs_alloc = cu->refs_alloc ? cu->refs_alloc * 2 : 256;
         cu->refs = xrealloc(cu->refs, cu->refs_alloc * sizeof(*cu->refs));
     }
-    cu->refs[cu->nrefs++] = (struct pending_ref){w->kind, target, xstrdup(w->path),
-                                                 xstrdup(w->org), xstrdup(w->name),
-                                                 xstrdup(value)};
+    struct pending_ref *last = cu->nrefs ? &cu->refs[cu->nrefs - 1] : NULL;
+    if (!last || last->path != w->path) { /* the object's first */
+        w->path = arena_strdup(&cu->strings, w->path);
+        w->org = arena_strdup(&cu->strings, w->org);
+        w->name = arena_strdup(&cu->strings, w->name);
+    }
+    cu->refs[cu->nrefs++] = (struct pending_ref){w->kind, target, w->path, w->org, w->name,
+                                                 arena_strdup(&cu->strings, value)};
     (void)f;
     return 0;
 }
@@ -1538,7 +1548,7 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
  * version left, or queries would answer with stale data). */
 static int index_checked(orgctl_repo *repo, bool forget, const char *path, const orgctl_kind *kind,
                          const char *org, const char *name, bool at_its_place,
-                         const char *problem, const char *text, const cJSON *obj)
+                         const char *problem, bool damaged, const char *text, const cJSON *obj)
 {
     int error = forget ? orgctl_index_forget_invalid(repo, path) : 0;
     if (error < 0)
@@ -1547,7 +1557,7 @@ static int index_checked(orgctl_repo *repo, bool forget, const char *path, const
         return orgctl_index_put(repo, path, kind, org, name, text, obj);
     if (at_its_place && (error = orgctl_index_delete(repo, path)) < 0)
         return error;
-    return record_invalid(repo, path, kind, org, name, problem, NULL);
+    return record_invalid(repo, path, kind, org, name, problem, NULL, damaged);
 }
 
 /* What is wrong with a file at a place where an object can be (given its JSON, parsed as
@@ -1598,6 +1608,7 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
     git_blob *blob = NULL;
     cJSON *obj = NULL;
     int error = 0;
+    bool damaged = false;
     if (place < 0) {
         strbuf_adds(&problem, orgctl_error_last());
         orgctl_error_clear();
@@ -1605,6 +1616,7 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
         char hex[GIT_OID_HEXSZ + 1];
         git_error_clear();
         error = 0;
+        damaged = true;
         strbuf_addf(&problem, "blob %s is missing from the object database",
                     git_oid_tostr(hex, sizeof(hex), id));
     } else if (error < 0) {
@@ -1616,7 +1628,7 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
         check_file(repo, &problem, kind, org, name, obj);
     }
     error = index_checked(repo, !cu->rebuild, path, kind, org, name, place == 0,
-                          strbuf_str(&problem), strbuf_str(&text), obj);
+                          strbuf_str(&problem), damaged, strbuf_str(&text), obj);
     struct ref_walk w = {cu, kind, path, org, name};
     if (!error && !problem.len)
         error = orgctl_object_refs(kind, obj, note_ref, &w);
@@ -1636,7 +1648,7 @@ static int catch_up_one(const char *path, const git_oid *old_id, const git_oid *
     struct catch_up *cu = payload;
     if (new_id) {
         cu->error = index_blob(cu, path, new_id);
-        if (!old_id && !cu->error)
+        if (!old_id && !cu->error && !cu->rebuild) /* from nothing, none waits for it */
             push_path(&cu->came, &cu->ncame, &cu->came_alloc, path);
         return cu->error;
     }
@@ -1675,7 +1687,7 @@ static int refers_to_nothing(orgctl_repo *repo, const char *path, const orgctl_k
     int error = orgctl_index_delete_row(repo, kind, org, name);
     if (!error)
         error = record_invalid(repo, path, kind, org, name, strbuf_str(&problem),
-                               strbuf_str(&key));
+                               strbuf_str(&key), false);
     strbuf_release(&problem);
     strbuf_release(&key);
     return error;
@@ -1751,9 +1763,15 @@ static int check_references(struct catch_up *cu)
     bool waiting = !cu->rebuild && orgctl_index_has_invalid(cu->repo);
     for (size_t i = 0; i < cu->ncame && waiting && !error; i++)
         error = came_back(cu, cu->came[i]);
+    const struct pending_ref *there = NULL; /* the last found: most name the same role */
     for (size_t i = 0; i < cu->nrefs && !error; i++) {
-        struct pending_ref *r = &cu->refs[i];
-        if (!object_there(cu->repo, r->target, r->org, r->value))
+        const struct pending_ref *r = &cu->refs[i];
+        if (there && there->target == r->target && strcmp(there->value, r->value) == 0 &&
+            strcmp(there->org, r->org) == 0)
+            continue;
+        if (object_there(cu->repo, r->target, r->org, r->value))
+            there = r;
+        else
             error = refers_to_nothing(cu->repo, r->path, r->kind, r->org, r->name, r->target,
                                       r->value);
     }
@@ -1764,12 +1782,7 @@ static int check_references(struct catch_up *cu)
 
 static void catch_up_free(struct catch_up *cu)
 {
-    for (size_t i = 0; i < cu->nrefs; i++) {
-        free(cu->refs[i].path);
-        free(cu->refs[i].org);
-        free(cu->refs[i].name);
-        free(cu->refs[i].value);
-    }
+    arena_free(&cu->strings);
     for (size_t i = 0; i < cu->ncame; i++)
         free(cu->came[i]);
     for (size_t i = 0; i < cu->ngone; i++)
@@ -1795,6 +1808,10 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
     }
     if (!old_tree && (error = orgctl_index_exec(repo, "DELETE FROM objects; DELETE FROM attrs;"
                                                       "DELETE FROM invalid;")) < 0)
+        goto done;
+    /* from nothing, a whole tree: the references then checked read what was just written,
+     * which SQLite's default 2 MB of cache would read back from the WAL */
+    if (!old_tree && (error = orgctl_index_tune_bulk(repo, 0)) < 0)
         goto done;
     if ((error = orgctl_commit_tree(&new_tree, repo->git, target)) < 0)
         goto done;

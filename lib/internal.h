@@ -122,7 +122,10 @@ int orgctl_index_delete(orgctl_repo *repo, const char *path);
  * `name` of kind in org, of all of kind in org (name NULL) or all (kind NULL), in path
  * order until cb returns non-zero; returns how many were passed, or an error. */
 bool orgctl_index_has_invalid(orgctl_repo *repo);
-typedef int (*orgctl_index_invalid_cb)(const char *path, const char *problem, void *payload);
+/* `damaged`: the file cannot be read at all (its blob is missing), which is damaged storage,
+ * not a file that breaks the rules. */
+typedef int (*orgctl_index_invalid_cb)(const char *path, const char *problem, bool damaged,
+                                       void *payload);
 int orgctl_index_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                          const char *name, orgctl_index_invalid_cb cb, void *payload);
 /* Indexes a file a change set restores (a rollback) at `path`: the object it holds, as it
@@ -332,7 +335,8 @@ int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const cha
 /* Warns (orgctl_warning, once a file) of the files of the tree that break their kind's
  * rules and would be the object `name` of kind in org (name NULL: any of kind in org; org
  * NULL: in any org), and appends "path: problem" of the first to `first` (may be NULL);
- * returns how many there are. */
+ * returns how many there are, or, when one of them cannot be read at all (damaged
+ * storage: its blob is missing), ORGCTL_ERROR naming it. */
 int orgctl_object_warn_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name, strbuf *first);
 /* Refuses (ORGCTL_EINVALID, naming the file) to write the object `name` of kind in org when

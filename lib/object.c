@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "utf8.h"
 #include "index_key.h"
+#include "strmap.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
 #include "orgctl/settings.h"
@@ -18,26 +19,32 @@ static const char *org_of(const orgctl_kind *kind, const char *org, const char *
     return kind->per_org ? org : "";
 }
 
-/* The files warned about, each once a process (a command may look an object up often). */
+/* The files warned about (their paths' hashes), each once a process: a command may look
+ * an object up often. */
 #define WARNED_MAX 64
-static _Thread_local char *warned[WARNED_MAX];
+static _Thread_local size_t warned[WARNED_MAX], nwarned;
 
 struct invalid_seen {
-    strbuf first; /* "path: problem" of the first */
+    strbuf first;   /* "path: problem" of the first */
+    strbuf damaged; /* of the first that cannot be read at all */
 };
 
-static int warn_invalid(const char *path, const char *problem, void *payload)
+static int warn_invalid(const char *path, const char *problem, bool damaged, void *payload)
 {
     struct invalid_seen *seen = payload;
     if (!seen->first.len)
         strbuf_addf(&seen->first, "%s: %s", path, problem);
-    size_t i = 0;
-    while (i < WARNED_MAX && warned[i] && strcmp(warned[i], path) != 0)
-        i++;
-    if (i < WARNED_MAX && warned[i])
+    if (damaged) { /* not a warning: the command fails, naming it */
+        if (!seen->damaged.len)
+            strbuf_addf(&seen->damaged, "%s: %s", path, problem);
         return 0;
-    if (i < WARNED_MAX)
-        warned[i] = xstrdup(path);
+    }
+    size_t h = strmap_hash(path);
+    for (size_t i = 0; i < nwarned; i++)
+        if (warned[i] == h)
+            return 0;
+    if (nwarned < WARNED_MAX)
+        warned[nwarned++] = h;
     orgctl_warning("%s: %s; not used", path, problem);
     return 0;
 }
@@ -45,15 +52,18 @@ static int warn_invalid(const char *path, const char *problem, void *payload)
 int orgctl_object_warn_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name, strbuf *first)
 {
-    struct invalid_seen seen = {STRBUF_INIT};
+    struct invalid_seen seen = {STRBUF_INIT, STRBUF_INIT};
     int n = orgctl_index_invalid(repo, kind, org, name, warn_invalid, &seen);
     if (first)
         strbuf_add(first, strbuf_str(&seen.first), seen.first.len);
+    if (n > 0 && seen.damaged.len)
+        n = orgctl_error_set(ORGCTL_ERROR, "%s", strbuf_str(&seen.damaged));
     strbuf_release(&seen.first);
+    strbuf_release(&seen.damaged);
     return n;
 }
 
-static int first_invalid(const char *path, const char *problem, void *payload)
+static int first_invalid(const char *path, const char *problem, bool damaged, void *payload)
 {
     strbuf_addf(payload, "%s: %s", path, problem);
     return 1;
@@ -87,12 +97,12 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     free(path);
     if (!json) {
         strbuf bad = STRBUF_INIT;
-        int error = 0;
-        if (orgctl_object_warn_invalid(repo, kind, org, name, &bad) > 0)
-            error = orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" cannot be read: %s",
+        int error = orgctl_object_warn_invalid(repo, kind, org, name, &bad);
+        if (error > 0) /* there, but not believed: damaged data (exit 1), not "not found" */
+            error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" cannot be read: %s",
                                      kind->name, name, strbuf_str(&bad));
         strbuf_release(&bad);
-        if (error)
+        if (error < 0)
             return error;
         if (kind == &orgctl_kind_org)
             return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", name);
@@ -413,11 +423,15 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         return orgctl_sqlite_error(repo->db, "list");
     }
     *out = arr;
-    /* what the listing passes over, said */
-    return orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL,
-                                      NULL) < 0
-               ? ORGCTL_ERROR
-               : 0;
+    /* what the listing passes over, said; one that cannot be read at all fails it */
+    error = orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL,
+                                       NULL);
+    if (error < 0) {
+        cJSON_Delete(arr);
+        *out = NULL;
+        return error;
+    }
+    return 0;
 }
 
 int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,

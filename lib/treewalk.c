@@ -31,9 +31,13 @@ static int visit(git_repository *git, const git_tree_entry *ea, const git_tree_e
     int error = 0;
     if (a_tree || b_tree) {
         git_tree *ta = NULL, *tb = NULL;
-        if (a_tree && (error = git_tree_lookup(&ta, git, git_tree_entry_id(ea))) < 0)
+        /* a tree missing from the object database: damaged storage, named */
+        if (a_tree && (error = git_tree_lookup(&ta, git, git_tree_entry_id(ea))) < 0) {
+            error = orgctl_git_error(error, strbuf_str(prefix));
             goto done;
+        }
         if (b_tree && (error = git_tree_lookup(&tb, git, git_tree_entry_id(eb))) < 0) {
+            error = orgctl_git_error(error, strbuf_str(prefix));
             git_tree_free(ta);
             goto done;
         }

@@ -101,6 +101,49 @@ static void test_paths(void)
        "a file that is no object is not parsed");
     ok(orgctl_kind_parse_path("orgs/acme/users/alice.json", &k, &org, &name) == ORGCTL_ENOTFOUND,
        "an unsharded user path is refused");
+    /* where no object can be is told from no object at all, naming what the path says */
+    p = orgctl_kind_path(&orgctl_kind_user, "acme", "alice");
+    char wrong[64];
+    snprintf(wrong, sizeof(wrong), "orgs/acme/users/%s/alice.json",
+             strncmp(p + 16, "00", 2) == 0 ? "01" : "00");
+    ok(orgctl_kind_locate(wrong, &k, &org, &name) == ORGCTL_EINVALID && k == &orgctl_kind_user &&
+           strcmp(name, "alice") == 0 && strstr(orgctl_error_last(), "shard"),
+       "a user in the wrong shard is located, and invalid: %s", orgctl_error_last());
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate("orgs/acme/users/alice.json", &k, &org, &name) == ORGCTL_EINVALID &&
+           strstr(orgctl_error_last(), p),
+       "a user without a shard is invalid, naming where it belongs: %s", orgctl_error_last());
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate("orgs/acme/roles/x/viewer.json", &k, &org, &name) == ORGCTL_EINVALID,
+       "a role one folder too deep is invalid");
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate(p, &k, &org, &name) == 0, "the right place is located");
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate("orgs/acme/notes/a.json", &k, &org, &name) == ORGCTL_ENOTFOUND &&
+           orgctl_kind_locate("orgs/acme/users/README", &k, &org, &name) == ORGCTL_ENOTFOUND,
+       "files of no kind's folder, or no JSON, are no objects");
+    free(p);
+}
+
+static int warnings_seen;
+static void count_warning(const char *message, void *payload)
+{
+    warnings_seen++;
+    is_str(message, payload, "the handler receives the message");
+}
+
+static void test_warnings(void)
+{
+    orgctl_warning("dropped %d", 1); /* no handler: nothing happens */
+    orgctl_warning_handler_set(count_warning, "a.json: broken");
+    orgctl_warning("%s: %s", "a.json", "broken");
+    orgctl_warning_handler_set(NULL, NULL);
+    orgctl_warning("dropped again");
+    ok(warnings_seen == 1, "a warning reaches the handler set, and only while it is set");
 }
 
 static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
@@ -580,6 +623,7 @@ int main(int argc, char **argv)
     test_json();
     test_json_cell();
     test_paths();
+    test_warnings();
     test_names();
     test_sha1();
     test_index_key();
