@@ -19,6 +19,11 @@ set -uo pipefail
 
 SHIM=$SUITE_BUILD/tests/fault-shim.so
 [ -f "$SHIM" ] || { echo "Bail out! no $SHIM"; echo "0 passed, 1 failed"; exit 1; }
+# A build with AddressSanitizer (tests/run's second CI stage): its runtime must not insist
+# on coming first among the preloaded libraries.
+if ldd "$ORGCTL" 2>/dev/null | grep libasan >/dev/null; then # not -q: pipefail
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+fi
 rows=${FAULT_ROWS:-20}
 kinds=${FAULT_COMMANDS:-single bulk rollback init}
 [ -z "$SUITE_SMOKE" ] || kinds=single
@@ -78,6 +83,7 @@ one_fault() {
 	status=$?
 	faults=$((faults + 1))
 	path=$(sed -n '1s/^[a-z]* [0-9]* //p' "$SCRATCH/fault.log")
+	# Relative to the repository, also while init builds it in a folder beside it.
 	path=${path#"$dir"/}
 	# init builds the repository in .NAME.init-XXXXXX beside its target, then renames it
 	path=$(printf '%s' "$path" | sed -E 's#^.*/\.[^/]*\.init-[A-Za-z0-9]{6}(/|$)##; s#^$#.#')
@@ -146,7 +152,7 @@ for kind in $kinds; do
 	(
 		export LD_PRELOAD=$SHIM ORGCTL_FAULT=count:$SCRATCH/count
 		suite_command "$kind" "$SCRATCH/f"
-	) >/dev/null 2>&1 || { echo "Bail out! $kind fails under the shim"; exit 1; }
+	) >/dev/null 2>"$SCRATCH/err" || { echo "Bail out! $kind fails under the shim: $(head -c 500 "$SCRATCH/err")"; exit 1; }
 	echo "# $kind makes $(cut -d' ' -f1 "$SCRATCH/count" | sort | uniq -c | awk '{printf "%s %s, ", $1, $2}')"
 	for call in write pwrite fsync fdatasync rename link open; do
 		total=$(grep -c "^$call " "$SCRATCH/count")
