@@ -16,8 +16,8 @@
 #ifndef ORGCTL_AUTHZ_H
 #define ORGCTL_AUTHZ_H
 
-#include <stddef.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"

@@ -5,9 +5,9 @@
 #ifndef ORGCTL_OP_H
 #define ORGCTL_OP_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <cjson/cJSON.h>
 
 #include "orgctl/changeset.h"
 #include "orgctl/repo.h"
@@ -39,9 +39,9 @@ typedef struct orgctl_param {
 } orgctl_param;
 
 enum orgctl_op_flags {
-    ORGCTL_OP_WRITE = 1 << 0,   /* makes a change set */
-    ORGCTL_OP_NO_ORG = 1 << 1,  /* acts on no org, or names it itself (org create) */
-    ORGCTL_OP_NO_NAME = 1 << 2, /* takes no object name (list) */
+    ORGCTL_OP_WRITE = 1 << 0,    /* makes a change set */
+    ORGCTL_OP_NO_ORG = 1 << 1,   /* acts on no org, or names it itself (org create) */
+    ORGCTL_OP_NO_NAME = 1 << 2,  /* takes no object name (list) */
     ORGCTL_OP_SELF_ORG = 1 << 3, /* the name is the org it acts in (org show|update|...) */
     ORGCTL_OP_ANSWER = 1 << 4,   /* a yes/no question: the result's boolean "answer" is it;
                                     "no" is no error, the CLI exits 10 */
@@ -71,8 +71,8 @@ struct orgctl_op {
     const char *permission; /* checked in ctx->org before running; NULL: run checks */
     const orgctl_param *params;
     int (*run)(orgctl_op_ctx *ctx);
-    const char *object; /* the kind it acts on when not `kind` ("user template-create"
-                           acts on templates); NULL: `kind` */
+    const char *object;  /* the kind it acts on when not `kind` ("user template-create"
+                            acts on templates); NULL: `kind` */
     const char *columns; /* the columns of a list it returns, when not its kind's */
 };
 

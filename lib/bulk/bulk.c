@@ -13,11 +13,11 @@
 
 #include "arena.h"
 #include "bulk_internal.h"
+#include "options_version.h"
+#include "orgctl/json.h"
 #include "orgctl/settings.h"
 #include "sha1.h"
-#include "orgctl/json.h"
 #include "strmap.h"
-#include "options_version.h"
 
 static const struct bulk_dialect *dialect_of(const cJSON *set)
 {
@@ -72,9 +72,10 @@ static cJSON *report(const cJSON *set, const struct bulk_run *run, const char *s
 {
     cJSON *out = cJSON_Duplicate(set, 1);
     bulk_replace(out, "status", cJSON_CreateString(status));
-    bulk_replace(out, "changes", run->changes ? cJSON_Duplicate(run->changes, 1) : cJSON_CreateArray());
+    bulk_replace(out, "changes",
+                 run->changes ? cJSON_Duplicate(run->changes, 1) : cJSON_CreateArray());
     bulk_replace(out, "problems",
-            run->problems.list ? cJSON_Duplicate(run->problems.list, 1) : cJSON_CreateArray());
+                 run->problems.list ? cJSON_Duplicate(run->problems.list, 1) : cJSON_CreateArray());
     return out;
 }
 
@@ -360,11 +361,12 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
     if (opts)
         o = *opts;
     d = o.format == ORGCTL_BULK_GAX ? &bulk_gax : &bulk_native;
-    if ((error = bulk_check_name(name)) < 0 || (error = bulk_check_permission(repo, NULL, o.org, PERM_ADD)) < 0)
+    if ((error = bulk_check_name(name)) < 0 ||
+        (error = bulk_check_permission(repo, NULL, o.org, PERM_ADD)) < 0)
         return error;
     if (bulk_load_set(repo, name, &set) == 0) {
-        error = orgctl_error_set(ORGCTL_EEXISTS, "bulk set \"%s\" exists already (status %s)",
-                                 name, bulk_set_str(set, "status"));
+        error = orgctl_error_set(ORGCTL_EEXISTS, "bulk set \"%s\" exists already (status %s)", name,
+                                 bulk_set_str(set, "status"));
         goto done;
     }
     orgctl_error_clear();
@@ -394,8 +396,8 @@ int orgctl_bulk_create(orgctl_repo *repo, const char *name, const char *path,
     cJSON *report_json = report(set, &run, pending_status(&run));
     cJSON_Delete(set);
     set = report_json;
-    strbuf_addf(&summary, "bulk create %s: %zu row%s from %s", name, nrows,
-                nrows == 1 ? "" : "s", path);
+    strbuf_addf(&summary, "bulk create %s: %zu row%s from %s", name, nrows, nrows == 1 ? "" : "s",
+                path);
     if ((error = bulk_store_set(repo, set, rows.map ? rows.map : "", rows.len, o.command,
                                 strbuf_str(&summary), id_out)) < 0)
         goto done;
@@ -413,8 +415,8 @@ done:
 /* --- plan and exec --- */
 
 /* The set `name`, pending, with its rows (a file to close). */
-static int load_pending(orgctl_repo *repo, const char *name, const char *permission,
-                        cJSON **set, int *rows_fd, char *rows_path, size_t size)
+static int load_pending(orgctl_repo *repo, const char *name, const char *permission, cJSON **set,
+                        int *rows_fd, char *rows_path, size_t size)
 {
     int error;
     *rows_fd = -1;
@@ -423,8 +425,8 @@ static int load_pending(orgctl_repo *repo, const char *name, const char *permiss
         goto done;
     if (bulk_executed(*set)) {
         error = orgctl_error_set(ORGCTL_EINVALID,
-                                 "bulk set \"%s\" was executed already (change set %s, %s)",
-                                 name, bulk_set_str(*set, "change_set"), bulk_set_str(*set, "status"));
+                                 "bulk set \"%s\" was executed already (change set %s, %s)", name,
+                                 bulk_set_str(*set, "change_set"), bulk_set_str(*set, "status"));
         goto done;
     }
     error = bulk_open_rows(repo, name, rows_fd, rows_path, size);
@@ -567,4 +569,3 @@ done:
     free(set_file);
     return error;
 }
-

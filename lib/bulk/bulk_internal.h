@@ -54,7 +54,7 @@ struct bulk_row {
     int pass; /* rows run pass by pass: GAX deletions, additions, updates; native all 0 */
     struct bulk_step *steps;
     size_t nsteps, alloc;
-    char *text; /* the row as stored, without its line: for the failures file */
+    char *text;     /* the row as stored, without its line: for the failures file */
     bool shadow;    /* one step of the row before it, run in a batch's fast run instead of it
                      * (lib/bulk/bulk_run.c) */
     char **strings; /* what the steps point to */
@@ -83,8 +83,8 @@ const char *bulk_record_field(const struct bulk_record *r, size_t j);
 
 /* What a set knows when reading its rows. */
 struct bulk_settings {
-    const char *file; /* the source, as named in messages */
-    const char *kind; /* native: kind of rows without a kind column */
+    const char *file;  /* the source, as named in messages */
+    const char *kind;  /* native: kind of rows without a kind column */
     orgctl_repo *repo; /* at create: GAX passwords are checked against the org's policy */
     const char *org;
 };
@@ -104,8 +104,8 @@ struct bulk_dialect {
     char *(*key)(void *layout, const struct bulk_record *r, size_t *column);
     /* Appends data field j of a source record (hdr: of the header) as stored: GAX hashes
      * passwords; `line` and p for a problem. */
-    int (*store_cell)(void *layout, const struct bulk_record *r, size_t j, bool hdr,
-                      strbuf *out, struct bulk_problems *p);
+    int (*store_cell)(void *layout, const struct bulk_record *r, size_t j, bool hdr, strbuf *out,
+                      struct bulk_problems *p);
 };
 extern const struct bulk_dialect bulk_native, bulk_gax;
 
@@ -170,11 +170,11 @@ struct bulk_run {
     struct bulk_problems problems;
     cJSON *changes; /* [{kind, op, count}] in order of appearance */
     size_t rows, applied, failed;
-    bool want_failures; /* keep the failing rows in `failures` (CSV) */
+    bool want_failures;   /* keep the failing rows in `failures` (CSV) */
     bool stop_on_refusal; /* a row refused a permission ends the run with ORGCTL_EPERM */
     strbuf failures;
     long hash_column; /* of the stored rows' BULK_HASH_COLUMN (-1: none), not repeated */
-    size_t total; /* rows of the set, for progress */
+    size_t total;     /* rows of the set, for progress */
     void (*progress)(size_t done, size_t total, void *payload);
     void *payload;
 };

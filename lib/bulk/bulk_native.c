@@ -208,8 +208,8 @@ static int layout_new(void **out, const struct bulk_settings *s, const struct bu
     l->settings = s;
     if (s->kind && !kind_exists(s->kind)) {
         char *kinds = list_words(NULL);
-        bulk_problem(p, hdr->line, 1, "unknown kind \"%s\" given with --kind (kinds: %s)",
-                     s->kind, kinds);
+        bulk_problem(p, hdr->line, 1, "unknown kind \"%s\" given with --kind (kinds: %s)", s->kind,
+                     kinds);
         free(kinds);
     }
     for (size_t j = 0; j < l->ncols; j++) {
@@ -251,8 +251,8 @@ static const orgctl_op *row_op(const struct layout *l, const struct bulk_record 
     }
     if (!kind_exists(kind)) {
         char *kinds = list_words(NULL);
-        bulk_problem(p, r->line, column_of(l, COL_KIND), "unknown kind \"%s\" (kinds: %s)",
-                     kind, kinds);
+        bulk_problem(p, r->line, column_of(l, COL_KIND), "unknown kind \"%s\" (kinds: %s)", kind,
+                     kinds);
         free(kinds);
         return NULL;
     }
@@ -267,12 +267,12 @@ static const orgctl_op *row_op(const struct layout *l, const struct bulk_record 
         if (!*verb)
             bulk_problem(p, r->line, column_of(l, COL_OP), "no op (%s ops: %s)", kind, verbs);
         else if (!op)
-            bulk_problem(p, r->line, column_of(l, COL_OP), "%s has no op \"%s\" (%s ops: %s)",
-                         kind, verb, kind, verbs);
+            bulk_problem(p, r->line, column_of(l, COL_OP), "%s has no op \"%s\" (%s ops: %s)", kind,
+                         verb, kind, verbs);
         else
             bulk_problem(p, r->line, column_of(l, COL_OP),
-                         "%s %s changes nothing: a bulk row must be a change (%s ops: %s)",
-                         kind, verb, kind, verbs);
+                         "%s %s changes nothing: a bulk row must be a change (%s ops: %s)", kind,
+                         verb, kind, verbs);
         free(verbs);
         return NULL;
     }
@@ -322,11 +322,10 @@ static void add_params(struct layout *l, const struct bulk_record *r, struct bul
         if (l->role[j] == COL_LIST) {
             cJSON *items = orgctl_json_cell_split(v), *item;
             if (!(param->flags & ORGCTL_PARAM_MULTI))
-                bulk_problem(p, r->line, j + 1, "\"%s\" takes one value, not a list",
-                             param->name);
+                bulk_problem(p, r->line, j + 1, "\"%s\" takes one value, not a list", param->name);
             else
                 cJSON_ArrayForEach(item, items)
-                bulk_step_param(row, st, param->name, item->valuestring, j + 1);
+                    bulk_step_param(row, st, param->name, item->valuestring, j + 1);
             cJSON_Delete(items);
         } else if (!(param->flags & ORGCTL_PARAM_MULTI) &&
                    orgctl_params_has(st->params, param->name)) {
@@ -358,8 +357,7 @@ static void password_step(struct layout *l, const struct bulk_record *r, struct 
     if (!orgctl_op_param(st->op, PASSWORD_FILE)) {
         if (*file || *hash)
             bulk_problem(p, r->line, *file ? fcol : hcol,
-                         "%s %s takes no password (user passwd does)", st->op->kind,
-                         st->op->verb);
+                         "%s %s takes no password (user passwd does)", st->op->kind, st->op->verb);
         return;
     }
     if (*file && r->first) /* a set stored before passwords were hashed at create */
@@ -368,8 +366,8 @@ static void password_step(struct layout *l, const struct bulk_record *r, struct 
                      "create the set again from its file");
     else if (!*file && !*hash)
         bulk_problem(p, r->line, st->column,
-                     "%s %s needs a %s (a file in the CSV file's folder) or a %s",
-                     st->op->kind, st->op->verb, PASSWORD_FILE, BULK_HASH_COLUMN);
+                     "%s %s needs a %s (a file in the CSV file's folder) or a %s", st->op->kind,
+                     st->op->verb, PASSWORD_FILE, BULK_HASH_COLUMN);
     if (*hash && bulk_hash_cell(p, r->line, hcol, hash)) {
         st->run = bulk_set_password;
         bulk_step_param(row, st, "hash", hash, hcol);
@@ -393,9 +391,8 @@ static int parse(void *layout, const struct bulk_record *r, struct bulk_row *row
         bulk_problem(p, r->line, column_of(l, COL_NAME), "%s", orgctl_error_last());
     if (*org && orgctl_name_validate("org", org) < 0)
         bulk_problem(p, r->line, column_of(l, COL_ORG), "%s", orgctl_error_last());
-    struct bulk_step *st = bulk_row_step(row, op, org,
-                                         (op->flags & ORGCTL_OP_NO_NAME) ? NULL : name,
-                                         column_of(l, COL_OP));
+    struct bulk_step *st = bulk_row_step(
+        row, op, org, (op->flags & ORGCTL_OP_NO_NAME) ? NULL : name, column_of(l, COL_OP));
     add_params(l, r, row, st, p);
     password_step(l, r, row, st, p);
     /* after the parameters: a message is about them more often than about the name */
@@ -513,8 +510,8 @@ static int read_password_file(const char *csv, const char *rel, char **password)
 }
 
 /* A password file's column is stored as the hash of the password it holds. */
-static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr,
-                      strbuf *out, struct bulk_problems *p)
+static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr, strbuf *out,
+                      struct bulk_problems *p)
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
@@ -528,8 +525,8 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
     }
     char *password = NULL, *hash = NULL;
     int error = read_password_file(l->settings->file, v, &password);
-    if (!error && bulk_password_policy(l->settings, cell(l, r, COL_ORG), cell(l, r, COL_NAME),
-                                       NULL, password) < 0)
+    if (!error && bulk_password_policy(l->settings, cell(l, r, COL_ORG), cell(l, r, COL_NAME), NULL,
+                                       password) < 0)
         error = bad_file(v, orgctl_error_last());
     if (!error)
         error = orgctl_password_hash(password, &hash);
@@ -541,4 +538,5 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
     return error == ORGCTL_EINVALID ? 0 : error;
 }
 
-const struct bulk_dialect bulk_native = {"native", 1, layout_new, layout_free, parse, key, store_cell};
+const struct bulk_dialect bulk_native = {"native", 1,   layout_new, layout_free,
+                                         parse,    key, store_cell};

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bulk_internal.h"
 #include "arena.h"
+#include "bulk_internal.h"
 #include "strmap.h"
 
 static void count_change(struct bulk_run *run, const struct bulk_step *st, size_t n)
@@ -240,7 +240,7 @@ struct batch {
     struct open_unit {
         uint64_t generation;
         size_t unit;
-    } *opens;
+    } * opens;
     size_t nopens, opens_alloc;
     uint64_t generation;
     strmap members; /* the values open units add (keys in their rows) */
@@ -618,8 +618,8 @@ static void failed_parse(struct bulk_run *run, const struct bulk_record *r, size
 {
     run->failed++;
     if (run->want_failures) {
-        cJSON *last = cJSON_GetArrayItem(run->problems.list,
-                                         cJSON_GetArraySize(run->problems.list) - 1);
+        cJSON *last =
+            cJSON_GetArrayItem(run->problems.list, cJSON_GetArraySize(run->problems.list) - 1);
         char *text = row_text(run, r);
         strbuf_addf(&run->failures, "%s,", text);
         const char *msg = cJSON_GetStringValue(cJSON_GetObjectItem(last, "message"));
@@ -637,8 +637,9 @@ static int run_pass(struct bulk_run *run, const struct bulk_rows *rows, int pass
     void *layout = NULL;
     struct batch b = {0};
     int error;
-    error = rows->path ? orgctl_csv_open(&csv, rows->path, NULL)
-                       : orgctl_csv_open_buffer(&csv, run->settings.file, rows->data, rows->len, NULL);
+    error = rows->path
+                ? orgctl_csv_open(&csv, rows->path, NULL)
+                : orgctl_csv_open_buffer(&csv, run->settings.file, rows->data, rows->len, NULL);
     if (error < 0 || (error = orgctl_csv_next(&rec, csv)) < 0)
         goto done;
     struct bulk_record r = {rec, 1, 0};

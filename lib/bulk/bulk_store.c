@@ -235,7 +235,8 @@ int bulk_store_set(orgctl_repo *repo, const cJSON *set, const char *rows, size_t
     const char *name = bulk_set_str(set, "name");
     char *json = orgctl_json_canonical(set);
     char *set_file = bulk_set_path(name, "set.json"), *rows_file = bulk_set_path(name, "rows.csv");
-    int error = orgctl_changeset_begin(&cs, repo, command ? command : summary, bulk_set_str(set, "org"));
+    int error =
+        orgctl_changeset_begin(&cs, repo, command ? command : summary, bulk_set_str(set, "org"));
     if (!error)
         error = orgctl_changeset_put_raw(cs, set_file, json, strlen(json));
     if (!error && rows)
@@ -354,12 +355,13 @@ int orgctl_bulk_list(orgctl_repo *repo, enum orgctl_bulk_filter filter, cJSON **
         git_tree_lookup(&bulk, repo->git, git_tree_entry_id(te)) == 0) {
         for (size_t i = 0; i < git_tree_entrycount(bulk) && !error; i++) {
             cJSON *set = NULL;
-            if (bulk_load_set(repo, git_tree_entry_name(git_tree_entry_byindex(bulk, i)), &set) < 0) {
+            if (bulk_load_set(repo, git_tree_entry_name(git_tree_entry_byindex(bulk, i)), &set) <
+                0) {
                 orgctl_error_clear();
                 continue;
             }
-            bool keep = filter == ORGCTL_BULK_ALL ||
-                        (filter == ORGCTL_BULK_PENDING) == !bulk_executed(set);
+            bool keep =
+                filter == ORGCTL_BULK_ALL || (filter == ORGCTL_BULK_PENDING) == !bulk_executed(set);
             if (keep)
                 cJSON_AddItemToArray(arr, set);
             else
@@ -496,7 +498,8 @@ int orgctl_bulk_rm(orgctl_repo *repo, const char *name, const char *command, cha
         error = orgctl_error_set(ORGCTL_EINVALID,
                                  "bulk set \"%s\" was executed (change set %s): it is history "
                                  "now; \"orgctl rollback %s\" undoes it",
-                                 name, bulk_set_str(set, "change_set"), bulk_set_str(set, "change_set"));
+                                 name, bulk_set_str(set, "change_set"),
+                                 bulk_set_str(set, "change_set"));
         goto done;
     }
     strbuf_addf(&summary, "bulk rm %s", name);

@@ -24,9 +24,22 @@
 #include "orgctl/perm.h"
 
 enum gtype {
-    G_ACTION, G_FIRST, G_LAST, G_EMPLOYEE, G_USERNAME, G_ISAGENT, G_PASSWORD, G_HASH, G_EMAIL,
-    G_EXTERNAL, G_ENABLED, G_IGNORE, /* plain columns, then those of related objects: */
-    G_SKILL, G_GROUP, G_ACCESS, G_NTYPES
+    G_ACTION,
+    G_FIRST,
+    G_LAST,
+    G_EMPLOYEE,
+    G_USERNAME,
+    G_ISAGENT,
+    G_PASSWORD,
+    G_HASH,
+    G_EMAIL,
+    G_EXTERNAL,
+    G_ENABLED,
+    G_IGNORE, /* plain columns, then those of related objects: */
+    G_SKILL,
+    G_GROUP,
+    G_ACCESS,
+    G_NTYPES
 };
 
 static const struct {
@@ -191,8 +204,8 @@ static int set_names(orgctl_repo *repo, orgctl_changeset *cs, const char *org,
     orgctl_params_add(params, "full-name", strbuf_str(&full));
     orgctl_params_add(params, "option", strbuf_str(&o1));
     orgctl_params_add(params, "option", strbuf_str(&o2));
-    orgctl_op_ctx ctx = {.op = st->op, .repo = repo, .cs = cs, .org = org, .name = st->name,
-                         .params = params};
+    orgctl_op_ctx ctx = {
+        .op = st->op, .repo = repo, .cs = cs, .org = org, .name = st->name, .params = params};
     error = orgctl_op_run(&ctx);
     orgctl_op_ctx_clear(&ctx);
     orgctl_params_free(params);
@@ -220,14 +233,16 @@ static struct bulk_step *step(struct rowctx *x, const char *kind, const char *ve
 {
     const orgctl_op *op = orgctl_op_lookup(kind, verb);
     if (!op) {
-        bulk_problem(x->p, x->r->line, column, "this column needs \"orgctl %s %s\", which "
-                     "does not exist", kind, verb);
+        bulk_problem(x->p, x->r->line, column,
+                     "this column needs \"orgctl %s %s\", which "
+                     "does not exist",
+                     kind, verb);
         return NULL;
     }
     struct bulk_step *st = bulk_row_step(x->row, op, NULL, name, column);
     /* a message naming the user points at Username */
-    st->cells[st->ncells++] = (struct bulk_cell){
-        st->name, strcmp(kind, "user") == 0 ? col(x->l, G_USERNAME) : column};
+    st->cells[st->ncells++] =
+        (struct bulk_cell){st->name, strcmp(kind, "user") == 0 ? col(x->l, G_USERNAME) : column};
     return st;
 }
 
@@ -298,7 +313,8 @@ static void user_step(struct rowctx *x)
     option_param(x, st, G_EXTERNAL);
     /* st is done with: a new step may move the row's steps */
     if (x->action != ADD && (*first || *last)) {
-        struct bulk_step *names = step(x, "user", "update", x->user, col(l, *first ? G_FIRST : G_LAST));
+        struct bulk_step *names =
+            step(x, "user", "update", x->user, col(l, *first ? G_FIRST : G_LAST));
         if (names) {
             names->run = set_names;
             if (*first)
@@ -364,10 +380,11 @@ static void related_steps(struct rowctx *x)
 static bool yes_no(struct rowctx *x, enum gtype t, bool required)
 {
     const char *v = cell(x->l, x->r, t);
-    if ((!*v && !required) || is_yes(v) || is_no(v) || (x->action == UPDATE && is_remove(v) && !columns[t].mandatory))
+    if ((!*v && !required) || is_yes(v) || is_no(v) ||
+        (x->action == UPDATE && is_remove(v) && !columns[t].mandatory))
         return true;
-    bulk_problem(x->p, x->r->line, col(x->l, t), "%s must be Y or N, not \"%s\"",
-                 columns[t].label, v);
+    bulk_problem(x->p, x->r->line, col(x->l, t), "%s must be Y or N, not \"%s\"", columns[t].label,
+                 v);
     return false;
 }
 
@@ -378,10 +395,9 @@ static void check_row(struct rowctx *x)
     for (int t = 0; t < G_IGNORE; t++) {
         const char *v = cell(l, x->r, t);
         if (x->action == ADD && columns[t].mandatory && !*v)
-            bulk_problem(x->p, x->r->line, col(l, t), "%s is mandatory for ADD",
-                         columns[t].label);
-        else if (is_remove(v) && (x->action == ADD || columns[t].mandatory ||
-                                  t == G_EMAIL || t == G_ENABLED))
+            bulk_problem(x->p, x->r->line, col(l, t), "%s is mandatory for ADD", columns[t].label);
+        else if (is_remove(v) &&
+                 (x->action == ADD || columns[t].mandatory || t == G_EMAIL || t == G_ENABLED))
             bulk_problem(x->p, x->r->line, col(l, t), "%s cannot be removed (/d)",
                          columns[t].label);
     }
@@ -420,8 +436,10 @@ static int parse(void *layout, const struct bulk_record *r, struct bulk_row *row
         if (strcasecmp(action, actions[i]) == 0)
             a = i;
     if (a < 0)
-        bulk_problem(p, r->line, col(l, G_ACTION), "Action must be ADD, UPDATE or DELETE, not "
-                     "\"%s\"", action);
+        bulk_problem(p, r->line, col(l, G_ACTION),
+                     "Action must be ADD, UPDATE or DELETE, not "
+                     "\"%s\"",
+                     action);
     free(action);
     if (orgctl_name_validate("Username", x.user) < 0)
         bulk_problem(p, r->line, col(l, G_USERNAME), "%s", orgctl_error_last());
@@ -453,8 +471,8 @@ static char *key(void *layout, const struct bulk_record *r, size_t *column)
     return xstrdup(cell(l, r, G_USERNAME));
 }
 
-static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr,
-                      strbuf *out, struct bulk_problems *p)
+static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool hdr, strbuf *out,
+                      struct bulk_problems *p)
 {
     struct layout *l = layout;
     const char *v = bulk_record_field(r, j);
@@ -467,8 +485,8 @@ static int store_cell(void *layout, const struct bulk_record *r, size_t j, bool 
         bulk_csv_cell(out, v);
         return 0;
     }
-    if (bulk_password_policy(l->settings, NULL, cell(l, r, G_USERNAME), cell(l, r, G_EMAIL),
-                             v) < 0) {
+    if (bulk_password_policy(l->settings, NULL, cell(l, r, G_USERNAME), cell(l, r, G_EMAIL), v) <
+        0) {
         bulk_problem(p, r->line, j + 1, "Password: %s", orgctl_error_last());
         return 0;
     }

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "history_view.h"
 #include "internal.h"
 #include "orgctl/authz.h"
 #include "orgctl/json.h"
-#include "arena.h"
 #include "packwriter.h"
 #include "strmap.h"
 
@@ -185,8 +185,7 @@ static int authorize_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
     return error;
 }
 
-int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
-                         cJSON *obj)
+int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org, cJSON *obj)
 {
     int error;
     if ((error = orgctl_object_validate(cs->repo, kind, org, obj)) < 0)
@@ -228,8 +227,8 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
     if (error < 0)
         return error;
     if (!orgctl_object_exists(cs->repo, kind, org, name))
-        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
-                                kind->name, name, org);
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"", kind->name,
+                                name, org);
     if ((error = orgctl_org_check_change(cs->repo, kind, org, NULL)) < 0)
         return error;
     char *path = orgctl_kind_path(kind, org, name);
@@ -256,8 +255,7 @@ static int authorize_file(orgctl_changeset *cs, const char *path, const char *da
     return error;
 }
 
-int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
-                             size_t len)
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data, size_t len)
 {
     const orgctl_kind *kind;
     char *org = NULL, *name = NULL;
@@ -572,8 +570,8 @@ static int make_signature(orgctl_repo *repo, git_signature **author, git_signatu
         return error;
     const char *email = NULL;
     cJSON *user = NULL;
-    if (repo->ctx->actor_user &&
-        orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org, repo->ctx->actor_user, &user) == 0)
+    if (repo->ctx->actor_user && orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org,
+                                                    repo->ctx->actor_user, &user) == 0)
         email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
     orgctl_error_clear();
     const char *actor = repo->ctx->actor ? repo->ctx->actor : "orgctl";
@@ -610,8 +608,8 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
     strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
     const git_commit *parents[1] = {parent};
     orgctl_odb_write_begin();
-    error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg),
-                              tree, parent ? 1 : 0, parents);
+    error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg), tree,
+                              parent ? 1 : 0, parents);
     error = orgctl_odb_write_check(error, "cannot write commit");
 done:
     git_signature_free(author);
@@ -639,8 +637,10 @@ static int move_branch(orgctl_repo *repo, const git_oid *commit, const char *sum
                                 "the branch moved while this change set was written (another "
                                 "writer); nothing was changed, run the command again");
     if (error == GIT_ELOCKED)
-        return orgctl_error_set(ORGCTL_ECONFLICT, "%s is locked by another git process; "
-                                "nothing was changed, try again", ORGCTL_BRANCH);
+        return orgctl_error_set(ORGCTL_ECONFLICT,
+                                "%s is locked by another git process; "
+                                "nothing was changed, try again",
+                                ORGCTL_BRANCH);
     return error < 0 ? orgctl_git_error(error, "cannot update " ORGCTL_BRANCH) : 0;
 }
 
@@ -683,7 +683,8 @@ static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, si
         return orgctl_error_set(ORGCTL_ERROR, "a dry change set cannot be committed");
     orgctl_tree_change *changes = xcalloc(cs->n ? cs->n : 1, sizeof(*changes));
     int error = 0;
-    if (!cs->pack && (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+    if (!cs->pack &&
+        (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
         goto done;
     for (size_t i = 0; i < cs->n; i++) {
         changes[i].path = cs->entries[i].path;
@@ -759,8 +760,7 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
      * index only makes the index lag; the next run catches it up. */
     repo->head = commit_id;
     repo->has_head = true;
-    if (orgctl_index_set_commit(repo, &commit_id, seq) < 0 ||
-        orgctl_index_exec(repo, "COMMIT") < 0)
+    if (orgctl_index_set_commit(repo, &commit_id, seq) < 0 || orgctl_index_exec(repo, "COMMIT") < 0)
         sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
     cs->finished = true;
     if (id_out) {

@@ -149,8 +149,8 @@ done:
 static int resolve(orgctl_repo *repo, const char *id, git_commit **out)
 {
     *out = NULL;
-    bool numeric = *id && strspn(id, "0123456789") == strlen(id) &&
-                   strlen(id) <= ORGCTL_CHANGESET_ID_DIGITS;
+    bool numeric =
+        *id && strspn(id, "0123456789") == strlen(id) && strlen(id) <= ORGCTL_CHANGESET_ID_DIGITS;
     long wanted = numeric ? strtol(id, NULL, 10) : 0, n;
     if (numeric && repo->has_head) {
         git_revwalk *walk = NULL;
@@ -294,8 +294,7 @@ struct diff_state {
     int error;
 };
 
-static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_id,
-                    void *payload)
+static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_id, void *payload)
 {
     struct diff_state *ds = payload;
     git_blob *a = NULL, *b = NULL;
@@ -315,9 +314,8 @@ static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_
                         a ? (size_t)git_blob_rawsize(a) : 0, b ? git_blob_rawcontent(b) : NULL,
                         b ? (size_t)git_blob_rawsize(b) : 0, &shown_a, &shown_b, &masked);
     if (masked)
-        error = git_patch_from_buffers(&patch, a ? strbuf_str(&shown_a) : NULL, shown_a.len,
-                                       path, b ? strbuf_str(&shown_b) : NULL, shown_b.len,
-                                       path, &opts);
+        error = git_patch_from_buffers(&patch, a ? strbuf_str(&shown_a) : NULL, shown_a.len, path,
+                                       b ? strbuf_str(&shown_b) : NULL, shown_b.len, path, &opts);
     else
         error = git_patch_from_blobs(&patch, a, path, b, path, &opts);
     if (error < 0 || (error = git_patch_to_buf(&buf, patch)) < 0)
@@ -398,8 +396,7 @@ done:
     return error;
 }
 
-static int check_one(const char *path, const git_oid *before, const git_oid *after,
-                     void *payload)
+static int check_one(const char *path, const git_oid *before, const git_oid *after, void *payload)
 {
     struct restore *r = payload;
     r->npaths++;
@@ -468,8 +465,8 @@ int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool 
                                  cs_id, orgctl_restore_conflicts(r.engine));
         goto done;
     }
-    if ((error = orgctl_changeset_begin(&cs, repo, command,
-                                        cJSON_GetStringValue(cJSON_GetObjectItem(info, "org")))) < 0)
+    if ((error = orgctl_changeset_begin(
+             &cs, repo, command, cJSON_GetStringValue(cJSON_GetObjectItem(info, "org")))) < 0)
         goto done;
     if ((error = orgctl_changeset_large(cs, r.npaths, dry_run)) < 0 ||
         (error = orgctl_restore_stage(r.engine, cs, changes, dry_run)) < 0 ||

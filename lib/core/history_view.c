@@ -13,11 +13,11 @@
 
 #include "history_view.h"
 #include "internal.h"
+#include "options_version.h"
 #include "orgctl/json.h"
 #include "orgctl/org.h"
 #include "orgctl/perm.h"
 #include "strmap.h"
-#include "options_version.h"
 
 #define VIEW_PERMISSION "audits:changeSet:view"
 

@@ -4,16 +4,16 @@
 #ifndef ORGCTL_INTERNAL_H
 #define ORGCTL_INTERNAL_H
 
-#include <stdbool.h>
+#include <cjson/cJSON.h>
 #include <git2.h>
 #include <sqlite3.h>
-#include <cjson/cJSON.h>
+#include <stdbool.h>
 
+#include "index_key.h"
 #include "orgctl/changeset.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"
-#include "index_key.h"
 #include "strbuf.h"
 
 #include "store.h"
@@ -25,7 +25,7 @@ struct orgctl_context {
     char *actor_user, *actor_org;
     char *enterprise_org;
     char *enterprise_admin;
-    bool skip_permissions; /* only while init builds the first change set */
+    bool skip_permissions;                /* only while init builds the first change set */
     struct orgctl_perm_cache *perm_cache; /* while a bulk set runs (lib/core/permcache.c) */
 };
 
@@ -134,8 +134,7 @@ int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const
 /* The number of objects other than the org itself that live in `org`. */
 int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Validates obj against its kind (generic rules of the table). */
-int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                           cJSON *obj);
+int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj);
 /* Warns (orgctl_warning, once a file) of the files of the tree that break their kind's
  * rules and would be the object `name` of kind in org (name NULL: any of kind in org; org
  * NULL: in any org), and appends "path: problem" of the first to `first` (may be NULL);
@@ -157,13 +156,10 @@ int orgctl_object_validate_stored(orgctl_repo *repo, const orgctl_kind *kind, co
 int orgctl_object_refs(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
                        void *payload);
 
-
-
 /* orgctl_store_create with the core's context (lib/core/context.c). */
 int orgctl_repo_create(orgctl_repo **out, const char *dir, bool dry);
 /* Stages raw file contents at a tree path (NULL data removes the path), unchecked: for
  * rollback's restore (earlier bytes exactly, each authorized by the restore) and bulk's own
  * set files. Internal only: a library user goes through put and remove, which validate. */
-int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data,
-                             size_t len);
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data, size_t len);
 #endif

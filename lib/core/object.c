@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "utf8.h"
 #include "index_key.h"
-#include "strmap.h"
+#include "internal.h"
 #include "orgctl/object.h"
 #include "orgctl/perm.h"
 #include "orgctl/settings.h"
+#include "strmap.h"
+#include "utf8.h"
 
 static const char *org_of(const orgctl_kind *kind, const char *org, const char *name)
 {
@@ -99,8 +99,8 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         strbuf bad = STRBUF_INIT;
         int error = orgctl_object_warn_invalid(repo, kind, org, name, &bad);
         if (error > 0) /* there, but not believed: damaged data (exit 1), not "not found" */
-            error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" cannot be read: %s",
-                                     kind->name, name, strbuf_str(&bad));
+            error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" cannot be read: %s", kind->name,
+                                     name, strbuf_str(&bad));
         strbuf_release(&bad);
         if (error < 0)
             return error;
@@ -108,17 +108,18 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
             return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", name);
         if (!kind->per_org)
             return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found", kind->name, name);
-        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
-                                kind->name, name, org);
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"", kind->name,
+                                name, org);
     }
     *out = cJSON_Parse(json);
     free(json);
-    return *out ? 0 : orgctl_error_set(ORGCTL_ERROR, "%s \"%s\": broken JSON in the index",
-                                       kind->name, name);
+    return *out ? 0
+                : orgctl_error_set(ORGCTL_ERROR, "%s \"%s\": broken JSON in the index", kind->name,
+                                   name);
 }
 
-int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                      const char *name, cJSON **out)
+int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org, const char *name,
+                      cJSON **out)
 {
     int error = orgctl_object_load(repo, kind, org, name, out);
     if (error == 0)
@@ -313,8 +314,7 @@ static void bind_key_parts(sqlite3_stmt *st, int k, const char *kind, const char
     strbuf_release(&end);
 }
 
-static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f,
-                        size_t i)
+static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f, size_t i)
 {
     int k = 3 + 3 * (int)i;
     if (f->of_kind) {
@@ -383,9 +383,9 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                     " AND (instr(casefold(o.name), casefold(?%d)) > 0 OR o.name IN (SELECT "
                     "name FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d "
                     "AND instr(substr(key, length(?%d || %s || ?%d) + 1), casefold(?%d)) > 0))",
-                    search_param, search_param + 1, org_sql, search_param + 2,
-                    search_param + 1, org_sql, search_param + 3, search_param + 1, org_sql,
-                    search_param + 2, search_param);
+                    search_param, search_param + 1, org_sql, search_param + 2, search_param + 1,
+                    org_sql, search_param + 3, search_param + 1, org_sql, search_param + 2,
+                    search_param);
     strbuf_adds(&sql, " ORDER BY o.name");
     sqlite3_stmt *st = NULL;
     *out = NULL;
@@ -424,8 +424,8 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     }
     *out = arr;
     /* what the listing passes over, said; one that cannot be read at all fails it */
-    error = orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL,
-                                       NULL);
+    error =
+        orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL, NULL);
     if (error < 0) {
         cJSON_Delete(arr);
         *out = NULL;
@@ -542,8 +542,7 @@ static void normalise_list(cJSON *list)
     free(items);
 }
 
-static int check_ref(orgctl_repo *repo, const orgctl_field *f, const char *org,
-                     const char *value)
+static int check_ref(orgctl_repo *repo, const orgctl_field *f, const char *org, const char *value)
 {
     const orgctl_kind *target = orgctl_kind_lookup(f->ref_kind);
     if (!target || orgctl_object_exists(repo, target, org, value))
@@ -570,9 +569,8 @@ static int check_level(const orgctl_kind *kind, const char *name, const orgctl_f
                                 kind->name, name, what, c->string, f->min, f->max);
     if (c->valuedouble < f->min || c->valuedouble > f->max)
         return orgctl_error_set(ORGCTL_EINVALID,
-                                "%s \"%s\": level %g of %s \"%s\" is outside %d to %d",
-                                kind->name, name, c->valuedouble, what, c->string, f->min,
-                                f->max);
+                                "%s \"%s\": level %g of %s \"%s\" is outside %d to %d", kind->name,
+                                name, c->valuedouble, what, c->string, f->min, f->max);
     return 0;
 }
 
@@ -586,8 +584,8 @@ static int check_text(const orgctl_kind *kind, const char *name, const char *fie
         return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is longer than %d bytes",
                                 kind->name, name, field, ORGCTL_TEXT_MAX);
     if (!orgctl_utf8_valid(text, len))
-        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is not valid UTF-8",
-                                kind->name, name, field);
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is not valid UTF-8", kind->name,
+                                name, field);
     unsigned bad = orgctl_utf8_forbidden(text, len, false);
     if (bad)
         return orgctl_error_set(ORGCTL_EINVALID,
@@ -608,8 +606,8 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
             return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a string",
                                     kind->name, f->name);
         if ((f->flags & ORGCTL_FIELD_REQUIRED) && !*v->valuestring)
-            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must not be empty",
-                                    kind->name, name, f->name);
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must not be empty", kind->name,
+                                    name, f->name);
         if ((error = check_text(kind, name, f->name, v->valuestring)) < 0)
             return error;
         if (strcmp(f->name, "state") == 0 && strcmp(v->valuestring, "enabled") != 0 &&
@@ -623,8 +621,7 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         if (stored)
             return 0;
         if (f->flags & ORGCTL_FIELD_UNIQUE) {
-            char *other = orgctl_index_find_value(repo, kind, org, f->name, v->valuestring,
-                                                  name);
+            char *other = orgctl_index_find_value(repo, kind, org, f->name, v->valuestring, name);
             if (other) {
                 error = orgctl_error_set(ORGCTL_EEXISTS, "%s \"%s\" is already used by %s \"%s\"",
                                          f->name, v->valuestring, kind->name, other);
@@ -636,10 +633,10 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
             return check_ref(repo, f, org, v->valuestring);
         return 0;
     case ORGCTL_FIELD_BOOL:
-        return cJSON_IsBool(v) ? 0
-                               : orgctl_error_set(ORGCTL_EINVALID,
-                                                  "%s: field \"%s\" must be true or false",
-                                                  kind->name, f->name);
+        return cJSON_IsBool(v)
+                   ? 0
+                   : orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be true or false",
+                                      kind->name, f->name);
     case ORGCTL_FIELD_INT:
         if (!is_integer(v))
             return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must be a whole number",
@@ -650,8 +647,8 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         return 0;
     case ORGCTL_FIELD_LIST:
         if (!cJSON_IsArray(v))
-            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a list",
-                                    kind->name, f->name);
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a list", kind->name,
+                                    f->name);
         for (cJSON *c = v->child; c && !error; c = c->next) {
             if (!cJSON_IsString(c))
                 return orgctl_error_set(ORGCTL_EINVALID, "%s: items of \"%s\" must be strings",
@@ -708,12 +705,12 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
     for (cJSON *c = obj->child; c; c = c->next) {
         const orgctl_field *f = orgctl_kind_field(kind, c->string);
         if (!f)
-            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": unknown field \"%s\"",
-                                    kind->name, name, c->string);
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": unknown field \"%s\"", kind->name,
+                                    name, c->string);
         if (f->flags & ORGCTL_FIELD_COMPUTED) /* shown only, derived from other objects */
             return orgctl_error_set(ORGCTL_EINVALID,
-                                    "%s \"%s\": field \"%s\" is computed, never stored",
-                                    kind->name, name, c->string);
+                                    "%s \"%s\": field \"%s\" is computed, never stored", kind->name,
+                                    name, c->string);
         size_t i = (size_t)(f - kind->fields);
         if (i < MAX_FIELDS && !by_field[i]) /* the first, as a lookup finds */
             by_field[i] = c;
@@ -723,8 +720,8 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
         cJSON *v = i < MAX_FIELDS ? by_field[i] : cJSON_GetObjectItemCaseSensitive(obj, f->name);
         if (!v || cJSON_IsNull(v)) {
             if (f->flags & ORGCTL_FIELD_REQUIRED)
-                return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s is required",
-                                        kind->name, name, f->name);
+                return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s is required", kind->name,
+                                        name, f->name);
             continue;
         }
         error = check_field(repo, kind, org, name, f, v, stored);
@@ -738,8 +735,7 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
     return error;
 }
 
-int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                           cJSON *obj)
+int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj)
 {
     return validate(repo, kind, org, obj, false);
 }

@@ -143,9 +143,8 @@ int orgctl_perm_validate(const char *permission)
     for (int i = 0; catalogue[i]; i++)
         if (orgctl_perm_matches(permission, catalogue[i]))
             return 0;
-    return orgctl_error_set(ORGCTL_EINVALID,
-                            "unknown permission \"%s\" (see \"orgctl help permissions\")",
-                            permission);
+    return orgctl_error_set(
+        ORGCTL_EINVALID, "unknown permission \"%s\" (see \"orgctl help permissions\")", permission);
 }
 
 /* How a user holds a permission: the role, and the group it comes through (NULL: the
@@ -229,10 +228,10 @@ static bool groups_grant(orgctl_repo *repo, const char *org, const orgctl_kind *
             orgctl_error_clear();
             continue;
         }
-        const char *role = is_enabled(group)
-                               ? roles_grant(repo, org, cJSON_GetObjectItem(group, "roles"),
-                                             permission, seen)
-                               : NULL;
+        const char *role =
+            is_enabled(group)
+                ? roles_grant(repo, org, cJSON_GetObjectItem(group, "roles"), permission, seen)
+                : NULL;
         if (role) {
             g->role = xstrdup(role);
             g->group = xstrdup(n->valuestring);
@@ -248,8 +247,8 @@ static bool groups_grant(orgctl_repo *repo, const char *org, const orgctl_kind *
 
 /* Whether the (enabled) user object `u` of `org` holds `permission`: through their own
  * roles, else the roles of enabled agent groups, else of enabled access groups. */
-static bool user_grant(orgctl_repo *repo, const char *org, const cJSON *u,
-                       const char *permission, struct grant *g)
+static bool user_grant(orgctl_repo *repo, const char *org, const cJSON *u, const char *permission,
+                       struct grant *g)
 {
     struct seen seen = {NULL, 0, 0};
     const char *user = cJSON_GetStringValue(cJSON_GetObjectItem(u, "name"));
@@ -325,8 +324,8 @@ int orgctl_perm_actor_check(orgctl_repo *repo)
     return 0;
 }
 
-int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org,
-                        const char *user, const char *permission, char **via)
+int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org, const char *user,
+                        const char *permission, char **via)
 {
     cJSON *u = NULL;
     int error;
@@ -353,13 +352,12 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
         return orgctl_error_set(ORGCTL_EPERM,
                                 "permission denied: %s@%s has no access to org \"%s\"", user,
                                 user_org, org);
-    return orgctl_error_set(ORGCTL_EPERM,
-                            "permission denied: %s@%s lacks \"%s\" in org \"%s\"", user,
-                            user_org, permission, org);
+    return orgctl_error_set(ORGCTL_EPERM, "permission denied: %s@%s lacks \"%s\" in org \"%s\"",
+                            user, user_org, permission, org);
 }
 
-int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
-                       const char *permission, cJSON **out)
+int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user, const char *permission,
+                       cJSON **out)
 {
     cJSON *u = NULL;
     int error;
@@ -392,8 +390,10 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user,
     } else if (!enabled) {
         strbuf_addf(&why, "no: org \"%s\" is disabled", org);
     } else {
-        strbuf_addf(&why, "no: no enabled role of \"%s\" or of an enabled group they are in "
-                          "grants it", user);
+        strbuf_addf(&why,
+                    "no: no enabled role of \"%s\" or of an enabled group they are in "
+                    "grants it",
+                    user);
     }
     for (int i = 0; i < 3; i++) /* the same keys, yes or no */
         if (!cJSON_GetObjectItem(a, (const char *[]){"role", "group", "access"}[i]))
@@ -418,7 +418,8 @@ int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission
         org = repo->ctx->actor_org;
     if (repo->ctx->perm_cache)
         return orgctl_perm_cache_check(repo, org, permission);
-    return orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user, permission, NULL);
+    return orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user, permission,
+                               NULL);
 }
 
 int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo)
@@ -430,10 +431,11 @@ int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo)
         return 0;
     strbuf why = STRBUF_INIT;
     strbuf_adds(&why, orgctl_error_last());
-    int error = orgctl_error_set(ORGCTL_EINVALID,
-                                 "this would leave the enterprise administrator %s@%s unable to "
-                                 "act (%s); nothing was changed",
-                                 repo->ctx->enterprise_admin, repo->ctx->enterprise_org, strbuf_str(&why));
+    int error =
+        orgctl_error_set(ORGCTL_EINVALID,
+                         "this would leave the enterprise administrator %s@%s unable to "
+                         "act (%s); nothing was changed",
+                         repo->ctx->enterprise_admin, repo->ctx->enterprise_org, strbuf_str(&why));
     strbuf_release(&why);
     return error;
 }

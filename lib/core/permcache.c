@@ -100,9 +100,9 @@ int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *perm
     int code;
     if (recall(repo->ctx->perm_cache, org, permission, &code))
         return code;
-    return keep(
-        repo->ctx->perm_cache, org, permission,
-        orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user, permission, NULL));
+    return keep(repo->ctx->perm_cache, org, permission,
+                orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user,
+                                    permission, NULL));
 }
 
 static int cached(orgctl_repo *repo, const char *org, char prefix, const char *name,
@@ -150,9 +150,10 @@ void orgctl_perm_cache_changed(orgctl_repo *repo, const orgctl_kind *kind, const
         forget(repo->ctx->perm_cache, FORGET_ALL);
         return;
     }
-    bool keep_all = kind && org && *org && kind != &orgctl_kind_org && repo->ctx->actor_org &&
-                    (strcmp(org, repo->ctx->actor_org) != 0 ||
-                     (kind == &orgctl_kind_user && name && strcmp(name, repo->ctx->actor_user) != 0));
+    bool keep_all =
+        kind && org && *org && kind != &orgctl_kind_org && repo->ctx->actor_org &&
+        (strcmp(org, repo->ctx->actor_org) != 0 ||
+         (kind == &orgctl_kind_user && name && strcmp(name, repo->ctx->actor_user) != 0));
     if (!keep_all)
         forget(repo->ctx->perm_cache, FORGET_NO_AND_ROLES);
     else if (kind == &orgctl_kind_role)

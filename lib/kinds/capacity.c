@@ -115,9 +115,8 @@ int orgctl_capacity_combine_check(const char *combine, const cJSON *rule)
     if (strcmp(r.word, ")") == 0)
         return rule_error(&r, "a ')' has no '('");
     if (*r.word)
-        return orgctl_error_set(ORGCTL_EINVALID,
-                                "combination rule \"%s\": \"%s\" is not AND or OR", combine,
-                                r.word);
+        return orgctl_error_set(ORGCTL_EINVALID, "combination rule \"%s\": \"%s\" is not AND or OR",
+                                combine, r.word);
     return 0;
 }
 
@@ -209,12 +208,14 @@ static int capacity_unassign(orgctl_op_ctx *ctx)
     return capacity_assign_or_clear(ctx, false);
 }
 
-#define MEDIA_PARAMS(what)                                                                 \
-    {"voice", 0, "N", what " voice calls at once (0 to 100)"},                              \
-        {"chat", 0, "N", what " chats at once (0 to 100)"},                                 \
-        {"email", 0, "N", what " e-mails at once (0 to 100)"},                              \
-        {"message", 0, "N", what " messages at once (0 to 100)"},                           \
-        {"callback", 0, "N", what " callbacks at once (0 to 100)"}
+#define MEDIA_PARAMS(what)                                                                         \
+    {"voice", 0, "N", what " voice calls at once (0 to 100)"},                                     \
+        {"chat", 0, "N", what " chats at once (0 to 100)"},                                        \
+        {"email", 0, "N", what " e-mails at once (0 to 100)"},                                     \
+        {"message", 0, "N", what " messages at once (0 to 100)"},                                  \
+    {                                                                                              \
+        "callback", 0, "N", what " callbacks at once (0 to 100)"                                   \
+    }
 
 static const orgctl_param create_params[] = {
     MEDIA_PARAMS("most (default 0)"),
@@ -247,16 +248,16 @@ const orgctl_op orgctl_capacity_ops[] = {
     {"capacity", "list", "list capacity rules", ORGCTL_OP_NO_NAME, VIEW, list_params,
      orgctl_generic_list},
     {"capacity", "show", "show a capacity rule", 0, VIEW, NULL, orgctl_generic_show},
-    {"capacity", "update", "change a capacity rule's maxima, combination or description", W,
-     MANAGE, update_params, orgctl_generic_update},
+    {"capacity", "update", "change a capacity rule's maxima, combination or description", W, MANAGE,
+     update_params, orgctl_generic_update},
     {"capacity", "rm", "remove a capacity rule (--force: also from users and groups)", W, MANAGE,
      orgctl_params_force, orgctl_generic_rm},
     {"capacity", "copy", "copy a capacity rule under a new name", W, MANAGE, orgctl_params_copy,
      orgctl_generic_copy},
     {"capacity", "enable", "enable a capacity rule", W, MANAGE, NULL, orgctl_generic_enable},
     {"capacity", "disable", "disable a capacity rule", W, MANAGE, NULL, orgctl_generic_disable},
-    {"capacity", "assign", "give users or agent groups a capacity rule", W, MANAGE,
-     assign_params, capacity_assign},
+    {"capacity", "assign", "give users or agent groups a capacity rule", W, MANAGE, assign_params,
+     capacity_assign},
     {"capacity", "unassign", "take a capacity rule from users or agent groups", W, MANAGE,
      assign_params, capacity_unassign},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},

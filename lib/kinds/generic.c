@@ -121,7 +121,8 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
 /* Removes ctx->name from the field of a referring object, in the same change set. */
 static int drop_reference(orgctl_op_ctx *ctx, const cJSON *ref)
 {
-    const orgctl_kind *kind = orgctl_kind_lookup(cJSON_GetStringValue(cJSON_GetObjectItem(ref, "kind")));
+    const orgctl_kind *kind =
+        orgctl_kind_lookup(cJSON_GetStringValue(cJSON_GetObjectItem(ref, "kind")));
     const char *field = cJSON_GetStringValue(cJSON_GetObjectItem(ref, "field"));
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(ref, "name"));
     cJSON *obj = NULL;
@@ -194,9 +195,9 @@ static int refuse_rm(const orgctl_kind *kind, const char *name, const cJSON *ref
         strbuf_adds(&sb, in_use ? " and has members: " : "has members: ");
         describe_refs(&sb, members);
     }
-    int error = orgctl_error_set(ORGCTL_ECONFLICT, "%s \"%s\" %s; give --force to remove it %s",
-                                 kind->name, name, strbuf_str(&sb),
-                                 in_use ? "from them too" : "anyway");
+    int error =
+        orgctl_error_set(ORGCTL_ECONFLICT, "%s \"%s\" %s; give --force to remove it %s", kind->name,
+                         name, strbuf_str(&sb), in_use ? "from them too" : "anyway");
     strbuf_release(&sb);
     return error;
 }
@@ -396,8 +397,8 @@ int orgctl_generic_map_set(orgctl_op_ctx *ctx, cJSON *obj, const char *field, co
     return error;
 }
 
-int orgctl_generic_list_edit(orgctl_op_ctx *ctx, cJSON *obj, const char *field,
-                             const char *param, bool add)
+int orgctl_generic_list_edit(orgctl_op_ctx *ctx, cJSON *obj, const char *field, const char *param,
+                             bool add)
 {
     cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, field);
     if (!cJSON_IsArray(list)) {
@@ -522,8 +523,8 @@ int orgctl_generic_level_set(orgctl_op_ctx *ctx)
     int level, error;
     if (!f)
         return ORGCTL_ERROR;
-    if ((error = orgctl_parse_int("level", orgctl_params_get(ctx->params, "level"), f->min,
-                                  f->max, &level)) < 0 ||
+    if ((error = orgctl_parse_int("level", orgctl_params_get(ctx->params, "level"), f->min, f->max,
+                                  &level)) < 0 ||
         (error = orgctl_generic_load(ctx, &obj)) < 0)
         return error;
     cJSON *map = cJSON_GetObjectItemCaseSensitive(obj, f->name);

@@ -29,10 +29,9 @@ static const orgctl_param list_params[] = {
 const orgctl_op orgctl_group_ops[] = {
     {"group", "create", "create an agent group", W, "directory:group:add", create_params,
      orgctl_generic_create},
-    {"group", "list", "list agent groups", ORGCTL_OP_NO_NAME, "directory:group:view",
-     list_params, orgctl_generic_list},
-    {"group", "show", "show an agent group", 0, "directory:group:view", NULL,
-     orgctl_generic_show},
+    {"group", "list", "list agent groups", ORGCTL_OP_NO_NAME, "directory:group:view", list_params,
+     orgctl_generic_list},
+    {"group", "show", "show an agent group", 0, "directory:group:view", NULL, orgctl_generic_show},
     {"group", "update", "change an agent group's description", W, EDIT, update_params,
      orgctl_generic_update},
     {"group", "rm", "remove an agent group (--force: even with members)", W,

@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "ops.h"
+#include "options_version.h"
 #include "orgctl/org.h"
 #include "orgctl/role.h"
-#include "options_version.h"
 
 static int build_enterprise(orgctl_repo *repo, orgctl_changeset *cs,
                             const orgctl_init_options *opts, char **admin_out)
@@ -39,7 +39,8 @@ static int build_enterprise(orgctl_repo *repo, orgctl_changeset *cs,
     cJSON_AddStringToObject(user, "full_name", "Enterprise administrator");
     cJSON_AddStringToObject(user, "email", strbuf_str(&email));
     cJSON_AddStringToObject(user, "state", "enabled");
-    cJSON_AddItemToObject(user, "roles", cJSON_CreateStringArray((const char *[]){ORGCTL_DEFAULT_ROLE}, 1));
+    cJSON_AddItemToObject(user, "roles",
+                          cJSON_CreateStringArray((const char *[]){ORGCTL_DEFAULT_ROLE}, 1));
     if ((error = orgctl_changeset_put(cs, &orgctl_kind_enterprise, "", ent)) == 0 &&
         (error = orgctl_changeset_put(cs, &orgctl_kind_org, shortname, org)) == 0 &&
         (error = orgctl_role_put_default(cs, shortname)) == 0 &&

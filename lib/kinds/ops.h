@@ -38,10 +38,10 @@ int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_use
  * of enabled groups only, none for a disabled user), as orgctl_perm_check counts them.
  * `cache` may be NULL. */
 int orgctl_user_fill(orgctl_repo *repo, const char *org, cJSON *user, orgctl_user_cache *cache);
-int orgctl_generic_rm(orgctl_op_ctx *ctx);     /* refuses while referenced, unless --force */
+int orgctl_generic_rm(orgctl_op_ctx *ctx); /* refuses while referenced, unless --force */
 int orgctl_generic_enable(orgctl_op_ctx *ctx);
 int orgctl_generic_disable(orgctl_op_ctx *ctx);
-int orgctl_generic_copy(orgctl_op_ctx *ctx);   /* positional "new-name" */
+int orgctl_generic_copy(orgctl_op_ctx *ctx); /* positional "new-name" */
 /* "group member-add G USER...", "user role-rm U ROLE...", "user skill-rm U SKILL...",
  * "user option-set U K=V...": the op's first positional parameter is named after a kind
  * ("user") or a field in the singular ("option"); its values are added to or removed from
@@ -77,23 +77,27 @@ int orgctl_generic_set_fields(orgctl_op_ctx *ctx, cJSON *obj);
 int orgctl_generic_map_set(orgctl_op_ctx *ctx, cJSON *obj, const char *field, const char *param);
 /* Adds (add=true) or removes the values of parameter `param` to or from list `field`.
  * Removing a value that is not there is an error naming it. */
-int orgctl_generic_list_edit(orgctl_op_ctx *ctx, cJSON *obj, const char *field,
-                             const char *param, bool add);
+int orgctl_generic_list_edit(orgctl_op_ctx *ctx, cJSON *obj, const char *field, const char *param,
+                             bool add);
 /* Parses a whole number from min to max; ORGCTL_EINVALID naming `what` otherwise. */
 int orgctl_parse_int(const char *what, const char *s, int min, int max, int *out);
 /* Parses KEY=VALUE into key and value (malloc'd). */
 int orgctl_parse_kv(const char *what, const char *kv, char **key, char **value);
 
 /* Shared parameter rows. */
-#define ORGCTL_PARAM_FORCE                                                                 \
-    {"force", ORGCTL_PARAM_FLAG, NULL, "also remove it from the objects that refer to it"}
-#define ORGCTL_PARAMS_END {NULL, 0, NULL, NULL}
+#define ORGCTL_PARAM_FORCE                                                                         \
+    {                                                                                              \
+        "force", ORGCTL_PARAM_FLAG, NULL, "also remove it from the objects that refer to it"       \
+    }
+#define ORGCTL_PARAMS_END                                                                          \
+    {                                                                                              \
+        NULL, 0, NULL, NULL                                                                        \
+    }
 
 /* Parameter tables several kinds share (lib/kinds/params.c): "member add|rm G USER...",
  * "role add|rm X ROLE...", "skill set X SKILL LEVEL", "skill rm X SKILL...", "rm [--force]"
  * and "copy OLD NEW-NAME". */
-extern const orgctl_param orgctl_params_members[], orgctl_params_roles[],
-    orgctl_params_skill_set[], orgctl_params_skill_rm[], orgctl_params_force[],
-    orgctl_params_copy[];
+extern const orgctl_param orgctl_params_members[], orgctl_params_roles[], orgctl_params_skill_set[],
+    orgctl_params_skill_rm[], orgctl_params_force[], orgctl_params_copy[];
 
 #endif

@@ -51,8 +51,7 @@ static int apply_settings(orgctl_op_ctx *ctx, cJSON *obj)
         settings = cJSON_AddObjectToObject(obj, "settings");
     for (size_t i = 0; i < orgctl_params_count(ctx->params, "setting"); i++) {
         char *k, *v;
-        int error = orgctl_parse_kv("setting", orgctl_params_at(ctx->params, "setting", i), &k,
-                                    &v);
+        int error = orgctl_parse_kv("setting", orgctl_params_at(ctx->params, "setting", i), &k, &v);
         if (error < 0)
             return error;
         cJSON_DeleteItemFromObjectCaseSensitive(settings, k);
@@ -77,7 +76,8 @@ static int org_create(orgctl_op_ctx *ctx)
     const char *given = orgctl_params_get(ctx->params, "shortname");
     char *shortname = NULL;
     int error;
-    if ((error = orgctl_perm_check(repo, repo->ctx->enterprise_org, "directory:organization:admin")) < 0)
+    if ((error = orgctl_perm_check(repo, repo->ctx->enterprise_org,
+                                   "directory:organization:admin")) < 0)
         return error;
     if (given) {
         if ((error = orgctl_org_shortname_validate(given)) < 0)
@@ -152,16 +152,15 @@ const orgctl_op orgctl_org_ops[] = {
      NULL, create_params, org_create},
     {"org", "list", "list the orgs of the enterprise", ORGCTL_OP_NO_ORG | ORGCTL_OP_NO_NAME,
      "directory:organization:view", NULL, org_list},
-    {"org", "show", "show an org", SELF, "directory:organization:view", NULL,
-     orgctl_generic_show},
+    {"org", "show", "show an org", SELF, "directory:organization:view", NULL, orgctl_generic_show},
     {"org", "update", "change an org's name or settings", ORGCTL_OP_WRITE | SELF, ORG_ADMIN,
      update_params, org_update},
     {"org", "enable", "enable an org", ORGCTL_OP_WRITE | SELF, ORG_ADMIN, NULL,
      orgctl_generic_enable},
     {"org", "disable", "disable an org", ORGCTL_OP_WRITE | SELF, ORG_ADMIN, NULL,
      orgctl_generic_disable},
-    {"org", "settings", "show the settings in force in an org, its own and the enterprise's",
-     SELF, "directory:organization:view", NULL, orgctl_settings_op_show, NULL,
+    {"org", "settings", "show the settings in force in an org, its own and the enterprise's", SELF,
+     "directory:organization:view", NULL, orgctl_settings_op_show, NULL,
      "key,value,org,enterprise,default"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

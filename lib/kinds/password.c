@@ -9,8 +9,8 @@
 #include "internal.h"
 #include "orgctl/object.h"
 #include "orgctl/password.h"
-#include "utf8.h"
 #include "orgctl/settings.h"
+#include "utf8.h"
 
 #define PASSWORD_MAX_BYTES 4096
 

@@ -43,8 +43,8 @@ static int role_reset_default(orgctl_op_ctx *ctx)
     cJSON *role = NULL;
     int error = orgctl_role_put_default(ctx->cs, ctx->org);
     if (!error)
-        error = orgctl_object_load(ctx->repo, &orgctl_kind_role, ctx->org, ORGCTL_DEFAULT_ROLE,
-                                   &role);
+        error =
+            orgctl_object_load(ctx->repo, &orgctl_kind_role, ctx->org, ORGCTL_DEFAULT_ROLE, &role);
     ctx->result = role;
     return error;
 }
@@ -74,20 +74,19 @@ const orgctl_op orgctl_role_ops[] = {
     {"role", "show", "show a role", 0, "authorization:role:view", NULL, orgctl_generic_show},
     {"role", "update", "change a role's description or whole permission set", W,
      "authorization:role:edit", create_params, role_update},
-    {"role", "rm", "remove a role (--force: also from its holders)", W,
-     "authorization:role:delete", orgctl_params_force, orgctl_generic_rm},
+    {"role", "rm", "remove a role (--force: also from its holders)", W, "authorization:role:delete",
+     orgctl_params_force, orgctl_generic_rm},
     {"role", "copy", "copy a role under a new name", W, "authorization:role:add",
      orgctl_params_copy, orgctl_generic_copy},
     {"role", "grant", "add permissions to a role", W, "authorization:role:edit", grant_params,
      orgctl_generic_ref_add},
-    {"role", "revoke", "remove permissions from a role", W, "authorization:role:edit",
-     grant_params, orgctl_generic_ref_rm},
-    {"role", "reset-default", "re-create the default role \"" ORGCTL_DEFAULT_ROLE
-     "\" with every permission", W | ORGCTL_OP_NO_NAME, "authorization:role:edit", NULL,
-     role_reset_default},
-    {"role", "enable", "enable a role", W, "authorization:role:edit", NULL,
-     orgctl_generic_enable},
-    {"role", "disable", "disable a role (it then grants nothing)", W,
-     "authorization:role:edit", NULL, orgctl_generic_disable},
+    {"role", "revoke", "remove permissions from a role", W, "authorization:role:edit", grant_params,
+     orgctl_generic_ref_rm},
+    {"role", "reset-default",
+     "re-create the default role \"" ORGCTL_DEFAULT_ROLE "\" with every permission",
+     W | ORGCTL_OP_NO_NAME, "authorization:role:edit", NULL, role_reset_default},
+    {"role", "enable", "enable a role", W, "authorization:role:edit", NULL, orgctl_generic_enable},
+    {"role", "disable", "disable a role (it then grants nothing)", W, "authorization:role:edit",
+     NULL, orgctl_generic_disable},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -171,7 +171,8 @@ static bool is_enterprise_org(orgctl_repo *repo, const char *shortname, const cJ
 {
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "enterprise")))
         return true;
-    return repo->ctx->enterprise_org && shortname && strcmp(repo->ctx->enterprise_org, shortname) == 0;
+    return repo->ctx->enterprise_org && shortname &&
+           strcmp(repo->ctx->enterprise_org, shortname) == 0;
 }
 
 /* The enterprise's settings as staged now (none before init made its org). */

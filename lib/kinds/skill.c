@@ -27,7 +27,6 @@ const orgctl_op orgctl_skill_ops[] = {
     {"skill", "copy", "copy a skill under a new name", W, "routing:skill:add", orgctl_params_copy,
      orgctl_generic_copy},
     {"skill", "enable", "enable a skill", W, "routing:skill:edit", NULL, orgctl_generic_enable},
-    {"skill", "disable", "disable a skill", W, "routing:skill:edit", NULL,
-     orgctl_generic_disable},
+    {"skill", "disable", "disable a skill", W, "routing:skill:edit", NULL, orgctl_generic_disable},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

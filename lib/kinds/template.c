@@ -23,11 +23,11 @@ static const orgctl_param list_params[] = {
 const orgctl_op orgctl_template_ops[] = {
     {"user", "template-create", "create a user template", W, "directory:template:add",
      create_params, orgctl_generic_create, "template"},
-    {"user", "template-list", "list user templates", ORGCTL_OP_NO_NAME,
-     "directory:template:view", list_params, orgctl_generic_list, "template"},
+    {"user", "template-list", "list user templates", ORGCTL_OP_NO_NAME, "directory:template:view",
+     list_params, orgctl_generic_list, "template"},
     {"user", "template-show", "show a user template", 0, "directory:template:view", NULL,
      orgctl_generic_show, "template"},
-    {"user", "template-rm", "remove a user template (users made from it keep what it gave)",
-     W, "directory:template:delete", NULL, orgctl_generic_rm, "template"},
+    {"user", "template-rm", "remove a user template (users made from it keep what it gave)", W,
+     "directory:template:delete", NULL, orgctl_generic_rm, "template"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -21,7 +21,7 @@ static void apply_template(cJSON *user, const cJSON *tmpl)
     if (!roles)
         roles = cJSON_AddArrayToObject(user, "roles");
     cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(tmpl, "roles"))
-    cJSON_AddItemToArray(roles, cJSON_Duplicate(item, 0));
+        cJSON_AddItemToArray(roles, cJSON_Duplicate(item, 0));
     const char *maps[] = {"skills", "options"};
     for (size_t m = 0; m < 2; m++) {
         cJSON *map = cJSON_GetObjectItemCaseSensitive(user, maps[m]);
@@ -66,9 +66,8 @@ static int user_create(orgctl_op_ctx *ctx)
     cJSON *tmpl = NULL, *user = NULL, *groups = cJSON_CreateArray();
     cJSON *access = cJSON_CreateArray();
     int error = 0;
-    if (template &&
-        (error = orgctl_object_load(ctx->repo, &orgctl_kind_template, ctx->org, template,
-                                    &tmpl)) < 0)
+    if (template && (error = orgctl_object_load(ctx->repo, &orgctl_kind_template, ctx->org,
+                                                template, &tmpl)) < 0)
         goto done;
     if ((error = orgctl_generic_new(ctx, &user)) < 0)
         goto done;
@@ -78,17 +77,16 @@ static int user_create(orgctl_op_ctx *ctx)
         apply_template(user, tmpl);
         const cJSON *g;
         cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(tmpl, "groups"))
-        cJSON_AddItemToArray(groups, cJSON_Duplicate(g, 0));
+            cJSON_AddItemToArray(groups, cJSON_Duplicate(g, 0));
     }
     for (size_t i = 0; i < orgctl_params_count(ctx->params, "group"); i++)
-        cJSON_AddItemToArray(groups,
-                             cJSON_CreateString(orgctl_params_at(ctx->params, "group", i)));
+        cJSON_AddItemToArray(groups, cJSON_CreateString(orgctl_params_at(ctx->params, "group", i)));
     /* The user's roles and skills, and the groups joined, are authorized as they are
      * staged (lib/core/authz.c): the grant permission and rule, routing:skill:assign,
      * directory:group:edit, authorization:accessGroup:edit. */
     for (size_t i = 0; i < orgctl_params_count(ctx->params, "access-group"); i++)
-        cJSON_AddItemToArray(
-            access, cJSON_CreateString(orgctl_params_at(ctx->params, "access-group", i)));
+        cJSON_AddItemToArray(access,
+                             cJSON_CreateString(orgctl_params_at(ctx->params, "access-group", i)));
     error = orgctl_generic_put(ctx, user); /* takes user */
     user = NULL;
     if (!error)
@@ -128,8 +126,8 @@ static int user_passwd(orgctl_op_ctx *ctx)
     } else {
         FILE *f = fopen(file, "r");
         if (!f) {
-            error = orgctl_error_set(ORGCTL_EINVALID, "cannot open password file \"%s\": %s",
-                                     file, strerror(errno));
+            error = orgctl_error_set(ORGCTL_EINVALID, "cannot open password file \"%s\": %s", file,
+                                     strerror(errno));
             goto done;
         }
         error = orgctl_password_read(f, &password);
@@ -189,8 +187,8 @@ static const orgctl_param passwd_params[] = {
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param option_set_params[] = {
-    {"option", ORGCTL_PARAM_POSITIONAL | ORGCTL_PARAM_MULTI | ORGCTL_PARAM_REQUIRED,
-     "KEY=VALUE", "options to set"},
+    {"option", ORGCTL_PARAM_POSITIONAL | ORGCTL_PARAM_MULTI | ORGCTL_PARAM_REQUIRED, "KEY=VALUE",
+     "options to set"},
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param option_rm_params[] = {
@@ -213,25 +211,25 @@ const orgctl_op orgctl_user_ops[] = {
      "directory:user:view", NULL, orgctl_generic_show},
     {"user", "update", "change a user's e-mail, full name or options", W, "directory:user:edit",
      update_params, orgctl_generic_update},
-    {"user", "rm", "remove a user (--force: also from their groups)", W,
-     "directory:user:delete", orgctl_params_force, orgctl_generic_rm},
+    {"user", "rm", "remove a user (--force: also from their groups)", W, "directory:user:delete",
+     orgctl_params_force, orgctl_generic_rm},
     {"user", "enable", "enable a user", W, "directory:user:edit", NULL, orgctl_generic_enable},
-    {"user", "disable", "disable a user (they can no longer act)", W, "directory:user:edit",
-     NULL, orgctl_generic_disable},
+    {"user", "disable", "disable a user (they can no longer act)", W, "directory:user:edit", NULL,
+     orgctl_generic_disable},
     {"user", "passwd", "set a user's password, read from stdin or --password-file", W,
      "directory:user:setPassword", passwd_params, user_passwd},
     {"user", "option-set", "set options of a user", W, "directory:user:edit", option_set_params,
      orgctl_generic_ref_add},
-    {"user", "option-rm", "remove options of a user", W, "directory:user:edit",
-     option_rm_params, orgctl_generic_ref_rm},
+    {"user", "option-rm", "remove options of a user", W, "directory:user:edit", option_rm_params,
+     orgctl_generic_ref_rm},
     {"user", "role-add", "give a user roles", W, "authorization:grant:add", orgctl_params_roles,
      orgctl_generic_ref_add},
-    {"user", "role-rm", "take roles from a user", W, "authorization:grant:delete", orgctl_params_roles,
-     orgctl_generic_ref_rm},
+    {"user", "role-rm", "take roles from a user", W, "authorization:grant:delete",
+     orgctl_params_roles, orgctl_generic_ref_rm},
     {"user", "skill-set", "give a user a skill at a level, or change its level", W,
      "routing:skill:assign", orgctl_params_skill_set, orgctl_generic_level_set},
-    {"user", "skill-rm", "take skills from a user", W, "routing:skill:assign", orgctl_params_skill_rm,
-     orgctl_generic_ref_rm},
+    {"user", "skill-rm", "take skills from a user", W, "routing:skill:assign",
+     orgctl_params_skill_rm, orgctl_generic_ref_rm},
     {"user", "can", "whether a user holds a permission, and through which role and group",
      ORGCTL_OP_ANSWER, "authorization:grant:view", can_params, user_can},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
@@ -275,8 +273,7 @@ static const char *keep_key(orgctl_user_cache *c, const char *key)
     return s->valuestring;
 }
 
-static bool role_enabled(orgctl_repo *repo, const char *org, const char *role,
-                         orgctl_user_cache *c)
+static bool role_enabled(orgctl_repo *repo, const char *org, const char *role, orgctl_user_cache *c)
 {
     size_t v = 0;
     if (strmap_get(&c->roles, role, &v))
@@ -364,8 +361,8 @@ int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_use
 }
 
 /* Adds `source` to the sources of each enabled role of `roles` in `effective`. */
-static void add_roles(orgctl_repo *repo, const char *org, const cJSON *roles,
-                      const char *source, cJSON *effective, orgctl_user_cache *c)
+static void add_roles(orgctl_repo *repo, const char *org, const cJSON *roles, const char *source,
+                      cJSON *effective, orgctl_user_cache *c)
 {
     const cJSON *r;
     cJSON_ArrayForEach(r, roles)
@@ -399,8 +396,8 @@ static int add_groups(orgctl_repo *repo, const char *org, const orgctl_kind *kin
     {
         strbuf_reset(&source);
         strbuf_addf(&source, "%s:%s", prefix, g->valuestring);
-        add_roles(repo, org, group_roles(repo, kind, org, g->valuestring, c),
-                  strbuf_str(&source), effective, c);
+        add_roles(repo, org, group_roles(repo, kind, org, g->valuestring, c), strbuf_str(&source),
+                  effective, c);
     }
     strbuf_release(&source);
     return error;

@@ -114,8 +114,10 @@ static const orgctl_field access_fields[] = {
 };
 
 /* Capacity rules: how many interactions of each media type an agent handles at once. */
-#define MEDIA_FIELD(name, help)                                                             \
-    {name, ORGCTL_FIELD_INT, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_RANGE, NULL, help, 0, 100}
+#define MEDIA_FIELD(name, help)                                                                    \
+    {                                                                                              \
+        name, ORGCTL_FIELD_INT, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_RANGE, NULL, help, 0, 100     \
+    }
 static const orgctl_field capacity_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "rule name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the rule is for"},
@@ -144,55 +146,82 @@ static const orgctl_field template_fields[] = {
 };
 
 const orgctl_kind orgctl_kind_enterprise = {
-    "enterprise", NULL, "directory:organization", false, false, enterprise_fields, "name,org,admin",
-    .perm_add = ORG_ADMIN, .perm_edit = ORG_ADMIN, .perm_delete = ORG_ADMIN,
+    "enterprise",
+    NULL,
+    "directory:organization",
+    false,
+    false,
+    enterprise_fields,
+    "name,org,admin",
+    .perm_add = ORG_ADMIN,
+    .perm_edit = ORG_ADMIN,
+    .perm_delete = ORG_ADMIN,
 };
 const orgctl_kind orgctl_kind_org = {
-    "org", "orgs", "directory:organization", true, false, org_fields,
-    "shortname,name,state", orgctl_settings_validate_org,
-    .perm_add = ORG_ADMIN, .perm_edit = ORG_ADMIN, .perm_delete = ORG_ADMIN,
+    "org",
+    "orgs",
+    "directory:organization",
+    true,
+    false,
+    org_fields,
+    "shortname,name,state",
+    orgctl_settings_validate_org,
+    .perm_add = ORG_ADMIN,
+    .perm_edit = ORG_ADMIN,
+    .perm_delete = ORG_ADMIN,
     .enterprise_lifecycle = true,
 };
 const orgctl_kind orgctl_kind_user = {
-    "user", "users", "directory:user", true, true, user_fields,
-    "name,full_name,email,state,roles",
+    "user", "users", "directory:user", true, true, user_fields, "name,full_name,email,state,roles",
 };
 const orgctl_kind orgctl_kind_role = {
-    "role", "roles", "authorization:role", true, false, role_fields,
-    "name,state,permissions",
+    "role", "roles", "authorization:role", true, false, role_fields, "name,state,permissions",
 };
 const orgctl_kind orgctl_kind_group = {
-    "group", "groups", "directory:group", true, false, group_fields,
+    "group",
+    "groups",
+    "directory:group",
+    true,
+    false,
+    group_fields,
     "name,state,roles,skills,capacity",
 };
 const orgctl_kind orgctl_kind_skill = {
     "skill", "skills", "routing:skill", true, false, skill_fields, "name,state,description",
 };
 const orgctl_kind orgctl_kind_access = {
-    "access", "access", "authorization:accessGroup", true, false, access_fields,
-    "name,state,roles,description",
+    "access", "access",      "authorization:accessGroup",    true,
+    false,    access_fields, "name,state,roles,description",
 };
 const orgctl_kind orgctl_kind_capacity = {
-    "capacity", "capacity", "routing:utilization", true, false, capacity_fields,
-    "name,state,voice,chat,email,message,callback,combine", orgctl_capacity_validate,
-    .perm_add = UTILIZATION, .perm_edit = UTILIZATION, .perm_delete = UTILIZATION,
+    "capacity",
+    "capacity",
+    "routing:utilization",
+    true,
+    false,
+    capacity_fields,
+    "name,state,voice,chat,email,message,callback,combine",
+    orgctl_capacity_validate,
+    .perm_add = UTILIZATION,
+    .perm_edit = UTILIZATION,
+    .perm_delete = UTILIZATION,
 };
 const orgctl_kind orgctl_kind_template = {
-    "template", "templates", "directory:template", true, false, template_fields,
+    "template",
+    "templates",
+    "directory:template",
+    true,
+    false,
+    template_fields,
     "name,roles,groups,skills,options",
 };
 
 static const orgctl_kind *const kinds[] = {
-    &orgctl_kind_enterprise,
-    &orgctl_kind_org,
-    &orgctl_kind_user,
-    &orgctl_kind_role,
-    &orgctl_kind_group,
-    &orgctl_kind_skill,
-    &orgctl_kind_access,
-    &orgctl_kind_capacity,
-    &orgctl_kind_template,
-    NULL,
+    &orgctl_kind_enterprise, &orgctl_kind_org,
+    &orgctl_kind_user,       &orgctl_kind_role,
+    &orgctl_kind_group,      &orgctl_kind_skill,
+    &orgctl_kind_access,     &orgctl_kind_capacity,
+    &orgctl_kind_template,   NULL,
 };
 
 const orgctl_kind *const *orgctl_kinds(void)
@@ -236,8 +265,8 @@ void orgctl_kind_fill(const orgctl_kind *kind, cJSON *obj)
     for (const orgctl_field *f = kind->fields; f->name; f++) {
         if ((f->flags & ORGCTL_FIELD_SECRET) || cJSON_GetObjectItemCaseSensitive(obj, f->name))
             continue;
-        cJSON *empty = f->type == ORGCTL_FIELD_LIST  ? cJSON_CreateArray()
-                       : f->type == ORGCTL_FIELD_MAP ? cJSON_CreateObject()
+        cJSON *empty = f->type == ORGCTL_FIELD_LIST   ? cJSON_CreateArray()
+                       : f->type == ORGCTL_FIELD_MAP  ? cJSON_CreateObject()
                        : f->type == ORGCTL_FIELD_BOOL ? cJSON_CreateFalse()
                                                       : cJSON_CreateNull();
         cJSON_AddItemToObject(obj, f->name, empty);
@@ -250,14 +279,14 @@ int orgctl_name_validate(const char *what, const char *name)
     if (len == 0)
         return orgctl_error_set(ORGCTL_EINVALID, "%s must not be empty", what);
     if (len > 255)
-        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.40s...\" is longer than 255 bytes",
-                                what, name);
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.40s...\" is longer than 255 bytes", what,
+                                name);
     if (!orgctl_utf8_valid(name, len))
         return orgctl_error_set(ORGCTL_EINVALID, "%s is not valid UTF-8", what);
     unsigned bad = orgctl_utf8_forbidden(name, len, true);
     if (bad)
-        return orgctl_error_set(ORGCTL_EINVALID, "%s contains U+%04X, %s, which a name may not hold",
-                                what, bad,
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s contains U+%04X, %s, which a name may not hold", what, bad,
                                 orgctl_utf8_is_control(bad) ? "a control character"
                                                             : "an invisible character or a space "
                                                               "other than U+0020");
@@ -266,8 +295,8 @@ int orgctl_name_validate(const char *what, const char *name)
     if (strstr(name, ".."))
         return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" contains \"..\"", what, name);
     if (name[0] == ' ' || name[len - 1] == ' ')
-        return orgctl_error_set(ORGCTL_EINVALID,
-                                "%s \"%s\" has a leading or trailing space", what, name);
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" has a leading or trailing space", what,
+                                name);
     return 0;
 }
 
@@ -278,8 +307,8 @@ static const char hex_upper[] = "0123456789ABCDEF";
 /* Without printf: a bulk run makes several paths per row. */
 static bool plain_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
 }
 
 static void encode_name(strbuf *sb, const char *name)
@@ -314,8 +343,7 @@ static char *decode_name(const char *s, size_t len)
 {
     strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 &&
-            hexval(s[i + 2]) >= 0) {
+        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
             strbuf_addch(&sb, (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2])));
             i += 2;
         } else {
@@ -366,9 +394,8 @@ char *orgctl_kind_path(const orgctl_kind *kind, const char *org, const char *nam
 static const orgctl_kind *kind_by_plural(const char *s, size_t len, bool per_org)
 {
     for (int i = 0; kinds[i]; i++)
-        if (kinds[i]->plural && kinds[i]->per_org == per_org &&
-            kinds[i] != &orgctl_kind_org && strlen(kinds[i]->plural) == len &&
-            memcmp(kinds[i]->plural, s, len) == 0)
+        if (kinds[i]->plural && kinds[i]->per_org == per_org && kinds[i] != &orgctl_kind_org &&
+            strlen(kinds[i]->plural) == len && memcmp(kinds[i]->plural, s, len) == 0)
             return kinds[i];
     return NULL;
 }
@@ -423,8 +450,8 @@ int orgctl_kind_locate(const char *path, const orgctl_kind **kind, char **org, c
     int depth = base + 1 + (k->sharded ? 1 : 0);
     if (n != depth || strchr(parts[n - 1], '/')) {
         char *want = orgctl_kind_path(k, *org, *name);
-        int error = orgctl_error_set(ORGCTL_EINVALID, "not where a %s belongs (that is %s)",
-                                     k->name, want);
+        int error =
+            orgctl_error_set(ORGCTL_EINVALID, "not where a %s belongs (that is %s)", k->name, want);
         free(want);
         return error;
     }

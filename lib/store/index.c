@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store.h"
 #include "arena.h"
 #include "index_key.h"
-#include "utf8.h"
+#include "store.h"
 #include "strmap.h"
+#include "utf8.h"
 
 /* 5: the invalid table; 6: values ignoring case are case-folded (one branch), or
  * invalid.damaged (another); 7: both, so an index either made is built anew */
@@ -227,7 +227,8 @@ static int open_at(orgctl_repo *repo, const char *path)
                                          "DROP TABLE IF EXISTS attrs; DROP TABLE IF EXISTS meta;"
                                          "DROP TABLE IF EXISTS invalid;")) < 0 ||
         (error = orgctl_index_exec(repo, schema)) < 0 ||
-        (error = orgctl_index_exec(repo, "PRAGMA user_version=" SCHEMA_VERSION_TEXT "; COMMIT")) < 0)
+        (error = orgctl_index_exec(repo, "PRAGMA user_version=" SCHEMA_VERSION_TEXT "; COMMIT")) <
+            0)
         sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
     return error;
 }
@@ -320,8 +321,8 @@ static int make_file(const char *path, const char *suffix)
     strbuf name = STRBUF_INIT;
     strbuf_addf(&name, "%s%s", path, suffix);
     int fd = open(strbuf_str(&name), O_RDWR | O_CREAT | O_CLOEXEC, ORGCTL_FILE_MODE);
-    int error = fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&name))
-                       : 0;
+    int error =
+        fd < 0 ? orgctl_errno_error(errno, "index: cannot create %s", strbuf_str(&name)) : 0;
     if (fd >= 0)
         close(fd);
     strbuf_release(&name);
@@ -353,10 +354,10 @@ static int open_db(orgctl_repo *repo)
             error = orgctl_index_in_memory(repo);
     } else {
         /* Made here, not by SQLite (0644): it holds every password hash. SQLite gives its
-         * -wal and -shm files the database's mode. A file that cannot be made is named by make_file. A failure of SQLite's own
-         * (its -journal, -wal or -shm opened read-only when they would not open for
-         * writing, which it reports later and by another errno) is tried once more, and
-         * then reported as it is. */
+         * -wal and -shm files the database's mode. A file that cannot be made is named by
+         * make_file. A failure of SQLite's own (its -journal, -wal or -shm opened read-only when
+         * they would not open for writing, which it reports later and by another errno) is tried
+         * once more, and then reported as it is. */
         for (int attempt = 0; attempt < 2; attempt++) {
             struct stat st;
             if ((error = make_file(strbuf_str(&path), "")) < 0 ||
@@ -483,8 +484,8 @@ static int key_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void attrs_of(const orgctl_kind *kind, const char *org, const char *name,
-                     const cJSON *obj, struct orgctl_index_attrs *set)
+static void attrs_of(const orgctl_kind *kind, const char *org, const char *name, const cJSON *obj,
+                     struct orgctl_index_attrs *set)
 {
     strbuf prefix = STRBUF_INIT;
     orgctl_index_key_add(&prefix, kind->name, false);
@@ -497,7 +498,7 @@ static void attrs_of(const orgctl_kind *kind, const char *org, const char *name,
         /* a string is its own one value; a list has its items, a map its keys */
         const cJSON *c = cJSON_IsArray(v) || cJSON_IsObject(v) ? v->child : v;
         for (; c; c = c == v ? NULL : c->next) {
-            const char *value = c == v ? cJSON_GetStringValue(v)
+            const char *value = c == v              ? cJSON_GetStringValue(v)
                                 : cJSON_IsObject(v) ? c->string
                                                     : (cJSON_IsString(c) ? c->valuestring : "");
             if (!value)
@@ -576,12 +577,11 @@ static const char *const insert_sqls[MAX_ROWS_PER_INSERT] = {
     "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW,
     "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW,
     "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW,
-    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW "," ROW,
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW "," ROW
     "," ROW,
-    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW
+    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW "," ROW
     "," ROW "," ROW,
-    "INSERT OR IGNORE INTO attrs(key, name) VALUES " ROW "," ROW "," ROW "," ROW "," ROW
-    "," ROW "," ROW "," ROW,
 };
 
 /* Inserts rows: keys[i] of the object names[i]. */
@@ -611,8 +611,7 @@ static int attrs_delete(orgctl_repo *repo, const char *key)
     return rc == SQLITE_DONE ? 0 : orgctl_sqlite_error(repo->db, "index values");
 }
 
-static bool defer_insert(orgctl_repo *repo, const char *name,
-                         const struct orgctl_index_attrs *old,
+static bool defer_insert(orgctl_repo *repo, const char *name, const struct orgctl_index_attrs *old,
                          const struct orgctl_index_attrs *new);
 
 /* Turns the rows of `old` into those of `new` (both sorted, both of the object `name`). */
@@ -657,7 +656,7 @@ static int attrs_update(orgctl_repo *repo, const char *name, const struct orgctl
 #define DEFER_MIN_ROWS 64
 
 struct deferred_run {
-    size_t start; /* into v */
+    size_t start;     /* into v */
     const char *name; /* of the object, in strings */
 };
 
@@ -700,8 +699,7 @@ static void inserts_trim(struct orgctl_deferred_inserts *d)
 
 /* Keeps the rows `new` adds to `old` for later when they are many; false when they are
  * to be written now (few, no deferring, or a row to delete: deletes go in order). */
-static bool defer_insert(orgctl_repo *repo, const char *name,
-                         const struct orgctl_index_attrs *old,
+static bool defer_insert(orgctl_repo *repo, const char *name, const struct orgctl_index_attrs *old,
                          const struct orgctl_index_attrs *new)
 {
     struct orgctl_deferred_inserts *d = repo->inserts;
@@ -848,8 +846,8 @@ struct base_objects {
 struct orgctl_path_cache {
     strmap found; /* paths of objects that were in the index before the change set */
     arena keys;   /* its keys */
-    strbuf free_paths[RECENT_FREE]; /* a ring of paths found free (buffers reused: this runs
-                                     * for every row, and must not churn the heap) */
+    strbuf free_paths[RECENT_FREE];  /* a ring of paths found free (buffers reused: this runs
+                                      * for every row, and must not churn the heap) */
     size_t free_hashes[RECENT_FREE]; /* theirs: most are passed over without a strcmp */
     size_t next_free;
     size_t rows; /* of the set */
@@ -955,8 +953,7 @@ static bool object_key(const char *path, struct object_key *key)
     return false;
 }
 
-static void bind_key(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
-                     const char *name)
+static void bind_key(sqlite3_stmt *st, const orgctl_kind *kind, const char *org, const char *name)
 {
     sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, org, -1, SQLITE_STATIC);
@@ -978,9 +975,8 @@ static sqlite3_stmt *base_stmt(orgctl_repo *repo, const char *sql)
                         : orgctl_index_stmt_now(repo, sql);
 }
 
-int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind,
-                           const char *org, const char *field, const char *value, int limit,
-                           cJSON **out)
+int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind, const char *org,
+                           const char *field, const char *value, int limit, cJSON **out)
 {
     /* the rows of one value: one range of keys, in name order */
     static const char *sql =
@@ -1026,7 +1022,8 @@ static void load_base(orgctl_repo *repo, struct base_objects *b)
         return;
     bind_key(st, b->kind, b->org, NULL);
     while (sqlite3_step(st) == SQLITE_ROW)
-        strmap_set(&b->names, arena_strdup(&b->strings, (const char *)sqlite3_column_text(st, 0)), 1);
+        strmap_set(&b->names, arena_strdup(&b->strings, (const char *)sqlite3_column_text(st, 0)),
+                   1);
     sqlite3_reset(st);
     strbuf key = STRBUF_INIT, value = STRBUF_INIT;
     orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
@@ -1039,8 +1036,7 @@ static void load_base(orgctl_repo *repo, struct base_objects *b)
             const char *name = (const char *)sqlite3_column_text(st, 1);
             strbuf_reset(&value);
             orgctl_index_key_value(&value, (const char *)sqlite3_column_text(st, 0),
-                                   (size_t)sqlite3_column_bytes(st, 0), range.lo.len,
-                                   strlen(name));
+                                   (size_t)sqlite3_column_bytes(st, 0), range.lo.len, strlen(name));
             base_value_key(&key, f->name, strbuf_str(&value));
             strmap_set(&b->values, arena_strdup(&b->strings, strbuf_str(&key)),
                        (size_t)(uintptr_t)arena_strdup(&b->strings, name));
@@ -1104,8 +1100,7 @@ bool orgctl_index_exists(orgctl_repo *repo, const orgctl_kind *kind, const char 
 static const char *get_json_sql =
     "SELECT json FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
 
-static char *get_json(sqlite3_stmt *st, const orgctl_kind *kind, const char *org,
-                      const char *name)
+static char *get_json(sqlite3_stmt *st, const orgctl_kind *kind, const char *org, const char *name)
 {
     if (!st)
         return NULL;
@@ -1149,8 +1144,8 @@ done:
     return error;
 }
 
-int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
-                     const char *org, const char *name, const char *json, const cJSON *obj)
+int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind, const char *org,
+                     const char *name, const char *json, const cJSON *obj)
 {
     /* a path known to be new has no old version to read */
     bool maybe_exists = cache_knows(repo, path) != 0;
@@ -1358,8 +1353,7 @@ char *orgctl_index_get(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     if (staged && repo->writer && repo->cs_hooks->read_staged(repo->cs, path, &json))
         return json;
     if (orgctl_index_flush_deletes(repo) < 0 ||
-        (staged &&
-         orgctl_index_writer_wait(repo, repo->cs_hooks->index_seq(repo->cs, path)) < 0))
+        (staged && orgctl_index_writer_wait(repo, repo->cs_hooks->index_seq(repo->cs, path)) < 0))
         return NULL;
     if (!staged)
         return get_json(base_stmt(repo, get_json_sql), kind, org, name);
@@ -1441,8 +1435,8 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
         if (orgctl_index_sync(repo) < 0)
             goto done;
     }
-    name = find_value_with(repo, orgctl_index_stmt_now(repo, sql), kind, org, field, value,
-                           except, &staged);
+    name = find_value_with(repo, orgctl_index_stmt_now(repo, sql), kind, org, field, value, except,
+                           &staged);
 done:
     strbuf_release(&low);
     return name;
@@ -1592,8 +1586,8 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
         w->org = arena_strdup(&cu->strings, w->org);
         w->name = arena_strdup(&cu->strings, w->name);
     }
-    cu->refs[cu->nrefs++] = (struct pending_ref){w->kind, target, w->path, w->org, w->name,
-                                                 arena_strdup(&cu->strings, value)};
+    cu->refs[cu->nrefs++] = (struct pending_ref){
+        w->kind, target, w->path, w->org, w->name, arena_strdup(&cu->strings, value)};
     (void)f;
     return 0;
 }
@@ -1602,8 +1596,8 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
  * as `obj`) holds, or, with a `problem`, as an invalid file (dropping what an earlier
  * version left, or queries would answer with stale data). */
 static int index_checked(orgctl_repo *repo, bool forget, const char *path, const orgctl_kind *kind,
-                         const char *org, const char *name, bool at_its_place,
-                         const char *problem, bool damaged, const char *text, const cJSON *obj)
+                         const char *org, const char *name, bool at_its_place, const char *problem,
+                         bool damaged, const char *text, const cJSON *obj)
 {
     int error = forget ? orgctl_index_forget_invalid(repo, path) : 0;
     if (error < 0)
@@ -1617,8 +1611,8 @@ static int index_checked(orgctl_repo *repo, bool forget, const char *path, const
 
 /* What is wrong with a file at a place where an object can be (given its JSON, parsed as
  * obj, NULL: none); nothing added when all is well. */
-static void check_file(orgctl_repo *repo, strbuf *problem, const orgctl_kind *kind,
-                       const char *org, const char *name, cJSON *obj)
+static void check_file(orgctl_repo *repo, strbuf *problem, const orgctl_kind *kind, const char *org,
+                       const char *name, cJSON *obj)
 {
     if (!obj)
         strbuf_adds(problem, "not valid JSON");
@@ -1741,8 +1735,8 @@ static int refers_to_nothing(orgctl_repo *repo, const char *path, const orgctl_k
     invalid_key(&key, target, org, value);
     int error = orgctl_index_delete_row(repo, kind, org, name);
     if (!error)
-        error = record_invalid(repo, path, kind, org, name, strbuf_str(&problem),
-                               strbuf_str(&key), false);
+        error = record_invalid(repo, path, kind, org, name, strbuf_str(&problem), strbuf_str(&key),
+                               false);
     strbuf_release(&problem);
     strbuf_release(&key);
     return error;
@@ -1766,7 +1760,8 @@ static int came_back(struct catch_up *cu, const char *path)
     if (st) {
         sqlite3_bind_text(st, 1, strbuf_str(&key), -1, SQLITE_STATIC);
         while (sqlite3_step(st) == SQLITE_ROW)
-            cJSON_AddItemToArray(paths, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+            cJSON_AddItemToArray(paths,
+                                 cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
         sqlite3_reset(st);
     }
     cJSON_ArrayForEach(p, paths)
@@ -1801,8 +1796,8 @@ static int left_behind(orgctl_repo *repo, const char *path)
             {
                 char *rpath = orgctl_kind_path(kinds[i], org, n->valuestring);
                 if (!error)
-                    error = refers_to_nothing(repo, rpath, kinds[i], org, n->valuestring,
-                                              target, name);
+                    error =
+                        refers_to_nothing(repo, rpath, kinds[i], org, n->valuestring, target, name);
                 free(rpath);
             }
             cJSON_Delete(names);
@@ -1827,8 +1822,8 @@ static int check_references(struct catch_up *cu)
         if (object_there(cu->repo, r->target, r->org, r->value))
             there = r;
         else
-            error = refers_to_nothing(cu->repo, r->path, r->kind, r->org, r->name, r->target,
-                                      r->value);
+            error =
+                refers_to_nothing(cu->repo, r->path, r->kind, r->org, r->name, r->target, r->value);
     }
     for (size_t i = 0; i < cu->ngone && !error; i++)
         error = left_behind(cu->repo, cu->gone[i]);

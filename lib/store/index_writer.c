@@ -16,12 +16,12 @@
  * Everything else waits for the queue to empty, and for the attrs rows kept for later
  * (orgctl_index_defer_inserts) to go in, and reads the repository's connection
  * (orgctl_index_sync); a rollback to a savepoint waits for the queue and drops what was
- * kept since: the index is exact whenever it is read as a whole. An error of the writer is kept and returned by the next sync or
- * stop: the change set then fails as a whole. */
+ * kept since: the index is exact whenever it is read as a whole. An error of the writer is kept and
+ * returned by the next sync or stop: the change set then fails as a whole. */
 #include <assert.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +48,7 @@ struct item {
     enum item_op op;
     const orgctl_kind *kind;
     char *org, *name, *json;
-    orgctl_index_attrs *attrs; /* ITEM_PUT */
+    orgctl_index_attrs *attrs;       /* ITEM_PUT */
     enum orgctl_savepoint savepoint; /* ITEM_SAVEPOINT */
     bool maybe_exists;
     size_t bytes; /* of json and attrs */
@@ -63,8 +63,8 @@ struct orgctl_index_writer {
     struct item *done; /* applied, to be freed by the thread that made them */
     size_t queued, queued_bytes;
     bool busy, stopping, drop;
-    bool held; /* orgctl_index_writer_hold */
-    bool rows_done; /* orgctl_index_writer_rows_done: no more values or base reads */
+    bool held;                  /* orgctl_index_writer_hold */
+    bool rows_done;             /* orgctl_index_writer_rows_done: no more values or base reads */
     uint64_t enqueued, applied; /* sequence numbers of items */
     uint64_t awaited;           /* a reader waits until this one is applied */
     int error;
@@ -142,8 +142,8 @@ static int apply(struct orgctl_index_writer *w, const struct item *it)
 {
     switch (it->op) {
     case ITEM_PUT:
-        return orgctl_index_put_row(w->repo, it->kind, it->org, it->name, it->json,
-                                    it->attrs, it->maybe_exists);
+        return orgctl_index_put_row(w->repo, it->kind, it->org, it->name, it->json, it->attrs,
+                                    it->maybe_exists);
     case ITEM_DELETE:
         return orgctl_index_delete_row(w->repo, it->kind, it->org, it->name);
     case ITEM_SAVEPOINT:
@@ -363,8 +363,8 @@ static void value_key(strbuf *sb, const orgctl_kind *kind, const char *org, cons
 }
 
 /* Notes the unique values `obj`, named `name`, gets. */
-static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind,
-                        const char *org, const char *name, const cJSON *obj)
+static void note_values(struct orgctl_index_writer *w, const orgctl_kind *kind, const char *org,
+                        const char *name, const cJSON *obj)
 {
     strbuf key = STRBUF_INIT, low = STRBUF_INIT;
     const char *stored_name = NULL;
@@ -429,8 +429,8 @@ int orgctl_index_writer_savepoint(orgctl_repo *repo, enum orgctl_savepoint what)
     return enqueue(repo->writer, it);
 }
 
-const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind,
-                                      const char *org, const char *field, const char *value)
+const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                      const char *field, const char *value)
 {
     assert(!repo->writer->rows_done);
     strbuf key = STRBUF_INIT;

@@ -46,8 +46,8 @@ int orgctl_index_writer_delete(orgctl_repo *repo, const orgctl_kind *kind, const
 int orgctl_index_writer_savepoint(orgctl_repo *repo, enum orgctl_savepoint what);
 /* The name of the object the change set last gave `value` of a unique field (as indexed:
  * lowercased where the field ignores case), or NULL. */
-const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind,
-                                      const char *org, const char *field, const char *value);
+const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                      const char *field, const char *value);
 /* A statement on the read-only connection: the index before the change set. */
 sqlite3_stmt *orgctl_index_writer_base_stmt(orgctl_repo *repo, const char *sql);
 

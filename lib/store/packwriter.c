@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "store.h"
 #include "packwriter.h"
 #include "sha1.h"
+#include "store.h"
 
 #define WBUF_SIZE (1 << 20)
 /* A user's JSON (~150 bytes) compresses by a fifth at a cost of ~8 us, more than all the
@@ -42,8 +42,8 @@ struct orgctl_packwriter {
     z_stream z, zsmall; /* objects of SMALL_OBJECT bytes or more; smaller ones */
     unsigned char *zbuf;
     size_t zcap;
-    bool sealed; /* finishing began: objs is being sorted, and nothing is read back */
-    bool broken; /* a write failed: the pack lacks bytes it counts, so it must not be used */
+    bool sealed;      /* finishing began: objs is being sorted, and nothing is read back */
+    bool broken;      /* a write failed: the pack lacks bytes it counts, so it must not be used */
     int broken_errno; /* what that write failed with */
     bool finished;
 };
@@ -211,8 +211,8 @@ static void object_id(git_object_t type, const void *data, size_t len, git_oid *
     orgctl_sha1_final(&c, oid->id);
 }
 
-int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *data,
-                          size_t len, git_oid *oid)
+int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *data, size_t len,
+                          git_oid *oid)
 {
     int error;
     object_id(type, data, len, oid);
@@ -286,8 +286,8 @@ int orgctl_packwriter_read(orgctl_packwriter *pw, const git_oid *oid, strbuf *ou
         z.next_out = (Bytef *)out->buf + out->len;
         z.avail_out = (uInt)size + 1;
         if (inflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out != size)
-            error = orgctl_error_set(ORGCTL_ERROR, "%s: an object does not read back",
-                                     pw->tmp_path);
+            error =
+                orgctl_error_set(ORGCTL_ERROR, "%s: an object does not read back", pw->tmp_path);
         else
             out->len += size, out->buf[out->len] = '\0';
         inflateEnd(&z);
@@ -403,8 +403,7 @@ static void keyed_sort(struct keyed_change *k, size_t n, int budget)
 
 /* Sorts k[0..n), changes whose paths agree on their first `depth` bytes and go on past
  * them. */
-static void sort_level(struct keyed_change *k, size_t n, const orgctl_tree_change *ch,
-                       size_t depth)
+static void sort_level(struct keyed_change *k, size_t n, const orgctl_tree_change *ch, size_t depth)
 {
     bool same = true;
     for (size_t i = 0; i < n; i++) {
@@ -450,8 +449,7 @@ struct tentry {
 };
 
 /* git's order: names compared bytewise, a tree's name as if it ended in '/'. */
-static int tentry_cmp(const char *a, size_t alen, bool adir, const char *b, size_t blen,
-                      bool bdir)
+static int tentry_cmp(const char *a, size_t alen, bool adir, const char *b, size_t blen, bool bdir)
 {
     size_t n = alen < blen ? alen : blen;
     int c = memcmp(a, b, n);
@@ -462,8 +460,8 @@ static int tentry_cmp(const char *a, size_t alen, bool adir, const char *b, size
     return (int)ca - (int)cb;
 }
 
-static void add_tentry(struct tentry **v, size_t *n, size_t *alloc, const char *name,
-                       size_t len, git_filemode_t mode, const git_oid *oid)
+static void add_tentry(struct tentry **v, size_t *n, size_t *alloc, const char *name, size_t len,
+                       git_filemode_t mode, const git_oid *oid)
 {
     if (*n == *alloc) {
         *alloc = *alloc ? *alloc * 2 : 64;
@@ -476,8 +474,8 @@ static void add_tentry(struct tentry **v, size_t *n, size_t *alloc, const char *
     (*n)++;
 }
 
-static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch,
-                      size_t n, size_t prefix, git_oid *out, bool *empty);
+static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch, size_t n,
+                      size_t prefix, git_oid *out, bool *empty);
 
 /* The new sub-tree for the changes ch[0..n) under the directory `name` (prefix bytes of
  * their paths are the directory's path, '/' included). */
@@ -531,10 +529,11 @@ static int merge_level(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_
         const char *comp = i < n ? ch[i].path + prefix : NULL;
         const char *slash = comp ? strchr(comp, '/') : NULL;
         size_t clen = comp ? (slash ? (size_t)(slash - comp) : strlen(comp)) : 0;
-        int c = !be ? 1 : !comp ? -1
-                     : tentry_cmp(git_tree_entry_name(be), strlen(git_tree_entry_name(be)),
-                                  git_tree_entry_type(be) == GIT_OBJECT_TREE, comp, clen,
-                                  slash != NULL);
+        int c = !be     ? 1
+                : !comp ? -1
+                        : tentry_cmp(git_tree_entry_name(be), strlen(git_tree_entry_name(be)),
+                                     git_tree_entry_type(be) == GIT_OBJECT_TREE, comp, clen,
+                                     slash != NULL);
         if (c < 0) { /* untouched base entry */
             add_tentry(v, nv, alloc, git_tree_entry_name(be), strlen(git_tree_entry_name(be)),
                        git_tree_entry_filemode(be), git_tree_entry_id(be));
@@ -562,8 +561,8 @@ static int merge_level(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_
     return error;
 }
 
-static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch,
-                      size_t n, size_t prefix, git_oid *out, bool *empty)
+static int build_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *ch, size_t n,
+                      size_t prefix, git_oid *out, bool *empty)
 {
     struct tentry *v = NULL;
     size_t nv = 0, alloc = 0;
@@ -592,8 +591,8 @@ done:
     return error;
 }
 
-int orgctl_packwriter_tree(orgctl_packwriter *pw, git_tree *base,
-                           const orgctl_tree_change *changes, size_t n, git_oid *out)
+int orgctl_packwriter_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *changes,
+                           size_t n, git_oid *out)
 {
     bool empty;
     return build_tree(pw, base, changes, n, 0, out, &empty);
@@ -750,8 +749,7 @@ static int sync_fd(int fd, const char *path)
     return fsync_wanted() && fsync(fd) < 0 ? io_error("cannot sync", path) : 0;
 }
 
-static int write_index_file(orgctl_packwriter *pw, const unsigned char pack_sum[20],
-                            char **tmp_idx)
+static int write_index_file(orgctl_packwriter *pw, const unsigned char pack_sum[20], char **tmp_idx)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_addf(&sb, "%s/tmp_orgctl_idx_XXXXXX", pw->packdir);

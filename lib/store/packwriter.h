@@ -10,9 +10,9 @@
 #ifndef ORGCTL_PACKWRITER_H
 #define ORGCTL_PACKWRITER_H
 
+#include <git2.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <git2.h>
 
 #include "strbuf.h"
 
@@ -22,8 +22,8 @@ typedef struct orgctl_packwriter orgctl_packwriter;
 int orgctl_packwriter_new(orgctl_packwriter **out, git_repository *git, const char *gitdir);
 
 /* Adds an object (once: an object already added is not written again) and gives its id. */
-int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *data,
-                          size_t len, git_oid *oid);
+int orgctl_packwriter_add(orgctl_packwriter *pw, git_object_t type, const void *data, size_t len,
+                          git_oid *oid);
 
 /* One change to a tree: the blob at `path` becomes `oid`, or goes when `oid` is NULL. */
 typedef struct {
@@ -37,8 +37,8 @@ void orgctl_tree_changes_sort(orgctl_tree_change *changes, size_t n);
 /* Writes the trees that `base` (NULL: the empty tree) becomes with `changes` applied,
  * which must be sorted by path (strcmp). Only trees that differ from base are written;
  * sub-trees left empty disappear. *out receives the new root tree. */
-int orgctl_packwriter_tree(orgctl_packwriter *pw, git_tree *base,
-                           const orgctl_tree_change *changes, size_t n, git_oid *out);
+int orgctl_packwriter_tree(orgctl_packwriter *pw, git_tree *base, const orgctl_tree_change *changes,
+                           size_t n, git_oid *out);
 
 /* The data of an object added (not yet finished): ORGCTL_ENOTFOUND if it was not. How a
  * bulk set reads back what it staged, which the index writer may not have written yet. */

@@ -291,8 +291,7 @@ static int lock_wait(int fd)
         if (errno == EINTR)
             continue;
         if (errno != EWOULDBLOCK)
-            return orgctl_error_set(ORGCTL_ERROR, "cannot lock repository: %s",
-                                    strerror(errno));
+            return orgctl_error_set(ORGCTL_ERROR, "cannot lock repository: %s", strerror(errno));
         double waited = seconds_since(&start);
         if (lock_timeout >= 0 && waited >= lock_timeout) {
             lock_holder(fd, holder, sizeof(holder));
@@ -475,8 +474,8 @@ static int private_loose_objects(orgctl_repo *repo)
     git_odb_backend *loose = NULL;
     char *dir = path_join(repo->gitdir, "objects");
     int error = git_repository_odb(&odb, repo->git);
-    if (!error && (error = git_odb_backend_loose(&loose, dir, -1, libgit2_fsync,
-                                                 ORGCTL_DIR_MODE, ORGCTL_FILE_MODE & 0440)) == 0) {
+    if (!error && (error = git_odb_backend_loose(&loose, dir, -1, libgit2_fsync, ORGCTL_DIR_MODE,
+                                                 ORGCTL_FILE_MODE & 0440)) == 0) {
         loose->read = NULL;
         loose->read_prefix = NULL;
         loose->read_header = NULL;
@@ -1121,7 +1120,6 @@ void orgctl_store_close(orgctl_repo *repo)
     free(repo->gitdir);
     free(repo);
 }
-
 
 int orgctl_clock_now(time_t *out)
 {

@@ -4,17 +4,17 @@
 #ifndef ORGCTL_STORE_H
 #define ORGCTL_STORE_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include <cjson/cJSON.h>
 #include <git2.h>
 #include <sqlite3.h>
-#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
 
+#include "index_key.h"
 #include "orgctl/changeset.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"
-#include "index_key.h"
 #include "strbuf.h"
 
 #define ORGCTL_BRANCH "refs/heads/main"
@@ -41,8 +41,7 @@ struct orgctl_object_rules {
     int (*validate_stored)(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                            const char *name, cJSON *obj);
     /* Calls cb for each reference obj makes, until cb returns non-zero, which it returns. */
-    int (*refs)(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
-                void *payload);
+    int (*refs)(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb, void *payload);
 };
 void orgctl_store_set_object_rules(const struct orgctl_object_rules *rules);
 /* The rules registered (lib/store/rules.c). */
@@ -66,10 +65,10 @@ struct orgctl_repo {
     git_repository *git;
     char *gitdir;
     sqlite3 *db;
-    int lock_fd;         /* >= 0 while this process holds the writer lock */
-    bool has_head;       /* the branch exists */
-    git_oid head;        /* the commit the index reflects, read under the lock */
-    bool dry_run;          /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
+    int lock_fd;   /* >= 0 while this process holds the writer lock */
+    bool has_head; /* the branch exists */
+    git_oid head;  /* the commit the index reflects, read under the lock */
+    bool dry_run;  /* ORGCTL_OPEN_DRY_RUN: change sets are never committed */
     /* orgctl may not write to it (a read-only mount, a mirror): queries and dry runs only,
      * without the lock, the index read as it is or held in memory (lib/store/index.c) */
     bool read_only;
@@ -80,12 +79,12 @@ struct orgctl_repo {
     orgctl_changeset *cs;
     const struct orgctl_changeset_hooks *cs_hooks;
     struct orgctl_context *ctx;
-    struct orgctl_path_cache *paths;      /* while a bulk set runs (lib/store/index.c) */
+    struct orgctl_path_cache *paths; /* while a bulk set runs (lib/store/index.c) */
     struct orgctl_stmt_cache stmts;
-    struct orgctl_index_writer *writer; /* while a bulk set runs (lib/store/index_writer.c) */
+    struct orgctl_index_writer *writer;      /* while a bulk set runs (lib/store/index_writer.c) */
     struct orgctl_deferred_deletes *deletes; /* while a big rollback runs (lib/store/index.c) */
     struct orgctl_deferred_inserts *inserts; /* while a bulk set runs (lib/store/index.c) */
-    bool invalid_known, has_invalid; /* whether the index holds invalid files, once asked */
+    bool invalid_known, has_invalid;         /* whether the index holds invalid files, once asked */
 };
 
 /* Parses the 40 lowercase hex digits of a commit id at the start of `s`, followed by the
@@ -148,8 +147,8 @@ long orgctl_index_max_id(orgctl_repo *repo);
 /* Brings the index from the commit it reflects to `target`, walking only what changed. */
 int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target);
 /* Stores one object's JSON text (parsed as `obj`) under `path`. */
-int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
-                     const char *org, const char *name, const char *json, const cJSON *obj);
+int orgctl_index_put(orgctl_repo *repo, const char *path, const orgctl_kind *kind, const char *org,
+                     const char *name, const char *json, const cJSON *obj);
 int orgctl_index_delete(orgctl_repo *repo, const char *path);
 /* Files of the tree that break their kind's rules (not indexed as objects): whether there
  * are any (asked once, then kept), and each one, cb(path, problem, payload), of the object
@@ -191,14 +190,17 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
 /* The names (at most `limit`, 0: all), in order, of objects of `kind` in org whose `field`
  * holds `value` (NULL: any value): as the change set has them, or with `base` as the index
  * was before the change set while a bulk set's writer runs (without waiting for it). */
-int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind,
-                           const char *org, const char *field, const char *value, int limit,
-                           cJSON **out);
+int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind, const char *org,
+                           const char *field, const char *value, int limit, cJSON **out);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 /* The savepoint a bulk set's batch runs in: begun and released in turn with the writes
  * queued before; a rollback to it waits for them. `_now` on the calling thread. */
-enum orgctl_savepoint { ORGCTL_SAVEPOINT_BEGIN, ORGCTL_SAVEPOINT_RELEASE, ORGCTL_SAVEPOINT_ROLLBACK };
+enum orgctl_savepoint {
+    ORGCTL_SAVEPOINT_BEGIN,
+    ORGCTL_SAVEPOINT_RELEASE,
+    ORGCTL_SAVEPOINT_ROLLBACK
+};
 int orgctl_index_savepoint(orgctl_repo *repo, enum orgctl_savepoint what);
 int orgctl_index_savepoint_now(orgctl_repo *repo, enum orgctl_savepoint what);
 /* A cached prepared statement for `sql` (reset, bindings cleared), once the index writer
@@ -261,8 +263,8 @@ bool orgctl_changeset_id_parse(const char *msg, long *out);
 /* --- tree walk (lib/store/treewalk.c) --- */
 /* Called for every blob path whose id differs between the two trees; a NULL id means the
  * side has no such path. Return non-zero to stop. */
-typedef int (*orgctl_tree_diff_cb)(const char *path, const git_oid *old_id,
-                                   const git_oid *new_id, void *payload);
+typedef int (*orgctl_tree_diff_cb)(const char *path, const git_oid *old_id, const git_oid *new_id,
+                                   void *payload);
 /* Walks two trees (either may be NULL), skipping sub-trees whose ids are equal, so the
  * cost follows the size of the difference. */
 int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree,

@@ -14,7 +14,10 @@ typedef struct {
     size_t left;
     size_t total; /* bytes of its blocks */
 } arena;
-#define ARENA_INIT {NULL, NULL, 0, 0}
+#define ARENA_INIT                                                                                 \
+    {                                                                                              \
+        NULL, NULL, 0, 0                                                                           \
+    }
 
 /* A copy of s in the arena. */
 char *arena_strdup(arena *a, const char *s);

@@ -14,9 +14,9 @@
 #define LA (orgctl_libarchive())
 #include <zlib.h>
 
+#include "options_version.h"
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
-#include "options_version.h"
 
 #define CHUNK_SIZE (64 * 1024)
 #define DEFAULT_MAX_RECORD ((size_t)64 * 1024 * 1024)
@@ -47,10 +47,10 @@ struct orgctl_csv {
     char *name;
     enum source source;
     FILE *fp;
-    z_stream *gz;          /* SRC_GZIP: inflating fp */
-    unsigned char *gzbuf;  /* its compressed input */
-    bool gz_member_done;   /* a gzip member ended: another may follow, or the end */
-    size_t max_input;      /* the most bytes gzip or zip may inflate to */
+    z_stream *gz;         /* SRC_GZIP: inflating fp */
+    unsigned char *gzbuf; /* its compressed input */
+    bool gz_member_done;  /* a gzip member ended: another may follow, or the end */
+    size_t max_input;     /* the most bytes gzip or zip may inflate to */
     size_t inflated;
     bool over_bound; /* it inflated past max_input */
     struct archive *ar;
@@ -247,8 +247,7 @@ static int zip_open(orgctl_csv *r, const char *path)
         if (LA->entry_filetype(entry) == AE_IFREG)
             return 0;
     return orgctl_error_set(ORGCTL_EINVALID, "%s: corrupt zip archive: %s", path,
-                            rc == ARCHIVE_EOF ? "file entry vanished"
-                                              : LA->error_string(r->ar));
+                            rc == ARCHIVE_EOF ? "file entry vanished" : LA->error_string(r->ar));
 }
 
 static int file_open(orgctl_csv *r, const char *path)

@@ -53,11 +53,21 @@ static void put_string(strbuf *sb, const char *s)
             continue;
         }
         switch (*p) {
-        case '"': strbuf_adds(sb, "\\\""); break;
-        case '\\': strbuf_adds(sb, "\\\\"); break;
-        case '\n': strbuf_adds(sb, "\\n"); break;
-        case '\t': strbuf_adds(sb, "\\t"); break;
-        case '\r': strbuf_adds(sb, "\\r"); break;
+        case '"':
+            strbuf_adds(sb, "\\\"");
+            break;
+        case '\\':
+            strbuf_adds(sb, "\\\\");
+            break;
+        case '\n':
+            strbuf_adds(sb, "\\n");
+            break;
+        case '\t':
+            strbuf_adds(sb, "\\t");
+            break;
+        case '\r':
+            strbuf_adds(sb, "\\r");
+            break;
         default:
             if (*p < 0x20 || *p == 0x7f)
                 strbuf_addf(sb, "\\u%04x", *p);

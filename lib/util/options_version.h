@@ -6,14 +6,13 @@
 
 #include "orgctl/errors.h"
 
-static inline int orgctl_options_version_check(const char *what, unsigned version,
-                                               unsigned current)
+static inline int orgctl_options_version_check(const char *what, unsigned version, unsigned current)
 {
     if (version >= 1 && version <= current)
         return 0;
     return orgctl_error_set(ORGCTL_EINVALID,
-                            "%s: options version %u is not one this library knows (1 to %u)",
-                            what, version, current);
+                            "%s: options version %u is not one this library knows (1 to %u)", what,
+                            version, current);
 }
 
 #endif

@@ -10,7 +10,10 @@ typedef struct {
     char *buf;
     size_t len, alloc;
 } strbuf;
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void strbuf_grow(strbuf *sb, size_t extra);
 void strbuf_add(strbuf *sb, const void *data, size_t len);

@@ -16,7 +16,10 @@ typedef struct {
     struct strmap_slot *slots;
     size_t cap, len;
 } strmap;
-#define STRMAP_INIT {NULL, 0, 0}
+#define STRMAP_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* The hash the map uses (FNV-1a). */
 size_t strmap_hash(const char *s);

@@ -32,8 +32,8 @@ int orgctl_time_parse(const char *what, const char *text, time_t *out, bool *dat
     int y, mo, d, h = 0, mi = 0, sec = 0;
     if (date_only)
         *date_only = true;
-    bool ok = digits(&s, 4, &y) && *s++ == '-' && digits(&s, 2, &mo) && *s++ == '-' &&
-              digits(&s, 2, &d);
+    bool ok =
+        digits(&s, 4, &y) && *s++ == '-' && digits(&s, 2, &mo) && *s++ == '-' && digits(&s, 2, &d);
     if (ok && *s == 'T') {
         s++;
         if (date_only)
@@ -48,8 +48,12 @@ int orgctl_time_parse(const char *what, const char *text, time_t *out, bool *dat
                                 "%s \"%.100s\" is not an ISO 8601 UTC time "
                                 "(YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)",
                                 what, text);
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-                    .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
     time_t t = timegm(&tm);
     /* timegm carries a 30th of February into March: a real time reads back unchanged. */
     struct tm back;

@@ -56,14 +56,15 @@ static size_t decode(const unsigned char *s, unsigned *cp)
  * separators, and the bidirectional controls that reorder what a listing shows. */
 bool orgctl_utf8_is_control(unsigned cp)
 {
-    return cp < 0x20 || cp == 0x110000 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
-           cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    return cp < 0x20 || cp == 0x110000 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
+           cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* And what a name may not hold besides: the byte-order mark, invisible characters (zero
  * widths, joiners, soft hyphen, word joiner and invisible operators, Hangul fillers, tags)
- * and every space but U+0020 (non-breaking, narrow non-breaking, en, em, thin, ideographic, ...): with them two
- * names that look the same are two names. */
+ * and every space but U+0020 (non-breaking, narrow non-breaking, en, em, thin, ideographic, ...):
+ * with them two names that look the same are two names. */
 static bool name_forbidden(unsigned cp)
 {
     return orgctl_utf8_is_control(cp) || cp == 0x00a0 || cp == 0x00ad || cp == 0x034f ||

@@ -2,12 +2,12 @@
  * kind. The first byte picks the kind, the rest is the JSON text. A repository made once at
  * start answers the references and uniqueness checks. Whatever the JSON, validation ends
  * in 0 or an error with a message, never a crash, an overread or a leak. */
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -71,8 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* as the index checks a file of the tree, filed under the name "x" */
     if ((obj = cJSON_ParseWithLength((const char *)data + 1, size - 1))) {
         orgctl_error_clear();
-        if (orgctl_object_validate_stored(repo, kind, orgctl_repo_enterprise_org(repo), "x",
-                                          obj) < 0 &&
+        if (orgctl_object_validate_stored(repo, kind, orgctl_repo_enterprise_org(repo), "x", obj) <
+                0 &&
             !*orgctl_error_last())
             abort();
         orgctl_object_refs(kind, obj, count_ref, NULL);
