@@ -16,16 +16,23 @@ struct verb {
     bool writes; /* commits a change set (see enum cli_access) */
 };
 
-/* "FILE:LINE:COLUMN: message", one a line, as compilers print them. */
+/* "FILE:LINE:COLUMN: message", one a line, as compilers print them; "(lines L to M)"
+ * after one that stands for the same problem on the lines after it. */
 static void print_problems(const cJSON *report, const char *prefix)
 {
     const cJSON *p;
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(report, "problems"))
     {
-        output_error("%s%s:%d:%d: %s", prefix, cJSON_GetStringValue(cJSON_GetObjectItem(p, "file")),
-                     (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "line")),
+        int line = (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "line"));
+        const cJSON *last = cJSON_GetObjectItem(p, "last_line");
+        char lines[64] = "";
+        if (last)
+            snprintf(lines, sizeof(lines), " (lines %d to %d)", line,
+                     (int)cJSON_GetNumberValue(last));
+        output_error("%s%s:%d:%d: %s%s", prefix,
+                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "file")), line,
                      (int)cJSON_GetNumberValue(cJSON_GetObjectItem(p, "column")),
-                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "message")));
+                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "message")), lines);
     }
 }
 
@@ -116,11 +123,13 @@ static int bulk_create(struct cli *cli, int argc, char **argv)
         if (cli->format != CLI_JSON)
             print_problems(set, "warning: ");
         if (cli->dry_run)
-            snprintf(line, sizeof(line), "dry run: bulk create would store the set %s: %d rows, "
-                     "%s (nothing was changed)\n", pos[0], rows, st);
-        else
-            snprintf(line, sizeof(line), "change set %s: bulk set %s: %d rows, %s\n", id,
+            snprintf(line, sizeof(line),
+                     "dry run: bulk create would store the set %s: %d rows, "
+                     "%s (nothing was changed)\n",
                      pos[0], rows, st);
+        else
+            snprintf(line, sizeof(line), "change set %s: bulk set %s: %d rows, %s\n", id, pos[0],
+                     rows, st);
         print_report(cli, set, line);
     } else {
         status = finish(cli, "bulk create", error, set);
@@ -160,8 +169,8 @@ static int bulk_plan(struct cli *cli, int argc, char **argv)
 static void draw_progress(size_t done, size_t total, void *payload)
 {
     int width = 40, filled = total ? (int)(done * (size_t)width / total) : width;
-    fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu rows",
-            filled, "########################################", width - filled, "",
+    fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu rows", filled,
+            "########################################", width - filled, "",
             total ? (int)(done * 100 / total) : 100, done, total);
     *(bool *)payload = true;
 }
@@ -206,16 +215,21 @@ static int bulk_exec(struct cli *cli, int argc, char **argv)
         if (cli->format != CLI_JSON)
             print_problems(done, "");
         if (cli->dry_run)
-            snprintf(line, sizeof(line), "dry run: bulk exec would apply %d rows of the set %s "
+            snprintf(line, sizeof(line),
+                     "dry run: bulk exec would apply %d rows of the set %s "
                      "as one change set (%d failed), marking it %s (nothing was changed)\n",
                      applied, pos[0], failed, st);
         else
-            snprintf(line, sizeof(line), "change set %s: bulk set %s %s: %d rows applied, %d "
-                     "failed\n", id, pos[0], st, applied, failed);
+            snprintf(line, sizeof(line),
+                     "change set %s: bulk set %s %s: %d rows applied, %d "
+                     "failed\n",
+                     id, pos[0], st, applied, failed);
         print_report(cli, done, line);
         if (failed && cli->dry_run)
-            fprintf(stderr, "orgctl: bulk exec: %d rows would fail (no failures file is "
-                    "written in a dry run)\n", failed);
+            fprintf(stderr,
+                    "orgctl: bulk exec: %d rows would fail (no failures file is "
+                    "written in a dry run)\n",
+                    failed);
         else if (failed)
             output_error("orgctl: bulk exec: %d rows failed; they are in %s: fix them and "
                          "run them as a new set",
@@ -224,7 +238,7 @@ static int bulk_exec(struct cli *cli, int argc, char **argv)
         status = finish(cli, "bulk exec", error, done);
         if (error == ORGCTL_EINVALID && done) /* rows failed, not the set's name */
             fprintf(stderr, "orgctl: bulk exec: nothing was applied (--continue-on-error "
-                    "applies the rows that work)\n");
+                            "applies the rows that work)\n");
     }
     if (error == 0 && failed)
         status = EXIT_ERROR;
@@ -249,9 +263,10 @@ static int bulk_list(struct cli *cli, int argc, char **argv)
     if ((status = cli_open(cli, &repo, ORGCTL_OPEN_READ)) != 0)
         return status;
     cJSON *sets = NULL;
-    int error = orgctl_bulk_list(repo, pending    ? ORGCTL_BULK_PENDING
-                                       : completed ? ORGCTL_BULK_EXECUTED
-                                                   : ORGCTL_BULK_ALL,
+    int error = orgctl_bulk_list(repo,
+                                 pending     ? ORGCTL_BULK_PENDING
+                                 : completed ? ORGCTL_BULK_EXECUTED
+                                             : ORGCTL_BULK_ALL,
                                  &sets);
     if (error < 0)
         status = cli_fail(cli, "bulk list", error);
@@ -432,8 +447,7 @@ int cmd_bulk(struct cli *cli, int argc, char **argv)
         int status = v->run(cli, argc - 1, argv + 1);
         if (cli->help && status == 0) {
             struct output_text t;
-            fprintf(output_text_begin(&t), "usage: orgctl bulk %s\n\n%s.\n", v->usage,
-                    v->summary);
+            fprintf(output_text_begin(&t), "usage: orgctl bulk %s\n\n%s.\n", v->usage, v->summary);
             output_text_end(cli, "help", &t);
         }
         return status;

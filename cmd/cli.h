@@ -3,9 +3,9 @@
 #ifndef ORGCTL_CLI_H
 #define ORGCTL_CLI_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <cjson/cJSON.h>
 
 #include "orgctl.h"
 
@@ -59,8 +59,15 @@ int cli_run_command(struct cli *cli, const struct cli_command *cmd, int argc, ch
 /* The global options, accepted before the command and among its arguments: the one list
  * that parsing, suggestions, completion and every usage text read. */
 enum cli_global_id {
-    CLI_G_DIR, CLI_G_ORG, CLI_G_AS, CLI_G_OUTPUT, CLI_G_DRY_RUN, CLI_G_QUIET,
-    CLI_G_LOCK_TIMEOUT, CLI_G_HELP, CLI_G_VERSION,
+    CLI_G_DIR,
+    CLI_G_ORG,
+    CLI_G_AS,
+    CLI_G_OUTPUT,
+    CLI_G_DRY_RUN,
+    CLI_G_QUIET,
+    CLI_G_LOCK_TIMEOUT,
+    CLI_G_HELP,
+    CLI_G_VERSION,
 };
 struct cli_global {
     enum cli_global_id id;
@@ -169,7 +176,6 @@ struct cli_flag {
  * --org) is the command's; after "--" every word is positional; an option that is not
  * repeatable may be given once. Returns 0 or EXIT_USAGE (message printed). */
 int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
-              const struct cli_flag *flags, const char **pos, int min_pos, int max_pos,
-              int *npos);
+              const struct cli_flag *flags, const char **pos, int min_pos, int max_pos, int *npos);
 
 #endif

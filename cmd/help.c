@@ -32,10 +32,12 @@ static void permissions_table(FILE *out, const cJSON *result, void *arg)
                 cJSON_GetStringValue(cJSON_GetObjectItem(op, "verb")),
                 cJSON_GetStringValue(cJSON_GetObjectItem(op, "permission")));
     }
-    fprintf(out, "%s\n\nknown permissions (a role's permission must match one; * is a "
-                 "wildcard, action all means every action):\n", history_note);
+    fprintf(out,
+            "%s\n\nknown permissions (a role's permission must match one; * is a "
+            "wildcard, action all means every action):\n",
+            history_note);
     cJSON_ArrayForEach(p, cJSON_GetObjectItem(result, "catalogue"))
-    fprintf(out, "  %s\n", p->valuestring);
+        fprintf(out, "  %s\n", p->valuestring);
 }
 
 /* The table of what each operation needs, as orgctl(1) lists it, and the catalogue. */

@@ -20,9 +20,9 @@ static void verb_usage(FILE *f, const orgctl_op *op)
     verb_words(op->verb, words, sizeof(words));
     fprintf(f, "  orgctl %s %s", op->kind, words);
     if (!(op->flags & ORGCTL_OP_NO_NAME))
-        fprintf(f, " %s", strcmp(op->kind, "org") == 0 && strcmp(op->verb, "create") == 0
-                              ? "COMPANY-NAME"
-                              : "NAME");
+        fprintf(f, " %s",
+                strcmp(op->kind, "org") == 0 && strcmp(op->verb, "create") == 0 ? "COMPANY-NAME"
+                                                                                : "NAME");
     for (const orgctl_param *p = op->params; p && p->name; p++)
         if (p->flags & ORGCTL_PARAM_POSITIONAL)
             fprintf(f, " %s%s", p->metavar, (p->flags & ORGCTL_PARAM_MULTI) ? "..." : "");
@@ -76,8 +76,7 @@ static void kind_usage(FILE *f, const char *kind, const char *group)
 {
     const struct cli_command *cmd = cli_find_command(kind);
     if (group)
-        fprintf(f, "orgctl %s %s: the verbs \"%s %s ...\"\n\nusage:\n", kind, group, kind,
-                group);
+        fprintf(f, "orgctl %s %s: the verbs \"%s %s ...\"\n\nusage:\n", kind, group, kind, group);
     else
         fprintf(f, "orgctl %s: %s\n\nusage:\n", kind, cmd ? cmd->summary : "");
     for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
@@ -171,8 +170,10 @@ static int parse_args(struct cli *cli, const orgctl_op *op, int argc, char **arg
         if (p->flags & ORGCTL_PARAM_POSITIONAL)
             continue;
         snprintf(names[nflags], sizeof(names[nflags]), "--%s", p->name);
-        flags[nflags] = (struct cli_flag){names[nflags], !(p->flags & ORGCTL_PARAM_FLAG),
-                                          &values[nflags], p->help,
+        flags[nflags] = (struct cli_flag){names[nflags],
+                                          !(p->flags & ORGCTL_PARAM_FLAG),
+                                          &values[nflags],
+                                          p->help,
                                           (p->flags & ORGCTL_PARAM_MULTI) ? &lists[nflags] : NULL,
                                           p->metavar};
         of[nflags++] = p;
@@ -230,9 +231,10 @@ static cJSON *changes_of(orgctl_changeset *cs)
         const char *path;
         orgctl_changeset_entry(cs, i, &op, &path);
         cJSON *c = cJSON_CreateObject();
-        cJSON_AddStringToObject(c, "op", op == ORGCTL_CHANGE_CREATE   ? "create"
-                                         : op == ORGCTL_CHANGE_UPDATE ? "update"
-                                                                      : "delete");
+        cJSON_AddStringToObject(c, "op",
+                                op == ORGCTL_CHANGE_CREATE   ? "create"
+                                : op == ORGCTL_CHANGE_UPDATE ? "update"
+                                                             : "delete");
         cJSON_AddStringToObject(c, "path", path);
         cJSON_AddItemToArray(list, c);
     }
@@ -317,8 +319,10 @@ static void print_objects(struct cli *cli, const orgctl_op *op, const cJSON *lis
             len += (size_t)snprintf(fields + len, sizeof(fields) - len, "%s%s", len ? "," : "",
                                     f->name);
     output(cli, list,
-           &(struct output_view){op->columns ? op->columns : kind ? kind->columns : "name", NULL,
-                                 NULL, op->columns ? NULL : fields});
+           &(struct output_view){op->columns ? op->columns
+                                 : kind      ? kind->columns
+                                             : "name",
+                                 NULL, NULL, op->columns ? NULL : fields});
 }
 
 int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)

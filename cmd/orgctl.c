@@ -150,8 +150,11 @@ void cli_globals_usage(FILE *f, bool brackets)
     for (const struct cli_global *g = cli_globals; g->name; g++) {
         if (!g->in_usage)
             continue;
-        fprintf(f, "%s%s%s%s%s%s", first ? "" : brackets ? " " : ", ", brackets ? "[" : "",
-                g->alias ? g->alias : g->name, g->metavar ? " " : "",
+        fprintf(f, "%s%s%s%s%s%s",
+                first      ? ""
+                : brackets ? " "
+                           : ", ",
+                brackets ? "[" : "", g->alias ? g->alias : g->name, g->metavar ? " " : "",
                 g->metavar ? g->metavar : "", brackets ? "]" : "");
         first = false;
     }
@@ -182,8 +185,8 @@ bool cli_global_option(struct cli *cli, int argc, char **argv, int *i, int *erro
     if (!g || g->id == CLI_G_VERSION)
         return false;
     const char *v = NULL;
-    if (g->metavar && !(v = option_value(argc, argv, i, is_option(a, g->name) ? g->name : g->alias,
-                                         error)))
+    if (g->metavar &&
+        !(v = option_value(argc, argv, i, is_option(a, g->name) ? g->name : g->alias, error)))
         return true;
     switch (g->id) {
     case CLI_G_DIR:
@@ -228,8 +231,10 @@ int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode)
 {
     *repo = NULL;
     if (mode == ORGCTL_OPEN_WRITE && !cli->writes) {
-        fprintf(stderr, "orgctl: internal error: \"%s\" writes but is not declared as "
-                "writing (cmd/orgctl.c)\n", cli->command_name);
+        fprintf(stderr,
+                "orgctl: internal error: \"%s\" writes but is not declared as "
+                "writing (cmd/orgctl.c)\n",
+                cli->command_name);
         return EXIT_ERROR;
     }
     if (mode == ORGCTL_OPEN_WRITE && cli->dry_run)

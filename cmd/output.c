@@ -447,8 +447,8 @@ void output_change(struct cli *cli, const char *id, const char *summary, const c
                           : cJSON_IsArray(result) ? cJSON_CreateArrayReference(result->child)
                           : result                ? cJSON_Duplicate(result, 1)
                                                   : cJSON_CreateNull());
-    cJSON_AddItemToObject(out, "changes", changes ? cJSON_CreateArrayReference(changes->child)
-                                                  : cJSON_CreateArray());
+    cJSON_AddItemToObject(
+        out, "changes", changes ? cJSON_CreateArrayReference(changes->child) : cJSON_CreateArray());
     output(cli, out, &(struct output_view){NULL, change_table, NULL, NULL});
     cJSON_Delete(out);
 }

@@ -7,8 +7,7 @@
 #include "cli.h"
 
 int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
-              const struct cli_flag *flags, const char **pos, int min_pos, int max_pos,
-              int *npos)
+              const struct cli_flag *flags, const char **pos, int min_pos, int max_pos, int *npos)
 {
     int error = 0;
     bool options_done = false;
@@ -48,8 +47,8 @@ int cli_parse(struct cli *cli, const char *command, int argc, char **argv,
             names[n] = NULL;
             const char *s = cli_suggest(a, names);
             return s ? cli_usage("%s: unknown option \"%s\" (did you mean \"%s\"?)", command, a, s)
-                     : cli_usage("%s: unknown option \"%s\" (see \"orgctl %s --help\")", command,
-                                 a, command);
+                     : cli_usage("%s: unknown option \"%s\" (see \"orgctl %s --help\")", command, a,
+                                 command);
         }
         if (*f->value && !f->list)
             return cli_usage("%s: option %s is given twice", command, f->name);

@@ -31,8 +31,8 @@ static cJSON *csv_rows(const cJSON *cs)
         cJSON *row = cJSON_Duplicate(c, 1);
         for (f = cs->child; f; f = f->next) {
             char name[64];
-            snprintf(name, sizeof(name), "%s%s", cJSON_GetObjectItem(c, f->string) ? "change_set_" : "",
-                     f->string);
+            snprintf(name, sizeof(name), "%s%s",
+                     cJSON_GetObjectItem(c, f->string) ? "change_set_" : "", f->string);
             if (strcmp(f->string, "changes") != 0)
                 cJSON_AddItemToObject(row, name, cJSON_Duplicate(f, 1));
         }
@@ -63,7 +63,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         status = cli_fail(cli, "show", error);
     } else {
         cJSON *rows = csv_rows(cs);
-        output(cli, cs, &(struct output_view){"op,kind,org,name,path", set_table, NULL, NULL, rows});
+        output(cli, cs,
+               &(struct output_view){"op,kind,org,name,path", set_table, NULL, NULL, rows});
         cJSON_Delete(rows);
     }
     cJSON_Delete(cs);

@@ -3,10 +3,10 @@
 #define ORGCTL_H
 
 #include "orgctl/authz.h"
+#include "orgctl/bulk.h"
 #include "orgctl/capacity.h"
 #include "orgctl/changeset.h"
 #include "orgctl/check.h"
-#include "orgctl/bulk.h"
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
 #include "orgctl/history.h"

@@ -21,8 +21,8 @@ static int run_op(orgctl_repo *repo, const char *org, const char *kind, const ch
     int error = orgctl_changeset_begin(&cs, repo, "examples/c/create-user", org);
     if (error < 0)
         return error;
-    orgctl_op_ctx ctx = {.op = op, .repo = repo, .cs = cs, .org = org, .name = name,
-                         .params = params};
+    orgctl_op_ctx ctx = {
+        .op = op, .repo = repo, .cs = cs, .org = org, .name = name, .params = params};
     if ((error = orgctl_op_run(&ctx)) == 0) {
         char *id = NULL;
         error = orgctl_changeset_commit(cs, ctx.summary ? ctx.summary : "example", &id);

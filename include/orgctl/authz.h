@@ -11,13 +11,13 @@
  * holds it whole or every permission of the catalogue it matches.
  *
  * The actor's rights are asked of the change set's state, and a "yes" holds for the rest
- * of the change set (lib/permcache.c): giving up one's own role in it does not refuse its
+ * of the change set (lib/core/permcache.c): giving up one's own role in it does not refuse its
  * next steps, and the grant rule sees that nothing is gained in it. */
 #ifndef ORGCTL_AUTHZ_H
 #define ORGCTL_AUTHZ_H
 
-#include <stddef.h>
 #include <cjson/cJSON.h>
+#include <stddef.h>
 
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"

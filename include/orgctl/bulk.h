@@ -20,9 +20,9 @@
 #ifndef ORGCTL_BULK_H
 #define ORGCTL_BULK_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <cjson/cJSON.h>
 
 #include "orgctl/repo.h"
 

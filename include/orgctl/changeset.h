@@ -4,8 +4,8 @@
 #ifndef ORGCTL_CHANGESET_H
 #define ORGCTL_CHANGESET_H
 
-#include <stdbool.h>
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 
 #include "orgctl/kind.h"
 #include "orgctl/repo.h"

@@ -3,9 +3,9 @@
 #ifndef ORGCTL_HISTORY_H
 #define ORGCTL_HISTORY_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <cjson/cJSON.h>
 
 #include "orgctl/repo.h"
 
@@ -17,8 +17,8 @@
  * NULL or 0 when not). */
 typedef struct {
     unsigned int version;
-    size_t max;                /* the newest `max` that pass (0: all) */
-    const char *const *orgs;   /* touched at least one of these `norgs` orgs */
+    size_t max;              /* the newest `max` that pass (0: all) */
+    const char *const *orgs; /* touched at least one of these `norgs` orgs */
     size_t norgs;
     const char *actor;         /* made by "USER@ORG", or by "USER" of any org */
     const char *kind;          /* changed an object of this kind ("user") */
@@ -28,8 +28,10 @@ typedef struct {
     const char *grep;          /* whose summary or command contains this text */
 } orgctl_log_options;
 #define ORGCTL_LOG_OPTIONS_VERSION 1
-#define ORGCTL_LOG_OPTIONS_INIT                                                             \
-    {ORGCTL_LOG_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL}
+#define ORGCTL_LOG_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        ORGCTL_LOG_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL                 \
+    }
 
 /* Checks the filters without a repository: ORGCTL_EINVALID naming a bad one. */
 int orgctl_log_options_check(const orgctl_log_options *opts);
@@ -55,7 +57,7 @@ int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
  * `command` is recorded; *new_id receives the new change set's id (NULL when nothing needed
  * restoring or with `dry_run`). *out describes the rolled-back change set, with "changes":
  * the objects the rollback restores, {op, path}; with `dry_run` the plan, field by field
- * (lib/restore.h), set on ORGCTL_ECONFLICT too, with the conflicts marked. The repository
+ * (lib/core/restore.h), set on ORGCTL_ECONFLICT too, with the conflicts marked. The repository
  * must be opened for writing. */
 int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
                             const char *command, char **new_id, cJSON **out);

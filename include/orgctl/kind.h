@@ -18,28 +18,28 @@ enum orgctl_field_type {
     ORGCTL_FIELD_STRING,
     ORGCTL_FIELD_BOOL,
     ORGCTL_FIELD_INT,
-    ORGCTL_FIELD_LIST,     /* array of strings, kept sorted and unique */
-    ORGCTL_FIELD_MAP,      /* object of string -> string or integer */
+    ORGCTL_FIELD_LIST, /* array of strings, kept sorted and unique */
+    ORGCTL_FIELD_MAP,  /* object of string -> string or integer */
 };
 
 enum orgctl_field_flags {
     ORGCTL_FIELD_REQUIRED = 1 << 0,
-    ORGCTL_FIELD_UNIQUE = 1 << 1,  /* no two objects of the kind in an org share a value */
-    ORGCTL_FIELD_INDEXED = 1 << 2, /* values (list items, map keys) are queryable */
-    ORGCTL_FIELD_NOCASE = 1 << 3,  /* compared and indexed lowercased (e-mail) */
-    ORGCTL_FIELD_SECRET = 1 << 4,  /* never shown in output */
-    ORGCTL_FIELD_EMAIL = 1 << 5,   /* an e-mail address */
+    ORGCTL_FIELD_UNIQUE = 1 << 1,     /* no two objects of the kind in an org share a value */
+    ORGCTL_FIELD_INDEXED = 1 << 2,    /* values (list items, map keys) are queryable */
+    ORGCTL_FIELD_NOCASE = 1 << 3,     /* compared and indexed lowercased (e-mail) */
+    ORGCTL_FIELD_SECRET = 1 << 4,     /* never shown in output */
+    ORGCTL_FIELD_EMAIL = 1 << 5,      /* an e-mail address */
     ORGCTL_FIELD_PERMISSION = 1 << 6, /* list items are permission strings */
-    ORGCTL_FIELD_RANGE = 1 << 7,   /* integers (an INT, or a MAP's values) in [min, max] */
-    ORGCTL_FIELD_MEMBERS = 1 << 8, /* a LIST whose items keep the object in use: rm refuses
-                                      while there are any, unless forced; they receive what
-                                      the object's GRANTS fields pass on */
-    ORGCTL_FIELD_GRANTS = 1 << 9,  /* a LIST whose items pass permissions on to the object
-                                      (a user) or its MEMBERS while it is enabled: roles
-                                      (ref_kind "role") or permission strings (PERMISSION).
-                                      Adding to it follows the grant rule (lib/authz.c). */
-    ORGCTL_FIELD_COMPUTED = 1 << 10, /* never stored: derived when the object is shown (a
-                                        user's groups); refused in a stored object */
+    ORGCTL_FIELD_RANGE = 1 << 7,      /* integers (an INT, or a MAP's values) in [min, max] */
+    ORGCTL_FIELD_MEMBERS = 1 << 8,    /* a LIST whose items keep the object in use: rm refuses
+                                         while there are any, unless forced; they receive what
+                                         the object's GRANTS fields pass on */
+    ORGCTL_FIELD_GRANTS = 1 << 9,     /* a LIST whose items pass permissions on to the object
+                                         (a user) or its MEMBERS while it is enabled: roles
+                                         (ref_kind "role") or permission strings (PERMISSION).
+                                         Adding to it follows the grant rule (lib/core/authz.c). */
+    ORGCTL_FIELD_COMPUTED = 1 << 10,  /* never stored: derived when the object is shown (a
+                                         user's groups); refused in a stored object */
 };
 
 typedef struct orgctl_field {
@@ -75,12 +75,6 @@ struct orgctl_kind {
     /* Created and removed by the enterprise: add and delete are checked in the enterprise
      * org, not the object's (orgs). Kinds that are not per org are checked there always. */
     bool enterprise_lifecycle;
-    /* Authorizes every change to an object of the kind in its stead (NULL, or when it
-     * returns 1: the fields' and kind's permissions and the grant rule, lib/authz.c):
-     * `before` NULL for a creation, `after` NULL for a removal (`before` then may hold
-     * nothing of it). */
-    int (*authorize)(orgctl_repo *repo, const char *org, const char *name, const cJSON *before,
-                     const cJSON *after);
 };
 
 /* The kind named `name`, or NULL. */
@@ -121,6 +115,6 @@ int orgctl_name_validate(const char *what, const char *name);
 /* The kinds of the foundation, for code that names them directly. */
 extern const orgctl_kind orgctl_kind_enterprise, orgctl_kind_org, orgctl_kind_user,
     orgctl_kind_role, orgctl_kind_group, orgctl_kind_skill, orgctl_kind_access,
-    orgctl_kind_capacity, orgctl_kind_template;
+    orgctl_kind_capacity, orgctl_kind_template, orgctl_kind_pairing;
 
 #endif

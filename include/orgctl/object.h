@@ -13,8 +13,8 @@
 
 /* The object `name` of `kind` in `org`, parsed (caller frees with cJSON_Delete).
  * ORGCTL_ENOTFOUND, with a message naming it, when there is none. */
-int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                      const char *name, cJSON **out);
+int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org, const char *name,
+                      cJSON **out);
 
 /* A filter for orgctl_object_list: objects whose indexed `field` holds `value` (for a
  * list, one of its items; for a map, one of its keys). With `of_kind`, the other way

@@ -5,9 +5,9 @@
 #ifndef ORGCTL_OP_H
 #define ORGCTL_OP_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <cjson/cJSON.h>
 
 #include "orgctl/changeset.h"
 #include "orgctl/repo.h"
@@ -72,8 +72,8 @@ struct orgctl_op {
     const char *permission; /* checked in ctx->org before running; NULL: run checks */
     const orgctl_param *params;
     int (*run)(orgctl_op_ctx *ctx);
-    const char *object; /* the kind it acts on when not `kind` ("user template-create"
-                           acts on templates); NULL: `kind` */
+    const char *object;  /* the kind it acts on when not `kind` ("user template-create"
+                            acts on templates); NULL: `kind` */
     const char *columns; /* the columns of a list it returns, when not its kind's */
 };
 

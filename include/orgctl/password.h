@@ -11,9 +11,9 @@
 #ifndef ORGCTL_PASSWORD_H
 #define ORGCTL_PASSWORD_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <cjson/cJSON.h>
 
 #include "orgctl/repo.h"
 

@@ -29,10 +29,13 @@ typedef struct {
     const char *enterprise_name; /* "Enterprise" */
     const char *admin_name;      /* "admin" */
     const char *admin_email;     /* "admin@<shortname>.invalid" */
-    bool dry_run; /* check everything, create nothing: no directory, no file */
+    bool dry_run;                /* check everything, create nothing: no directory, no file */
 } orgctl_init_options;
 #define ORGCTL_INIT_OPTIONS_VERSION 1
-#define ORGCTL_INIT_OPTIONS_INIT {ORGCTL_INIT_OPTIONS_VERSION, NULL, NULL, NULL, false}
+#define ORGCTL_INIT_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        ORGCTL_INIT_OPTIONS_VERSION, NULL, NULL, NULL, false                                       \
+    }
 
 /* Creates a new repository in `dir` (created with its parents if missing; else it must be
  * empty) with the enterprise org and its first administrator, as one change set. It is

@@ -162,7 +162,7 @@ test_expect_success 'a group read back row after row, a failing batch undone in 
 '
 
 # A group's members added by many rows at once (merged into one write) have their index
-# rows kept and inserted together later (lib/index.c, deferred inserts). Here: kept in a
+# rows kept and inserted together later (lib/store/index.c, deferred inserts). Here: kept in a
 # first batch of rows (2048), then written in the second when a row removes a member (its
 # groups are looked up in the index, read as a whole), and that batch, sent back to its
 # start by a failing row, is undone: the first batch's members must be inserted again, the

@@ -71,7 +71,7 @@ test_expect_success 'an index of an older layout is rebuilt, not read' '
 	sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version=3; DELETE FROM attrs;" &&
 	orgctl user list --role Agent -o csv >actual &&
 	test_grep "^alice," actual &&
-	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 5 &&
+	test "$(sqlite3 repo/orgctl/index.sqlite "PRAGMA user_version")" = 7 &&
 	test_unchanged --status 1 repo orgctl user create dave --email Bob@acme.example 2>err &&
 	test_grep "already used by user \"bob\"" err
 '
@@ -154,7 +154,7 @@ test_expect_success 'a hand-made commit with broken JSON: the object is not serv
 	orgctl user list -o csv >actual 2>err &&
 	test_grep "broken.json: not valid JSON" err &&
 	! grep "^broken," actual &&
-	test_must_fail --status 3 orgctl user show broken &&
+	test_must_fail --status 1 orgctl user show broken &&
 	rm -f repo/orgctl/index.sqlite* &&
 	orgctl user list -o csv >rebuilt 2>/dev/null &&
 	test_cmp actual rebuilt &&

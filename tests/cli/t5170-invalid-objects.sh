@@ -72,7 +72,7 @@ test_expect_success 'check on a clean repository prints nothing and exits 0' '
 test_expect_success 'JSON of the wrong shape is not served: show, list and check say so' '
 	bob=$(path_of bob) &&
 	by_hand "bob by hand" "edit_json $bob \"d[\\\"email\\\"] = 42\"" &&
-	test_must_fail --status 3 orgctl user show bob 2>err &&
+	test_must_fail --status 1 orgctl user show bob 2>err &&
 	test_grep "$bob" err &&
 	orgctl user list -o csv >list 2>err &&
 	! grep "^bob," list &&
@@ -88,7 +88,7 @@ test_expect_success 'JSON of the wrong shape is not served: show, list and check
 test_expect_success 'a state that is neither enabled nor disabled is the wrong shape too' '
 	bob=$(path_of bob) &&
 	by_hand "bob by hand" "edit_json $bob \"d[\\\"state\\\"] = \\\"maybe\\\"\"" &&
-	test_must_fail --status 3 orgctl user show bob 2>err &&
+	test_must_fail --status 1 orgctl user show bob 2>err &&
 	test_grep "$bob" err &&
 	test_must_fail --status 1 orgctl check >out &&
 	test_grep "^$bob: .*state" out &&
@@ -98,7 +98,7 @@ test_expect_success 'a state that is neither enabled nor disabled is the wrong s
 test_expect_success 'an unknown field: the user is not served and is no actor' '
 	alice=$(path_of alice) &&
 	by_hand "alice by hand" "edit_json $alice \"d[\\\"superuser\\\"] = True\"" &&
-	test_must_fail --status 3 orgctl user show alice 2>err &&
+	test_must_fail --status 1 orgctl user show alice 2>err &&
 	test_grep "$alice" err &&
 	test_must_fail --status 4 orgctl --as alice@acme user list &&
 	test_must_fail --status 1 orgctl check >out &&
@@ -143,7 +143,7 @@ test_expect_success 'a role removed by hand: who holds it refers to nothing' '
 test_expect_success 'a name that is not its path s: shown under neither name' '
 	bob=$(path_of bob) &&
 	by_hand "bob renamed by hand" "edit_json $bob \"d[\\\"name\\\"] = \\\"mallory\\\"\"" &&
-	test_must_fail --status 3 orgctl user show bob 2>err &&
+	test_must_fail --status 1 orgctl user show bob 2>err &&
 	test_grep "$bob" err &&
 	test_must_fail --status 3 orgctl user show mallory &&
 	orgctl user list -o csv >list 2>/dev/null &&
@@ -159,7 +159,7 @@ test_expect_success 'a file in the wrong shard is not served, and no second copy
 	other=$(test "$shard" = 00 && echo 01 || echo 00) &&
 	wrong=orgs/acme/users/$other/alice.json &&
 	by_hand "alice moved by hand" "mkdir -p orgs/acme/users/$other && git mv $alice $wrong" &&
-	test_must_fail --status 3 orgctl user show alice 2>err &&
+	test_must_fail --status 1 orgctl user show alice 2>err &&
 	test_grep "$wrong" err &&
 	test_unchanged repo orgctl user create alice --email alice2@acme.example 2>err &&
 	test_grep "$wrong" err &&
@@ -241,22 +241,39 @@ test_expect_success 'check finds a blob missing from the object database' '
 	orgctl check
 '
 
-test_expect_success 'an object whose blob is missing: not served, the rest is, check names it once' '
+test_expect_success 'an object whose blob is missing: its reads fail naming it (exit 1), the rest is served, check names it once' '
 	bob=$(path_of bob) &&
 	blob=$(git -C repo rev-parse "HEAD:$bob") &&
 	loose=repo/objects/$(echo "$blob" | cut -c1-2)/$(echo "$blob" | cut -c3-) &&
 	test -f "$loose" &&
 	mv "$loose" saved-blob &&
 	rm -f repo/orgctl/index.sqlite* &&
-	test_must_fail --status 3 orgctl user show bob 2>err &&
+	test_must_fail --status 1 orgctl user show bob 2>err &&
 	test_grep "$bob" err &&
+	test_must_fail --status 1 orgctl user list 2>err &&
+	test_grep "$bob.*missing" err &&
 	orgctl user show alice >/dev/null &&
+	orgctl role list >/dev/null &&
 	test_must_fail --status 1 orgctl check >out &&
 	test "$(grep -c "^$bob: .*$blob" out)" = 1 &&
 	mv saved-blob "$loose" &&
 	rm -f repo/orgctl/index.sqlite* &&
 	orgctl check &&
 	orgctl user show bob >/dev/null
+'
+
+test_expect_success 'a tree missing from the object database: check and reads name it, exit 1' '
+	by_hand "a folder by hand" "mkdir -p orgs/acme/notes && echo hello >orgs/acme/notes/a" &&
+	tree=$(git -C repo rev-parse HEAD:orgs/acme/notes) &&
+	loose=repo/objects/$(echo "$tree" | cut -c1-2)/$(echo "$tree" | cut -c3-) &&
+	mv "$loose" saved-tree &&
+	test_must_fail --status 1 orgctl check >out 2>&1 &&
+	test_grep "orgs/acme/notes" out &&
+	test_must_fail --status 1 orgctl user list 2>err &&
+	test_grep "orgs/acme/notes" err &&
+	mv saved-tree "$loose" &&
+	orgctl check &&
+	undo
 '
 
 test_done

@@ -283,22 +283,36 @@ fails_cleanly() {
 	state_of "$1" >state.now && test_cmp "$2" state.now && test_fsck "$1"
 }
 
-test_expect_success 'a file-size limit at any write of a change: one line, exit 1, unchanged' '
-	cp -a repo lim && state_of lim >state.before &&
-	blocks=1 &&
+# limit_stepped REPO ARGS...: orgctl ARGS on REPO under a file-size limit stepped up from
+# 1 kB until it works; each time before, it fails cleanly.
+limit_stepped() {
+	local repo=$1 blocks=1
+	shift
+	state_of "$repo" >state.before &&
 	while :; do
-		limited $blocks out.l err.l orgctl -C lim user create zed --email zed@acme.example &&
-			break
-		status=$? && fails_cleanly lim state.before err.l "File too large" &&
+		limited $blocks out.l err.l orgctl -C "$repo" "$@" && break
+		status=$? && fails_cleanly "$repo" state.before err.l "File too large" &&
 		blocks=$((blocks * 3 / 2 + 1)) &&
 		test $blocks -lt 100000 || return 1
 	done &&
-	echo "succeeded with a limit of $blocks kB" &&
+	echo "$*: works with a limit of $blocks kB"
+}
+
+test_expect_success 'a file-size limit at any write of a change: one line, exit 1, unchanged' '
+	cp -a repo lim &&
+	limit_stepped lim user create zed --email zed@acme.example &&
 	orgctl -C lim user show zed >/dev/null &&
-	test "$(git -C lim rev-list --count main)" -eq $(($(git -C repo rev-list --count main) + 1))
+	limit_stepped lim role grant Agent directory:user:edit &&
+	limit_stepped lim group member-add tier1 zed &&
+	id=$(git -C lim log -1 --format="%(trailers:key=Change-Set,valueonly)") &&
+	limit_stepped lim bulk create another set.csv &&
+	limit_stepped lim rollback $id &&
+	orgctl -C lim group show tier1 -o json >group &&
+	test_must_fail grep zed group &&
+	test "$(git -C lim rev-list --count main)" -eq $(($(git -C repo rev-list --count main) + 5))
 '
 
-test_expect_success 'bulk exec over a file-size limit stops at once, even with --continue-on-error' '
+test_expect_success 'bulk exec over a file-size limit: one line, even with --continue-on-error' '
 	cp -a repo big &&
 	{
 		echo "kind,op,name,email" &&
@@ -306,13 +320,18 @@ test_expect_success 'bulk exec over a file-size limit stops at once, even with -
 	} >big.csv &&
 	orgctl -C big bulk create big big.csv >/dev/null &&
 	state_of big >state.before &&
-	limited 100 out.b err.b orgctl -C big bulk exec big --continue-on-error --failures fail.csv
-	status=$? &&
-	fails_cleanly big state.before err.b "File too large" &&
-	test_must_fail test -e fail.csv &&
-	orgctl -C big bulk show big -o json >show &&
-	test_grep "\"status\": \"ready\"" show &&
-	orgctl -C big bulk exec big >out.b &&
+	blocks=1 &&
+	while :; do
+		limited $blocks out.b err.b orgctl -C big bulk exec big --continue-on-error \
+			--failures fail.csv && break
+		status=$? && fails_cleanly big state.before err.b "File too large" &&
+		test_must_fail test -e fail.csv &&
+		orgctl -C big bulk show big -o json >show &&
+		test_grep "\"status\": \"ready\"" show &&
+		blocks=$((blocks * 3 / 2 + 1)) &&
+		test $blocks -lt 100000 || return 1
+	done &&
+	echo "succeeded with a limit of $blocks kB" &&
 	test_grep "3000 rows applied" out.b
 '
 
@@ -373,27 +392,68 @@ if test -n "$have_mounts"; then
 		test_grep "1 rows applied" out.h
 	'
 
+	test_expect_success 'a write on a disk with N kB free, for each N in 4 kB steps: the same' '
+		kb=0 &&
+		while :; do
+			on_tmpfs size=4m "
+				cp -a repo disk/r &&
+				state() { git -C disk/r rev-parse main && orgctl -C disk/r user list -o csv &&
+					orgctl -C disk/r log -o csv; } &&
+				state >state.before &&
+				avail=\$(df -k --output=avail disk | tail -1) &&
+				dd if=/dev/zero of=disk/fill bs=1k count=\$((avail - $kb)) 2>/dev/null
+				orgctl -C disk/r user create zed --email zed@acme.example >out.k 2>err.k
+				echo \$? >status.k
+				state >state.k &&
+				git -C disk/r fsck --strict --no-dangling >fsck.k 2>&1
+			" || return 1
+			test "$(cat status.k)" = 0 && break
+			test "$(cat status.k)" = 1 && test $(wc -l <err.k) -eq 1 &&
+			test_grep "No space left on device" err.k &&
+			test_cmp state.before state.k && test_must_be_empty_ fsck.k &&
+			kb=$((kb + 4)) && test $kb -lt 4000 || return 1
+		done &&
+		echo "the write works with $kb kB free" &&
+		test_must_be_empty_ fsck.k
+	'
+
+	# init_on_tmpfs OPTIONS: init on a tmpfs of OPTIONS works, or fails with exit 1 and one
+	# line naming a full disk, leaving nothing there.
+	init_on_tmpfs() {
+		on_tmpfs "$1" "orgctl init disk/r >out.n 2>err.n && exit 0
+			echo \$? >status.n && ls -A disk >left.n && exit 1" && return 0
+		if test "$(cat status.n)" -ne 1 || test $(wc -l <err.n) -ne 1 ||
+			! grep -q "No space left" err.n; then
+			echo "init on a tmpfs of $1: exit $(cat status.n)" >&2
+			cat err.n >&2
+			return 2
+		fi
+		test_must_be_empty_ left.n || return 2
+		return 1
+	}
+
 	test_expect_success 'init on a disk with N free inodes, for each N: ENOSPC named, nothing left' '
 		n=2 &&
-		while ! on_tmpfs size=4m,nr_inodes=$n "orgctl init disk/r >out.n 2>err.n ||
-			{ echo \$? >status.n && ls -A disk >left.n && exit 1; }"
-		do
-			status=$(cat status.n) &&
-			if test "$status" -ne 1 || test $(wc -l <err.n) -ne 1 ||
-				! grep -q "No space left" err.n; then
-				echo "with $n inodes: exit $status" >&2
-				cat err.n >&2
-				return 1
-			fi &&
-			test_must_be_empty_ left.n &&
-			n=$((n + 1)) &&
-			test $n -lt 200 || return 1
+		while :; do
+			init_on_tmpfs size=4m,nr_inodes=$n && break
+			test $? -eq 1 && n=$((n + 1)) && test $n -lt 200 || return 1
 		done &&
 		echo "init works with $n inodes"
+	'
+
+	test_expect_success 'init on a disk of N kB, for each N in 4 kB steps: the same' '
+		kb=8 &&
+		while :; do
+			init_on_tmpfs size=${kb}k && break
+			test $? -eq 1 && kb=$((kb + 4)) && test $kb -lt 2000 || return 1
+		done &&
+		echo "init works on $kb kB"
 	'
 else
 	echo "ok $((test_count += 1)) # skip a full disk: no mount namespace (unshare -rm) for a tmpfs"
 	echo "ok $((test_count += 1)) # skip init on a disk out of inodes: no mount namespace"
+	echo "ok $((test_count += 1)) # skip a write on a nearly full disk: no mount namespace"
+	echo "ok $((test_count += 1)) # skip init on a small disk: no mount namespace"
 fi
 
 test_expect_success 'init makes missing parents; into an existing empty directory, keeps it' '

@@ -185,7 +185,7 @@ actor_class 4 closed dora@closed - "a Master Admin of a disabled org, in it" \
 actor_class 4 closed - '^(org create|org enable|bulk create|bulk rm)$' \
 	'the enterprise administrator, in a disabled org (but for enabling it)'
 # Holders of only a grant or edit permission, trying to pass on more than they hold: the
-# fixture's roles hold directory:user:view, which they lack (the grant rule, lib/authz.c).
+# fixture's roles hold directory:user:view, which they lack (the grant rule, lib/core/authz.c).
 actor_class 4 acme granter@acme - 'a holder of only authorization:grant:add, giving roles above itself' \
 	'orgctl --org acme role create GrantOnly --permission authorization:grant:add &&
 	 orgctl --org acme user create granter --email granter@acme.example --role GrantOnly'

@@ -165,7 +165,7 @@ while IFS=$'\t' read -r kind words perm; do
 		eval 'grep -A1 -xF "|[ *$kind $words*" "$man/orgctl.1.scd" | grep -q "^:\[ $perm\( \|$\)"'
 done <perms
 
-# --- the permission catalogue (lib/perm.c) is in orgctl-role(1) ---
+# --- the permission catalogue (lib/core/perm.c) is in orgctl-role(1) ---
 
 orgctl __complete role grant X '' >catalogue
 check "the permission catalogue is not empty" test -s catalogue

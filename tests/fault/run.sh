@@ -19,6 +19,11 @@ set -uo pipefail
 
 SHIM=$SUITE_BUILD/tests/fault-shim.so
 [ -f "$SHIM" ] || { echo "Bail out! no $SHIM"; echo "0 passed, 1 failed"; exit 1; }
+# A build with AddressSanitizer (tests/run's second CI stage): its runtime must not insist
+# on coming first among the preloaded libraries.
+if ldd "$ORGCTL" 2>/dev/null | grep libasan >/dev/null; then # not -q: pipefail
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+fi
 rows=${FAULT_ROWS:-20}
 kinds=${FAULT_COMMANDS:-single bulk rollback init}
 [ -z "$SUITE_SMOKE" ] || kinds=single
@@ -26,11 +31,11 @@ kinds=${FAULT_COMMANDS:-single bulk rollback init}
 # Failures known and not fixed on main yet: the cases they explain are TAP TODO, failing
 # nothing, until the line is emptied (todo_init=, once its fix is merged). A case with any
 # other failure fails.
-todo_init="atomic init (issue 13 section 1, wave-degraded) is not merged yet"
-todo_status="storage failure exits 1 (ORGCTL_ESTORAGE, issue 13 section 4, wave-degraded) is not merged yet"
-todo_index_cause="not fixed: an index (SQLite) failure names SQLite's text, not the system error (issue 13 section 4)"
-todo_fallback="not fixed: git's own loose backend retries a failed object write of orgctl's (the object lands 0444, readable by all, not 0440)"
-todo_pack_sync="not fixed: a failed fsync of objects/pack after a new pack is ignored (lib/packwriter.c)"
+todo_init=
+todo_status=
+todo_index_cause=
+todo_fallback=
+todo_pack_sync=
 todo_ref_sync="not fixed: a failed fsync of refs/heads after the branch moved reports failure with the change set in place"
 
 errno_for() {
@@ -78,7 +83,10 @@ one_fault() {
 	status=$?
 	faults=$((faults + 1))
 	path=$(sed -n '1s/^[a-z]* [0-9]* //p' "$SCRATCH/fault.log")
+	# Relative to the repository, also while init builds it in a folder beside it.
 	path=${path#"$dir"/}
+	# init builds the repository in .NAME.init-XXXXXX beside its target, then renames it
+	path=$(printf '%s' "$path" | sed -E 's#^.*/\.[^/]*\.init-[A-Za-z0-9]{6}(/|$)##; s#^$#.#')
 	head=$(head_of "$dir")
 	local what="$kind: $call call $n ($path) fails with $errno: exit $status" init_todo=
 	[ "$kind" != init ] || init_todo=$todo_init
@@ -88,6 +96,11 @@ one_fault() {
 		# Success is right only when the failed call did not matter to the repository.
 		case $call:$path in
 		*:orgctl | *:orgctl/* | link:*) what+=", absorbed" absorbed=$((absorbed + 1)) ;;
+		# libgit2 makes its temporary object under another name (and _git2_* is its probe
+		# of what the file system can do, at init); an fsync of the folder
+		# holding a new repository, after it is in place, is best effort
+		open:objects/tmp_object_git2_* | open:_git2_*) what+=", absorbed" absorbed=$((absorbed + 1)) ;;
+		fsync:"${dir%/*}" | fdatasync:"${dir%/*}") what+=", absorbed" absorbed=$((absorbed + 1)) ;;
 		fsync:objects/pack) fail "the command succeeded although $call of $path failed" "${init_todo:-$todo_pack_sync}" ;;
 		*:objects/*) fail "the command succeeded although $call of $path failed" "${init_todo:-$todo_fallback}" ;;
 		*) fail "the command succeeded although $call of $path failed" "$init_todo" ;;
@@ -139,7 +152,7 @@ for kind in $kinds; do
 	(
 		export LD_PRELOAD=$SHIM ORGCTL_FAULT=count:$SCRATCH/count
 		suite_command "$kind" "$SCRATCH/f"
-	) >/dev/null 2>&1 || { echo "Bail out! $kind fails under the shim"; exit 1; }
+	) >/dev/null 2>"$SCRATCH/err" || { echo "Bail out! $kind fails under the shim: $(head -c 500 "$SCRATCH/err")"; exit 1; }
 	echo "# $kind makes $(cut -d' ' -f1 "$SCRATCH/count" | sort | uniq -c | awk '{printf "%s %s, ", $1, $2}')"
 	for call in write pwrite fsync fdatasync rename link open; do
 		total=$(grep -c "^$call " "$SCRATCH/count")

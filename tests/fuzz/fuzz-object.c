@@ -2,12 +2,12 @@
  * kind. The first byte picks the kind, the rest is the JSON text. A repository made once at
  * start answers the references and uniqueness checks. Whatever the JSON, validation ends
  * in 0 or an error with a message, never a crash, an overread or a leak. */
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ftw.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -47,6 +47,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static int count_ref(const orgctl_kind *target, const orgctl_field *f, const char *value,
+                     void *payload)
+{
+    return !target || !f || !value ? (abort(), 1) : 0; /* each reference names something */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -60,6 +66,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (orgctl_object_validate(repo, kind, orgctl_repo_enterprise_org(repo), obj) < 0 &&
             !*orgctl_error_last())
             abort(); /* an error says what is wrong */
+        cJSON_Delete(obj);
+    }
+    /* as the index checks a file of the tree, filed under the name "x" */
+    if ((obj = cJSON_ParseWithLength((const char *)data + 1, size - 1))) {
+        orgctl_error_clear();
+        if (orgctl_object_validate_stored(repo, kind, orgctl_repo_enterprise_org(repo), "x", obj) <
+                0 &&
+            !*orgctl_error_last())
+            abort();
+        orgctl_object_refs(kind, obj, count_ref, NULL);
         cJSON_Delete(obj);
     }
     orgctl_error_clear();

@@ -237,9 +237,13 @@ put("gz/empty-stream.csv.gz", gz(b""))
 put("gz/bomb-zeros.csv.gz", gz_stream(b"\x00" * (1 << 20), 1024))
 # 1 GiB of one field that never ends (no newline, no comma).
 put("gz/bomb-field.csv.gz", gz_stream(b"A" * (1 << 20), 1024, b"kind,op,name,email\nuser,create,"))
-# 512 MiB of valid rows (some 18 million): the documented row and byte limits must stop it.
+# 512 MiB of one valid row, again and again (some 18 million): the documented row and byte limits must stop it.
 row = b"user,create,u,u@acme.example\n"
 put("gz/bomb-rows.csv.gz", gz_stream(row * ((1 << 20) // len(row)), 512, HEADER))
+# 80,000 distinct valid rows (2.6 MB as read): past a lowered bulk.max_rows or
+# bulk.max_megabytes.
+put("gz/many-rows.csv.gz", gz(HEADER + b"".join(
+    b"user,create,m%d,m%d@acme.example\n" % (i, i) for i in range(80000))))
 # A gzip holding a gzip holding a CSV, and a gzip holding a zip.
 put("gz/nested-gz.csv.gz", gz(gz(good)))
 put("gz/zip-in-gz.csv.gz", gz(zip_of([("a.csv", good)])))

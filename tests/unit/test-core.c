@@ -1,5 +1,7 @@
 /* Unit tests of liborgctl's core: canonical JSON, kinds and paths, names, permissions,
  * shortnames, and change sets against a scratch repository. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +14,8 @@
 #include "packwriter.h"
 #include "sha1.h"
 #include "strmap.h"
-#include "utf8.h"
 #include "tap.h"
+#include "utf8.h"
 
 static void test_json(void)
 {
@@ -79,14 +81,16 @@ static void test_paths(void)
     is_str(p, "orgs/acme/roles/Master%20Admin.json", "spaces are percent-encoded");
     const orgctl_kind *k;
     char *org, *name;
-    ok(orgctl_kind_parse_path(p, &k, &org, &name) == 0 && k == &orgctl_kind_role, "parse role path");
+    ok(orgctl_kind_parse_path(p, &k, &org, &name) == 0 && k == &orgctl_kind_role,
+       "parse role path");
     is_str(name, "Master Admin", "name decodes back");
     is_str(org, "acme", "org decodes back");
     free(p);
     free(org);
     free(name);
     p = orgctl_kind_path(&orgctl_kind_user, "acme", "o'brien");
-    ok(strncmp(p, "orgs/acme/users/", 16) == 0 && strlen(p) == strlen("orgs/acme/users/xx/o%27brien.json"),
+    ok(strncmp(p, "orgs/acme/users/", 16) == 0 &&
+           strlen(p) == strlen("orgs/acme/users/xx/o%27brien.json"),
        "users are sharded into two-hex-digit folders: %s", p);
     ok(orgctl_kind_parse_path(p, &k, &org, &name) == 0 && k == &orgctl_kind_user &&
            strcmp(name, "o'brien") == 0,
@@ -101,6 +105,49 @@ static void test_paths(void)
        "a file that is no object is not parsed");
     ok(orgctl_kind_parse_path("orgs/acme/users/alice.json", &k, &org, &name) == ORGCTL_ENOTFOUND,
        "an unsharded user path is refused");
+    /* where no object can be is told from no object at all, naming what the path says */
+    p = orgctl_kind_path(&orgctl_kind_user, "acme", "alice");
+    char wrong[64];
+    snprintf(wrong, sizeof(wrong), "orgs/acme/users/%s/alice.json",
+             strncmp(p + 16, "00", 2) == 0 ? "01" : "00");
+    ok(orgctl_kind_locate(wrong, &k, &org, &name) == ORGCTL_EINVALID && k == &orgctl_kind_user &&
+           strcmp(name, "alice") == 0 && strstr(orgctl_error_last(), "shard"),
+       "a user in the wrong shard is located, and invalid: %s", orgctl_error_last());
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate("orgs/acme/users/alice.json", &k, &org, &name) == ORGCTL_EINVALID &&
+           strstr(orgctl_error_last(), p),
+       "a user without a shard is invalid, naming where it belongs: %s", orgctl_error_last());
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate("orgs/acme/roles/x/viewer.json", &k, &org, &name) == ORGCTL_EINVALID,
+       "a role one folder too deep is invalid");
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate(p, &k, &org, &name) == 0, "the right place is located");
+    free(org);
+    free(name);
+    ok(orgctl_kind_locate("orgs/acme/notes/a.json", &k, &org, &name) == ORGCTL_ENOTFOUND &&
+           orgctl_kind_locate("orgs/acme/users/README", &k, &org, &name) == ORGCTL_ENOTFOUND,
+       "files of no kind's folder, or no JSON, are no objects");
+    free(p);
+}
+
+static int warnings_seen;
+static void count_warning(const char *message, void *payload)
+{
+    warnings_seen++;
+    is_str(message, payload, "the handler receives the message");
+}
+
+static void test_warnings(void)
+{
+    orgctl_warning("dropped %d", 1); /* no handler: nothing happens */
+    orgctl_warning_handler_set(count_warning, "a.json: broken");
+    orgctl_warning("%s: %s", "a.json", "broken");
+    orgctl_warning_handler_set(NULL, NULL);
+    orgctl_warning("dropped again");
+    ok(warnings_seen == 1, "a warning reaches the handler set, and only while it is set");
 }
 
 static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
@@ -126,8 +173,8 @@ static void test_sha1(void)
     ok(strcmp(hex, "a9993e364706816aba3e25717850c26c9cd0d89d") == 0, "sha1 of abc: %s", hex);
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
     sha1_hex(two, strlen(two), 7, hex);
-    ok(strcmp(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1") == 0, "sha1 of 448 bits in pieces: %s",
-       hex);
+    ok(strcmp(hex, "84983e441c3bd26ebaae4aa1f95129e5e54670f1") == 0,
+       "sha1 of 448 bits in pieces: %s", hex);
     char *million = malloc(1000000);
     memset(million, 'a', 1000000);
     sha1_hex(million, 1000000, 4096, hex);
@@ -169,6 +216,33 @@ static void test_names(void)
     free(kept);
 }
 
+/* A full disk, a quota, a file-size limit: ORGCTL_ESTORAGE, exit 1, the cause named; a
+ * write to /dev/full (a device that is always full) is one. */
+static void test_storage_errors(void)
+{
+    static const int storage[] = {ENOSPC, EDQUOT, EFBIG};
+    for (size_t i = 0; i < sizeof(storage) / sizeof(*storage); i++) {
+        ok(orgctl_errno_error(storage[i], "cannot write %s", "f") == ORGCTL_ESTORAGE &&
+               strstr(orgctl_error_last(), strerror(storage[i])) &&
+               strncmp(orgctl_error_last(), "cannot write f: ", 16) == 0,
+           "%s is a storage error, named", strerror(storage[i]));
+    }
+    ok(orgctl_errno_error(EIO, "cannot write") == ORGCTL_ERROR &&
+           strstr(orgctl_error_last(), strerror(EIO)),
+       "EIO is an error, named, not a storage error");
+    ok(orgctl_error_exit_status(ORGCTL_ESTORAGE) == 1, "a storage error exits 1");
+    int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        ok(1, "no /dev/full here: the full-device case is not run");
+        return;
+    }
+    char buf[4096] = {0};
+    ok(orgctl_write_all(fd, buf, sizeof(buf)) < 0 && errno == ENOSPC,
+       "a write to a full device fails with ENOSPC");
+    close(fd);
+    orgctl_error_clear();
+}
+
 /* Whether key lies in [r->lo, r->hi), as SQLite compares text keys (memcmp). */
 static bool in_range(const strbuf *key, const orgctl_index_range *r)
 {
@@ -206,10 +280,18 @@ static void test_index_key(void)
     ok(!in_range(&key, &r), "an org with a separator byte is not in another org's range");
     index_key(&key, "acme", "ann@x", "ann");
     ok(in_range(&key, &r), "every key of the kind and org is in its range");
-    index_key(&key, "acme", "a\x01" "b\x02" "c", "ann");
+    index_key(&key, "acme",
+              "a\x01"
+              "b\x02"
+              "c",
+              "ann");
     orgctl_index_key_range(&r, "user", "acme", "email", NULL);
     orgctl_index_key_value(&value, key.buf, key.len, r.lo.len, 3);
-    ok(value.len == 5 && memcmp(value.buf, "a\x01" "b\x02" "c", 5) == 0,
+    ok(value.len == 5 && memcmp(value.buf,
+                                "a\x01"
+                                "b\x02"
+                                "c",
+                                5) == 0,
        "a value is read back from its key, escapes undone");
     strbuf_release(&key);
     strbuf_release(&value);
@@ -221,21 +303,20 @@ static void test_casefold(void)
 {
     static const char *const same[][2] = {
         {"ANN@ACME.EXAMPLE", "ann@acme.example"},
-        {"\xc3\x84nne@x", "\xc3\xa4nne@x"},                  /* Ä ä */
+        {"\xc3\x84nne@x", "\xc3\xa4nne@x"},                       /* Ä ä */
         {"\xce\xa3\xce\x9f\xce\xa6", "\xcf\x83\xce\xbf\xcf\x86"}, /* ΣΟΦ σοφ */
-        {"\xcf\x82", "\xcf\x83"},                            /* final sigma ς: σ */
-        {"\xe1\xba\x9e", "\xc3\x9f"},                        /* ẞ: ß (simple, not "ss") */
-        {"\xe2\x84\xaa", "k"},                                /* KELVIN SIGN */
-        {"\xd0\x96\xd0\x9a", "\xd0\xb6\xd0\xba"},              /* ЖК жк */
-        {"\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},              /* DESERET 𐐀 𐐨 */
-        {"\xe1\xbe\x88", "\xe1\xbe\x80"},                    /* ᾈ: ᾀ (simple) */
+        {"\xcf\x82", "\xcf\x83"},                                 /* final sigma ς: σ */
+        {"\xe1\xba\x9e", "\xc3\x9f"},                             /* ẞ: ß (simple, not "ss") */
+        {"\xe2\x84\xaa", "k"},                                    /* KELVIN SIGN */
+        {"\xd0\x96\xd0\x9a", "\xd0\xb6\xd0\xba"},                 /* ЖК жк */
+        {"\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},                 /* DESERET 𐐀 𐐨 */
+        {"\xe1\xbe\x88", "\xe1\xbe\x80"},                         /* ᾈ: ᾀ (simple) */
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++) {
         strbuf a = STRBUF_INIT, b = STRBUF_INIT;
         orgctl_utf8_casefold(&a, same[i][0]);
         orgctl_utf8_casefold(&b, same[i][1]);
-        ok(strcmp(strbuf_str(&a), strbuf_str(&b)) == 0 &&
-               strcmp(strbuf_str(&b), same[i][1]) == 0,
+        ok(strcmp(strbuf_str(&a), strbuf_str(&b)) == 0 && strcmp(strbuf_str(&b), same[i][1]) == 0,
            "\"%s\" folds to \"%s\"", same[i][0], same[i][1]);
         strbuf_release(&a);
         strbuf_release(&b);
@@ -270,7 +351,8 @@ static void test_password_hash_valid(void)
     free(hash);
     static const char *const bad[] = {
         "$1$abcdefgh$0123456789abcdefghijkl", /* MD5-crypt */
-        "$6$salt$" "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234",
+        "$6$salt$"
+        "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234",
         "$5$rounds=5000$salt$0123456789012345678901234567890123456789012",
         "abJnggxhB/yWI", /* DES */
         "$y$j9T$salt$short",
@@ -367,7 +449,7 @@ static void test_changes_sort(void)
     for (int round = 0; round < 200 && !bad; round++) {
         size_t n = (size_t)(rand() % 4000);
         orgctl_tree_change *got = calloc(n + 1, sizeof(*got)), *want = calloc(n + 1, sizeof(*want));
-        char (*paths)[48] = calloc(n + 1, sizeof(*paths));
+        char(*paths)[48] = calloc(n + 1, sizeof(*paths));
         const char *alpha = alphabets[round % 2];
         size_t nalpha = strlen(alpha);
         for (size_t i = 0; i < n; i++) {
@@ -378,7 +460,7 @@ static void test_changes_sort(void)
                 size_t len = (size_t)(rand() % 40);
                 for (size_t j = 0; j < len; j++)
                     paths[i][j] = round % 3 == 0 && j < 20 ? "orgs/acme/users/ab/u"[j]
-                                                          : alpha[rand() % nalpha];
+                                                           : alpha[rand() % nalpha];
             }
             got[i].path = paths[i];
             got[i].oid = &oids[i];
@@ -580,7 +662,9 @@ int main(int argc, char **argv)
     test_json();
     test_json_cell();
     test_paths();
+    test_warnings();
     test_names();
+    test_storage_errors();
     test_sha1();
     test_index_key();
     test_password_hash_valid();

@@ -1,0 +1,824 @@
+/* Change sets: staged in the index's open SQLite transaction and in a list of tree
+ * updates; committed as one git commit whose branch update is a compare-and-swap. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "history_view.h"
+#include "internal.h"
+#include "orgctl/authz.h"
+#include "orgctl/json.h"
+#include "packwriter.h"
+#include "strmap.h"
+
+struct entry {
+    char *path;
+    git_oid oid;
+    bool deleted;
+    uint64_t index_seq; /* its row's last write in the index writer's queue */
+};
+
+/* What a staged change replaced, so a savepoint can be rolled back. */
+struct undo {
+    size_t entry;
+    bool created; /* the entry did not exist before */
+    git_oid oid;
+    bool deleted;
+};
+
+struct orgctl_changeset {
+    orgctl_repo *repo;
+    char *command, *org;
+    struct entry *entries;
+    size_t n, alloc;
+    arena paths; /* the entries' paths */
+    strmap by_path;
+    strbuf trailers;
+    struct undo *undo;
+    size_t nundo, undo_alloc, savepoint;
+    bool in_savepoint, finished;
+    bool bulk;               /* blobs and trees go into one pack */
+    bool dry;                /* never committed: no objects at all (a plan, --dry-run) */
+    orgctl_packwriter *pack; /* bulk: made on the first blob */
+    strmap states;           /* path -> object state + 1, kept until the path is staged */
+    arena state_paths;
+    /* orgctl_changeset_entry's folders of the base tree (folder -> index in base_trees,
+     * NULL where there is none): libgit2 keeps no tree over 4 KB in its cache, and a look
+     * by path read and hashed the folder of 100k users anew for each entry */
+    strmap base_dirs;
+    arena base_dir_names;
+    strbuf base_dir_key;
+    git_tree **base_trees;
+    size_t nbase_trees;
+};
+
+/* What the store may ask the open change set (lib/store/store.h). */
+static const struct orgctl_changeset_hooks store_hooks = {
+    .staged = orgctl_changeset_staged,
+    .read_staged = orgctl_changeset_read_staged,
+    .index_seq = orgctl_changeset_index_seq,
+    .free = orgctl_changeset_free,
+};
+
+int orgctl_changeset_begin(orgctl_changeset **out, orgctl_repo *repo, const char *command,
+                           const char *org)
+{
+    *out = NULL;
+    /* a dry init's repository is nowhere to lock; a dry run of a read-only one needs none */
+    if (repo->lock_fd < 0 && repo->gitdir && !(repo->dry_run && repo->read_only))
+        return orgctl_error_set(ORGCTL_ERROR, "repository not opened for writing");
+    if (repo->cs)
+        return orgctl_error_set(ORGCTL_ERROR, "a change set is open already");
+    int error = repo->gitdir ? orgctl_repo_git_open(repo) : 0;
+    /* Savepoint journals in memory, not in /var/tmp; SQLite reads this setting when the
+     * transaction begins. */
+    if (!error)
+        error = orgctl_index_exec(repo, "PRAGMA temp_store=MEMORY; BEGIN IMMEDIATE");
+    if (error < 0)
+        return error;
+    orgctl_changeset *cs = xcalloc(1, sizeof(*cs));
+    cs->repo = repo;
+    cs->command = xstrdup(command);
+    for (char *p = cs->command; *p; p++)
+        if (*p == '\n' || *p == '\r')
+            *p = ' ';
+    cs->org = org ? xstrdup(org) : NULL;
+    cs->dry = repo->dry_run;
+    repo->cs = cs;
+    repo->cs_hooks = &store_hooks;
+    /* Every change is authorized (lib/core/authz.c); the answers hold until a change drops them. */
+    orgctl_perm_cache_start(repo);
+    *out = cs;
+    return 0;
+}
+
+orgctl_repo *orgctl_changeset_repo(orgctl_changeset *cs)
+{
+    return cs->repo;
+}
+
+/* Stages `path`: its blob `oid` (NULL: a dry bulk change set has none), or its removal. */
+static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, bool deleted)
+{
+    size_t i;
+    struct undo u = {0};
+    if (strmap_get(&cs->by_path, path, &i)) {
+        u.entry = i;
+        u.oid = cs->entries[i].oid;
+        u.deleted = cs->entries[i].deleted;
+    } else {
+        if (cs->n == cs->alloc) {
+            cs->alloc = cs->alloc ? cs->alloc * 2 : 16;
+            cs->entries = xrealloc(cs->entries, cs->alloc * sizeof(*cs->entries));
+        }
+        i = cs->n++;
+        cs->entries[i].path = arena_strdup(&cs->paths, path);
+        strmap_set(&cs->by_path, cs->entries[i].path, i);
+        u.entry = i;
+        u.created = true;
+    }
+    if (cs->in_savepoint) {
+        if (cs->nundo == cs->undo_alloc) {
+            cs->undo_alloc = cs->undo_alloc ? cs->undo_alloc * 2 : 16;
+            cs->undo = xrealloc(cs->undo, cs->undo_alloc * sizeof(*cs->undo));
+        }
+        cs->undo[cs->nundo++] = u;
+    }
+    size_t state;
+    if (cs->states.len && strmap_get(&cs->states, path, &state))
+        strmap_set(&cs->states, path, 0); /* staged again: no longer known */
+    cs->entries[i].deleted = deleted;
+    cs->entries[i].index_seq = orgctl_index_writer_last(cs->repo);
+    if (oid)
+        git_oid_cpy(&cs->entries[i].oid, oid);
+}
+
+/* A blob: a loose object, or in a bulk change set one more object of its pack. A dry
+ * change set writes none: a small one keeps the id, so that commit can tell which paths
+ * end where they started. */
+static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oid *oid)
+{
+    int error;
+    if (cs->dry && cs->bulk)
+        return 0;
+    if (cs->dry) {
+        error = git_odb_hash(oid, data, len, GIT_OBJECT_BLOB);
+        return error < 0 ? orgctl_git_error(error, "cannot hash object") : 0;
+    }
+    if (cs->bulk) {
+        if (!cs->pack &&
+            (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+            return error;
+        return orgctl_packwriter_add(cs->pack, GIT_OBJECT_BLOB, data, len, oid);
+    }
+    orgctl_odb_write_begin();
+    error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
+    return orgctl_odb_write_check(error, "cannot write object");
+}
+
+static const char *key_field(const orgctl_kind *kind)
+{
+    return kind == &orgctl_kind_org ? "shortname" : "name";
+}
+
+/* The object at `path` as staged (NULL: there is none), for its authorization. */
+static cJSON *load_before(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                          const char *name, const char *path)
+{
+    if (!orgctl_index_exists(cs->repo, kind, org, name, path))
+        return NULL;
+    char *json = orgctl_index_get(cs->repo, kind, org, name, path);
+    cJSON *obj = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    return obj ? obj : cJSON_CreateObject(); /* there, but unreadable: nothing to keep */
+}
+
+static int authorize_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                         const char *name, const char *path, const cJSON *after)
+{
+    if (cs->repo->ctx->skip_permissions)
+        return 0;
+    cJSON *before = load_before(cs, kind, org, name, path);
+    int error = orgctl_authorize_change(cs->repo, kind, org, name, before, after);
+    cJSON_Delete(before);
+    return error;
+}
+
+int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org, cJSON *obj)
+{
+    int error;
+    if ((error = orgctl_object_validate(cs->repo, kind, org, obj)) < 0)
+        return error;
+    const char *name = kind == &orgctl_kind_enterprise
+                           ? ""
+                           : cJSON_GetStringValue(cJSON_GetObjectItem(obj, key_field(kind)));
+    if (kind == &orgctl_kind_org)
+        org = name;
+    if (!kind->per_org)
+        org = "";
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
+        return error;
+    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
+        return error;
+    char *path = orgctl_kind_path(kind, org, name);
+    if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
+        free(path);
+        return error;
+    }
+    char *json = orgctl_json_canonical(obj);
+    git_oid oid;
+    if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
+        (error = orgctl_index_put(cs->repo, path, kind, org, name, json, obj)) == 0)
+        record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
+    orgctl_perm_cache_changed(cs->repo, kind, org, name);
+    free(json);
+    free(path);
+    return error;
+}
+
+/* What a removal's authorization is given as the object before: that there was one. */
+static const cJSON *const kind_removed = &(const cJSON){.type = cJSON_Object};
+
+int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                            const char *name)
+{
+    int error = orgctl_object_refuse_invalid(cs->repo, kind, org, name);
+    if (error < 0)
+        return error;
+    if (!orgctl_object_exists(cs->repo, kind, org, name))
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"", kind->name,
+                                name, org);
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, NULL)) < 0)
+        return error;
+    char *path = orgctl_kind_path(kind, org, name);
+    if (!cs->repo->ctx->skip_permissions)
+        error = orgctl_authorize_change(cs->repo, kind, org, name, kind_removed, NULL);
+    if (!error && (error = orgctl_index_delete(cs->repo, path)) == 0)
+        record(cs, path, NULL, true);
+    orgctl_perm_cache_changed(cs->repo, kind, org, name);
+    free(path);
+    return error;
+}
+
+/* Authorizes putting `data` (NULL: removing) at a path that is no object of a kind. */
+static int authorize_file(orgctl_changeset *cs, const char *path, const char *data, size_t len)
+{
+    if (cs->repo->ctx->skip_permissions)
+        return 0;
+    strbuf before = STRBUF_INIT;
+    int error = orgctl_changeset_read_current(cs->repo, path, false, &before);
+    if (error >= 0)
+        error = orgctl_authorize_file(cs->repo, path, error ? before.buf ? before.buf : "" : NULL,
+                                      before.len, data, len);
+    strbuf_release(&before);
+    return error;
+}
+
+int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char *data, size_t len)
+{
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    strbuf text = STRBUF_INIT;
+    cJSON *obj = NULL;
+    int error = 0;
+    bool is_object = orgctl_kind_parse_path(path, &kind, &org, &name) == 0;
+    if (is_object && data) {
+        strbuf_add(&text, data, len);
+        obj = cJSON_Parse(strbuf_str(&text));
+    }
+    /* Restored bytes are authorized like the object they hold (an unreadable one as an
+     * object with no fields), other files by where they are. */
+    if (is_object && !cs->repo->ctx->skip_permissions && !data) {
+        /* no look whether it is there: a big rollback's deletes wait to be written */
+        error = orgctl_authorize_change(cs->repo, kind, org, name, kind_removed, NULL);
+    } else if (is_object && !cs->repo->ctx->skip_permissions) {
+        cJSON *before = load_before(cs, kind, org, name, path);
+        cJSON *empty = data && !obj ? cJSON_CreateObject() : NULL;
+        error = orgctl_authorize_change(cs->repo, kind, org, name, before, obj ? obj : empty);
+        cJSON_Delete(before);
+        cJSON_Delete(empty);
+    } else if (!is_object) {
+        error = authorize_file(cs, path, data, len);
+    }
+    if (is_object)
+        orgctl_perm_cache_changed(cs->repo, kind, org, name);
+    /* a rollback restores objects unvalidated (--force may undo what later sets built
+     * on), but never into a disabled org, nor giving what is disabled */
+    if (!error && is_object && (!data || obj) &&
+        (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
+        error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
+    git_oid oid;
+    /* a file removed takes what broke the rules there along (one restored: below) */
+    if (!error && !data && orgctl_index_has_invalid(cs->repo))
+        error = orgctl_index_forget_invalid(cs->repo, path);
+    if (error < 0)
+        goto done;
+    if (!data) {
+        if ((error = orgctl_index_delete(cs->repo, path)) == 0)
+            record(cs, path, NULL, true);
+        goto done;
+    }
+    if ((error = write_blob(cs, data, len, &oid)) < 0)
+        goto done;
+    error = orgctl_index_restored(cs->repo, path, strbuf_str(&text), obj);
+    if (!error)
+        record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
+done:
+    cJSON_Delete(obj);
+    strbuf_release(&text);
+    free(org);
+    free(name);
+    return error;
+}
+
+int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out)
+{
+    orgctl_changeset *cs = repo->cs;
+    size_t i;
+    int error;
+    strbuf_reset(out);
+    if (!base && cs && strmap_get(&cs->by_path, path, &i)) {
+        struct entry *e = &cs->entries[i];
+        if (e->deleted)
+            return 0;
+        if (cs->pack) {
+            if ((error = orgctl_packwriter_read(cs->pack, &e->oid, out)) < 0)
+                return error;
+            return 1;
+        }
+        if (!cs->dry) {
+            git_blob *blob = NULL;
+            if ((error = git_blob_lookup(&blob, repo->git, &e->oid)) < 0)
+                return orgctl_git_error(error, path);
+            strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+            git_blob_free(blob);
+            return 1;
+        }
+    }
+    if (!repo->has_head)
+        return 0;
+    git_tree *tree = NULL;
+    git_tree_entry *te = NULL;
+    git_blob *blob = NULL;
+    if ((error = orgctl_repo_git_open(repo)) < 0 ||
+        (error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+        return error;
+    int found = git_tree_entry_bypath(&te, tree, path) == 0;
+    if (found && (error = git_blob_lookup(&blob, repo->git, git_tree_entry_id(te))) < 0)
+        error = orgctl_git_error(error, path);
+    else if (found)
+        strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    git_error_clear();
+    git_blob_free(blob);
+    git_tree_entry_free(te);
+    git_tree_free(tree);
+    return error < 0 ? error : found;
+}
+
+void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value)
+{
+    strbuf_addf(&cs->trailers, "%s: %s\n", key, value);
+}
+
+int orgctl_changeset_savepoint(orgctl_changeset *cs)
+{
+    int error = orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_BEGIN);
+    if (!error) {
+        cs->in_savepoint = true;
+        cs->nundo = 0;
+    }
+    return error;
+}
+
+int orgctl_changeset_release_savepoint(orgctl_changeset *cs)
+{
+    cs->in_savepoint = false;
+    cs->nundo = 0;
+    return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_RELEASE);
+}
+
+/* Costs what it undoes, not the size of the change set (a path map rebuilt for each
+ * failing row of a bulk set was most of a --continue-on-error run). */
+int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
+{
+    size_t state;
+    while (cs->nundo > 0) {
+        struct undo *u = &cs->undo[--cs->nundo];
+        struct entry *e = &cs->entries[u->entry];
+        /* a state kept since the path was staged here is no longer known */
+        if (cs->states.len && strmap_get(&cs->states, e->path, &state))
+            strmap_set(&cs->states, e->path, 0);
+        if (u->created) {
+            strmap_del(&cs->by_path, e->path);
+            cs->n--; /* created entries are undone newest first, so this is the last */
+        } else {
+            e->oid = u->oid;
+            e->deleted = u->deleted;
+        }
+    }
+    cs->in_savepoint = false;
+    orgctl_perm_cache_changed(cs->repo, NULL, NULL, NULL);
+    orgctl_index_cache_reset(cs->repo);
+    return orgctl_index_savepoint(cs->repo, ORGCTL_SAVEPOINT_ROLLBACK);
+}
+
+int orgctl_changeset_staged(orgctl_changeset *cs, const char *path)
+{
+    size_t i;
+    if (!strmap_get(&cs->by_path, path, &i))
+        return -1;
+    return cs->entries[i].deleted ? 0 : 1;
+}
+
+bool orgctl_changeset_read_staged(orgctl_changeset *cs, const char *path, char **data)
+{
+    size_t i;
+    *data = NULL;
+    if (!cs->pack || !strmap_get(&cs->by_path, path, &i))
+        return false;
+    if (cs->entries[i].deleted)
+        return true;
+    strbuf sb = STRBUF_INIT;
+    if (orgctl_packwriter_read(cs->pack, &cs->entries[i].oid, &sb) < 0) {
+        strbuf_release(&sb);
+        orgctl_error_clear();
+        return false;
+    }
+    *data = strbuf_detach(&sb, NULL);
+    return true;
+}
+
+bool orgctl_changeset_state_known(orgctl_changeset *cs, const char *path, int *state)
+{
+    size_t v;
+    if (!strmap_get(&cs->states, path, &v) || v == 0)
+        return false;
+    *state = (int)v - 2;
+    return true;
+}
+
+void orgctl_changeset_state_keep(orgctl_changeset *cs, const char *path, int state)
+{
+    size_t v;
+    const char *key =
+        strmap_get(&cs->states, path, &v) ? path : arena_strdup(&cs->state_paths, path);
+    strmap_set(&cs->states, key, (size_t)(state + 2));
+}
+
+uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path)
+{
+    size_t i;
+    return strmap_get(&cs->by_path, path, &i) ? cs->entries[i].index_seq : 0;
+}
+
+size_t orgctl_changeset_count(orgctl_changeset *cs)
+{
+    return cs->n;
+}
+
+/* The folder of the base commit's tree that holds `path` (its last '/' at `slash`), read
+ * once per change set; NULL when there is none. */
+static git_tree *base_dir(orgctl_changeset *cs, const char *path, const char *slash)
+{
+    size_t len = slash ? (size_t)(slash - path) : 0, i;
+    strbuf_reset(&cs->base_dir_key);
+    strbuf_add(&cs->base_dir_key, path, len);
+    const char *key = strbuf_str(&cs->base_dir_key);
+    if (strmap_get(&cs->base_dirs, key, &i))
+        return cs->base_trees[i];
+    git_tree *tree = NULL, *dir = NULL;
+    git_tree_entry *te = NULL;
+    if (orgctl_commit_tree(&tree, cs->repo->git, &cs->repo->head) == 0) {
+        if (len == 0)
+            dir = tree, tree = NULL;
+        else if (git_tree_entry_bypath(&te, tree, key) == 0 &&
+                 git_tree_entry_type(te) == GIT_OBJECT_TREE)
+            git_tree_lookup(&dir, cs->repo->git, git_tree_entry_id(te));
+    }
+    git_tree_entry_free(te);
+    git_tree_free(tree);
+    orgctl_error_clear();
+    cs->base_trees = xrealloc(cs->base_trees, (cs->nbase_trees + 1) * sizeof(*cs->base_trees));
+    cs->base_trees[cs->nbase_trees] = dir;
+    strmap_set(&cs->base_dirs, arena_strdup(&cs->base_dir_names, key), cs->nbase_trees++);
+    return dir;
+}
+
+void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_op *op,
+                            const char **path)
+{
+    struct entry *e = &cs->entries[i];
+    *path = e->path;
+    if (e->deleted) {
+        *op = ORGCTL_CHANGE_DELETE;
+        return;
+    }
+    /* Created or updated: whether the path exists at the base commit. */
+    *op = ORGCTL_CHANGE_CREATE;
+    const char *slash = strrchr(e->path, '/');
+    git_tree *dir = cs->repo->has_head ? base_dir(cs, e->path, slash) : NULL;
+    if (dir && git_tree_entry_byname(dir, slash ? slash + 1 : e->path))
+        *op = ORGCTL_CHANGE_UPDATE;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
+}
+
+/* The change-set id is a sequence number, so people can say "rollback 42"; commit ids work
+ * wherever an id is taken, too. It is one more than every id the repository has shown,
+ * whatever a hand-made commit's trailer says: the parent's (counting back from the last
+ * commit that has one, since commits made with plain git have none) and the highest the
+ * index has seen (a pushed "Change-Set: 3" on top of 10 must not make the next one 4). */
+static int next_sequence(orgctl_repo *repo, long *out)
+{
+    git_commit *c = NULL;
+    long seq = 0, seen = orgctl_index_max_id(repo);
+    if (repo->has_head && git_commit_lookup(&c, repo->git, &repo->head) < 0)
+        c = NULL;
+    while (c) {
+        git_commit *parent = NULL;
+        if (!orgctl_changeset_id_parse(git_commit_message(c), &seq) &&
+            git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
+            parent = NULL;
+        git_commit_free(c);
+        c = parent;
+    }
+    git_error_clear();
+    if (seen > seq)
+        seq = seen;
+    if (seq >= ORGCTL_CHANGESET_ID_MAX)
+        return orgctl_error_set(ORGCTL_ERROR, "change-set ids are exhausted (the last is %ld)",
+                                seq);
+    *out = seq + 1;
+    return 0;
+}
+
+/* Updates for git_tree_create_updated, sorted by path (unsorted input is quadratic),
+ * without the entries that end where they started. */
+static size_t build_updates(orgctl_changeset *cs, git_tree *base, git_tree_update **out)
+{
+    git_tree_update *ups = xcalloc(cs->n ? cs->n : 1, sizeof(*ups));
+    size_t n = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        struct entry *e = &cs->entries[i];
+        git_tree_entry *te = NULL;
+        bool in_base = base && git_tree_entry_bypath(&te, base, e->path) == 0;
+        bool same = in_base && !e->deleted && git_oid_equal(git_tree_entry_id(te), &e->oid);
+        git_tree_entry_free(te);
+        if (same || (e->deleted && !in_base))
+            continue;
+        ups[n].action = e->deleted ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+        ups[n].path = e->path;
+        ups[n].filemode = GIT_FILEMODE_BLOB;
+        git_oid_cpy(&ups[n].id, &e->oid);
+        n++;
+    }
+    orgctl_error_clear();
+    qsort(ups, n, sizeof(*ups), entry_cmp);
+    *out = ups;
+    return n;
+}
+
+/* The org a trustee of a pairing acts in (lib/core/trust.c), not its own: NULL for anyone else. */
+static const char *acting_in(const orgctl_changeset *cs)
+{
+    const orgctl_repo *repo = cs->repo;
+    if (!cs->org || !*cs->org || !repo->ctx->actor_org ||
+        strcmp(cs->org, repo->ctx->actor_org) == 0 ||
+        (repo->ctx->enterprise_org && strcmp(repo->ctx->actor_org, repo->ctx->enterprise_org) == 0))
+        return NULL;
+    return cs->org;
+}
+
+static int make_signature(orgctl_changeset *cs, git_signature **author, git_signature **committer)
+{
+    orgctl_repo *repo = cs->repo;
+    time_t now;
+    int error;
+    if ((error = orgctl_clock_now(&now)) < 0)
+        return error;
+    const char *email = NULL;
+    cJSON *user = NULL;
+    if (repo->ctx->actor_user && orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org,
+                                                    repo->ctx->actor_user, &user) == 0)
+        email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
+    orgctl_error_clear();
+    const char *actor = repo->ctx->actor ? repo->ctx->actor : "orgctl";
+    strbuf name = STRBUF_INIT; /* "bob@partner in client" */
+    strbuf_adds(&name, actor);
+    if (acting_in(cs))
+        strbuf_addf(&name, " in %s", acting_in(cs));
+    error = git_signature_new(author, strbuf_str(&name), email ? email : actor, (git_time_t)now, 0);
+    strbuf_release(&name);
+    if (!error)
+        error = git_signature_new(committer, "orgctl", "orgctl@localhost", (git_time_t)now, 0);
+    cJSON_Delete(user);
+    return error < 0 ? orgctl_git_error(error, "signature") : 0;
+}
+
+static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid *tree_id,
+                        git_oid *out, long seq)
+{
+    orgctl_repo *repo = cs->repo;
+    git_signature *author = NULL, *committer = NULL;
+    git_tree *tree = NULL, *parent_tree = NULL;
+    git_commit *parent = NULL;
+    strbuf msg = STRBUF_INIT;
+    int error;
+    if ((error = make_signature(cs, &author, &committer)) < 0)
+        goto done;
+    strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
+                repo->ctx->actor ? repo->ctx->actor : "orgctl", cs->command);
+    if (acting_in(cs))
+        strbuf_addf(&msg, "Acting-In: %s\n", acting_in(cs));
+    if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
+        (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0) ||
+        (parent && (error = git_commit_tree(&parent_tree, parent)) < 0)) {
+        error = orgctl_git_error(error, "cannot read tree");
+        goto done;
+    }
+    /* One Org trailer per org the tree says it touched, whatever org the command named
+     * ("org update beta" run with --org acme is beta's). */
+    if ((error = orgctl_scope_trailers(repo, parent_tree, tree, &msg)) < 0)
+        goto done;
+    strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
+    const git_commit *parents[1] = {parent};
+    orgctl_odb_write_begin();
+    error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg), tree,
+                              parent ? 1 : 0, parents);
+    error = orgctl_odb_write_check(error, "cannot write commit");
+done:
+    git_signature_free(author);
+    git_signature_free(committer);
+    git_tree_free(tree);
+    git_tree_free(parent_tree);
+    git_commit_free(parent);
+    strbuf_release(&msg);
+    return error;
+}
+
+/* Moves the branch from the HEAD we read to `commit`, or fails if anyone moved it. */
+static int move_branch(orgctl_repo *repo, const git_oid *commit, const char *summary)
+{
+    git_reference *ref = NULL;
+    int error;
+    if (repo->has_head)
+        error = git_reference_create_matching(&ref, repo->git, ORGCTL_BRANCH, commit, 1,
+                                              &repo->head, summary);
+    else
+        error = git_reference_create(&ref, repo->git, ORGCTL_BRANCH, commit, 0, summary);
+    git_reference_free(ref);
+    if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
+        return orgctl_error_set(ORGCTL_ECONFLICT,
+                                "the branch moved while this change set was written (another "
+                                "writer); nothing was changed, run the command again");
+    if (error == GIT_ELOCKED)
+        return orgctl_error_set(ORGCTL_ECONFLICT,
+                                "%s is locked by another git process; "
+                                "nothing was changed, try again",
+                                ORGCTL_BRANCH);
+    return error < 0 ? orgctl_git_error(error, "cannot update " ORGCTL_BRANCH) : 0;
+}
+
+/* The tree of a small change set: its blobs are written already, git_tree_create_updated
+ * writes the trees. *n is the number of paths that changed. */
+static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
+{
+    orgctl_repo *repo = cs->repo;
+    git_tree_update *ups = NULL;
+    int error = 0;
+    *n = build_updates(cs, base, &ups);
+    if (*n == 0)
+        goto done;
+    orgctl_odb_write_begin();
+    if (base)
+        error = git_tree_create_updated(tree_id, repo->git, base, *n, ups);
+    else {
+        git_treebuilder *empty = NULL;
+        git_oid empty_id;
+        git_tree *empty_tree = NULL;
+        if ((error = git_treebuilder_new(&empty, repo->git, NULL)) == 0 &&
+            (error = git_treebuilder_write(&empty_id, empty)) == 0 &&
+            (error = git_tree_lookup(&empty_tree, repo->git, &empty_id)) == 0)
+            error = git_tree_create_updated(tree_id, repo->git, empty_tree, *n, ups);
+        git_tree_free(empty_tree);
+        git_treebuilder_free(empty);
+    }
+    error = orgctl_odb_write_check(error, "cannot write tree");
+done:
+    free(ups);
+    return error;
+}
+
+/* The tree of a bulk change set, into its pack (with its blobs), which is installed before
+ * the commit is written. *n is 0 when the tree is the base's. */
+static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
+{
+    *n = 0;
+    if (cs->dry)
+        return orgctl_error_set(ORGCTL_ERROR, "a dry change set cannot be committed");
+    orgctl_tree_change *changes = xcalloc(cs->n ? cs->n : 1, sizeof(*changes));
+    int error = 0;
+    if (!cs->pack &&
+        (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+        goto done;
+    for (size_t i = 0; i < cs->n; i++) {
+        changes[i].path = cs->entries[i].path;
+        changes[i].oid = cs->entries[i].deleted ? NULL : &cs->entries[i].oid;
+    }
+    orgctl_tree_changes_sort(changes, cs->n);
+    if ((error = orgctl_packwriter_tree(cs->pack, base, changes, cs->n, tree_id)) < 0 ||
+        (base && git_oid_equal(tree_id, git_tree_id(base))))
+        goto done;
+    *n = cs->n;
+    error = orgctl_packwriter_finish(cs->pack);
+done:
+    free(changes);
+    return error;
+}
+
+void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
+{
+    cs->bulk = true;
+    cs->dry = dry || cs->repo->dry_run;
+}
+
+int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry)
+{
+    if (paths <= ORGCTL_CHANGESET_LARGE)
+        return 0;
+    orgctl_changeset_set_bulk(cs, dry);
+    orgctl_index_defer_deletes(cs->repo);
+    return orgctl_index_tune_bulk(cs->repo, paths);
+}
+
+long orgctl_changeset_next_id(orgctl_changeset *cs)
+{
+    long seq = 0;
+    return next_sequence(cs->repo, &seq) < 0 ? 0 : seq;
+}
+
+int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out)
+{
+    orgctl_repo *repo = cs->repo;
+    git_tree *base = NULL;
+    git_oid tree_id, commit_id;
+    size_t n = 0;
+    int error = 0;
+    if (id_out)
+        *id_out = NULL;
+    if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+        goto done;
+    if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
+        goto done;
+    if (cs->dry)
+        error = 0; /* checked to the end below; nothing is written */
+    else
+        error = cs->bulk ? write_pack(cs, base, &tree_id, &n) : write_trees(cs, base, &tree_id, &n);
+    /* The index writer (of a bulk set) finishes its queue while the trees are written;
+     * an error of its fails the change set before the branch moves. */
+    int index_error = orgctl_index_writer_stop(repo, true);
+    if (!index_error)
+        index_error = orgctl_index_flush_deletes(repo);
+    if (error < 0 || (error = index_error) < 0)
+        goto done;
+    if (n == 0 || cs->dry) {
+        error = orgctl_index_exec(repo, "ROLLBACK"); /* nothing to write */
+        cs->finished = true;
+        goto done;
+    }
+    long seq = 0;
+    if ((error = next_sequence(repo, &seq)) < 0 ||
+        (error = write_commit(cs, summary, &tree_id, &commit_id, seq)) < 0 ||
+        (error = move_branch(repo, &commit_id, summary)) < 0)
+        goto done;
+    /* The branch has moved: from here the change is made. A failure to record it in the
+     * index only makes the index lag; the next run catches it up. */
+    repo->head = commit_id;
+    repo->has_head = true;
+    if (orgctl_index_set_commit(repo, &commit_id, seq) < 0 || orgctl_index_exec(repo, "COMMIT") < 0)
+        sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+    cs->finished = true;
+    if (id_out) {
+        strbuf id = STRBUF_INIT;
+        strbuf_addf(&id, "%ld", seq);
+        *id_out = strbuf_detach(&id, NULL);
+    }
+done:
+    git_tree_free(base);
+    return error;
+}
+
+void orgctl_changeset_free(orgctl_changeset *cs)
+{
+    if (!cs)
+        return;
+    orgctl_index_writer_stop(cs->repo, false);
+    orgctl_index_drop_deletes(cs->repo);
+    if (!cs->finished)
+        sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
+    if (cs->repo->cs == cs) {
+        cs->repo->cs = NULL;
+        orgctl_perm_cache_stop(cs->repo);
+    }
+    arena_free(&cs->paths);
+    free(cs->entries);
+    strmap_free(&cs->by_path);
+    strmap_free(&cs->states);
+    arena_free(&cs->state_paths);
+    for (size_t i = 0; i < cs->nbase_trees; i++)
+        git_tree_free(cs->base_trees[i]);
+    free(cs->base_trees);
+    strmap_free(&cs->base_dirs);
+    arena_free(&cs->base_dir_names);
+    strbuf_release(&cs->base_dir_key);
+    strbuf_release(&cs->trailers);
+    free(cs->undo);
+    orgctl_packwriter_free(cs->pack);
+    free(cs->command);
+    free(cs->org);
+    free(cs);
+}

@@ -1,0 +1,252 @@
+/* orgctl check: the files of the tree that break their kind's rules (the index records
+ * them as it reads each commit, lib/store/index.c) and the objects of the history missing from
+ * the object database. Each tree and blob is looked at once, however many commits share
+ * it: the cost follows the objects of the history, as git fsck's does. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "internal.h"
+#include "orgctl/check.h"
+#include "orgctl/perm.h"
+#include "strmap.h"
+
+/* --- who may run it --- */
+
+static int may_read(orgctl_repo *repo, const char *org)
+{
+    const orgctl_kind *const *kinds = orgctl_kinds();
+    char permission[128];
+    int error = 0;
+    for (int i = 0; kinds[i] && !error; i++) {
+        if (!kinds[i]->per_org)
+            continue;
+        snprintf(permission, sizeof(permission), "%s:view", kinds[i]->perm_prefix);
+        error = orgctl_perm_check(repo, org, permission);
+    }
+    return error;
+}
+
+static int may_read_all(orgctl_repo *repo)
+{
+    const char *ent = orgctl_repo_enterprise_org(repo);
+    if (!ent)
+        return orgctl_error_set(ORGCTL_EPERM, "permission denied: no enterprise org");
+    /* the enterprise's own file and whatever lies in no readable org */
+    int error = orgctl_perm_check(repo, ent, "directory:organization:view");
+    sqlite3_stmt *st = orgctl_index_stmt(repo, "SELECT name FROM objects WHERE kind = 'org'");
+    if (!st)
+        return ORGCTL_ERROR;
+    cJSON *orgs = cJSON_CreateArray(), *o;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(orgs, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    cJSON_ArrayForEach(o, orgs)
+    {
+        if (!error)
+            error = may_read(repo, o->valuestring);
+    }
+    cJSON_Delete(orgs);
+    return error;
+}
+
+/* --- what is wrong --- */
+
+struct check {
+    orgctl_repo *repo;
+    git_odb *odb;
+    cJSON *problems;
+    strmap seen;     /* ids of the trees and blobs looked at */
+    strmap reported; /* paths of HEAD reported from the index */
+    arena keys;
+    strbuf path;
+    const char *commit; /* NULL: HEAD's tree; else the short id prefixed to paths */
+};
+
+static void add_problem(struct check *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void add_problem(struct check *c, const char *path, const char *fmt, ...)
+{
+    char problem[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(problem, sizeof(problem), fmt, ap);
+    va_end(ap);
+    strbuf where = STRBUF_INIT;
+    if (c->commit)
+        strbuf_addf(&where, "%s:", c->commit);
+    strbuf_adds(&where, path);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "path", strbuf_str(&where));
+    cJSON_AddStringToObject(p, "problem", problem);
+    cJSON_AddItemToArray(c->problems, p);
+    strbuf_release(&where);
+}
+
+static int add_invalid(const char *path, const char *problem, bool damaged, void *payload)
+{
+    struct check *c = payload;
+    add_problem(c, path, "%s", problem);
+    strmap_set(&c->reported, arena_strdup(&c->keys, path), 1);
+    return 0;
+}
+
+/* Whether the object was looked at before; notes it. */
+static bool seen(struct check *c, const git_oid *id)
+{
+    char hex[GIT_OID_HEXSZ + 1];
+    size_t one;
+    git_oid_tostr(hex, sizeof(hex), id);
+    if (strmap_get(&c->seen, hex, &one))
+        return true;
+    strmap_set(&c->seen, arena_strdup(&c->keys, hex), 1);
+    return false;
+}
+
+static void cut_path(strbuf *sb, size_t len)
+{
+    sb->len = len;
+    if (sb->buf)
+        sb->buf[len] = '\0';
+}
+
+/* 0 when the blob `id` is there and its header reads as a blob's, GIT_ENOTFOUND when it is
+ * not there, else -1: a loose object that is no zlib stream, a packed one whose entry is
+ * damaged (the header only: the whole content is git fsck's work). */
+static int read_header(struct check *c, const git_oid *id)
+{
+    size_t size;
+    git_object_t type;
+    int rc = git_odb_read_header(&size, &type, c->odb, id);
+    git_error_clear();
+    return rc == GIT_ENOTFOUND ? GIT_ENOTFOUND : rc < 0 || type != GIT_OBJECT_BLOB ? -1 : 0;
+}
+
+static int walk_tree(struct check *c, const git_oid *id)
+{
+    git_tree *tree = NULL;
+    char hex[GIT_OID_HEXSZ + 1];
+    int error = git_tree_lookup(&tree, c->repo->git, id);
+    if (error == GIT_ENOTFOUND) {
+        git_error_clear();
+        add_problem(c, c->path.len ? strbuf_str(&c->path) : "/",
+                    "tree %s is missing from the object database",
+                    git_oid_tostr(hex, sizeof(hex), id));
+        return 0;
+    }
+    if (error < 0)
+        return orgctl_git_error(error, strbuf_str(&c->path));
+    size_t len = c->path.len, n = git_tree_entrycount(tree);
+    int rc;
+    for (size_t i = 0; i < n && !error; i++) {
+        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+        const git_oid *eid = git_tree_entry_id(e);
+        git_object_t type = git_tree_entry_type(e);
+        if ((type != GIT_OBJECT_TREE && type != GIT_OBJECT_BLOB) || seen(c, eid))
+            continue;
+        cut_path(&c->path, len);
+        if (len)
+            strbuf_addch(&c->path, '/');
+        strbuf_adds(&c->path, git_tree_entry_name(e));
+        size_t one;
+        if (type == GIT_OBJECT_TREE)
+            error = walk_tree(c, eid);
+        else if ((rc = read_header(c, eid)) != 0 &&
+                 !(!c->commit && strmap_get(&c->reported, strbuf_str(&c->path), &one)))
+            add_problem(c, strbuf_str(&c->path),
+                        rc == GIT_ENOTFOUND ? "blob %s is missing from the object database"
+                                            : "blob %s is damaged: it cannot be read",
+                        git_oid_tostr(hex, sizeof(hex), eid));
+    }
+    cut_path(&c->path, len);
+    git_tree_free(tree);
+    return error;
+}
+
+/* HEAD's tree, then each commit's in turn back from HEAD: what they share is walked once. */
+static int walk_history(struct check *c)
+{
+    git_revwalk *walk = NULL;
+    git_oid id;
+    char hex[GIT_OID_HEXSZ + 1], short_id[13];
+    int error = git_revwalk_new(&walk, c->repo->git);
+    if (!error)
+        error = git_revwalk_push(walk, &c->repo->head);
+    while (error == 0 && (error = git_revwalk_next(&id, walk)) == 0) {
+        git_commit *commit = NULL;
+        if ((error = git_commit_lookup(&commit, c->repo->git, &id)) < 0)
+            break;
+        git_oid_tostr(short_id, sizeof(short_id), &id);
+        c->commit = git_oid_equal(&id, &c->repo->head) ? NULL : short_id;
+        const git_oid *tree = git_commit_tree_id(commit);
+        strbuf_reset(&c->path);
+        if (!seen(c, tree))
+            error = walk_tree(c, tree);
+        git_commit_free(commit);
+    }
+    c->commit = NULL;
+    if (error == GIT_ITEROVER) {
+        error = 0;
+    } else if (error == GIT_ENOTFOUND) { /* a commit of the history is gone */
+        const git_error *e = git_error_last();
+        add_problem(c, "", "commit history broken after %s: %s",
+                    git_oid_tostr(hex, sizeof(hex), &id),
+                    e && e->message ? e->message : "a commit is missing");
+        git_error_clear();
+        error = 0;
+    } else if (error < 0) {
+        error = orgctl_git_error(error, "history");
+    }
+    git_revwalk_free(walk);
+    return error;
+}
+
+static int path_cmp(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(x, "path")),
+                  cJSON_GetStringValue(cJSON_GetObjectItem(y, "path")));
+}
+
+static cJSON *sorted(cJSON *arr)
+{
+    int n = cJSON_GetArraySize(arr);
+    cJSON **items = xmalloc((n ? n : 1) * sizeof(*items));
+    for (int i = 0; i < n; i++)
+        items[i] = cJSON_DetachItemViaPointer(arr, arr->child);
+    qsort(items, (size_t)n, sizeof(*items), path_cmp);
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, items[i]);
+    free(items);
+    return arr;
+}
+
+int orgctl_check(orgctl_repo *repo, cJSON **out)
+{
+    *out = NULL;
+    int error = may_read_all(repo);
+    if (error < 0)
+        return error;
+    struct check c = {repo,        NULL,       cJSON_CreateArray(), STRMAP_INIT,
+                      STRMAP_INIT, ARENA_INIT, STRBUF_INIT,         NULL};
+    if ((error = orgctl_index_invalid(repo, NULL, NULL, NULL, add_invalid, &c)) >= 0)
+        error = repo->has_head ? orgctl_repo_git_open(repo) : 0;
+    if (!error && repo->has_head && (error = git_repository_odb(&c.odb, repo->git)) < 0)
+        error = orgctl_git_error(error, "object database");
+    if (!error && repo->has_head)
+        error = walk_history(&c);
+    git_odb_free(c.odb);
+    strmap_free(&c.seen);
+    strmap_free(&c.reported);
+    arena_free(&c.keys);
+    strbuf_release(&c.path);
+    if (error < 0) {
+        cJSON_Delete(c.problems);
+        return error;
+    }
+    *out = sorted(c.problems);
+    return 0;
+}

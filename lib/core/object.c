@@ -1,0 +1,789 @@
+/* Objects: loading from the index and the generic validation the kind table drives. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index_key.h"
+#include "internal.h"
+#include "orgctl/object.h"
+#include "orgctl/perm.h"
+#include "orgctl/settings.h"
+#include "strmap.h"
+#include "trust.h"
+#include "utf8.h"
+
+static const char *org_of(const orgctl_kind *kind, const char *org, const char *name)
+{
+    if (kind == &orgctl_kind_org)
+        return name;
+    return kind->per_org ? org : "";
+}
+
+/* The files warned about (their paths' hashes), each once a process: a command may look
+ * an object up often. */
+#define WARNED_MAX 64
+static _Thread_local size_t warned[WARNED_MAX], nwarned;
+
+struct invalid_seen {
+    strbuf first;   /* "path: problem" of the first */
+    strbuf damaged; /* of the first that cannot be read at all */
+};
+
+static int warn_invalid(const char *path, const char *problem, bool damaged, void *payload)
+{
+    struct invalid_seen *seen = payload;
+    if (!seen->first.len)
+        strbuf_addf(&seen->first, "%s: %s", path, problem);
+    if (damaged) { /* not a warning: the command fails, naming it */
+        if (!seen->damaged.len)
+            strbuf_addf(&seen->damaged, "%s: %s", path, problem);
+        return 0;
+    }
+    size_t h = strmap_hash(path);
+    for (size_t i = 0; i < nwarned; i++)
+        if (warned[i] == h)
+            return 0;
+    if (nwarned < WARNED_MAX)
+        warned[nwarned++] = h;
+    orgctl_warning("%s: %s; not used", path, problem);
+    return 0;
+}
+
+int orgctl_object_warn_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                               const char *name, strbuf *first)
+{
+    struct invalid_seen seen = {STRBUF_INIT, STRBUF_INIT};
+    int n = orgctl_index_invalid(repo, kind, org, name, warn_invalid, &seen);
+    if (first)
+        strbuf_add(first, strbuf_str(&seen.first), seen.first.len);
+    if (n > 0 && seen.damaged.len)
+        n = orgctl_error_set(ORGCTL_ERROR, "%s", strbuf_str(&seen.damaged));
+    strbuf_release(&seen.first);
+    strbuf_release(&seen.damaged);
+    return n;
+}
+
+static int first_invalid(const char *path, const char *problem, bool damaged, void *payload)
+{
+    strbuf_addf(payload, "%s: %s", path, problem);
+    return 1;
+}
+
+int orgctl_object_refuse_invalid(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                 const char *name)
+{
+    if (!orgctl_index_has_invalid(repo))
+        return 0;
+    strbuf bad = STRBUF_INIT;
+    int n = orgctl_index_invalid(repo, kind, org, name, first_invalid, &bad);
+    if (n > 0)
+        n = orgctl_error_set(ORGCTL_EINVALID,
+                             "%s \"%s\" cannot be changed: %s (repair or remove the file with "
+                             "git, or roll back the change set that made it)",
+                             kind->name, name, strbuf_str(&bad));
+    strbuf_release(&bad);
+    return n;
+}
+
+int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, cJSON **out)
+{
+    *out = NULL;
+    org = org_of(kind, org, name);
+    if (kind == &orgctl_kind_enterprise)
+        name = ""; /* one of its kind: enterprise.json, keyed by no name */
+    char *path = orgctl_kind_path(kind, org, name);
+    char *json = orgctl_index_get(repo, kind, org, name, path);
+    free(path);
+    if (!json) {
+        strbuf bad = STRBUF_INIT;
+        int error = orgctl_object_warn_invalid(repo, kind, org, name, &bad);
+        if (error > 0) /* there, but not believed: damaged data (exit 1), not "not found" */
+            error = orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\" cannot be read: %s", kind->name,
+                                     name, strbuf_str(&bad));
+        strbuf_release(&bad);
+        if (error < 0)
+            return error;
+        if (kind == &orgctl_kind_org)
+            return orgctl_error_set(ORGCTL_ENOTFOUND, "org \"%s\" not found", name);
+        if (!kind->per_org)
+            return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found", kind->name, name);
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"", kind->name,
+                                name, org);
+    }
+    *out = cJSON_Parse(json);
+    free(json);
+    return *out ? 0
+                : orgctl_error_set(ORGCTL_ERROR, "%s \"%s\": broken JSON in the index", kind->name,
+                                   name);
+}
+
+int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org, const char *name,
+                      cJSON **out)
+{
+    int error = orgctl_object_load(repo, kind, org, name, out);
+    if (error == 0)
+        orgctl_kind_strip_secrets(kind, *out); /* secrets never leave the library */
+    return error;
+}
+
+/* The paths of the last objects found: the rows of a bulk set ask for the same org, role
+ * and group over and over, and a path takes allocations to build. A path depends on the
+ * kind, org and name alone, so a kept one is never stale. */
+#define KEPT_PATHS 8
+struct kept_path {
+    const orgctl_kind *kind;
+    char *org, *name, *path;
+};
+static _Thread_local struct kept_path kept_paths[KEPT_PATHS];
+static _Thread_local size_t next_kept;
+
+static const char *kept_path(const orgctl_kind *kind, const char *org, const char *name)
+{
+    for (size_t i = 0; i < KEPT_PATHS; i++) {
+        const struct kept_path *k = &kept_paths[i];
+        if (k->kind == kind && strcmp(k->name, name) == 0 && strcmp(k->org, org) == 0)
+            return k->path;
+    }
+    return NULL;
+}
+
+static void keep_path(const orgctl_kind *kind, const char *org, const char *name, char *path)
+{
+    struct kept_path *k = &kept_paths[next_kept];
+    next_kept = (next_kept + 1) % KEPT_PATHS;
+    free(k->org);
+    free(k->name);
+    free(k->path);
+    *k = (struct kept_path){kind, xstrdup(org), xstrdup(name), path};
+}
+
+bool orgctl_object_exists(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                          const char *name)
+{
+    org = org_of(kind, org, name);
+    if (kind == &orgctl_kind_enterprise)
+        name = "";
+    const char *kept = org && name ? kept_path(kind, org, name) : NULL;
+    if (kept)
+        return orgctl_index_exists(repo, kind, org, name, kept);
+    char *path = orgctl_kind_path(kind, org, name);
+    bool found = orgctl_index_exists(repo, kind, org, name, path);
+    if (found && org && name) /* referred to, likely again */
+        keep_path(kind, org, name, path);
+    else
+        free(path);
+    return found;
+}
+
+int orgctl_object_state(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *name)
+{
+    char *path = orgctl_kind_path(kind, org_of(kind, org, name), name);
+    int state;
+    if (repo->cs && orgctl_changeset_state_known(repo->cs, path, &state)) {
+        free(path);
+        return state;
+    }
+    cJSON *obj = NULL;
+    if (orgctl_object_load(repo, kind, org, name, &obj) < 0) {
+        orgctl_error_clear();
+        state = -1;
+    } else {
+        const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "state"));
+        state = !orgctl_kind_field(kind, "state") || (s && strcmp(s, "enabled") == 0);
+    }
+    cJSON_Delete(obj);
+    if (repo->cs)
+        orgctl_changeset_state_keep(repo->cs, path, state);
+    free(path);
+    return state;
+}
+
+/* Whether `field` of the object held `value` (a list item, a map key, a string). */
+static bool holds(const cJSON *obj, const char *field, const char *value)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, field), *c;
+    if (cJSON_IsString(v))
+        return strcmp(v->valuestring, value) == 0;
+    if (cJSON_IsObject(v))
+        return cJSON_GetObjectItemCaseSensitive(v, value) != NULL;
+    cJSON_ArrayForEach(c, v)
+    {
+        if (cJSON_IsString(c) && strcmp(c->valuestring, value) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* What orgctl_object_check_assignable needs per reference; `before` is read on the first
+ * reference to a disabled object, which is rare. */
+struct assignable {
+    orgctl_repo *repo;
+    const orgctl_kind *kind;
+    const char *org, *name;
+    cJSON *before;
+    bool loaded;
+};
+
+static int check_assignable(struct assignable *a, const orgctl_field *f, const orgctl_kind *target,
+                            const char *ref)
+{
+    if (!ref || orgctl_object_state(a->repo, target, a->org, ref) != 0)
+        return 0;
+    if (!a->loaded) {
+        a->loaded = true;
+        if (orgctl_object_load(a->repo, a->kind, a->org, a->name, &a->before) < 0)
+            orgctl_error_clear();
+    }
+    if (holds(a->before, f->name, ref))
+        return 0;
+    return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s \"%s\" is disabled; enable it first",
+                            a->kind->name, a->name, target->name, ref);
+}
+
+int orgctl_object_check_assignable(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                   const cJSON *obj)
+{
+    struct assignable a = {
+        repo, kind, org, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "name")),
+        NULL, false};
+    int error = 0;
+    if (!a.name || !kind->per_org || kind == &orgctl_kind_org)
+        return 0;
+    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+        const orgctl_kind *target = f->ref_kind ? orgctl_kind_lookup(f->ref_kind) : NULL;
+        if (!target || (f->flags & ORGCTL_FIELD_MEMBERS) || !orgctl_kind_field(target, "state"))
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name), *c;
+        if (cJSON_IsString(v))
+            error = check_assignable(&a, f, target, v->valuestring);
+        for (c = cJSON_IsString(v) || !v ? NULL : v->child; c && !error; c = c->next)
+            error = check_assignable(&a, f, target, cJSON_IsObject(v) ? c->string : c->valuestring);
+    }
+    cJSON_Delete(a.before);
+    return error;
+}
+
+/* Each filter binds three parameters from ?3 on: the parts of the attrs keys it asks for
+ * around the org, which is a parameter or, listing orgs, each org's own name
+ * (index_key.h; names hold no byte that the keys escape). */
+static void add_filter_sql(strbuf *sql, const orgctl_filter *f, size_t i, const char *org)
+{
+    int k = 3 + 3 * (int)i;
+    if (f->of_kind) /* the key of the row saying that `value` names this object */
+        strbuf_addf(sql,
+                    " AND EXISTS (SELECT 1 FROM attrs WHERE key = ?%d || %s || ?%d || o.name"
+                    " || ?%d)",
+                    k, org, k + 1, k + 2);
+    else /* the range of the rows of the value */
+        strbuf_addf(sql,
+                    " AND o.name IN (SELECT name FROM attrs WHERE key >= ?%d || %s || ?%d AND "
+                    "key < ?%d || %s || ?%d)",
+                    k, org, k + 1, k, org, k + 2);
+}
+
+static void bind_strbuf(sqlite3_stmt *st, int i, const strbuf *sb)
+{
+    sqlite3_bind_text(st, i, sb->buf ? sb->buf : "", (int)sb->len, SQLITE_TRANSIENT);
+}
+
+/* Binds the key parts around the org (see add_filter_sql): ?k the kind's, ?k+1 the
+ * field's and the value's (none when NULL) after it, ?k+2 the end of their range; or,
+ * with `name` (of_kind), ?k+1 the field's alone and ?k+2 the name's after the value. */
+static void bind_key_parts(sqlite3_stmt *st, int k, const char *kind, const char *field,
+                           const char *value, bool lower, const char *name)
+{
+    strbuf part = STRBUF_INIT, end = STRBUF_INIT;
+    orgctl_index_key_add(&part, kind, false);
+    bind_strbuf(st, k, &part);
+    strbuf_reset(&part);
+    strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the org */
+    orgctl_index_key_add(&part, field, false);
+    if (value)
+        orgctl_index_key_add(&part, value, lower);
+    bind_strbuf(st, k + 1, &part);
+    if (name) {
+        strbuf_addch(&end, ORGCTL_INDEX_KEY_SEP); /* after the value */
+        strbuf_adds(&end, name);
+    } else {
+        orgctl_index_key_end(&end, part.buf, part.len);
+    }
+    bind_strbuf(st, k + 2, &end);
+    strbuf_release(&part);
+    strbuf_release(&end);
+}
+
+static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f, size_t i)
+{
+    int k = 3 + 3 * (int)i;
+    if (f->of_kind) {
+        bind_key_parts(st, k, f->of_kind->name, f->field, NULL, false, f->value);
+        return;
+    }
+    const orgctl_field *field = orgctl_kind_field(kind, f->field);
+    bind_key_parts(st, k, kind->name, f->field, f->value,
+                   field && (field->flags & ORGCTL_FIELD_NOCASE), NULL);
+}
+
+int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                        const char *prefix)
+{
+    /* An org is filed under its own shortname, as in orgctl_object_list. Every name that
+     * starts with the prefix sorts from it to it followed by 0xff, a byte UTF-8 never has. */
+    static const char *sql = "SELECT name FROM objects WHERE kind = ?1 AND org = ?2 AND "
+                             "name >= ?3 AND name < ?4 ORDER BY name";
+    static const char *org_sql = "SELECT name FROM objects WHERE kind = ?1 AND org = name AND "
+                                 "name >= ?3 AND name < ?4 ORDER BY name";
+    *out = NULL;
+    int error = orgctl_index_sync(repo);
+    if (error < 0)
+        return error;
+    sqlite3_stmt *st = orgctl_index_stmt(repo, kind == &orgctl_kind_org ? org_sql : sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    strbuf end = STRBUF_INIT;
+    strbuf_adds(&end, prefix);
+    strbuf_addch(&end, '\xff');
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    if (kind != &orgctl_kind_org)
+        sqlite3_bind_text(st, 2, kind->per_org ? org : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, end.buf, (int)end.len, SQLITE_STATIC);
+    cJSON *arr = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    strbuf_release(&end);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        return orgctl_sqlite_error(repo->db, "list names");
+    }
+    *out = arr;
+    return 0;
+}
+
+int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const orgctl_filter *filters, size_t nfilters, const char *search,
+                       cJSON **out)
+{
+    strbuf sql = STRBUF_INIT;
+    /* An org is filed under its own shortname: listing orgs matches each row to itself. */
+    const char *org_sql = kind == &orgctl_kind_org ? "o.name" : "?2";
+    strbuf_addf(&sql, "SELECT o.json FROM objects o WHERE o.kind = ?1 AND o.org = %s", org_sql);
+    for (size_t i = 0; i < nfilters; i++)
+        add_filter_sql(&sql, &filters[i], i, org_sql);
+    int search_param = 3 + 3 * (int)nfilters;
+    /* the e-mail rows' keys from the value on hold the name too: a match there is a
+     * match of the name, which is asked anyway */
+    if (search)
+        strbuf_addf(&sql,
+                    " AND (instr(casefold(o.name), casefold(?%d)) > 0 OR o.name IN (SELECT "
+                    "name FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d "
+                    "AND instr(substr(key, length(?%d || %s || ?%d) + 1), casefold(?%d)) > 0))",
+                    search_param, search_param + 1, org_sql, search_param + 2, search_param + 1,
+                    org_sql, search_param + 3, search_param + 1, org_sql, search_param + 2,
+                    search_param);
+    strbuf_adds(&sql, " ORDER BY o.name");
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    int error = orgctl_index_sync(repo);
+    if (error < 0) {
+        strbuf_release(&sql);
+        return error;
+    }
+    if (sqlite3_prepare_v2(repo->db, strbuf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
+        strbuf_release(&sql);
+        return orgctl_sqlite_error(repo->db, "list");
+    }
+    strbuf_release(&sql);
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind->per_org && kind != &orgctl_kind_org ? org : "", -1,
+                      SQLITE_STATIC);
+    for (size_t i = 0; i < nfilters; i++)
+        bind_filter(st, kind, &filters[i], i);
+    if (search) {
+        sqlite3_bind_text(st, search_param, search, -1, SQLITE_STATIC);
+        bind_key_parts(st, search_param + 1, kind->name, "email", NULL, false, NULL);
+    }
+    cJSON *arr = cJSON_CreateArray();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *obj = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
+        if (obj) {
+            orgctl_kind_strip_secrets(kind, obj); /* secrets never leave the library */
+            cJSON_AddItemToArray(arr, obj);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        cJSON_Delete(arr);
+        return orgctl_sqlite_error(repo->db, "list");
+    }
+    *out = arr;
+    /* what the listing passes over, said; one that cannot be read at all fails it */
+    error =
+        orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL, NULL);
+    if (error < 0) {
+        cJSON_Delete(arr);
+        *out = NULL;
+        return error;
+    }
+    return 0;
+}
+
+int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const char *field, const char *value, cJSON **out)
+{
+    return orgctl_index_referrers(repo, false, kind, org, field, value, 0, out);
+}
+
+int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const char *org,
+                             const char *name, cJSON *found)
+{
+    const orgctl_kind *const *kinds = orgctl_kinds();
+    int error = 0;
+    for (int i = 0; kinds[i] && !error; i++)
+        for (const orgctl_field *f = kinds[i]->fields; f->name && !error; f++) {
+            if (!f->ref_kind || strcmp(f->ref_kind, target->name) != 0)
+                continue;
+            cJSON *names = NULL, *n;
+            error = orgctl_object_referrers(repo, kinds[i], org, f->name, name, &names);
+            cJSON_ArrayForEach(n, names)
+            {
+                cJSON *ref = cJSON_CreateObject();
+                cJSON_AddStringToObject(ref, "kind", kinds[i]->name);
+                cJSON_AddStringToObject(ref, "field", f->name);
+                cJSON_AddStringToObject(ref, "name", n->valuestring);
+                cJSON_AddItemToArray(found, ref);
+            }
+            cJSON_Delete(names);
+        }
+    return error;
+}
+
+int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count)
+{
+    static const char *sql = "SELECT count(*) FROM objects WHERE org = ?1 AND kind <> 'org'";
+    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+    *count = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* --- validation --- */
+
+/* A domain of an e-mail address: two or more dot-separated labels of 1 to 63 bytes, each
+ * letters, digits, hyphens (not first or last) or UTF-8 (an internationalised label). */
+static bool valid_domain(const char *d)
+{
+    int labels = 0;
+    for (const char *label = d;; labels++) {
+        size_t len = strcspn(label, ".");
+        if (len == 0 || len > 63 || label[0] == '-' || label[len - 1] == '-')
+            return false;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)label[i];
+            if (!(c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '-'))
+                return false;
+        }
+        if (!label[len])
+            return labels >= 1;
+        label += len + 1;
+    }
+}
+
+/* RFC 5321's limits (a local part of 64 bytes, a path of 254), valid UTF-8, one '@', no
+ * spaces, controls or invisible characters, and a well-formed domain. */
+static bool valid_email(const char *s)
+{
+    size_t len = strlen(s);
+    const char *at = strchr(s, '@');
+    if (!at || at == s || at - s > 64 || len > 254 || strchr(at + 1, '@') ||
+        !orgctl_utf8_valid(s, len) || orgctl_utf8_forbidden(s, len, true))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' || *p == '"' ||
+            *p == '\\')
+            return false;
+    if (s[0] == '.' || at[-1] == '.' || strstr(s, ".."))
+        return false;
+    return valid_domain(at + 1);
+}
+
+static int sort_cmp(const void *a, const void *b)
+{
+    return strcmp((*(cJSON *const *)a)->valuestring, (*(cJSON *const *)b)->valuestring);
+}
+
+/* Lists are sets: sorted and without duplicates, so the same set is the same bytes. */
+static void normalise_list(cJSON *list)
+{
+    int n = cJSON_GetArraySize(list);
+    if (n < 2)
+        return;
+    cJSON **items = xmalloc(sizeof(*items) * n);
+    int i = 0;
+    while (list->child)
+        items[i++] = cJSON_DetachItemViaPointer(list, list->child);
+    qsort(items, n, sizeof(*items), sort_cmp);
+    for (i = 0; i < n; i++) {
+        if (i > 0 && strcmp(items[i]->valuestring, items[i - 1]->valuestring) == 0)
+            cJSON_Delete(items[i]);
+        else
+            cJSON_AddItemToArray(list, items[i]);
+    }
+    free(items);
+}
+
+static int check_ref(orgctl_repo *repo, const orgctl_field *f, const char *org, const char *value)
+{
+    const orgctl_kind *target = orgctl_kind_lookup(f->ref_kind);
+    if (!target || orgctl_object_exists(repo, target, org, value))
+        return 0;
+    return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" does not exist in org \"%s\"",
+                            target->name, value, org);
+}
+
+static bool is_integer(const cJSON *v)
+{
+    return cJSON_IsNumber(v) && fabs(v->valuedouble) < 1e15 &&
+           v->valuedouble == (double)(long long)v->valuedouble;
+}
+
+/* A map value of a RANGE field: "java": 7 in a user's skills. */
+static int check_level(const orgctl_kind *kind, const char *name, const orgctl_field *f,
+                       const cJSON *c)
+{
+    const char *what = f->ref_kind ? f->ref_kind : f->name;
+    if (!is_integer(c))
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%s\": level of %s \"%s\" must be a whole number from %d "
+                                "to %d",
+                                kind->name, name, what, c->string, f->min, f->max);
+    if (c->valuedouble < f->min || c->valuedouble > f->max)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%s\": level %g of %s \"%s\" is outside %d to %d", kind->name,
+                                name, c->valuedouble, what, c->string, f->min, f->max);
+    return 0;
+}
+
+/* Free text: at most ORGCTL_TEXT_MAX bytes of valid UTF-8 without controls (which a
+ * terminal would obey when a listing prints them) or bidirectional controls. */
+static int check_text(const orgctl_kind *kind, const char *name, const char *field,
+                      const char *text)
+{
+    size_t len = strlen(text);
+    if (len > ORGCTL_TEXT_MAX)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is longer than %d bytes",
+                                kind->name, name, field, ORGCTL_TEXT_MAX);
+    if (!orgctl_utf8_valid(text, len))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\": %s is not valid UTF-8", kind->name,
+                                name, field);
+    unsigned bad = orgctl_utf8_forbidden(text, len, false);
+    if (bad)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%.100s\": %s contains U+%04X, a control character",
+                                kind->name, name, field, bad);
+    return 0;
+}
+
+/* With `stored`, an object as found in the tree: its own shape only (references and
+ * unique values are checked across objects, by the index). */
+static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, const orgctl_field *f, cJSON *v, bool stored)
+{
+    int error = 0;
+    switch (f->type) {
+    case ORGCTL_FIELD_STRING:
+        if (!cJSON_IsString(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a string",
+                                    kind->name, f->name);
+        if ((f->flags & ORGCTL_FIELD_REQUIRED) && !*v->valuestring)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must not be empty", kind->name,
+                                    name, f->name);
+        if ((error = check_text(kind, name, f->name, v->valuestring)) < 0)
+            return error;
+        if (strcmp(f->name, "state") == 0 && strcmp(v->valuestring, "enabled") != 0 &&
+            strcmp(v->valuestring, "disabled") != 0)
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s \"%s\": state \"%s\" is not enabled or disabled",
+                                    kind->name, name, v->valuestring);
+        if ((f->flags & ORGCTL_FIELD_EMAIL) && !valid_email(v->valuestring))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": invalid e-mail \"%.100s\"",
+                                    kind->name, name, v->valuestring);
+        if (stored)
+            return 0;
+        if (f->flags & ORGCTL_FIELD_UNIQUE) {
+            char *other = orgctl_index_find_value(repo, kind, org, f->name, v->valuestring, name);
+            if (other) {
+                error = orgctl_error_set(ORGCTL_EEXISTS, "%s \"%s\" is already used by %s \"%s\"",
+                                         f->name, v->valuestring, kind->name, other);
+                free(other);
+                return error;
+            }
+        }
+        if (f->ref_kind)
+            return check_ref(repo, f, org, v->valuestring);
+        return 0;
+    case ORGCTL_FIELD_BOOL:
+        return cJSON_IsBool(v)
+                   ? 0
+                   : orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be true or false",
+                                      kind->name, f->name);
+    case ORGCTL_FIELD_INT:
+        if (!is_integer(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s must be a whole number",
+                                    kind->name, name, f->name);
+        if ((f->flags & ORGCTL_FIELD_RANGE) && (v->valuedouble < f->min || v->valuedouble > f->max))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s %g is outside %d to %d",
+                                    kind->name, name, f->name, v->valuedouble, f->min, f->max);
+        return 0;
+    case ORGCTL_FIELD_LIST:
+        if (!cJSON_IsArray(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a list", kind->name,
+                                    f->name);
+        for (cJSON *c = v->child; c && !error; c = c->next) {
+            if (!cJSON_IsString(c))
+                return orgctl_error_set(ORGCTL_EINVALID, "%s: items of \"%s\" must be strings",
+                                        kind->name, f->name);
+            if (f->flags & ORGCTL_FIELD_PERMISSION)
+                error = orgctl_perm_validate(c->valuestring);
+            else if (f->ref_kind && !stored)
+                error = check_ref(repo, f, org, c->valuestring);
+        }
+        if (!error)
+            normalise_list(v);
+        return error;
+    case ORGCTL_FIELD_MAP:
+        if (!cJSON_IsObject(v))
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be an object",
+                                    kind->name, f->name);
+        for (cJSON *c = v->child; c && !error; c = c->next) {
+            error = check_text(kind, name, f->name, c->string);
+            if (!error && cJSON_IsString(c))
+                error = check_text(kind, name, f->name, c->valuestring);
+            if (!error && (f->flags & ORGCTL_FIELD_RANGE))
+                error = check_level(kind, name, f, c);
+            if (!error && f->ref_kind && !stored)
+                error = check_ref(repo, f, org, c->string);
+        }
+        return error;
+    }
+    return 0;
+}
+
+/* Fields of a kind that validate maps in one pass (more would be looked up one by one). */
+#define MAX_FIELDS 32
+
+static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj,
+                    bool stored)
+{
+    int error = 0;
+    if (!cJSON_IsObject(obj))
+        return orgctl_error_set(ORGCTL_EINVALID, "%s: not a JSON object", kind->name);
+    const char *key = kind == &orgctl_kind_org ? "shortname" : "name";
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+    if (kind != &orgctl_kind_enterprise) {
+        if (!name)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: %s is required", kind->name, key);
+        if ((error = orgctl_name_validate(kind->name, name)) < 0)
+            return error;
+    } else {
+        name = "";
+    }
+    if (kind == &orgctl_kind_org)
+        org = name;
+    /* each member to its field in one pass (a lookup per field was a pass each) */
+    cJSON *by_field[MAX_FIELDS] = {NULL};
+    for (cJSON *c = obj->child; c; c = c->next) {
+        const orgctl_field *f = orgctl_kind_field(kind, c->string);
+        if (!f)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": unknown field \"%s\"", kind->name,
+                                    name, c->string);
+        if (f->flags & ORGCTL_FIELD_COMPUTED) /* shown only, derived from other objects */
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s \"%s\": field \"%s\" is computed, never stored", kind->name,
+                                    name, c->string);
+        size_t i = (size_t)(f - kind->fields);
+        if (i < MAX_FIELDS && !by_field[i]) /* the first, as a lookup finds */
+            by_field[i] = c;
+    }
+    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+        size_t i = (size_t)(f - kind->fields);
+        cJSON *v = i < MAX_FIELDS ? by_field[i] : cJSON_GetObjectItemCaseSensitive(obj, f->name);
+        if (!v || cJSON_IsNull(v)) {
+            if (f->flags & ORGCTL_FIELD_REQUIRED)
+                return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": %s is required", kind->name,
+                                        name, f->name);
+            continue;
+        }
+        error = check_field(repo, kind, org, name, f, v, stored);
+    }
+    if (stored)
+        return error;
+    if (!error && kind->validate)
+        error = kind->validate(repo, org, obj);
+    if (!error && kind == &orgctl_kind_user) /* a clone: the limits (lib/core/trust.c) */
+        error = orgctl_clone_validate(repo, org, obj);
+    if (!error)
+        error = orgctl_object_check_assignable(repo, kind, org, obj);
+    return error;
+}
+
+int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj)
+{
+    return validate(repo, kind, org, obj, false);
+}
+
+int orgctl_object_validate_stored(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  const char *name, cJSON *obj)
+{
+    int error = validate(repo, kind, org, obj, true);
+    if (error < 0)
+        return error;
+    const char *key = kind == &orgctl_kind_org ? "shortname" : "name";
+    const char *own = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+    if (kind != &orgctl_kind_enterprise && strcmp(own, name) != 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.100s\" is filed under the name \"%.100s\"",
+                                kind->name, own, name);
+    /* the kind's own rules that concern the object alone: its settings, a rule's
+     * combination (an org's other rules compare it with the enterprise's) */
+    if (kind == &orgctl_kind_org || kind == &orgctl_kind_enterprise) {
+        const cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(obj, "settings"))
+        {
+            if ((error = orgctl_setting_check(v->string, v)) < 0)
+                return error;
+        }
+        return 0;
+    }
+    return kind->validate ? kind->validate(repo, org, obj) : 0;
+}
+
+int orgctl_object_refs(const orgctl_kind *kind, const cJSON *obj, orgctl_object_ref_cb cb,
+                       void *payload)
+{
+    int error = 0;
+    for (const orgctl_field *f = kind->fields; f->name && !error; f++) {
+        const orgctl_kind *target = f->ref_kind ? orgctl_kind_lookup(f->ref_kind) : NULL;
+        if (!target || (f->flags & ORGCTL_FIELD_COMPUTED))
+            continue;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, f->name), *c;
+        if (cJSON_IsString(v))
+            error = cb(target, f, v->valuestring, payload);
+        for (c = cJSON_IsString(v) || !v ? NULL : v->child; c && !error; c = c->next) {
+            const char *value = cJSON_IsObject(v) ? c->string : cJSON_GetStringValue(c);
+            if (value)
+                error = cb(target, f, value, payload);
+        }
+    }
+    return error;
+}
