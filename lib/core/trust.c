@@ -9,13 +9,6 @@
 #include "orgctl/perm.h"
 #include "trust.h"
 
-#define P_VIEW "authorization:orgTrustee:view"
-#define P_ADD "authorization:orgTrustee:add"
-#define P_EDIT "authorization:orgTrustee:edit"
-#define P_DELETE "authorization:orgTrustee:delete"
-#define P_TRUSTOR_VIEW "authorization:orgTrustor:view"
-#define P_TRUSTOR_DELETE "authorization:orgTrustor:delete"
-
 /* What accepting a pairing needs in the trusting org. */
 static int check_accept(orgctl_repo *repo, const char *org)
 {

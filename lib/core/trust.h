@@ -7,6 +7,14 @@
 #include "internal.h"
 #include "pairing.h"
 
+/* The permissions of a pairing's two sides (the trustee org, the trusting org). */
+#define P_VIEW "authorization:orgTrustee:view"
+#define P_ADD "authorization:orgTrustee:add"
+#define P_EDIT "authorization:orgTrustee:edit"
+#define P_DELETE "authorization:orgTrustee:delete"
+#define P_TRUSTOR_VIEW "authorization:orgTrustor:view"
+#define P_TRUSTOR_DELETE "authorization:orgTrustor:delete"
+
 /* Authorizes every change to a pairing: `before` NULL for a creation, `after` NULL for a
  * removal (`before` then may hold nothing of it). */
 int orgctl_pair_authorize(orgctl_repo *repo, const char *org, const char *name, const cJSON *before,

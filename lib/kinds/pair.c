@@ -21,13 +21,6 @@
 #define TOKEN_BYTES 16 /* 128 bits */
 #define ID_BYTES 8
 
-#define P_VIEW "authorization:orgTrustee:view"
-#define P_ADD "authorization:orgTrustee:add"
-#define P_EDIT "authorization:orgTrustee:edit"
-#define P_DELETE "authorization:orgTrustee:delete"
-#define P_TRUSTOR_VIEW "authorization:orgTrustor:view"
-#define P_TRUSTOR_DELETE "authorization:orgTrustor:delete"
-
 static cJSON *list(cJSON *obj, const char *field)
 {
     cJSON *l = cJSON_GetObjectItemCaseSensitive(obj, field);
