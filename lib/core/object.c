@@ -534,11 +534,15 @@ static void normalise_list(cJSON *list)
     while (list->child)
         items[i++] = cJSON_DetachItemViaPointer(list, list->child);
     qsort(items, n, sizeof(*items), sort_cmp);
+    const cJSON *kept = NULL; /* the last one kept: a third copy compares with it, not with
+                                 the second, which is freed */
     for (i = 0; i < n; i++) {
-        if (i > 0 && strcmp(items[i]->valuestring, items[i - 1]->valuestring) == 0)
+        if (kept && strcmp(items[i]->valuestring, kept->valuestring) == 0) {
             cJSON_Delete(items[i]);
-        else
+        } else {
             cJSON_AddItemToArray(list, items[i]);
+            kept = items[i];
+        }
     }
     free(items);
 }

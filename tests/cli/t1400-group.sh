@@ -45,6 +45,11 @@ test_expect_success 'group create makes one change set with a canonical file' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a member given three times is kept once (lists are sets)' '
+	orgctl --dry-run group create Trio --member carol --member carol --member carol -o json >out &&
+	test "$(jq -c ".result.members" out)" = "[\"carol\"]"
+'
+
 test_expect_success 'group show -o json is the file; show and list read well' '
 	orgctl group show Sales -o json >actual &&
 	test_cmp expect actual &&
