@@ -50,7 +50,7 @@ section() {
 	| A failing write, fsync, rename or open (disk full, I/O error) leaves the repository untouched, exits 1 and names the cause | \`tests/fault/run.sh\` with \`tests/fault/shim.c\`: every such call of a command failed in turn | $(last_run fault "{faults} faults injected, {passed} cases passed, {failed} failed$(todo fault)") |
 	| Concurrent writers lose nothing; change-set ids are distinct and contiguous | \`tests/concurrency/run.sh\`: 8 writers × 50 change sets at once | $(last_run concurrency "{change_sets} change sets from {writers} writers, {passed} checks passed, {failed} failed") |
 	| No input crashes a parser (CSV plain, gzip and zip; objects; permissions; times; settings) | \`.ci/fuzz\`: each libFuzzer target for a minute, under ASan and UBSan | $(last_run fuzz "{executions} executions over {targets} targets ({seconds_each} s each), {crashes} crashes") |
-	| Hostile input (names, e-mails, settings, times, CSVs, archives, damaged trees and refs) gets a clear error, the documented exit status and leaves HEAD unchanged | \`tests/hostile/\` | $(last_run hostile "{hostile_inputs} hostile inputs in {hostile_cases} cases, {hostile_failed} failed, {hostile_pending} pending a fix") |
+	| Hostile input (names, e-mails, settings, times, CSVs, archives, damaged trees and refs) gets a clear error, the documented exit status and leaves HEAD unchanged | \`tests/hostile/\` | $(last_run hostile "{hostile_inputs} hostile inputs in {hostile_cases} cases, {hostile_failed} failed, {todo} pending a fix (TAP TODO)") |
 	EOF2
 }
 
