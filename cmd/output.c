@@ -159,21 +159,20 @@ static void put_padded(FILE *out, const char *s, size_t width)
 
 static void csv_cell(FILE *out, const char *s)
 {
-    /* no formula for a spreadsheet: an apostrophe first (orgctl_csv_guarded) */
-    const char *guard = orgctl_csv_guarded(s) ? "'" : "";
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(guard, out);
-        fputs(s, out);
+    char buf[512];
+    size_t n = orgctl_csv_cell(buf, sizeof(buf), s);
+    if (n < sizeof(buf)) {
+        fwrite(buf, 1, n, out);
         return;
     }
-    fputc('"', out);
-    fputs(guard, out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
+    char *big = malloc(n + 1);
+    if (!big) {
+        fputs("orgctl: out of memory\n", stderr);
+        abort();
     }
-    fputc('"', out);
+    orgctl_csv_cell(big, n + 1, s);
+    fwrite(big, 1, n, out);
+    free(big);
 }
 
 static void csv_row(FILE *out, char **cells, size_t n)

@@ -122,6 +122,11 @@ size_t orgctl_csv_record_column(const orgctl_csv_record *rec, size_t i);
  * so what it writes reads back as it was. */
 /* Whether `value` is written with a leading apostrophe. */
 int orgctl_csv_guarded(const char *value);
+/* The one CSV writer: `value` as a cell, the apostrophe first when guarded, in double
+ * quotes (inner ones doubled) when it holds a comma, a quote or a line end. Writes at most
+ * size bytes into out, NUL included (out may be NULL when size is 0), and returns the
+ * cell's length, as snprintf does. */
+size_t orgctl_csv_cell(char *out, size_t size, const char *value);
 /* The value a cell read from a file stands for: `cell` without the apostrophe a writer put
  * before it (a pointer into `cell`). */
 const char *orgctl_csv_unguard(const char *cell);

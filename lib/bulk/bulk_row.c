@@ -110,21 +110,10 @@ const char *bulk_record_field(const struct bulk_record *r, size_t j)
 
 void bulk_csv_cell(strbuf *sb, const char *value)
 {
-    /* no formula for a spreadsheet: an apostrophe first (orgctl_csv_guarded) */
-    const char *guard = orgctl_csv_guarded(value) ? "'" : "";
-    if (!strpbrk(value, ",\"\r\n")) {
-        strbuf_adds(sb, guard);
-        strbuf_adds(sb, value);
-        return;
-    }
-    strbuf_addch(sb, '"');
-    strbuf_adds(sb, guard);
-    for (const char *p = value; *p; p++) {
-        if (*p == '"')
-            strbuf_addch(sb, '"');
-        strbuf_addch(sb, *p);
-    }
-    strbuf_addch(sb, '"');
+    size_t n = orgctl_csv_cell(NULL, 0, value);
+    strbuf_grow(sb, n + 1);
+    orgctl_csv_cell(sb->buf + sb->len, n + 1, value);
+    sb->len += n;
 }
 
 int bulk_set_password(orgctl_repo *repo, orgctl_changeset *cs, const char *org,

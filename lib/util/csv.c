@@ -785,6 +785,34 @@ int orgctl_csv_guarded(const char *value)
     return formula_after_apostrophes(value);
 }
 
+size_t orgctl_csv_cell(char *out, size_t size, const char *value)
+{
+    size_t n = 0;
+/* one byte of the cell: counted always, written while it fits before the NUL */
+#define PUT(c)                                                                                     \
+    do {                                                                                           \
+        if (n + 1 < size)                                                                          \
+            out[n] = (c);                                                                          \
+        n++;                                                                                       \
+    } while (0)
+    bool quoted = strpbrk(value, ",\"\r\n") != NULL;
+    if (quoted)
+        PUT('"');
+    if (orgctl_csv_guarded(value)) /* no formula for a spreadsheet */
+        PUT('\'');
+    for (const char *p = value; *p; p++) {
+        if (quoted && *p == '"')
+            PUT('"');
+        PUT(*p);
+    }
+    if (quoted)
+        PUT('"');
+#undef PUT
+    if (size)
+        out[n < size ? n : size - 1] = '\0';
+    return n;
+}
+
 const char *orgctl_csv_unguard(const char *cell)
 {
     return cell[0] == '\'' && formula_after_apostrophes(cell) ? cell + 1 : cell;
