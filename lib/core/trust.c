@@ -9,6 +9,20 @@
 #include "orgctl/perm.h"
 #include "trust.h"
 
+const char *orgctl_trustee_perm(bool user, enum orgctl_trustee_action action)
+{
+    static const char *const perms[][2] = {
+        [TRUSTEE_ADD] = {"authorization:orgTrusteeUser:add", "authorization:orgTrusteeGroup:add"},
+        [TRUSTEE_VIEW] = {"authorization:orgTrusteeUser:view",
+                          "authorization:orgTrusteeGroup:view"},
+        [TRUSTEE_EDIT] = {"authorization:orgTrusteeUser:edit",
+                          "authorization:orgTrusteeGroup:edit"},
+        [TRUSTEE_DELETE] = {"authorization:orgTrusteeUser:delete",
+                            "authorization:orgTrusteeGroup:delete"},
+    };
+    return perms[action][user ? 0 : 1];
+}
+
 /* What accepting a pairing needs in the trusting org. */
 static int check_accept(orgctl_repo *repo, const char *org)
 {
@@ -16,7 +30,7 @@ static int check_accept(orgctl_repo *repo, const char *org)
     if (!error)
         error = orgctl_perm_check(repo, org, P_ADD);
     if (!error)
-        error = orgctl_perm_check(repo, org, "authorization:orgTrusteeUser:add");
+        error = orgctl_perm_check(repo, org, orgctl_trustee_perm(true, TRUSTEE_ADD));
     return error;
 }
 
@@ -63,9 +77,7 @@ static int check_new_grants(orgctl_repo *repo, const char *org, const cJSON *bef
             continue;
         bool user = strncmp(i->valuestring, "user/", 5) == 0;
         const char *role = strrchr(i->valuestring, '/') + 1;
-        int error = orgctl_perm_check(repo, org,
-                                      user ? "authorization:orgTrusteeUser:edit"
-                                           : "authorization:orgTrusteeGroup:edit");
+        int error = orgctl_perm_check(repo, org, orgctl_trustee_perm(user, TRUSTEE_EDIT));
         if (!error)
             error = orgctl_perm_check_role(repo, org, role);
         if (error)
@@ -97,9 +109,7 @@ static int check_removed_grants(orgctl_repo *repo, const char *org, const cJSON 
         if (!orgctl_pair_list_has(
                 cJSON_GetObjectItemCaseSensitive(after, user ? "users" : "groups"), who))
             continue; /* removed with the trustee, checked as such */
-        int error = orgctl_perm_check(repo, org,
-                                      user ? "authorization:orgTrusteeUser:edit"
-                                           : "authorization:orgTrusteeGroup:edit");
+        int error = orgctl_perm_check(repo, org, orgctl_trustee_perm(user, TRUSTEE_EDIT));
         if (error)
             return error;
     }
@@ -174,15 +184,15 @@ int orgctl_pair_authorize(orgctl_repo *repo, const char *org, const char *name, 
         error = orgctl_perm_check(repo, org, P_EDIT);
     /* the trustee org asks for more people; either side removes them */
     if (!error && adds_to(before, after, "users"))
-        error = orgctl_perm_check(repo, trustee, "authorization:orgTrusteeUser:add");
+        error = orgctl_perm_check(repo, trustee, orgctl_trustee_perm(true, TRUSTEE_ADD));
     if (!error && adds_to(before, after, "groups"))
-        error = orgctl_perm_check(repo, trustee, "authorization:orgTrusteeGroup:add");
+        error = orgctl_perm_check(repo, trustee, orgctl_trustee_perm(false, TRUSTEE_ADD));
     if (!error && adds_to(after, before, "users"))
-        error = orgctl_pair_either(repo, org, "authorization:orgTrusteeUser:delete", trustee,
-                                   "authorization:orgTrusteeUser:delete");
+        error = orgctl_pair_either(repo, org, orgctl_trustee_perm(true, TRUSTEE_DELETE), trustee,
+                                   orgctl_trustee_perm(true, TRUSTEE_DELETE));
     if (!error && adds_to(after, before, "groups"))
-        error = orgctl_pair_either(repo, org, "authorization:orgTrusteeGroup:delete", trustee,
-                                   "authorization:orgTrusteeGroup:delete");
+        error = orgctl_pair_either(repo, org, orgctl_trustee_perm(false, TRUSTEE_DELETE), trustee,
+                                   orgctl_trustee_perm(false, TRUSTEE_DELETE));
     if (!error)
         error = check_new_grants(repo, org, before, after);
     if (!error)

@@ -20,6 +20,11 @@
 int orgctl_pair_authorize(orgctl_repo *repo, const char *org, const char *name, const cJSON *before,
                           const cJSON *after);
 /* perm1 in org1, else perm2 in org2: 0, or the refusal of the second. */
+/* The permission an action needs on a pairing's trustee users
+ * (authorization:orgTrusteeUser:ACTION) or trustee groups (orgTrusteeGroup). */
+enum orgctl_trustee_action { TRUSTEE_ADD, TRUSTEE_VIEW, TRUSTEE_EDIT, TRUSTEE_DELETE };
+const char *orgctl_trustee_perm(bool user, enum orgctl_trustee_action action);
+
 int orgctl_pair_either(orgctl_repo *repo, const char *org1, const char *perm1, const char *org2,
                        const char *perm2);
 /* The roles of `org` that pairings of `org` grant `user` of `user_org` now (directly, or

@@ -470,8 +470,7 @@ static int pair_add(orgctl_op_ctx *ctx)
 {
     char *where = NULL;
     cJSON *p = NULL;
-    const char *perm = strcmp(ctx->op->verb, "add-user") == 0 ? "authorization:orgTrusteeUser:add"
-                                                              : "authorization:orgTrusteeGroup:add";
+    const char *perm = orgctl_trustee_perm(strcmp(ctx->op->verb, "add-user") == 0, TRUSTEE_ADD);
     int error = either_side(ctx, perm, perm);
     if (!error)
         error = locate_side(ctx, TRUSTEE, &where, &p);
@@ -491,9 +490,7 @@ static int pair_rm_trustee(orgctl_op_ctx *ctx)
     char *where = NULL;
     cJSON *p = NULL;
     enum side side;
-    const char *perm = strcmp(ctx->op->verb, "rm-user") == 0
-                           ? "authorization:orgTrusteeUser:delete"
-                           : "authorization:orgTrusteeGroup:delete";
+    const char *perm = orgctl_trustee_perm(strcmp(ctx->op->verb, "rm-user") == 0, TRUSTEE_DELETE);
     int error = either_side(ctx, perm, perm);
     if (!error)
         error = locate(ctx, ctx->name, &where, &p, &side);
@@ -541,8 +538,8 @@ static bool may_see_members(orgctl_op_ctx *ctx, const cJSON *p, enum side side)
         return true;
     if (side == TRUSTING) {
         bool ok =
-            orgctl_perm_check(ctx->repo, ctx->org, "authorization:orgTrusteeUser:view") == 0 &&
-            orgctl_perm_check(ctx->repo, ctx->org, "authorization:orgTrusteeGroup:view") == 0;
+            orgctl_perm_check(ctx->repo, ctx->org, orgctl_trustee_perm(true, TRUSTEE_VIEW)) == 0 &&
+            orgctl_perm_check(ctx->repo, ctx->org, orgctl_trustee_perm(false, TRUSTEE_VIEW)) == 0;
         orgctl_error_clear();
         return ok;
     }
