@@ -2,6 +2,7 @@
  * own and the enterprise's, by each setting's scope). See orgctl/settings.h. */
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,9 @@ static bool language_ok(const char *s)
 static bool value_int(const cJSON *v, long *out)
 {
     if (cJSON_IsNumber(v)) {
+        /* out of long's range the cast is undefined: such a number is no setting's value */
+        if (!(fabs(v->valuedouble) < 1e15))
+            return false;
         *out = (long)v->valuedouble;
         return v->valuedouble == (double)*out;
     }
