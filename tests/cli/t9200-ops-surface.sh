@@ -45,8 +45,8 @@ if test "$1" = --print; then
 	exit 0
 fi
 
-orgctl=$1
-src=$2
+orgctl=$(cd "$(dirname "$1")" && pwd)/${1##*/}
+src=$(cd "$2" && pwd) || { echo "Bail out! no source dir"; exit 1; }
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/orgctl-t9200.XXXXXX") || {
 	echo "Bail out! cannot make a scratch directory"
 	exit 1
