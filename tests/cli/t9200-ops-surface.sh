@@ -4,10 +4,12 @@
 # completions of commands, verbs and options - is what tests/data/ops-surface/expected
 # holds, byte for byte. The table is made from the kinds' descriptors (lib/kinds/op.c);
 # this snapshot was taken before it was, so a descriptor that says less than the copied
-# tables did shows here. After a deliberate change of help or verbs, make the snapshot
+# tables did shows here. The table itself, every row with its flags, permission, function
+# (a generic verb's name, else "own") and parameters, is compared with
+# tests/data/ops-surface/optable (what tests/unit/dump-optable printed for main's table). After a deliberate change of help or verbs, make the snapshot
 # anew: bash tests/cli/t9200-ops-surface.sh --print BUILD/cmd/orgctl > tests/data/ops-surface/expected
 #
-# Usage: bash tests/cli/t9200-ops-surface.sh ORGCTL SOURCE-DIR
+# Usage: bash tests/cli/t9200-ops-surface.sh ORGCTL SOURCE-DIR DUMP-OPTABLE
 # Prints TAP (the plan comes last).
 
 print_surface() {
@@ -47,6 +49,7 @@ fi
 
 orgctl=$(cd "$(dirname "$1")" && pwd)/${1##*/}
 src=$(cd "$2" && pwd) || { echo "Bail out! no source dir"; exit 1; }
+dump=$(cd "$(dirname "$3")" && pwd)/${3##*/}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/orgctl-t9200.XXXXXX") || {
 	echo "Bail out! cannot make a scratch directory"
 	exit 1
@@ -66,4 +69,11 @@ fi
 test "$(grep -c '^\$ orgctl .* --help$' "$scratch/actual")" -ge 2 &&
 	echo "ok 2 - the snapshot covers the verbs' --help" ||
 	echo "not ok 2 - no --help was printed"
-echo "1..2"
+"$dump" >"$scratch/optable"
+if diff -u "$src/tests/data/ops-surface/optable" "$scratch/optable" >"$scratch/diff"; then
+	echo "ok 3 - the op table, row by row, is what the snapshot holds ($(grep -vc '^ ' "$scratch/optable") rows)"
+else
+	echo "not ok 3 - the op table differs from the snapshot"
+	head -100 "$scratch/diff" | sed 's/^/# /'
+fi
+echo "1..3"
