@@ -4,8 +4,8 @@
  * defined in orgctl-campaign(1), STATISTICS; the comments here say how they are kept. */
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +14,8 @@
 #include "orgctl/campaign_stats.h"
 #include "orgctl/csv.h"
 #include "orgctl/errors.h"
+#include "orgctl/kind.h"
+#include "orgctl/object.h"
 #include "orgctl/perm.h"
 #include "stats.h"
 #include "strbuf.h"
@@ -36,9 +38,9 @@ const char *const stats_result_names[RESULT_COUNT] = {
 };
 
 const char *const stats_figure_keys[] = {
-    "start",     "end",         "records",      "success",             "failure",
-    "dc_success", "dc_fail",    "hold",         "connect",             "busy_agents",
-    "max_per_hour", "current_hourly_rate", "avg_length", "in_progress", NULL,
+    "start",      "end",         "records", "success",     "failure",      "dc_success",
+    "dc_fail",    "hold",        "connect", "busy_agents", "max_per_hour", "current_hourly_rate",
+    "avg_length", "in_progress", NULL,
 };
 
 enum column { COL_TIME, COL_CAMPAIGN, COL_SUB, COL_NUMBER, COL_RESULT, COL_DURATION, COL_AGENT };
@@ -49,7 +51,7 @@ static const char *const column_names[] = {
 
 /* What is counted of a scope (a campaign, a sub-campaign, the whole). */
 struct figures {
-    int64_t start, end;           /* earliest call, latest end of one (INT64_MAX, -1: none) */
+    int64_t start, end; /* earliest call, latest end of one (INT64_MAX, -1: none) */
     uint64_t results[RESULT_COUNT];
     uint64_t dc_success;          /* connected to an agent */
     uint64_t hold, connect;       /* seconds of dropped and of connected calls */
@@ -273,8 +275,7 @@ static int parse_result(struct stats *s, size_t column, const char *v, size_t le
                v);
 }
 
-static int parse_duration(struct stats *s, size_t column, const char *v, size_t len,
-                          uint64_t *out)
+static int parse_duration(struct stats *s, size_t column, const char *v, size_t len, uint64_t *out)
 {
     if (len && v[0] == '-')
         return bad(s, column, "duration \"%s\" is negative", v);
@@ -562,6 +563,16 @@ static int bound(const char *what, const char *text, int64_t none, int64_t *out)
     return error;
 }
 
+/* ORGCTL_ENOTFOUND unless `org` is an org of the repository: an actor holding a wildcard
+ * everywhere holds it in an org that is not there too. */
+static int org_exists(orgctl_repo *repo, const char *org)
+{
+    cJSON *obj = NULL;
+    int error = orgctl_object_get(repo, orgctl_kind_lookup("org"), org, org, &obj);
+    cJSON_Delete(obj);
+    return error;
+}
+
 int orgctl_campaign_stats(orgctl_repo *repo, const char *path,
                           const orgctl_campaign_stats_options *opts, cJSON **out)
 {
@@ -577,7 +588,9 @@ int orgctl_campaign_stats(orgctl_repo *repo, const char *path,
     if (s.from >= s.to)
         return orgctl_error_set(ORGCTL_EINVALID, "--from %s is not before --to %s", opts->from,
                                 opts->to);
-    if (repo && opts->org && (error = orgctl_perm_check(repo, opts->org, PERM_VIEW)) < 0)
+    if (repo && opts->org &&
+        ((error = org_exists(repo, opts->org)) < 0 ||
+         (error = orgctl_perm_check(repo, opts->org, PERM_VIEW)) < 0))
         return error;
     scope_new(&s, NULL, NULL, 0); /* the total, scope 0 */
     if ((error = read_records(&s, path)) == 0)

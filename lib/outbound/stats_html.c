@@ -138,19 +138,22 @@ static void table_row(strbuf *sb, const cJSON *row, bool results)
 static void table(strbuf *sb, const cJSON *stats, bool results)
 {
     const cJSON *c, *sub;
-    strbuf_addf(sb, "<table id=\"%s\">\n<thead><tr><th>Campaign / Sub-campaign</th>",
-                results ? "results" : "figures");
+    strbuf_addf(
+        sb,
+        "<div class=\"scroll\">\n<table id=\"%s\">\n<thead><tr><th>Campaign / Sub-campaign</th>",
+        results ? "results" : "figures");
     for (size_t i = 0; i < (results ? (size_t)RESULT_COUNT : NCOLUMNS); i++)
         strbuf_addf(sb, "<th>%s</th>", results ? stats_result_names[i] : columns[i][1]);
     strbuf_adds(sb, "</tr></thead>\n<tbody>\n");
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(stats, "campaigns"))
     {
         table_row(sb, c, results);
-        cJSON_ArrayForEach(sub, cJSON_GetObjectItem(c, "sub_campaigns")) table_row(sb, sub, results);
+        cJSON_ArrayForEach(sub, cJSON_GetObjectItem(c, "sub_campaigns"))
+            table_row(sb, sub, results);
     }
     strbuf_adds(sb, "</tbody>\n<tfoot>");
     table_row(sb, cJSON_GetObjectItem(stats, "total"), results);
-    strbuf_adds(sb, "</tfoot>\n</table>\n");
+    strbuf_adds(sb, "</tfoot>\n</table>\n</div>\n");
 }
 
 /* The dashboard's summary lines, in its words, for the total. */
@@ -223,8 +226,8 @@ static void hours_chart(strbuf *sb, const cJSON *hours)
             strbuf_addf(sb,
                         "<text x=\"%.2f\" y=\"%d\" text-anchor=\"middle\" "
                         "font-size=\"10\">%.13s</text>\n",
-                        left + i * slot + slot / 2, height - bottom + 14 + (i / ((n + 9) / 10)) % 2 * 12,
-                        hour);
+                        left + i * slot + slot / 2,
+                        height - bottom + 14 + (i / ((n + 9) / 10)) % 2 * 12, hour);
         i++;
     }
     strbuf_adds(sb, "</svg>\n");
@@ -248,11 +251,13 @@ static void results_chart(strbuf *sb, const cJSON *campaigns)
                 "%d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Results per "
                 "campaign\">\n",
                 width, height, width, height);
-    for (int r = 0; r < RESULT_COUNT; r++)
+    for (int r = 0, x = left; r < RESULT_COUNT; r++) {
         strbuf_addf(sb,
                     "<rect x=\"%d\" y=\"6\" width=\"12\" height=\"12\" fill=\"%s\"/>"
                     "<text x=\"%d\" y=\"16\" font-size=\"12\">%s</text>\n",
-                    left + r * 92, result_colors[r], left + r * 92 + 16, stats_result_names[r]);
+                    x, result_colors[r], x + 16, stats_result_names[r]);
+        x += 16 + 7 * (int)strlen(stats_result_names[r]) + 14; /* about 7 px a letter */
+    }
     int i = 0;
     cJSON_ArrayForEach(c, campaigns)
     {
@@ -264,7 +269,8 @@ static void results_chart(strbuf *sb, const cJSON *campaigns)
         double x = left;
         const cJSON *results = cJSON_GetObjectItem(c, "results");
         for (int r = 0; r < RESULT_COUNT; r++) {
-            double count = cJSON_GetNumberValue(cJSON_GetObjectItem(results, stats_result_names[r]));
+            double count =
+                cJSON_GetNumberValue(cJSON_GetObjectItem(results, stats_result_names[r]));
             double w = (width - left - 10) * count / most;
             if (count == 0)
                 continue;
@@ -286,7 +292,7 @@ static const char style[] =
     "th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right;white-space:nowrap}"
     "thead th{background:#eee}tbody th,tfoot th{text-align:left}th.sub{padding-left:2em;"
     "font-weight:normal}tfoot{font-weight:bold}#summary{list-style:none;padding:0}"
-    "svg{max-width:100%;height:auto;font-family:sans-serif}";
+    "svg{max-width:100%;height:auto;font-family:sans-serif}.scroll{overflow-x:auto}";
 
 int orgctl_campaign_stats_html(const cJSON *stats, char **out, size_t *len)
 {
