@@ -346,4 +346,14 @@ test_expect_success 'completion: the verb, its options, file names for RESULTS a
 	test -z "$(orgctl __complete campaign stats --from "")"
 '
 
+test_expect_success 'examples/campaign-stats.sh runs and writes a page of its figures' '
+	mkdir example &&
+	ORGCTL=$ORGCTL_BIN bash "$TEST_SOURCE_DIR/examples/campaign-stats.sh" example >example.out 2>&1 &&
+	test_grep "^6000 call result records" example.out &&
+	test_grep "^Total Current Hourly Rate: [0-9]* | Total Calls in Progress: [0-9]*$" example.out &&
+	orgctl campaign stats example/call-results.csv.gz -o json >example.json &&
+	test "$(jq .total.records example.json)" = 6000 &&
+	python3 "$TEST_SOURCE_DIR/tests/cli/campaign-stats-html.py" example/dashboard.html example.json
+'
+
 test_done
