@@ -148,14 +148,14 @@ static void hours_grow(struct hour_map *m)
     m->epoch++;
 }
 
-/* One more call in `hour` for scope `i`: the slot of the last record's hour when the same
- * (records come mostly in time order), else a lookup. */
-static void hour_count(struct stats *s, size_t i, uint32_t hour)
+/* `calls` more calls in `hour` for scope `i`: the slot of the last record's hour when the
+ * same (records come mostly in time order), else a lookup. */
+static void hour_count(struct stats *s, size_t i, uint32_t hour, uint64_t calls)
 {
     struct figures *f = &s->scopes[i].f;
     struct hour_map *m = &s->hours;
     if (f->last_hour == hour && f->last_epoch == m->epoch) {
-        m->slots[f->last_slot].calls++;
+        m->slots[f->last_slot].calls += calls;
         return;
     }
     if ((m->len + 1) * 2 > m->cap)
@@ -168,7 +168,7 @@ static void hour_count(struct stats *s, size_t i, uint32_t hour)
         m->slots[j].key = key;
         m->len++;
     }
-    m->slots[j].calls++;
+    m->slots[j].calls += calls;
     f->last_hour = hour;
     f->last_slot = j;
     f->last_epoch = m->epoch;
@@ -324,7 +324,7 @@ static void count(struct stats *s, size_t i, int result, int64_t t, uint64_t dur
     }
     if (t > s->opts->now - 3600 && t <= s->opts->now)
         f->current++;
-    hour_count(s, i, (uint32_t)(t / 3600));
+    hour_count(s, i, (uint32_t)(t / 3600), 1);
 }
 
 static int record(struct stats *s, const orgctl_csv_record *rec, const size_t *col, size_t ncols)
@@ -361,8 +361,6 @@ static int record(struct stats *s, const orgctl_csv_record *rec, const size_t *c
         return error;
     if (t < s->from || t >= s->to)
         return 0;
-    count(s, 0, result, t, duration, v[COL_AGENT], len[COL_AGENT]);
-    count(s, s->scopes[sub].parent, result, t, duration, v[COL_AGENT], len[COL_AGENT]);
     count(s, sub, result, t, duration, v[COL_AGENT], len[COL_AGENT]);
     return 0;
 }
@@ -433,6 +431,56 @@ static cJSON *time_or_null(int64_t t)
         return cJSON_CreateNull();
     orgctl_time_format((time_t)t, buf, sizeof(buf));
     return cJSON_CreateString(buf);
+}
+
+/* What a sub-campaign counted, added to scope `to` (its campaign, the total). */
+static void add_figures(struct figures *to, const struct figures *from)
+{
+    for (int r = 0; r < RESULT_COUNT; r++)
+        to->results[r] += from->results[r];
+    to->dc_success += from->dc_success;
+    to->hold += from->hold;
+    to->connect += from->connect;
+    to->current += from->current;
+    if (from->start < to->start)
+        to->start = from->start;
+    if (from->end > to->end)
+        to->end = from->end;
+}
+
+/* A record counts in its sub-campaign only (a third of the work of counting it in its
+ * campaign and the total too); campaigns and the total are made of their sub-campaigns
+ * here: sums, the hour counts, the distinct busy agents. */
+static void sum_up(struct stats *s)
+{
+    for (size_t i = 1; i < s->nscopes; i++)
+        if (s->scopes[i].sub) {
+            add_figures(&s->scopes[s->scopes[i].parent].f, &s->scopes[i].f);
+            add_figures(&s->scopes[0].f, &s->scopes[i].f);
+        }
+    struct hour_slot *subs = xcalloc(s->hours.len + 1, sizeof(*subs));
+    size_t n = 0;
+    for (size_t j = 0; j < s->hours.cap; j++)
+        if (s->hours.slots[j].key)
+            subs[n++] = s->hours.slots[j];
+    for (size_t j = 0; j < n; j++) {
+        uint32_t hour = (uint32_t)(subs[j].key - 1);
+        hour_count(s, s->scopes[subs[j].key >> 32].parent, hour, subs[j].calls);
+        hour_count(s, 0, hour, subs[j].calls);
+    }
+    free(subs);
+    const char **busy = xcalloc(s->busy.len + 1, sizeof(*busy));
+    n = 0;
+    for (size_t j = 0; j < s->busy.cap; j++)
+        if (s->busy.slots[j].key)
+            busy[n++] = s->busy.slots[j].key;
+    for (size_t j = 0; j < n; j++) { /* "SCOPE\x1fAGENT" */
+        char *agent;
+        size_t sub = strtoul(busy[j], &agent, 10);
+        busy_agent(s, s->scopes[sub].parent, agent + 1);
+        busy_agent(s, 0, agent + 1);
+    }
+    free(busy);
 }
 
 /* The most calls of any one hour, for every scope, from the hour map. */
@@ -520,6 +568,7 @@ static cJSON *hours_json(const struct stats *s)
 
 static cJSON *result_json(struct stats *s, const char *path)
 {
+    sum_up(s);
     fill_max_per_hour(s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "file", path);
