@@ -130,22 +130,26 @@ static size_t scope_new(struct stats *s, const char *campaign, const char *sub, 
     return s->nscopes++;
 }
 
+/* The slot of `key`, or the free one where it goes. */
+static size_t hour_slot(const struct hour_map *m, uint64_t key)
+{
+    size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+    while (m->slots[j].key && m->slots[j].key != key)
+        j = (j + 1) & (m->cap - 1);
+    return j;
+}
+
 static void hours_grow(struct hour_map *m)
 {
-    size_t cap = m->cap ? m->cap * 2 : 1024;
-    struct hour_slot *slots = xcalloc(cap, sizeof(*slots));
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->slots[i].key)
-            continue;
-        size_t j = (size_t)(m->slots[i].key * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
-        while (slots[j].key)
-            j = (j + 1) & (cap - 1);
-        slots[j] = m->slots[i];
-    }
-    free(m->slots);
-    m->slots = slots;
-    m->cap = cap;
-    m->epoch++;
+    struct hour_slot *old = m->slots;
+    size_t old_cap = m->cap;
+    m->cap = m->cap ? m->cap * 2 : 1024;
+    m->slots = xcalloc(m->cap, sizeof(*m->slots));
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].key)
+            m->slots[hour_slot(m, old[i].key)] = old[i];
+    free(old);
+    m->epoch++; /* every slot moved: the scopes' last slots are stale */
 }
 
 /* `calls` more calls in `hour` for scope `i`: the slot of the last record's hour when the
@@ -161,9 +165,7 @@ static void hour_count(struct stats *s, size_t i, uint32_t hour, uint64_t calls)
     if ((m->len + 1) * 2 > m->cap)
         hours_grow(m);
     uint64_t key = (uint64_t)i << 32 | ((uint64_t)hour + 1);
-    size_t j = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
-    while (m->slots[j].key && m->slots[j].key != key)
-        j = (j + 1) & (m->cap - 1);
+    size_t j = hour_slot(m, key);
     if (!m->slots[j].key) {
         m->slots[j].key = key;
         m->len++;

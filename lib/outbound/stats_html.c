@@ -16,26 +16,14 @@
 /* Text or an attribute's value: the five characters HTML gives a meaning escaped. */
 static void escape(strbuf *sb, const char *s)
 {
+    static const char special[] = "&<>\"'";
+    static const char *const entities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
     for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            strbuf_adds(sb, "&amp;");
-            break;
-        case '<':
-            strbuf_adds(sb, "&lt;");
-            break;
-        case '>':
-            strbuf_adds(sb, "&gt;");
-            break;
-        case '"':
-            strbuf_adds(sb, "&quot;");
-            break;
-        case '\'':
-            strbuf_adds(sb, "&#39;");
-            break;
-        default:
+        const char *p = strchr(special, *s);
+        if (p)
+            strbuf_adds(sb, entities[p - special]);
+        else
             strbuf_addch(sb, *s);
-        }
     }
 }
 
