@@ -353,8 +353,12 @@ static int record(struct stats *s, const orgctl_csv_record *rec, const size_t *c
             0)
         return error;
     if (s->opts->campaign) {
-        if (strcmp(v[COL_CAMPAIGN], s->opts->campaign) != 0)
-            return 0;
+        if (strcmp(v[COL_CAMPAIGN], s->opts->campaign) != 0) { /* passed over, but checked */
+            if ((error = check_name(s, col[COL_CAMPAIGN] + 1, "campaign", v[COL_CAMPAIGN],
+                                    len[COL_CAMPAIGN], false)) < 0)
+                return error;
+            return check_name(s, col[COL_SUB] + 1, "sub-campaign", v[COL_SUB], len[COL_SUB], false);
+        }
         s->campaign_seen = true;
     }
     size_t sub;

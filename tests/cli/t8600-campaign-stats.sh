@@ -190,6 +190,14 @@ test_expect_success 'bad input: an empty campaign or sub-campaign, a control cha
 		"orgctl: campaign stats: bad.csv:2:7: agent \"ann�x\" holds a control character"
 '
 
+test_expect_success 'bad input in a campaign --campaign passes over is still bad input' '
+	printf "%s\n" "time,campaign,sub-campaign,number,result,duration,agent" \
+		"$row,busy,0," "2026-03-02T11:00:00Z,Summer,,+1,busy,0," >other.csv &&
+	test_must_fail --status 1 orgctl campaign stats --campaign Spring other.csv 2>err &&
+	echo "orgctl: campaign stats: other.csv:3:3: empty sub-campaign" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'bad input: a NUL byte' '
 	bad "$row,busy,0,a\0b\n" "orgctl: campaign stats: bad.csv:2:7: NUL byte"
 '
