@@ -104,6 +104,10 @@ void cli_kind_help(struct cli *cli, const char *kind);
  * ORGCTL_OPEN_WRITE becomes ORGCTL_OPEN_DRY_RUN, so nothing it does is committed. */
 int cli_open(struct cli *cli, orgctl_repo **repo, enum orgctl_open_mode mode);
 
+/* What "orgctl __complete" prints, alone on a line, when the word is a file name: the
+ * shells complete file names then (no name of an object holds a tab). */
+#define CLI_COMPLETE_FILES "\tfiles"
+
 /* "orgctl __complete commands": every command, and every verb of those declared
  * CLI_VERBS, with "read" or "write", one a line (NAME[ VERB WORDS]<TAB>read|write). */
 void cli_list_commands(void);

@@ -25,6 +25,15 @@ void cli_bulk_complete(struct cli *cli, int nwords, const char *const *words, co
 /* For "orgctl __complete commands": "bulk VERB<TAB>read|write" lines (cmd/bulk.c). */
 void cli_bulk_list_verbs(void);
 
+/* orgctl campaign: its stats verb (cmd/campaign.c, cmd/campaign_stats.c). */
+int cmd_campaign(struct cli *cli, int argc, char **argv);
+int cli_campaign_stats(struct cli *cli, int argc, char **argv);
+/* Completion of `orgctl campaign`: at the verb, prints "stats" and returns false (the
+ * operation table's verbs follow); after "stats", prints its candidates and returns true. */
+bool cli_campaign_complete(struct cli *cli, int nwords, const char *const *words, const char *cur);
+void cli_campaign_stats_complete(struct cli *cli, int nwords, const char *const *words,
+                                 const char *cur);
+
 const struct cli_command *cli_find_command(const char *name);
 
 #endif

@@ -154,6 +154,8 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
         cli_bulk_complete(cli, n, words, cur);
         return EXIT_OK;
     }
+    if (strcmp(kind, "campaign") == 0 && cli_campaign_complete(cli, n, words, cur))
+        return EXIT_OK;
     if (strcmp(kind, "log") == 0) {
         complete_log(cli, n > 1 ? words[n - 1] : "", cur);
         return EXIT_OK;

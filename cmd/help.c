@@ -21,7 +21,8 @@ static const char history_note[] =
     "log, show, diff: audits:changeSet:view; rollback: audits:changeSet:rollback in each org "
     "it touches, and what each change it makes needs\ngranting (a role, a permission, a "
     "membership of a group with roles) also needs every permission granted\ncheck: the view "
-    "permission of every kind in every org";
+    "permission of every kind in every org\ncampaign stats: outbound:campaign:view in the org "
+    "of --org (a file alone, without --org: none)";
 
 static void permissions_table(FILE *out, const cJSON *result, void *arg)
 {

@@ -22,6 +22,7 @@ const struct cli_command cli_commands[] = {
     {"pair", NULL, "authorized organisations: pair with another org, grant it roles", CLI_VERBS},
     {"clone", NULL, "clone a trusted user into the org that trusts it", CLI_VERBS},
     {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},
+    {"campaign", cmd_campaign, "outbound campaigns: stats from call result records", CLI_READ},
     {"log", cmd_log, "list change sets, newest first", CLI_READ},
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
     {"diff", cmd_diff, "show a change set as a diff of the JSON files", CLI_READ},

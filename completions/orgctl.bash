@@ -113,6 +113,12 @@ _orgctl()
 	esac
 
 	cands=($(command "$cmd" __complete "${args[@]}" "$cur" 2>/dev/null))
+	# A tab and "files" alone: the word is a file name (campaign stats RESULTS, --html).
+	if [[ ${cands[0]} == $'\tfiles' ]]; then
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+	fi
 	# Bash replaces only the part of the word after its last ':' (or '=').
 	prefix=
 	if [[ $COMP_WORDBREAKS == *:* && $cur == *:* ]]; then

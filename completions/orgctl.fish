@@ -62,7 +62,13 @@ function __orgctl_complete
                     end
             end
     end
-    command $cmd __complete $words $cur 2>/dev/null
+    set -l cands (command $cmd __complete $words $cur 2>/dev/null)
+    # A tab and "files" alone: the word is a file name (campaign stats RESULTS, --html).
+    if test (count $cands) -eq 1; and test "$cands[1]" = (printf '\tfiles')
+        __fish_complete_path $cur
+        return
+    end
+    string join \n -- $cands
 end
 
 complete -c orgctl -f -a '(__orgctl_complete)'

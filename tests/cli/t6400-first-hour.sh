@@ -302,6 +302,7 @@ cat >walk <<-\EOF
 	bulk list
 	bulk show walk$m
 	bulk rm walk$m
+	campaign stats calls.csv
 	log -n 3
 	show 2
 	diff 2
@@ -314,6 +315,7 @@ cat >walk <<-\EOF
 	user role --help
 	user --help
 	bulk --help
+	campaign --help
 EOF
 
 test_expect_success 'the walk covers every command of orgctl help' '
@@ -327,6 +329,7 @@ test_expect_success 'the walk covers every command of orgctl help' '
 for m in j q c; do
 	printf "name,email\nbulk%s,bulk%s@acme.example\n" $m $m >"$SCRATCH/walk-$m.csv"
 done
+cp "$TEST_SOURCE_DIR/tests/data/campaign-stats/records.csv" "$SCRATCH/calls.csv"
 
 # walk M OPTION CHECK: runs each line of the walk with OPTION (and $m set to M): each
 # must exit 0, and CHECK must accept its output (./out).

@@ -98,6 +98,7 @@ zsh_complete() { # WORD...
 		compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@" }
 		compset() { : }
 		_directories() { print -r -- "(directories)" }
+		_files() { print -r -- "(files)" }
 		source "$1" || exit 1
 		words=(orgctl "${@[2,-1]}")
 		CURRENT=$#words
@@ -229,6 +230,16 @@ check "bash: role names complete for user role add" eval '
 check "bash: permissions complete after \":\" (COMP_WORDBREAKS)" eval '
 	bash_complete_line "orgctl -C repo --org $org role grant X directory:user:" | has setPassword'
 check "bash: -o completes the formats" eval 'bash_complete -o "" | has json'
+touch calls.csv
+check "bash: orgctl campaign st<TAB> gives stats" eval 'bash_complete campaign st | has stats'
+check "bash: orgctl campaign stats --h<TAB> gives --html" \
+	eval 'bash_complete campaign stats --h | has --html'
+check "bash: orgctl campaign stats <TAB> completes a file name" \
+	eval 'bash_complete campaign stats cal | has calls.csv'
+check "bash: orgctl campaign stats --html <TAB> completes a file name" \
+	eval 'bash_complete campaign stats --html cal | has calls.csv'
+check "bash: orgctl campaign stats --from <TAB> completes nothing" \
+	eval 'test -z "$(bash_complete campaign stats --from "")"'
 
 if $have_zsh; then
 	check "zsh: _orgctl parses (zsh -n)" zsh -n "$comp/_orgctl"
@@ -238,6 +249,11 @@ if $have_zsh; then
 	check "zsh: -C and --org reach the binary (user show <TAB>)" eval '
 		zsh_complete -C repo --org $org user show "" >out &&
 		has alice <out && has "bob smith" <out'
+	check "zsh: orgctl campaign st<TAB> gives stats" eval 'zsh_complete campaign st | has stats'
+	check "zsh: orgctl campaign stats --c<TAB> gives --campaign" \
+		eval 'zsh_complete campaign stats --c | has --campaign'
+	check "zsh: orgctl campaign stats <TAB> completes file names" \
+		eval 'zsh_complete campaign stats "" | has "(files)"'
 else
 	skip "zsh: completion" "zsh not installed"
 fi
@@ -250,6 +266,12 @@ if $have_fish; then
 	check "fish: -C and --org reach the binary (user show <TAB>)" eval '
 		fish_complete "orgctl -C repo --org $org user show " >out &&
 		has alice <out && has "bob smith" <out'
+	check "fish: orgctl campaign st<TAB> gives stats" \
+		eval 'fish_complete "orgctl campaign st" | has stats'
+	check "fish: orgctl campaign stats --t<TAB> gives --to" \
+		eval 'fish_complete "orgctl campaign stats --t" | has --to'
+	check "fish: orgctl campaign stats <TAB> completes a file name" \
+		eval 'fish_complete "orgctl campaign stats cal" | has calls.csv'
 else
 	skip "fish: completion" "fish not installed"
 fi
