@@ -44,6 +44,43 @@ static void print_if(const char *word, const char *prefix)
         printf("%s\n", word);
 }
 
+/* The trustees of pairing `pairing` (pair grant PAIRING --user <TAB>): USER@ORG or
+ * GROUP@ORG, as `pair show` shows them to the actor (who may not see them is offered
+ * nothing). */
+static void complete_trustees(struct cli *cli, const char *pairing, bool groups, const char *cur)
+{
+    orgctl_repo *repo = NULL;
+    orgctl_params *params = orgctl_params_new();
+    orgctl_op_ctx ctx = {
+        orgctl_op_lookup("pair", "show"), NULL, NULL, cli->org, pairing, params, NULL, NULL};
+    if (pairing && cli->org && orgctl_repo_open(&repo, cli->dir, ORGCTL_OPEN_READ) == 0 &&
+        orgctl_repo_set_actor(repo, cli->actor) == 0 && orgctl_perm_actor_check(repo) == 0) {
+        ctx.repo = repo;
+        if (orgctl_op_run(&ctx) == 0) {
+            const char *org = cJSON_GetStringValue(cJSON_GetObjectItem(ctx.result, "trustee"));
+            const cJSON *n;
+            cJSON_ArrayForEach(n, cJSON_GetObjectItem(ctx.result, groups ? "groups" : "users"))
+            {
+                char word[512];
+                snprintf(word, sizeof(word), "%s@%s", cJSON_GetStringValue(n) ?: "", org ?: "");
+                print_if(word, cur);
+            }
+        }
+    }
+    orgctl_op_ctx_clear(&ctx);
+    orgctl_repo_free(repo);
+    orgctl_params_free(params);
+}
+
+/* Whether `param` of op names a trustee of the pairing, USER@ORG (pair grant, revoke,
+ * rm-user, rm-group, clone rm): not a user of the current org. */
+static bool names_trustee(const orgctl_op *op, const orgctl_param *param)
+{
+    return strcmp(op->kind, "pair") == 0
+               ? strchr(param->metavar, '@') || strncmp(op->verb, "rm-", 3) == 0
+               : strcmp(op->kind, "clone") == 0 && strcmp(op->verb, "rm") == 0;
+}
+
 /* The value of a parameter: permissions from the catalogue, else the names of the kind it
  * is named after ("--role", "skill") or that the field it fills refers to ("--member"). */
 static void complete_value(struct cli *cli, const orgctl_op *op, const orgctl_param *p,
@@ -229,6 +266,10 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
     }
     const char *prev = n > used ? words[n - 1] : "";
     const orgctl_param *opt = strncmp(prev, "--", 2) == 0 ? orgctl_op_param(op, prev + 2) : NULL;
+    if (opt && !(opt->flags & ORGCTL_PARAM_FLAG) && names_trustee(op, opt)) {
+        complete_trustees(cli, n > used ? words[used] : NULL, strcmp(opt->name, "group") == 0, cur);
+        return EXIT_OK;
+    }
     if (opt && !(opt->flags & ORGCTL_PARAM_FLAG)) {
         complete_value(cli, op, opt, cur);
         return EXIT_OK;

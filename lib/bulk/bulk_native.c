@@ -77,8 +77,8 @@ static bool column_exists(const char *kind, const char *name)
     return param_exists(kind, name, false);
 }
 
-/* A field `-o csv` prints that nothing sets ("effective_roles", "password_set"): read
- * back, it says nothing. */
+/* A field `-o csv` prints that nothing sets ("effective_roles", "password_set", an "id":
+ * a user made from a row is someone new): read back, it says nothing. */
 static bool computed_field(const char *kind, const char *column)
 {
     for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++) {
@@ -88,7 +88,7 @@ static bool computed_field(const char *kind, const char *column)
             const char *a = f->name, *b = column; /* "password_set" is "password-set" */
             while (*a && (*a == *b || (*a == '_' && *b == '-')))
                 a++, b++;
-            if (!*a && !*b && (f->flags & ORGCTL_FIELD_COMPUTED))
+            if (!*a && !*b && (f->flags & (ORGCTL_FIELD_COMPUTED | ORGCTL_FIELD_IDENTITY)))
                 return true;
         }
     }

@@ -403,6 +403,24 @@ static int check_fields(orgctl_repo *repo, const orgctl_kind *kind, const char *
     return error;
 }
 
+/* An identity never changes, nor is given to an object made without one, nor taken away:
+ * whoever trusts it (a pairing) trusts that object and no other. */
+static int identity_kept(const orgctl_kind *kind, const char *name, const cJSON *before,
+                         const cJSON *after)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (!(f->flags & ORGCTL_FIELD_IDENTITY))
+            continue;
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(before, f->name),
+                    *b = cJSON_GetObjectItemCaseSensitive(after, f->name);
+        if (a || b ? !a || !b || !cJSON_Compare(a, b, true) : false)
+            return orgctl_error_set(ORGCTL_EPERM,
+                                    "permission denied: the %s of %s \"%s\" never changes", f->name,
+                                    kind->name, name);
+    }
+    return 0;
+}
+
 int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name, const cJSON *before, const cJSON *after)
 {
@@ -413,8 +431,10 @@ int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
     /* pairings and clones decide for themselves (lib/core/trust.c) */
     if (kind == &orgctl_kind_pairing)
         return orgctl_pair_authorize(repo, org, name, before, after);
-    int own =
-        kind == &orgctl_kind_user ? orgctl_clone_authorize(repo, org, name, before, after) : 1;
+    int own = before && after ? identity_kept(kind, name, before, after) : 0;
+    if (own < 0)
+        return own;
+    own = kind == &orgctl_kind_user ? orgctl_clone_authorize(repo, org, name, before, after) : 1;
     if (own <= 0)
         return own;
     char buf[128];

@@ -620,6 +620,12 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "%s \"%s\": state \"%s\" is not enabled or disabled",
                                     kind->name, name, v->valuestring);
+        if ((f->flags & ORGCTL_FIELD_IDENTITY) &&
+            (strlen(v->valuestring) != ORGCTL_IDENTITY_HEX ||
+             strspn(v->valuestring, "0123456789abcdef") != ORGCTL_IDENTITY_HEX))
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s \"%s\": %s \"%.100s\" is not %d lowercase hex digits",
+                                    kind->name, name, f->name, v->valuestring, ORGCTL_IDENTITY_HEX);
         if ((f->flags & ORGCTL_FIELD_EMAIL) && !valid_email(v->valuestring))
             return orgctl_error_set(ORGCTL_EINVALID, "%s \"%s\": invalid e-mail \"%.100s\"",
                                     kind->name, name, v->valuestring);

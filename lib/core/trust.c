@@ -45,6 +45,26 @@ int orgctl_pair_either(orgctl_repo *repo, const char *org1, const char *perm1, c
     return orgctl_perm_check(repo, org2, perm2);
 }
 
+static int count_clones(orgctl_repo *repo, const char *org, const char *pairing, const char *except,
+                        const char *restoring);
+
+/* A pairing brought back (a rollback of its removal) brings its clones back to life: they
+ * must fit the limits of 5 per trust and per org as any new clone does. */
+static int clones_fit(orgctl_repo *repo, const char *org, const char *pairing)
+{
+    int trust = count_clones(repo, org, pairing, NULL, pairing);
+    int all = trust < 0 ? -1 : count_clones(repo, org, NULL, NULL, pairing);
+    if (trust < 0 || all < 0)
+        return ORGCTL_ERROR;
+    if (trust > ORGCTL_CLONE_MAX || all > ORGCTL_CLONE_MAX)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "pairing \"%s\" would bring back its clones: at most %d cloned "
+                                "users per trust and per org (org \"%s\" would have %d, this "
+                                "trust %d)",
+                                pairing, ORGCTL_CLONE_MAX, org, all, trust);
+    return 0;
+}
+
 static bool same(const cJSON *a, const cJSON *b)
 {
     return a && b ? cJSON_Compare(a, b, true) : a == b;
@@ -61,6 +81,25 @@ static bool adds_to(const cJSON *b, const cJSON *a, const char *field)
             return true;
     }
     return false;
+}
+
+/* Whether every user (or group) of list `field` that both `before` and `after` name keeps
+ * the identity `ids` recorded for it: else the trustee org would point a trust granted to
+ * one person at another. */
+static bool identities_kept(const cJSON *before, const cJSON *after, const char *field,
+                            const char *ids)
+{
+    const cJSON *i, *a = cJSON_GetObjectItemCaseSensitive(after, ids),
+                    *b = cJSON_GetObjectItemCaseSensitive(before, ids);
+    cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(after, field))
+    {
+        if (cJSON_IsString(i) &&
+            orgctl_pair_list_has(cJSON_GetObjectItemCaseSensitive(before, field), i->valuestring) &&
+            !same(cJSON_GetObjectItemCaseSensitive(b, i->valuestring),
+                  cJSON_GetObjectItemCaseSensitive(a, i->valuestring)))
+            return false;
+    }
+    return true;
 }
 
 /* The grant rule for the grants `after` holds and `before` did not: the user or group
@@ -142,6 +181,8 @@ int orgctl_pair_authorize(orgctl_repo *repo, const char *org, const char *name, 
         error = orgctl_perm_check(repo, trustee, P_ADD);
         if (!error && orgctl_pair_accepted(after))
             error = check_accept(repo, org);
+        if (!error && orgctl_pair_accepted(after))
+            error = clones_fit(repo, org, name);
         if (!error && !orgctl_pair_accepted(after) &&
             cJSON_GetArraySize(cJSON_GetObjectItem(after, "grants")) > 0)
             error = orgctl_error_set(ORGCTL_EPERM, "permission denied: a pairing not accepted "
@@ -182,6 +223,12 @@ int orgctl_pair_authorize(orgctl_repo *repo, const char *org, const char *name, 
         (!same(cJSON_GetObjectItem(before, "state"), cJSON_GetObjectItem(after, "state")) ||
          !same(cJSON_GetObjectItem(before, "expires"), cJSON_GetObjectItem(after, "expires"))))
         error = orgctl_perm_check(repo, org, P_EDIT);
+    if (!error && (!identities_kept(before, after, "users", "user_ids") ||
+                   !identities_kept(before, after, "groups", "group_ids")))
+        error = orgctl_error_set(ORGCTL_EPERM,
+                                 "permission denied: pairing \"%s\": the identity of a user or "
+                                 "group it authorizes never changes (remove it, then add it)",
+                                 name);
     /* the trustee org asks for more people; either side removes them */
     if (!error && adds_to(before, after, "users"))
         error = orgctl_perm_check(repo, trustee, orgctl_trustee_perm(true, TRUSTEE_ADD));
@@ -228,18 +275,35 @@ static void add_grants(const cJSON *p, const char *prefix, const char *who, cJSO
     }
 }
 
-/* Whether `user` is a member of the enabled group `group` of `org`. */
-static bool group_member(orgctl_repo *repo, const char *org, const char *group, const char *user)
+/* Whether `user` is a member of the enabled group `group` of `org`, the very group (by its
+ * identity) pairing p authorized. */
+static bool group_member(orgctl_repo *repo, const cJSON *p, const char *org, const char *group,
+                         const char *user)
 {
     cJSON *g = NULL;
     if (orgctl_object_load(repo, &orgctl_kind_group, org, group, &g) < 0) {
         orgctl_error_clear();
         return false;
     }
-    bool in = orgctl_pair_enabled(g) &&
+    bool in = orgctl_pair_enabled(g) && orgctl_pair_same_identity(p, false, group, g) &&
               orgctl_pair_list_has(cJSON_GetObjectItemCaseSensitive(g, "members"), user);
     cJSON_Delete(g);
     return in;
+}
+
+/* Whether pairing p names `user` of `org`, the very user (by identity) it authorized. */
+static bool names_user(orgctl_repo *repo, const cJSON *p, const char *org, const char *user)
+{
+    cJSON *u = NULL;
+    if (!orgctl_pair_list_has(cJSON_GetObjectItemCaseSensitive(p, "users"), user))
+        return false;
+    if (orgctl_object_load(repo, &orgctl_kind_user, org, user, &u) < 0) {
+        orgctl_error_clear();
+        return false;
+    }
+    bool same = orgctl_pair_same_identity(p, true, user, u);
+    cJSON_Delete(u);
+    return same;
 }
 
 /* The pairing of `org` that admits `trustee`, in force now: accepted, enabled, not
@@ -269,12 +333,12 @@ static cJSON *pairing_in_force(orgctl_repo *repo, const char *org, const char *t
 /* Whether `user` of `trustee` is authorized by pairing p: named, or in a named group. */
 bool orgctl_pair_trusted(orgctl_repo *repo, const cJSON *p, const char *trustee, const char *user)
 {
-    if (orgctl_pair_list_has(cJSON_GetObjectItemCaseSensitive(p, "users"), user))
+    if (names_user(repo, p, trustee, user))
         return true;
     const cJSON *g;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(p, "groups"))
     {
-        if (cJSON_IsString(g) && group_member(repo, trustee, g->valuestring, user))
+        if (cJSON_IsString(g) && group_member(repo, p, trustee, g->valuestring, user))
             return true;
     }
     return false;
@@ -286,12 +350,12 @@ cJSON *orgctl_pair_roles(orgctl_repo *repo, const char *org, const char *user_or
     if (!p)
         return NULL;
     cJSON *roles = cJSON_CreateArray();
-    if (orgctl_pair_list_has(cJSON_GetObjectItemCaseSensitive(p, "users"), user))
+    if (names_user(repo, p, user_org, user))
         add_grants(p, "user/", user, roles);
     const cJSON *g;
     cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(p, "groups"))
     {
-        if (cJSON_IsString(g) && group_member(repo, user_org, g->valuestring, user))
+        if (cJSON_IsString(g) && group_member(repo, p, user_org, g->valuestring, user))
             add_grants(p, "group/", g->valuestring, roles);
     }
     cJSON_Delete(p);
@@ -330,8 +394,11 @@ bool orgctl_clone_source(const char *s, char **user, char **org)
 }
 
 /* How many clones `org` holds (of pairing `pairing`, when not NULL), the user named
- * `except` aside. Clones are named USER@ORG: only those names are read. */
-static int count_clones(orgctl_repo *repo, const char *org, const char *pairing, const char *except)
+ * `except` aside. Clones of a pairing removed never act again and count no more (a
+ * rollback bringing the pairing back is counted as `restoring`: its clones count). Clones
+ * are named USER@ORG: only those names are read. */
+static int count_clones(orgctl_repo *repo, const char *org, const char *pairing, const char *except,
+                        const char *restoring)
 {
     cJSON *names = NULL, *n;
     if (orgctl_object_names(&names, repo, &orgctl_kind_user, org, "") < 0)
@@ -345,8 +412,10 @@ static int count_clones(orgctl_repo *repo, const char *org, const char *pairing,
             orgctl_error_clear();
             continue;
         }
-        if (orgctl_clone_option(u, "clone_of") &&
-            (!pairing || strcmp(orgctl_clone_option(u, "clone_pairing") ?: "", pairing) == 0))
+        const char *of_pairing = orgctl_clone_option(u, "clone_pairing") ?: "";
+        if (orgctl_clone_option(u, "clone_of") && (!pairing || strcmp(of_pairing, pairing) == 0) &&
+            ((restoring && strcmp(of_pairing, restoring) == 0) ||
+             orgctl_object_exists(repo, &orgctl_kind_pairing, org, of_pairing)))
             count++;
         cJSON_Delete(u);
     }
@@ -371,8 +440,8 @@ int orgctl_clone_validate(orgctl_repo *repo, const char *org, const cJSON *user)
                                 "user \"%s\": a clone is named after its source USER@ORG of "
                                 "another org (clone_of) and names its pairing",
                                 name);
-    int trust = count_clones(repo, org, pairing, name);
-    int all = trust < 0 ? -1 : count_clones(repo, org, NULL, name);
+    int trust = count_clones(repo, org, pairing, name, NULL);
+    int all = trust < 0 ? -1 : count_clones(repo, org, NULL, name, NULL);
     if (trust < 0 || all < 0)
         return ORGCTL_ERROR;
     if (trust >= ORGCTL_CLONE_MAX || all >= ORGCTL_CLONE_MAX)
@@ -397,10 +466,32 @@ static bool bare_clone(const cJSON *u)
     {
         if (strcmp(e->string, "name") != 0 && strcmp(e->string, "full_name") != 0 &&
             strcmp(e->string, "email") != 0 && strcmp(e->string, "state") != 0 &&
-            strcmp(e->string, "options") != 0)
+            strcmp(e->string, "options") != 0 && strcmp(e->string, "id") != 0)
             return false;
     }
-    return cJSON_GetArraySize(cJSON_GetObjectItem(u, "options")) == 2;
+    return cJSON_GetArraySize(cJSON_GetObjectItem(u, "options")) ==
+           (orgctl_clone_option(u, "clone_source_id") ? 3 : 2);
+}
+
+/* Whether user `src` of `src_org` is the very user clone `u` was made of: its identity is
+ * the clone's clone_source_id (neither has one: a user and clone made before ids). The
+ * source, when `source` is not NULL (caller frees; NULL when it is not there). */
+static bool source_is(orgctl_repo *repo, const cJSON *u, const char *src_org, const char *src,
+                      cJSON **source)
+{
+    cJSON *s = NULL;
+    if (source)
+        *source = NULL;
+    if (orgctl_object_load(repo, &orgctl_kind_user, src_org, src, &s) < 0) {
+        orgctl_error_clear();
+        return false;
+    }
+    bool same = orgctl_identity_is(orgctl_clone_option(u, "clone_source_id"), s);
+    if (source)
+        *source = s;
+    else
+        cJSON_Delete(s);
+    return same;
 }
 
 int orgctl_clone_authorize(orgctl_repo *repo, const char *org, const char *name,
@@ -421,7 +512,9 @@ int orgctl_clone_authorize(orgctl_repo *repo, const char *org, const char *name,
     if (!was && !is)
         goto done; /* no clone: the user kind's rules */
     if (before && after) {
-        if (!same_option(before, after, "clone_of") || !same_option(before, after, "clone_pairing"))
+        if (!same_option(before, after, "clone_of") ||
+            !same_option(before, after, "clone_pairing") ||
+            !same_option(before, after, "clone_source_id"))
             error = orgctl_error_set(ORGCTL_EPERM,
                                      "permission denied: user \"%s\": what it is a clone of "
                                      "never changes",
@@ -439,7 +532,8 @@ int orgctl_clone_authorize(orgctl_repo *repo, const char *org, const char *name,
     if (!src_org ||
         (error = orgctl_perm_check(repo, src_org, "authorization:orgClonedUser:add")) < 0)
         goto done;
-    if (!orgctl_pair_trusts(repo, org, src_org, src, orgctl_clone_option(after, "clone_pairing")))
+    if (!orgctl_pair_trusts(repo, org, src_org, src, orgctl_clone_option(after, "clone_pairing")) ||
+        !source_is(repo, after, src_org, src, NULL))
         error = orgctl_error_set(ORGCTL_EPERM,
                                  "permission denied: \"%s\" is not trusted by pairing \"%s\" "
                                  "of org \"%s\" now",
@@ -467,9 +561,8 @@ int orgctl_clone_usable(orgctl_repo *repo, const char *org, const cJSON *u, cJSO
     char *src = NULL, *src_org = NULL;
     int error = 0;
     cJSON *s = NULL;
-    /* the source must still be an enabled user of an enabled org, trusted now */
-    if (!orgctl_clone_source(of, &src, &src_org) ||
-        orgctl_object_load(repo, &orgctl_kind_user, src_org, src, &s) < 0 ||
+    /* the source must still be the same enabled user of an enabled org, trusted now */
+    if (!orgctl_clone_source(of, &src, &src_org) || !source_is(repo, u, src_org, src, &s) ||
         strcmp(orgctl_pair_str(s, "state") ?: "", "enabled") != 0 ||
         orgctl_object_state(repo, &orgctl_kind_org, src_org, src_org) != 1 ||
         !orgctl_pair_trusts(repo, org, src_org, src, orgctl_clone_option(u, "clone_pairing"))) {

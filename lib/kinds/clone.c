@@ -1,6 +1,7 @@
 /* Cloned users (orgctl-clone(1)): the trustee org clones one of its trusted users into the
  * trusting org, as Genesys Cloud's "Clone a user". A clone is a user of the trusting org
- * named USER@TRUSTEE, with options clone_of=USER@TRUSTEE and clone_pairing=ID; it holds
+ * named USER@TRUSTEE, with options clone_of=USER@TRUSTEE, clone_pairing=ID and
+ * clone_source_id (the source's identity: a source made again is someone else); it holds
  * what the pairing grants its source (and what the trusting org gives it), and acts only
  * while the pairing is in force and still trusts the source (lib/core/perm.c asks
  * orgctl_clone_usable). At most 5 clones per trust and per org. */
@@ -72,8 +73,11 @@ static int clone_create(orgctl_op_ctx *ctx)
     cJSON *options = cJSON_AddObjectToObject(u, "options");
     cJSON_AddStringToObject(options, "clone_of", name);
     cJSON_AddStringToObject(options, "clone_pairing", ctx->name);
+    if (orgctl_pair_str(source, "id")) /* the very user: one made again is someone else */
+        cJSON_AddStringToObject(options, "clone_source_id", orgctl_pair_str(source, "id"));
     cJSON_Delete(source);
-    if ((error = orgctl_changeset_put(ctx->cs, &orgctl_kind_user, where, u)) < 0) {
+    if ((error = orgctl_generic_identity(&orgctl_kind_user, u)) < 0 || /* its own */
+        (error = orgctl_changeset_put(ctx->cs, &orgctl_kind_user, where, u)) < 0) {
         cJSON_Delete(u);
     } else {
         ctx->result = u;

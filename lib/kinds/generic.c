@@ -6,6 +6,7 @@
 
 #include "ops.h"
 #include "orgctl/object.h"
+#include "sha1.h"
 #include "strmap.h"
 
 int orgctl_generic_load(orgctl_op_ctx *ctx, cJSON **obj)
@@ -263,6 +264,21 @@ int orgctl_generic_disable(orgctl_op_ctx *ctx)
     return set_state(ctx, "disabled");
 }
 
+int orgctl_generic_identity(const orgctl_kind *kind, cJSON *obj)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        char id[ORGCTL_IDENTITY_HEX + 1];
+        if (!(f->flags & ORGCTL_FIELD_IDENTITY))
+            continue;
+        if (orgctl_random_hex(id, ORGCTL_IDENTITY_HEX / 2) < 0)
+            return orgctl_error_set(ORGCTL_ERROR, "no random bytes for the %s of a %s", f->name,
+                                    kind->name);
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
+        cJSON_AddStringToObject(obj, f->name, id);
+    }
+    return 0;
+}
+
 int orgctl_generic_copy(orgctl_op_ctx *ctx)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
@@ -277,6 +293,10 @@ int orgctl_generic_copy(orgctl_op_ctx *ctx)
     if ((error = orgctl_generic_load(ctx, &obj)) < 0)
         return error;
     cJSON_ReplaceItemInObjectCaseSensitive(obj, "name", cJSON_CreateString(new_name));
+    if ((error = orgctl_generic_identity(kind, obj)) < 0) { /* a copy is someone else */
+        cJSON_Delete(obj);
+        return error;
+    }
     return orgctl_generic_put(ctx, obj);
 }
 
@@ -566,6 +586,8 @@ int orgctl_generic_new(orgctl_op_ctx *ctx, cJSON **out)
     if (orgctl_kind_field(kind, "state"))
         cJSON_AddStringToObject(obj, "state", "enabled");
     int error = orgctl_generic_apply_params(ctx, obj);
+    if (!error)
+        error = orgctl_generic_identity(kind, obj);
     if (error < 0) {
         cJSON_Delete(obj);
         return error;

@@ -31,6 +31,16 @@ static cJSON *list(cJSON *obj, const char *field)
     return l;
 }
 
+static cJSON *map(cJSON *obj, const char *field)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, field);
+    if (!cJSON_IsObject(m)) {
+        cJSON_DeleteItemFromObjectCaseSensitive(obj, field);
+        m = cJSON_AddObjectToObject(obj, field);
+    }
+    return m;
+}
+
 static void list_remove(cJSON *l, const char *s)
 {
     for (int i = cJSON_GetArraySize(l) - 1; i >= 0; i--)
@@ -169,13 +179,27 @@ static int add_trustees(orgctl_op_ctx *ctx, cJSON *p, const char *trustee)
         cJSON *l = list(p, k ? "groups" : "users");
         for (size_t i = 0; i < orgctl_params_count(ctx->params, param); i++) {
             char *name = NULL;
+            cJSON *obj = NULL;
             int error =
                 trustee_name(orgctl_params_at(ctx->params, param, i), trustee, param, &name);
-            if (!error && !orgctl_object_exists(ctx->repo, kind, trustee, name))
+            if (!error && orgctl_object_exists(ctx->repo, kind, trustee, name))
+                error = orgctl_object_load(ctx->repo, kind, trustee, name, &obj);
+            else if (!error)
                 error = orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"",
                                          param, name, trustee);
-            if (!error && !orgctl_pair_list_has(l, name))
+            if (!error && orgctl_pair_list_has(l, name) &&
+                !orgctl_pair_same_identity(p, !k, name, obj))
+                error = orgctl_error_set(ORGCTL_EEXISTS,
+                                         "%s \"%s\" was made again since the pairing authorized "
+                                         "it, and is someone else: pair %s it first",
+                                         param, name, k ? "rm-group" : "rm-user");
+            else if (!error && !orgctl_pair_list_has(l, name)) {
                 cJSON_AddItemToArray(l, cJSON_CreateString(name));
+                if (orgctl_pair_str(obj, "id")) /* the very user or group, not the name */
+                    cJSON_AddStringToObject(map(p, k ? "group_ids" : "user_ids"), name,
+                                            orgctl_pair_str(obj, "id"));
+            }
+            cJSON_Delete(obj);
             free(name);
             if (error)
                 return error;
@@ -217,14 +241,9 @@ static int pair_request(orgctl_op_ctx *ctx)
         return error;
     if (expires && (error = orgctl_time_parse("--expires", expires, &until, NULL)) < 0)
         return error;
-    unsigned char id_bytes[ID_BYTES], token_bytes[TOKEN_BYTES];
     char id[2 * ID_BYTES + 1], token[2 * TOKEN_BYTES + 1], hash[65], when[32];
-    if (orgctl_random_bytes(id_bytes, sizeof(id_bytes)) < 0 ||
-        orgctl_random_bytes(token_bytes, sizeof(token_bytes)) < 0)
+    if (orgctl_random_hex(id, ID_BYTES) < 0 || orgctl_random_hex(token, TOKEN_BYTES) < 0)
         return orgctl_error_set(ORGCTL_ERROR, "no random bytes for a pairing link");
-    hex(id_bytes, sizeof(id_bytes), id);
-    hex(token_bytes, sizeof(token_bytes), token);
-    explicit_bzero(token_bytes, sizeof(token_bytes));
     token_hash(token, hash);
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "name", id);
@@ -510,6 +529,7 @@ static int pair_rm_trustee(orgctl_op_ctx *ctx)
                                          "%s \"%s\" is not authorized by pairing \"%s\"", param,
                                          who, ctx->name);
             list_remove(l, who);
+            cJSON_DeleteItemFromObjectCaseSensitive(map(p, k ? "group_ids" : "user_ids"), who);
             strbuf prefix = STRBUF_INIT;
             strbuf_addf(&prefix, "%s/%s/", param, who);
             for (int g = cJSON_GetArraySize(grants) - 1; g >= 0; g--)
@@ -574,6 +594,9 @@ static int pair_show(orgctl_op_ctx *ctx)
         for (int f = 0; f < 3; f++)
             cJSON_ReplaceItemInObjectCaseSensitive(
                 p, (const char *[]){"users", "groups", "grants"}[f], cJSON_CreateArray());
+        for (int f = 0; f < 2; f++) /* their names are keys there */
+            cJSON_ReplaceItemInObjectCaseSensitive(p, (const char *[]){"user_ids", "group_ids"}[f],
+                                                   cJSON_CreateObject());
         cJSON_AddStringToObject(p, "message",
                                 "missing permissions: only members of the trusted group see "
                                 "its users and groups");

@@ -38,8 +38,18 @@ static const orgctl_field org_fields[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+/* Users and groups carry an identity: a pairing trusts it, not the name (lib/core/trust.c). */
+#define IDENTITY_FIELD(what)                                                                       \
+    {                                                                                              \
+        "id", ORGCTL_FIELD_STRING,                                                                 \
+            ORGCTL_FIELD_UNIQUE | ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_IDENTITY, NULL,              \
+            "stable identity, given at creation and never changed: a " what                        \
+            " made again under the same name is someone else"                                      \
+    }
+
 static const orgctl_field user_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "user name, the key"},
+    IDENTITY_FIELD("user"),
     {"full_name", ORGCTL_FIELD_STRING, 0, NULL, "full name"},
     {"email", ORGCTL_FIELD_STRING,
      ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_UNIQUE | ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_NOCASE |
@@ -82,6 +92,7 @@ static const orgctl_field role_fields[] = {
  * "which groups is alice in" from it. */
 static const orgctl_field group_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "group name, the key"},
+    IDENTITY_FIELD("group"),
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the group is for", .verbs = CREATE_UPDATE},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
      "enabled or disabled", .filter = "only enabled or disabled groups"},

@@ -23,6 +23,10 @@ static const orgctl_field pairing_fields[] = {
     {"users", ORGCTL_FIELD_LIST, 0, NULL, "authorized users of the trustee org"},
     {"groups", ORGCTL_FIELD_LIST, 0, NULL, "authorized groups of the trustee org"},
     {"grants", ORGCTL_FIELD_LIST, 0, NULL, "roles granted, user/USER/ROLE or group/GROUP/ROLE"},
+    {"user_ids", ORGCTL_FIELD_MAP, 0, NULL,
+     "USER=ID: the identity of each authorized user (none: a user made before ids)"},
+    {"group_ids", ORGCTL_FIELD_MAP, 0, NULL,
+     "GROUP=ID: the identity of each authorized group (none: a group made before ids)"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -52,6 +56,19 @@ bool orgctl_pair_list_has(const cJSON *l, const char *s)
             return true;
     }
     return false;
+}
+
+bool orgctl_identity_is(const char *recorded, const cJSON *obj)
+{
+    const char *actual = orgctl_pair_str(obj, "id");
+    return recorded && actual ? strcmp(recorded, actual) == 0 : !recorded && !actual;
+}
+
+bool orgctl_pair_same_identity(const cJSON *p, bool user, const char *name, const cJSON *obj)
+{
+    return orgctl_identity_is(
+        orgctl_pair_str(cJSON_GetObjectItemCaseSensitive(p, user ? "user_ids" : "group_ids"), name),
+        obj);
 }
 
 bool orgctl_pair_accepted(const cJSON *p)
@@ -126,6 +143,20 @@ int orgctl_pair_validate(orgctl_repo *repo, const char *org, const cJSON *obj)
     {
         if ((error = orgctl_name_validate("group", i->valuestring)) < 0)
             return error;
+    }
+    for (int k = 0; k < 2; k++) { /* each identity is of a user or group the pairing names */
+        const char *field = k ? "group_ids" : "user_ids";
+        cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(obj, field))
+        {
+            const char *id = cJSON_GetStringValue(i);
+            if (!orgctl_pair_list_has(k ? groups : users, i->string) || !id ||
+                strlen(id) != ORGCTL_IDENTITY_HEX ||
+                strspn(id, "0123456789abcdef") != ORGCTL_IDENTITY_HEX)
+                return orgctl_error_set(ORGCTL_EINVALID,
+                                        "pairing \"%s\": %s \"%.100s\" is not the identity of a "
+                                        "%s it authorizes",
+                                        name, field, i->string, k ? "group" : "user");
+        }
     }
     const cJSON *grants = cJSON_GetObjectItemCaseSensitive(obj, "grants");
     if (cJSON_GetArraySize(grants) > 0 && !orgctl_pair_accepted(obj))

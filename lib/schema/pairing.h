@@ -27,6 +27,14 @@ int orgctl_pair_validate(orgctl_repo *repo, const char *org, const cJSON *obj);
 const char *orgctl_pair_str(const cJSON *obj, const char *field);
 /* Whether the JSON list l holds the string s. */
 bool orgctl_pair_list_has(const cJSON *l, const char *s);
+/* Whether `obj` (a user or group) is the one whose identity was `recorded`: its "id" is
+ * that; or neither is there (recorded of an object made before ids, which has none). */
+bool orgctl_identity_is(const char *recorded, const cJSON *obj);
+/* Whether the user (or group) `obj` named `name` is the one pairing p authorized: the
+ * identity p recorded for the name is obj's "id". A pairing that recorded none (made before
+ * ids) trusts only an object without one: one made again since has an id, and is someone
+ * else. */
+bool orgctl_pair_same_identity(const cJSON *p, bool user, const char *name, const cJSON *obj);
 bool orgctl_pair_accepted(const cJSON *p);
 bool orgctl_pair_enabled(const cJSON *p);
 /* Whether the time `field` of p has passed by `now` (an unreadable time: it has). */

@@ -4,6 +4,7 @@
  * during the change set see them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1554,6 +1555,7 @@ struct catch_up {
     arena strings;
     char **came, **gone; /* paths of objects that appeared, and that went */
     size_t ncame, ngone, came_alloc, gone_alloc;
+    strmap values; /* rebuilding: the key of each unique value seen -> its holder's name */
 };
 
 static void push_path(char ***v, size_t *n, size_t *alloc, const char *path)
@@ -1597,7 +1599,7 @@ static int note_ref(const orgctl_kind *target, const orgctl_field *f, const char
  * version left, or queries would answer with stale data). */
 static int index_checked(orgctl_repo *repo, bool forget, const char *path, const orgctl_kind *kind,
                          const char *org, const char *name, bool at_its_place, const char *problem,
-                         bool damaged, const char *text, const cJSON *obj)
+                         const char *missing, bool damaged, const char *text, const cJSON *obj)
 {
     int error = forget ? orgctl_index_forget_invalid(repo, path) : 0;
     if (error < 0)
@@ -1606,7 +1608,7 @@ static int index_checked(orgctl_repo *repo, bool forget, const char *path, const
         return orgctl_index_put(repo, path, kind, org, name, text, obj);
     if (at_its_place && (error = orgctl_index_delete(repo, path)) < 0)
         return error;
-    return record_invalid(repo, path, kind, org, name, problem, NULL, damaged);
+    return record_invalid(repo, path, kind, org, name, problem, missing, damaged);
 }
 
 /* What is wrong with a file at a place where an object can be (given its JSON, parsed as
@@ -1643,6 +1645,133 @@ int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text,
     return error;
 }
 
+/* --- unique values (an e-mail, an identity) held twice, in a hand-made commit ---
+ * Both holders are invalid, whichever came first (a user's identity held twice is trusted
+ * in neither); their invalid rows carry the value's key in `missing`, so that once one goes
+ * or changes, the other is looked at again (recheck_unique). */
+
+#define UNIQUE_KEY_PREFIX '!' /* no kind's name, so no key of a missing object, starts so */
+
+static void unique_key(strbuf *key, const orgctl_kind *kind, const char *org, const orgctl_field *f,
+                       const char *value)
+{
+    strbuf folded = STRBUF_INIT;
+    if (f->flags & ORGCTL_FIELD_NOCASE) {
+        orgctl_utf8_casefold(&folded, value);
+        value = strbuf_str(&folded);
+    }
+    strbuf_reset(key);
+    strbuf_addch(key, UNIQUE_KEY_PREFIX);
+    const char *parts[4] = {kind->name, org, f->name, value};
+    for (int i = 0; i < 4; i++)
+        orgctl_index_key_add(key, parts[i], false);
+    strbuf_release(&folded);
+}
+
+/* Whether the object has a row among the valid ones. */
+static bool object_row_there(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                             const char *name)
+{
+    static const char *sql = "SELECT 1 FROM objects WHERE kind = ?1 AND org = ?2 AND name = ?3";
+    sqlite3_stmt *st = orgctl_index_stmt_now(repo, sql);
+    if (!st)
+        return false;
+    bind_key(st, kind, org, name);
+    bool there = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return there;
+}
+
+/* Another holder of the unique value of `key` than `name`: valid (*valid) or found invalid
+ * for holding it; malloc'd, or NULL. */
+static char *unique_holder(struct catch_up *cu, const orgctl_kind *kind, const char *org,
+                           const orgctl_field *f, const char *value, const char *name,
+                           const char *key, bool *valid)
+{
+    static const char *invalid_sql =
+        "SELECT name FROM invalid WHERE missing = ?1 AND name <> ?2 LIMIT 1";
+    static const char *valid_sql =
+        "SELECT name FROM attrs WHERE key >= ?1 AND key < ?2 AND name <> ?3 LIMIT 1";
+    char *other = NULL;
+    size_t found;
+    *valid = true;
+    if (cu->rebuild) { /* every holder so far is in the map */
+        if (strmap_get(&cu->values, key, &found) &&
+            strcmp((const char *)(uintptr_t)found, name) != 0)
+            other = xstrdup((const char *)(uintptr_t)found);
+        else
+            strmap_set(&cu->values, arena_strdup(&cu->strings, key),
+                       (size_t)(uintptr_t)arena_strdup(&cu->strings, name));
+        if (!other)
+            return NULL;
+        *valid = object_row_there(cu->repo, kind, org, other);
+        return other;
+    }
+    strbuf folded = STRBUF_INIT;
+    if (f->flags & ORGCTL_FIELD_NOCASE) {
+        orgctl_utf8_casefold(&folded, value);
+        value = strbuf_str(&folded);
+    }
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&range, kind->name, org, f->name, value);
+    sqlite3_stmt *st = orgctl_index_stmt_now(cu->repo, valid_sql);
+    if (st) {
+        orgctl_index_bind_range(st, 1, &range);
+        sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            other = xstrdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
+    }
+    if (!other && (st = orgctl_index_stmt_now(cu->repo, invalid_sql))) {
+        sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            other = xstrdup((const char *)sqlite3_column_text(st, 0));
+            *valid = false;
+        }
+        sqlite3_reset(st);
+    }
+    orgctl_index_range_release(&range);
+    strbuf_release(&folded);
+    return other;
+}
+
+/* A unique value of obj that another object holds too: the problem (and its key) for
+ * obj; the other holder, if valid so far, is made invalid with it. */
+static int unique_clash(struct catch_up *cu, const orgctl_kind *kind, const char *org,
+                        const char *name, const cJSON *obj, strbuf *problem, strbuf *key)
+{
+    int error = 0;
+    for (const orgctl_field *f = kind->fields; f->name && !problem->len && !error; f++) {
+        const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, f->name));
+        bool valid;
+        if (!(f->flags & ORGCTL_FIELD_UNIQUE) || !v)
+            continue;
+        unique_key(key, kind, org, f, v);
+        char *other = unique_holder(cu, kind, org, f, v, name, strbuf_str(key), &valid);
+        if (!other)
+            continue;
+        strbuf_addf(problem, "%s \"%.100s\" is held by %s \"%.100s\" too", f->name, v, kind->name,
+                    other);
+        if (valid) {
+            strbuf theirs = STRBUF_INIT;
+            char *path = orgctl_kind_path(kind, org, other);
+            strbuf_addf(&theirs, "%s \"%.100s\" is held by %s \"%.100s\" too", f->name, v,
+                        kind->name, name);
+            error = orgctl_index_delete_row(cu->repo, kind, org, other);
+            if (!error)
+                error = record_invalid(cu->repo, path, kind, org, other, strbuf_str(&theirs),
+                                       strbuf_str(key), false);
+            strbuf_release(&theirs);
+            free(path);
+        }
+        free(other);
+    }
+    if (!problem->len)
+        strbuf_reset(key);
+    return error;
+}
+
 /* Indexes the file at `path` (blob `id`) as it is in the commit caught up with, and notes
  * its references for check_references. */
 static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
@@ -1653,7 +1782,7 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
     int place = orgctl_kind_locate(path, &kind, &org, &name);
     if (place == ORGCTL_ENOTFOUND)
         return 0; /* a file that is no object (README, a future kind): not indexed */
-    strbuf problem = STRBUF_INIT, text = STRBUF_INIT;
+    strbuf problem = STRBUF_INIT, text = STRBUF_INIT, unique = STRBUF_INIT;
     git_blob *blob = NULL;
     cJSON *obj = NULL;
     int error = 0;
@@ -1676,8 +1805,12 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
         obj = cJSON_Parse(strbuf_str(&text));
         check_file(repo, &problem, kind, org, name, obj);
     }
-    error = index_checked(repo, !cu->rebuild, path, kind, org, name, place == 0,
-                          strbuf_str(&problem), damaged, strbuf_str(&text), obj);
+    if (!problem.len && place == 0)
+        error = unique_clash(cu, kind, org, name, obj, &problem, &unique);
+    if (!error)
+        error = index_checked(repo, !cu->rebuild, path, kind, org, name, place == 0,
+                              strbuf_str(&problem), unique.len ? strbuf_str(&unique) : NULL,
+                              damaged, strbuf_str(&text), obj);
     struct ref_walk w = {cu, kind, path, org, name};
     if (!error && !problem.len)
         error = orgctl_store_object_rules->refs(kind, obj, note_ref, &w);
@@ -1686,6 +1819,7 @@ done:
     git_blob_free(blob);
     strbuf_release(&problem);
     strbuf_release(&text);
+    strbuf_release(&unique);
     free(org);
     free(name);
     return error;
@@ -1807,10 +1941,38 @@ static int left_behind(orgctl_repo *repo, const char *path)
     return error;
 }
 
+/* The files invalid for holding a unique value another holds too: looked at again once
+ * anything changed (usually there is none). */
+static int recheck_unique(struct catch_up *cu)
+{
+    static const char *sql = "SELECT path FROM invalid WHERE missing >= '!' AND missing < '\"'";
+    sqlite3_stmt *st = orgctl_index_stmt_now(cu->repo, sql);
+    if (!st)
+        return ORGCTL_ERROR;
+    cJSON *paths = cJSON_CreateArray(), *p;
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(paths, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    int error = 0;
+    cJSON_ArrayForEach(p, paths)
+    {
+        git_tree_entry *e = NULL;
+        if (error < 0 || git_tree_entry_bypath(&e, cu->tree, p->valuestring) < 0)
+            continue;
+        error = index_blob(cu, p->valuestring, git_tree_entry_id(e));
+        git_tree_entry_free(e);
+    }
+    git_error_clear();
+    cJSON_Delete(paths);
+    return error;
+}
+
 static int check_references(struct catch_up *cu)
 {
     int error = 0;
     bool waiting = !cu->rebuild && orgctl_index_has_invalid(cu->repo);
+    if (waiting)
+        error = recheck_unique(cu);
     for (size_t i = 0; i < cu->ncame && waiting && !error; i++)
         error = came_back(cu, cu->came[i]);
     const struct pending_ref *there = NULL; /* the last found: most name the same role */
@@ -1832,6 +1994,7 @@ static int check_references(struct catch_up *cu)
 
 static void catch_up_free(struct catch_up *cu)
 {
+    strmap_free(&cu->values);
     arena_free(&cu->strings);
     for (size_t i = 0; i < cu->ncame; i++)
         free(cu->came[i]);

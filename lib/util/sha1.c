@@ -78,3 +78,18 @@ int orgctl_random_bytes(void *buf, size_t len)
     }
     return 0;
 }
+
+int orgctl_random_hex(char *out, size_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char *b = (unsigned char *)out + len; /* the upper half, read before it is written */
+    if (orgctl_random_bytes(b, len) < 0)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = b[i];
+        out[2 * i] = digits[c >> 4];
+        out[2 * i + 1] = digits[c & 15];
+    }
+    out[2 * len] = '\0';
+    return 0;
+}

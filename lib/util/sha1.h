@@ -23,5 +23,7 @@ void orgctl_sha1_final(orgctl_sha1 *c, unsigned char out[20]);
 void orgctl_sha256(const void *data, size_t len, unsigned char out[32]);
 /* Cryptographically strong random bytes; 0, or -1 when the generator cannot be seeded. */
 int orgctl_random_bytes(void *buf, size_t len);
+/* `len` random bytes written as 2 * len lowercase hex digits and a NUL into out; 0 or -1. */
+int orgctl_random_hex(char *out, size_t len);
 
 #endif

@@ -164,6 +164,7 @@ test_expect_success '-o json: a list is an array; every field, empty ones too' '
 	    "email": "alice@acme.example",
 	    "full_name": "Alice Doe",
 	    "groups": [],
+	    "id": "ID",
 	    "name": "alice",
 	    "options": {},
 	    "password_set": false,
@@ -173,16 +174,16 @@ test_expect_success '-o json: a list is an array; every field, empty ones too' '
 	  }
 	]
 	EOF
-	orgctl -C repo --org acmecorp user list -o json >actual &&
+	orgctl -C repo --org acmecorp user list -o json | mask_ids >actual &&
 	test_cmp expect actual
 '
 
 test_expect_success '-o csv: a header line, then one line per object, every field' '
 	cat >expect <<-\EOF &&
-	name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,options,password_set,skills
-	alice,Alice Doe,alice@acme.example,enabled,,,,,,,false,
+	name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,id,options,password_set,skills
+	alice,Alice Doe,alice@acme.example,enabled,,,,,,ID,,false,
 	EOF
-	orgctl -C repo --org acmecorp user list -o csv >actual &&
+	orgctl -C repo --org acmecorp user list -o csv | mask_ids >actual &&
 	test_cmp expect actual
 '
 

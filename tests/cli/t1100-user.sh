@@ -28,11 +28,12 @@ test_expect_success 'user create makes one change set and prints its id' '
 test_expect_success 'the user is a canonical JSON file in a shard folder' '
 	path=$(user_path alice) &&
 	case $path in orgs/acme/users/[0-9a-f][0-9a-f]/alice.json) ;; *) false ;; esac &&
-	git -C repo show "main:$path" >actual &&
+	git -C repo show "main:$path" | mask_ids >actual &&
 	cat >expect <<-\EOF &&
 	{
 	  "email": "alice@acme.example",
 	  "full_name": "Alice Doe",
+	  "id": "ID",
 	  "name": "alice",
 	  "options": {},
 	  "roles": [],
@@ -43,8 +44,9 @@ test_expect_success 'the user is a canonical JSON file in a shard folder' '
 '
 
 test_expect_success 'user show -o json prints the stored object, every field filled' '
-	orgctl user show alice -o json >actual &&
-	test_json_canonical actual &&
+	orgctl user show alice -o json >shown &&
+	test_json_canonical shown &&
+	mask_ids <shown >actual &&
 	test_json_contains expect actual &&
 	jq -e ".groups == [] and .access_groups == [] and .effective_roles == {} and
 		.capacity == null and .skills == {} and .password_set == false" actual
@@ -60,10 +62,11 @@ test_expect_success 'user show prints a readable record' '
 test_expect_success 'create with roles and options; lists are sorted sets' '
 	orgctl user create bob --email bob@acme.example --role Supervisor --role Agent \
 		--role Agent --option tz=UTC --option lang=fr >/dev/null &&
-	git -C repo show "main:$(user_path bob)" >actual &&
+	git -C repo show "main:$(user_path bob)" | mask_ids >actual &&
 	cat >expect <<-\EOF &&
 	{
 	  "email": "bob@acme.example",
+	  "id": "ID",
 	  "name": "bob",
 	  "options": {
 	    "lang": "fr",
@@ -94,14 +97,14 @@ test_expect_success 'names with spaces and non-ASCII letters work and are encode
 '
 
 test_expect_success 'user list: every user, sorted by name' '
-	orgctl user list -o csv >actual &&
+	orgctl user list -o csv | mask_ids >actual &&
 	cat >expect <<-\EOF &&
-	name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,options,password_set,skills
-	.dot,,dot@acme.example,enabled,,,,,,,false,
-	Jane Doe,,jane@acme.example,enabled,,,,,,,false,
-	alice,Alice Doe,alice@acme.example,enabled,,,,,,,false,
-	bob,,bob@acme.example,enabled,Agent;Supervisor,,,Agent=direct;Supervisor=direct,,lang=fr;tz=UTC,false,
-	zo\303\253,,zoe@acme.example,enabled,,,,,,,false,
+	name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,id,options,password_set,skills
+	.dot,,dot@acme.example,enabled,,,,,,ID,,false,
+	Jane Doe,,jane@acme.example,enabled,,,,,,ID,,false,
+	alice,Alice Doe,alice@acme.example,enabled,,,,,,ID,,false,
+	bob,,bob@acme.example,enabled,Agent;Supervisor,,,Agent=direct;Supervisor=direct,,ID,lang=fr;tz=UTC,false,
+	zo\303\253,,zoe@acme.example,enabled,,,,,,ID,,false,
 	EOF
 	printf "%b\n" "$(cat expect)" >expect &&
 	test_cmp expect actual
@@ -264,7 +267,7 @@ test_expect_success 'list filters: --state, --role, --search' '
 	printf "name\nbob\n" >expect &&
 	test_cmp expect actual &&
 	orgctl user list --search nobody-matches -o csv >actual &&
-	echo "name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,options,password_set,skills" >expect &&
+	echo "name,full_name,email,state,roles,access_groups,capacity,effective_roles,groups,id,options,password_set,skills" >expect &&
 	test_cmp expect actual
 '
 

@@ -176,7 +176,7 @@ test_expect_success 'rm --force removes the role and takes it from its holders i
 	orgctl user show alice -o json >actual &&
 	test_grep "\"roles\": \[\]" actual &&
 	orgctl user show bob -o csv >actual &&
-	test_grep "^,,Empty=direct,bob@acme.example,,,bob,,false,Empty,,enabled$" actual &&
+	test_grep "^,,Empty=direct,bob@acme.example,,,[0-9a-f]*,bob,,false,Empty,,enabled$" actual &&
 	orgctl user list --role Supervisor -o csv >actual &&
 	test $(wc -l <actual) -eq 1
 '

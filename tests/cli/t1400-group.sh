@@ -23,11 +23,12 @@ test_expect_success 'group create makes one change set with a canonical file' '
 		--role Agent --skill english=7 --capacity std >out &&
 	test_grep "^change set [0-9]*: group create Sales$" out &&
 	test "$(git -C repo rev-parse main^)" = "$before" &&
-	git -C repo show main:orgs/acme/groups/Sales.json >actual &&
+	git -C repo show main:orgs/acme/groups/Sales.json | mask_ids >actual &&
 	cat >expect <<-\EOF &&
 	{
 	  "capacity": "std",
 	  "description": "inbound sales",
+	  "id": "ID",
 	  "members": [
 	    "alice",
 	    "bob"
@@ -51,12 +52,12 @@ test_expect_success 'a member given three times is kept once (lists are sets)' '
 '
 
 test_expect_success 'group show -o json is the file; show and list read well' '
-	orgctl group show Sales -o json >actual &&
+	orgctl group show Sales -o json | mask_ids >actual &&
 	test_cmp expect actual &&
 	orgctl group show Sales >actual &&
 	test_grep "^members  *alice;bob$" actual &&
-	orgctl group list -o csv >actual &&
-	printf "name,state,roles,skills,capacity,description,members\nSales,enabled,Agent,english=7,std,inbound sales,alice;bob\n" >expect &&
+	orgctl group list -o csv | mask_ids >actual &&
+	printf "name,state,roles,skills,capacity,description,id,members\nSales,enabled,Agent,english=7,std,inbound sales,ID,alice;bob\n" >expect &&
 	test_cmp expect actual
 '
 
@@ -185,9 +186,13 @@ test_expect_success 'copy makes a new group with the same settings and members, 
 	before=$(head_of repo) &&
 	orgctl group copy Sales "Sales EMEA" >/dev/null &&
 	test "$(git -C repo rev-parse main^)" = "$before" &&
-	git -C repo show "main:orgs/acme/groups/Sales%20EMEA.json" >actual &&
-	git -C repo show main:orgs/acme/groups/Sales.json | sed "s/\"Sales\"/\"Sales EMEA\"/" >expect &&
+	git -C repo show "main:orgs/acme/groups/Sales%20EMEA.json" | mask_ids >actual &&
+	git -C repo show main:orgs/acme/groups/Sales.json | sed "s/\"Sales\"/\"Sales EMEA\"/" |
+		mask_ids >expect &&
 	test_cmp expect actual &&
+	git -C repo show "main:orgs/acme/groups/Sales%20EMEA.json" | jq -r .id >copy.id &&
+	git -C repo show main:orgs/acme/groups/Sales.json | jq -r .id >orig.id &&
+	! cmp -s copy.id orig.id &&
 	orgctl group list --member alice -o csv | cut -d, -f1 >actual &&
 	printf "name\nSales\nSales EMEA\n" >expect && test_cmp expect actual
 '

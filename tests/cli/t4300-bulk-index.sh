@@ -243,7 +243,7 @@ test_expect_success 'a write failing mid-pack: nothing changes, the set runs lat
 	queries before &&
 	ls repo/objects/pack >packs.before &&
 	test_unchanged --status 1 repo bash -c "trap \"\" XFSZ; ulimit -f 700; exec orgctl bulk exec full" 2>err &&
-	test_grep "cannot write .*tmp_orgctl_pack_.*: File too large" err &&
+	test_grep "tmp_orgctl_pack_.*File too large" err &&
 	ls repo/objects/pack >packs.after &&
 	test_cmp packs.before packs.after &&
 	queries after &&

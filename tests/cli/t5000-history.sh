@@ -151,14 +151,14 @@ test_expect_success 'show and diff take a commit id too; unknown ids are exit 3'
 
 test_expect_success 'diff: the change set as a unified diff of the JSON files' '
 	p=$(path_of bob) &&
-	orgctl diff 7 >actual &&
+	orgctl diff 7 | mask_ids >actual &&
 	cat >expect <<-EOF &&
 	diff --git a/$p b/$p
 	index $(git -C repo rev-parse --short=7 "main~1:$p")..$(git -C repo rev-parse --short=7 "main:$p") 100644
 	--- a/$p
 	+++ b/$p
-	@@ -2,6 +2,8 @@
-	   "email": "bob@acme.example",
+	@@ -3,6 +3,8 @@
+	   "id": "ID",
 	   "name": "bob",
 	   "options": {},
 	-  "roles": [],
@@ -272,7 +272,7 @@ test_expect_success 'rollback of a deleted object that was re-created later conf
 	removed=$(last_id) &&
 	orgctl user create dave --email dave2@acme.example >/dev/null &&
 	test_unchanged --status 5 repo orgctl rollback "$removed" 2>err &&
-	test_grep "user \"dave\" (org acme): email, full_name (re-created since)" err
+	test_grep "user \"dave\" (org acme): email, full_name, id (re-created since)" err
 '
 
 test_expect_success 'rollback --dry-run shows what it would undo and commits nothing' '

@@ -122,4 +122,28 @@ test_expect_success 'removing the pairing takes every clone its access; they sta
 	test_grep "clone create u1@partner in client" log
 '
 
+test_expect_success 'clones of a removed pairing count no more; the 6th is still refused' '
+	op=$(cat opid) &&
+	orgctl --org other clone create "$op" --user o2 >/dev/null &&
+	for u in o3 o4 o5 o6; do
+		orgctl --org other user create $u --email $u@o.example >/dev/null &&
+			orgctl --org other pair add-user "$op" --user $u >/dev/null &&
+			orgctl --org client pair grant "$op" --user $u@other --role Viewer >/dev/null ||
+			return 1
+	done &&
+	for u in o3 o4 o5; do
+		orgctl --org other clone create "$op" --user $u >/dev/null || return 1
+	done &&
+	test_unchanged --status 1 repo orgctl --org other clone create "$op" --user o6 2>err &&
+	test_grep "at most 5 cloned users per trust and per org (org \"client\" has 5, this trust 5)" err &&
+	orgctl --org client user show bob@partner >/dev/null
+'
+
+test_expect_success 'a rollback of pair rm that would bring its clones back over 5 is refused' '
+	n=$(orgctl log -o csv | grep ",pair rm " | head -1 | cut -d, -f1) &&
+	test -n "$n" &&
+	test_unchanged --status 1 repo orgctl rollback "$n" 2>err &&
+	test_grep "would bring back its clones: at most 5" err
+'
+
 test_done

@@ -144,6 +144,12 @@ test_json_contains() {
 	}
 }
 
+# mask_ids: a filter writing every identity (32 hex digits, a user's or group's random
+# "id") as ID, so outputs compare whole.
+mask_ids() {
+	sed -E 's/[0-9a-f]{32}/ID/g'
+}
+
 # head_of REPO: the commit the branch points at.
 head_of() {
 	git -C "$1" rev-parse --verify -q refs/heads/main
