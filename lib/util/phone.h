@@ -1,8 +1,16 @@
 /* Telephone numbers to E.164 (internal): the normaliser of `suppress` and `campaign load`.
  *
- * What it accepts (issue 16, "Numbers"), and where it deliberately differs from
- * libphonenumber, is said at the top of lib/util/phone.c. It allocates nothing and keeps no
- * state: safe from any thread. The region table is generated (lib/util/phone_regions.h). */
+ * Input: ASCII digits, with formatting ignored (space, tab, '-', '.', '(', ')', '/') and
+ * one '+' before the first digit. Letters, extensions, "tel:" URIs, other punctuation,
+ * non-ASCII characters (a no-break space or full-width digits too), line ends ('\r'
+ * included: strip them first), NUL bytes and invalid UTF-8 are refused, each with its own
+ * code and the offset of the byte at fault. National numbers take the region's country
+ * code, its trunk prefix dropped; international (IDD) prefixes of the region are read as
+ * '+'. The result has 8 to 15 digits; +1 (NANP) numbers have 10 after the 1, area code and
+ * exchange starting with 2-9. lib/util/phone.c says the rules in full and where they differ
+ * from libphonenumber on purpose. It allocates nothing and keeps no state: safe from any
+ * thread, millions of numbers a second (bench/bench-phone.sh). The region table is
+ * generated (lib/util/gen-phone-regions.py, lib/util/phone_regions.h). */
 #ifndef ORGCTL_PHONE_H
 #define ORGCTL_PHONE_H
 #include <stddef.h>

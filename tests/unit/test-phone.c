@@ -277,6 +277,11 @@ static void test_errors(void)
     expect_error("US", "\xef\xbc\x93\xef\xbc\x91\xef\xbc\x97 555 1212", 18, ORGCTL_PHONE_ECHAR, 0,
                  "full-width digits");
     expect_error("US", "317*555*1212", 12, ORGCTL_PHONE_ECHAR, 3, "'*'");
+    expect_error("US", "317 555 1212\r", 13, ORGCTL_PHONE_ECHAR, 12, "a CR left of a line end");
+    expect_error("US",
+                 "317\xc2\xa0"
+                 "555 1212",
+                 13, ORGCTL_PHONE_ECHAR, 3, "a no-break space");
     expect_error("US", "++1 317 555 1212", 16, ORGCTL_PHONE_EPLUS, 1, "'++'");
     expect_error("US", "317 555 +1212", 13, ORGCTL_PHONE_EPLUS, 8, "'+' inside");
     expect_error("DE", "+49 12345", 9, ORGCTL_PHONE_ESHORT, -1, "7 digits with '+'");
