@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 
@@ -71,18 +73,39 @@ static void stats_table(FILE *out, const cJSON *stats, void *rows)
             cJSON_GetNumberValue(cJSON_GetObjectItem(total, "total_calls_in_progress")));
 }
 
+/* The page, whole or not at all: written to a new file beside `path` and renamed over it,
+ * so a full disk or a file-size limit leaves no half page (and an old page as it was). */
 static int write_html(const cJSON *stats, const char *path)
 {
-    char *page = NULL;
+    char *page = NULL, *tmp = NULL;
     size_t len = 0;
     int error = orgctl_campaign_stats_html(stats, &page, &len);
     if (error < 0)
         return error;
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(page, 1, len, f) != len || fclose(f) != 0) {
-        int e = errno;
+    if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
+        free(page);
+        return orgctl_error_set(ORGCTL_ERROR, "out of memory");
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    errno = 0;
+    int fd = mkstemp(tmp), e = 0;
+    FILE *f = NULL;
+    if (fd < 0 || fchmod(fd, 0666 & ~mask) != 0 || !(f = fdopen(fd, "wb")) ||
+        fwrite(page, 1, len, f) != len)
+        e = errno ? errno : EIO;
+    if (f && fclose(f) != 0 && !e)
+        e = errno ? errno : EIO;
+    else if (!f && fd >= 0)
+        close(fd);
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e) {
+        if (fd >= 0)
+            unlink(tmp);
         error = orgctl_error_set(ORGCTL_ERROR, "%s: cannot write: %s", path, strerror(e));
     }
+    free(tmp);
     free(page);
     return error;
 }

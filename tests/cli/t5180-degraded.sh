@@ -60,6 +60,7 @@ test_expect_success 'setup: an org with one object of every kind, a pending bulk
 	orgctl -C repo access create ops --member ann --role Agent >/dev/null &&
 	printf "kind,op,name,email\nuser,create,bo,bo@acme.example\n" >set.csv &&
 	orgctl -C repo bulk create pending set.csv >/dev/null &&
+	cp "$TEST_SOURCE_DIR/tests/data/campaign-stats/records.csv" calls.csv &&
 	orgctl -C repo org create Pt >/dev/null &&
 	orgctl -C repo --org pt user create pa --email pa@pt.example >/dev/null &&
 	orgctl -C repo --org pt -q pair request --to acme --user pa >link &&
@@ -137,6 +138,7 @@ command_args() {
 	help) echo 'help user' ;;
 	version) echo 'version' ;;
 	check) echo 'check' ;;
+	campaign) echo 'campaign stats calls.csv' ;;
 	*) return 1 ;;
 	esac
 }

@@ -275,6 +275,15 @@ test_expect_success '--html into a folder that does not exist: exit 1, said' '
 	test_grep "no/such/page.html: cannot write" err
 '
 
+test_expect_success '--html past a file-size limit: exit 1, no page, no half page, no temporary file' '
+	echo "an old page" >limited.html &&
+	(ulimit -f 1 && test_must_fail --status 1 orgctl campaign stats records.csv --html limited.html 2>err) &&
+	test_grep "limited.html: cannot write: File too large" err &&
+	echo "an old page" >expect &&
+	test_cmp expect limited.html &&
+	test "$(ls limited.html*)" = limited.html
+'
+
 test_expect_success 'the awk script of bench/ computes the same figures' '
 	awk -v now=2026-03-02T12:00:00Z -f "$TEST_SOURCE_DIR/bench/campaign-stats.awk" records.csv |
 		sort >awk.out &&
