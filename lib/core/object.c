@@ -735,6 +735,9 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
         return error;
     if (!error && kind->validate)
         error = kind->validate(repo, org, obj);
+    /* an org's settings, measured against the enterprise's (lib/core/settings.c) */
+    if (!error && kind == &orgctl_kind_org)
+        error = orgctl_settings_validate_org(repo, org, obj);
     if (!error && kind == &orgctl_kind_user) /* a clone: the limits (lib/core/trust.c) */
         error = orgctl_clone_validate(repo, org, obj);
     if (!error)

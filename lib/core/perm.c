@@ -413,11 +413,10 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user, con
     struct grant g = {NULL, NULL, NULL};
     bool user_enabled = is_enabled(u), enabled = user_enabled && org_enabled(repo, org);
     /* One read transaction for the few hundred lookups, not one (and its locks) each. */
-    bool own_tx = sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
+    bool own_tx = orgctl_index_read_begin(repo);
     bool granted = enabled && (user_grant(repo, org, u, permission, &g) ||
                                clone_grant(repo, org, u, permission, &g));
-    if (own_tx)
-        orgctl_index_exec(repo, "COMMIT");
+    orgctl_index_read_end(repo, own_tx);
     cJSON_Delete(u);
     cJSON *a = cJSON_CreateObject();
     cJSON_AddBoolToObject(a, "answer", granted);

@@ -26,8 +26,7 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list)
     bool users = kind == &orgctl_kind_user;
     orgctl_user_cache *cache = users ? orgctl_user_cache_new() : NULL;
     /* One read transaction for the many lookups, not one (and its locks) each. */
-    bool own_tx = users && sqlite3_get_autocommit(ctx->repo->db) &&
-                  orgctl_index_exec(ctx->repo, "BEGIN") == 0;
+    bool own_tx = users && orgctl_index_read_begin(ctx->repo);
     int error = 0;
     /* many users: the groups once, not each user's through the index */
     if (users && cJSON_GetArraySize(list) > 64)
@@ -39,8 +38,7 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list)
         if (users && (error = orgctl_user_fill(ctx->repo, ctx->org, item, cache)) < 0)
             break;
     }
-    if (own_tx)
-        orgctl_index_exec(ctx->repo, "COMMIT");
+    orgctl_index_read_end(ctx->repo, own_tx);
     orgctl_user_cache_free(cache);
     return error;
 }

@@ -145,6 +145,12 @@ static const orgctl_param update_params[] = {
     ORGCTL_PARAMS_END,
 };
 
+/* orgctl org settings ORG */
+static int org_settings(orgctl_op_ctx *ctx)
+{
+    return orgctl_settings_show(ctx->repo, ctx->name, &ctx->result);
+}
+
 #define ORG_ADMIN "directory:organization:admin"
 #define SELF (ORGCTL_OP_NO_ORG | ORGCTL_OP_SELF_ORG)
 const orgctl_op orgctl_org_ops[] = {
@@ -155,7 +161,6 @@ const orgctl_op orgctl_org_ops[] = {
     {"org", "update", "change an org's name or settings", ORGCTL_OP_WRITE | SELF, ORG_ADMIN,
      update_params, org_update},
     {"org", "settings", "show the settings in force in an org, its own and the enterprise's", SELF,
-     "directory:organization:view", NULL, orgctl_settings_op_show, NULL,
-     "key,value,org,enterprise,default"},
+     "directory:organization:view", NULL, org_settings, NULL, "key,value,org,enterprise,default"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

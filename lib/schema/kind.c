@@ -7,7 +7,6 @@
 #include "orgctl/capacity.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
-#include "orgctl/settings.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -246,7 +245,7 @@ const orgctl_kind orgctl_kind_org = {
     false,
     org_fields,
     "shortname,name,state",
-    orgctl_settings_validate_org,
+    NULL, /* its settings: lib/core/object.c checks them (orgctl_settings_validate_org) */
     .perm_add = ORG_ADMIN,
     .perm_edit = ORG_ADMIN,
     .perm_delete = ORG_ADMIN,
