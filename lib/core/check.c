@@ -223,7 +223,7 @@ static cJSON *sorted(cJSON *arr)
     return arr;
 }
 
-int orgctl_check(orgctl_repo *repo, cJSON **out)
+int orgctl_check(cJSON **out, orgctl_repo *repo)
 {
     *out = NULL;
     int error = may_read_all(repo);

@@ -108,8 +108,8 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
             filters[n++].value = v;
     }
     cJSON *arr = NULL;
-    int error = orgctl_object_list(ctx->repo, kind, ctx->org, filters, n,
-                                   orgctl_params_get(ctx->params, "search"), &arr);
+    int error = orgctl_object_list(&arr, ctx->repo, kind, ctx->org, filters, n,
+                                   orgctl_params_get(ctx->params, "search"));
     if (error < 0)
         return error;
     ctx->result = arr;

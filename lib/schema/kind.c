@@ -190,24 +190,18 @@ static const orgctl_kind_verb role_verbs[] = {
     {"disable", "disable a role (it then grants nothing)"},
     {NULL},
 };
+/* The standard verbs from create to enable, in the order help shows them. */
+#define UP_TO_ENABLE                                                                               \
+    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"},                                  \
+    {                                                                                              \
+        "enable"                                                                                   \
+    }
+static const orgctl_kind_verb standard_verbs[] = {UP_TO_ENABLE, {"disable"}, {NULL}};
 /* Groups and access groups: disabled, they pass on no roles. */
 static const orgctl_kind_verb group_verbs[] = {
-    {"create"}, {"list"},
-    {"show"},   {"update"},
-    {"rm"},     {"copy"},
-    {"enable"}, {"disable", "disable an agent group (it then passes on no roles)"},
-    {NULL},
-};
+    UP_TO_ENABLE, {"disable", "disable an agent group (it then passes on no roles)"}, {NULL}};
 static const orgctl_kind_verb access_verbs[] = {
-    {"create"}, {"list"},
-    {"show"},   {"update"},
-    {"rm"},     {"copy"},
-    {"enable"}, {"disable", "disable an access group (it then passes on no roles)"},
-    {NULL},
-};
-static const orgctl_kind_verb standard_verbs[] = {
-    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"}, {"enable"}, {"disable"}, {NULL},
-};
+    UP_TO_ENABLE, {"disable", "disable an access group (it then passes on no roles)"}, {NULL}};
 static const orgctl_kind_verb capacity_verbs[] = {
     {"create"},
     {"list"},
