@@ -31,7 +31,7 @@ int cmd_check(struct cli *cli, int argc, char **argv)
     if ((status = cli_open(cli, &repo, ORGCTL_OPEN_READ)) != 0)
         return status;
     cJSON *problems = NULL;
-    int error = orgctl_check(repo, &problems);
+    int error = orgctl_check(&problems, repo);
     if (error < 0) {
         status = cli_fail(cli, "check", error);
     } else {

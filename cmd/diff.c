@@ -26,7 +26,7 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
     if ((status = cli_open(cli, &repo, ORGCTL_OPEN_READ)) != 0)
         return status;
     char *patch = NULL;
-    int error = orgctl_history_diff(repo, pos[0], &patch);
+    int error = orgctl_history_diff(&patch, repo, pos[0]);
     if (error < 0) {
         status = cli_fail(cli, "diff", error);
     } else {

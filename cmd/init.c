@@ -44,7 +44,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
     opts.admin_email = email;
     opts.dry_run = cli->dry_run;
     char *who = NULL;
-    int error = orgctl_repo_init(dir, &opts, &who);
+    int error = orgctl_repo_init(&who, dir, &opts);
     if (error < 0)
         return cli_fail(cli, "init", error);
     cJSON *obj = cJSON_CreateObject();

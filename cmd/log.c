@@ -76,7 +76,7 @@ int cmd_log(struct cli *cli, int argc, char **argv)
     if ((status = cli_open(cli, &repo, ORGCTL_OPEN_READ)) != 0)
         goto done;
     cJSON *items = NULL;
-    int error = orgctl_history_log(repo, &opts, &items);
+    int error = orgctl_history_log(&items, repo, &opts);
     if (error < 0)
         status = cli_fail(cli, "log", error);
     else if (cli->format == CLI_TABLE)

@@ -118,8 +118,8 @@ int cmd_rollback(struct cli *cli, int argc, char **argv)
         return status;
     char *id = NULL;
     cJSON *rolled = NULL;
-    int error = orgctl_history_rollback(repo, pos[0], force != NULL, cli->dry_run,
-                                        cli->command_line, &id, &rolled);
+    int error = orgctl_history_rollback(&id, &rolled, repo, pos[0], force != NULL, cli->dry_run,
+                                        cli->command_line);
     if (rolled) { /* done, or a dry run's plan (shown even when it is refused) */
         char summary[512];
         snprintf(summary, sizeof(summary), "rollback %s: %s",

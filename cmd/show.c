@@ -58,7 +58,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if ((status = cli_open(cli, &repo, ORGCTL_OPEN_READ)) != 0)
         return status;
     cJSON *cs = NULL;
-    int error = orgctl_history_show(repo, pos[0], &cs);
+    int error = orgctl_history_show(&cs, repo, pos[0]);
     if (error < 0) {
         status = cli_fail(cli, "show", error);
     } else {

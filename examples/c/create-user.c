@@ -49,7 +49,7 @@ int main(int argc, char **argv)
     }
     printf("liborgctl %s (built with %s)\n", orgctl_version(NULL, NULL, NULL), ORGCTL_VERSION);
     char *admin = NULL;
-    if (orgctl_repo_init(argv[1], NULL, &admin) < 0)
+    if (orgctl_repo_init(&admin, argv[1], NULL) < 0)
         return fail("init");
     printf("administrator: %s\n", admin);
     free(admin);
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 
     /* 3. The users, read back: alice and the administrator, no bob, no hash. */
     cJSON *users = NULL;
-    if (orgctl_object_list(repo, &orgctl_kind_user, org, NULL, 0, NULL, &users) < 0)
+    if (orgctl_object_list(&users, repo, &orgctl_kind_user, org, NULL, 0, NULL) < 0)
         return fail("list");
     const cJSON *u;
     int n = 0, bad = 0;

@@ -17,6 +17,6 @@
  * Reading everything needs what reading every org needs: the view permission of every kind
  * in every org (an org whose org.json cannot be read is the enterprise org's), else
  * ORGCTL_EPERM naming the first missing. */
-int orgctl_check(orgctl_repo *repo, cJSON **out);
+int orgctl_check(cJSON **out, orgctl_repo *repo);
 
 #endif

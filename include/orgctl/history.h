@@ -39,15 +39,15 @@ int orgctl_log_options_check(const orgctl_log_options *opts);
 /* The change sets the actor may see that pass `opts` (NULL: all), newest first, as a
  * JSON array of {id, commit, time, actor, summary, orgs, command, rolls_back}. Needs
  * audits:changeSet:view in the actor's own org. */
-int orgctl_history_log(orgctl_repo *repo, const orgctl_log_options *opts, cJSON **out);
+int orgctl_history_log(cJSON **out, orgctl_repo *repo, const orgctl_log_options *opts);
 
 /* One change set with what it changed, object by object:
  * {id, commit, ..., orgs, changes: [{op: created|updated|deleted, kind, org, name, path}]}. */
-int orgctl_history_show(orgctl_repo *repo, const char *id, cJSON **out);
+int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id);
 
 /* The change set as a unified diff of the canonical JSON files (caller frees), secrets
  * shown as "(set)" or "(changed)", never as they are. */
-int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
+int orgctl_history_diff(char **out, orgctl_repo *repo, const char *id);
 
 /* Writes a new change set that undoes what change set `id` changed, field by field: each
  * object it touched is merged three-way (its state before the change set, after it, and at
@@ -59,7 +59,7 @@ int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out);
  * the objects the rollback restores, {op, path}; with `dry_run` the plan, field by field
  * (lib/core/restore.h), set on ORGCTL_ECONFLICT too, with the conflicts marked. The repository
  * must be opened for writing. */
-int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
-                            const char *command, char **new_id, cJSON **out);
+int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const char *id,
+                            bool force, bool dry_run, const char *command);
 
 #endif

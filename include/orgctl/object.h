@@ -13,8 +13,8 @@
 
 /* The object `name` of `kind` in `org`, parsed (caller frees with cJSON_Delete).
  * ORGCTL_ENOTFOUND, with a message naming it, when there is none. */
-int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org, const char *name,
-                      cJSON **out);
+int orgctl_object_get(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                      const char *name);
 
 /* A filter for orgctl_object_list: objects whose indexed `field` holds `value` (for a
  * list, one of its items; for a map, one of its keys). With `of_kind`, the other way
@@ -28,9 +28,8 @@ typedef struct {
 
 /* All objects of `kind` in `org` that pass every filter (and whose name or e-mail
  * contains `search`, when not NULL), sorted by name, as a JSON array (caller frees). */
-int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                       const orgctl_filter *filters, size_t nfilters, const char *search,
-                       cJSON **out);
+int orgctl_object_list(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const orgctl_filter *filters, size_t nfilters, const char *search);
 
 /* The names of the objects of `kind` in `org` that start with `prefix` ("" for all), in
  * order, as a JSON array of strings (caller frees): a range of the index, read without
@@ -40,7 +39,7 @@ int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind,
 
 /* The names of the objects of `kind` in `org` whose `field` holds `value`, as a JSON
  * array of strings (caller frees): who refers to a role, a group, a skill. */
-int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                            const char *field, const char *value, cJSON **out);
+int orgctl_object_referrers(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind,
+                            const char *org, const char *field, const char *value);
 
 #endif

@@ -9,7 +9,7 @@
  * characters removed except dashes (a leading dash too); if it is taken, a number is
  * appended ("Acme Corp": acmecorp, then acmecorp1). *out is malloc'd. ORGCTL_EINVALID
  * when nothing is left of the name. */
-int orgctl_org_shortname(orgctl_repo *repo, const char *company_name, char **out);
+int orgctl_org_shortname(char **out, orgctl_repo *repo, const char *company_name);
 
 /* Checks a shortname given by hand: [a-z0-9-], starting with a letter or digit, at most
  * 63 bytes. */

@@ -33,15 +33,15 @@ int orgctl_perm_actor_check(orgctl_repo *repo);
  * (disabled users, roles and groups grant nothing; the users of a disabled org hold
  * nothing). 0 yes, filling *via (malloc'd, may be NULL) with how: "role \"R\"" or
  * "role \"R\" through agent group \"G\""; ORGCTL_EPERM no. */
-int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org, const char *user,
-                        const char *permission, char **via);
+int orgctl_perm_explain(char **via, orgctl_repo *repo, const char *org, const char *user_org,
+                        const char *user, const char *permission);
 
 /* Answers whether `user` of `org` holds `permission` there, and why, as a JSON object
  * (caller frees): "answer" (bool), "user", "org", "permission", "role" and "group" or
  * "access" (the agent or access group it comes through) when yes, and a "reason" in
  * words. "No" is an answer, not an error: errors are an unknown permission
  * (ORGCTL_EINVALID) or user (ORGCTL_ENOTFOUND). */
-int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user, const char *permission,
-                       cJSON **out);
+int orgctl_perm_answer(cJSON **out, orgctl_repo *repo, const char *org, const char *user,
+                       const char *permission);
 
 #endif

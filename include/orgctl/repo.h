@@ -42,7 +42,7 @@ typedef struct {
  * built aside and moved into place whole: on failure nothing is left. *admin_out receives
  * "USER@ORG" of that administrator (caller frees). With opts->dry_run it checks all that
  * (the directory, the names) and gives *admin_out, but creates nothing. */
-int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **admin_out);
+int orgctl_repo_init(char **admin_out, const char *dir, const orgctl_init_options *opts);
 
 /* How a writer waits for another's lock: `timeout` seconds at most (< 0: as long as it
  * takes; past it, ORGCTL_ECONFLICT naming the holder), and `notify` (may be NULL) is called
@@ -77,7 +77,7 @@ int orgctl_clock_now(time_t *out);
  * calendar time (no 30th of February) from 1970 to 2106, what a commit can record; a date
  * alone is its midnight (*date_only says so; may be NULL). ORGCTL_EINVALID naming `what`
  * otherwise. */
-int orgctl_time_parse(const char *what, const char *text, time_t *out, bool *date_only);
+int orgctl_time_parse(time_t *out, bool *date_only, const char *what, const char *text);
 
 /* Formats a time as ISO 8601 UTC into buf (at least 21 bytes). */
 void orgctl_time_format(time_t t, char *buf, size_t size);

@@ -50,9 +50,9 @@ const orgctl_setting *orgctl_setting_lookup(const char *key);
  * an integer setting a JSON number too). ORGCTL_EINVALID with a message naming both. */
 int orgctl_setting_check(const char *key, const cJSON *value);
 
-/* The kind "org"'s own rule (lib/schema/kind.c): every setting of the org object `obj` checked,
- * and, for an org other than the enterprise's, no policy setting looser than the
- * enterprise's unless it is the value the org had already (the enterprise may have
+/* The org kind's own rule (lib/core/settings.c, run as an org object is validated): every setting
+ * of the org object `obj` checked, and, for an org other than the enterprise's, no policy setting
+ * looser than the enterprise's unless it is the value the org had already (the enterprise may have
  * tightened since: its value is in force then). */
 int orgctl_settings_validate_org(orgctl_repo *repo, const char *org, const cJSON *obj);
 

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "internal.h"
 #include "orgctl/check.h"
+#include "orgctl/object.h"
 #include "orgctl/perm.h"
 #include "strmap.h"
 
@@ -37,13 +38,10 @@ static int may_read_all(orgctl_repo *repo)
         return orgctl_error_set(ORGCTL_EPERM, "permission denied: no enterprise org");
     /* the enterprise's own file and whatever lies in no readable org */
     int error = orgctl_perm_check(repo, ent, "directory:organization:view");
-    sqlite3_stmt *st = orgctl_index_stmt(repo, "SELECT name FROM objects WHERE kind = 'org'");
-    if (!st)
-        return ORGCTL_ERROR;
-    cJSON *orgs = cJSON_CreateArray(), *o;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddItemToArray(orgs, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-    sqlite3_reset(st);
+    cJSON *orgs = NULL, *o;
+    int listed = orgctl_object_names(&orgs, repo, &orgctl_kind_org, "", "");
+    if (listed < 0)
+        return listed;
     cJSON_ArrayForEach(o, orgs)
     {
         if (!error)
@@ -225,7 +223,7 @@ static cJSON *sorted(cJSON *arr)
     return arr;
 }
 
-int orgctl_check(orgctl_repo *repo, cJSON **out)
+int orgctl_check(cJSON **out, orgctl_repo *repo)
 {
     *out = NULL;
     int error = may_read_all(repo);

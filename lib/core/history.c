@@ -96,7 +96,7 @@ static cJSON *describe_commit(const git_commit *c)
     return obj;
 }
 
-int orgctl_history_log(orgctl_repo *repo, const orgctl_log_options *opts, cJSON **out)
+int orgctl_history_log(cJSON **out, orgctl_repo *repo, const orgctl_log_options *opts)
 {
     git_revwalk *walk = NULL;
     orgctl_history_view *view = NULL;
@@ -275,7 +275,7 @@ done:
     return error;
 }
 
-int orgctl_history_show(orgctl_repo *repo, const char *id, cJSON **out)
+int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id)
 {
     git_commit *c = NULL;
     cJSON *obj = NULL;
@@ -339,7 +339,7 @@ done:
     return ds->error;
 }
 
-int orgctl_history_diff(orgctl_repo *repo, const char *id, char **out)
+int orgctl_history_diff(char **out, orgctl_repo *repo, const char *id)
 {
     git_commit *c = NULL;
     git_tree *old_tree = NULL, *new_tree = NULL;
@@ -410,8 +410,8 @@ static int check_one(const char *path, const git_oid *before, const git_oid *aft
     return r->error;
 }
 
-int orgctl_history_rollback(orgctl_repo *repo, const char *id, bool force, bool dry_run,
-                            const char *command, char **new_id, cJSON **out)
+int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const char *id,
+                            bool force, bool dry_run, const char *command)
 {
     git_commit *c = NULL;
     git_tree *old_tree = NULL, *new_tree = NULL, *head_tree = NULL;

@@ -290,7 +290,7 @@ static int parse_object(const char *s, const orgctl_kind **kind, char **name)
 static int parse_time(const char *what, const char *s, bool end_of_day, time_t *out)
 {
     bool date_only = false;
-    int error = orgctl_time_parse(what, s, out, &date_only);
+    int error = orgctl_time_parse(out, &date_only, what, s);
     if (error < 0)
         return error;
     if (date_only && end_of_day)

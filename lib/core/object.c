@@ -119,8 +119,8 @@ int orgctl_object_load(orgctl_repo *repo, const orgctl_kind *kind, const char *o
                                    name);
 }
 
-int orgctl_object_get(orgctl_repo *repo, const orgctl_kind *kind, const char *org, const char *name,
-                      cJSON **out)
+int orgctl_object_get(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                      const char *name)
 {
     int error = orgctl_object_load(repo, kind, org, name, out);
     if (error == 0)
@@ -366,9 +366,8 @@ int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind,
     return 0;
 }
 
-int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                       const orgctl_filter *filters, size_t nfilters, const char *search,
-                       cJSON **out)
+int orgctl_object_list(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const orgctl_filter *filters, size_t nfilters, const char *search)
 {
     strbuf sql = STRBUF_INIT;
     /* An org is filed under its own shortname: listing orgs matches each row to itself. */
@@ -435,8 +434,8 @@ int orgctl_object_list(orgctl_repo *repo, const orgctl_kind *kind, const char *o
     return 0;
 }
 
-int orgctl_object_referrers(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                            const char *field, const char *value, cJSON **out)
+int orgctl_object_referrers(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind,
+                            const char *org, const char *field, const char *value)
 {
     return orgctl_index_referrers(repo, false, kind, org, field, value, 0, out);
 }
@@ -451,7 +450,7 @@ int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const
             if (!f->ref_kind || strcmp(f->ref_kind, target->name) != 0)
                 continue;
             cJSON *names = NULL, *n;
-            error = orgctl_object_referrers(repo, kinds[i], org, f->name, name, &names);
+            error = orgctl_object_referrers(&names, repo, kinds[i], org, f->name, name);
             cJSON_ArrayForEach(n, names)
             {
                 cJSON *ref = cJSON_CreateObject();
@@ -741,6 +740,9 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
         return error;
     if (!error && kind->validate)
         error = kind->validate(repo, org, obj);
+    /* an org's settings, measured against the enterprise's (lib/core/settings.c) */
+    if (!error && kind == &orgctl_kind_org)
+        error = orgctl_settings_validate_org(repo, org, obj);
     if (!error && kind == &orgctl_kind_user) /* a clone: the limits (lib/core/trust.c) */
         error = orgctl_clone_validate(repo, org, obj);
     if (!error)

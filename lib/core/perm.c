@@ -220,7 +220,7 @@ static bool groups_grant(orgctl_repo *repo, const char *org, const orgctl_kind *
                          struct grant *g)
 {
     cJSON *names = NULL, *n;
-    if (orgctl_object_referrers(repo, kind, org, "members", user, &names) < 0) {
+    if (orgctl_object_referrers(&names, repo, kind, org, "members", user) < 0) {
         orgctl_error_clear();
         return false;
     }
@@ -360,8 +360,8 @@ int orgctl_perm_actor_check(orgctl_repo *repo)
     return 0;
 }
 
-int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org, const char *user,
-                        const char *permission, char **via)
+int orgctl_perm_explain(char **via, orgctl_repo *repo, const char *org, const char *user_org,
+                        const char *user, const char *permission)
 {
     cJSON *u = NULL;
     int error;
@@ -401,8 +401,8 @@ int orgctl_perm_explain(orgctl_repo *repo, const char *org, const char *user_org
                             user, user_org, permission, org);
 }
 
-int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user, const char *permission,
-                       cJSON **out)
+int orgctl_perm_answer(cJSON **out, orgctl_repo *repo, const char *org, const char *user,
+                       const char *permission)
 {
     cJSON *u = NULL;
     int error;
@@ -413,11 +413,10 @@ int orgctl_perm_answer(orgctl_repo *repo, const char *org, const char *user, con
     struct grant g = {NULL, NULL, NULL};
     bool user_enabled = is_enabled(u), enabled = user_enabled && org_enabled(repo, org);
     /* One read transaction for the few hundred lookups, not one (and its locks) each. */
-    bool own_tx = sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
+    bool own_tx = orgctl_index_read_begin(repo);
     bool granted = enabled && (user_grant(repo, org, u, permission, &g) ||
                                clone_grant(repo, org, u, permission, &g));
-    if (own_tx)
-        orgctl_index_exec(repo, "COMMIT");
+    orgctl_index_read_end(repo, own_tx);
     cJSON_Delete(u);
     cJSON *a = cJSON_CreateObject();
     cJSON_AddBoolToObject(a, "answer", granted);
@@ -464,16 +463,16 @@ int orgctl_perm_check(orgctl_repo *repo, const char *org, const char *permission
         org = repo->ctx->actor_org;
     if (repo->ctx->perm_cache)
         return orgctl_perm_cache_check(repo, org, permission);
-    return orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user, permission,
-                               NULL);
+    return orgctl_perm_explain(NULL, repo, org, repo->ctx->actor_org, repo->ctx->actor_user,
+                               permission);
 }
 
 int orgctl_perm_keep_enterprise_admin(orgctl_repo *repo)
 {
     if (!repo->ctx->enterprise_org || !repo->ctx->enterprise_admin || repo->ctx->skip_permissions)
         return 0;
-    if (orgctl_perm_explain(repo, repo->ctx->enterprise_org, repo->ctx->enterprise_org,
-                            repo->ctx->enterprise_admin, "directory:organization:admin", NULL) == 0)
+    if (orgctl_perm_explain(NULL, repo, repo->ctx->enterprise_org, repo->ctx->enterprise_org,
+                            repo->ctx->enterprise_admin, "directory:organization:admin") == 0)
         return 0;
     strbuf why = STRBUF_INIT;
     strbuf_adds(&why, orgctl_error_last());

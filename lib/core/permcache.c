@@ -101,8 +101,8 @@ int orgctl_perm_cache_check(orgctl_repo *repo, const char *org, const char *perm
     if (recall(repo->ctx->perm_cache, org, permission, &code))
         return code;
     return keep(repo->ctx->perm_cache, org, permission,
-                orgctl_perm_explain(repo, org, repo->ctx->actor_org, repo->ctx->actor_user,
-                                    permission, NULL));
+                orgctl_perm_explain(NULL, repo, org, repo->ctx->actor_org, repo->ctx->actor_user,
+                                    permission));
 }
 
 static int cached(orgctl_repo *repo, const char *org, char prefix, const char *name,

@@ -312,7 +312,7 @@ static cJSON *pairing_in_force(orgctl_repo *repo, const char *org, const char *t
 {
     cJSON *names = NULL, *p = NULL;
     time_t now;
-    if (orgctl_object_referrers(repo, &orgctl_kind_pairing, org, "trustee", trustee, &names) < 0 ||
+    if (orgctl_object_referrers(&names, repo, &orgctl_kind_pairing, org, "trustee", trustee) < 0 ||
         cJSON_GetArraySize(names) != 1 || orgctl_clock_now(&now) < 0 ||
         orgctl_object_load(repo, &orgctl_kind_pairing, org,
                            cJSON_GetStringValue(cJSON_GetArrayItem(names, 0)), &p) < 0) {

@@ -27,8 +27,7 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list)
     bool users = kind == &orgctl_kind_user;
     orgctl_user_cache *cache = users ? orgctl_user_cache_new() : NULL;
     /* One read transaction for the many lookups, not one (and its locks) each. */
-    bool own_tx = users && sqlite3_get_autocommit(ctx->repo->db) &&
-                  orgctl_index_exec(ctx->repo, "BEGIN") == 0;
+    bool own_tx = users && orgctl_index_read_begin(ctx->repo);
     int error = 0;
     /* many users: the groups once, not each user's through the index */
     if (users && cJSON_GetArraySize(list) > 64)
@@ -40,8 +39,7 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list)
         if (users && (error = orgctl_user_fill(ctx->repo, ctx->org, item, cache)) < 0)
             break;
     }
-    if (own_tx)
-        orgctl_index_exec(ctx->repo, "COMMIT");
+    orgctl_index_read_end(ctx->repo, own_tx);
     orgctl_user_cache_free(cache);
     return error;
 }
@@ -111,8 +109,8 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
             filters[n++].value = v;
     }
     cJSON *arr = NULL;
-    int error = orgctl_object_list(ctx->repo, kind, ctx->org, filters, n,
-                                   orgctl_params_get(ctx->params, "search"), &arr);
+    int error = orgctl_object_list(&arr, ctx->repo, kind, ctx->org, filters, n,
+                                   orgctl_params_get(ctx->params, "search"));
     if (error < 0)
         return error;
     ctx->result = arr;

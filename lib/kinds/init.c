@@ -18,7 +18,7 @@ static int build_enterprise(orgctl_repo *repo, orgctl_changeset *cs,
     int error;
     if ((error = orgctl_name_validate("enterprise name", ent_name)) < 0 ||
         (error = orgctl_name_validate("user", admin)) < 0 ||
-        (error = orgctl_org_shortname(repo, ent_name, &shortname)) < 0)
+        (error = orgctl_org_shortname(&shortname, repo, ent_name)) < 0)
         return error;
     if (opts && opts->admin_email)
         strbuf_adds(&email, opts->admin_email);
@@ -57,7 +57,7 @@ static int build_enterprise(orgctl_repo *repo, orgctl_changeset *cs,
     return error;
 }
 
-int orgctl_repo_init(const char *dir, const orgctl_init_options *opts, char **admin_out)
+int orgctl_repo_init(char **admin_out, const char *dir, const orgctl_init_options *opts)
 {
     orgctl_repo *repo = NULL;
     orgctl_changeset *cs = NULL;

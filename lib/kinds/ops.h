@@ -18,9 +18,6 @@ extern const orgctl_op orgctl_pair_ops[], orgctl_clone_ops[]; /* pair.c, clone.c
 int orgctl_pair_locate(orgctl_op_ctx *ctx, const char *id, char **where, cJSON **obj,
                        bool *trusting);
 
-/* "org settings ORG": the settings in force (lib/kinds/settings.c). */
-int orgctl_settings_op_show(orgctl_op_ctx *ctx);
-
 /* Generic verbs, for any kind of the table. */
 int orgctl_generic_show(orgctl_op_ctx *ctx);
 int orgctl_generic_list(orgctl_op_ctx *ctx);

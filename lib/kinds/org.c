@@ -11,7 +11,7 @@
 #include "orgctl/role.h"
 #include "orgctl/settings.h"
 
-int orgctl_org_shortname(orgctl_repo *repo, const char *company_name, char **out)
+int orgctl_org_shortname(char **out, orgctl_repo *repo, const char *company_name)
 {
     strbuf sb = STRBUF_INIT;
     *out = NULL;
@@ -85,7 +85,7 @@ static int org_create(orgctl_op_ctx *ctx)
         if (orgctl_object_exists(repo, &orgctl_kind_org, given, given))
             return orgctl_error_set(ORGCTL_EEXISTS, "shortname \"%s\" is taken", given);
         shortname = xstrdup(given);
-    } else if ((error = orgctl_org_shortname(repo, ctx->name, &shortname)) < 0) {
+    } else if ((error = orgctl_org_shortname(&shortname, repo, ctx->name)) < 0) {
         return error;
     }
     cJSON *obj = cJSON_CreateObject();
@@ -129,7 +129,7 @@ static int org_update(orgctl_op_ctx *ctx)
 
 static int org_list(orgctl_op_ctx *ctx)
 {
-    int error = orgctl_object_list(ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL, &ctx->result);
+    int error = orgctl_object_list(&ctx->result, ctx->repo, &orgctl_kind_org, "", NULL, 0, NULL);
     return error < 0 ? error : orgctl_generic_present_list(ctx, ctx->result);
 }
 
@@ -145,6 +145,12 @@ static const orgctl_param update_params[] = {
     ORGCTL_PARAMS_END,
 };
 
+/* orgctl org settings ORG */
+static int org_settings(orgctl_op_ctx *ctx)
+{
+    return orgctl_settings_show(ctx->repo, ctx->name, &ctx->result);
+}
+
 #define ORG_ADMIN "directory:organization:admin"
 #define SELF (ORGCTL_OP_NO_ORG | ORGCTL_OP_SELF_ORG)
 const orgctl_op orgctl_org_ops[] = {
@@ -155,7 +161,6 @@ const orgctl_op orgctl_org_ops[] = {
     {"org", "update", "change an org's name or settings", ORGCTL_OP_WRITE | SELF, ORG_ADMIN,
      update_params, org_update},
     {"org", "settings", "show the settings in force in an org, its own and the enterprise's", SELF,
-     "directory:organization:view", NULL, orgctl_settings_op_show, NULL,
-     "key,value,org,enterprise,default"},
+     "directory:organization:view", NULL, org_settings, NULL, "key,value,org,enterprise,default"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

@@ -239,7 +239,7 @@ static int pair_request(orgctl_op_ctx *ctx)
     time_t now, until;
     if ((error = orgctl_clock_now(&now)) < 0)
         return error;
-    if (expires && (error = orgctl_time_parse("--expires", expires, &until, NULL)) < 0)
+    if (expires && (error = orgctl_time_parse(&until, NULL, "--expires", expires)) < 0)
         return error;
     char id[2 * ID_BYTES + 1], token[2 * TOKEN_BYTES + 1], hash[65], when[32];
     if (orgctl_random_hex(id, ID_BYTES) < 0 || orgctl_random_hex(token, TOKEN_BYTES) < 0)
@@ -433,7 +433,7 @@ static int set_state(orgctl_op_ctx *ctx, const char *state)
     const char *expires = orgctl_params_get(ctx->params, "expires");
     time_t t;
     char when[32];
-    if (expires && *expires && (error = orgctl_time_parse("--expires", expires, &t, NULL)) == 0) {
+    if (expires && *expires && (error = orgctl_time_parse(&t, NULL, "--expires", expires)) == 0) {
         orgctl_time_format(t, when, sizeof(when));
         cJSON_DeleteItemFromObjectCaseSensitive(p, "expires");
         cJSON_AddStringToObject(p, "expires", when);
@@ -632,8 +632,8 @@ static int pair_list(orgctl_op_ctx *ctx)
     orgctl_error_clear();
     cJSON *rows = cJSON_CreateArray(), *all = NULL, *p;
     int error = 0;
-    if (mine && (error = orgctl_object_list(ctx->repo, &orgctl_kind_pairing, ctx->org, NULL, 0,
-                                            NULL, &all)) == 0) {
+    if (mine && (error = orgctl_object_list(&all, ctx->repo, &orgctl_kind_pairing, ctx->org, NULL,
+                                            0, NULL)) == 0) {
         cJSON_ArrayForEach(p, all)
         {
             list_row(rows, p, "to-my-org", orgctl_pair_str(p, "trustee") ?: "");
@@ -648,8 +648,8 @@ static int pair_list(orgctl_op_ctx *ctx)
         {
             orgctl_filter f = {"trustee", ctx->org, NULL};
             if (strcmp(o->valuestring, ctx->org) == 0 ||
-                (error = orgctl_object_list(ctx->repo, &orgctl_kind_pairing, o->valuestring, &f, 1,
-                                            NULL, &all)) < 0)
+                (error = orgctl_object_list(&all, ctx->repo, &orgctl_kind_pairing, o->valuestring,
+                                            &f, 1, NULL)) < 0)
                 continue;
             cJSON_ArrayForEach(p, all)
             {

@@ -149,8 +149,8 @@ done:
 
 static int user_can(orgctl_op_ctx *ctx)
 {
-    return orgctl_perm_answer(ctx->repo, ctx->org, ctx->name,
-                              orgctl_params_get(ctx->params, "permission"), &ctx->result);
+    return orgctl_perm_answer(&ctx->result, ctx->repo, ctx->org, ctx->name,
+                              orgctl_params_get(ctx->params, "permission"));
 }
 
 static const orgctl_param create_params[] = {
@@ -322,7 +322,7 @@ int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_use
     int error = 0;
     for (int k = 0; k < 2 && !error; k++) {
         cJSON *list = NULL, *g, *m;
-        if ((error = orgctl_object_list(repo, kinds[k], org, NULL, 0, NULL, &list)) < 0)
+        if ((error = orgctl_object_list(&list, repo, kinds[k], org, NULL, 0, NULL)) < 0)
             break;
         cJSON_ArrayForEach(g, list) /* by name: each user's list comes out sorted */
         {
@@ -378,7 +378,7 @@ static int add_groups(orgctl_repo *repo, const char *org, const orgctl_kind *kin
     int error = 0;
     size_t v = 0;
     if (!c->read_groups)
-        error = orgctl_object_referrers(repo, kind, org, "members", user, names);
+        error = orgctl_object_referrers(names, repo, kind, org, "members", user);
     else if (strmap_get(&c->members[kind == &orgctl_kind_access], user, &v))
         *names = cJSON_Duplicate((cJSON *)(uintptr_t)v, 1);
     else

@@ -7,7 +7,6 @@
 #include "orgctl/capacity.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
-#include "orgctl/settings.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -202,24 +201,18 @@ static const orgctl_kind_verb role_verbs[] = {
     {"disable", "disable a role (it then grants nothing)"},
     {NULL},
 };
+/* The standard verbs from create to enable, in the order help shows them. */
+#define UP_TO_ENABLE                                                                               \
+    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"},                                  \
+    {                                                                                              \
+        "enable"                                                                                   \
+    }
+static const orgctl_kind_verb standard_verbs[] = {UP_TO_ENABLE, {"disable"}, {NULL}};
 /* Groups and access groups: disabled, they pass on no roles. */
 static const orgctl_kind_verb group_verbs[] = {
-    {"create"}, {"list"},
-    {"show"},   {"update"},
-    {"rm"},     {"copy"},
-    {"enable"}, {"disable", "disable an agent group (it then passes on no roles)"},
-    {NULL},
-};
+    UP_TO_ENABLE, {"disable", "disable an agent group (it then passes on no roles)"}, {NULL}};
 static const orgctl_kind_verb access_verbs[] = {
-    {"create"}, {"list"},
-    {"show"},   {"update"},
-    {"rm"},     {"copy"},
-    {"enable"}, {"disable", "disable an access group (it then passes on no roles)"},
-    {NULL},
-};
-static const orgctl_kind_verb standard_verbs[] = {
-    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"}, {"enable"}, {"disable"}, {NULL},
-};
+    UP_TO_ENABLE, {"disable", "disable an access group (it then passes on no roles)"}, {NULL}};
 static const orgctl_kind_verb capacity_verbs[] = {
     {"create"},
     {"list"},
@@ -257,7 +250,7 @@ const orgctl_kind orgctl_kind_org = {
     false,
     org_fields,
     "shortname,name,state",
-    orgctl_settings_validate_org,
+    NULL, /* its settings: lib/core/object.c checks them (orgctl_settings_validate_org) */
     .perm_add = ORG_ADMIN,
     .perm_edit = ORG_ADMIN,
     .perm_delete = ORG_ADMIN,

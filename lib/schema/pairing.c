@@ -89,7 +89,7 @@ bool orgctl_pair_expired(const cJSON *p, const char *field, time_t now)
     time_t t;
     if (!s)
         return false;
-    if (orgctl_time_parse(field, s, &t, NULL) < 0) {
+    if (orgctl_time_parse(&t, NULL, field, s) < 0) {
         orgctl_error_clear();
         return true;
     }
@@ -185,7 +185,7 @@ int orgctl_pair_validate(orgctl_repo *repo, const char *org, const cJSON *obj)
         const char *field = (const char *[]){"created", "link_expires", "expires"}[f];
         const char *s = orgctl_pair_str(obj, field);
         time_t t;
-        if (s && (error = orgctl_time_parse(field, s, &t, NULL)) < 0)
+        if (s && (error = orgctl_time_parse(&t, NULL, field, s)) < 0)
             return error;
     }
     return 0;

@@ -58,6 +58,17 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql)
     return error < 0 ? error : exec_now(repo, sql);
 }
 
+bool orgctl_index_read_begin(orgctl_repo *repo)
+{
+    return sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
+}
+
+void orgctl_index_read_end(orgctl_repo *repo, bool began)
+{
+    if (began)
+        orgctl_index_exec(repo, "COMMIT");
+}
+
 static const char *const savepoint_sql[] = {
     [ORGCTL_SAVEPOINT_BEGIN] = "SAVEPOINT row",
     [ORGCTL_SAVEPOINT_RELEASE] = "RELEASE row",

@@ -1128,7 +1128,7 @@ int orgctl_clock_now(time_t *out)
         *out = time(NULL);
         return 0;
     }
-    return orgctl_time_parse("ORGCTL_NOW", env, out, NULL);
+    return orgctl_time_parse(out, NULL, "ORGCTL_NOW", env);
 }
 
 void orgctl_time_format(time_t t, char *buf, size_t size)

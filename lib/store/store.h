@@ -194,6 +194,10 @@ int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind
                            const char *field, const char *value, int limit, cJSON **out);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
+/* Begins a read transaction when none is open, so that many lookups share one (and its
+ * locks); true when it began one, which orgctl_index_read_end(repo, true) ends. */
+bool orgctl_index_read_begin(orgctl_repo *repo);
+void orgctl_index_read_end(orgctl_repo *repo, bool began);
 /* The savepoint a bulk set's batch runs in: begun and released in turn with the writes
  * queued before; a rollback to it waits for them. `_now` on the calling thread. */
 enum orgctl_savepoint {
@@ -271,6 +275,10 @@ int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree
                      orgctl_tree_diff_cb cb, void *payload);
 /* The tree of a commit (NULL oid: no tree). */
 int orgctl_commit_tree(git_tree **out, git_repository *git, const git_oid *commit);
+/* The file `path` as committed at HEAD, in *data (malloc'd, NUL-terminated; caller frees)
+ * and *len; ORGCTL_ENOTFOUND, with no error message, when there is no HEAD, no such file
+ * or it cannot be read. */
+int orgctl_store_read_head(char **data, size_t *len, orgctl_repo *repo, const char *path);
 
 /* Opens the repository that `dir` (or $ORGCTL_DIR, or the working directory) is in or
  * names, as far as storage goes: the writer lock for a writer, the index brought up to

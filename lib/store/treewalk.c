@@ -88,3 +88,29 @@ int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree
     strbuf_release(&prefix);
     return error;
 }
+
+int orgctl_store_read_head(char **data, size_t *len, orgctl_repo *repo, const char *path)
+{
+    git_tree *tree = NULL;
+    git_tree_entry *te = NULL;
+    git_blob *blob = NULL;
+    int error = ORGCTL_ENOTFOUND;
+    *data = NULL;
+    *len = 0;
+    if (repo->has_head && repo->gitdir && orgctl_repo_git_open(repo) == 0 &&
+        orgctl_commit_tree(&tree, repo->git, &repo->head) == 0 &&
+        git_tree_entry_bypath(&te, tree, path) == 0 &&
+        git_blob_lookup(&blob, repo->git, git_tree_entry_id(te)) == 0) {
+        *len = (size_t)git_blob_rawsize(blob);
+        *data = xmalloc(*len + 1);
+        memcpy(*data, git_blob_rawcontent(blob), *len);
+        (*data)[*len] = '\0';
+        error = 0;
+    }
+    git_error_clear();
+    orgctl_error_clear();
+    git_blob_free(blob);
+    git_tree_entry_free(te);
+    git_tree_free(tree);
+    return error;
+}

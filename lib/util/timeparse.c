@@ -26,7 +26,7 @@ static bool digits(const char **s, int n, int *out)
     return true;
 }
 
-int orgctl_time_parse(const char *what, const char *text, time_t *out, bool *date_only)
+int orgctl_time_parse(time_t *out, bool *date_only, const char *what, const char *text)
 {
     const char *s = text;
     int y, mo, d, h = 0, mi = 0, sec = 0;

@@ -26,9 +26,6 @@ known_upcalls='
 core/authz.c bulk orgctl_bulk_authorize_file
 core/authz.c bulk orgctl_bulk_file_org
 core/history_view.c bulk bulk_rows_mask
-core/object.c kinds orgctl_setting_check
-schema/kind.c kinds orgctl_capacity_validate
-schema/kind.c kinds orgctl_settings_validate_org
 '
 # Files above the store that still call libgit2 or SQLite: FILE LIBRARY.
 known_storage='
@@ -36,14 +33,10 @@ bulk/bulk_store.c libgit2
 core/changeset.c libgit2
 core/changeset.c sqlite
 core/check.c libgit2
-core/check.c sqlite
 core/history.c libgit2
 core/history_view.c libgit2
 core/object.c sqlite
-core/perm.c sqlite
 core/restore.c libgit2
-kinds/generic.c sqlite
-kinds/settings.c libgit2
 '
 
 n=0

@@ -35,7 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     char *admin = NULL;
     setenv("ORGCTL_FSYNC", "0", 1);
-    if (!mkdtemp(dir) || orgctl_repo_init(dir, NULL, &admin) < 0 ||
+    if (!mkdtemp(dir) || orgctl_repo_init(&admin, dir, NULL) < 0 ||
         orgctl_repo_open(&repo, dir, ORGCTL_OPEN_READ) < 0) {
         fprintf(stderr, "fuzz-object: cannot make a repository: %s\n", orgctl_error_last());
         abort();

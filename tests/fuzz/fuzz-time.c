@@ -15,13 +15,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(s, data, size);
     s[size] = '\0';
     time_t t;
-    if (orgctl_time_parse("fuzz", s, &t, NULL) == 0) {
+    if (orgctl_time_parse(&t, NULL, "fuzz", s) == 0) {
         if (t < 0 || t > (time_t)4294967295LL)
             abort();
         char buf[32];
         time_t again;
         orgctl_time_format(t, buf, sizeof(buf));
-        if (orgctl_time_parse("fuzz", buf, &again, NULL) != 0 || again != t)
+        if (orgctl_time_parse(&again, NULL, "fuzz", buf) != 0 || again != t)
             abort();
     }
     orgctl_error_clear();

@@ -602,16 +602,16 @@ static void test_kind_verbs(void)
 static void test_repo(const char *dir)
 {
     char *admin = NULL;
-    ok(orgctl_repo_init(dir, NULL, &admin) == 0, "init a repository");
+    ok(orgctl_repo_init(&admin, dir, NULL) == 0, "init a repository");
     is_str(admin, "admin@enterprise", "init names the administrator");
     free(admin);
-    ok(orgctl_repo_init(dir, NULL, &admin) == ORGCTL_EEXISTS, "init twice is refused");
+    ok(orgctl_repo_init(&admin, dir, NULL) == ORGCTL_EEXISTS, "init twice is refused");
     orgctl_init_options newer = ORGCTL_INIT_OPTIONS_INIT, none = {0};
     newer.version = ORGCTL_INIT_OPTIONS_VERSION + 1;
-    ok(orgctl_repo_init("/nonexistent/x", &newer, &admin) == ORGCTL_EINVALID && !admin &&
+    ok(orgctl_repo_init(&admin, "/nonexistent/x", &newer) == ORGCTL_EINVALID && !admin &&
            strstr(orgctl_error_last(), "options version"),
        "init options of an unknown version are refused: %s", orgctl_error_last());
-    ok(orgctl_repo_init("/nonexistent/x", &none, &admin) == ORGCTL_EINVALID,
+    ok(orgctl_repo_init(&admin, "/nonexistent/x", &none) == ORGCTL_EINVALID,
        "init options with no version are refused");
 
     orgctl_repo *repo = NULL;
@@ -619,16 +619,16 @@ static void test_repo(const char *dir)
     ok(orgctl_repo_set_actor(repo, NULL) == 0, "default actor");
     is_str(orgctl_repo_actor(repo), "admin@enterprise", "default actor is the admin");
     char *sn = NULL;
-    ok(orgctl_org_shortname(repo, "  Acme  Corp, Inc.!", &sn) == 0, "shortname from a name");
+    ok(orgctl_org_shortname(&sn, repo, "  Acme  Corp, Inc.!") == 0, "shortname from a name");
     is_str(sn, "acmecorpinc", "spaces and special characters go");
     free(sn);
-    ok(orgctl_org_shortname(repo, "-Acme-Corp 2", &sn) == 0, "shortname with dashes");
+    ok(orgctl_org_shortname(&sn, repo, "-Acme-Corp 2") == 0, "shortname with dashes");
     is_str(sn, "acme-corp2", "dashes stay, but not a leading one");
     free(sn);
-    ok(orgctl_org_shortname(repo, "Enterprise", &sn) == 0, "shortname taken");
+    ok(orgctl_org_shortname(&sn, repo, "Enterprise") == 0, "shortname taken");
     is_str(sn, "enterprise1", "a number is appended when taken");
     free(sn);
-    ok(orgctl_org_shortname(repo, "!!!", &sn) == ORGCTL_EINVALID, "nothing left is an error");
+    ok(orgctl_org_shortname(&sn, repo, "!!!") == ORGCTL_EINVALID, "nothing left is an error");
 
     orgctl_changeset *cs = NULL;
     ok(orgctl_changeset_begin(&cs, repo, "test", "enterprise") == 0, "begin a change set");
@@ -667,7 +667,7 @@ static void test_repo(const char *dir)
     /* A change set that ends where it started commits nothing. */
     ok(orgctl_changeset_begin(&cs, repo, "noop", NULL) == 0, "begin again");
     cJSON *bob = NULL;
-    ok(orgctl_object_get(repo, &orgctl_kind_user, "enterprise", "bob", &bob) == 0, "get bob");
+    ok(orgctl_object_get(&bob, repo, &orgctl_kind_user, "enterprise", "bob") == 0, "get bob");
     ok(orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", bob) == 0, "put bob unchanged");
     ok(orgctl_changeset_commit(cs, "noop", &id) == 0 && id == NULL, "nothing to commit");
     cJSON_Delete(bob);
@@ -683,17 +683,17 @@ static void test_repo(const char *dir)
        "the index is rebuilt from the commit");
     cJSON *list = NULL;
     orgctl_filter f = {"roles", "Master Admin"};
-    ok(orgctl_object_list(repo, &orgctl_kind_user, "enterprise", &f, 1, NULL, &list) == 0 &&
+    ok(orgctl_object_list(&list, repo, &orgctl_kind_user, "enterprise", &f, 1, NULL) == 0 &&
            cJSON_GetArraySize(list) == 2,
        "filters work on the rebuilt index");
     cJSON_Delete(list);
     cJSON *log = NULL;
-    ok(orgctl_history_log(repo, NULL, &log) == 0 && cJSON_GetArraySize(log) == 2,
+    ok(orgctl_history_log(&log, repo, NULL) == 0 && cJSON_GetArraySize(log) == 2,
        "the log has both change sets");
     cJSON_Delete(log);
     orgctl_log_options lo = ORGCTL_LOG_OPTIONS_INIT;
     lo.version = 99;
-    ok(orgctl_history_log(repo, &lo, &log) == ORGCTL_EINVALID && !log,
+    ok(orgctl_history_log(&log, repo, &lo) == ORGCTL_EINVALID && !log,
        "log options of an unknown version are refused");
     orgctl_bulk_exec_options eo = ORGCTL_BULK_EXEC_OPTIONS_INIT;
     eo.version = 0;

@@ -1,5 +1,7 @@
 /* Settings: the one table of keys, their checks, and the values in force in an org (its
- * own and the enterprise's, by each setting's scope). See orgctl/settings.h. */
+ * own and the enterprise's, by each setting's scope). See orgctl/settings.h. In the core:
+ * every org object is checked against them as it is validated (lib/core/object.c), and
+ * the org kind's verbs (lib/kinds/org.c) and passwords read them. */
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
@@ -7,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ops.h"
+#include "internal.h"
+#include "orgctl/object.h"
 #include "orgctl/settings.h"
 
 static const orgctl_setting table[] = {
@@ -314,21 +317,13 @@ int orgctl_settings_int(const cJSON *rows, const char *key)
  * objects are staged before they are checked). */
 static cJSON *committed_org(orgctl_repo *repo, const char *shortname)
 {
-    git_tree *tree = NULL;
-    git_tree_entry *te = NULL;
-    git_blob *blob = NULL;
-    cJSON *obj = NULL;
     char *path = shortname ? orgctl_kind_path(&orgctl_kind_org, shortname, shortname) : NULL;
-    if (path && repo->has_head && repo->gitdir && orgctl_repo_git_open(repo) == 0 &&
-        orgctl_commit_tree(&tree, repo->git, &repo->head) == 0 &&
-        git_tree_entry_bypath(&te, tree, path) == 0 &&
-        git_blob_lookup(&blob, repo->git, git_tree_entry_id(te)) == 0)
-        obj = cJSON_ParseWithLength(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-    git_error_clear();
-    orgctl_error_clear();
-    git_blob_free(blob);
-    git_tree_entry_free(te);
-    git_tree_free(tree);
+    char *data = NULL;
+    size_t len = 0;
+    cJSON *obj = path && orgctl_store_read_head(&data, &len, repo, path) == 0
+                     ? cJSON_ParseWithLength(data, len)
+                     : NULL;
+    free(data);
     free(path);
     return obj;
 }
@@ -418,10 +413,4 @@ cJSON *orgctl_settings_describe(void)
         cJSON_AddItemToArray(rows, row);
     }
     return rows;
-}
-
-/* orgctl org settings ORG */
-int orgctl_settings_op_show(orgctl_op_ctx *ctx)
-{
-    return orgctl_settings_show(ctx->repo, ctx->name, &ctx->result);
 }
