@@ -57,10 +57,9 @@ static int permissions(struct cli *cli)
         cJSON_AddStringToObject(row, "verb", verb);
         /* none in the table: org create's is the enterprise admin's; pair's and clone's
          * depend on the side (orgctl-pair(1), orgctl-clone(1)) */
-        bool sided = strcmp((*op)->kind, "pair") == 0 || strcmp((*op)->kind, "clone") == 0;
-        const char *perm = (*op)->permission ? (*op)->permission
-                           : sided           ? "checked by the verb (its man page)"
-                                             : "directory:organization:admin";
+        const char *perm = (*op)->permission_note ? (*op)->permission_note
+                           : (*op)->permission    ? (*op)->permission
+                                                  : "directory:organization:admin";
         cJSON_AddStringToObject(row, "permission", perm);
         cJSON_AddItemToArray(ops, row);
     }

@@ -41,13 +41,14 @@ enum orgctl_field_flags {
     ORGCTL_FIELD_COMPUTED = 1 << 10,  /* never stored: derived when the object is shown (a
                                          user's groups); refused in a stored object */
     ORGCTL_FIELD_IDENTITY = 1 << 11,  /* the object's stable identity: ORGCTL_IDENTITY_HEX
-                                         random hex digits given when it is made (a copy gets
-                                         its own), never changed, never read from input, so
-                                         an object made again under the same name is someone
-                                         else; UNIQUE in the org */
+                                         hex digits of a hash of where it is made (the commit,
+                                         kind, org and name; a copy gets its own), never
+                                         changed, never read from input, so an object made
+                                         again under the same name is someone else; UNIQUE
+                                         in the org */
 };
 
-/* The length of an identity (ORGCTL_FIELD_IDENTITY): 128 random bits in hex. */
+/* The length of an identity (ORGCTL_FIELD_IDENTITY): 128 bits in hex. */
 #define ORGCTL_IDENTITY_HEX 32
 
 typedef struct orgctl_field {

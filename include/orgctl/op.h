@@ -75,6 +75,9 @@ struct orgctl_op {
     const char *object;  /* the kind it acts on when not `kind` ("user template-create"
                             acts on templates); NULL: `kind` */
     const char *columns; /* the columns of a list it returns, when not its kind's */
+    /* What the run checks itself, by side (pairings, clones), for `orgctl help permissions`;
+     * NULL: `permission` says it all. */
+    const char *permission_note;
 };
 
 /* The operation `verb` of `kind`, or NULL. */

@@ -573,6 +573,23 @@ static const char *acting_in(const orgctl_changeset *cs)
     return cs->org;
 }
 
+/* The person a clone acting stands for ("bob@partner", its clone_of, which never changes),
+ * malloc'd; NULL when the actor is no clone. */
+static char *actor_clone_of(orgctl_repo *repo)
+{
+    cJSON *user = NULL;
+    char *of = NULL;
+    if (repo->ctx->actor_user && orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org,
+                                                    repo->ctx->actor_user, &user) == 0) {
+        const char *s = cJSON_GetStringValue(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(user, "options"), "clone_of"));
+        of = s ? xstrdup(s) : NULL;
+    }
+    orgctl_error_clear();
+    cJSON_Delete(user);
+    return of;
+}
+
 static int make_signature(orgctl_changeset *cs, git_signature **author, git_signature **committer)
 {
     orgctl_repo *repo = cs->repo;
@@ -587,10 +604,15 @@ static int make_signature(orgctl_changeset *cs, git_signature **author, git_sign
         email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
     orgctl_error_clear();
     const char *actor = repo->ctx->actor ? repo->ctx->actor : "orgctl";
-    strbuf name = STRBUF_INIT; /* "bob@partner in client" */
-    strbuf_adds(&name, actor);
-    if (acting_in(cs))
+    strbuf name = STRBUF_INIT; /* "bob@partner in client", a trustee or a clone of one */
+    char *clone_of = actor_clone_of(repo);
+    if (clone_of)
+        strbuf_addf(&name, "%s in %s", clone_of, repo->ctx->actor_org);
+    else
+        strbuf_adds(&name, actor);
+    if (!clone_of && acting_in(cs))
         strbuf_addf(&name, " in %s", acting_in(cs));
+    free(clone_of);
     error = git_signature_new(author, strbuf_str(&name), email ? email : actor, (git_time_t)now, 0);
     strbuf_release(&name);
     if (!error)
@@ -612,8 +634,12 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
         goto done;
     strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
                 repo->ctx->actor ? repo->ctx->actor : "orgctl", cs->command);
-    if (acting_in(cs))
+    char *clone_of = actor_clone_of(repo);
+    if (clone_of) /* a clone: the person it stands for, and where */
+        strbuf_addf(&msg, "Clone-Of: %s\nActing-In: %s\n", clone_of, repo->ctx->actor_org);
+    else if (acting_in(cs))
         strbuf_addf(&msg, "Acting-In: %s\n", acting_in(cs));
+    free(clone_of);
     if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
         (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0) ||
         (parent && (error = git_commit_tree(&parent_tree, parent)) < 0)) {

@@ -79,11 +79,14 @@ static cJSON *describe_commit(const git_commit *c)
     cJSON_AddStringToObject(obj, "commit", hex);
     orgctl_time_format((time_t)git_commit_time(c), when, sizeof(when));
     cJSON_AddStringToObject(obj, "time", when);
-    char *actor = trailer(msg, "Actor"), *in = trailer(msg, "Acting-In");
-    strbuf who = STRBUF_INIT; /* a trustee of a pairing: "bob@partner in client" */
-    strbuf_adds(&who, actor ? actor : git_commit_author(c)->name);
+    char *actor = trailer(msg, "Actor"), *in = trailer(msg, "Acting-In"),
+         *clone_of = trailer(msg, "Clone-Of");
+    strbuf who = STRBUF_INIT; /* a trustee of a pairing, or a clone of one: "bob@partner in
+                                 client" */
+    strbuf_adds(&who, clone_of && in ? clone_of : actor ? actor : git_commit_author(c)->name);
     if (actor && in)
         strbuf_addf(&who, " in %s", in);
+    free(clone_of);
     cJSON_AddStringToObject(obj, "actor", strbuf_str(&who));
     strbuf_release(&who);
     free(actor);

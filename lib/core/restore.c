@@ -320,6 +320,8 @@ static void merge_field(struct merge *m, const char *field, const cJSON *P, cons
     if (same(pv, cv))
         return;
     const orgctl_field *f = m->kind ? orgctl_kind_field(m->kind, field) : NULL;
+    if (f && (f->flags & ORGCTL_FIELD_IDENTITY))
+        return; /* the object there keeps its own: one re-created since is someone else */
     if (f && f->type == ORGCTL_FIELD_LIST && is_strings_or_absent(pv) && is_strings_or_absent(cv) &&
         is_strings_or_absent(hv))
         merge_list(m, field, pv, cv, hv);

@@ -76,7 +76,7 @@ static int clone_create(orgctl_op_ctx *ctx)
     if (orgctl_pair_str(source, "id")) /* the very user: one made again is someone else */
         cJSON_AddStringToObject(options, "clone_source_id", orgctl_pair_str(source, "id"));
     cJSON_Delete(source);
-    if ((error = orgctl_generic_identity(&orgctl_kind_user, u)) < 0 || /* its own */
+    if ((error = orgctl_generic_identity(ctx, &orgctl_kind_user, where, u)) < 0 || /* its own */
         (error = orgctl_changeset_put(ctx->cs, &orgctl_kind_user, where, u)) < 0) {
         cJSON_Delete(u);
     } else {
@@ -173,10 +173,12 @@ static const orgctl_param user_params[] = {
 #define W ORGCTL_OP_WRITE
 const orgctl_op orgctl_clone_ops[] = {
     {"clone", "create", "clone a trusted user into the trusting org (trustee side)", W,
-     "authorization:orgClonedUser:add", user_params, clone_create, "user"},
+     "authorization:orgClonedUser:add", user_params, clone_create, "user", NULL,
+     "authorization:orgClonedUser:add (trustee org), of a user the pairing trusts now"},
     {"clone", "list", "list clones in this org and of its users elsewhere", ORGCTL_OP_NO_NAME,
      "authorization:orgClonedUser:view", NULL, clone_list, "user",
      "name,org,pairing,state,can_act"},
-    {"clone", "rm", "remove a clone (either side)", W, NULL, user_params, clone_rm, "user"},
+    {"clone", "rm", "remove a clone (either side)", W, NULL, user_params, clone_rm, "user", NULL,
+     "authorization:orgClonedUser:delete (trustee org) or directory:user:delete (trusting org)"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

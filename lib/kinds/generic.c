@@ -262,15 +262,33 @@ int orgctl_generic_disable(orgctl_op_ctx *ctx)
     return set_state(ctx, "disabled");
 }
 
-int orgctl_generic_identity(const orgctl_kind *kind, cJSON *obj)
+int orgctl_generic_identity(orgctl_op_ctx *ctx, const orgctl_kind *kind, const char *org,
+                            cJSON *obj)
 {
+    /* The hash of where the object is made: the commit the change set builds on, the kind,
+     * the org and the name. A user removed and made again is made on another commit, so it
+     * is someone else; the same command on the same repository makes the same commit (the
+     * crash and fault suites compare a killed run against it). */
+    static const char digits[] = "0123456789abcdef";
+    const orgctl_repo *repo = ctx->repo;
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "name"));
+    strbuf where = STRBUF_INIT;
+    strbuf_adds(&where, "orgctl identity\n");
+    if (repo->has_head)
+        strbuf_add(&where, repo->head.id, sizeof(repo->head.id));
+    strbuf_addf(&where, "\n%s\n%s\n%s", kind->name, org, name ? name : "");
+    unsigned char digest[32];
+    orgctl_sha256(where.buf, where.len, digest);
+    strbuf_release(&where);
+    char id[ORGCTL_IDENTITY_HEX + 1];
+    for (size_t i = 0; i < ORGCTL_IDENTITY_HEX / 2; i++) {
+        id[2 * i] = digits[digest[i] >> 4];
+        id[2 * i + 1] = digits[digest[i] & 15];
+    }
+    id[ORGCTL_IDENTITY_HEX] = '\0';
     for (const orgctl_field *f = kind->fields; f->name; f++) {
-        char id[ORGCTL_IDENTITY_HEX + 1];
         if (!(f->flags & ORGCTL_FIELD_IDENTITY))
             continue;
-        if (orgctl_random_hex(id, ORGCTL_IDENTITY_HEX / 2) < 0)
-            return orgctl_error_set(ORGCTL_ERROR, "no random bytes for the %s of a %s", f->name,
-                                    kind->name);
         cJSON_DeleteItemFromObjectCaseSensitive(obj, f->name);
         cJSON_AddStringToObject(obj, f->name, id);
     }
@@ -291,7 +309,7 @@ int orgctl_generic_copy(orgctl_op_ctx *ctx)
     if ((error = orgctl_generic_load(ctx, &obj)) < 0)
         return error;
     cJSON_ReplaceItemInObjectCaseSensitive(obj, "name", cJSON_CreateString(new_name));
-    if ((error = orgctl_generic_identity(kind, obj)) < 0) { /* a copy is someone else */
+    if ((error = orgctl_generic_identity(ctx, kind, ctx->org, obj)) < 0) { /* someone else */
         cJSON_Delete(obj);
         return error;
     }
@@ -585,7 +603,7 @@ int orgctl_generic_new(orgctl_op_ctx *ctx, cJSON **out)
         cJSON_AddStringToObject(obj, "state", "enabled");
     int error = orgctl_generic_apply_params(ctx, obj);
     if (!error)
-        error = orgctl_generic_identity(kind, obj);
+        error = orgctl_generic_identity(ctx, kind, ctx->org, obj);
     if (error < 0) {
         cJSON_Delete(obj);
         return error;

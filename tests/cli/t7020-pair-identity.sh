@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trustees are identities, not names: every user and group gets a random id when it is made
+# Trustees are identities, not names: every user and group gets an id when it is made
 # (a copy gets its own, nothing takes one from input), which never changes; a pairing and a
 # clone trust that id. A user or group removed and made again under the same name is a
 # stranger until it is added again; a rollback of the removal brings the same one back, and
@@ -28,7 +28,7 @@ test_expect_success 'setup: partner asks client for bob, carol and group eng; cl
 	orgctl --as carol@partner --org client user list >/dev/null
 '
 
-test_expect_success 'a user and a group get a random id at creation, shown by show' '
+test_expect_success 'a user and a group get an id at creation, shown by show' '
 	bob=$(id_of partner user bob) && carol=$(id_of partner user carol) &&
 	eng=$(id_of partner group eng) &&
 	printf "%s\n" "$bob" "$carol" "$eng" >ids &&
@@ -144,6 +144,26 @@ test_expect_success 'a rollback of a user'"'"'s removal brings the same id back,
 	orgctl --as bob@partner --org client user list >/dev/null
 '
 
+test_expect_success 'a forced rollback onto a user made again since keeps the new id: no trust' '
+	bob=$(id_of partner user bob) &&
+	orgctl --org partner user rm bob --force >/dev/null &&
+	n=$(orgctl log -o csv | sed -n 2p | cut -d, -f1) &&
+	orgctl --org partner user create bob --email bob2@p.example >/dev/null &&
+	new=$(id_of partner user bob) &&
+	test_unchanged --status 5 repo orgctl rollback "$n" 2>err &&
+	! grep -q ", id" err &&
+	orgctl rollback "$n" --force >/dev/null &&
+	test "$(id_of partner user bob)" = "$new" &&
+	orgctl --org partner user show bob -o json >b &&
+	test_grep "\"email\": \"bob@p.example\"" b &&
+	test_must_fail --status 4 orgctl --as bob@partner --org client user list &&
+	p=$(cat pid) &&
+	orgctl --org partner pair rm-user "$p" --user bob >/dev/null &&
+	orgctl --org partner pair add-user "$p" --user bob >/dev/null &&
+	orgctl --org client pair grant "$p" --user bob@partner --role Viewer >/dev/null &&
+	orgctl --as bob@partner --org client user list >/dev/null
+'
+
 test_expect_success 'nobody changes an id, gives one to a user without, or takes it away' '
 	printf "%s\n" kind,op,name,id >upd.csv &&
 	printf "%s\n" user,update,carol,00000000000000000000000000000000 >>upd.csv &&
@@ -166,6 +186,18 @@ test_expect_success 'completion: pair grant PAIRING --user <TAB> offers the trus
 	! test -s out &&
 	orgctl __complete --org partner pair add-user "$p" --user "" >out &&
 	test_grep "^dave$" out
+'
+
+test_expect_success 'help permissions says what each pair and clone verb needs, by side' '
+	orgctl help permissions -o json |
+		jq -r ".operations[] | select(.kind == \"pair\" or .kind == \"clone\") |
+			[.kind, .verb, .permission] | @tsv" >perms &&
+	test_grep "^pair	grant	authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit, and every permission of the role" perms &&
+	test_grep "^pair	disable	authorization:orgTrustee:edit (trusting org)$" perms &&
+	test_grep "^pair	rm	authorization:orgTrustee:delete (trusting org) or authorization:orgTrustor:delete (trustee org)$" perms &&
+	test_grep "^pair	accept	authorization:orgTrustor:view, authorization:orgTrustee:add and authorization:orgTrusteeUser:add" perms &&
+	test_grep "^clone	rm	authorization:orgClonedUser:delete (trustee org) or directory:user:delete (trusting org)$" perms &&
+	! grep -q "checked by the verb" perms
 '
 
 # by_hand MESSAGE SCRIPT: a commit made with plain git in a clone, pushed to main.

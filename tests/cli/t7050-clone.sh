@@ -57,6 +57,23 @@ test_expect_success 'the clone acts with what the pairing grants its source, and
 	test_must_fail --status 10 orgctl --org client user can bob@partner directory:user:add
 '
 
+test_expect_success 'a change set made by a clone names the person: bob@partner in client' '
+	orgctl --org client role create Maker --permission directory:user:add \
+		--permission directory:user:view >/dev/null &&
+	orgctl --org client pair grant "$(cat pid)" --user bob@partner --role Maker >/dev/null &&
+	orgctl --as bob@partner@client --org client user create byclone \
+		--email byclone@c.example >/dev/null &&
+	git -C repo log -1 --format=%an%n%B >log &&
+	test_grep "^bob@partner in client$" log &&
+	test_grep "^Actor: bob@partner@client$" log &&
+	test_grep "^Clone-Of: bob@partner$" log &&
+	test_grep "^Acting-In: client$" log &&
+	orgctl log -n 1 >log &&
+	test_grep " bob@partner in client  *user create byclone$" log &&
+	orgctl --org client pair revoke "$(cat pid)" --user bob@partner --role Maker >/dev/null &&
+	orgctl --org client user rm byclone >/dev/null
+'
+
 test_expect_success 'nobody turns a user into a clone, or a clone into another' '
 	test_unchanged repo orgctl --org client user option set cadmin clone_of=bob@partner &&
 	test_unchanged repo orgctl --org client user option set bob@partner clone_of=u1@partner &&
@@ -144,6 +161,16 @@ test_expect_success 'a rollback of pair rm that would bring its clones back over
 	test -n "$n" &&
 	test_unchanged --status 1 repo orgctl rollback "$n" 2>err &&
 	test_grep "would bring back its clones: at most 5" err
+'
+
+test_expect_success 'bulk rows: a clone removed and another made, in one set' '
+	op=$(cat opid) &&
+	printf "%s\n" kind,op,name,user "clone,rm,$op,o5" "clone,create,$op,o6" >cl.csv &&
+	orgctl --org other bulk create cl cl.csv >/dev/null &&
+	orgctl --org other bulk exec cl >/dev/null &&
+	orgctl --org client user show o6@other -o json >o6 &&
+	test_grep "\"clone_of\": \"o6@other\"" o6 &&
+	test_must_fail --status 3 orgctl --org client user show o5@other
 '
 
 test_done

@@ -4,8 +4,9 @@
 # sample of other mutating verbs in the trusting org, run by every class of actor that
 # may not: (a) actors without the permission, (b) a trustee before any grant, (c) a
 # trustee after revoke, after pair disable, after pair rm, after the trust's expiry, (d) a
-# clone whose source was removed from the trust. Each exits 4 and leaves HEAD where it
-# was; the enterprise administrator running the same command in a copy succeeds. Then (e)
+# clone whose source was removed from the trust, (f) a trustee user, and a clone, whose
+# source user was removed and made again under the same name. Each exits 4 and leaves
+# HEAD where it was; the enterprise administrator running the same command in a copy succeeds. Then (e)
 # expired, reused and forged links: exit 1, HEAD unchanged.
 . "$(dirname "$0")/test-lib.sh"
 
@@ -23,7 +24,7 @@ test_expect_success 'setup: a partner trusted by client, cdis (off), crm (remove
 	for o in Partner Client Cdis Crm Cexp Cfree P2 P3; do
 		orgctl org create $o >/dev/null || return 1
 	done &&
-	for u in bob dave rev gone eve u1; do
+	for u in bob dave rev gone eve u1 again; do
 		orgctl --org partner user create $u --email $u@p.example >/dev/null || return 1
 	done &&
 	orgctl --org partner group create G1 --member eve >/dev/null &&
@@ -37,7 +38,8 @@ test_expect_success 'setup: a partner trusted by client, cdis (off), crm (remove
 	done &&
 	for t in client cdis crm cexp; do
 		exp= && test $t = cexp && exp="--expires 2026-01-03"
-		request link-$t partner $t --user bob --user dave --user rev --user gone --group G1 $exp &&
+		request link-$t partner $t --user bob --user dave --user rev --user gone --user again \
+			--group G1 $exp &&
 			orgctl --org $t -q pair accept - <link-$t &&
 			id_of link-$t >pid-$t &&
 			orgctl --org $t -q pair grant "$(cat pid-$t)" --user bob --role "Master Admin" &&
@@ -45,6 +47,12 @@ test_expect_success 'setup: a partner trusted by client, cdis (off), crm (remove
 			orgctl --org $t -q pair revoke "$(cat pid-$t)" --user rev --role R1 || return 1
 	done &&
 	orgctl --org partner -q clone create "$(cat pid-client)" --user gone &&
+	orgctl --org client -q pair grant "$(cat pid-client)" --user again --role "Master Admin" &&
+	orgctl --org partner -q clone create "$(cat pid-client)" --user again &&
+	orgctl --as again@partner --org client user list >/dev/null &&
+	orgctl --as again@partner@client --org client user list >/dev/null &&
+	orgctl --org partner -q user rm again --force &&
+	orgctl --org partner -q user create again --email again@p.example &&
 	orgctl --org client -q pair rm-user "$(cat pid-client)" --user gone &&
 	orgctl --org cdis -q pair disable "$(cat pid-cdis)" &&
 	orgctl --org crm -q pair rm "$(cat pid-crm)" &&
@@ -66,6 +74,8 @@ classes=(
 	"crm bob@partner trusting a trustee after pair rm"
 	"cexp bob@partner trusting a trustee after the trust expired"
 	"client gone@partner@client trusting a clone whose source left the trust"
+	"client again@partner trusting a trustee user removed and made again under the same name"
+	"client again@partner@client trusting a clone whose source was removed and made again"
 )
 
 # args KIND VERB ORG: SIDE (trusting, trustee, either) and ARGV for the verb acting in ORG
