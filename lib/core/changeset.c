@@ -25,6 +25,7 @@ struct undo {
     bool created; /* the entry did not exist before */
     git_oid oid;
     bool deleted;
+    uint64_t index_seq; /* a rolled-back savepoint's writes may never be made */
 };
 
 struct orgctl_changeset {
@@ -107,6 +108,7 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
         u.entry = i;
         u.oid = cs->entries[i].oid;
         u.deleted = cs->entries[i].deleted;
+        u.index_seq = cs->entries[i].index_seq;
     } else {
         if (cs->n == cs->alloc) {
             cs->alloc = cs->alloc ? cs->alloc * 2 : 16;
@@ -395,6 +397,7 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
         } else {
             e->oid = u->oid;
             e->deleted = u->deleted;
+            e->index_seq = u->index_seq;
         }
     }
     cs->in_savepoint = false;
