@@ -176,22 +176,40 @@ static cJSON *load_before(orgctl_changeset *cs, const orgctl_kind *kind, const c
     return obj ? obj : cJSON_CreateObject(); /* there, but unreadable: nothing to keep */
 }
 
-static int authorize_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
-                         const char *name, const char *path, const cJSON *after)
+/* The object `obj` replaces, as the change set holds it, for its authorization and its
+ * validation (NULL: none, or no permissions are checked). */
+static cJSON *before_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                         const cJSON *obj)
 {
-    if (cs->repo->ctx->skip_permissions)
-        return 0;
+    const char *name = kind == &orgctl_kind_enterprise
+                           ? ""
+                           : cJSON_GetStringValue(cJSON_GetObjectItem(obj, key_field(kind)));
+    if (cs->repo->ctx->skip_permissions || !name)
+        return NULL;
+    if (kind != &orgctl_kind_enterprise && orgctl_name_validate(kind->name, name) < 0) {
+        orgctl_error_clear(); /* validation says it */
+        return NULL;
+    }
+    if (kind == &orgctl_kind_org)
+        org = name;
+    if (!kind->per_org)
+        org = "";
+    char *path = orgctl_kind_path(kind, org, name);
     cJSON *before = load_before(cs, kind, org, name, path);
-    int error = orgctl_authorize_change(cs->repo, kind, org, name, before, after);
-    cJSON_Delete(before);
-    return error;
+    free(path);
+    return before;
 }
 
 int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org, cJSON *obj)
 {
     int error;
-    if ((error = orgctl_object_validate(cs->repo, kind, org, obj)) < 0)
+    /* what the object held before was checked when it was written (a member added to a
+     * big group is looked up alone) */
+    cJSON *before = before_put(cs, kind, org, obj);
+    if ((error = orgctl_object_validate_change(cs->repo, kind, org, obj, before)) < 0) {
+        cJSON_Delete(before);
         return error;
+    }
     const char *name = kind == &orgctl_kind_enterprise
                            ? ""
                            : cJSON_GetStringValue(cJSON_GetObjectItem(obj, key_field(kind)));
@@ -199,15 +217,16 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = name;
     if (!kind->per_org)
         org = "";
-    if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
-        return error;
-    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
-        return error;
-    char *path = orgctl_kind_path(kind, org, name);
-    if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
-        free(path);
+    char *path = NULL;
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0 ||
+        (error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0 ||
+        (!cs->repo->ctx->skip_permissions &&
+         (error = orgctl_authorize_change(cs->repo, kind, org, name, before, obj)) < 0)) {
+        cJSON_Delete(before);
         return error;
     }
+    cJSON_Delete(before);
+    path = orgctl_kind_path(kind, org, name);
     char *json = orgctl_json_canonical(obj);
     git_oid oid;
     if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&

@@ -135,6 +135,10 @@ int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const
 int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Validates obj against its kind (generic rules of the table). */
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj);
+/* The same for a change of `before` (NULL: a new object), the object as the change set
+ * holds it, valid: the references it held already are not looked up again. */
+int orgctl_object_validate_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  cJSON *obj, const cJSON *before);
 /* Warns (orgctl_warning, once a file) of the files of the tree that break their kind's
  * rules and would be the object `name` of kind in org (name NULL: any of kind in org; org
  * NULL: in any org), and appends "path: problem" of the first to `first` (may be NULL);
