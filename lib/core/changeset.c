@@ -40,6 +40,7 @@ struct orgctl_changeset {
     size_t nundo, undo_alloc, savepoint;
     bool in_savepoint, finished;
     bool bulk;               /* blobs and trees go into one pack */
+    bool rows_cache;         /* it started the index's path cache for its rows */
     bool dry;                /* never committed: no objects at all (a plan, --dry-run) */
     orgctl_packwriter *pack; /* bulk: made on the first blob */
     strmap states;           /* path -> object state + 1, kept until the path is staged */
@@ -742,19 +743,48 @@ done:
     return error;
 }
 
-void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
+/* Bulk mode: what the change set switches on here, it ends in commit or free. */
+static int go_bulk(orgctl_changeset *cs, size_t paths, unsigned flags)
 {
+    orgctl_repo *repo = cs->repo;
     cs->bulk = true;
-    cs->dry = dry || cs->repo->dry_run;
+    cs->dry = (flags & ORGCTL_BULK_DRY) || repo->dry_run;
+    if (flags & ORGCTL_BULK_DEFER_DELETES)
+        orgctl_index_defer_deletes(repo);
+    int error = orgctl_index_tune_bulk(repo, paths);
+    if (!error && (flags & ORGCTL_BULK_ROWS)) {
+        error = orgctl_index_writer_start(repo);
+        if (!error && !cs->rows_cache) {
+            orgctl_index_cache_start(repo, paths);
+            cs->rows_cache = true;
+        }
+    }
+    return error;
+}
+
+static void end_rows_cache(orgctl_changeset *cs)
+{
+    if (cs->rows_cache)
+        orgctl_index_cache_stop(cs->repo);
+    cs->rows_cache = false;
+}
+
+int orgctl_changeset_begin_bulk(orgctl_changeset **out, orgctl_repo *repo, const char *command,
+                                const char *org, size_t paths, unsigned flags)
+{
+    int error = orgctl_changeset_begin(out, repo, command, org);
+    if (error < 0 || (error = go_bulk(*out, paths, flags)) == 0)
+        return error;
+    orgctl_changeset_free(*out);
+    *out = NULL;
+    return error;
 }
 
 int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry)
 {
     if (paths <= ORGCTL_CHANGESET_LARGE)
         return 0;
-    orgctl_changeset_set_bulk(cs, dry);
-    orgctl_index_defer_deletes(cs->repo);
-    return orgctl_index_tune_bulk(cs->repo, paths);
+    return go_bulk(cs, paths, ORGCTL_BULK_DEFER_DELETES | (dry ? ORGCTL_BULK_DRY : 0));
 }
 
 long orgctl_changeset_next_id(orgctl_changeset *cs)
@@ -772,6 +802,7 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     int error = 0;
     if (id_out)
         *id_out = NULL;
+    end_rows_cache(cs); /* the rows are over */
     if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
         goto done;
     if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
@@ -818,6 +849,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
 {
     if (!cs)
         return;
+    end_rows_cache(cs);
     orgctl_index_writer_stop(cs->repo, false);
     orgctl_index_drop_deletes(cs->repo);
     if (!cs->finished)
