@@ -178,8 +178,14 @@ static int run_merged_step(struct bulk_run *run, struct bulk_row *const *rows, s
     return error;
 }
 
-/* Runs `n` mergeable rows as one step, in their own savepoint; when that fails, row by
- * row to find which. */
+/* Fewer mergeable rows than this that fail together run row by row. */
+#define SPLIT_MIN 8
+
+/* Runs `n` mergeable rows as one step, in their own savepoint; when that fails, each half
+ * the same way, in file order, down to rows run one by one: a few failing rows among
+ * 1000 member-adds of one group rewrote the group 1000 times, each time bigger; halves
+ * find them with a few dozen rewrites, and each row still fails or applies on what the
+ * rows before it did. */
 static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
 {
     struct bulk_row **all = xmalloc(n * sizeof(*all));
@@ -197,6 +203,11 @@ static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
     }
     if ((error = orgctl_changeset_rollback_to_savepoint(run->cs)) < 0)
         return error;
+    if (n >= SPLIT_MIN) {
+        if ((error = run_merged(run, rows, n / 2)) < 0)
+            return error;
+        return run_merged(run, rows + n / 2, n - n / 2);
+    }
     for (size_t r = 0; r < n && !error; r++)
         error = run_row(run, &rows[r]);
     return error;
