@@ -25,7 +25,13 @@ static const struct bulk_dialect *dialect_of(const cJSON *set)
     return f && strcmp(f, bulk_gax.name) == 0 ? &bulk_gax : &bulk_native;
 }
 
-/* Runs the stored rows of `set` in cs (a bulk change set), filling `run`. */
+static size_t set_rows(const cJSON *set)
+{
+    return (size_t)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows"));
+}
+
+/* Runs the stored rows of `set` in cs (a change set begun with ORGCTL_BULK_ROWS), filling
+ * `run`. */
 static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
                    const struct bulk_rows *rows, struct bulk_run *run)
 {
@@ -36,16 +42,8 @@ static int run_set(orgctl_repo *repo, orgctl_changeset *cs, const cJSON *set,
     run->settings.file = bulk_set_str(set, "source");
     run->settings.kind = bulk_set_str(set, "kind");
     run->problems.file = run->settings.file;
-    run->total = (size_t)cJSON_GetNumberValue(cJSON_GetObjectItem(set, "rows"));
-    int error = orgctl_index_tune_bulk(repo, run->total);
-    if (error < 0 || (error = orgctl_index_writer_start(repo)) < 0)
-        return error;
-    orgctl_perm_cache_start(repo);
-    orgctl_index_cache_start(repo, run->total);
-    error = bulk_run_rows(run, rows);
-    orgctl_index_cache_stop(repo);
-    orgctl_perm_cache_stop(repo);
-    return error;
+    run->total = set_rows(set);
+    return bulk_run_rows(run, rows);
 }
 
 /* Runs the rows in a change set that is then thrown away: what they would do now. */
@@ -53,10 +51,10 @@ static int dry_run(orgctl_repo *repo, const cJSON *set, const struct bulk_rows *
                    struct bulk_run *run)
 {
     orgctl_changeset *cs = NULL;
-    int error = orgctl_changeset_begin(&cs, repo, "orgctl bulk plan", NULL);
+    int error = orgctl_changeset_begin_bulk(&cs, repo, "orgctl bulk plan", NULL, set_rows(set),
+                                            ORGCTL_BULK_ROWS | ORGCTL_BULK_DRY);
     if (error < 0)
         return error;
-    orgctl_changeset_set_bulk(cs, true);
     error = run_set(repo, cs, set, rows, run);
     orgctl_changeset_free(cs);
     return error;
@@ -519,10 +517,10 @@ int orgctl_bulk_exec(orgctl_repo *repo, const char *name, const orgctl_bulk_exec
     if (opts)
         o = *opts;
     if ((error = load_pending(repo, name, PERM_EXECUTE, &set, &fd, path, sizeof(path))) < 0 ||
-        (error = orgctl_changeset_begin(&cs, repo, o.command ? o.command : "orgctl bulk exec",
-                                        bulk_set_str(set, "org"))) < 0)
+        (error = orgctl_changeset_begin_bulk(&cs, repo, o.command ? o.command : "orgctl bulk exec",
+                                             bulk_set_str(set, "org"), set_rows(set),
+                                             ORGCTL_BULK_ROWS)) < 0)
         goto done;
-    orgctl_changeset_set_bulk(cs, false);
     run.want_failures = o.continue_on_error;
     run.stop_on_refusal = true; /* even with continue_on_error: no burning others' sets */
     run.progress = o.progress;

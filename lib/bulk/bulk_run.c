@@ -178,8 +178,14 @@ static int run_merged_step(struct bulk_run *run, struct bulk_row *const *rows, s
     return error;
 }
 
-/* Runs `n` mergeable rows as one step, in their own savepoint; when that fails, row by
- * row to find which. */
+/* Fewer mergeable rows than this that fail together run row by row. */
+#define SPLIT_MIN 8
+
+/* Runs `n` mergeable rows as one step, in their own savepoint; when that fails, each half
+ * the same way, in file order, down to rows run one by one: a few failing rows among
+ * 1000 member-adds of one group rewrote the group 1000 times, each time bigger; halves
+ * find them with a few dozen rewrites, and each row still fails or applies on what the
+ * rows before it did. */
 static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
 {
     struct bulk_row **all = xmalloc(n * sizeof(*all));
@@ -197,6 +203,11 @@ static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
     }
     if ((error = orgctl_changeset_rollback_to_savepoint(run->cs)) < 0)
         return error;
+    if (n >= SPLIT_MIN) {
+        if ((error = run_merged(run, rows, n / 2)) < 0)
+            return error;
+        return run_merged(run, rows + n / 2, n - n / 2);
+    }
     for (size_t r = 0; r < n && !error; r++)
         error = run_row(run, &rows[r]);
     return error;
@@ -218,7 +229,13 @@ static int run_merged(struct bulk_run *run, struct bulk_row *rows, size_t n)
  * the unit adds already (whose member-add must fail) end it. Run in file order when
  * anything fails, a batch reports what the file order gives. */
 
+/* A batch holds BATCH_ROWS rows at first; each batch that ran clean doubles the next one's
+ * size, up to BATCH_ROWS_MAX, and a failing one starts again from BATCH_ROWS: a batch
+ * that fails runs twice, but a clean one rewrites each group it adds to once, and a file
+ * whose member-add rows (or group columns) spread over many groups rewrote each group once
+ * per 2048 rows (100k users in 100 groups: 4,900 rewrites of up to 1000 members). */
 #define BATCH_ROWS 2048
+#define BATCH_ROWS_MAX 32768
 #define MAX_MERGED 4096 /* a step's values are looked up by a linear scan */
 #define NO_ROW ((size_t)-1)
 
@@ -244,7 +261,13 @@ struct batch {
     size_t nopens, opens_alloc;
     uint64_t generation;
     strmap members; /* the values open units add (keys in their rows) */
+    size_t limit;   /* rows it may hold (BATCH_ROWS to BATCH_ROWS_MAX) */
 };
+
+static size_t batch_limit(const struct batch *b)
+{
+    return b->limit ? b->limit : BATCH_ROWS;
+}
 
 static const char *step_org(const struct bulk_run *run, const struct bulk_step *st)
 {
@@ -356,7 +379,7 @@ static size_t unit_to_join(struct bulk_run *run, struct batch *b, const struct b
     if (last && last->n < MAX_MERGED && unit_is_merged(b, last) &&
         mergeable(&b->rows[last->last], row))
         return b->nunits - 1;
-    if (b->nrows >= BATCH_ROWS || !is_movable(run, row)) /* a full batch grows no further */
+    if (b->nrows >= batch_limit(b) || !is_movable(run, row)) /* a full batch grows no further */
         return NO_ROW;
     size_t u = open_unit(run, b, row);
     return u != NO_ROW && b->units[u].n < MAX_MERGED && mergeable(&b->rows[b->units[u].last], row)
@@ -436,8 +459,10 @@ static int run_batch(struct bulk_run *run, struct batch *b)
     if (!error && u == b->nunits) {
         count_rows(run, b);
         error = orgctl_changeset_release_savepoint(run->cs);
+        b->limit = batch_limit(b) < BATCH_ROWS_MAX ? batch_limit(b) * 2 : BATCH_ROWS_MAX;
     } else if (!error && (error = orgctl_changeset_rollback_to_savepoint(run->cs)) == 0) {
         error = run_in_order(run, b);
+        b->limit = BATCH_ROWS;
     }
     for (size_t r = 0; r < b->nrows; r++)
         bulk_row_clear(&b->rows[r]);
@@ -470,7 +495,7 @@ static int add_row(struct bulk_run *run, struct batch *b, struct bulk_row *row, 
 {
     size_t join = unit_to_join(run, b, row);
     int error = 0;
-    if (may_run && join == NO_ROW && b->nrows >= BATCH_ROWS && (error = run_batch(run, b)) < 0)
+    if (may_run && join == NO_ROW && b->nrows >= batch_limit(b) && (error = run_batch(run, b)) < 0)
         return error;
     size_t r = keep_row(b, row);
     row = &b->rows[r];
@@ -581,7 +606,7 @@ static int push_row(struct bulk_run *run, struct batch *b, struct bulk_row *row)
     if (!shadows)
         return add_row(run, b, row, true);
     int error = 0;
-    if (b->nrows && b->nrows + 1 + n > BATCH_ROWS)
+    if (b->nrows && b->nrows + 1 + n > batch_limit(b))
         error = run_batch(run, b);
     if (!error)
         keep_row(b, row); /* in no unit: the fast run runs its shadows */

@@ -25,6 +25,7 @@ struct undo {
     bool created; /* the entry did not exist before */
     git_oid oid;
     bool deleted;
+    uint64_t index_seq; /* a rolled-back savepoint's writes may never be made */
 };
 
 struct orgctl_changeset {
@@ -39,6 +40,7 @@ struct orgctl_changeset {
     size_t nundo, undo_alloc, savepoint;
     bool in_savepoint, finished;
     bool bulk;               /* blobs and trees go into one pack */
+    bool rows_cache;         /* it started the index's path cache for its rows */
     bool dry;                /* never committed: no objects at all (a plan, --dry-run) */
     orgctl_packwriter *pack; /* bulk: made on the first blob */
     strmap states;           /* path -> object state + 1, kept until the path is staged */
@@ -107,6 +109,7 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
         u.entry = i;
         u.oid = cs->entries[i].oid;
         u.deleted = cs->entries[i].deleted;
+        u.index_seq = cs->entries[i].index_seq;
     } else {
         if (cs->n == cs->alloc) {
             cs->alloc = cs->alloc ? cs->alloc * 2 : 16;
@@ -174,22 +177,40 @@ static cJSON *load_before(orgctl_changeset *cs, const orgctl_kind *kind, const c
     return obj ? obj : cJSON_CreateObject(); /* there, but unreadable: nothing to keep */
 }
 
-static int authorize_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
-                         const char *name, const char *path, const cJSON *after)
+/* The object `obj` replaces, as the change set holds it, for its authorization and its
+ * validation (NULL: none, or no permissions are checked). */
+static cJSON *before_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                         const cJSON *obj)
 {
-    if (cs->repo->ctx->skip_permissions)
-        return 0;
+    const char *name = kind == &orgctl_kind_enterprise
+                           ? ""
+                           : cJSON_GetStringValue(cJSON_GetObjectItem(obj, key_field(kind)));
+    if (cs->repo->ctx->skip_permissions || !name)
+        return NULL;
+    if (kind != &orgctl_kind_enterprise && orgctl_name_validate(kind->name, name) < 0) {
+        orgctl_error_clear(); /* validation says it */
+        return NULL;
+    }
+    if (kind == &orgctl_kind_org)
+        org = name;
+    if (!kind->per_org)
+        org = "";
+    char *path = orgctl_kind_path(kind, org, name);
     cJSON *before = load_before(cs, kind, org, name, path);
-    int error = orgctl_authorize_change(cs->repo, kind, org, name, before, after);
-    cJSON_Delete(before);
-    return error;
+    free(path);
+    return before;
 }
 
 int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const char *org, cJSON *obj)
 {
     int error;
-    if ((error = orgctl_object_validate(cs->repo, kind, org, obj)) < 0)
+    /* what the object held before was checked when it was written (a member added to a
+     * big group is looked up alone) */
+    cJSON *before = before_put(cs, kind, org, obj);
+    if ((error = orgctl_object_validate_change(cs->repo, kind, org, obj, before)) < 0) {
+        cJSON_Delete(before);
         return error;
+    }
     const char *name = kind == &orgctl_kind_enterprise
                            ? ""
                            : cJSON_GetStringValue(cJSON_GetObjectItem(obj, key_field(kind)));
@@ -197,15 +218,16 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
         org = name;
     if (!kind->per_org)
         org = "";
-    if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0)
-        return error;
-    if ((error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0)
-        return error;
-    char *path = orgctl_kind_path(kind, org, name);
-    if ((error = authorize_put(cs, kind, org, name, path, obj)) < 0) {
-        free(path);
+    char *path = NULL;
+    if ((error = orgctl_org_check_change(cs->repo, kind, org, obj)) < 0 ||
+        (error = orgctl_object_refuse_invalid(cs->repo, kind, org, name)) < 0 ||
+        (!cs->repo->ctx->skip_permissions &&
+         (error = orgctl_authorize_change(cs->repo, kind, org, name, before, obj)) < 0)) {
+        cJSON_Delete(before);
         return error;
     }
+    cJSON_Delete(before);
+    path = orgctl_kind_path(kind, org, name);
     char *json = orgctl_json_canonical(obj);
     git_oid oid;
     if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
@@ -395,6 +417,7 @@ int orgctl_changeset_rollback_to_savepoint(orgctl_changeset *cs)
         } else {
             e->oid = u->oid;
             e->deleted = u->deleted;
+            e->index_seq = u->index_seq;
         }
     }
     cs->in_savepoint = false;
@@ -746,19 +769,48 @@ done:
     return error;
 }
 
-void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry)
+/* Bulk mode: what the change set switches on here, it ends in commit or free. */
+static int go_bulk(orgctl_changeset *cs, size_t paths, unsigned flags)
 {
+    orgctl_repo *repo = cs->repo;
     cs->bulk = true;
-    cs->dry = dry || cs->repo->dry_run;
+    cs->dry = (flags & ORGCTL_BULK_DRY) || repo->dry_run;
+    if (flags & ORGCTL_BULK_DEFER_DELETES)
+        orgctl_index_defer_deletes(repo);
+    int error = orgctl_index_tune_bulk(repo, paths);
+    if (!error && (flags & ORGCTL_BULK_ROWS)) {
+        error = orgctl_index_writer_start(repo);
+        if (!error && !cs->rows_cache) {
+            orgctl_index_cache_start(repo, paths);
+            cs->rows_cache = true;
+        }
+    }
+    return error;
+}
+
+static void end_rows_cache(orgctl_changeset *cs)
+{
+    if (cs->rows_cache)
+        orgctl_index_cache_stop(cs->repo);
+    cs->rows_cache = false;
+}
+
+int orgctl_changeset_begin_bulk(orgctl_changeset **out, orgctl_repo *repo, const char *command,
+                                const char *org, size_t paths, unsigned flags)
+{
+    int error = orgctl_changeset_begin(out, repo, command, org);
+    if (error < 0 || (error = go_bulk(*out, paths, flags)) == 0)
+        return error;
+    orgctl_changeset_free(*out);
+    *out = NULL;
+    return error;
 }
 
 int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry)
 {
     if (paths <= ORGCTL_CHANGESET_LARGE)
         return 0;
-    orgctl_changeset_set_bulk(cs, dry);
-    orgctl_index_defer_deletes(cs->repo);
-    return orgctl_index_tune_bulk(cs->repo, paths);
+    return go_bulk(cs, paths, ORGCTL_BULK_DEFER_DELETES | (dry ? ORGCTL_BULK_DRY : 0));
 }
 
 long orgctl_changeset_next_id(orgctl_changeset *cs)
@@ -776,6 +828,7 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     int error = 0;
     if (id_out)
         *id_out = NULL;
+    end_rows_cache(cs); /* the rows are over */
     if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
         goto done;
     if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
@@ -822,6 +875,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
 {
     if (!cs)
         return;
+    end_rows_cache(cs);
     orgctl_index_writer_stop(cs->repo, false);
     orgctl_index_drop_deletes(cs->repo);
     if (!cs->finished)

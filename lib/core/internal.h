@@ -30,15 +30,23 @@ struct orgctl_context {
 };
 
 /* --- bulk change sets (lib/core/changeset.c) --- */
-/* Makes a just-begun change set a bulk one: its blobs and trees go into one pack
- * (lib/store/packwriter.h) instead of loose objects; a `dry` one, never to be committed (a
- * plan), writes no objects at all. */
-void orgctl_changeset_set_bulk(orgctl_changeset *cs, bool dry);
+/* Begins a bulk change set of about `paths` objects, in one call that owns all its
+ * machinery until its commit or free: its blobs and trees go into one pack
+ * (lib/store/packwriter.h) instead of loose objects, and the index gets a bulk set's page
+ * cache (orgctl_index_tune_bulk). Flags: ORGCTL_BULK_DRY, never to be committed (a plan):
+ * no objects at all; ORGCTL_BULK_ROWS, rows that read back what they wrote (a bulk set's):
+ * the index is written by a thread of its own (lib/store/index_writer.h) and the paths
+ * found are kept (orgctl_index_cache_start); ORGCTL_BULK_DEFER_DELETES, the index's
+ * deletes wait and go in together (orgctl_index_defer_deletes). */
+#define ORGCTL_BULK_DRY 1u
+#define ORGCTL_BULK_ROWS 2u
+#define ORGCTL_BULK_DEFER_DELETES 4u
+int orgctl_changeset_begin_bulk(orgctl_changeset **out, orgctl_repo *repo, const char *command,
+                                const char *org, size_t paths, unsigned flags);
 /* The large-change path for a change set about to stage about `paths` objects (a forced rm
  * of something many objects refer to, a rollback): one call, before anything is staged,
- * when there are more than ORGCTL_CHANGESET_LARGE. Its blobs and trees go into one pack
- * (a bulk change set, `dry` as in orgctl_changeset_set_bulk), the index gets a bulk set's
- * page cache, and its deletes are deferred (orgctl_index_defer_deletes). */
+ * when there are more than ORGCTL_CHANGESET_LARGE: bulk mode as orgctl_changeset_begin_bulk
+ * gives it, with deferred deletes (`dry`: ORGCTL_BULK_DRY). */
 #define ORGCTL_CHANGESET_LARGE 256
 int orgctl_changeset_large(orgctl_changeset *cs, size_t paths, bool dry);
 /* The id the change set's commit will get (0: none can be had). */
@@ -135,6 +143,10 @@ int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const
 int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Validates obj against its kind (generic rules of the table). */
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj);
+/* The same for a change of `before` (NULL: a new object), the object as the change set
+ * holds it, valid: the references it held already are not looked up again. */
+int orgctl_object_validate_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  cJSON *obj, const cJSON *before);
 /* Warns (orgctl_warning, once a file) of the files of the tree that break their kind's
  * rules and would be the object `name` of kind in org (name NULL: any of kind in org; org
  * NULL: in any org), and appends "path: problem" of the first to `first` (may be NULL);

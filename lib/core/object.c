@@ -598,11 +598,34 @@ static int check_text(const orgctl_kind *kind, const char *name, const char *fie
     return 0;
 }
 
-/* With `stored`, an object as found in the tree: its own shape only (references and
- * unique values are checked across objects, by the index). */
-static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
-                       const char *name, const orgctl_field *f, cJSON *v, bool stored)
+/* The names a list or map field of the object before the change held (NULL: none), whose
+ * references were checked when it was written: adding a member to a group of 100k checks
+ * the member, not the 100k. Keys point into `before`. */
+static void held_names(strmap *held, const cJSON *before, const orgctl_field *f)
 {
+    const cJSON *v = before ? cJSON_GetObjectItemCaseSensitive(before, f->name) : NULL;
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next) {
+        const char *key = f->type == ORGCTL_FIELD_MAP ? c->string : cJSON_GetStringValue(c);
+        if (key)
+            strmap_set(held, key, 1);
+    }
+}
+
+static int check_new_ref(orgctl_repo *repo, const orgctl_field *f, const char *org,
+                         const strmap *held, const char *value)
+{
+    size_t one;
+    return strmap_get(held, value, &one) ? 0 : check_ref(repo, f, org, value);
+}
+
+/* With `stored`, an object as found in the tree: its own shape only (references and
+ * unique values are checked across objects, by the index). `before`: the object as the
+ * change set found it, valid (NULL: none), whose references need no second look. */
+static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *name, const orgctl_field *f, cJSON *v, bool stored,
+                       const cJSON *before)
+{
+    strmap held = STRMAP_INIT;
     int error = 0;
     switch (f->type) {
     case ORGCTL_FIELD_STRING:
@@ -659,15 +682,20 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         if (!cJSON_IsArray(v))
             return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be a list", kind->name,
                                     f->name);
+        if (f->ref_kind && !stored)
+            held_names(&held, before, f);
         for (cJSON *c = v->child; c && !error; c = c->next) {
-            if (!cJSON_IsString(c))
-                return orgctl_error_set(ORGCTL_EINVALID, "%s: items of \"%s\" must be strings",
-                                        kind->name, f->name);
+            if (!cJSON_IsString(c)) {
+                error = orgctl_error_set(ORGCTL_EINVALID, "%s: items of \"%s\" must be strings",
+                                         kind->name, f->name);
+                break;
+            }
             if (f->flags & ORGCTL_FIELD_PERMISSION)
                 error = orgctl_perm_validate(c->valuestring);
             else if (f->ref_kind && !stored)
-                error = check_ref(repo, f, org, c->valuestring);
+                error = check_new_ref(repo, f, org, &held, c->valuestring);
         }
+        strmap_free(&held);
         if (!error)
             normalise_list(v);
         return error;
@@ -675,6 +703,8 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
         if (!cJSON_IsObject(v))
             return orgctl_error_set(ORGCTL_EINVALID, "%s: field \"%s\" must be an object",
                                     kind->name, f->name);
+        if (f->ref_kind && !stored)
+            held_names(&held, before, f);
         for (cJSON *c = v->child; c && !error; c = c->next) {
             error = check_text(kind, name, f->name, c->string);
             if (!error && cJSON_IsString(c))
@@ -682,8 +712,9 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
             if (!error && (f->flags & ORGCTL_FIELD_RANGE))
                 error = check_level(kind, name, f, c);
             if (!error && f->ref_kind && !stored)
-                error = check_ref(repo, f, org, c->string);
+                error = check_new_ref(repo, f, org, &held, c->string);
         }
+        strmap_free(&held);
         return error;
     }
     return 0;
@@ -693,7 +724,7 @@ static int check_field(orgctl_repo *repo, const orgctl_kind *kind, const char *o
 #define MAX_FIELDS 32
 
 static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj,
-                    bool stored)
+                    bool stored, const cJSON *before)
 {
     int error = 0;
     if (!cJSON_IsObject(obj))
@@ -734,7 +765,7 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                         name, f->name);
             continue;
         }
-        error = check_field(repo, kind, org, name, f, v, stored);
+        error = check_field(repo, kind, org, name, f, v, stored, before);
     }
     if (stored)
         return error;
@@ -752,13 +783,19 @@ static int validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
 
 int orgctl_object_validate(orgctl_repo *repo, const orgctl_kind *kind, const char *org, cJSON *obj)
 {
-    return validate(repo, kind, org, obj, false);
+    return validate(repo, kind, org, obj, false, NULL);
+}
+
+int orgctl_object_validate_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                                  cJSON *obj, const cJSON *before)
+{
+    return validate(repo, kind, org, obj, false, before);
 }
 
 int orgctl_object_validate_stored(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                   const char *name, cJSON *obj)
 {
-    int error = validate(repo, kind, org, obj, true);
+    int error = validate(repo, kind, org, obj, true, NULL);
     if (error < 0)
         return error;
     const char *key = kind == &orgctl_kind_org ? "shortname" : "name";

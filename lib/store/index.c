@@ -88,6 +88,8 @@ int orgctl_index_savepoint(orgctl_repo *repo, enum orgctl_savepoint what)
     if (what != ORGCTL_SAVEPOINT_ROLLBACK)
         return repo->writer ? orgctl_index_writer_savepoint(repo, what)
                             : orgctl_index_savepoint_now(repo, what);
+    if (repo->writer && orgctl_index_writer_undo(repo))
+        return 0; /* its writes were never made */
     /* the writes queued before it, but not the inserts kept: the rollback drops some */
     int error = repo->writer ? orgctl_index_writer_wait(repo, orgctl_index_writer_last(repo))
                              : orgctl_index_flush_deletes(repo);

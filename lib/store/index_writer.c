@@ -17,7 +17,16 @@
  * (orgctl_index_defer_inserts) to go in, and reads the repository's connection
  * (orgctl_index_sync); a rollback to a savepoint waits for the queue and drops what was
  * kept since: the index is exact whenever it is read as a whole. An error of the writer is kept and
- * returned by the next sync or stop: the change set then fails as a whole. */
+ * returned by the next sync or stop: the change set then fails as a whole.
+ *
+ * A savepoint is begun in SQLite only when it must be. The writer stops before the first
+ * write queued in it until it ends: released, the writes go in as any others; rolled
+ * back, they are taken off the queue unwritten, at the cost of what they were. Only when
+ * someone waits for a write past its start (a sync, a full queue) does the writer begin it
+ * in SQLite and go on. A SQLite savepoint copies every page a write touches into its
+ * statement journal, and a rollback waited for the queue: with a savepoint per row (the
+ * rows of a batch that failed, run again one by one), that was a third of a run with 1%
+ * failing rows. */
 #include <assert.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -67,6 +76,10 @@ struct orgctl_index_writer {
     bool rows_done;             /* orgctl_index_writer_rows_done: no more values or base reads */
     uint64_t enqueued, applied; /* sequence numbers of items */
     uint64_t awaited;           /* a reader waits until this one is applied */
+    /* the savepoint open (see above): begun after write number sp_start; sp_real once
+     * begun in SQLite, sp_force when someone waits for a write past its start */
+    bool sp_open, sp_real, sp_force;
+    uint64_t sp_start;
     int error;
     char message[512];
     struct orgctl_stmt_cache stmts; /* the writer thread's */
@@ -96,16 +109,50 @@ static void free_items(struct item *it)
 
 static int apply(struct orgctl_index_writer *w, const struct item *it);
 
+/* Whether the next write is the first of a savepoint not begun in SQLite. */
+static bool at_savepoint(const struct orgctl_index_writer *w)
+{
+    return w->sp_open && !w->sp_real && w->applied == w->sp_start;
+}
+
+/* Someone waits for a write past the start of the savepoint: the writer begins it. */
+static void force_savepoint(struct orgctl_index_writer *w)
+{
+    if (w->sp_open && !w->sp_real && w->enqueued > w->sp_start) {
+        w->sp_force = true;
+        pthread_cond_signal(&w->work);
+    }
+}
+
+static void keep_error(struct orgctl_index_writer *w, int error)
+{
+    if (error < 0 && !w->error) {
+        w->error = error;
+        snprintf(w->message, sizeof(w->message), "%s", orgctl_error_last());
+    }
+}
+
 static void *run(void *arg)
 {
     struct orgctl_index_writer *w = arg;
     orgctl_index_thread_stmts(&w->stmts);
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while ((!w->head || w->held) && !w->stopping)
+        while ((!w->head || w->held || (at_savepoint(w) && !w->sp_force)) && !w->stopping)
             pthread_cond_wait(&w->work, &w->mu);
         if (!w->head)
             break;
+        if (at_savepoint(w)) { /* forced (or stopping): begun in SQLite after all */
+            w->sp_real = true;
+            w->busy = true;
+            bool skip = w->error != 0 || w->drop;
+            pthread_mutex_unlock(&w->mu);
+            int error = skip ? 0 : orgctl_index_savepoint_now(w->repo, ORGCTL_SAVEPOINT_BEGIN);
+            pthread_mutex_lock(&w->mu);
+            keep_error(w, error);
+            w->busy = false;
+            continue;
+        }
         struct item *it = w->head;
         w->head = it->next;
         if (!w->head)
@@ -120,16 +167,13 @@ static void *run(void *arg)
          * in a million-user run) */
         it->next = w->done;
         w->done = it;
-        if (error < 0 && !w->error) {
-            w->error = error;
-            snprintf(w->message, sizeof(w->message), "%s", orgctl_error_last());
-        }
+        keep_error(w, error);
         w->busy = false;
         w->queued--;
         w->queued_bytes -= it->bytes;
         w->applied++;
         pthread_cond_signal(&w->space);
-        if (!w->head || w->held || (w->awaited && w->applied >= w->awaited))
+        if (!w->head || w->held || at_savepoint(w) || (w->awaited && w->applied >= w->awaited))
             pthread_cond_broadcast(&w->idle);
     }
     pthread_mutex_unlock(&w->mu);
@@ -193,6 +237,7 @@ int orgctl_index_writer_start(orgctl_repo *repo)
 /* Waits until the queue is written; the writer's first error. Called with mu held. */
 static int wait_idle(struct orgctl_index_writer *w)
 {
+    force_savepoint(w);
     if (w->head)
         pthread_cond_signal(&w->work);
     while (w->head || w->busy)
@@ -220,6 +265,8 @@ int orgctl_index_writer_wait(orgctl_repo *repo, uint64_t seq)
     pthread_mutex_lock(&w->mu);
     if (w->applied < seq) {
         w->awaited = seq;
+        if (seq > w->sp_start)
+            force_savepoint(w);
         pthread_cond_signal(&w->work);
         while (w->applied < seq && !w->error)
             pthread_cond_wait(&w->idle, &w->mu);
@@ -316,6 +363,7 @@ static int enqueue(struct orgctl_index_writer *w, struct item *it)
     struct item *done = w->done;
     w->done = NULL;
     while ((w->queued >= QUEUE_MAX || w->queued_bytes >= QUEUE_MAX_BYTES) && !w->error) {
+        force_savepoint(w);
         pthread_cond_signal(&w->work);
         pthread_cond_wait(&w->space, &w->mu);
     }
@@ -424,9 +472,56 @@ int orgctl_index_writer_rows_done(orgctl_repo *repo)
 
 int orgctl_index_writer_savepoint(orgctl_repo *repo, enum orgctl_savepoint what)
 {
+    struct orgctl_index_writer *w = repo->writer;
+    pthread_mutex_lock(&w->mu);
+    bool lazy = what == ORGCTL_SAVEPOINT_BEGIN ? !w->sp_open : w->sp_open && !w->sp_real;
+    if (what == ORGCTL_SAVEPOINT_BEGIN && lazy) {
+        w->sp_open = true;
+        w->sp_real = w->sp_force = false;
+        w->sp_start = w->enqueued;
+    } else if (what == ORGCTL_SAVEPOINT_RELEASE) {
+        w->sp_open = false; /* its writes go in as any others */
+        pthread_cond_signal(&w->work);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (lazy)
+        return 0;
     struct item *it = item_new(ITEM_SAVEPOINT, NULL, NULL, NULL);
     it->savepoint = what;
-    return enqueue(repo->writer, it);
+    return enqueue(w, it);
+}
+
+bool orgctl_index_writer_undo(orgctl_repo *repo)
+{
+    struct orgctl_index_writer *w = repo->writer;
+    pthread_mutex_lock(&w->mu);
+    bool lazy = w->sp_open && !w->sp_real;
+    if (lazy) {
+        /* the writer stopped before the savepoint's first write: the queue holds the
+         * writes numbered applied + busy + 1 to enqueued, those past sp_start go */
+        size_t keep = (size_t)(w->sp_start - w->applied) - (w->busy ? 1 : 0);
+        struct item **link = &w->head, *last = NULL;
+        for (size_t i = 0; i < keep && *link; i++) {
+            last = *link;
+            link = &last->next;
+        }
+        struct item *gone = *link;
+        *link = NULL;
+        w->tail = last;
+        for (struct item *it = gone; it; it = it->next) {
+            w->queued--;
+            w->queued_bytes -= it->bytes;
+        }
+        w->enqueued = w->sp_start; /* their numbers are given again */
+        w->sp_open = false;
+        pthread_cond_signal(&w->space);
+        pthread_mutex_unlock(&w->mu);
+        free_items(gone);
+        return true;
+    }
+    w->sp_open = false;
+    pthread_mutex_unlock(&w->mu);
+    return false;
 }
 
 const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind, const char *org,

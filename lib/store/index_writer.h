@@ -42,8 +42,13 @@ int orgctl_index_writer_put(orgctl_repo *repo, const orgctl_kind *kind, const ch
                             orgctl_index_attrs *attrs, bool maybe_exists);
 int orgctl_index_writer_delete(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                                const char *name);
-/* Queues a savepoint's begin or release (see orgctl_index_savepoint). */
+/* Begins or releases a savepoint (see orgctl_index_savepoint): in SQLite only once a write
+ * past its start is waited for (lib/store/index_writer.c). */
 int orgctl_index_writer_savepoint(orgctl_repo *repo, enum orgctl_savepoint what);
+/* Rolls back the open savepoint when SQLite never saw it: its writes are taken off the
+ * queue (and their sequence numbers given again). False when it is one SQLite holds:
+ * the caller waits for the queue and rolls it back there. */
+bool orgctl_index_writer_undo(orgctl_repo *repo);
 /* The name of the object the change set last gave `value` of a unique field (as indexed:
  * lowercased where the field ignores case), or NULL. */
 const char *orgctl_index_writer_given(orgctl_repo *repo, const orgctl_kind *kind, const char *org,

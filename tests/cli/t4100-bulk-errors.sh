@@ -192,4 +192,27 @@ test_expect_success 'bulk without a repository, unknown verbs and options' '
 	(cd / && orgctl bulk --help >/dev/null && orgctl bulk exec --help >/dev/null)
 '
 
+# Member-add rows of one group run as one step; when it fails, halves of them do, down to
+# rows one by one: the failing rows are reported in file order, every other one applied.
+test_expect_success 'failing rows among many member-adds of one group' '
+	awk "BEGIN {
+		print \"kind,op,name,email,member\"
+		for (i = 0; i < 40; i++)
+			printf \"user,create,m%02d,m%02d@acme.example,\n\", i, i
+		for (i = 0; i < 40; i++)
+			printf \"group,member-add,tier1,,%s\n\", (i == 13 || i == 31) ? sprintf(\"nobody%d\", i) : sprintf(\"m%02d\", i)
+	}" >halves.csv &&
+	orgctl bulk create halves halves.csv >/dev/null &&
+	test_must_fail orgctl bulk exec halves --continue-on-error >out 2>err &&
+	test_grep "78 rows applied, 2 failed" out &&
+	grep "halves.csv:" err >failed &&
+	cat >expect <<-\EOF &&
+	halves.csv:55:5: group member-add: user "nobody13" does not exist in org "acme"
+	halves.csv:73:5: group member-add: user "nobody31" does not exist in org "acme"
+	EOF
+	test_cmp expect failed &&
+	orgctl user list --group tier1 -o csv >members &&
+	test $(grep -c "^m" members) = 38
+'
+
 test_done

@@ -230,6 +230,32 @@ test_expect_success 'a group read back after a row that changed it failed' '
 	test_index_exact
 '
 
+# Batches grow after clean ones (2048 rows, then 4096, 8192) and start again small after a
+# failing one; memberships spread over groups join their group's unit across a grown batch.
+# Rows failing only late in the file (the 8192-row batch) are undone alone, the rest kept.
+test_expect_success 'grown batches: spread memberships, late failing rows undone alone' '
+	awk "BEGIN {
+		print \"kind,op,name,email,member\"
+		for (j = 0; j < 3; j++)
+			printf \"group,create,sp%d,,\n\", j
+		for (i = 0; i < 6000; i++) {
+			late = i >= 5000 && i % 500 == 1
+			printf \"user,create,s%04d,%s@acme.example,\n\", i, late ? \"u0002\" : sprintf(\"s%04d\", i)
+			printf \"group,member-add,sp%d,,s%04d\n\", i % 3, i
+		}
+	}" >grow.csv &&
+	orgctl bulk create grow grow.csv >/dev/null 2>&1 &&
+	test_must_fail orgctl bulk exec grow --continue-on-error >out 2>err &&
+	test_grep "11999 rows applied, 4 failed" out &&
+	test_grep "grow.csv:10007:4: user create: email \"u0002@acme.example\" is already used" err &&
+	test_grep "grow.csv:10008:5: group member-add: user \"s5001\" does not exist" err &&
+	orgctl user list --group sp0 -o csv >sp0 &&
+	test $(grep -c "^s" sp0) = 1999 &&
+	! test_grep "^s5001," sp0 &&
+	test_grep "^s5997," sp0 &&
+	test_index_exact
+'
+
 # A disk that fills while the pack is written (here a file size limit, in KB for bash; the
 # set's rows, 335 KB, still fit): the set fails as a whole, the branch, the index and the
 # objects are as before (no temporary pack left), and the set runs once there is room.
