@@ -123,8 +123,8 @@ int cli_campaign_stats(struct cli *cli, int argc, char **argv)
     }
     /* bad bounds are usage errors, found before anything is read */
     time_t from = 0, to = 0;
-    if ((arg.from && orgctl_time_parse("--from", arg.from, &from, NULL) < 0) ||
-        (arg.to && orgctl_time_parse("--to", arg.to, &to, NULL) < 0))
+    if ((arg.from && orgctl_time_parse(&from, NULL, "--from", arg.from) < 0) ||
+        (arg.to && orgctl_time_parse(&to, NULL, "--to", arg.to) < 0))
         return cli_usage("campaign stats: %s", orgctl_error_last());
     if (arg.from && arg.to && from >= to)
         return cli_usage("campaign stats: --from %s is not before --to %s", arg.from, arg.to);

@@ -256,7 +256,7 @@ static int parse_time(struct stats *s, size_t column, const char *v, size_t len,
     }
     time_t t;
     bool date_only;
-    if (orgctl_time_parse("time", v, &t, &date_only) < 0)
+    if (orgctl_time_parse(&t, &date_only, "time", v) < 0)
         return bad(s, column, "%s", orgctl_error_last());
     if (date_only)
         return bad(s, column, "time \"%s\" has no time of day (YYYY-MM-DDTHH:MM:SSZ)", v);
@@ -613,7 +613,7 @@ static int bound(const char *what, const char *text, int64_t none, int64_t *out)
     *out = none;
     if (!text)
         return 0;
-    int error = orgctl_time_parse(what, text, &t, NULL);
+    int error = orgctl_time_parse(&t, NULL, what, text);
     *out = t;
     return error;
 }
@@ -623,7 +623,7 @@ static int bound(const char *what, const char *text, int64_t none, int64_t *out)
 static int org_exists(orgctl_repo *repo, const char *org)
 {
     cJSON *obj = NULL;
-    int error = orgctl_object_get(repo, orgctl_kind_lookup("org"), org, org, &obj);
+    int error = orgctl_object_get(&obj, repo, orgctl_kind_lookup("org"), org, org);
     cJSON_Delete(obj);
     return error;
 }
