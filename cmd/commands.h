@@ -18,6 +18,11 @@ int cmd_complete(struct cli *cli, int argc, char **argv);
 /* The operation table, machine-readable (cmd/complete.c). */
 int cmd_ops(struct cli *cli, int argc, char **argv);
 int cmd_bulk(struct cli *cli, int argc, char **argv);
+/* orgctl campaign: its op-table verbs and the verbs of its own table (cmd/campaign.c). */
+int cmd_campaign(struct cli *cli, int argc, char **argv);
+/* For "orgctl __complete commands": the "campaign VERB<TAB>read|write" lines of the
+ * verbs outside the operation table. */
+void cli_campaign_list_verbs(void);
 /* The options of `orgctl log` (cmd/log.c), for its completion. */
 const struct cli_flag *cli_log_flags(void);
 /* Completion of `orgctl bulk`: verbs, then set names (cmd/bulk.c). */
