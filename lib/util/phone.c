@@ -6,35 +6,39 @@
  * ("x12", "ext. 12", "#12", ",12", ";ext=12"), a "tel:" URI, other punctuation, non-ASCII
  * characters (full-width digits too), NUL bytes, bytes that are not UTF-8.
  *
- * How it places the digits, as libphonenumber's parse() does, from the region table
- * (lib/util/phone_regions.h, generated from its metadata):
+ * How it places the digits: as libphonenumber's parse() does, from the region table
+ * (lib/util/phone_regions.h, generated from its metadata, its regular expressions compiled
+ * to DFAs over the ten digits, so a number is matched in one pass without a regex engine):
  * - '+': a country calling code (1 to 3 digits) starts the number (an IDD prefix of the
- *   region after the '+' is dropped first: "+011 44 ..." in the US); the national trunk prefix
- *   of that code's main region is dropped if it follows ("+44 (0)20 ..." is +4420...).
+ *   region after the '+' is dropped first: "+011 44 ..." in the US).
  * - No '+': an international (IDD) prefix of the region ("011" in the US, "00" in most of the
  *   world, "0011" in Australia), not followed by a 0, is read as '+'. Else a number that
- *   starts with the region's own country code and is too long as a national number ("1 317
- *   555 1212" in the US, "44 20 8765 4321" in GB) drops it. Then the region's trunk prefix
- *   is dropped ("0" in GB, "1" in the US, "8" in Russia).
- * - A trunk prefix or own country code is dropped only when what remains has a length a
- *   national number of that region may have (or is longer than any), so that a number that
- *   merely begins with the same digits keeps them; after a '+', a trunk prefix only when
- *   the digits with it are no possible national number.
+ *   starts with the region's own country code drops it when the whole is too long for a
+ *   national number, or matches no national number of the region and the rest does ("1 317
+ *   555 1212" in the US, "44 20 8765 4321" in GB).
+ * - Then the national prefix for parsing of the number's region (its trunk prefix, "0" in
+ *   GB, "1" in the US, "8" in Russia, and carrier codes where the region has them) is
+ *   dropped, also after a '+' ("+44 (0)20 ..."), unless the number matched the region's
+ *   national number pattern with it and does not without it, or what remains has no
+ *   possible length ("+375 8011234567" keeps its 8).
  * - Then: 8 to 15 digits in all; a NANP number (+1) has exactly 10 national digits and its
  *   area code and exchange start with 2-9. No other validity (number ranges) is checked.
  *
  * Where it deliberately differs from libphonenumber (tests/unit/test-phone.c and the oracle
  * test tests/unit/phone-oracle.py name each case):
- * - letters, extensions, tel: URIs, full-width and other non-ASCII digits, '++' and other
- *   punctuation are refused (libphonenumber maps vanity letters, keeps extensions, reads
- *   URIs and Unicode digits);
- * - libphonenumber decides "drop the trunk prefix / own country code" with the region's
- *   national number pattern; this uses the pattern's possible lengths only (no regular
- *   expressions per number), and knows the trunk prefix literally, not the regular
- *   expressions and carrier-code rules some regions have (AR, BR, CO, MX, ...);
- * - IDD prefixes are those of 1 to 4 digits that the region's pattern matches;
- * - 8 to 15 digits in all and the NANP rules are checked where libphonenumber's
- *   is_possible_number uses each region's own lengths.
+ * - letters, extensions, tel: URIs, full-width and other non-ASCII digits, '++', '*', '~'
+ *   and other punctuation are refused (libphonenumber maps vanity letters, keeps
+ *   extensions, reads URIs and Unicode digits);
+ * - a national number needs a region, and '+' an existing country code (libphonenumber
+ *   retries "+999..." as a national number);
+ * - fewer than 8 or more than 15 digits in all, and NANP numbers without 10 national digits
+ *   (7-digit local dialling) or whose area code or exchange starts with 0 or 1, are refused
+ *   where libphonenumber's is_possible_number takes them;
+ * - a national prefix rule that rewrites the number (libphonenumber's transform rules: AR's
+ *   "15" to "9", BR's carrier codes, the NANP islands' 7-digit local numbers) is not
+ *   followed: those regions drop their plain trunk prefix only;
+ * - IDD and national prefixes are matched longest first (libphonenumber takes the first
+ *   alternative of the expression that matches).
  * It keeps no state and allocates nothing: one pass over the bytes and a few table reads. */
 #include "phone.h"
 
@@ -42,11 +46,13 @@
 #include <string.h>
 
 struct orgctl_phone_region {
-    char iso2[3];
+    char iso2[3]; /* "" for a non-geographic entity (+800, +882, ...) */
     uint16_t country_code;
     char trunk[5];    /* national trunk prefix, "" if none */
     uint32_t lengths; /* bit n set: a national significant number may have n digits */
-    const char *idd;  /* international prefixes, longest first, ',' between */
+    uint16_t number;  /* start state in phone_dfa of the pattern of national numbers */
+    uint16_t idd;     /* ... of its international prefixes, 0 if none */
+    uint16_t parsing; /* ... of the prefixes dropped from a national number, 0 if none */
 };
 
 #include "phone_regions.h"
@@ -156,37 +162,53 @@ static bool too_long(const orgctl_phone_region *r, int n)
     return n >= 32 || (r->lengths >> n) == 0;
 }
 
-/* Drops r's trunk prefix from the n digits at *d if it starts them and what remains may be a
- * national number of r (or is too long for one anyway). After a '+' (`after_plus`) the
- * prefix is the exception ("+44 (0)20 ..."), so it is dropped only when the digits with it
- * could not be a national number ("+375 8011234567" keeps its 8). */
-static void drop_trunk(const orgctl_phone_region *r, bool after_plus, const char **d, int *n)
+/* Whether the n digits at d are whole a word of the DFA starting at `state`. */
+static bool dfa_match(unsigned state, const char *d, int n)
 {
-    int tl = (int)strlen(r->trunk);
+    for (int i = 0; i < n && state; i++)
+        state = phone_dfa[state][d[i] - '0'];
+    return state && (phone_dfa_final[state / 8] >> (state % 8) & 1);
+}
+
+/* The length of the longest prefix of the n digits at d that the DFA starting at `state`
+ * accepts, or -1 if none does. */
+static int dfa_prefix(unsigned state, const char *d, int n)
+{
+    int longest = -1;
+    for (int i = 0; state; i++) {
+        if (phone_dfa_final[state / 8] >> (state % 8) & 1)
+            longest = i;
+        if (i == n)
+            break;
+        state = phone_dfa[state][d[i] - '0'];
+    }
+    return longest;
+}
+
+/* Drops from the n digits at *d the prefix for parsing of r (its trunk prefix, and a carrier
+ * code where r has them) as libphonenumber does: not when the number matched r's national
+ * pattern with it and does not without it, and (`check_length`, as parse() does for the
+ * number it keeps) not when what remains is no possible length (or longer than any). */
+static void drop_trunk(const orgctl_phone_region *r, bool check_length, const char **d, int *n)
+{
+    int tl = r->parsing ? dfa_prefix(r->parsing, *d, *n) : -1;
     int rest = *n - tl;
 
-    if (tl == 0 || rest <= 0 || memcmp(*d, r->trunk, (size_t)tl) != 0)
+    if (tl <= 0 || rest <= 0)
         return;
-    if (after_plus && possible_length(r, *n))
+    if (dfa_match(r->number, *d, *n) && !dfa_match(r->number, *d + tl, rest))
         return;
-    if (possible_length(r, rest) || too_long(r, rest)) {
-        *d += tl;
-        *n = rest;
-    }
+    if (check_length && !possible_length(r, rest) && !too_long(r, rest))
+        return;
+    *d += tl;
+    *n = rest;
 }
 
 /* The length of the IDD prefix of r that starts the n digits at d, not followed by a 0, or 0. */
 static int idd_length(const orgctl_phone_region *r, const char *d, int n)
 {
-    for (const char *p = r->idd; *p;) {
-        int len = 0;
-        while (p[len] && p[len] != ',')
-            len++;
-        if (len < n && memcmp(d, p, (size_t)len) == 0 && d[len] != '0')
-            return len;
-        p += len + (p[len] == ',');
-    }
-    return 0;
+    int len = r->idd ? dfa_prefix(r->idd, d, n) : -1;
+    return len > 0 && len < n && d[len] != '0' ? len : 0;
 }
 
 /* The country calling code (1 to 3 digits) that starts the n digits at d, its length in
@@ -308,28 +330,27 @@ int orgctl_phone_normalize(char out[ORGCTL_E164_MAX], ptrdiff_t *bad_at,
         main = &phone_regions[phone_region_by_code[cc] - 1];
         drop_trunk(main, true, &nsn, &n);
     } else {
-        char code[4];
-        int code_len = 0;
-        cc = region->country_code;
-        for (int v = cc; v; v /= 10)
-            code_len++;
-        for (int v = cc, i = code_len; i > 0; v /= 10)
-            code[--i] = (char)('0' + v % 10);
+        /* The region's own country code without '+' ("44 20 8765 4321" in GB): dropped
+         * when the whole is too long, or matches no national number and the rest (its
+         * prefix for parsing dropped too) does. */
+        int code = region->country_code, code_len = code >= 100 ? 3 : code >= 10 ? 2 : 1;
+        const char *rest = nsn + code_len;
+        int rest_n = n - code_len;
+        bool own_code = rest_n > 0 && country_code(nsn, n, &cc_len) == code;
+
+        cc = code;
         cc_len = code_len;
-        /* The region's own country code without '+': dropped when the whole is no
-         * national number but the rest (trunk prefix dropped too) may be one. */
-        if (n > code_len && memcmp(nsn, code, (size_t)code_len) == 0) {
-            const char *rest = nsn + code_len;
-            int rest_n = n - code_len;
+        if (own_code) {
             drop_trunk(region, false, &rest, &rest_n);
-            if (too_long(region, n) ||
-                (!possible_length(region, n) && possible_length(region, rest_n))) {
-                nsn = rest;
-                n = rest_n;
-            }
+            own_code = too_long(region, n) || (!dfa_match(region->number, nsn, n) &&
+                                               dfa_match(region->number, rest, rest_n));
         }
-        if (nsn == d)
-            drop_trunk(region, false, &nsn, &n);
+        if (own_code) {
+            nsn = rest;
+            n = rest_n;
+        } else {
+            drop_trunk(region, true, &nsn, &n);
+        }
     }
     if (cc == 1) {
         if (n != 10)
