@@ -23,6 +23,15 @@ int cmd_campaign(struct cli *cli, int argc, char **argv);
 /* For "orgctl __complete commands": the "campaign VERB<TAB>read|write" lines of the
  * verbs outside the operation table. */
 void cli_campaign_list_verbs(void);
+/* The usage lines of those verbs, in "orgctl campaign --help". */
+void cli_campaign_usage(FILE *f);
+/* Completion of "orgctl campaign": true when it completed a verb of its own table (else the
+ * op table's verbs complete as for a kind). */
+bool cli_campaign_complete(struct cli *cli, int nwords, const char *const *words, const char *cur);
+/* The options of "campaign load", for completion. */
+const struct cli_flag *cli_campaign_load_flags(void);
+/* The names of objects of `kind` starting with `prefix`, one a line (cmd/complete.c). */
+void cli_complete_names(struct cli *cli, const char *kind, const char *prefix);
 /* The options of `orgctl log` (cmd/log.c), for its completion. */
 const struct cli_flag *cli_log_flags(void);
 /* Completion of `orgctl bulk`: verbs, then set names (cmd/bulk.c). */

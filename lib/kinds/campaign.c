@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "campaign.h"
+#include "nanpa.h"
 #include "ops.h"
 #include "orgctl/object.h"
+#include "tz.h"
 
 /* --- reading the objects a rule needs --- */
 
@@ -137,8 +139,15 @@ static int check_campaign(orgctl_repo *repo, const char *org, const cJSON *campa
     if (!strategy)
         return orgctl_error_set(ORGCTL_EINVALID, "%s: strategy \"%.100s\" does not exist", what,
                                 str_of(campaign, "strategy"));
-    const char *mode = str_of(strategy, "mode");
-    if (mode && (strcmp(mode, "power") == 0 || strcmp(mode, "predictive") == 0) &&
+    const char *mode = str_of(strategy, "mode"), *zone = str_of(campaign, "tz");
+    orgctl_tz *tz = NULL;
+    if (zone && orgctl_tz_load(&tz, NULL, zone) < 0) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", orgctl_error_last());
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s: unknown time zone: %s", what, why);
+    }
+    orgctl_tz_free(tz);
+    if (!error && mode && (strcmp(mode, "power") == 0 || strcmp(mode, "predictive") == 0) &&
         !cJSON_GetObjectItemCaseSensitive(campaign, "abandon_rate"))
         error = orgctl_error_set(ORGCTL_EINVALID,
                                  "%s: strategy \"%s\" dials in %s mode, which needs "
@@ -734,9 +743,61 @@ static const orgctl_param compliance_params[] = {
     {"attempt-period-days", 0, "DAYS", "the period of --max-attempts (1 to 365)"},
     {"require-list", ORGCTL_PARAM_MULTI, "LIST", "a suppression list every campaign honours"},
     {"unrequire-list", ORGCTL_PARAM_MULTI, "LIST", "no longer require a list"},
+    {"area-codes", 0, "FILE", "NANPA's area-code report (npa_report.csv): regions and zones"},
+    {"skip-invalid", ORGCTL_PARAM_FLAG, NULL, "leave the report's bad rows out, naming them"},
     {"force", ORGCTL_PARAM_FLAG, NULL, "make the campaigns the change breaks invalid"},
     ORGCTL_PARAMS_END,
 };
+
+static void collect_problem(const char *message, void *payload)
+{
+    strbuf *sb = payload;
+    strbuf_addf(sb, "%s%s", sb->len ? "; " : "", message);
+}
+
+/* "--area-codes FILE": NANPA's report read strictly (lib/util/nanpa.h) into the rules'
+ * area_codes, CODE: "REGION[,REGION] ZONE[ ZONE]" for each code in service with a region;
+ * its bad rows refused, naming each, unless --skip-invalid leaves them out (warning). */
+static int import_area_codes(orgctl_op_ctx *ctx, cJSON *rules)
+{
+    const char *file = orgctl_params_get(ctx->params, "area-codes");
+    if (!file)
+        return 0;
+    bool skip = orgctl_params_has(ctx->params, "skip-invalid");
+    strbuf problems = STRBUF_INIT;
+    size_t n = 0;
+    orgctl_nanpa *table = NULL;
+    int error = orgctl_nanpa_read_report(&table, &n, file, skip ? ORGCTL_NANPA_SKIP_BAD_ROWS : 0,
+                                         collect_problem, &problems);
+    if (error == ORGCTL_EINVALID && n)
+        error = orgctl_error_set(ORGCTL_EINVALID,
+                                 "%zu rows of the report refused (--skip-invalid leaves them "
+                                 "out): %s",
+                                 n, strbuf_str(&problems));
+    else if (!error && n)
+        orgctl_warning("%zu rows of the report left out: %s", n, strbuf_str(&problems));
+    strbuf_release(&problems);
+    if (error < 0)
+        return error;
+    cJSON_DeleteItemFromObjectCaseSensitive(rules, "area_code_table");
+    cJSON *codes = cJSON_AddObjectToObject(rules, "area_code_table");
+    for (int npa = 200; npa <= 999; npa++) {
+        const orgctl_nanpa_entry *e = orgctl_nanpa_lookup(table, npa);
+        if (!e || !e->in_service || !e->regions[0][0] || !e->zones[0][0])
+            continue;
+        strbuf v = STRBUF_INIT;
+        for (int i = 0; i < ORGCTL_NANPA_MAX_REGIONS && e->regions[i][0]; i++)
+            strbuf_addf(&v, "%s%s", i ? "," : "", e->regions[i]);
+        for (int i = 0; i < ORGCTL_NANPA_MAX_ZONES && e->zones[i][0]; i++)
+            strbuf_addf(&v, " %s", e->zones[i]);
+        char key[8];
+        snprintf(key, sizeof(key), "%d", npa);
+        cJSON_AddStringToObject(codes, key, strbuf_str(&v));
+        strbuf_release(&v);
+    }
+    orgctl_nanpa_free(table);
+    return 0;
+}
 
 static int list_drop(cJSON *obj, const char *field, const char *value, const char *what)
 {
@@ -775,6 +836,8 @@ static int compliance_edit(orgctl_op_ctx *ctx, cJSON *rules)
         error = orgctl_generic_apply_params(ctx, rules);
     if (!error)
         error = orgctl_generic_list_edit(ctx, rules, "required_lists", "require-list", true);
+    if (!error)
+        error = import_area_codes(ctx, rules);
     if (!error)
         error = check_lists_exist(ctx->repo, ctx->org, "compliance",
                                   cJSON_GetObjectItemCaseSensitive(rules, "required_lists"));
@@ -828,8 +891,10 @@ static int compliance_set(orgctl_op_ctx *ctx)
     ctx->name = ORGCTL_COMPLIANCE_NAME;
     if (!error)
         error = compliance_edit(ctx, rules);
+    /* staged first: validated and authorized (each field's permission) before the
+     * campaigns are looked at */
     if (!error)
-        error = orgctl_object_validate(ctx->repo, &orgctl_kind_compliance, "", rules);
+        error = orgctl_changeset_put(ctx->cs, &orgctl_kind_compliance, "", rules);
     if (!error)
         error = broken_campaigns(ctx->repo, rules, &broken);
     if (!error && cJSON_GetArraySize(broken) > 0 && !orgctl_params_has(ctx->params, "force")) {
@@ -855,7 +920,9 @@ static int compliance_set(orgctl_op_ctx *ctx)
         return error;
     }
     ctx->summary = xstrdup("campaign compliance set");
-    return orgctl_generic_put(ctx, rules);
+    orgctl_kind_fill(&orgctl_kind_compliance, rules);
+    ctx->result = rules;
+    return 0;
 }
 
 static int compliance_show(orgctl_op_ctx *ctx)

@@ -93,7 +93,7 @@ static const orgctl_field compliance_fields[] = {
     {"attempt_period_days", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
      "the period of max_attempts, in days (1 to 365)", 1, 365},
     {"required_lists", ORGCTL_FIELD_LIST, 0, NULL, "suppression lists every campaign honours"},
-    {"area_codes", ORGCTL_FIELD_MAP, 0, NULL,
+    {"area_code_table", ORGCTL_FIELD_MAP, 0, NULL,
      "NANPA area codes: CODE=REGION TIME-ZONE... (campaign compliance set --area-codes)"},
     {NULL, 0, 0, NULL, NULL},
 };
@@ -393,7 +393,7 @@ static int compliance_validate(orgctl_repo *repo, const char *org, const cJSON *
         if ((error = orgctl_date_check("compliance: no-contact date", c->valuestring)) < 0)
             return error;
     }
-    cJSON_ArrayForEach(c, (error ? NULL : cJSON_GetObjectItemCaseSensitive(obj, "area_codes")))
+    cJSON_ArrayForEach(c, (error ? NULL : cJSON_GetObjectItemCaseSensitive(obj, "area_code_table")))
     {
         const char *v = cJSON_GetStringValue(c);
         if (strlen(c->string) != 3 || strspn(c->string, "0123456789") != 3 || !v || !*v)

@@ -114,7 +114,9 @@ test_expect_success 'bad campaigns are refused: exit 1, HEAD unchanged' '
 	test_unchanged --status 1 repo orgctl campaign create c2 --strategy std --tz UTC 2>err &&
 	test_grep "dials in power mode, which needs --abandon-rate" err &&
 	test_unchanged --status 1 repo orgctl campaign create c2 --strategy std --abandon-rate 3 --tz "../../etc/passwd" 2>err &&
-	test_grep "is not a time zone name" err &&
+	test_grep "unknown time zone: time zone \"../../etc/passwd\": not a zone name" err &&
+	test_unchanged --status 1 repo orgctl campaign create c2 --strategy std --abandon-rate 3 --tz Mars/Olympus 2>err &&
+	test_grep "unknown time zone: time zone \"Mars/Olympus\": unknown zone" err &&
 	test_unchanged --status 1 repo orgctl campaign create c2 --strategy std --abandon-rate 3 --tz UTC --window 09:00-08:00 2>err &&
 	test_grep "ends before it starts" err &&
 	test_unchanged --status 1 repo orgctl campaign create c2 --strategy std --abandon-rate 3 --tz UTC --suppress nolist 2>err &&
