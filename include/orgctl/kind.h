@@ -53,7 +53,49 @@ typedef struct orgctl_field {
      * removing from it needs (NULL: the kind's edit permission; perm_rm NULL: perm). An
      * object created with the field set needs `perm` on top of the kind's add. */
     const char *perm, *perm_rm;
+    /* The standard verbs that take the field as an option (lib/kinds/op.c makes their
+     * rows from it): ORGCTL_VERB_CREATE and/or ORGCTL_VERB_UPDATE; 0: none. The option is
+     * the field's name, a LIST or MAP in the singular ("--member" for "members", given
+     * once per value), '_' read as '-'. Its metavar is `metavar`, else the kind the field
+     * refers to, upper-cased ("USER"; "SKILL=LEVEL" for a map of levels), else KEY=VALUE
+     * for a map and TEXT; its help `param_help`, else `help`. */
+    unsigned verbs;
+    const char *metavar, *param_help;
+    /* An INDEXED field that "list" filters by, with this help ("only groups this user is
+     * in"); the option is named as above, its metavar the kind it refers to or the option,
+     * upper-cased. NULL: list takes no such filter. */
+    const char *filter;
 } orgctl_field;
+
+/* The standard verbs: any kind may have them, and their rows of the operation table
+ * (parameters, permission, help) are made from its descriptor. */
+enum orgctl_verb {
+    ORGCTL_VERB_CREATE = 1 << 0,
+    ORGCTL_VERB_LIST = 1 << 1,
+    ORGCTL_VERB_SHOW = 1 << 2,
+    ORGCTL_VERB_UPDATE = 1 << 3,
+    ORGCTL_VERB_RM = 1 << 4,
+    ORGCTL_VERB_COPY = 1 << 5,
+    ORGCTL_VERB_ENABLE = 1 << 6,
+    ORGCTL_VERB_DISABLE = 1 << 7,
+};
+
+/* A verb of a kind, as its descriptor lists them, in the order help shows them. */
+typedef struct orgctl_kind_verb {
+    /* A standard verb ("create", ... "disable"), or a verb of the kind's own (its row in
+     * lib/kinds/KIND.c) placed here among them. */
+    const char *name;
+    const char *summary;    /* NULL: the standard one ("create an agent group") */
+    const char *permission; /* NULL: the kind's for the verb's action (orgctl_kind_permission) */
+} orgctl_kind_verb;
+
+/* What an action on an object needs a permission for. */
+enum orgctl_kind_action {
+    ORGCTL_ACTION_ADD,
+    ORGCTL_ACTION_VIEW,
+    ORGCTL_ACTION_EDIT,
+    ORGCTL_ACTION_DELETE,
+};
 
 typedef struct orgctl_kind orgctl_kind;
 
@@ -75,6 +117,18 @@ struct orgctl_kind {
     /* Created and removed by the enterprise: add and delete are checked in the enterprise
      * org, not the object's (orgs). Kinds that are not per org are checked there always. */
     bool enterprise_lifecycle;
+    /* How help names one object and several, article included ("an agent group",
+     * "agent groups"); NULL: the name. */
+    const char *noun, *nouns;
+    /* The command its verbs belong to when not its name ("user": "user template-create");
+     * its verbs then take the kind's name and '-' before them. */
+    const char *command;
+    /* Its verbs, standard ones and places of its own, ended by a NULL name (NULL: only
+     * those of its own, lib/kinds/KIND.c). */
+    const orgctl_kind_verb *verbs;
+    /* The help of "list --search TEXT" ("only groups whose name contains TEXT"); NULL: list
+     * takes no --search. */
+    const char *search;
 };
 
 /* The kind named `name`, or NULL. */
@@ -82,6 +136,17 @@ const orgctl_kind *orgctl_kind_lookup(const char *name);
 
 /* All kinds, NULL-terminated. */
 const orgctl_kind *const *orgctl_kinds(void);
+
+/* The permission `action` on an object of `kind` needs: the kind's perm_add, perm_edit or
+ * perm_delete where it gives one, else perm_prefix + ":add", ":view", ":edit" or
+ * ":delete", written into buf (of `size` bytes; the prefix alone, which no one holds,
+ * when it does not fit). Authorization, the operation table and check all ask here. */
+const char *orgctl_kind_permission(char *buf, size_t size, const orgctl_kind *kind,
+                                   enum orgctl_kind_action action);
+
+/* Whether an object of `kind` can be in use: a field of a kind refers to it, or it has
+ * MEMBERS (rm then refuses while it is, unless forced). */
+bool orgctl_kind_referenced(const orgctl_kind *kind);
 
 /* The field named `name` of `kind`, or NULL. */
 const orgctl_field *orgctl_kind_field(const orgctl_kind *kind, const char *name);

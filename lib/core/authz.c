@@ -10,26 +10,13 @@
 #include "strmap.h"
 #include "trust.h"
 
-enum action { ADD, EDIT, DELETE };
+enum action { ADD = ORGCTL_ACTION_ADD, EDIT = ORGCTL_ACTION_EDIT, DELETE = ORGCTL_ACTION_DELETE };
 
-/* The permission `action` on an object of `kind` needs, in buf. */
+/* The permission `action` on an object of `kind` needs, in buf: the kind's descriptor says. */
 static const char *action_permission(const orgctl_kind *kind, enum action action, char *buf,
                                      size_t size)
 {
-    static const char *const suffix[] = {"add", "edit", "delete"};
-    const char *given = action == ADD    ? kind->perm_add
-                        : action == EDIT ? kind->perm_edit
-                                         : kind->perm_delete;
-    if (given)
-        return given;
-    /* without printf: asked for every row of a bulk set */
-    size_t plen = strlen(kind->perm_prefix), slen = strlen(suffix[action]);
-    if (plen + slen + 2 > size)
-        return kind->perm_prefix; /* no such permission: refused */
-    memcpy(buf, kind->perm_prefix, plen);
-    buf[plen] = ':';
-    memcpy(buf + plen + 1, suffix[action], slen + 1);
-    return buf;
+    return orgctl_kind_permission(buf, size, kind, (enum orgctl_kind_action)action);
 }
 
 /* The org an object's permissions are checked in: its own, or the enterprise org for

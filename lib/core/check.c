@@ -23,8 +23,9 @@ static int may_read(orgctl_repo *repo, const char *org)
     for (int i = 0; kinds[i] && !error; i++) {
         if (!kinds[i]->per_org)
             continue;
-        snprintf(permission, sizeof(permission), "%s:view", kinds[i]->perm_prefix);
-        error = orgctl_perm_check(repo, org, permission);
+        error = orgctl_perm_check(
+            repo, org,
+            orgctl_kind_permission(permission, sizeof(permission), kinds[i], ORGCTL_ACTION_VIEW));
     }
     return error;
 }

@@ -229,11 +229,6 @@ static const orgctl_param update_params[] = {
     {"description", 0, "TEXT", "what the rule is for"},
     ORGCTL_PARAMS_END,
 };
-static const orgctl_param list_params[] = {
-    {"state", 0, "STATE", "only enabled or disabled rules"},
-    {"search", 0, "TEXT", "only rules whose name contains TEXT"},
-    ORGCTL_PARAMS_END,
-};
 static const orgctl_param assign_params[] = {
     {"user", ORGCTL_PARAM_MULTI, "USER", "a user to give the rule"},
     {"group", ORGCTL_PARAM_MULTI, "GROUP", "an agent group to give the rule"},
@@ -241,21 +236,11 @@ static const orgctl_param assign_params[] = {
 };
 
 #define W ORGCTL_OP_WRITE
-#define VIEW "routing:utilization:view"
 #define MANAGE "routing:utilization:manage"
 const orgctl_op orgctl_capacity_ops[] = {
     {"capacity", "create", "create a capacity rule", W, MANAGE, create_params, capacity_create},
-    {"capacity", "list", "list capacity rules", ORGCTL_OP_NO_NAME, VIEW, list_params,
-     orgctl_generic_list},
-    {"capacity", "show", "show a capacity rule", 0, VIEW, NULL, orgctl_generic_show},
     {"capacity", "update", "change a capacity rule's maxima, combination or description", W, MANAGE,
      update_params, orgctl_generic_update},
-    {"capacity", "rm", "remove a capacity rule (--force: also from users and groups)", W, MANAGE,
-     orgctl_params_force, orgctl_generic_rm},
-    {"capacity", "copy", "copy a capacity rule under a new name", W, MANAGE, orgctl_params_copy,
-     orgctl_generic_copy},
-    {"capacity", "enable", "enable a capacity rule", W, MANAGE, NULL, orgctl_generic_enable},
-    {"capacity", "disable", "disable a capacity rule", W, MANAGE, NULL, orgctl_generic_disable},
     {"capacity", "assign", "give users or agent groups a capacity rule", W, MANAGE, assign_params,
      capacity_assign},
     {"capacity", "unassign", "take a capacity rule from users or agent groups", W, MANAGE,

@@ -1,4 +1,5 @@
 /* The registry of operations, their parameters, and running one. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,25 +93,264 @@ void orgctl_params_free(orgctl_params *p)
     free(p);
 }
 
+/* --- the operation table, made from the kinds' descriptors --- */
+
+/* The kinds that have verbs, in the order of the commands, with the rows of their own
+ * verbs (lib/kinds/KIND.c): special verbs, and standard verbs that do more than the
+ * generic ones (such a row stands in the standard verb's place). */
+static const struct kind_ops {
+    const orgctl_kind *kind; /* NULL: a command of verbs of its own only (clone) */
+    const orgctl_op *own;
+} kind_ops[] = {
+    {&orgctl_kind_org, orgctl_org_ops},
+    {&orgctl_kind_user, orgctl_user_ops},
+    {&orgctl_kind_template, NULL},
+    {&orgctl_kind_role, orgctl_role_ops},
+    {&orgctl_kind_group, orgctl_group_ops},
+    {&orgctl_kind_skill, NULL},
+    {&orgctl_kind_access, orgctl_access_ops},
+    {&orgctl_kind_capacity, orgctl_capacity_ops},
+    {&orgctl_kind_pairing, orgctl_pair_ops},
+    {NULL, orgctl_clone_ops},
+    {NULL, orgctl_campaign_ops},
+};
+
+#define W ORGCTL_OP_WRITE
+static const struct standard_verb {
+    const char *name;
+    unsigned flags;
+    enum orgctl_kind_action action;
+    int (*run)(orgctl_op_ctx *ctx);
+} standard_verbs[] = {
+    {"create", W, ORGCTL_ACTION_ADD, orgctl_generic_create},
+    {"list", ORGCTL_OP_NO_NAME, ORGCTL_ACTION_VIEW, orgctl_generic_list},
+    {"show", 0, ORGCTL_ACTION_VIEW, orgctl_generic_show},
+    {"update", W, ORGCTL_ACTION_EDIT, orgctl_generic_update},
+    {"rm", W, ORGCTL_ACTION_DELETE, orgctl_generic_rm},
+    {"copy", W, ORGCTL_ACTION_ADD, orgctl_generic_copy},
+    {"enable", W, ORGCTL_ACTION_EDIT, orgctl_generic_enable},
+    {"disable", W, ORGCTL_ACTION_EDIT, orgctl_generic_disable},
+};
+#undef W
+
+static const struct standard_verb *standard_verb(const char *name)
+{
+    for (size_t i = 0; i < sizeof(standard_verbs) / sizeof(standard_verbs[0]); i++)
+        if (strcmp(standard_verbs[i].name, name) == 0)
+            return &standard_verbs[i];
+    return NULL;
+}
+
+/* The option a field is given by: "members" -> "member", "full_name" -> "full-name". */
+static char *field_option(const orgctl_field *f)
+{
+    size_t len = strlen(f->name);
+    if ((f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP) && len > 1 &&
+        f->name[len - 1] == 's')
+        len--;
+    strbuf sb = STRBUF_INIT;
+    strbuf_add(&sb, f->name, len);
+    char *option = strbuf_detach(&sb, NULL);
+    for (char *c = option; *c; c++)
+        if (*c == '_')
+            *c = '-';
+    return option;
+}
+
+static char *upper(const char *s)
+{
+    char *u = xstrdup(s);
+    for (char *c = u; *c; c++)
+        if (*c >= 'a' && *c <= 'z')
+            *c = (char)(*c - 'a' + 'A');
+    return u;
+}
+
+/* The metavar of a field's option to create or update ("USER", "SKILL=LEVEL", "TEXT"). */
+static char *field_metavar(const orgctl_field *f)
+{
+    if (f->metavar)
+        return xstrdup(f->metavar);
+    if (f->type == ORGCTL_FIELD_MAP && !f->ref_kind)
+        return xstrdup("KEY=VALUE");
+    if (!f->ref_kind)
+        return xstrdup("TEXT");
+    char *ref = upper(f->ref_kind);
+    if (f->type != ORGCTL_FIELD_MAP)
+        return ref;
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s=%s", ref, (f->flags & ORGCTL_FIELD_RANGE) ? "LEVEL" : "VALUE");
+    free(ref);
+    return strbuf_detach(&sb, NULL);
+}
+
+/* The options of a standard verb: the fields it takes (create, update) or filters by
+ * (list, and --search), in the order of the fields. */
+static orgctl_param *field_params(const orgctl_kind *kind, const char *verb)
+{
+    bool list = strcmp(verb, "list") == 0;
+    unsigned bit = strcmp(verb, "create") == 0   ? ORGCTL_VERB_CREATE
+                   : strcmp(verb, "update") == 0 ? ORGCTL_VERB_UPDATE
+                                                 : 0;
+    size_t n = 0;
+    for (const orgctl_field *f = kind->fields; f->name; f++)
+        n++;
+    orgctl_param *params = xcalloc(n + 2, sizeof(*params)), *p = params;
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (list && f->filter) {
+            char *option = field_option(f);
+            *p++ = (orgctl_param){option, 0, upper(f->ref_kind ? f->ref_kind : option), f->filter};
+        } else if (!list && (f->verbs & bit)) {
+            bool many = f->type == ORGCTL_FIELD_LIST || f->type == ORGCTL_FIELD_MAP;
+            *p++ = (orgctl_param){field_option(f), many ? ORGCTL_PARAM_MULTI : 0, field_metavar(f),
+                                  f->param_help ? f->param_help : f->help};
+        }
+    }
+    if (list && kind->search)
+        *p++ = (orgctl_param){"search", 0, "TEXT", kind->search};
+    if (p == params) {
+        free(params);
+        return NULL;
+    }
+    return params;
+}
+
+/* "change an agent group's description", "... a, b or c": the fields update takes. */
+static void update_summary(strbuf *sb, const orgctl_kind *kind, const char *noun)
+{
+    size_t n = 0, i = 0;
+    for (const orgctl_field *f = kind->fields; f->name; f++)
+        n += (f->verbs & ORGCTL_VERB_UPDATE) != 0;
+    strbuf_addf(sb, "change %s's ", noun);
+    for (const orgctl_field *f = kind->fields; f->name; f++) {
+        if (!(f->verbs & ORGCTL_VERB_UPDATE))
+            continue;
+        if (i++)
+            strbuf_adds(sb, i == n ? " or " : ", ");
+        for (const char *c = f->name; *c; c++)
+            strbuf_addch(sb, *c == '_' ? ' ' : *c);
+    }
+}
+
+static bool has_members(const orgctl_kind *kind)
+{
+    for (const orgctl_field *f = kind->fields; f->name; f++)
+        if (f->flags & ORGCTL_FIELD_MEMBERS)
+            return true;
+    return false;
+}
+
+/* What help says a standard verb does, when the descriptor does not say it. */
+static char *standard_summary(const orgctl_kind *kind, const char *verb)
+{
+    const char *noun = kind->noun ? kind->noun : kind->name;
+    const char *nouns = kind->nouns ? kind->nouns : kind->plural;
+    bool members = has_members(kind);
+    strbuf sb = STRBUF_INIT;
+    if (strcmp(verb, "list") == 0)
+        strbuf_addf(&sb, "list %s", nouns);
+    else if (strcmp(verb, "update") == 0)
+        update_summary(&sb, kind, noun);
+    else if (strcmp(verb, "rm") == 0)
+        strbuf_addf(&sb, "remove %s%s", noun,
+                    members                        ? " (--force: even with members)"
+                    : orgctl_kind_referenced(kind) ? " (--force: also from its holders)"
+                                                   : "");
+    else if (strcmp(verb, "copy") == 0)
+        strbuf_addf(&sb, "copy %s%s under a new name", noun, members ? ", members and all," : "");
+    else
+        strbuf_addf(&sb, "%s %s", verb, noun);
+    return strbuf_detach(&sb, NULL);
+}
+
+/* The row of the standard verb `v` of `kind`. */
+static orgctl_op *standard_row(const orgctl_kind *kind, const orgctl_kind_verb *v,
+                               const struct standard_verb *std)
+{
+    orgctl_op *op = xcalloc(1, sizeof(*op));
+    char perm[128];
+    op->kind = kind->command ? kind->command : kind->name;
+    op->object = kind->command ? kind->name : NULL;
+    if (kind->command) {
+        strbuf sb = STRBUF_INIT;
+        strbuf_addf(&sb, "%s-%s", kind->name, v->name);
+        op->verb = strbuf_detach(&sb, NULL);
+    } else {
+        op->verb = v->name;
+    }
+    op->summary = v->summary ? v->summary : standard_summary(kind, v->name);
+    op->flags = std->flags;
+    /* an org's verbs act in the org they name */
+    if (kind == &orgctl_kind_org)
+        op->flags |= ORGCTL_OP_SELF_ORG | ORGCTL_OP_NO_ORG;
+    op->permission = v->permission
+                         ? v->permission
+                         : xstrdup(orgctl_kind_permission(perm, sizeof(perm), kind, std->action));
+    if (strcmp(v->name, "rm") == 0)
+        op->params = orgctl_kind_referenced(kind) ? orgctl_params_force : NULL;
+    else if (strcmp(v->name, "copy") == 0)
+        op->params = orgctl_params_copy;
+    else
+        op->params = field_params(kind, v->name);
+    op->run = std->run;
+    return op;
+}
+
+/* The row of its own table that `kind` gives for `verb` (a standard verb's stand-in, or
+ * a special verb), or NULL. */
+static const orgctl_op *own_row(const struct kind_ops *k, const char *verb)
+{
+    const char *prefix = k->kind && k->kind->command ? k->kind->name : NULL;
+    size_t plen = prefix ? strlen(prefix) : 0;
+    for (const orgctl_op *op = k->own; op && op->kind; op++)
+        if (prefix ? strncmp(op->verb, prefix, plen) == 0 && op->verb[plen] == '-' &&
+                         strcmp(op->verb + plen + 1, verb) == 0
+                   : strcmp(op->verb, verb) == 0)
+            return op;
+    return NULL;
+}
+
+static const orgctl_op **table;
+
+static void make_table(void)
+{
+    size_t n = 0, alloc = 64;
+    const orgctl_op **ops = xcalloc(alloc, sizeof(*ops));
+    for (size_t i = 0; i < sizeof(kind_ops) / sizeof(kind_ops[0]); i++) {
+        const struct kind_ops *k = &kind_ops[i];
+        size_t first = n;
+        for (const orgctl_kind_verb *v = k->kind ? k->kind->verbs : NULL; v && v->name; v++) {
+            const orgctl_op *own = own_row(k, v->name);
+            const struct standard_verb *std = standard_verb(v->name);
+            if (n + 2 >= alloc)
+                ops = xrealloc(ops, (alloc *= 2) * sizeof(*ops));
+            if (own)
+                ops[n++] = own;
+            else if (std)
+                ops[n++] = standard_row(k->kind, v, std);
+            /* else: a verb the kind names and does not have (tests/unit: none) */
+        }
+        /* its own verbs the descriptor does not place come after */
+        for (const orgctl_op *op = k->own; op && op->kind; op++) {
+            bool placed = false;
+            for (size_t j = first; j < n && !placed; j++)
+                placed = ops[j] == op;
+            if (placed)
+                continue;
+            if (n + 2 >= alloc)
+                ops = xrealloc(ops, (alloc *= 2) * sizeof(*ops));
+            ops[n++] = op;
+        }
+    }
+    ops[n] = NULL;
+    table = ops;
+}
+
 static const orgctl_op *const *all_ops(void)
 {
-    static const orgctl_op **ops;
-    if (ops)
-        return ops;
-    const orgctl_op *tables[] = {orgctl_org_ops,    orgctl_user_ops,     orgctl_template_ops,
-                                 orgctl_role_ops,   orgctl_group_ops,    orgctl_skill_ops,
-                                 orgctl_access_ops, orgctl_capacity_ops, orgctl_pair_ops,
-                                 orgctl_clone_ops,  orgctl_campaign_ops};
-    size_t n = 0;
-    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-        for (const orgctl_op *op = tables[t]; op->kind; op++)
-            n++;
-    ops = xcalloc(n + 1, sizeof(*ops));
-    n = 0;
-    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
-        for (const orgctl_op *op = tables[t]; op->kind; op++)
-            ops[n++] = op;
-    return ops;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_table);
+    return table;
 }
 
 const orgctl_op *const *orgctl_ops(void)

@@ -8,9 +8,7 @@
 extern const orgctl_op orgctl_org_ops[];
 extern const orgctl_op orgctl_user_ops[];
 extern const orgctl_op orgctl_role_ops[];
-extern const orgctl_op orgctl_template_ops[];
 extern const orgctl_op orgctl_group_ops[];
-extern const orgctl_op orgctl_skill_ops[];
 extern const orgctl_op orgctl_access_ops[];
 extern const orgctl_op orgctl_capacity_ops[];
 extern const orgctl_op orgctl_pair_ops[], orgctl_clone_ops[]; /* pair.c, clone.c */

@@ -54,11 +54,6 @@ static const orgctl_param create_params[] = {
     {"description", 0, "TEXT", "what the role is for"},
     ORGCTL_PARAMS_END,
 };
-static const orgctl_param list_params[] = {
-    {"state", 0, "STATE", "only enabled or disabled roles"},
-    {"permission", 0, "PERMISSION", "only roles that list this permission"},
-    ORGCTL_PARAMS_END,
-};
 static const orgctl_param grant_params[] = {
     {"permission", ORGCTL_PARAM_POSITIONAL | ORGCTL_PARAM_MULTI | ORGCTL_PARAM_REQUIRED,
      "PERMISSION", "permissions to add or remove"},
@@ -69,15 +64,8 @@ static const orgctl_param grant_params[] = {
 const orgctl_op orgctl_role_ops[] = {
     {"role", "create", "create a role", W, "authorization:role:add", create_params,
      orgctl_generic_create},
-    {"role", "list", "list roles", ORGCTL_OP_NO_NAME, "authorization:role:view", list_params,
-     orgctl_generic_list},
-    {"role", "show", "show a role", 0, "authorization:role:view", NULL, orgctl_generic_show},
     {"role", "update", "change a role's description or whole permission set", W,
      "authorization:role:edit", create_params, role_update},
-    {"role", "rm", "remove a role (--force: also from its holders)", W, "authorization:role:delete",
-     orgctl_params_force, orgctl_generic_rm},
-    {"role", "copy", "copy a role under a new name", W, "authorization:role:add",
-     orgctl_params_copy, orgctl_generic_copy},
     {"role", "grant", "add permissions to a role", W, "authorization:role:edit", grant_params,
      orgctl_generic_ref_add},
     {"role", "revoke", "remove permissions from a role", W, "authorization:role:edit", grant_params,
@@ -85,8 +73,5 @@ const orgctl_op orgctl_role_ops[] = {
     {"role", "reset-default",
      "re-create the default role \"" ORGCTL_DEFAULT_ROLE "\" with every permission",
      W | ORGCTL_OP_NO_NAME, "authorization:role:edit", NULL, role_reset_default},
-    {"role", "enable", "enable a role", W, "authorization:role:edit", NULL, orgctl_generic_enable},
-    {"role", "disable", "disable a role (it then grants nothing)", W, "authorization:role:edit",
-     NULL, orgctl_generic_disable},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

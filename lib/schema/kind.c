@@ -17,6 +17,9 @@
 #define SKILL_ASSIGN "routing:skill:assign", NULL
 #define UTILIZATION "routing:utilization:manage"
 #define ORG_ADMIN "directory:organization:admin"
+/* The standard verbs that take a field as an option. */
+#define CREATE ORGCTL_VERB_CREATE
+#define CREATE_UPDATE (ORGCTL_VERB_CREATE | ORGCTL_VERB_UPDATE)
 
 static const orgctl_field enterprise_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "display name of the enterprise"},
@@ -68,10 +71,11 @@ static const orgctl_field role_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "role name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the role is for"},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "enabled or disabled"},
+     "enabled or disabled", .filter = "only enabled or disabled roles"},
     {"permissions", ORGCTL_FIELD_LIST,
      ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_PERMISSION | ORGCTL_FIELD_GRANTS, NULL,
-     "permissions, domain:entity:action with * wildcards"},
+     "permissions, domain:entity:action with * wildcards",
+     .filter = "only roles that list this permission"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -79,38 +83,45 @@ static const orgctl_field role_fields[] = {
  * "which groups is alice in" from it. */
 static const orgctl_field group_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "group name, the key"},
-    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the group is for"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the group is for", .verbs = CREATE_UPDATE},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "enabled or disabled"},
+     "enabled or disabled", .filter = "only enabled or disabled groups"},
     {"members", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_MEMBERS, "user",
-     "the users in the group"},
+     "the users in the group", .verbs = CREATE, .param_help = "a member",
+     .filter = "only groups this user is in"},
     {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_GRANTS, "role",
-     "roles its members receive", 0, 0, GRANT_ADD},
+     "roles its members receive", 0, 0, GRANT_ADD, .verbs = CREATE,
+     .param_help = "a role its members receive", .filter = "only groups giving this role"},
     {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
-     "skills the group stands for, NAME=LEVEL (0 to 10)", 0, 10, SKILL_ASSIGN},
+     "skills the group stands for, NAME=LEVEL (0 to 10)", 0, 10, SKILL_ASSIGN, .verbs = CREATE,
+     .param_help = "a skill of the group, level 0 to 10", .filter = "only groups with this skill"},
     {"capacity", ORGCTL_FIELD_STRING, ORGCTL_FIELD_INDEXED, "capacity",
-     "capacity rule of members without their own", 0, 0, UTILIZATION, NULL},
+     "capacity rule of members without their own", 0, 0, UTILIZATION, NULL, .verbs = CREATE,
+     .metavar = "RULE"},
     {NULL, 0, 0, NULL, NULL},
 };
 
 static const orgctl_field skill_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "skill name, the key"},
-    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the skill is"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the skill is", .verbs = CREATE_UPDATE},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "enabled or disabled"},
+     "enabled or disabled", .filter = "only enabled or disabled skills"},
     {NULL, 0, 0, NULL, NULL},
 };
 
 /* Access groups: users who share a set of roles. */
 static const orgctl_field access_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "access group name, the key"},
-    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the access group is for"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the access group is for",
+     .verbs = CREATE_UPDATE},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "enabled or disabled"},
+     "enabled or disabled", .filter = "only enabled or disabled access groups"},
     {"members", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_MEMBERS, "user",
-     "the users in the access group"},
+     "the users in the access group", .verbs = CREATE, .param_help = "a member",
+     .filter = "only access groups this user is in"},
     {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_GRANTS, "role",
-     "roles its members receive", 0, 0, GRANT_ADD},
+     "roles its members receive", 0, 0, GRANT_ADD, .verbs = CREATE,
+     .param_help = "a role its members receive", .filter = "only access groups giving this role"},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -123,7 +134,7 @@ static const orgctl_field capacity_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "rule name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the rule is for"},
     {"state", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "enabled or disabled"},
+     "enabled or disabled", .filter = "only enabled or disabled rules"},
     MEDIA_FIELD("voice", "most voice calls at once (0 to 100)"),
     MEDIA_FIELD("chat", "most chats at once (0 to 100)"),
     MEDIA_FIELD("email", "most e-mails at once (0 to 100)"),
@@ -137,13 +148,83 @@ static const orgctl_field capacity_fields[] = {
 /* User templates: what a user created from them receives. */
 static const orgctl_field template_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "template name, the key"},
-    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what kind of user it makes"},
-    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles the user holds"},
-    {"groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "group", "agent groups the user joins"},
+    {"description", ORGCTL_FIELD_STRING, 0, NULL, "what kind of user it makes", .verbs = CREATE},
+    {"roles", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "role", "roles the user holds",
+     .verbs = CREATE, .param_help = "a role the user holds",
+     .filter = "only templates giving this role"},
+    {"groups", ORGCTL_FIELD_LIST, ORGCTL_FIELD_INDEXED, "group", "agent groups the user joins",
+     .verbs = CREATE, .param_help = "an agent group the user joins",
+     .filter = "only templates joining this agent group"},
     {"skills", ORGCTL_FIELD_MAP, ORGCTL_FIELD_INDEXED | ORGCTL_FIELD_RANGE, "skill",
-     "skills the user holds, NAME=LEVEL (0 to 10)", 0, 10},
-    {"options", ORGCTL_FIELD_MAP, 0, NULL, "options the user has, KEY=VALUE"},
+     "skills the user holds, NAME=LEVEL (0 to 10)", 0, 10, .verbs = CREATE,
+     .param_help = "a skill the user holds, level 0 to 10",
+     .filter = "only templates giving this skill"},
+    {"options", ORGCTL_FIELD_MAP, 0, NULL, "options the user has, KEY=VALUE", .verbs = CREATE,
+     .param_help = "an option the user has"},
     {NULL, 0, 0, NULL, NULL},
+};
+
+/* The verbs of each kind, in the order help shows them (include/orgctl/kind.h). */
+static const orgctl_kind_verb org_verbs[] = {
+    {"create"}, {"list"}, {"show"}, {"update"}, {"enable"}, {"disable"}, {NULL},
+};
+static const orgctl_kind_verb user_verbs[] = {
+    {"create"},
+    {"list"},
+    {"show", "show a user, with their groups and the roles in effect"},
+    {"update"},
+    {"rm", "remove a user (--force: also from their groups)"},
+    {"enable"},
+    {"disable", "disable a user (they can no longer act)"},
+    {NULL},
+};
+static const orgctl_kind_verb role_verbs[] = {
+    {"create"},
+    {"list"},
+    {"show"},
+    {"update"},
+    {"rm"},
+    {"copy"},
+    {"grant"},
+    {"revoke"},
+    {"reset-default"},
+    {"enable"},
+    {"disable", "disable a role (it then grants nothing)"},
+    {NULL},
+};
+/* Groups and access groups: disabled, they pass on no roles. */
+static const orgctl_kind_verb group_verbs[] = {
+    {"create"}, {"list"},
+    {"show"},   {"update"},
+    {"rm"},     {"copy"},
+    {"enable"}, {"disable", "disable an agent group (it then passes on no roles)"},
+    {NULL},
+};
+static const orgctl_kind_verb access_verbs[] = {
+    {"create"}, {"list"},
+    {"show"},   {"update"},
+    {"rm"},     {"copy"},
+    {"enable"}, {"disable", "disable an access group (it then passes on no roles)"},
+    {NULL},
+};
+static const orgctl_kind_verb standard_verbs[] = {
+    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"}, {"enable"}, {"disable"}, {NULL},
+};
+static const orgctl_kind_verb capacity_verbs[] = {
+    {"create"},
+    {"list"},
+    {"show"},
+    {"update"},
+    {"rm", "remove a capacity rule (--force: also from users and groups)"},
+    {"copy"},
+    {"enable"},
+    {"disable"},
+    {NULL},
+};
+static const orgctl_kind_verb template_verbs[] = {
+    {"create"}, {"list"},
+    {"show"},   {"rm", "remove a user template (users made from it keep what it gave)"},
+    {NULL},
 };
 
 const orgctl_kind orgctl_kind_enterprise = {
@@ -171,12 +252,32 @@ const orgctl_kind orgctl_kind_org = {
     .perm_edit = ORG_ADMIN,
     .perm_delete = ORG_ADMIN,
     .enterprise_lifecycle = true,
+    .noun = "an org",
+    .verbs = org_verbs,
 };
 const orgctl_kind orgctl_kind_user = {
-    "user", "users", "directory:user", true, true, user_fields, "name,full_name,email,state,roles",
+    "user",
+    "users",
+    "directory:user",
+    true,
+    true,
+    user_fields,
+    "name,full_name,email,state,roles",
+    .noun = "a user",
+    .nouns = "users",
+    .verbs = user_verbs,
 };
 const orgctl_kind orgctl_kind_role = {
-    "role", "roles", "authorization:role", true, false, role_fields, "name,state,permissions",
+    "role",
+    "roles",
+    "authorization:role",
+    true,
+    false,
+    role_fields,
+    "name,state,permissions",
+    .noun = "a role",
+    .nouns = "roles",
+    .verbs = role_verbs,
 };
 const orgctl_kind orgctl_kind_group = {
     "group",
@@ -186,13 +287,36 @@ const orgctl_kind orgctl_kind_group = {
     false,
     group_fields,
     "name,state,roles,skills,capacity",
+    .noun = "an agent group",
+    .nouns = "agent groups",
+    .verbs = group_verbs,
+    .search = "only groups whose name contains TEXT",
 };
 const orgctl_kind orgctl_kind_skill = {
-    "skill", "skills", "routing:skill", true, false, skill_fields, "name,state,description",
+    "skill",
+    "skills",
+    "routing:skill",
+    true,
+    false,
+    skill_fields,
+    "name,state,description",
+    .noun = "a skill",
+    .nouns = "skills",
+    .verbs = standard_verbs,
+    .search = "only skills whose name contains TEXT",
 };
 const orgctl_kind orgctl_kind_access = {
-    "access", "access",      "authorization:accessGroup",    true,
-    false,    access_fields, "name,state,roles,description",
+    "access",
+    "access",
+    "authorization:accessGroup",
+    true,
+    false,
+    access_fields,
+    "name,state,roles,description",
+    .noun = "an access group",
+    .nouns = "access groups",
+    .verbs = access_verbs,
+    .search = "only access groups whose name contains TEXT",
 };
 const orgctl_kind orgctl_kind_capacity = {
     "capacity",
@@ -206,6 +330,10 @@ const orgctl_kind orgctl_kind_capacity = {
     .perm_add = UTILIZATION,
     .perm_edit = UTILIZATION,
     .perm_delete = UTILIZATION,
+    .noun = "a capacity rule",
+    .nouns = "capacity rules",
+    .verbs = capacity_verbs,
+    .search = "only rules whose name contains TEXT",
 };
 const orgctl_kind orgctl_kind_template = {
     "template",
@@ -215,6 +343,11 @@ const orgctl_kind orgctl_kind_template = {
     false,
     template_fields,
     "name,roles,groups,skills,options",
+    .noun = "a user template",
+    .nouns = "user templates",
+    .command = "user",
+    .verbs = template_verbs,
+    .search = "only templates whose name contains TEXT",
 };
 
 static const orgctl_kind *const kinds[] = {
@@ -236,6 +369,36 @@ const orgctl_kind *orgctl_kind_lookup(const char *name)
         if (strcmp(kinds[i]->name, name) == 0)
             return kinds[i];
     return NULL;
+}
+
+const char *orgctl_kind_permission(char *buf, size_t size, const orgctl_kind *kind,
+                                   enum orgctl_kind_action action)
+{
+    static const char *const suffix[] = {"add", "view", "edit", "delete"};
+    const char *given = action == ORGCTL_ACTION_ADD      ? kind->perm_add
+                        : action == ORGCTL_ACTION_EDIT   ? kind->perm_edit
+                        : action == ORGCTL_ACTION_DELETE ? kind->perm_delete
+                                                         : NULL;
+    if (given)
+        return given;
+    /* without printf: asked for every row of a bulk set */
+    size_t plen = strlen(kind->perm_prefix), slen = strlen(suffix[action]);
+    if (plen + slen + 2 > size)
+        return kind->perm_prefix; /* no such permission: refused */
+    memcpy(buf, kind->perm_prefix, plen);
+    buf[plen] = ':';
+    memcpy(buf + plen + 1, suffix[action], slen + 1);
+    return buf;
+}
+
+bool orgctl_kind_referenced(const orgctl_kind *kind)
+{
+    for (int i = 0; kinds[i]; i++)
+        for (const orgctl_field *f = kinds[i]->fields; f->name; f++)
+            if ((f->ref_kind && strcmp(f->ref_kind, kind->name) == 0) ||
+                (kinds[i] == kind && (f->flags & ORGCTL_FIELD_MEMBERS)))
+                return true;
+    return false;
 }
 
 const orgctl_field *orgctl_kind_field(const orgctl_kind *kind, const char *name)

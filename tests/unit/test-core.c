@@ -512,17 +512,16 @@ static void test_perms(void)
     ok(orgctl_perm_validate("directory:us er:view") == ORGCTL_EINVALID, "space refused");
 }
 
-/* The permissions of the kind table are known ones: a typo would refuse everyone. */
+/* The permissions of the kind table are known ones: a typo would refuse everyone. Every
+ * action's permission is asked of the descriptor (orgctl_kind_permission), as
+ * authorization, the op table and check ask it. */
 static void test_kind_perms(void)
 {
     int bad = 0;
     for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++) {
-        const char *actions[] = {(*k)->perm_add, (*k)->perm_edit, (*k)->perm_delete};
-        const char *suffix[] = {"add", "edit", "delete"};
-        for (int a = 0; a < 3; a++) {
+        for (int a = ORGCTL_ACTION_ADD; a <= ORGCTL_ACTION_DELETE; a++) {
             char buf[128];
-            snprintf(buf, sizeof(buf), "%s:%s", (*k)->perm_prefix, suffix[a]);
-            const char *p = actions[a] ? actions[a] : buf;
+            const char *p = orgctl_kind_permission(buf, sizeof(buf), *k, a);
             if (orgctl_perm_validate(p) < 0 || strchr(p, '*')) {
                 printf("# kind %s: %s\n", (*k)->name, p);
                 bad++;
@@ -546,6 +545,58 @@ static void test_kind_perms(void)
     }
     orgctl_error_clear();
     ok(bad == 0, "every permission of the kind and op tables is in the catalogue");
+}
+
+/* The kinds as descriptors: every verb a descriptor lists has its row, a list filter is an
+ * indexed field, and a kind's own row for a standard verb asks what the descriptor says
+ * that verb's action needs (the permission is said once). */
+static void test_kind_verbs(void)
+{
+    static const struct {
+        const char *verb;
+        enum orgctl_kind_action action;
+    } standard[] = {
+        {"create", ORGCTL_ACTION_ADD},  {"list", ORGCTL_ACTION_VIEW},
+        {"show", ORGCTL_ACTION_VIEW},   {"update", ORGCTL_ACTION_EDIT},
+        {"rm", ORGCTL_ACTION_DELETE},   {"copy", ORGCTL_ACTION_ADD},
+        {"enable", ORGCTL_ACTION_EDIT}, {"disable", ORGCTL_ACTION_EDIT},
+    };
+    int missing = 0, filters = 0, perms = 0, rows = 0;
+    for (const orgctl_kind *const *k = orgctl_kinds(); *k; k++) {
+        for (const orgctl_field *f = (*k)->fields; f->name; f++)
+            if (f->filter && !(f->flags & ORGCTL_FIELD_INDEXED)) {
+                printf("# %s.%s filters list but is not indexed\n", (*k)->name, f->name);
+                filters++;
+            }
+        for (const orgctl_kind_verb *v = (*k)->verbs; v && v->name; v++) {
+            char verb[64], buf[128];
+            snprintf(verb, sizeof(verb), "%s%s%s", (*k)->command ? (*k)->name : "",
+                     (*k)->command ? "-" : "", v->name);
+            const orgctl_op *op =
+                orgctl_op_lookup((*k)->command ? (*k)->command : (*k)->name, verb);
+            if (!op || orgctl_op_kind(op) != *k) {
+                printf("# %s lists verb %s, which has no row\n", (*k)->name, v->name);
+                missing++;
+                continue;
+            }
+            rows++;
+            for (size_t i = 0; i < sizeof(standard) / sizeof(standard[0]); i++) {
+                if (strcmp(standard[i].verb, v->name) != 0 || !op->permission)
+                    continue;
+                const char *want = v->permission ? v->permission
+                                                 : orgctl_kind_permission(buf, sizeof(buf), *k,
+                                                                          standard[i].action);
+                if (strcmp(op->permission, want) != 0) {
+                    printf("# %s %s asks %s, its descriptor %s\n", op->kind, op->verb,
+                           op->permission, want);
+                    perms++;
+                }
+            }
+        }
+    }
+    ok(rows > 40 && missing == 0, "every verb a kind's descriptor lists has its row (%d)", rows);
+    ok(filters == 0, "every list filter of a descriptor is an indexed field");
+    ok(perms == 0, "standard verbs ask the permission their kind's descriptor gives the action");
 }
 
 static void test_repo(const char *dir)
@@ -674,6 +725,7 @@ int main(int argc, char **argv)
     test_changes_sort();
     test_perms();
     test_kind_perms();
+    test_kind_verbs();
     char repo[256];
     snprintf(repo, sizeof(repo), "%s/repo", dir);
     test_repo(repo);
