@@ -169,27 +169,26 @@ static int check_campaign(orgctl_repo *repo, const char *org, const cJSON *campa
 
 /* --- strategies --- */
 
+/* The options of strategy create and update: update takes --mode as one of them. */
+#define STRATEGY_OPTIONS                                                                           \
+    {"description", 0, "TEXT", "what the strategy is for"},                                        \
+        {"max-attempts", 0, "N", "most attempts per contact (1 to 100)"},                          \
+        {"reset-days", 0, "DAYS", "days after which attempts count from zero (0: never)"},         \
+        {"treatment", ORGCTL_PARAM_MULTI, "RESULT=retry:MINUTES|RESULT=no-retry",                  \
+         "what a call result leads to (busy, no-answer, answering-machine, fax, dropped)"},        \
+        {"window", 0, "HH:MM-HH:MM", "default calling window"},                                    \
+    {                                                                                              \
+        "days", 0, "DAYS", "default calling days, e.g. mon-fri"                                    \
+    }
+#define MODE_HELP "dialing mode: agentless, preview, power, predictive, progressive"
 static const orgctl_param strategy_params[] = {
-    {"mode", 0, "MODE", "dialing mode: agentless, preview, power, predictive, progressive"},
-    {"description", 0, "TEXT", "what the strategy is for"},
-    {"max-attempts", 0, "N", "most attempts per contact (1 to 100)"},
-    {"reset-days", 0, "DAYS", "days after which attempts count from zero (0: never)"},
-    {"treatment", ORGCTL_PARAM_MULTI, "RESULT=retry:MINUTES|RESULT=no-retry",
-     "what a call result leads to (busy, no-answer, answering-machine, fax, dropped)"},
-    {"window", 0, "HH:MM-HH:MM", "default calling window"},
-    {"days", 0, "DAYS", "default calling days, e.g. mon-fri"},
+    {"mode", 0, "MODE", MODE_HELP},
+    STRATEGY_OPTIONS,
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param strategy_create_params[] = {
-    {"mode", ORGCTL_PARAM_REQUIRED, "MODE",
-     "dialing mode: agentless, preview, power, predictive, progressive"},
-    {"description", 0, "TEXT", "what the strategy is for"},
-    {"max-attempts", 0, "N", "most attempts per contact (1 to 100)"},
-    {"reset-days", 0, "DAYS", "days after which attempts count from zero (0: never)"},
-    {"treatment", ORGCTL_PARAM_MULTI, "RESULT=retry:MINUTES|RESULT=no-retry",
-     "what a call result leads to (busy, no-answer, answering-machine, fax, dropped)"},
-    {"window", 0, "HH:MM-HH:MM", "default calling window"},
-    {"days", 0, "DAYS", "default calling days, e.g. mon-fri"},
+    {"mode", ORGCTL_PARAM_REQUIRED, "MODE", MODE_HELP},
+    STRATEGY_OPTIONS,
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param strategy_list_params[] = {
@@ -297,16 +296,24 @@ static int strategy_rm(orgctl_op_ctx *ctx)
 
 /* --- campaigns --- */
 
+/* The options of campaign create and update but --strategy and --tz, which create needs. */
+#define CAMPAIGN_OPTIONS                                                                           \
+    {"window", 0, "HH:MM-HH:MM", "calling window (default: the strategy's)"},                      \
+        {"days", 0, "DAYS", "calling days, e.g. mon-fri (default: the strategy's)"},               \
+        {"suppress", ORGCTL_PARAM_MULTI, "LIST", "a suppression list to honour"},                  \
+        {"max-attempts", 0, "N", "most attempts per contact (1 to 100; default: the strategy's)"}, \
+        {"abandon-rate", 0, "PCT",                                                                 \
+         "most abandoned calls, percent (power and predictive need it)"},                          \
+        {"priority", 0, "1-5", "priority, 1 (low) to 5"},                                          \
+    {                                                                                              \
+        "description", 0, "TEXT", "what the campaign is for"                                       \
+    }
+#define STRATEGY_HELP "the campaign strategy (enterprise-wide)"
+#define TZ_HELP "IANA time zone of the window, e.g. America/New_York"
 static const orgctl_param campaign_create_params[] = {
-    {"strategy", ORGCTL_PARAM_REQUIRED, "STRATEGY", "the campaign strategy (enterprise-wide)"},
-    {"window", 0, "HH:MM-HH:MM", "calling window (default: the strategy's)"},
-    {"days", 0, "DAYS", "calling days, e.g. mon-fri (default: the strategy's)"},
-    {"tz", ORGCTL_PARAM_REQUIRED, "ZONE", "IANA time zone of the window, e.g. America/New_York"},
-    {"suppress", ORGCTL_PARAM_MULTI, "LIST", "a suppression list to honour"},
-    {"max-attempts", 0, "N", "most attempts per contact (1 to 100; default: the strategy's)"},
-    {"abandon-rate", 0, "PCT", "most abandoned calls, percent (power and predictive need it)"},
-    {"priority", 0, "1-5", "priority, 1 (low) to 5"},
-    {"description", 0, "TEXT", "what the campaign is for"},
+    {"strategy", ORGCTL_PARAM_REQUIRED, "STRATEGY", STRATEGY_HELP},
+    {"tz", ORGCTL_PARAM_REQUIRED, "ZONE", TZ_HELP},
+    CAMPAIGN_OPTIONS,
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param campaign_list_params[] = {
@@ -943,16 +950,10 @@ static int compliance_show(orgctl_op_ctx *ctx)
 #define DELETE "outbound:campaign:delete"
 
 static const orgctl_param campaign_update_params[] = {
-    {"strategy", 0, "STRATEGY", "the campaign strategy (enterprise-wide)"},
-    {"window", 0, "HH:MM-HH:MM", "calling window"},
-    {"days", 0, "DAYS", "calling days, e.g. mon-fri"},
-    {"tz", 0, "ZONE", "IANA time zone of the window"},
-    {"suppress", ORGCTL_PARAM_MULTI, "LIST", "a suppression list to honour"},
+    {"strategy", 0, "STRATEGY", STRATEGY_HELP},
+    {"tz", 0, "ZONE", TZ_HELP},
+    CAMPAIGN_OPTIONS,
     {"unsuppress", ORGCTL_PARAM_MULTI, "LIST", "a suppression list no longer to honour"},
-    {"max-attempts", 0, "N", "most attempts per contact (1 to 100)"},
-    {"abandon-rate", 0, "PCT", "most abandoned calls, percent"},
-    {"priority", 0, "1-5", "priority, 1 (low) to 5"},
-    {"description", 0, "TEXT", "what the campaign is for"},
     ORGCTL_PARAMS_END,
 };
 
