@@ -13,7 +13,7 @@ static const struct campaign_verb {
     const char *verb;
     int (*run)(struct cli *cli, int argc, char **argv);
     enum cli_access access;
-    const struct cli_flag *(*flags)(void); /* its options, for completion */
+    const struct cli_flag *(*flags)(void); /* its options, for completion (NULL: none) */
     const char *usage;                     /* after "orgctl campaign " */
 } campaign_verbs[] = {
     {"load", campaign_load, CLI_WRITE, cli_campaign_load_flags,
@@ -58,7 +58,7 @@ bool cli_campaign_complete(struct cli *cli, int nwords, const char *const *words
     if (!v->verb)
         return false;
     if (cur[0] == '-')
-        for (const struct cli_flag *f = v->flags(); f->name; f++)
+        for (const struct cli_flag *f = v->flags ? v->flags() : NULL; f && f->name; f++)
             if (strncmp(f->name, cur, strlen(cur)) == 0)
                 printf("%s\n", f->name);
     if (nwords == 2 && cur[0] != '-') /* the sub-campaign */
