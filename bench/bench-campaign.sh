@@ -9,7 +9,9 @@
 #  2. growing no worse than linearly: 10M <= 11x the 1M time;
 #  3. memory follows the campaigns and hours, not the records (peak RSS at 1M and 10M).
 #
-# Usage: bench/bench-campaign.sh [BUILD-DIR] stats [N...]   (default ./build, N = 1000000
+# load: campaign load against sort -u | comm -23 (bench/bench-campaign-load.sh).
+#
+# Usage: bench/bench-campaign.sh [BUILD-DIR] stats [N...] | load [N] [M] [--linear]   (default ./build, N = 1000000
 #   10000000)
 #   RUNS=3 repetitions (medians); AWK=awk the baseline's awk (mawk on Debian; gawk is slower).
 # This machine's speed drifts by a fifth within minutes, so the runs alternate (orgctl,
@@ -92,8 +94,9 @@ stats() {
 
 case $part in
 stats) stats ;;
+load) exec bash "$top/bench/bench-campaign-load.sh" "$build" "$@" ;;
 *)
-	echo "usage: bench/bench-campaign.sh [BUILD-DIR] stats [N...]" >&2
+	echo "usage: bench/bench-campaign.sh [BUILD-DIR] stats|load [N...]" >&2
 	exit 2
 	;;
 esac

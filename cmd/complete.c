@@ -33,7 +33,7 @@ static void complete_names_after(struct cli *cli, const char *kind, const char *
     orgctl_repo_free(repo);
 }
 
-static void complete_names(struct cli *cli, const char *kind, const char *prefix)
+void cli_complete_names(struct cli *cli, const char *kind, const char *prefix)
 {
     complete_names_after(cli, kind, "", prefix);
 }
@@ -107,7 +107,7 @@ static void complete_value(struct cli *cli, const orgctl_op *op, const orgctl_pa
     if (!target && f && f->ref_kind)
         target = orgctl_kind_lookup(f->ref_kind);
     if (target)
-        complete_names(cli, target->name, cur);
+        cli_complete_names(cli, target->name, cur);
 }
 
 /* How many positional words (the name first) `words` holds, skipping options and their
@@ -277,7 +277,7 @@ int cmd_complete(struct cli *cli, int argc, char **argv)
     int k = positional_index(op, words + used, n - used);
     if (!(op->flags & ORGCTL_OP_NO_NAME) && k-- == 0) {
         const orgctl_kind *object = orgctl_op_kind(op);
-        complete_names(cli, object ? object->name : kind, cur);
+        cli_complete_names(cli, object ? object->name : kind, cur);
         return EXIT_OK;
     }
     for (const orgctl_param *p = op->params; p && p->name; p++) {

@@ -82,6 +82,8 @@ static void kind_usage(FILE *f, const char *kind, const char *group)
     for (const orgctl_op *const *op = orgctl_ops(); *op; op++)
         if (strcmp((*op)->kind, kind) == 0 && (!group || in_group((*op)->verb, group)))
             verb_usage(f, *op);
+    if (!group && strcmp(kind, "campaign") == 0) /* its verbs outside the table */
+        cli_campaign_usage(f);
     fprintf(f, "\n\"orgctl %s VERB --help\" describes a verb; \"man orgctl-%s\" has the details.\n",
             kind, kind);
 }

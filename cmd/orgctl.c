@@ -21,8 +21,9 @@ const struct cli_command cli_commands[] = {
     {"capacity", NULL, "manage capacity rules and assign them", CLI_VERBS},
     {"pair", NULL, "authorized organisations: pair with another org, grant it roles", CLI_VERBS},
     {"clone", NULL, "clone a trusted user into the org that trusts it", CLI_VERBS},
+    {"campaign", cmd_campaign,
+     "outbound campaigns: strategies, campaigns, sub-campaigns, compliance, loads, stats", CLI_VERBS},
     {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},
-    {"campaign", cmd_campaign, "outbound campaigns: stats from call result records", CLI_READ},
     {"log", cmd_log, "list change sets, newest first", CLI_READ},
     {"show", cmd_show, "show what a change set changed, object by object", CLI_READ},
     {"diff", cmd_diff, "show a change set as a diff of the JSON files", CLI_READ},
@@ -315,6 +316,8 @@ void cli_list_commands(void)
             cli_bulk_list_verbs();
             continue;
         }
+        if (strcmp(c->name, "campaign") == 0)
+            cli_campaign_list_verbs();
         for (const orgctl_op *const *op = orgctl_ops(); *op; op++) {
             if (strcmp((*op)->kind, c->name) != 0)
                 continue;

@@ -4,6 +4,7 @@
 
 #include "orgctl/authz.h"
 #include "orgctl/bulk.h"
+#include "orgctl/campaign_load.h"
 #include "orgctl/campaign_stats.h"
 #include "orgctl/capacity.h"
 #include "orgctl/changeset.h"

@@ -112,6 +112,7 @@ static const struct kind_ops {
     {&orgctl_kind_capacity, orgctl_capacity_ops},
     {&orgctl_kind_pairing, orgctl_pair_ops},
     {NULL, orgctl_clone_ops},
+    {NULL, orgctl_campaign_ops},
 };
 
 #define W ORGCTL_OP_WRITE

@@ -108,6 +108,14 @@ const char *orgctl_repo_path(orgctl_repo *repo)
     return repo->gitdir;
 }
 
+void orgctl_store_head_hex(orgctl_repo *repo, char out[41])
+{
+    if (repo->has_head)
+        git_oid_tostr(out, 41, &repo->head);
+    else
+        out[0] = '\0';
+}
+
 bool orgctl_repo_dry_run(orgctl_repo *repo)
 {
     return repo->dry_run;

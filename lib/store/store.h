@@ -92,6 +92,9 @@ struct orgctl_repo {
  * (it keeps its error in thread state that does not exist then: a damaged ref crashed
  * every command), and a ref is read before every command. */
 bool orgctl_oid_parse(const char *s, git_oid *out);
+/* The hex id of the commit the repository was read at ("" in an empty one): what a
+ * change set made now builds on (a load records it as the rules it applied). */
+void orgctl_store_head_hex(orgctl_repo *repo, char out[41]);
 
 /* The modes of the files and folders orgctl creates in a repository, less the umask:
  * nothing for others, since objects and the index hold password hashes (orgctl(5)). */

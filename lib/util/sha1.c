@@ -50,10 +50,18 @@ void orgctl_sha1_update(orgctl_sha1 *c, const void *data, size_t len)
         crypto_failed("SHA-1 update");
 }
 
-void orgctl_sha1_final(orgctl_sha1 *c, unsigned char out[20])
+void orgctl_sha256_init(orgctl_sha1 *c)
+{
+    c->ctx = spare_ctx ? spare_ctx : EVP_MD_CTX_new();
+    spare_ctx = NULL;
+    if (!c->ctx || !EVP_DigestInit_ex(c->ctx, digest(&sha256_md), NULL))
+        crypto_failed("SHA-256 init");
+}
+
+void orgctl_sha1_final(orgctl_sha1 *c, unsigned char *out)
 {
     if (!EVP_DigestFinal_ex(c->ctx, out, NULL))
-        crypto_failed("SHA-1 final");
+        crypto_failed("digest final");
     if (!spare_ctx)
         spare_ctx = c->ctx;
     else

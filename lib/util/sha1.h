@@ -17,8 +17,11 @@ typedef struct {
 /* init cannot fail short of memory, which aborts like every other allocation here. */
 void orgctl_sha1_init(orgctl_sha1 *c);
 void orgctl_sha1_update(orgctl_sha1 *c, const void *data, size_t len);
-/* Writes the digest and ends the context (init again to reuse). */
-void orgctl_sha1_final(orgctl_sha1 *c, unsigned char out[20]);
+/* The same context over SHA-256 (a file hashed as it is read): update as for SHA-1. */
+void orgctl_sha256_init(orgctl_sha1 *c);
+/* Writes the digest (20 bytes, or 32 after orgctl_sha256_init) and ends the context (init
+ * again to reuse). */
+void orgctl_sha1_final(orgctl_sha1 *c, unsigned char *out);
 
 void orgctl_sha256(const void *data, size_t len, unsigned char out[32]);
 /* Cryptographically strong random bytes; 0, or -1 when the generator cannot be seeded. */

@@ -31,6 +31,17 @@ fixture() {
 		orgctl --org "$o" group create G1 --member u3 --role R3 --skill S3=2 &&
 		orgctl --org "$o" access create A1 --member u3 --role R3 &&
 		orgctl --org "$o" user template create T1 &&
+		{ orgctl campaign strategy show ST1 >/dev/null 2>&1 ||
+			orgctl campaign strategy create ST1 --mode preview; } &&
+		orgctl --org "$o" campaign create CA1 --strategy ST1 --tz UTC --window 09:00-17:00 \
+			--days mon-fri &&
+		orgctl --org "$o" campaign copy CA1 CA2 && orgctl --org "$o" campaign start CA2 &&
+		for sub in SUB1 SUB2 SUB3; do
+			orgctl --org "$o" campaign sub create CA2 $sub --start 2026-12-01 --end 2026-12-20 ||
+				return 1
+		done &&
+		orgctl --org "$o" campaign sub start SUB2 && orgctl --org "$o" campaign sub start SUB3 &&
+		orgctl --org "$o" campaign sub pause SUB3 &&
 		printf -v "rollback_${o//[^a-z0-9]/_}" %s "$(git -C repo rev-parse HEAD)" &&
 		printf 'kind,op,name,email\nuser,create,b1,b1@%s.example\n' "$o" >"rows-$o.csv" &&
 		orgctl --org "$o" bulk create "pending-$o" "rows-$o.csv"
@@ -42,7 +53,7 @@ hint() {
 	'user passwd') HINT=(--password-file pw) ;;
 	'capacity assign') HINT=(--user u2) ;;
 	'capacity unassign') HINT=(--user u3) ;;
-	'capacity rm' | 'group rm' | 'access rm') HINT=(--force) ;;
+	'capacity rm' | 'group rm' | 'access rm' | 'campaign strategy-rm') HINT=(--force) ;;
 	*) HINT=() ;;
 	esac
 }
@@ -70,6 +81,13 @@ build_argv() {
 			group/*) ARGV+=(G1) ;;
 			access/*) ARGV+=(A1) ;;
 			capacity/*) ARGV+=(C1) ;;
+			campaign/strategy-create) ARGV+=(new1) ;;
+			campaign/strategy-*) ARGV+=(ST1) ;;
+			campaign/stop | campaign/complete) ARGV+=(CA2) ;;
+			campaign/sub-pause) ARGV+=(SUB2) ;;
+			campaign/sub-resume) ARGV+=(SUB3) ;;
+			campaign/sub-*) ARGV+=(SUB1) ;;
+			campaign/*) ARGV+=(CA1) ;;
 			*) ARGV+=("no-fixture-for-$kind") ;;
 			esac
 			;;
@@ -87,6 +105,13 @@ build_argv() {
 		KEY=VALUE*) ARGV+=(k2=v2) ;;
 		KEY*) ARGV+=(k) ;;
 		NEW-NAME) ARGV+=(copy1) ;;
+		CAMPAIGN) ARGV+=(CA2) ;;
+		SUB) ARGV+=(new1) ;;
+		--mode=*) ARGV+=(--mode preview) ;;
+		--strategy=*) ARGV+=(--strategy ST1) ;;
+		--tz=*) ARGV+=(--tz UTC --window 09:00-17:00 --days mon-fri) ;;
+		--start=*) ARGV+=(--start 2026-12-01) ;;
+		--end=*) ARGV+=(--end 2026-12-20) ;;
 		--email=*) ARGV+=(--email "new1@$ORG.example") ;;
 		--*=*) ARGV+=("${a%%=*}" "value-for-${a#*=}") ;;
 		*) ARGV+=("no-fixture-for-$a") ;;

@@ -240,12 +240,27 @@ check "bash: orgctl campaign stats --html <TAB> completes a file name" \
 	eval 'bash_complete campaign stats --html cal | has calls.csv'
 check "bash: orgctl campaign stats --from <TAB> completes nothing" \
 	eval 'test -z "$(bash_complete campaign stats --from "")"'
+check "bash: orgctl campaign lo<TAB> gives load (a verb outside the op table)" \
+	eval 'bash_complete campaign lo | has load'
+check "bash: orgctl campaign sub st<TAB> gives start and stop" \
+	eval 'bash_complete campaign sub st >out && has start <out && has stop <out'
+check "bash: orgctl campaign load dec c.csv --ph<TAB> gives --phone-column" \
+	eval 'bash_complete campaign load dec c.csv --ph | has --phone-column'
+check "a strategy and a sub-campaign to complete" eval '
+	orgctl -C repo campaign strategy create std --mode preview &&
+	orgctl -C repo --org $org campaign create renew --strategy std --tz UTC --window 08:00-20:00 --days mon-fri &&
+	orgctl -C repo --org $org campaign sub create renew december --start 2026-12-01 --end 2026-12-20'
+check "bash: strategy names complete after campaign create --strategy" eval '
+	bash_complete -C repo --org $org campaign create x --strategy "" | has std'
+check "bash: sub-campaign names complete for campaign load" eval '
+	bash_complete -C repo --org $org campaign load "" | has december'
 
 if $have_zsh; then
 	check "zsh: _orgctl parses (zsh -n)" zsh -n "$comp/_orgctl"
 	check "zsh: orgctl user cr<TAB> gives create" eval 'zsh_complete user cr | has create'
 	check "zsh: orgctl user create --em<TAB> gives --email" \
 		eval 'zsh_complete user create --em | has --email'
+	check "zsh: orgctl campaign lo<TAB> gives load" eval 'zsh_complete campaign lo | has load'
 	check "zsh: -C and --org reach the binary (user show <TAB>)" eval '
 		zsh_complete -C repo --org $org user show "" >out &&
 		has alice <out && has "bob smith" <out'
@@ -263,6 +278,7 @@ if $have_fish; then
 	check "fish: orgctl user cr<TAB> gives create" eval 'fish_complete "orgctl user cr" | has create'
 	check "fish: orgctl user create --em<TAB> gives --email" \
 		eval 'fish_complete "orgctl user create --em" | has --email'
+	check "fish: orgctl campaign lo<TAB> gives load" eval 'fish_complete "orgctl campaign lo" | has load'
 	check "fish: -C and --org reach the binary (user show <TAB>)" eval '
 		fish_complete "orgctl -C repo --org $org user show " >out &&
 		has alice <out && has "bob smith" <out'

@@ -19,7 +19,7 @@ export LC_ALL=C
 # check runs at the end of pipelines, and counts: in this shell, not a subshell.
 shopt -s lastpipe
 
-layers=(util schema store core kinds bulk outbound)
+layers=(util schema store core outbound kinds bulk)
 
 # Calls into a layer above that are known: CALLER-FILE CALLEE-LAYER SYMBOL.
 known_upcalls='

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# campaign load (issue 17, Performance) against its baseline in the same run:
+#  - load N contacts (default 1,000,000; two phone columns in the seeds' mixed formats)
+#    against a suppression list of M numbers (default 10,000,000), with --dialable and
+#    --excluded written;
+#  - baseline: `LC_ALL=C sort -u` of the contacts' numbers, already normalised (less work),
+#    piped into `comm -23` against the list already sorted.
+# Prints each time (farm-bench: min/median/max of whole processes), the ratio (the issue
+# wants the load >= 4x faster), the load's peak RSS (<= 256 MB) and, with --linear, the
+# time of 10N contacts over N (<= 11).
+# Needs `orgctl suppress` (the list is imported with it); without it the load runs with no
+# list and the script says so.
+# Usage: bench/bench-campaign.sh [BUILD-DIR] load [N] [M] [--linear]  (runs this file)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd)
+n=${2:-1000000}
+m=${3:-10000000}
+linear=${4:-}
+orgctl=$build/cmd/orgctl
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+export ORGCTL_NOW=2026-12-01T09:00:00Z ORGCTL_DIR=$work/repo ORGCTL_ORG=acme ORGCTL_FSYNC=0
+
+contacts() { # COUNT FILE: mixed formats, 10% duplicates, a few bad
+	awk -v n="$1" 'BEGIN {
+		srand(42); print "id,name,phone,mobile_phone"
+		for (i = 1; i <= n; i++) {
+			a = 201 + int(rand() * 780); x = 200 + int(rand() * 799); s = int(rand() * 10000)
+			f = i % 4
+			p = f == 0 ? sprintf("(%03d) %03d-%04d", a, x, s) : f == 1 ? sprintf("+1 %03d %03d %04d", a, x, s) \
+			  : f == 2 ? sprintf("%03d.%03d.%04d", a, x, s) : sprintf("1-%03d-%03d-%04d", a, x, s)
+			if (i % 10 == 0) p = prev
+			if (i % 1000 == 0) p = "n/a"
+			printf "%d,Contact %d,%s,+1%03d%03d%04d\n", i, i, p, 201 + int(rand() * 780), 200 + int(rand() * 799), int(rand() * 10000)
+			prev = p
+		}
+	}' >"$2"
+}
+
+"$orgctl" init repo >/dev/null
+"$orgctl" org create Acme >/dev/null
+"$orgctl" campaign compliance set --area-codes "$top/tests/data/nanpa/npa_report.csv" --skip-invalid \
+	--window 08:00-21:00 --days mon-sat >/dev/null 2>&1
+"$orgctl" campaign strategy create std --mode preview >/dev/null
+list_args=()
+if "$orgctl" suppress --help >/dev/null 2>&1; then
+	awk -v m="$m" 'BEGIN { srand(7); print "number"; for (i = 0; i < m; i++) printf "+1%010d\n", 2002000000 + int(rand() * 7997999999) }' >list.csv
+	"$orgctl" suppress create dnc >/dev/null
+	"$orgctl" suppress import dnc list.csv >/dev/null
+	list_args=(--suppress dnc)
+	tail -n +2 list.csv | LC_ALL=C sort -u >list.sorted
+else
+	echo "note: no \`orgctl suppress\` in this build: the load runs against no list" >&2
+	: >list.sorted
+fi
+"$orgctl" campaign create c --strategy std --tz America/New_York --window 09:00-20:00 \
+	--days mon-fri "${list_args[@]}" >/dev/null
+"$orgctl" campaign sub create c s --start 2026-12-07 --end 2026-12-12 >/dev/null
+contacts "$n" contacts.csv
+# the baseline's input: the numbers already normalised (the second column is E.164)
+cut -d, -f4 contacts.csv | tail -n +2 >numbers.txt
+
+# A: the load (its peak memory is farm-bench's 'peak'); B: the baseline; the ratio A/B
+# wants <= 0.25.
+farm-bench -n 3 --timeout 1800 \
+	--vs "sh -c 'LC_ALL=C sort -u numbers.txt | LC_ALL=C comm -23 - list.sorted >/dev/null'" \
+	-- "$orgctl" campaign load s contacts.csv --dialable d.csv --excluded x.csv -q
+if [ "$linear" = --linear ]; then
+	contacts $((n * 10)) contacts10.csv
+	# A: 10N contacts, B: N; the ratio wants <= 11
+	farm-bench -n 1 --timeout 3600 --vs "$orgctl campaign load s contacts.csv -q" \
+		-- "$orgctl" campaign load s contacts10.csv -q
+fi

@@ -1,0 +1,883 @@
+/* campaign load (include/orgctl/campaign_load.h): one pass over a contact list.
+ *
+ * Each contact's numbers are normalised as suppress does (lib/util/phone.h), looked up in
+ * a hash set of the numbers seen so far (a duplicate is excluded, the first one kept), in
+ * the suppression set of the campaign's lists (sorted arrays, lib/outbound/suppress.h) by
+ * number and by client id, and given the UTC windows in which they may be called: those
+ * depend on the number's area code alone (its region and time zones, from the compliance
+ * rules' NANPA table), so they are computed once per area code, not per contact. Memory
+ * follows the number of distinct numbers (12 bytes each), never the file's size. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "campaign.h"
+#include "internal.h"
+#include "orgctl/campaign_load.h"
+#include "orgctl/csv.h"
+#include "orgctl/perm.h"
+#include "phone.h"
+#include "sha1.h"
+#include "tz.h"
+
+/* The suppression lists: until `orgctl suppress` (lib/outbound/suppress.h, its own
+ * branch) is merged, a load scrubs against no list; these four are where its set is opened,
+ * asked and freed. */
+typedef struct scrub_set scrub_set;
+static int scrub_open(scrub_set **out, orgctl_repo *repo, const char *org, const char *const *lists,
+                      size_t n)
+{
+    (void)repo, (void)org, (void)lists, (void)n;
+    *out = NULL;
+    return 0;
+}
+/* 1 and the list's name when the number (its key) or the client id is suppressed at now. */
+static int scrub_number(const char **list, const scrub_set *set, uint64_t key, int64_t now)
+{
+    (void)list, (void)set, (void)key, (void)now;
+    return 0;
+}
+static int scrub_client(const char **list, const scrub_set *set, const char *client, int64_t now)
+{
+    (void)list, (void)set, (void)client, (void)now;
+    return 0;
+}
+static void scrub_free(scrub_set *set)
+{
+    (void)set;
+}
+
+/* The reasons a number is excluded, as counted and written. */
+enum reason {
+    R_INVALID,   /* invalid number */
+    R_DUPLICATE, /* duplicate in the file */
+    R_SUPPRESSED,
+    R_NO_TIME,  /* no allowed calling time in the sub-campaign's dates */
+    R_ATTEMPTS, /* attempts exhausted */
+    R_COUNT,
+};
+static const char *const reason_keys[R_COUNT] = {"invalid-number", "duplicate", "suppressed",
+                                                 "no-calling-time", "attempts-exhausted"};
+
+/* --- UTC intervals --- */
+
+typedef struct {
+    int64_t *v; /* start, end, start, end, ... sorted, disjoint */
+    size_t n, alloc;
+} spans;
+
+static void spans_add(spans *s, int64_t a, int64_t b)
+{
+    if (b <= a)
+        return;
+    if (s->n + 2 > s->alloc) {
+        s->alloc = s->alloc ? s->alloc * 2 : 64;
+        s->v = xrealloc(s->v, s->alloc * sizeof(*s->v));
+    }
+    if (s->n && s->v[s->n - 1] >= a) { /* touches the last one: one span */
+        if (b > s->v[s->n - 1])
+            s->v[s->n - 1] = b;
+        return;
+    }
+    s->v[s->n++] = a;
+    s->v[s->n++] = b;
+}
+
+/* out = a ∩ b */
+static void spans_intersect(spans *out, const spans *a, const spans *b)
+{
+    out->n = 0;
+    for (size_t i = 0, j = 0; i < a->n && j < b->n;) {
+        int64_t lo = a->v[i] > b->v[j] ? a->v[i] : b->v[j];
+        int64_t hi = a->v[i + 1] < b->v[j + 1] ? a->v[i + 1] : b->v[j + 1];
+        spans_add(out, lo, hi);
+        if (a->v[i + 1] < b->v[j + 1])
+            i += 2;
+        else
+            j += 2;
+    }
+}
+
+/* --- the load --- */
+
+/* An area code's region and time zones (from the compliance rules), and its windows once
+ * computed. */
+struct area {
+    bool known, computed;
+    char region[16]; /* "NJ", or "NS,PE" for a code of two regions */
+    int zones[4];
+    int n_zones;
+    char *windows; /* "START/END START/END ..." (ISO 8601 UTC), "" for none */
+};
+
+#define MAX_ZONES 64
+
+struct load {
+    const orgctl_load_options *opts;
+    orgctl_repo *repo;
+    const char *org, *sub_name;
+    cJSON *sub, *campaign, *strategy, *rules;
+    int64_t start, end;
+    unsigned campaign_days, rule_days;
+    int campaign_a, campaign_b; /* the campaign's window, minutes, in its zone */
+    int rule_a, rule_b;         /* compliance's window, minutes, the contact's local time */
+    int max_attempts;           /* 0: no limit */
+    orgctl_tz *zones[MAX_ZONES];
+    int n_zones, campaign_zone;
+    struct area areas[1000];
+    struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
+    scrub_set *suppress;
+    /* the numbers seen: open addressing, key 0 empty */
+    uint64_t *seen;
+    uint32_t *seen_line;
+    size_t seen_n, seen_cap;
+    /* counts */
+    size_t contacts, numbers, dialable, excluded[R_COUNT];
+    cJSON *by_list; /* suppressed: list -> count */
+    FILE *out_dialable, *out_excluded;
+    bool wrote_dialable, wrote_excluded; /* opened (so removed again if the load fails) */
+    strbuf row;                          /* the row being written */
+};
+
+static int zone_index(struct load *l, const char *name, size_t len)
+{
+    char buf[80];
+    if (len >= sizeof(buf))
+        return orgctl_error_set(ORGCTL_EINVALID, "time zone \"%.60s...\" is too long", name);
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    for (int i = 0; i < l->n_zones; i++)
+        if (strcmp(orgctl_tz_name(l->zones[i]), buf) == 0)
+            return i;
+    if (l->n_zones == MAX_ZONES)
+        return orgctl_error_set(ORGCTL_EINVALID, "more than %d time zones", MAX_ZONES);
+    int error = orgctl_tz_load(&l->zones[l->n_zones], l->opts->zoneinfo, buf);
+    if (error < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "time zone \"%s\": %s", buf, orgctl_error_last());
+    return l->n_zones++;
+}
+
+/* The compliance rules' area codes: "CODE": "REGION ZONE[ ZONE...]". */
+static int read_area_codes(struct load *l)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(l->rules, "area_code_table"))
+    {
+        const char *v = cJSON_GetStringValue(c);
+        int code = atoi(c->string);
+        if (!v || code < 200 || code > 999)
+            continue;
+        struct area *a = &l->areas[code];
+        size_t rl = strcspn(v, " ");
+        if (rl >= sizeof(a->region))
+            return orgctl_error_set(ORGCTL_EINVALID, "compliance: area code %s: region \"%.20s\"",
+                                    c->string, v);
+        memcpy(a->region, v, rl);
+        a->region[rl] = '\0';
+        for (const char *p = v + rl; *p;) {
+            p += strspn(p, " ,");
+            size_t zl = strcspn(p, " ,");
+            if (!zl)
+                break;
+            int z = zone_index(l, p, zl);
+            if (z < 0)
+                return z;
+            if (a->n_zones < 4)
+                a->zones[a->n_zones++] = z;
+            p += zl;
+        }
+        a->known = true;
+        if (!a->n_zones)
+            a->zones[a->n_zones++] = l->campaign_zone;
+    }
+    return 0;
+}
+
+static bool is_no_contact_date(struct load *l, int y, int m, int d)
+{
+    char date[16];
+    snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m, d);
+    const cJSON *i;
+    cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(l->rules, "no_contact_dates"))
+    {
+        if (cJSON_IsString(i) && strcmp(i->valuestring, date) == 0)
+            return true;
+    }
+    return false;
+}
+
+static const char *const day_abbr[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+/* The window [*a, *b) in minutes that the rules allow in `regions` ("NJ", "NS,PE": each
+ * region's) on weekday `wd` (0 = Sunday): compliance's window narrowed by each region's
+ * (its day's, when it has one). */
+static void rule_window(struct load *l, const char *regions, int wd, int *a, int *b)
+{
+    *a = l->rule_a;
+    *b = l->rule_b;
+    const cJSON *windows = cJSON_GetObjectItemCaseSensitive(l->rules, "regions");
+    for (const char *r = regions; *r;) {
+        size_t n = strcspn(r, ",");
+        char key[24];
+        snprintf(key, sizeof(key), "%.*s:%s", (int)n, r, day_abbr[wd]);
+        const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(windows, key));
+        key[n] = '\0';
+        if (!w)
+            w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(windows, key));
+        int ra, rb;
+        if (w && orgctl_window_parse("region", w, &ra, &rb) == 0) {
+            *a = ra > *a ? ra : *a;
+            *b = rb < *b ? rb : *b;
+        }
+        r += n + (r[n] == ',');
+    }
+}
+
+/* The UTC span of local minutes [a, b) of the local day `day` (local seconds of its
+ * midnight) in zone tz. */
+static void add_local(spans *s, const orgctl_tz *tz, int64_t day, int a, int b)
+{
+    int64_t e1, l1, e2, l2;
+    orgctl_tz_to_utc(&e1, &l1, tz, day + a * 60);
+    orgctl_tz_to_utc(&e2, &l2, tz, day + b * 60);
+    spans_add(s, l1, e2); /* in a fold, only the time that is inside on both readings */
+}
+
+/* The days around the sub-campaign, as local midnights of zone tz: from a day before its
+ * start to a day after its end (zones are at most 14 hours from UTC). */
+static void each_day(struct load *l, const orgctl_tz *tz, spans *out, const char *region,
+                     bool campaign)
+{
+    int64_t first = orgctl_tz_to_local(tz, l->start) / 86400 - 1;
+    int64_t last = orgctl_tz_to_local(tz, l->end) / 86400 + 1;
+    for (int64_t d = first; d <= last; d++) {
+        int y, m, dd, wd;
+        orgctl_tz_from_civil(&y, &m, &dd, NULL, NULL, NULL, &wd, d * 86400);
+        unsigned bit = 1u << ((wd + 6) % 7); /* the mask counts from Monday */
+        int a, b;
+        if (campaign) {
+            if (!(l->campaign_days & bit))
+                continue;
+            a = l->campaign_a, b = l->campaign_b;
+        } else {
+            if (!(l->rule_days & bit) || is_no_contact_date(l, y, m, dd))
+                continue;
+            rule_window(l, region, wd, &a, &b);
+        }
+        if (a < b)
+            add_local(out, tz, d * 86400, a, b);
+    }
+}
+
+/* The windows of an area: the campaign's window and days in its zone, the rules' in each
+ * of the area's zones (a number of an area code over two zones may be in either), within
+ * the sub-campaign's start and end. */
+static void compute_windows(struct load *l, struct area *a)
+{
+    spans all = {0}, one = {0}, tmp = {0};
+    spans_add(&all, l->start, l->end);
+    for (int z = -1; z < a->n_zones; z++) {
+        one.n = 0;
+        each_day(l, l->zones[z < 0 ? l->campaign_zone : a->zones[z]], &one, a->region, z < 0);
+        spans_intersect(&tmp, &all, &one);
+        spans swap = all;
+        all = tmp;
+        tmp = swap;
+    }
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < all.n; i += 2) {
+        char s[32], e[32];
+        orgctl_time_format((time_t)all.v[i], s, sizeof(s));
+        orgctl_time_format((time_t)all.v[i + 1], e, sizeof(e));
+        strbuf_addf(&sb, "%s%s/%s", i ? " " : "", s, e);
+    }
+    a->windows = strbuf_detach(&sb, NULL);
+    a->computed = true;
+    free(all.v);
+    free(one.v);
+    free(tmp.v);
+}
+
+/* The area of an E.164 number: its NANP area code's, else elsewhere. */
+static struct area *area_of(struct load *l, const char *e164)
+{
+    struct area *a = &l->elsewhere;
+    if (e164[1] == '1' && strlen(e164) == 12) {
+        int code = (e164[2] - '0') * 100 + (e164[3] - '0') * 10 + (e164[4] - '0');
+        if (l->areas[code].known)
+            a = &l->areas[code];
+    }
+    if (!a->computed)
+        compute_windows(l, a);
+    return a;
+}
+
+/* --- the numbers seen --- */
+
+static uint64_t mix(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static void seen_grow(struct load *l);
+
+/* The line a number was first seen on, or 0 (and it is now seen, on `line`). */
+static uint32_t seen_before(struct load *l, uint64_t key, uint32_t line)
+{
+    if ((l->seen_n + 1) * 4 >= l->seen_cap * 3)
+        seen_grow(l);
+    size_t mask = l->seen_cap - 1;
+    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+        if (l->seen[i] == key)
+            return l->seen_line[i];
+        if (!l->seen[i]) {
+            l->seen[i] = key;
+            l->seen_line[i] = line;
+            l->seen_n++;
+            return 0;
+        }
+    }
+}
+
+static void seen_grow(struct load *l)
+{
+    size_t old_cap = l->seen_cap;
+    uint64_t *old = l->seen;
+    uint32_t *old_line = l->seen_line;
+    l->seen_cap = old_cap ? old_cap * 2 : 1 << 16;
+    l->seen = xcalloc(l->seen_cap, sizeof(*l->seen));
+    l->seen_line = xcalloc(l->seen_cap, sizeof(*l->seen_line));
+    l->seen_n = 0;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            seen_before(l, old[i], old_line[i]);
+    free(old);
+    free(old_line);
+}
+
+/* --- reading the contact list --- */
+
+struct columns {
+    char **names;     /* the header's names (the reader reuses its record) */
+    size_t n;         /* the header's columns */
+    size_t phone[64]; /* the phone columns */
+    size_t n_phone;
+    ptrdiff_t id, attempts; /* -1: none */
+};
+
+static bool has_phone(const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if (strncasecmp(p, "phone", 5) == 0)
+            return true;
+    return false;
+}
+
+/* The column named `name` in the header, or -1; a name there twice is an error. */
+static int find_column(const char *file, size_t line, const struct columns *c, const char *name,
+                       ptrdiff_t *at)
+{
+    *at = -1;
+    for (size_t i = 0; i < c->n; i++) {
+        if (strcmp(c->names[i], name) != 0)
+            continue;
+        if (*at >= 0)
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s:%zu:%zu: column \"%.100s\" is named twice (columns %zu "
+                                    "and %zu)",
+                                    file, line, i + 1, name, (size_t)*at + 1, i + 1);
+        *at = (ptrdiff_t)i;
+    }
+    return 0;
+}
+
+static int read_header(struct load *l, const char *file, orgctl_csv_record *header,
+                       struct columns *c)
+{
+    const orgctl_load_options *o = l->opts;
+    size_t line = orgctl_csv_record_line(header);
+    int error;
+    c->n = orgctl_csv_record_count(header);
+    c->names = xcalloc(c->n, sizeof(*c->names));
+    for (size_t i = 0; i < c->n; i++)
+        c->names[i] = xstrdup(orgctl_csv_record_field(header, i, NULL));
+    c->n_phone = 0;
+    for (size_t i = 0; i < o->n_phone_columns; i++) {
+        ptrdiff_t at;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(o->phone_columns[j], o->phone_columns[i]) == 0)
+                return orgctl_error_set(ORGCTL_EINVALID, "--phone-column \"%.100s\" is given twice",
+                                        o->phone_columns[i]);
+        if ((error = find_column(file, line, c, o->phone_columns[i], &at)) < 0)
+            return error;
+        if (at < 0)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: no column \"%.100s\" in the header",
+                                    file, line, o->phone_columns[i]);
+        if (c->n_phone == 64)
+            return orgctl_error_set(ORGCTL_EINVALID, "more than 64 phone columns");
+        c->phone[c->n_phone++] = (size_t)at;
+    }
+    for (size_t i = 0; !o->n_phone_columns && i < c->n; i++) {
+        ptrdiff_t at;
+        if (!has_phone(c->names[i]))
+            continue;
+        if ((error = find_column(file, line, c, c->names[i], &at)) < 0)
+            return error;
+        if (c->n_phone < 64 && (size_t)at == i)
+            c->phone[c->n_phone++] = i;
+    }
+    if (!c->n_phone)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s:%zu: no phone column (none is named like \"phone\"; give "
+                                "--phone-column)",
+                                file, line);
+    c->id = c->attempts = -1;
+    if (o->id_column && (error = find_column(file, line, c, o->id_column, &c->id)) < 0)
+        return error;
+    if (o->id_column && c->id < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: no column \"%.100s\" in the header", file,
+                                line, o->id_column);
+    const char *attempts = o->attempts_column ? o->attempts_column : "attempts";
+    if ((error = find_column(file, line, c, attempts, &c->attempts)) < 0)
+        return error;
+    if (o->attempts_column && c->attempts < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: no column \"%.100s\" in the header", file,
+                                line, attempts);
+    return 0;
+}
+
+/* Appends `value` as a CSV cell (the one writer: orgctl_csv_cell) and a comma. */
+static void cell(strbuf *sb, const char *value)
+{
+    size_t n = orgctl_csv_cell(NULL, 0, value);
+    strbuf_grow(sb, n + 2);
+    orgctl_csv_cell(sb->buf + sb->len, n + 1, value);
+    sb->len += n;
+    strbuf_addch(sb, ',');
+}
+
+static void input_cells(strbuf *sb, orgctl_csv_record *rec)
+{
+    for (size_t i = 0; i < orgctl_csv_record_count(rec); i++)
+        cell(sb, orgctl_csv_record_field(rec, i, NULL));
+}
+
+static int put_row(FILE *f, strbuf *sb)
+{
+    sb->buf[sb->len - 1] = '\n'; /* the last comma ends the row */
+    return fwrite(sb->buf, 1, sb->len, f) == sb->len ? 0 : -1;
+}
+
+static int write_failed(const char *path)
+{
+    return orgctl_error_set(ORGCTL_ERROR, "%s: %s", path, strerror(errno));
+}
+
+static int exclude(struct load *l, orgctl_csv_record *rec, const char *column, const char *number,
+                   enum reason r, const char *why)
+{
+    l->excluded[r]++;
+    if (!l->out_excluded)
+        return 0;
+    l->row.len = 0;
+    input_cells(&l->row, rec);
+    cell(&l->row, column);
+    cell(&l->row, number);
+    cell(&l->row, reason_keys[r]);
+    cell(&l->row, why);
+    return put_row(l->out_excluded, &l->row) < 0 ? write_failed(l->opts->excluded) : 0;
+}
+
+static void count_list(struct load *l, const char *list)
+{
+    cJSON *n = cJSON_GetObjectItemCaseSensitive(l->by_list, list);
+    if (n)
+        cJSON_SetNumberValue(n, n->valuedouble + 1);
+    else
+        cJSON_AddNumberToObject(l->by_list, list, 1);
+}
+
+static int one_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
+                       const struct columns *c)
+{
+    const char *file = orgctl_csv_name(csv);
+    size_t n = orgctl_csv_record_count(rec), line = orgctl_csv_record_line(rec);
+    if (n != c->n)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: %zu fields, the header has %zu", file,
+                                line, n, c->n);
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        orgctl_csv_record_field(rec, i, &len);
+        if (len > ORGCTL_LOAD_CELL_MAX)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu:%zu: a cell of %zu bytes (at most %d)",
+                                    file, orgctl_csv_record_field_line(rec, i), i + 1, len,
+                                    ORGCTL_LOAD_CELL_MAX);
+    }
+    l->contacts++;
+    const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
+    const char *client_list = NULL;
+    if (*client && l->suppress &&
+        scrub_client(&client_list, l->suppress, client, (int64_t)l->opts->now) != 1)
+        client_list = NULL;
+    long attempts = 0;
+    if (c->attempts >= 0) {
+        const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
+        char *end;
+        attempts = *s ? strtol(s, &end, 10) : 0;
+        if (*s && (*end || attempts < 0 || attempts > 1000000))
+            return orgctl_error_set(ORGCTL_EINVALID,
+                                    "%s:%zu:%zu: attempts \"%.40s\" is not a whole number", file,
+                                    line, (size_t)c->attempts + 1, s);
+    }
+    const orgctl_phone_region *us = orgctl_phone_region_lookup("US");
+    int error = 0;
+    bool any = false;
+    for (size_t k = 0; k < c->n_phone && !error; k++) {
+        size_t len;
+        const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
+        const char *column = c->names[c->phone[k]];
+        if (!len)
+            continue;
+        any = true;
+        l->numbers++;
+        char e164[ORGCTL_E164_MAX], why[160];
+        ptrdiff_t bad_at;
+        int code = orgctl_phone_normalize(e164, &bad_at, us, raw, len);
+        if (code < 0) {
+            error = exclude(l, rec, column, raw, R_INVALID, orgctl_phone_strerror(code));
+            continue;
+        }
+        uint32_t first = seen_before(l, orgctl_phone_key(e164), (uint32_t)line);
+        if (first) {
+            snprintf(why, sizeof(why), "the same number as line %u", first);
+            error = exclude(l, rec, column, e164, R_DUPLICATE, why);
+            continue;
+        }
+        const char *list = client_list;
+        bool by_client = list != NULL;
+        if (!list && l->suppress &&
+            scrub_number(&list, l->suppress, orgctl_phone_key(e164), (int64_t)l->opts->now) != 1)
+            list = NULL;
+        if (list) {
+            count_list(l, list);
+            snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
+                     by_client ? "client id" : "number");
+            error = exclude(l, rec, column, e164, R_SUPPRESSED, why);
+            continue;
+        }
+        if (l->max_attempts && attempts >= l->max_attempts) {
+            snprintf(why, sizeof(why), "%ld attempts, at most %d", attempts, l->max_attempts);
+            error = exclude(l, rec, column, e164, R_ATTEMPTS, why);
+            continue;
+        }
+        struct area *a = area_of(l, e164);
+        if (!*a->windows) {
+            error = exclude(l, rec, column, e164, R_NO_TIME,
+                            "no allowed calling time in the sub-campaign's dates");
+            continue;
+        }
+        l->dialable++;
+        if (!l->out_dialable)
+            continue;
+        l->row.len = 0;
+        input_cells(&l->row, rec);
+        cell(&l->row, e164);
+        cell(&l->row, a->region);
+        cell(&l->row, orgctl_tz_name(l->zones[a->n_zones ? a->zones[0] : l->campaign_zone]));
+        cell(&l->row, a->windows);
+        if (put_row(l->out_dialable, &l->row) < 0)
+            error = write_failed(l->opts->dialable);
+    }
+    if (!error && !any) {
+        l->numbers++;
+        error = exclude(l, rec, "", "", R_INVALID, "no phone number");
+    }
+    return error;
+}
+
+/* --- setting up --- */
+
+static int load_objects(struct load *l)
+{
+    int error = orgctl_object_load(l->repo, &orgctl_kind_subcampaign, l->org, l->sub_name, &l->sub);
+    if (error < 0)
+        return error;
+    const char *campaign = orgctl_campaign_str(l->sub, "campaign");
+    if ((error = orgctl_object_load(l->repo, &orgctl_kind_campaign, l->org, campaign,
+                                    &l->campaign)) < 0)
+        return error;
+    const char *status = orgctl_campaign_str(l->campaign, "status");
+    if (status && strcmp(status, "invalid") == 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "campaign \"%s\" is invalid: %s", campaign,
+                                orgctl_campaign_str(l->campaign, "invalid_reason"));
+    const char *strategy = orgctl_campaign_str(l->campaign, "strategy");
+    if ((error = orgctl_object_load(l->repo, &orgctl_kind_strategy, "", strategy, &l->strategy)) <
+        0)
+        return error;
+    if (orgctl_object_exists(l->repo, &orgctl_kind_compliance, "", ORGCTL_COMPLIANCE_NAME)) {
+        if ((error = orgctl_object_load(l->repo, &orgctl_kind_compliance, "",
+                                        ORGCTL_COMPLIANCE_NAME, &l->rules)) < 0)
+            return error;
+    } else {
+        l->rules = cJSON_CreateObject();
+    }
+    time_t t;
+    if ((error = orgctl_time_parse(&t, NULL, "start", orgctl_campaign_str(l->sub, "start"))) < 0)
+        return error;
+    l->start = t;
+    if ((error = orgctl_time_parse(&t, NULL, "end", orgctl_campaign_str(l->sub, "end"))) < 0)
+        return error;
+    l->end = t;
+    return 0;
+}
+
+static int read_rules(struct load *l)
+{
+    int error;
+    const char *days = orgctl_campaign_str(l->rules, "days");
+    const char *window = orgctl_campaign_str(l->rules, "window");
+    l->rule_days = 0x7f;
+    l->rule_a = 0, l->rule_b = 24 * 60;
+    if ((days && (error = orgctl_days_parse("compliance days", days, &l->rule_days)) < 0) ||
+        (window &&
+         (error = orgctl_window_parse("compliance window", window, &l->rule_a, &l->rule_b)) < 0) ||
+        (error = orgctl_days_parse("campaign days", orgctl_campaign_str(l->campaign, "days"),
+                                   &l->campaign_days)) < 0 ||
+        (error = orgctl_window_parse("campaign window", orgctl_campaign_str(l->campaign, "window"),
+                                     &l->campaign_a, &l->campaign_b)) < 0)
+        return error;
+    const char *tz = orgctl_campaign_str(l->campaign, "tz");
+    if ((l->campaign_zone = zone_index(l, tz, strlen(tz))) < 0)
+        return l->campaign_zone;
+    l->elsewhere.zones[0] = l->campaign_zone;
+    l->elsewhere.n_zones = 1;
+    /* the fewest attempts any rule allows */
+    const cJSON *limits[] = {cJSON_GetObjectItemCaseSensitive(l->campaign, "max_attempts"),
+                             cJSON_GetObjectItemCaseSensitive(l->strategy, "max_attempts"),
+                             cJSON_GetObjectItemCaseSensitive(l->rules, "max_attempts")};
+    for (int i = 0; i < 3; i++)
+        if (cJSON_IsNumber(limits[i]) &&
+            (!l->max_attempts || limits[i]->valueint < l->max_attempts))
+            l->max_attempts = limits[i]->valueint;
+    return read_area_codes(l);
+}
+
+/* The lists the campaign honours and the ones compliance requires. */
+static int open_suppression(struct load *l)
+{
+    const char *names[256];
+    size_t n = 0;
+    const cJSON *sources[] = {cJSON_GetObjectItemCaseSensitive(l->campaign, "suppress"),
+                              cJSON_GetObjectItemCaseSensitive(l->rules, "required_lists")};
+    for (int s = 0; s < 2; s++) {
+        const cJSON *i;
+        cJSON_ArrayForEach(i, sources[s])
+        {
+            if (cJSON_IsString(i) && n < 256)
+                names[n++] = i->valuestring;
+        }
+    }
+    return scrub_open(&l->suppress, l->repo, l->org, names, n);
+}
+
+/* The SHA-256 of the file as it is on disk (a .gz as compressed), in hex. */
+static int hash_file(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR, "%s: %s", path,
+                                strerror(errno));
+    orgctl_sha1 c;
+    orgctl_sha256_init(&c);
+    static _Thread_local char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        orgctl_sha1_update(&c, buf, n);
+    int failed = ferror(f);
+    fclose(f);
+    unsigned char digest[32];
+    orgctl_sha1_final(&c, digest);
+    if (failed)
+        return orgctl_error_set(ORGCTL_ERROR, "%s: read error", path);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    return 0;
+}
+
+static int open_output(const char *path, FILE **out, const char *header_tail,
+                       const struct columns *c)
+{
+    if (!path)
+        return 0;
+    if (!(*out = fopen(path, "w")))
+        return write_failed(path);
+    strbuf sb = STRBUF_INIT;
+    for (size_t i = 0; i < c->n; i++)
+        cell(&sb, c->names[i]);
+    strbuf_adds(&sb, header_tail);
+    strbuf_addch(&sb, ',');
+    int error = put_row(*out, &sb) < 0 ? write_failed(path) : 0;
+    strbuf_release(&sb);
+    return error;
+}
+
+static int close_output(FILE **f, const char *path)
+{
+    if (!*f)
+        return 0;
+    int failed = fflush(*f) != 0 || ferror(*f);
+    failed |= fclose(*f) != 0;
+    *f = NULL;
+    return failed ? write_failed(path) : 0;
+}
+
+static int read_contacts(struct load *l)
+{
+    orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
+    copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
+    orgctl_csv *csv = NULL;
+    orgctl_csv_record *rec = NULL;
+    struct columns c = {0};
+    int error = orgctl_csv_open(&csv, l->opts->contacts, &copts);
+    if (error < 0)
+        return error;
+    if ((error = orgctl_csv_next(&rec, csv)) == ORGCTL_ITEROVER)
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s: no header", orgctl_csv_name(csv));
+    if (!error)
+        error = read_header(l, orgctl_csv_name(csv), rec, &c);
+    if (!error && l->opts->dialable) {
+        l->wrote_dialable = true;
+        error = open_output(l->opts->dialable, &l->out_dialable, "e164,region,tz,windows", &c);
+    }
+    if (!error && l->opts->excluded) {
+        l->wrote_excluded = true;
+        error = open_output(l->opts->excluded, &l->out_excluded,
+                            "phone_column,number,reason,detail", &c);
+    }
+    while (!error && (error = orgctl_csv_next(&rec, csv)) == 0)
+        error = one_contact(l, csv, rec, &c);
+    if (error == ORGCTL_ITEROVER)
+        error = 0;
+    if (!error)
+        error = close_output(&l->out_dialable, l->opts->dialable);
+    if (!error)
+        error = close_output(&l->out_excluded, l->opts->excluded);
+    for (size_t i = 0; i < c.n; i++)
+        free(c.names[i]);
+    free(c.names);
+    orgctl_csv_free(csv);
+    return error;
+}
+
+static cJSON *counts(struct load *l, const char *sha, const char *commit)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "sub", l->sub_name);
+    cJSON_AddStringToObject(r, "campaign", orgctl_campaign_str(l->sub, "campaign"));
+    cJSON_AddStringToObject(r, "input_sha256", sha);
+    cJSON_AddStringToObject(r, "rules_commit", commit);
+    cJSON_AddNumberToObject(r, "contacts", (double)l->contacts);
+    cJSON_AddNumberToObject(r, "numbers", (double)l->numbers);
+    cJSON_AddNumberToObject(r, "dialable", (double)l->dialable);
+    cJSON *ex = cJSON_AddObjectToObject(r, "excluded");
+    for (int i = 0; i < R_COUNT; i++)
+        cJSON_AddNumberToObject(ex, reason_keys[i], (double)l->excluded[i]);
+    cJSON_AddItemToObject(r, "suppressed_by", cJSON_Duplicate(l->by_list, true));
+    return r;
+}
+
+/* The load as the sub-campaign records it: a flat map (the kind's last_load). */
+static cJSON *last_load(struct load *l, const cJSON *result)
+{
+    cJSON *m = cJSON_CreateObject();
+    for (const char *const *k = (const char *const[]){"input_sha256", "rules_commit", NULL}; *k;
+         k++)
+        cJSON_AddStringToObject(m, *k, cJSON_GetStringValue(cJSON_GetObjectItem(result, *k)));
+    char when[32];
+    orgctl_time_format(l->opts->now, when, sizeof(when));
+    cJSON_AddStringToObject(m, "time", when);
+    cJSON_AddNumberToObject(m, "contacts", (double)l->contacts);
+    cJSON_AddNumberToObject(m, "numbers", (double)l->numbers);
+    cJSON_AddNumberToObject(m, "dialable", (double)l->dialable);
+    for (int i = 0; i < R_COUNT; i++)
+        cJSON_AddNumberToObject(m, reason_keys[i], (double)l->excluded[i]);
+    return m;
+}
+
+static void load_release(struct load *l)
+{
+    cJSON_Delete(l->sub);
+    cJSON_Delete(l->campaign);
+    cJSON_Delete(l->strategy);
+    cJSON_Delete(l->rules);
+    cJSON_Delete(l->by_list);
+    for (int i = 0; i < l->n_zones; i++)
+        orgctl_tz_free(l->zones[i]);
+    for (int i = 0; i < 1000; i++)
+        free(l->areas[i].windows);
+    free(l->elsewhere.windows);
+    scrub_free(l->suppress);
+    free(l->seen);
+    free(l->seen_line);
+    strbuf_release(&l->row);
+    if (l->out_dialable)
+        fclose(l->out_dialable);
+    if (l->out_excluded)
+        fclose(l->out_excluded);
+}
+
+int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
+                         const orgctl_load_options *opts, cJSON **result)
+{
+    *result = NULL;
+    struct load *l = xcalloc(1, sizeof(*l));
+    l->opts = opts;
+    l->repo = repo;
+    l->org = org;
+    l->sub_name = sub;
+    l->by_list = cJSON_CreateObject();
+    l->row = (strbuf)STRBUF_INIT;
+    char sha[65] = "";
+    int error = orgctl_perm_check(repo, org, "outbound:campaign:edit");
+    if (!error)
+        error = orgctl_perm_check(repo, org, "outbound:contactList:view");
+    if (!error)
+        error = orgctl_name_validate("sub-campaign", sub);
+    if (!error)
+        error = load_objects(l);
+    if (!error)
+        error = read_rules(l);
+    if (!error)
+        error = open_suppression(l);
+    if (!error)
+        error = hash_file(opts->contacts, sha);
+    if (!error)
+        error = read_contacts(l);
+    if (!error) {
+        char head[41];
+        orgctl_store_head_hex(repo, head);
+        *result = counts(l, sha, head);
+        cJSON_DeleteItemFromObjectCaseSensitive(l->sub, "last_load");
+        cJSON_AddItemToObject(l->sub, "last_load", last_load(l, *result));
+        error = orgctl_changeset_put(cs, &orgctl_kind_subcampaign, org, l->sub);
+        orgctl_changeset_add_trailer(cs, "Load-Input-SHA256", sha);
+        orgctl_changeset_add_trailer(cs, "Load-Rules-Commit", head);
+    }
+    if (error < 0) {
+        cJSON_Delete(*result);
+        *result = NULL;
+        /* no partial output: files of a failed load would look like a good one */
+        if (l->wrote_dialable)
+            unlink(opts->dialable);
+        if (l->wrote_excluded)
+            unlink(opts->excluded);
+    }
+    load_release(l);
+    free(l);
+    return error;
+}
