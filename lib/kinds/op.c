@@ -100,7 +100,7 @@ static const orgctl_op *const *all_ops(void)
     const orgctl_op *tables[] = {orgctl_org_ops,    orgctl_user_ops,     orgctl_template_ops,
                                  orgctl_role_ops,   orgctl_group_ops,    orgctl_skill_ops,
                                  orgctl_access_ops, orgctl_capacity_ops, orgctl_pair_ops,
-                                 orgctl_clone_ops};
+                                 orgctl_clone_ops,  orgctl_suppress_ops};
     size_t n = 0;
     for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
         for (const orgctl_op *op = tables[t]; op->kind; op++)
