@@ -505,7 +505,7 @@ const orgctl_op orgctl_suppress_ops[] = {
     {"suppress", "prune", "remove the expired entries of a list", W | BULKLESS, NULL, scope_params,
      suppress_prune},
     {"suppress", "export", "write a list as CSV, sorted", BULKLESS, NULL, export_params,
-     suppress_export},
+     suppress_export, NULL, "number,expires,client_id"},
     {"suppress", "check", "exit 10 when a number is suppressed, saying by which list",
      ORGCTL_OP_NO_NAME | ORGCTL_OP_ANSWER | BULKLESS, NULL, check_params, suppress_check, NULL,
      "number,client_id,list,expires"},

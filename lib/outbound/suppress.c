@@ -641,7 +641,11 @@ static const char *field(const orgctl_csv_record *rec, long col, size_t *len)
     *len = 0;
     if (col < 0 || (size_t)col >= orgctl_csv_record_count(rec))
         return NULL;
-    return orgctl_csv_record_field(rec, (size_t)col, len);
+    const char *f = orgctl_csv_record_field(rec, (size_t)col, len);
+    /* what orgctl's CSV writers guarded against spreadsheets ("'+1317...") reads back */
+    const char *u = orgctl_csv_unguard(f);
+    *len -= (size_t)(u - f);
+    return u;
 }
 
 static int import_record(struct import *im, const orgctl_csv_record *rec)
@@ -1212,8 +1216,17 @@ int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list,
         const char *id = is_number ? "" : l.client_bytes + l.client_off[k];
         int id_len = is_number ? 0 : (int)(l.client_off[k + 1] - l.client_off[k]);
         if (out) {
-            /* numbers, expiries and client ids hold no comma, quote or newline */
-            fprintf(out, "%s,%s,%.*s\n", is_number ? num : "", exp, id_len, id);
+            /* cells as every CSV orgctl writes: guarded against spreadsheet formulas */
+            char *client = xmalloc((size_t)id_len + 1), cell[2 * 256 + 4];
+            memcpy(client, id, (size_t)id_len);
+            client[id_len] = '\0';
+            const char *cells[] = {is_number ? num : "", exp, client};
+            for (int c = 0; c < 3; c++) {
+                orgctl_csv_cell(cell, sizeof(cell), cells[c]);
+                fputs(cell, out);
+                fputc(c < 2 ? ',' : '\n', out);
+            }
+            free(client);
         } else {
             cJSON *row = cJSON_CreateObject();
             cJSON_AddItemToObject(row, "number",

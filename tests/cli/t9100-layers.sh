@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t9100-layers: lib/ is built in layers (lib/README.md), util < schema < store < core <
+# t9100-layers: lib/ is built in layers (lib/README.md), util < schema < store < core < outbound <
 # kinds < bulk, and nothing goes the wrong way: no include of a header of a layer above,
 # and no call into a layer above but the known ones listed here, a list that may only
 # shrink (an entry that is gone fails too, so that it is struck). Likewise the files
@@ -19,7 +19,7 @@ export LC_ALL=C
 # check runs at the end of pipelines, and counts: in this shell, not a subshell.
 shopt -s lastpipe
 
-layers=(util schema store core kinds bulk)
+layers=(util schema store core outbound kinds bulk)
 
 # Calls into a layer above that are known: CALLER-FILE CALLEE-LAYER SYMBOL.
 known_upcalls='
