@@ -9,6 +9,7 @@
 #include "ops.h"
 #include "orgctl/history.h"
 #include "orgctl/perm.h"
+#include "orgctl/settings.h"
 #include "suppress.h"
 #include "suppress_text.h"
 
@@ -279,6 +280,17 @@ static int suppress_edit(orgctl_op_ctx *ctx)
     return error;
 }
 
+/* What a compressed file may inflate to, as the org's settings say. */
+static int inflate_limit(orgctl_op_ctx *ctx, size_t *out)
+{
+    cJSON *rows = NULL;
+    int error = orgctl_settings_show(ctx->repo, ctx->org, &rows);
+    if (error == 0)
+        *out = (size_t)orgctl_settings_int(rows, "suppress.max_inflated_megabytes") << 20;
+    cJSON_Delete(rows);
+    return error;
+}
+
 static int suppress_import(orgctl_op_ctx *ctx)
 {
     orgctl_suppress_import_options o = {0};
@@ -286,6 +298,8 @@ static int suppress_import(orgctl_op_ctx *ctx)
     int error = resolve_write(ctx);
     if (!error)
         error = now_seconds(&o.now);
+    if (!error)
+        error = inflate_limit(ctx, &o.max_input_size);
     o.column = orgctl_params_get(ctx->params, "column");
     o.expires_column = orgctl_params_get(ctx->params, "expires-column");
     o.client_column = orgctl_params_get(ctx->params, "client-column");

@@ -10,7 +10,6 @@
 #include "folder.h"
 #include "internal.h"
 #include "orgctl/csv.h"
-#include "strmap.h"
 #include "suppress.h"
 #include "suppress_text.h"
 
@@ -507,6 +506,15 @@ static int rel_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Marks the base shard `rel` (when there is one) as given something. */
+static void mark_base(const struct base_shards *base, bool *touched, const char *rel)
+{
+    const char *key = rel;
+    char **at = base->n ? bsearch(&key, base->rel, base->n, sizeof(*base->rel), rel_cmp) : NULL;
+    if (at)
+        touched[at - base->rel] = true;
+}
+
 /* Applies sorted, unique numbers (packed, expiries in x) and client ids to the list: added,
  * removed, or (replace) the list's whole content. Each shard is read and staged once. */
 static int apply(orgctl_changeset *cs, const char *org, const char *list, struct numbers *nums,
@@ -536,7 +544,7 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
         goto done;
     orgctl_perm_cache_start(repo);
     strbuf before = STRBUF_INIT;
-    strmap touched = STRMAP_INIT;
+    bool *touched = xcalloc(base.n + 1, sizeof(*touched)); /* base shards given something */
     char rel[ORGCTL_SUPPRESS_SHARD_MAX];
     for (size_t i = 0; !error && i < nums->n;) {
         unsigned prefix = key_prefix(KEY_OF(nums->v[i]));
@@ -544,7 +552,7 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
         while (j < nums->n && key_prefix(KEY_OF(nums->v[j])) == prefix)
             j++;
         orgctl_suppress_number_shard(rel, KEY_OF(nums->v[i]));
-        strmap_set(&touched, rel, 1);
+        mark_base(&base, touched, rel);
         if ((error = read_shard(cs, folder, rel, &before)) == 0)
             error = merge_number_shard(cs, org, list, rel, &before, nums->v + i, j - i, x, replace,
                                        remove, c);
@@ -559,7 +567,7 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
             if (j < clients->n)
                 orgctl_suppress_client_shard(next, clients->v[j].id, strlen(clients->v[j].id));
         } while (j < clients->n && strcmp(next, rel) == 0);
-        strmap_set(&touched, rel, 1);
+        mark_base(&base, touched, rel);
         if ((error = read_shard(cs, folder, rel, &before)) == 0)
             error = merge_client_shard(cs, org, list, rel, &before, clients->v + i, j - i, replace,
                                        remove, c);
@@ -567,7 +575,7 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     }
     /* what the replace gives nothing to: emptied */
     for (size_t b = 0; !error && b < base.n; b++) {
-        if (strmap_get(&touched, base.rel[b], &(size_t){0}))
+        if (touched[b])
             continue;
         if ((error = read_shard(cs, folder, base.rel[b], &before)) < 0)
             break;
@@ -578,7 +586,7 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
             error =
                 merge_client_shard(cs, org, list, base.rel[b], &before, NULL, 0, true, false, c);
     }
-    strmap_free(&touched);
+    free(touched);
     strbuf_release(&before);
     orgctl_perm_cache_stop(repo);
 done:
@@ -628,12 +636,19 @@ struct import {
 /* A bad line: the import fails, or with skip_invalid it is skipped and named. */
 static int bad_entry(struct import *im, size_t line, size_t column, const char *reason)
 {
+    strbuf why = STRBUF_INIT; /* the reason may be the last error, which the next one overwrites */
+    strbuf_adds(&why, reason);
+    int error = 0;
     if (!im->opts->skip_invalid)
-        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu:%zu: %s", im->file, line, column, reason);
-    if (im->res->skipped++ < SKIPPED_NAMED)
-        strbuf_addf(&im->res->skipped_report, "%s:%zu:%zu: %s\n", im->file, line, column, reason);
-    orgctl_error_clear();
-    return 0;
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s:%zu:%zu: %s", im->file, line, column,
+                                 strbuf_str(&why));
+    else if (im->res->skipped++ < SKIPPED_NAMED)
+        strbuf_addf(&im->res->skipped_report, "%s:%zu:%zu: %s\n", im->file, line, column,
+                    strbuf_str(&why));
+    if (!error)
+        orgctl_error_clear();
+    strbuf_release(&why);
+    return error;
 }
 
 static const char *field(const orgctl_csv_record *rec, long col, size_t *len)
@@ -710,15 +725,14 @@ static int read_header(struct import *im, const orgctl_csv_record *first, bool *
     const orgctl_suppress_import_options *o = im->opts;
     size_t n = orgctl_csv_record_count(first), len;
     const char *f0 = orgctl_csv_record_field(first, 0, &len);
-    uint64_t key;
     *entry = false;
-    if (!o->column && !o->expires_column && !o->client_column && n == 1 &&
-        orgctl_e164_key(f0, len) != 0) {
+    /* a header names columns; a first line that looks like a number is none, even a bad one */
+    if (!o->column && !o->expires_column && !o->client_column && n == 1 && len &&
+        (f0[0] == '+' || f0[0] == '(' || (f0[0] >= '0' && f0[0] <= '9'))) {
         *entry = true;
         im->number_col = 0;
         return 0;
     }
-    (void)key;
     int error;
     if ((error = find_column(im, first, o->column ? o->column : "number", &im->number_col)) < 0 ||
         (o->expires_column &&
