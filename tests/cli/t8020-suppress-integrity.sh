@@ -29,13 +29,13 @@ test_expect_success 'setup' '
 
 test_expect_success 'the cache is a derived file: deleted, it is built again' '
 	test_must_fail --status 10 orgctl suppress check dnc +13175551212 &&
-	ls repo/.git/orgctl/cache/suppress-* >/dev/null &&
-	rm -rf repo/.git/orgctl/cache &&
+	ls repo/orgctl/cache/suppress-* >/dev/null &&
+	rm -rf repo/orgctl/cache &&
 	test_must_fail --status 10 orgctl suppress check dnc +13175551212
 '
 
 test_expect_success 'a damaged cache is not believed: built again' '
-	cache=$(ls repo/.git/orgctl/cache/suppress-* | head -1) &&
+	cache=$(ls repo/orgctl/cache/suppress-* | head -1) &&
 	test -n "$cache" &&
 	printf "garbage" | dd of="$cache" bs=1 seek=70 conv=notrunc 2>/dev/null &&
 	test_must_fail --status 10 orgctl suppress check dnc +13175551212 &&
