@@ -538,7 +538,9 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
         qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     }
     free(tmp);
-    size_t shards = base.n + clients->n + (nums->n > 256 ? 256 : nums->n);
+    size_t shards = base.n + clients->n;
+    for (size_t i = 0; i < nums->n; i++)
+        shards += i == 0 || key_prefix(KEY_OF(nums->v[i])) != key_prefix(KEY_OF(nums->v[i - 1]));
     if (!error && shards > ORGCTL_CHANGESET_LARGE &&
         (error = orgctl_changeset_large(cs, shards, orgctl_repo_dry_run(repo))) < 0)
         goto done;

@@ -173,6 +173,7 @@ int orgctl_suppress_shard_parse(const char *rel, const char *data, size_t len,
         return orgctl_error_set(ORGCTL_EINVALID, "%s: the last line has no newline", rel);
     const char *prev = NULL;
     size_t prev_len = 0, lineno = 0;
+    uint64_t prev_key = 0;
     for (const char *p = data, *end = data + len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         lineno++;
@@ -194,15 +195,24 @@ int orgctl_suppress_shard_parse(const char *rel, const char *data, size_t len,
         if (sp && !orgctl_expiry_parse(sp + 1, (size_t)(nl - sp - 1), &l.expires))
             return bad_line(rel, lineno, (size_t)(sp - p) + 2, "not an expiry yyyy-MM-ddTHH:mmZ");
         if (prev) {
-            size_t m = prev_len < l.len ? prev_len : l.len;
-            int c = memcmp(prev, p, m);
-            if (c > 0 || (c == 0 && prev_len >= l.len))
+            /* numbers by value (a shorter one first), client ids by bytes */
+            int c;
+            if (numbers) {
+                c = prev_key < l.key ? -1 : prev_key > l.key;
+            } else {
+                size_t m = prev_len < l.len ? prev_len : l.len;
+                c = memcmp(prev, p, m);
+                if (c == 0)
+                    c = prev_len < l.len ? -1 : prev_len > l.len;
+            }
+            if (c >= 0)
                 return bad_line(rel, lineno, 1,
-                                c == 0 && prev_len == l.len ? "a second line of the same entry"
-                                                            : "out of order (lines are sorted)");
+                                c == 0 ? "a second line of the same entry"
+                                       : "out of order (lines are sorted)");
         }
         prev = p;
         prev_len = l.len;
+        prev_key = l.key;
         int error = cb ? cb(&l, payload) : 0;
         if (error)
             return error;

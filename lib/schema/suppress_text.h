@@ -5,7 +5,8 @@
  *     numbers/<first 3 digits>/<first 5 digits>.txt   "+13175551212[ 2027-01-31T00:00Z]"
  *     clients/<2 hex digits of a hash of the id>.txt  "<client id>[ 2027-01-31T00:00Z]"
  *
- * one entry a line, sorted by bytes, unique. A number of eight digits or more always has
+ * one entry a line, unique, numbers sorted by value (a shorter number first, as `sort -n`
+ * would), client ids by bytes. A number of eight digits or more always has
  * five, so every number has one shard; at 10M numbers spread as national registries are,
  * a shard holds a few thousand lines (tens of KB) and adding one number rewrites one. */
 #ifndef ORGCTL_SUPPRESS_TEXT_H
