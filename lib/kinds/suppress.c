@@ -16,6 +16,10 @@
 #define W ORGCTL_OP_WRITE
 #define VIEW "outbound:dncList:view"
 
+#define PARAM_COUNTRY                                                                              \
+    {                                                                                              \
+        "default-country", 0, "ISO", "the region of national numbers (default US)"                 \
+    }
 #define PARAM_ENTERPRISE                                                                           \
     {                                                                                              \
         "enterprise", ORGCTL_PARAM_FLAG, NULL, "the enterprise's list (in the enterprise org)"     \
@@ -89,6 +93,19 @@ static const char *scope_of(orgctl_op_ctx *ctx, const char *org)
 {
     const char *ent = orgctl_repo_enterprise_org(ctx->repo);
     return ent && strcmp(org, ent) == 0 ? "enterprise" : "org";
+}
+
+/* The region of national numbers: --default-country, else the United States. */
+static int default_country(orgctl_op_ctx *ctx, const orgctl_phone_region **out)
+{
+    const char *iso = orgctl_params_get(ctx->params, "default-country");
+    *out = orgctl_phone_region_lookup(iso ? iso : "US");
+    if (!*out)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "--default-country \"%.20s\" is no region (an ISO 3166 code "
+                                "such as US or GB)",
+                                iso);
+    return 0;
 }
 
 /* --- the list object --- */
@@ -224,8 +241,8 @@ static int suppress_state(orgctl_op_ctx *ctx)
 /* --- entries --- */
 
 /* The numbers and client ids given, checked: all or nothing. */
-static int given_entries(orgctl_op_ctx *ctx, const char *param, uint64_t **keys, size_t *n,
-                         const char ***clients, size_t *nc)
+static int given_entries(orgctl_op_ctx *ctx, const orgctl_phone_region *region, const char *param,
+                         uint64_t **keys, size_t *n, const char ***clients, size_t *nc)
 {
     size_t count = orgctl_params_count(ctx->params, param);
     *nc = orgctl_params_count(ctx->params, "client-id");
@@ -236,7 +253,7 @@ static int given_entries(orgctl_op_ctx *ctx, const char *param, uint64_t **keys,
         return orgctl_error_set(ORGCTL_EINVALID, "give a NUMBER or --client-id ID");
     for (size_t i = 0; i < count; i++) {
         const char *text = orgctl_params_at(ctx->params, param, i);
-        int error = orgctl_suppress_number(text, strlen(text), &(*keys)[(*n)++], NULL);
+        int error = orgctl_suppress_number(text, strlen(text), region, &(*keys)[(*n)++], NULL);
         if (error < 0)
             return error;
     }
@@ -255,6 +272,7 @@ static int given_entries(orgctl_op_ctx *ctx, const char *param, uint64_t **keys,
 static int suppress_edit(orgctl_op_ctx *ctx)
 {
     bool remove = strcmp(ctx->op->verb, "remove") == 0;
+    const orgctl_phone_region *region = NULL;
     uint64_t *keys = NULL;
     const char **clients = NULL;
     size_t n = 0, nc = 0, changed = 0;
@@ -264,7 +282,9 @@ static int suppress_edit(orgctl_op_ctx *ctx)
     if (!error)
         error = now_seconds(&now);
     if (!error)
-        error = given_entries(ctx, "number", &keys, &n, &clients, &nc);
+        error = default_country(ctx, &region);
+    if (!error)
+        error = given_entries(ctx, region, "number", &keys, &n, &clients, &nc);
     if (!error && exp)
         error = orgctl_suppress_expiry("--expires", exp, strlen(exp), now, &expires);
     if (!error)
@@ -300,6 +320,8 @@ static int suppress_import(orgctl_op_ctx *ctx)
         error = now_seconds(&o.now);
     if (!error)
         error = inflate_limit(ctx, &o.max_input_size);
+    if (!error)
+        error = default_country(ctx, &o.region);
     o.column = orgctl_params_get(ctx->params, "column");
     o.expires_column = orgctl_params_get(ctx->params, "expires-column");
     o.client_column = orgctl_params_get(ctx->params, "client-column");
@@ -392,10 +414,13 @@ static int suppress_check(orgctl_op_ctx *ctx)
     if (!error && count - first + orgctl_params_count(ctx->params, "client-id") == 0)
         error = orgctl_error_set(ORGCTL_EINVALID, "give a NUMBER or --client-id ID to check");
     /* every number is read before any list is opened: a typo is an error, not an answer */
+    const orgctl_phone_region *region = NULL;
+    if (!error)
+        error = default_country(ctx, &region);
     uint64_t *keys = xcalloc(count + 1, sizeof(*keys));
     for (size_t i = first; !error && i < count; i++) {
         const char *text = orgctl_params_at(ctx->params, "entry", i);
-        error = orgctl_suppress_number(text, strlen(text), &keys[i], NULL);
+        error = orgctl_suppress_number(text, strlen(text), region, &keys[i], NULL);
     }
     orgctl_suppress_set *set = NULL;
     if (!error)
@@ -414,9 +439,9 @@ static int suppress_check(orgctl_op_ctx *ctx)
         if (!hit)
             continue;
         cJSON *row = cJSON_CreateObject();
-        char text[17];
+        char text[ORGCTL_E164_MAX];
         if (is_number) {
-            orgctl_e164_format(text, keys[i]);
+            orgctl_phone_from_key(text, keys[i]);
             cJSON_AddStringToObject(row, "number", text);
         } else {
             cJSON_AddStringToObject(row, "client_id", given);
@@ -457,16 +482,18 @@ static const orgctl_param scope_params[] = {
 };
 static const orgctl_param add_params[] = {
     {"number", ORGCTL_PARAM_POSITIONAL | ORGCTL_PARAM_MULTI, "NUMBER",
-     "a phone number in E.164 (+13175551212)"},
+     "a phone number (+1 317 555 1212, (317) 555-1212, ...)"},
     {"client-id", ORGCTL_PARAM_MULTI, "ID", "a client id (a customer opted out on every device)"},
     {"expires", 0, "yyyy-MM-ddTHH:mmZ",
      "when the entries stop suppressing (UTC, at most 180 days)"},
+    PARAM_COUNTRY,
     PARAM_ENTERPRISE,
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param remove_params[] = {
     {"number", ORGCTL_PARAM_POSITIONAL | ORGCTL_PARAM_MULTI, "NUMBER", "a phone number"},
     {"client-id", ORGCTL_PARAM_MULTI, "ID", "a client id"},
+    PARAM_COUNTRY,
     PARAM_ENTERPRISE,
     ORGCTL_PARAMS_END,
 };
@@ -478,6 +505,7 @@ static const orgctl_param import_params[] = {
     {"client-column", 0, "NAME", "a column of client ids"},
     {"replace", ORGCTL_PARAM_FLAG, NULL, "the list becomes the file's content, in one change set"},
     {"skip-invalid", ORGCTL_PARAM_FLAG, NULL, "import the valid lines and report the others"},
+    PARAM_COUNTRY,
     PARAM_ENTERPRISE,
     ORGCTL_PARAMS_END,
 };
@@ -491,6 +519,7 @@ static const orgctl_param check_params[] = {
      "the list (unless --all), then the numbers"},
     {"client-id", ORGCTL_PARAM_MULTI, "ID", "a client id to check"},
     {"all", ORGCTL_PARAM_FLAG, NULL, "every enabled list the org sees"},
+    PARAM_COUNTRY,
     PARAM_ENTERPRISE,
     ORGCTL_PARAMS_END,
 };

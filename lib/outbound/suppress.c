@@ -31,27 +31,22 @@ int orgctl_suppress_expiry(const char *what, const char *text, size_t len, int64
     return 0;
 }
 
-int orgctl_suppress_number(const char *text, size_t len, uint64_t *key, size_t *bad_at)
+int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_region *region,
+                           uint64_t *key, size_t *bad_at)
 {
-    /* numbers in E.164 until the normaliser (lib/util/phone.c) reads the national forms */
-    *key = orgctl_e164_key(text, len);
-    if (*key)
+    char e164[ORGCTL_E164_MAX];
+    ptrdiff_t at = -1;
+    int code = orgctl_phone_normalize(e164, &at, region, text, len);
+    if (code == 0 && (*key = orgctl_phone_key(e164)) != 0)
         return 0;
-    size_t at = 0;
-    if (len && text[0] == '+')
-        at = 1;
-    while (at < len && text[at] >= '0' && text[at] <= '9' && at < 16)
-        at++;
-    if (at == len && len)
-        at = 0;
     if (bad_at)
-        *bad_at = at;
+        *bad_at = at >= 0 ? (size_t)at : 0;
     if (len > 40)
-        return orgctl_error_set(ORGCTL_EINVALID, "\"%.20s...\" (%zu bytes) is not a phone number",
-                                text, len);
-    return orgctl_error_set(ORGCTL_EINVALID,
-                            "\"%.*s\" is not a phone number in E.164 (+ and 8 to 15 digits)",
-                            (int)len, text);
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "\"%.20s...\" (%zu bytes) is not a phone number: %s", text, len,
+                                orgctl_phone_strerror(code));
+    return orgctl_error_set(ORGCTL_EINVALID, "\"%.*s\" is not a phone number: %s", (int)len, text,
+                            orgctl_phone_strerror(code));
 }
 
 /* --- sorting: LSD radix over 16-bit digits, skipping digits all values share --- */
@@ -262,9 +257,9 @@ static void add_expiry(strbuf *out, int64_t t)
 /* One number's line. */
 static void add_number_line(strbuf *out, uint64_t key, int64_t expires)
 {
-    char text[17];
-    size_t len = orgctl_e164_format(text, key);
-    strbuf_add(out, text, len);
+    char text[ORGCTL_E164_MAX];
+    orgctl_phone_from_key(text, key);
+    strbuf_adds(out, text);
     add_expiry(out, expires);
     strbuf_addch(out, '\n');
 }
@@ -689,7 +684,7 @@ static int import_record(struct import *im, const orgctl_csv_record *rec)
     }
     uint64_t key;
     size_t at;
-    if (orgctl_suppress_number(number, nlen, &key, &at) < 0) {
+    if (orgctl_suppress_number(number, nlen, im->opts->region, &key, &at) < 0) {
         /* one column: the place in the line; several: the field */
         size_t column = orgctl_csv_record_count(rec) == 1 ? at + 1 : (size_t)im->number_col + 1;
         return bad_entry(im, line, column, orgctl_error_last());
@@ -1218,7 +1213,7 @@ int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list,
         error = orgctl_errno_error(errno, "%s", file);
     if (out)
         fputs("number,expires,client_id\n", out);
-    char num[17], exp[ORGCTL_SUPPRESS_EXPIRY_LEN + 1];
+    char num[ORGCTL_E164_MAX], exp[ORGCTL_SUPPRESS_EXPIRY_LEN + 1];
     for (size_t i = 0; !error && i < l.n + l.n_clients; i++) {
         bool is_number = i < l.n;
         size_t k = is_number ? i : i - l.n;
@@ -1228,7 +1223,7 @@ int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list,
         if (e)
             orgctl_expiry_format(exp, e);
         if (is_number)
-            orgctl_e164_format(num, l.keys[k]);
+            orgctl_phone_from_key(num, l.keys[k]);
         const char *id = is_number ? "" : l.client_bytes + l.client_off[k];
         int id_len = is_number ? 0 : (int)(l.client_off[k + 1] - l.client_off[k]);
         if (out) {

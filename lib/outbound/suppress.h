@@ -14,6 +14,7 @@
 
 #include "orgctl/changeset.h"
 #include "orgctl/repo.h"
+#include "phone.h"
 #include "strbuf.h"
 
 /* The most days ahead an expiry may be. */
@@ -24,9 +25,11 @@
 int orgctl_suppress_expiry(const char *what, const char *text, size_t len, int64_t now,
                            int64_t *out);
 
-/* A number as given (E.164) as its key: 0, or ORGCTL_EINVALID naming it and the column of
- * the first byte that cannot be (in *bad_at, 0-based, when not NULL). */
-int orgctl_suppress_number(const char *text, size_t len, uint64_t *key, size_t *bad_at);
+/* A number as given (E.164, or national in `region`: lib/util/phone.h) as its key
+ * (orgctl_phone_key): 0, or ORGCTL_EINVALID naming it and why, with the offset of the byte
+ * at fault in *bad_at (0-based; 0 when none is; bad_at may be NULL). */
+int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_region *region,
+                           uint64_t *key, size_t *bad_at);
 
 /* Adds (expires: 0 none) or, with `remove`, removes numbers (keys) and client ids to or
  * from the list `list` of `org` in the change set: each shard they fall in rewritten once.
@@ -36,11 +39,12 @@ int orgctl_suppress_edit(orgctl_changeset *cs, const char *org, const char *list
                          size_t n_clients, int64_t expires, bool remove, size_t *changed);
 
 typedef struct orgctl_suppress_import_options {
-    const char *column;         /* the phone column (NULL: the only column, or "number") */
-    const char *expires_column; /* NULL: none */
-    const char *client_column;  /* NULL: none */
-    bool replace;               /* the list becomes the file's content */
-    bool skip_invalid;          /* skip bad lines, reporting them, instead of failing */
+    const char *column;                /* the phone column (NULL: the only column, or "number") */
+    const char *expires_column;        /* NULL: none */
+    const char *client_column;         /* NULL: none */
+    const orgctl_phone_region *region; /* of national numbers */
+    bool replace;                      /* the list becomes the file's content */
+    bool skip_invalid;                 /* skip bad lines, reporting them, instead of failing */
     int64_t now;
     size_t max_input_size; /* what a .gz or .zip may inflate to (0: 4 GiB) */
 } orgctl_suppress_import_options;

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "orgctl/errors.h"
+#include "phone.h"
 #include "suppress_text.h"
 #include "utf8.h"
 
@@ -46,21 +47,6 @@ uint64_t orgctl_e164_key(const char *s, size_t len)
         key = key * 10 + (uint64_t)(s[i] - '0');
     }
     return key;
-}
-
-size_t orgctl_e164_format(char out[17], uint64_t key)
-{
-    char digits[20];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + key % 10);
-        key /= 10;
-    } while (key && n < 20);
-    out[0] = '+';
-    for (size_t i = 0; i < n; i++)
-        out[1 + i] = digits[n - 1 - i];
-    out[n + 1] = '\0';
-    return n + 1;
 }
 
 static bool two(const char *s, int *out)
@@ -109,8 +95,8 @@ void orgctl_expiry_format(char out[ORGCTL_SUPPRESS_EXPIRY_LEN + 1], int64_t t)
 
 void orgctl_suppress_number_shard(char out[ORGCTL_SUPPRESS_SHARD_MAX], uint64_t key)
 {
-    char text[17];
-    orgctl_e164_format(text, key);
+    char text[ORGCTL_E164_MAX];
+    orgctl_phone_from_key(text, key);
     snprintf(out, ORGCTL_SUPPRESS_SHARD_MAX, "numbers/%.3s/%.5s.txt", text + 1, text + 1);
 }
 

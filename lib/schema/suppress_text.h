@@ -26,11 +26,10 @@ extern const orgctl_kind orgctl_kind_suppress;
 /* The longest a shard path under the list's folder is, with its NUL. */
 #define ORGCTL_SUPPRESS_SHARD_MAX 32
 
-/* The canonical E.164 text "+<8 to 15 digits>" (no leading 0) at s: its digits as an
- * integer, or 0 when it is none. */
+/* The canonical E.164 text "+<8 to 15 digits>" (no leading 0) at s, len bytes (a line of
+ * a shard, not NUL-terminated): its digits as an integer (orgctl_phone_key's), or 0 when it
+ * is none. */
 uint64_t orgctl_e164_key(const char *s, size_t len);
-/* The canonical text of a key (at most 16 bytes and a NUL). */
-size_t orgctl_e164_format(char out[17], uint64_t key);
 
 /* "yyyy-MM-ddTHH:mmZ" (UTC) at s: seconds since the epoch; false when it is not one. */
 bool orgctl_expiry_parse(const char *s, size_t len, int64_t *out);

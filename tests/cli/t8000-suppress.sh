@@ -52,12 +52,28 @@ test_expect_success 'one added number rewrites one shard; adding it again change
 '
 
 test_expect_success 'check: exit 10 naming the list when suppressed, 0 when not' '
-	test_must_fail --status 10 orgctl suppress check dnc +13175551212 +15550000000 -o json >out &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175551212 +12125559999 -o json >out &&
 	test_grep "\"number\": \"+13175551212\"" out &&
 	test_grep "\"list\": \"dnc\"" out &&
-	! grep -q 15550000000 out &&
+	! grep -q 12125559999 out &&
 	orgctl suppress check dnc +12025550100 >out &&
 	test_grep "answer *true" out
+'
+
+test_expect_success 'numbers are normalised: the seeds formats are one number' '
+	for n in "(317) 555-1212" 317.555.1212 "+1 317 555 1212" 1-317-555-1212; do
+		test_must_fail --status 10 orgctl suppress check dnc "$n" -o json >out &&
+		test_grep "\"number\": \"+13175551212\"" out || return 1
+	done &&
+	orgctl suppress add dnc "020 7946 0000" --default-country GB >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check dnc +442079460000 &&
+	test_unchanged --status 1 repo orgctl suppress add dnc 555-1212 2>err &&
+	test_unchanged --status 1 repo orgctl suppress add dnc "(117) 555-1212" 2>err &&
+	test_grep "area code" err &&
+	test_unchanged --status 1 repo orgctl suppress add dnc 1-800-FLOWERS 2>err &&
+	test_unchanged --status 1 repo orgctl suppress add dnc 3175551212 --default-country XX 2>err &&
+	test_grep "no region" err &&
+	orgctl suppress remove dnc +442079460000 >/dev/null
 '
 
 test_expect_success 'check of something that is no number is an error (exit 1), not an answer' '

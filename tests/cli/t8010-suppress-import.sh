@@ -43,6 +43,13 @@ test_expect_success 'CSV of one column: that column, whatever its name' '
 	test_must_fail --status 10 orgctl suppress check dnc +13175550200
 '
 
+test_expect_success 'national formats, normalised, one number however written' '
+	printf "%s\n" "(317) 555-0400" 317.555.0400 "+1 317 555 0400" 1-317-555-0400 >formats.txt &&
+	orgctl suppress import dnc formats.txt >out &&
+	test_grep "(1 added, 0 removed)" out &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175550400
+'
+
 test_expect_success '.gz and .zip' '
 	printf "+13175550300\n" | gzip >n.txt.gz &&
 	orgctl suppress import dnc n.txt.gz >/dev/null &&
@@ -126,7 +133,7 @@ test_expect_success 'bad input: a number of 1,000 digits' '
 '
 
 test_expect_success 'bad input: letters, too few and too many digits, a leading 0' '
-	for n in +1317FLOWERS +1234567 +1234567890123456 +0317555121 13175551212; do
+	for n in +1317FLOWERS +1234567 +1234567890123456 +0317555121 +11175551212 +13171551212 "317 555 1212 x12"; do
 		echo "$n" >n.txt && bad_case n.txt || return 1
 	done
 '
