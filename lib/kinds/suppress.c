@@ -524,33 +524,38 @@ static const orgctl_param check_params[] = {
     ORGCTL_PARAMS_END,
 };
 
-#define NO_ORG ORGCTL_OP_NO_ORG
-#define BULKLESS (ORGCTL_OP_NO_BULK | NO_ORG)
+/* Every verb acts in the org the list is in (its own, or the enterprise org with
+ * --enterprise or for an enterprise list read from an org), and checks there: writes through
+ * the change set's authorization, reads in resolve_read. */
+#define OWN (ORGCTL_OP_NO_ORG | ORGCTL_OP_OWN_CHECK)
+#define BULKLESS (ORGCTL_OP_NO_BULK | OWN)
+#define ADD "outbound:dncList:add"
+#define EDIT "outbound:dncList:edit"
+#define DELETE "outbound:dncList:delete"
 const orgctl_op orgctl_suppress_ops[] = {
-    {"suppress", "create", "create a suppression list", W | NO_ORG, NULL, create_params,
+    {"suppress", "create", "create a suppression list", W | OWN, ADD, create_params,
      suppress_create},
     {"suppress", "list", "list the org's suppression lists and the enterprise's",
-     ORGCTL_OP_NO_NAME | NO_ORG, NULL, scope_params, suppress_list, NULL,
+     ORGCTL_OP_NO_NAME | OWN, VIEW, scope_params, suppress_list, NULL,
      "name,scope,state,required,description"},
-    {"suppress", "show", "show a list: size, scope, expired entries, last change set", NO_ORG, NULL,
+    {"suppress", "show", "show a list: size, scope, expired entries, last change set", OWN, VIEW,
      scope_params, suppress_show},
-    {"suppress", "rm", "remove a list and its entries", W | NO_ORG, NULL, scope_params,
-     suppress_rm},
-    {"suppress", "enable", "enable a list", W | NO_ORG, NULL, scope_params, suppress_state},
-    {"suppress", "disable", "disable a list (it suppresses nothing)", W | NO_ORG, NULL,
-     scope_params, suppress_state},
-    {"suppress", "add", "add numbers or client ids to a list", W | NO_ORG, NULL, add_params,
+    {"suppress", "rm", "remove a list and its entries", W | OWN, DELETE, scope_params, suppress_rm},
+    {"suppress", "enable", "enable a list", W | OWN, EDIT, scope_params, suppress_state},
+    {"suppress", "disable", "disable a list (it suppresses nothing)", W | OWN, EDIT, scope_params,
+     suppress_state},
+    {"suppress", "add", "add numbers or client ids to a list", W | OWN, EDIT, add_params,
      suppress_edit},
-    {"suppress", "remove", "remove numbers or client ids from a list", W | NO_ORG, NULL,
-     remove_params, suppress_edit},
+    {"suppress", "remove", "remove numbers or client ids from a list", W | OWN, EDIT, remove_params,
+     suppress_edit},
     {"suppress", "import", "import a file into a list (--replace: the list becomes the file)",
-     W | BULKLESS, NULL, import_params, suppress_import},
-    {"suppress", "prune", "remove the expired entries of a list", W | BULKLESS, NULL, scope_params,
+     W | BULKLESS, EDIT, import_params, suppress_import},
+    {"suppress", "prune", "remove the expired entries of a list", W | BULKLESS, EDIT, scope_params,
      suppress_prune},
-    {"suppress", "export", "write a list as CSV, sorted", BULKLESS, NULL, export_params,
+    {"suppress", "export", "write a list as CSV, sorted", BULKLESS, VIEW, export_params,
      suppress_export, NULL, "number,expires,client_id"},
     {"suppress", "check", "exit 10 when a number is suppressed, saying by which list",
-     ORGCTL_OP_NO_NAME | ORGCTL_OP_ANSWER | BULKLESS, NULL, check_params, suppress_check, NULL,
+     ORGCTL_OP_NO_NAME | ORGCTL_OP_ANSWER | BULKLESS, VIEW, check_params, suppress_check, NULL,
      "number,client_id,list,expires"},
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };
