@@ -36,6 +36,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 median_wall() { # farm-bench output on stdin: A's (or B's) median wall seconds
 	awk -v who="$1" '$1 == who && $2 == "wall" { print $5 }'
 }
+ratio_line() { # farm-bench's paired A/B ratio of wall seconds, when it prints one
+	grep -m1 -i "ratio.*wall\|wall.*ratio\|A/B wall" || true
+}
 
 echo "# bench-suppress: N=$n format=$format, $(nproc) cores, $(date -u +%FT%TZ)"
 echo "# $(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed "s/^ //")"
@@ -64,21 +67,23 @@ sed 's/^+//' sorted.txt >digits.txt
 sqlite3 numbers.db "CREATE TABLE t(n INTEGER PRIMARY KEY);" ".mode csv" ".import digits.txt t"
 probe=$(sed -n "$((n / 2 + 1))p" sorted.txt)
 "$orgctl" suppress check big "$probe" >/dev/null || true # builds the cache once
-farm-bench -n "$runs" -- "$orgctl" suppress check big "$probe" \
-	--vs "sqlite3 numbers.db 'SELECT n FROM t WHERE n = ${probe#+}'" >check.bench 2>&1 || true
+farm-bench -n "$runs" --vs "sqlite3 numbers.db 'SELECT n FROM t WHERE n = ${probe#+}'" \
+	-- "$orgctl" suppress check big "$probe" >check.bench 2>&1 || true
 check_s=$(median_wall A <check.bench)
 sqlite_s=$(median_wall B <check.bench)
 echo "check of one number against $n: ${check_s} s; sqlite3 lookup: ${sqlite_s} s; ratio $(ratio "$check_s" "$sqlite_s") (targets <= 0.010 s, <= 1.5)"
+ratio_line <check.bench
 
 # --- 3. add one number: N list vs 1k list ---
 "$orgctl" suppress import small tiny.txt >/dev/null
 add() { # LIST: a bash -c that adds one new number each run
 	echo "c=\$(cat $work/ctr.$1 2>/dev/null || echo 1000); echo \$((c + 1)) >$work/ctr.$1; exec $orgctl suppress add $1 +1212555\$((c + 1))"
 }
-farm-bench -n "$runs" -- bash -c "$(add big)" --vs "bash -c '$(add small)'" >add.bench 2>&1 || true
+farm-bench -n "$runs" --vs "bash -c '$(add small)'" -- bash -c "$(add big)" >add.bench 2>&1 || true
 add_big=$(median_wall A <add.bench)
 add_small=$(median_wall B <add.bench)
 echo "add of one number to the $n list: ${add_big} s; to a 1k list: ${add_small} s; ratio $(ratio "$add_big" "$add_small") (targets <= 0.050 s, <= 1.3)"
+ratio_line <add.bench
 
 # --- 4. import 10k into the N list ---
 timed import10k.t "$orgctl" suppress import big small.txt

@@ -57,15 +57,18 @@ static bool two(const char *s, int *out)
     return true;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian): no timegm per line of a shard. */
-static int64_t days_from_civil(int y, int m, int d)
+/* Seconds of the midnight starting y-m-d (UTC). A shard's expiries share few dates: the
+ * last one is kept, so timegm runs once a date, not once a line. */
+static int64_t midnight(int y, int m, int d)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    static _Thread_local int last_y, last_m, last_d;
+    static _Thread_local int64_t last;
+    if (y != last_y || m != last_m || d != last_d) {
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+        last = (int64_t)timegm(&tm);
+        last_y = y, last_m = m, last_d = d;
+    }
+    return last;
 }
 
 bool orgctl_expiry_parse(const char *s, size_t len, int64_t *out)
@@ -81,7 +84,7 @@ bool orgctl_expiry_parse(const char *s, size_t len, int64_t *out)
     if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 ||
         mi > 59)
         return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60;
+    *out = midnight(y, mo, d) + h * 3600 + mi * 60;
     return true;
 }
 

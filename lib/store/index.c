@@ -1643,6 +1643,25 @@ int orgctl_index_restored(orgctl_repo *repo, const char *path, const char *text,
     return error;
 }
 
+/* The blob `id` of the file at `path`: 0 with *blob, or 0 with *blob NULL, *damaged and the
+ * problem said when it is missing from the object database (damaged storage, recorded as
+ * such), or another error. */
+static int read_blob(orgctl_repo *repo, const char *path, const git_oid *id, git_blob **blob,
+                     strbuf *problem, bool *damaged)
+{
+    int error = git_blob_lookup(blob, repo->git, id);
+    if (error == GIT_ENOTFOUND) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_error_clear();
+        *blob = NULL;
+        *damaged = true;
+        strbuf_addf(problem, "blob %s is missing from the object database",
+                    git_oid_tostr(hex, sizeof(hex), id));
+        return 0;
+    }
+    return error < 0 ? orgctl_git_error(error, path) : 0;
+}
+
 /* A payload file of an object (a suppression list's shard) is checked as its kind's
  * descriptor says, and recorded as invalid when it breaks the format: queries of the
  * object then refuse it instead of believing it. Other files that are no object (README,
@@ -1657,18 +1676,9 @@ static int index_payload(struct catch_up *cu, const char *path, const git_oid *i
     strbuf problem = STRBUF_INIT;
     git_blob *blob = NULL;
     bool damaged = false;
-    int error = git_blob_lookup(&blob, cu->repo->git, id);
-    if (error == GIT_ENOTFOUND) {
-        char hex[GIT_OID_HEXSZ + 1];
-        git_error_clear();
-        error = 0;
-        damaged = true;
-        strbuf_addf(&problem, "blob %s is missing from the object database",
-                    git_oid_tostr(hex, sizeof(hex), id));
-    } else if (error < 0) {
-        error = orgctl_git_error(error, path);
-    } else if (kind->payload->check(rel, git_blob_rawcontent(blob),
-                                    (size_t)git_blob_rawsize(blob)) < 0) {
+    int error = read_blob(cu->repo, path, id, &blob, &problem, &damaged);
+    if (!error && blob &&
+        kind->payload->check(rel, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0) {
         strbuf_adds(&problem, orgctl_error_last());
         orgctl_error_clear();
     }
@@ -1702,17 +1712,9 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
     if (place < 0) {
         strbuf_adds(&problem, orgctl_error_last());
         orgctl_error_clear();
-    } else if ((error = git_blob_lookup(&blob, repo->git, id)) == GIT_ENOTFOUND) {
-        char hex[GIT_OID_HEXSZ + 1];
-        git_error_clear();
-        error = 0;
-        damaged = true;
-        strbuf_addf(&problem, "blob %s is missing from the object database",
-                    git_oid_tostr(hex, sizeof(hex), id));
-    } else if (error < 0) {
-        error = orgctl_git_error(error, path);
+    } else if ((error = read_blob(repo, path, id, &blob, &problem, &damaged)) < 0) {
         goto done;
-    } else {
+    } else if (blob) {
         strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
         obj = cJSON_Parse(strbuf_str(&text));
         check_file(repo, &problem, kind, org, name, obj);
