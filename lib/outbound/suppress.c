@@ -332,59 +332,69 @@ struct counts {
     size_t added, removed, total;
 };
 
-/* Rewrites the shard of the numbers in[0..n) (one prefix), from its current content
- * `before`: with `replace` the shard becomes them; else they are added, or removed
- * (`remove`). */
+/* How one entry of a shard merge ends: `cmp` < 0 only in the shard, > 0 only given, 0 in
+ * both (`changed`: with another expiry). Returns what the shard keeps: 0 nothing, 1 the
+ * shard's line, 2 the given one; and counts. With `replace` the shard becomes what is
+ * given; else what is given is added, or removed (`remove`). */
+static int merge_step(int cmp, bool changed, bool replace, bool remove, struct counts *c)
+{
+    int keep;
+    if (cmp < 0) {
+        keep = replace ? 0 : 1;
+        c->removed += replace;
+    } else if (cmp > 0) {
+        keep = remove ? 0 : 2;
+        c->added += !remove;
+    } else {
+        keep = remove ? 0 : 2;
+        c->removed += remove;
+        c->added += !remove && changed;
+    }
+    c->total += keep != 0;
+    return keep;
+}
+
+/* The shard's entries as they are now (`before`, parsed into cur), or none. */
+static int parse_before(const char *rel, const strbuf *before, struct shard_lines *cur)
+{
+    return before->len
+               ? orgctl_suppress_shard_parse(rel, before->buf, before->len, collect_line, cur)
+               : 0;
+}
+
+static void shard_lines_free(struct shard_lines *cur)
+{
+    free(cur->nums.v);
+    free(cur->x->v);
+    clients_free(&cur->clients);
+}
+
+/* Rewrites the shard of the numbers in[0..n) (one prefix) from its content `before`. */
 static int merge_number_shard(orgctl_changeset *cs, const char *org, const char *list,
                               const char *rel, const strbuf *before, const uint64_t *in, size_t n,
                               const struct expiries *x, bool replace, bool remove, struct counts *c)
 {
     struct expiries bx = {0};
     struct shard_lines cur = {{0}, &bx, {0}, 0};
-    int error = before->len
-                    ? orgctl_suppress_shard_parse(rel, before->buf, before->len, collect_line, &cur)
-                    : 0;
+    int error = parse_before(rel, before, &cur);
     strbuf text = STRBUF_INIT;
     /* the shard's lines are sorted by value, as the keys are */
-    size_t i = 0, j = 0;
-    while (!error && (i < cur.nums.n || j < n)) {
+    for (size_t i = 0, j = 0; !error && (i < cur.nums.n || j < n);) {
         uint64_t ck = i < cur.nums.n ? KEY_OF(cur.nums.v[i]) : UINT64_MAX;
         uint64_t nk = j < n ? KEY_OF(in[j]) : UINT64_MAX;
         int64_t ce = i < cur.nums.n ? expiry_at(&bx, EXP_OF(cur.nums.v[i])) : 0;
         int64_t ne = j < n ? expiry_at(x, EXP_OF(in[j])) : 0;
-        if (ck < nk) { /* only in the shard */
-            if (replace) {
-                c->removed++;
-            } else {
-                add_number_line(&text, ck, ce);
-                c->total++;
-            }
-            i++;
-        } else if (nk < ck) { /* only given */
-            if (!remove) {
-                add_number_line(&text, nk, ne);
-                c->added++;
-                c->total++;
-            }
-            j++;
-        } else { /* both */
-            if (remove) {
-                c->removed++;
-            } else {
-                add_number_line(&text, nk, ne);
-                c->added += ce != ne;
-                c->total++;
-            }
-            i++;
-            j++;
-        }
+        int cmp = ck < nk ? -1 : ck > nk;
+        int keep = merge_step(cmp, ce != ne, replace, remove, c);
+        if (keep)
+            add_number_line(&text, keep == 1 ? ck : nk, keep == 1 ? ce : ne);
+        i += cmp <= 0;
+        j += cmp >= 0;
     }
     if (!error)
         error = stage_shard(cs, org, list, rel, before, &text);
     strbuf_release(&text);
-    free(cur.nums.v);
-    free(bx.v);
-    clients_free(&cur.clients);
+    shard_lines_free(&cur);
     return error;
 }
 
@@ -395,48 +405,25 @@ static int merge_client_shard(orgctl_changeset *cs, const char *org, const char 
 {
     struct expiries bx = {0};
     struct shard_lines cur = {{0}, &bx, {0}, 0};
-    int error = before->len
-                    ? orgctl_suppress_shard_parse(rel, before->buf, before->len, collect_line, &cur)
-                    : 0;
+    int error = parse_before(rel, before, &cur);
     strbuf text = STRBUF_INIT;
-    size_t i = 0, j = 0;
-    while (!error && (i < cur.clients.n || j < n)) {
+    for (size_t i = 0, j = 0; !error && (i < cur.clients.n || j < n);) {
         int cmp = i >= cur.clients.n ? 1 : j >= n ? -1 : strcmp(cur.clients.v[i].id, in[j].id);
-        const struct client *keep = NULL;
-        if (cmp < 0) {
-            if (replace)
-                c->removed++;
-            else
-                keep = &cur.clients.v[i];
-            i++;
-        } else if (cmp > 0) {
-            if (!remove) {
-                keep = &in[j];
-                c->added++;
-            }
-            j++;
-        } else {
-            if (remove) {
-                c->removed++;
-            } else {
-                keep = &in[j];
-                c->added += cur.clients.v[i].expires != in[j].expires;
-            }
-            i++;
-            j++;
-        }
+        bool changed = cmp == 0 && cur.clients.v[i].expires != in[j].expires;
+        int keep = merge_step(cmp, changed, replace, remove, c);
         if (keep) {
-            strbuf_adds(&text, keep->id);
-            add_expiry(&text, keep->expires);
+            const struct client *k = keep == 1 ? &cur.clients.v[i] : &in[j];
+            strbuf_adds(&text, k->id);
+            add_expiry(&text, k->expires);
             strbuf_addch(&text, '\n');
-            c->total++;
         }
+        i += cmp <= 0;
+        j += cmp >= 0;
     }
     if (!error)
         error = stage_shard(cs, org, list, rel, before, &text);
     strbuf_release(&text);
-    free(bx.v);
-    clients_free(&cur.clients);
+    shard_lines_free(&cur);
     return error;
 }
 

@@ -203,6 +203,24 @@ test_expect_success 'bulk rows: suppress add and remove' '
 	orgctl suppress check dnc +13175551213 >/dev/null
 '
 
+comp=$TEST_SOURCE_DIR/completions
+test_expect_success 'completion: the verbs, the list names from the repository, the options' '
+	bash --norc --noprofile -c "source $comp/orgctl.bash; COMP_WORDS=(orgctl suppress im); COMP_CWORD=2; _orgctl; printf \"%s\n\" \"\${COMPREPLY[@]}\"" >actual &&
+	test_grep "^import$" actual &&
+	bash --norc --noprofile -c "source $comp/orgctl.bash; COMP_WORDS=(orgctl suppress add \"\"); COMP_CWORD=3; _orgctl; printf \"%s\n\" \"\${COMPREPLY[@]}\"" >actual &&
+	test_grep "^dnc$" actual &&
+	bash --norc --noprofile -c "source $comp/orgctl.bash; COMP_WORDS=(orgctl suppress import dnc --re); COMP_CWORD=4; _orgctl; printf \"%s\n\" \"\${COMPREPLY[@]}\"" >actual &&
+	test_grep "^--replace$" actual &&
+	if command -v zsh >/dev/null; then
+		zsh -f -c "compadd() { [[ \$1 == -- ]] && shift; print -rl -- \"\$@\" }; compset() { : }; source $comp/_orgctl; words=(orgctl suppress ch); CURRENT=3; _orgctl" >actual &&
+		test_grep "^check$" actual
+	fi &&
+	if command -v fish >/dev/null; then
+		fish --no-config -c "source $comp/orgctl.fish; complete -C \"orgctl suppress pr\"" | cut -f1 >actual &&
+		test_grep "^prune$" actual
+	fi
+'
+
 test_expect_success 'the repository passes orgctl check and git fsck' '
 	orgctl check &&
 	test_fsck repo
