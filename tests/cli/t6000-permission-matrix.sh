@@ -31,8 +31,11 @@ fixture() {
 		orgctl --org "$o" group create G1 --member u3 --role R3 --skill S3=2 &&
 		orgctl --org "$o" access create A1 --member u3 --role R3 &&
 		orgctl --org "$o" user template create T1 &&
+		orgctl --org "$o" suppress create L1 &&
+		orgctl --org "$o" suppress add L1 +13175551212 &&
 		printf -v "rollback_${o//[^a-z0-9]/_}" %s "$(git -C repo rev-parse HEAD)" &&
 		printf 'kind,op,name,email\nuser,create,b1,b1@%s.example\n' "$o" >"rows-$o.csv" &&
+		printf '+13175550001\n' >"$SCRATCH/numbers.txt" &&
 		orgctl --org "$o" bulk create "pending-$o" "rows-$o.csv"
 }
 
@@ -70,6 +73,7 @@ build_argv() {
 			group/*) ARGV+=(G1) ;;
 			access/*) ARGV+=(A1) ;;
 			capacity/*) ARGV+=(C1) ;;
+			suppress/*) ARGV+=(L1) ;;
 			*) ARGV+=("no-fixture-for-$kind") ;;
 			esac
 			;;
@@ -87,6 +91,8 @@ build_argv() {
 		KEY=VALUE*) ARGV+=(k2=v2) ;;
 		KEY*) ARGV+=(k) ;;
 		NEW-NAME) ARGV+=(copy1) ;;
+		NUMBER*) if test -n "$take" || test "$verb" = remove; then ARGV+=(+13175551212); else ARGV+=(+13175551299); fi ;;
+		FILE) ARGV+=("$SCRATCH/numbers.txt") ;;
 		--email=*) ARGV+=(--email "new1@$ORG.example") ;;
 		--*=*) ARGV+=("${a%%=*}" "value-for-${a#*=}") ;;
 		*) ARGV+=("no-fixture-for-$a") ;;
