@@ -78,7 +78,8 @@ static int resolve_write(orgctl_op_ctx *ctx)
         return orgctl_error_set(ORGCTL_ENOTFOUND, "suppression list \"%s\" not found in org \"%s\"",
                                 ctx->name, ctx->org);
     }
-    return 0;
+    /* refused even when nothing would change (enable of an enabled list) */
+    return orgctl_perm_check(ctx->repo, ctx->org, ctx->op->permission);
 }
 
 static int now_seconds(int64_t *now)
@@ -114,6 +115,8 @@ static int suppress_create(orgctl_op_ctx *ctx)
 {
     int error = resolve_org(ctx);
     if (error < 0)
+        return error;
+    if ((error = orgctl_perm_check(ctx->repo, ctx->org, ctx->op->permission)) < 0)
         return error;
     bool required = orgctl_params_has(ctx->params, "required");
     if (required && strcmp(scope_of(ctx, ctx->org), "enterprise") != 0)
