@@ -21,6 +21,8 @@ const struct cli_command cli_commands[] = {
     {"capacity", NULL, "manage capacity rules and assign them", CLI_VERBS},
     {"pair", NULL, "authorized organisations: pair with another org, grant it roles", CLI_VERBS},
     {"clone", NULL, "clone a trusted user into the org that trusts it", CLI_VERBS},
+    {"suppress", NULL, "contact suppression (do-not-call) lists: numbers and client ids",
+     CLI_VERBS},
     {"campaign", cmd_campaign,
      "outbound campaigns: strategies, campaigns, sub-campaigns, compliance, loads, stats", CLI_VERBS},
     {"bulk", cmd_bulk, "change sets from CSV files: create, plan, exec", CLI_VERBS},

@@ -34,6 +34,14 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
 int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                             const char *name);
 
+/* Stages the payload file `rel` (a path under the object's folder, as the kind's payload
+ * names them) of the object `name` of a kind with a payload (orgctl_kind.payload): `data`
+ * of `len` bytes, checked by the kind's payload check, or NULL to remove it. The object
+ * must exist (as the change set sees it); the change is authorized as an edit of it.
+ * Nothing is staged on error. */
+int orgctl_changeset_put_payload(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                                 const char *name, const char *rel, const char *data, size_t len);
+
 /* Adds a git trailer (e.g. "Rolls-Back", "3") to the commit message. */
 void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value);
 

@@ -108,6 +108,18 @@ enum orgctl_kind_action {
 
 typedef struct orgctl_kind orgctl_kind;
 
+/* A kind whose objects carry more than one JSON file can hold (a suppression list's
+ * millions of numbers): the object is a folder, <plural>/<name>/<object_file> is its JSON,
+ * and the other files under the folder are its payload, in a format of the kind's own
+ * (sharded text), checked file by file. */
+typedef struct orgctl_payload {
+    const char *object_file; /* "list.json" */
+    /* What is wrong with the payload file `rel` (its path under the object's folder)
+     * holding `data`: ORGCTL_EINVALID naming line and column (a path that is no payload
+     * file of the kind too), else 0. */
+    int (*check)(const char *rel, const char *data, size_t len);
+} orgctl_payload;
+
 struct orgctl_kind {
     const char *name;        /* "user": also the command name */
     const char *plural;      /* "users": the folder in the tree */
@@ -138,6 +150,8 @@ struct orgctl_kind {
     /* The help of "list --search TEXT" ("only groups whose name contains TEXT"); NULL: list
      * takes no --search. */
     const char *search;
+    /* NULL: one JSON object per file; else the object is a folder with a payload. */
+    const orgctl_payload *payload;
 };
 
 /* The kind named `name`, or NULL. */
@@ -182,6 +196,12 @@ int orgctl_kind_parse_path(const char *path, const orgctl_kind **kind, char **or
  * error message saying what is wrong; ORGCTL_ENOTFOUND is a file of no kind's folder. */
 int orgctl_kind_locate(const char *path, const orgctl_kind **kind, char **org, char **name);
 
+/* Whether `path` is a payload file of an object of a kind with a payload: 0 with the
+ * kind, org, name (malloc'd, caller frees) and *rel (a pointer into path, the file under
+ * the object's folder), else ORGCTL_ENOTFOUND. The object itself need not exist. */
+int orgctl_kind_locate_payload(const char *path, const orgctl_kind **kind, char **org, char **name,
+                               const char **rel);
+
 /* Checks that `name` can be an object name: not empty, at most 255 bytes, valid UTF-8,
  * no '/', no "..", no control bytes, no leading or trailing space. */
 int orgctl_name_validate(const char *what, const char *name);
@@ -189,6 +209,6 @@ int orgctl_name_validate(const char *what, const char *name);
 /* The kinds of the foundation, for code that names them directly. */
 extern const orgctl_kind orgctl_kind_enterprise, orgctl_kind_org, orgctl_kind_user,
     orgctl_kind_role, orgctl_kind_group, orgctl_kind_skill, orgctl_kind_access,
-    orgctl_kind_capacity, orgctl_kind_template, orgctl_kind_pairing;
+    orgctl_kind_capacity, orgctl_kind_template, orgctl_kind_pairing, orgctl_kind_suppress;
 
 #endif

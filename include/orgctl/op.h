@@ -39,13 +39,16 @@ typedef struct orgctl_param {
 } orgctl_param;
 
 enum orgctl_op_flags {
-    ORGCTL_OP_WRITE = 1 << 0,    /* makes a change set */
-    ORGCTL_OP_NO_ORG = 1 << 1,   /* acts on no org, or names it itself (org create) */
-    ORGCTL_OP_NO_NAME = 1 << 2,  /* takes no object name (list) */
-    ORGCTL_OP_SELF_ORG = 1 << 3, /* the name is the org it acts in (org show|update|...) */
-    ORGCTL_OP_ANSWER = 1 << 4,   /* a yes/no question: the result's boolean "answer" is it;
-                                    "no" is no error, the CLI exits 10 */
-    ORGCTL_OP_NO_BULK = 1 << 5,  /* not a bulk row (it prints a secret, or takes one) */
+    ORGCTL_OP_WRITE = 1 << 0,     /* makes a change set */
+    ORGCTL_OP_NO_ORG = 1 << 1,    /* acts on no org, or names it itself (org create) */
+    ORGCTL_OP_NO_NAME = 1 << 2,   /* takes no object name (list) */
+    ORGCTL_OP_SELF_ORG = 1 << 3,  /* the name is the org it acts in (org show|update|...) */
+    ORGCTL_OP_ANSWER = 1 << 4,    /* a yes/no question: the result's boolean "answer" is it;
+                                     "no" is no error, the CLI exits 10 */
+    ORGCTL_OP_NO_BULK = 1 << 5,   /* not a bulk row (it prints a secret, or takes one) */
+    ORGCTL_OP_OWN_CHECK = 1 << 6, /* `permission` is checked by the operation itself, in the
+                                     org it finds the object in (an enterprise suppression
+                                     list's: the enterprise org), not in ctx->org before */
 };
 
 typedef struct orgctl_op orgctl_op;

@@ -474,7 +474,20 @@ int orgctl_authorize_file(orgctl_repo *repo, const char *path, const char *befor
         return 0;
     if (strncmp(path, "bulk/", 5) == 0)
         return orgctl_bulk_authorize_file(repo, path, before, before_len, after, after_len);
-    char *org = org_folder(path);
+    const orgctl_kind *kind;
+    char *name = NULL, *org = NULL;
+    const char *rel;
+    if (orgctl_kind_locate_payload(path, &kind, &org, &name, &rel) == 0) {
+        /* a payload file changes its object: the kind's edit permission, where edits of it
+         * are checked */
+        char buf[128];
+        int error = check(repo, check_org(repo, kind, org, EDIT),
+                          action_permission(kind, EDIT, buf, sizeof(buf)));
+        free(org);
+        free(name);
+        return error;
+    }
+    org = org_folder(path);
     int error = check(repo, org ? org : repo->ctx->enterprise_org, org_admin);
     free(org);
     return error;

@@ -334,6 +334,40 @@ done:
     return error;
 }
 
+int orgctl_changeset_put_payload(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                                 const char *name, const char *rel, const char *data, size_t len)
+{
+    if (!kind->payload)
+        return orgctl_error_set(ORGCTL_EINVALID, "a %s has no payload files", kind->name);
+    if (!orgctl_object_exists(cs->repo, kind, org, name))
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "%s \"%s\" not found in org \"%s\"", kind->name,
+                                name, org);
+    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
+    if (error < 0 || (data && (error = kind->payload->check(rel, data, len)) < 0))
+        return error;
+    char *object_path = orgctl_kind_path(kind, org, name);
+    strbuf path = STRBUF_INIT;
+    strbuf_add(&path, object_path, strlen(object_path) - strlen(kind->payload->object_file));
+    strbuf_adds(&path, rel);
+    /* the path must come back to this object and file: a rel of "../x" does not */
+    const orgctl_kind *back;
+    char *back_org = NULL, *back_name = NULL;
+    const char *back_rel;
+    if (orgctl_kind_locate_payload(strbuf_str(&path), &back, &back_org, &back_name, &back_rel) <
+            0 ||
+        back != kind || strcmp(back_org, org) != 0 || strcmp(back_name, name) != 0 ||
+        strcmp(back_rel, rel) != 0 || strstr(rel, ".."))
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s: no payload file of %s \"%s\"", rel,
+                                 kind->name, name);
+    if (!error)
+        error = orgctl_changeset_put_raw(cs, strbuf_str(&path), data, len);
+    free(back_org);
+    free(back_name);
+    free(object_path);
+    strbuf_release(&path);
+    return error;
+}
+
 int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out)
 {
     orgctl_changeset *cs = repo->cs;

@@ -502,6 +502,8 @@ static int changed_objects(orgctl_history_view *v, const orgctl_scope *s, git_tr
             if (kind == &orgctl_kind_org && strcmp(org, v->obj_name) != 0)
                 continue;
             path = orgctl_kind_path(kind, org, v->obj_name);
+            if (kind->payload) /* the object is its folder: its payload files change it too */
+                path[strlen(path) - strlen(kind->payload->object_file) - 1] = '\0';
         } else if (kind == &orgctl_kind_org) {
             path = orgctl_kind_path(kind, org, org);
         } else {

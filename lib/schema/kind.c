@@ -358,7 +358,7 @@ static const orgctl_kind *const kinds[] = {
     &orgctl_kind_enterprise,  &orgctl_kind_org,        &orgctl_kind_user,
     &orgctl_kind_role,        &orgctl_kind_group,      &orgctl_kind_skill,
     &orgctl_kind_access,      &orgctl_kind_capacity,   &orgctl_kind_template,
-    &orgctl_kind_pairing,     &orgctl_kind_strategy,   &orgctl_kind_campaign,
+    &orgctl_kind_pairing,     &orgctl_kind_suppress,   &orgctl_kind_strategy,   &orgctl_kind_campaign,
     &orgctl_kind_subcampaign, &orgctl_kind_compliance, NULL,
 };
 
@@ -554,7 +554,12 @@ char *orgctl_kind_path(const orgctl_kind *kind, const char *org, const char *nam
             strbuf_add(&sb, dir, 3);
         }
         encode_name(&sb, name);
-        strbuf_adds(&sb, ".json");
+        if (kind->payload) {
+            strbuf_addch(&sb, '/');
+            strbuf_adds(&sb, kind->payload->object_file);
+        } else {
+            strbuf_adds(&sb, ".json");
+        }
     }
     return strbuf_detach(&sb, NULL);
 }
@@ -571,6 +576,49 @@ static const orgctl_kind *kind_by_plural(const char *s, size_t len, bool per_org
 static int ends_with_json(const char *s, size_t len)
 {
     return len > 5 && memcmp(s + len - 5, ".json", 5) == 0;
+}
+
+/* An object of a kind with a payload: <plural>/<name>/<object_file>; the other files of
+ * its folder are its payload, no object (orgctl_kind_locate_payload). */
+static int locate_folder_object(const orgctl_kind *k, const char *const *parts, const size_t *lens,
+                                int n, int base, const orgctl_kind **kind, char **org, char **name)
+{
+    if (n != base + 2 || strcmp(parts[n - 1], k->payload->object_file) != 0 || lens[base] == 0)
+        return ORGCTL_ENOTFOUND;
+    *kind = k;
+    *org = k->per_org ? decode_name(parts[1], lens[1]) : xstrdup("");
+    *name = decode_name(parts[base], lens[base]);
+    return 0;
+}
+
+int orgctl_kind_locate_payload(const char *path, const orgctl_kind **kind, char **org, char **name,
+                               const char **rel)
+{
+    *org = *name = NULL;
+    const char *p = path, *org_part = NULL;
+    size_t org_len = 0;
+    if (strncmp(p, "orgs/", 5) == 0) {
+        org_part = p + 5;
+        const char *slash = strchr(org_part, '/');
+        if (!slash || slash == org_part)
+            return ORGCTL_ENOTFOUND;
+        org_len = (size_t)(slash - org_part);
+        p = slash + 1;
+    }
+    const char *slash = strchr(p, '/');
+    if (!slash)
+        return ORGCTL_ENOTFOUND;
+    const orgctl_kind *k = kind_by_plural(p, (size_t)(slash - p), org_part != NULL);
+    if (!k || !k->payload)
+        return ORGCTL_ENOTFOUND;
+    const char *name_part = slash + 1, *end = strchr(name_part, '/');
+    if (!end || end == name_part || !end[1] || strcmp(end + 1, k->payload->object_file) == 0)
+        return ORGCTL_ENOTFOUND;
+    *kind = k;
+    *org = org_part ? decode_name(org_part, org_len) : xstrdup("");
+    *name = decode_name(name_part, (size_t)(end - name_part));
+    *rel = end + 1;
+    return 0;
 }
 
 int orgctl_kind_locate(const char *path, const orgctl_kind **kind, char **org, char **name)
@@ -610,6 +658,8 @@ int orgctl_kind_locate(const char *path, const orgctl_kind **kind, char **org, c
         base = 1;
     }
     size_t last = strlen(parts[n - 1]);
+    if (k && k->payload)
+        return locate_folder_object(k, parts, lens, n, base, kind, org, name);
     if (!k || n <= base || !ends_with_json(parts[n - 1], last))
         return ORGCTL_ENOTFOUND;
     *kind = k;

@@ -1785,6 +1785,57 @@ static int unique_clash(struct catch_up *cu, const orgctl_kind *kind, const char
     return error;
 }
 
+/* The blob `id` of the file at `path`: 0 with *blob, or 0 with *blob NULL, *damaged and the
+ * problem said when it is missing from the object database (damaged storage, recorded as
+ * such), or another error. */
+static int read_blob(orgctl_repo *repo, const char *path, const git_oid *id, git_blob **blob,
+                     strbuf *problem, bool *damaged)
+{
+    int error = git_blob_lookup(blob, repo->git, id);
+    if (error == GIT_ENOTFOUND) {
+        char hex[GIT_OID_HEXSZ + 1];
+        git_error_clear();
+        *blob = NULL;
+        *damaged = true;
+        strbuf_addf(problem, "blob %s is missing from the object database",
+                    git_oid_tostr(hex, sizeof(hex), id));
+        return 0;
+    }
+    return error < 0 ? orgctl_git_error(error, path) : 0;
+}
+
+/* A payload file of an object (a suppression list's shard) is checked as its kind's
+ * descriptor says, and recorded as invalid when it breaks the format: queries of the
+ * object then refuse it instead of believing it. Other files that are no object (README,
+ * a future kind) are not indexed. */
+static int index_payload(struct catch_up *cu, const char *path, const git_oid *id)
+{
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    const char *rel;
+    if (orgctl_kind_locate_payload(path, &kind, &org, &name, &rel) < 0)
+        return 0;
+    strbuf problem = STRBUF_INIT;
+    git_blob *blob = NULL;
+    bool damaged = false;
+    int error = read_blob(cu->repo, path, id, &blob, &problem, &damaged);
+    if (!error && blob &&
+        kind->payload->check(rel, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)) < 0) {
+        strbuf_adds(&problem, orgctl_error_last());
+        orgctl_error_clear();
+    }
+    if (!error && !cu->rebuild)
+        error = orgctl_index_forget_invalid(cu->repo, path);
+    if (!error && problem.len)
+        error =
+            record_invalid(cu->repo, path, kind, org, name, strbuf_str(&problem), NULL, damaged);
+    git_blob_free(blob);
+    strbuf_release(&problem);
+    free(org);
+    free(name);
+    return error;
+}
+
 /* Indexes the file at `path` (blob `id`) as it is in the commit caught up with, and notes
  * its references for check_references. */
 static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
@@ -1794,7 +1845,7 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
     char *org = NULL, *name = NULL;
     int place = orgctl_kind_locate(path, &kind, &org, &name);
     if (place == ORGCTL_ENOTFOUND)
-        return 0; /* a file that is no object (README, a future kind): not indexed */
+        return index_payload(cu, path, id);
     strbuf problem = STRBUF_INIT, text = STRBUF_INIT, unique = STRBUF_INIT;
     git_blob *blob = NULL;
     cJSON *obj = NULL;
@@ -1803,17 +1854,9 @@ static int index_blob(struct catch_up *cu, const char *path, const git_oid *id)
     if (place < 0) {
         strbuf_adds(&problem, orgctl_error_last());
         orgctl_error_clear();
-    } else if ((error = git_blob_lookup(&blob, repo->git, id)) == GIT_ENOTFOUND) {
-        char hex[GIT_OID_HEXSZ + 1];
-        git_error_clear();
-        error = 0;
-        damaged = true;
-        strbuf_addf(&problem, "blob %s is missing from the object database",
-                    git_oid_tostr(hex, sizeof(hex), id));
-    } else if (error < 0) {
-        error = orgctl_git_error(error, path);
+    } else if ((error = read_blob(repo, path, id, &blob, &problem, &damaged)) < 0) {
         goto done;
-    } else {
+    } else if (blob) {
         strbuf_add(&text, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
         obj = cJSON_Parse(strbuf_str(&text));
         check_file(repo, &problem, kind, org, name, obj);

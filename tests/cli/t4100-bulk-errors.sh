@@ -138,7 +138,7 @@ test_expect_success 'every problem of a file at once, in file order' '
 	bad_create f.csv &&
 	cat >expect <<-\EOF &&
 	f.csv:3:4: user create needs "email"
-	f.csv:5:1: unknown kind "usr" (kinds: org, user, role, group, skill, access, capacity, pair, clone, campaign)
+	f.csv:5:1: unknown kind "usr" (kinds: org, user, role, group, skill, access, capacity, pair, clone, suppress, campaign)
 	f.csv:6:1: duplicate row: the same as line 2
 	orgctl: bulk create: 3 problems in f.csv
 	EOF

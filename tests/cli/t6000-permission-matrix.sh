@@ -31,6 +31,8 @@ fixture() {
 		orgctl --org "$o" group create G1 --member u3 --role R3 --skill S3=2 &&
 		orgctl --org "$o" access create A1 --member u3 --role R3 &&
 		orgctl --org "$o" user template create T1 &&
+		orgctl --org "$o" suppress create L1 &&
+		orgctl --org "$o" suppress add L1 +13175551212 &&
 		{ orgctl campaign strategy show ST1 >/dev/null 2>&1 ||
 			orgctl campaign strategy create ST1 --mode preview; } &&
 		orgctl --org "$o" campaign create CA1 --strategy ST1 --tz UTC --window 09:00-17:00 \
@@ -44,6 +46,7 @@ fixture() {
 		orgctl --org "$o" campaign sub pause SUB3 &&
 		printf -v "rollback_${o//[^a-z0-9]/_}" %s "$(git -C repo rev-parse HEAD)" &&
 		printf 'kind,op,name,email\nuser,create,b1,b1@%s.example\n' "$o" >"rows-$o.csv" &&
+		printf '+13175550001\n' >"$SCRATCH/numbers.txt" &&
 		orgctl --org "$o" bulk create "pending-$o" "rows-$o.csv"
 }
 
@@ -81,6 +84,7 @@ build_argv() {
 			group/*) ARGV+=(G1) ;;
 			access/*) ARGV+=(A1) ;;
 			capacity/*) ARGV+=(C1) ;;
+			suppress/*) ARGV+=(L1) ;;
 			campaign/strategy-create) ARGV+=(new1) ;;
 			campaign/strategy-*) ARGV+=(ST1) ;;
 			campaign/stop | campaign/complete) ARGV+=(CA2) ;;
@@ -105,6 +109,8 @@ build_argv() {
 		KEY=VALUE*) ARGV+=(k2=v2) ;;
 		KEY*) ARGV+=(k) ;;
 		NEW-NAME) ARGV+=(copy1) ;;
+		NUMBER*) if test -n "$take" || test "$verb" = remove; then ARGV+=(+13175551212); else ARGV+=(+13175551299); fi ;;
+		FILE) ARGV+=("$SCRATCH/numbers.txt") ;;
 		CAMPAIGN) ARGV+=(CA2) ;;
 		SUB) ARGV+=(new1) ;;
 		--mode=*) ARGV+=(--mode preview) ;;

@@ -101,6 +101,14 @@ args_for() {
 	'pair rm group') echo "pair rm group $(cat base/p1) --group pg@pt" ;;
 	'clone create') echo "clone create $(cat base/p2) --user alice" ;;
 	'clone rm') echo "clone rm $(cat base/p2) --user bob" ;;
+	'suppress create') echo 'suppress create dnc2' ;;
+	'suppress rm') echo 'suppress rm dnc' ;;
+	'suppress enable') echo 'suppress enable off' ;;
+	'suppress disable') echo 'suppress disable dnc' ;;
+	'suppress add') echo 'suppress add dnc +13175551213 --client-id c9' ;;
+	'suppress remove') echo 'suppress remove dnc +13175551212' ;;
+	'suppress import') echo 'suppress import dnc nums.txt --replace' ;;
+	'suppress prune') echo 'suppress prune dnc' ;;
 	*) return 1 ;;
 	esac
 }
@@ -147,6 +155,13 @@ test_expect_success 'setup: an org with one of everything, two pending bulk sets
 		orgctl bulk create pending2 p2.csv >/dev/null &&
 		printf "kind,op,name,email\nuser,create,fred,fred@acme.test\n" >new.csv &&
 		echo "Correct-Horse-9" >pw &&
+		orgctl suppress create dnc >/dev/null &&
+		orgctl suppress add dnc +13175551212 +442071234567 >/dev/null &&
+		ORGCTL_NOW=2020-01-01T00:00:00Z orgctl suppress add dnc +13175559999 \
+			--expires 2020-01-02T00:00Z >/dev/null &&
+		orgctl suppress create off >/dev/null &&
+		orgctl suppress disable off >/dev/null &&
+		printf "+13175550000\n" >nums.txt &&
 		for o in Pt Cl Pq Newco; do orgctl org create $o >/dev/null || exit 1; done &&
 		orgctl --org pt user create pa --email pa@pt.test >/dev/null &&
 		orgctl --org pt user create pb --email pb@pt.test >/dev/null &&

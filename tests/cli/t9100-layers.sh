@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# t9100-layers: lib/ is built in layers (lib/README.md), util < schema < store < core <
-# kinds < bulk < outbound, and nothing goes the wrong way: no include of a header of a
-# layer above, and no call into a layer above but the known ones listed here, a list that
-# may only shrink (an entry that is gone fails too, so that it is struck). Likewise the files
+# t9100-layers: lib/ is built in layers (lib/README.md), util < schema < store < core < outbound <
+# kinds < bulk, and nothing goes the wrong way: no include of a header of a layer above,
+# and no call into a layer above but the known ones listed here, a list that may only
+# shrink (an entry that is gone fails too, so that it is struck). Likewise the files
 # outside lib/store/ that still call libgit2 or SQLite themselves.
 #
 # Usage: bash tests/cli/t9100-layers.sh [SOURCE-DIR [BUILD-DIR]]

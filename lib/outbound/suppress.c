@@ -1,0 +1,1413 @@
+/* The suppression engines (suppress.h): edits of a list's shards through the change set,
+ * imports in one pass (numbers packed with their expiry into one uint64, radix sorted,
+ * written shard by shard), and the derived cache the queries read. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folder.h"
+#include "internal.h"
+#include "orgctl/csv.h"
+#include "suppress.h"
+#include "suppress_text.h"
+
+/* --- values --- */
+
+int orgctl_suppress_expiry(const char *what, const char *text, size_t len, int64_t now,
+                           int64_t *out)
+{
+    if (!orgctl_expiry_parse(text, len, out))
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s \"%.*s\" is not a time yyyy-MM-ddTHH:mmZ (UTC)", what,
+                                (int)(len > 40 ? 40 : len), text);
+    if (*out <= now)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.*s\" is not in the future", what, (int)len,
+                                text);
+    if (*out > now + (int64_t)ORGCTL_SUPPRESS_EXPIRY_DAYS * 86400)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s \"%.*s\" is more than %d days ahead", what,
+                                (int)len, text, ORGCTL_SUPPRESS_EXPIRY_DAYS);
+    return 0;
+}
+
+int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_region *region,
+                           uint64_t *key, size_t *bad_at)
+{
+    char e164[ORGCTL_E164_MAX];
+    ptrdiff_t at = -1;
+    int code = orgctl_phone_normalize(e164, &at, region, text, len);
+    if (code == 0 && (*key = orgctl_phone_key(e164)) != 0)
+        return 0;
+    if (bad_at)
+        *bad_at = at >= 0 ? (size_t)at : 0;
+    if (len > 40)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "\"%.20s...\" (%zu bytes) is not a phone number: %s", text, len,
+                                orgctl_phone_strerror(code));
+    return orgctl_error_set(ORGCTL_EINVALID, "\"%.*s\" is not a phone number: %s", (int)len, text,
+                            orgctl_phone_strerror(code));
+}
+
+/* --- sorting: LSD radix over 16-bit digits, skipping digits all values share --- */
+
+static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n)
+{
+    static size_t count[65536];
+    uint64_t *src = v, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(count, 0, sizeof(count));
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & 0xffff]++;
+        if (n && count[(src[0] >> shift) & 0xffff] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
+}
+
+/* --- entries in memory --- */
+
+/* A number with its expiry, packed: the key (< 10^15 < 2^50) above 14 bits of an index
+ * into a table of the distinct expiries, sorted, NO_EXPIRY the highest: the same number
+ * twice keeps its latest expiry, none counting as the latest. */
+#define EXP_BITS 14
+#define NO_EXPIRY ((1u << EXP_BITS) - 1)
+#define PACK(key, e) (((key) << EXP_BITS) | (e))
+#define KEY_OF(p) ((p) >> EXP_BITS)
+#define EXP_OF(p) ((unsigned)((p)&NO_EXPIRY))
+
+struct expiries {
+    int64_t *v; /* by index; sorted once all are in */
+    size_t n, alloc;
+};
+
+struct numbers {
+    uint64_t *v;
+    size_t n, alloc;
+};
+
+static void numbers_push(struct numbers *a, uint64_t p)
+{
+    if (a->n == a->alloc) {
+        a->alloc = a->alloc ? a->alloc * 2 : 1024;
+        a->v = xrealloc(a->v, a->alloc * sizeof(*a->v));
+    }
+    a->v[a->n++] = p;
+}
+
+/* The index of expiry t (0: none) in the table; -1 when the table is full. */
+static int expiry_index(struct expiries *x, int64_t t)
+{
+    if (!t)
+        return NO_EXPIRY;
+    for (size_t i = x->n; i-- > 0;) /* few distinct values, the last one most often */
+        if (x->v[i] == t)
+            return (int)i;
+    if (x->n + 1 >= NO_EXPIRY)
+        return -1;
+    if (x->n == x->alloc) {
+        x->alloc = x->alloc ? x->alloc * 2 : 16;
+        x->v = xrealloc(x->v, x->alloc * sizeof(*x->v));
+    }
+    x->v[x->n] = t;
+    return (int)x->n++;
+}
+
+static int64_t expiry_at(const struct expiries *x, unsigned e)
+{
+    return e == NO_EXPIRY ? 0 : x->v[e];
+}
+
+/* Sorts the table and renumbers the packed values to match, so that within one key the
+ * order of packed values is the order of expiries. */
+static void expiries_sort(struct expiries *x, struct numbers *a)
+{
+    if (x->n < 2)
+        return;
+    size_t *order = xmalloc(x->n * sizeof(*order));
+    for (size_t i = 0; i < x->n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < x->n; i++) /* insertion sort: a few hundred values at most */
+        for (size_t j = i; j > 0 && x->v[order[j - 1]] > x->v[order[j]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    unsigned *rank = xmalloc(x->n * sizeof(*rank));
+    int64_t *sorted = xmalloc(x->n * sizeof(*sorted));
+    for (size_t i = 0; i < x->n; i++) {
+        rank[order[i]] = (unsigned)i;
+        sorted[i] = x->v[order[i]];
+    }
+    for (size_t i = 0; i < a->n; i++)
+        if (EXP_OF(a->v[i]) != NO_EXPIRY)
+            a->v[i] = PACK(KEY_OF(a->v[i]), rank[EXP_OF(a->v[i])]);
+    memcpy(x->v, sorted, x->n * sizeof(*sorted));
+    free(sorted);
+    free(rank);
+    free(order);
+}
+
+/* Sorts the packed numbers and keeps one per key, the last (latest expiry, or none). */
+static void numbers_sort_unique(struct numbers *a)
+{
+    if (a->n < 2)
+        return;
+    uint64_t *tmp = xmalloc(a->n * sizeof(*tmp));
+    radix_sort(a->v, tmp, a->n);
+    free(tmp);
+    size_t out = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (out && KEY_OF(a->v[out - 1]) == KEY_OF(a->v[i]))
+            out--;
+        a->v[out++] = a->v[i];
+    }
+    a->n = out;
+}
+
+struct client {
+    char *id;
+    int64_t expires;
+};
+
+struct clients {
+    struct client *v;
+    size_t n, alloc;
+};
+
+static void clients_push(struct clients *c, const char *id, size_t len, int64_t expires)
+{
+    if (c->n == c->alloc) {
+        c->alloc = c->alloc ? c->alloc * 2 : 64;
+        c->v = xrealloc(c->v, c->alloc * sizeof(*c->v));
+    }
+    c->v[c->n].id = xmalloc(len + 1);
+    memcpy(c->v[c->n].id, id, len);
+    c->v[c->n].id[len] = '\0';
+    c->v[c->n++].expires = expires;
+}
+
+static void clients_free(struct clients *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].id);
+    free(c->v);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Latest expiry wins, none counting as the latest. */
+static int64_t later(int64_t a, int64_t b)
+{
+    return !a || !b ? 0 : a > b ? a : b;
+}
+
+static int client_cmp(const void *a, const void *b)
+{
+    const struct client *x = a, *y = b;
+    return strcmp(x->id, y->id);
+}
+
+static void clients_sort_unique(struct clients *c)
+{
+    qsort(c->v, c->n, sizeof(*c->v), client_cmp);
+    size_t out = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (out && strcmp(c->v[out - 1].id, c->v[i].id) == 0) {
+            c->v[out - 1].expires = later(c->v[out - 1].expires, c->v[i].expires);
+            free(c->v[i].id);
+            continue;
+        }
+        c->v[out++] = c->v[i];
+    }
+    c->n = out;
+}
+
+/* --- shards --- */
+
+/* The 5-digit prefix of a key, which names its shard. */
+static unsigned key_prefix(uint64_t key)
+{
+    while (key >= 100000)
+        key /= 10;
+    return (unsigned)key;
+}
+
+static void add_expiry(strbuf *out, int64_t t)
+{
+    if (!t)
+        return;
+    char text[ORGCTL_SUPPRESS_EXPIRY_LEN + 1];
+    orgctl_expiry_format(text, t);
+    strbuf_addch(out, ' ');
+    strbuf_add(out, text, ORGCTL_SUPPRESS_EXPIRY_LEN);
+}
+
+/* One number's line. */
+static void add_number_line(strbuf *out, uint64_t key, int64_t expires)
+{
+    char text[ORGCTL_E164_MAX];
+    orgctl_phone_from_key(text, key);
+    strbuf_adds(out, text);
+    add_expiry(out, expires);
+    strbuf_addch(out, '\n');
+}
+
+/* The list's folder ("orgs/o/suppress/L/"), malloc'd. */
+static char *list_folder(const char *org, const char *list)
+{
+    char *path = orgctl_kind_path(&orgctl_kind_suppress, org, list);
+    path[strlen(path) - strlen(orgctl_kind_suppress.payload->object_file)] = '\0';
+    return path;
+}
+
+static int list_must_exist(orgctl_repo *repo, const char *org, const char *list)
+{
+    if (!orgctl_object_exists(repo, &orgctl_kind_suppress, org, list))
+        return orgctl_error_set(ORGCTL_ENOTFOUND, "suppression list \"%s\" not found in org \"%s\"",
+                                list, org);
+    return 0;
+}
+
+/* The current text of a shard as the change set sees it (empty: none). */
+static int read_shard(orgctl_changeset *cs, const char *folder, const char *rel, strbuf *out)
+{
+    strbuf path = STRBUF_INIT;
+    strbuf_adds(&path, folder);
+    strbuf_adds(&path, rel);
+    int error =
+        orgctl_changeset_read_current(orgctl_changeset_repo(cs), strbuf_str(&path), false, out);
+    strbuf_release(&path);
+    return error < 0 ? error : 0;
+}
+
+struct shard_lines {
+    struct numbers nums; /* packed with expiries in `x` */
+    struct expiries *x;
+    struct clients clients;
+    int error;
+};
+
+static int collect_line(const orgctl_suppress_line *l, void *payload)
+{
+    struct shard_lines *s = payload;
+    if (l->key) {
+        int e = expiry_index(s->x, l->expires);
+        if (e < 0)
+            return orgctl_error_set(ORGCTL_EINVALID, "more than %u distinct expiries",
+                                    NO_EXPIRY - 1);
+        numbers_push(&s->nums, PACK(l->key, (unsigned)e));
+    } else {
+        clients_push(&s->clients, l->entry, l->len, l->expires);
+    }
+    return 0;
+}
+
+/* Stages `text` as the shard `rel` of the list (removed when empty), when it differs from
+ * `before`. */
+static int stage_shard(orgctl_changeset *cs, const char *org, const char *list, const char *rel,
+                       const strbuf *before, const strbuf *text)
+{
+    if (before->len == text->len &&
+        (text->len == 0 || memcmp(before->buf, text->buf, text->len) == 0))
+        return 0;
+    return orgctl_changeset_put_payload(cs, &orgctl_kind_suppress, org, list, rel,
+                                        text->len ? text->buf : NULL, text->len);
+}
+
+/* --- edits: numbers (sorted, unique, packed) merged into their shards --- */
+
+struct counts {
+    size_t added, removed, total;
+};
+
+/* How one entry of a shard merge ends: `cmp` < 0 only in the shard, > 0 only given, 0 in
+ * both (`changed`: with another expiry). Returns what the shard keeps: 0 nothing, 1 the
+ * shard's line, 2 the given one; and counts. With `replace` the shard becomes what is
+ * given; else what is given is added, or removed (`remove`). */
+static int merge_step(int cmp, bool changed, bool replace, bool remove, struct counts *c)
+{
+    int keep;
+    if (cmp < 0) {
+        keep = replace ? 0 : 1;
+        c->removed += replace;
+    } else if (cmp > 0) {
+        keep = remove ? 0 : 2;
+        c->added += !remove;
+    } else {
+        keep = remove ? 0 : 2;
+        c->removed += remove;
+        c->added += !remove && changed;
+    }
+    c->total += keep != 0;
+    return keep;
+}
+
+/* The shard's entries as they are now (`before`, parsed into cur), or none. */
+static int parse_before(const char *rel, const strbuf *before, struct shard_lines *cur)
+{
+    return before->len
+               ? orgctl_suppress_shard_parse(rel, before->buf, before->len, collect_line, cur)
+               : 0;
+}
+
+static void shard_lines_free(struct shard_lines *cur)
+{
+    free(cur->nums.v);
+    free(cur->x->v);
+    clients_free(&cur->clients);
+}
+
+/* Rewrites the shard of the numbers in[0..n) (one prefix) from its content `before`. */
+static int merge_number_shard(orgctl_changeset *cs, const char *org, const char *list,
+                              const char *rel, const strbuf *before, const uint64_t *in, size_t n,
+                              const struct expiries *x, bool replace, bool remove, struct counts *c)
+{
+    struct expiries bx = {0};
+    struct shard_lines cur = {{0}, &bx, {0}, 0};
+    int error = parse_before(rel, before, &cur);
+    strbuf text = STRBUF_INIT;
+    /* the shard's lines are sorted by value, as the keys are */
+    for (size_t i = 0, j = 0; !error && (i < cur.nums.n || j < n);) {
+        uint64_t ck = i < cur.nums.n ? KEY_OF(cur.nums.v[i]) : UINT64_MAX;
+        uint64_t nk = j < n ? KEY_OF(in[j]) : UINT64_MAX;
+        int64_t ce = i < cur.nums.n ? expiry_at(&bx, EXP_OF(cur.nums.v[i])) : 0;
+        int64_t ne = j < n ? expiry_at(x, EXP_OF(in[j])) : 0;
+        int cmp = ck < nk ? -1 : ck > nk;
+        int keep = merge_step(cmp, ce != ne, replace, remove, c);
+        if (keep)
+            add_number_line(&text, keep == 1 ? ck : nk, keep == 1 ? ce : ne);
+        i += cmp <= 0;
+        j += cmp >= 0;
+    }
+    if (!error)
+        error = stage_shard(cs, org, list, rel, before, &text);
+    strbuf_release(&text);
+    shard_lines_free(&cur);
+    return error;
+}
+
+/* The same for client ids of one shard. */
+static int merge_client_shard(orgctl_changeset *cs, const char *org, const char *list,
+                              const char *rel, const strbuf *before, const struct client *in,
+                              size_t n, bool replace, bool remove, struct counts *c)
+{
+    struct expiries bx = {0};
+    struct shard_lines cur = {{0}, &bx, {0}, 0};
+    int error = parse_before(rel, before, &cur);
+    strbuf text = STRBUF_INIT;
+    for (size_t i = 0, j = 0; !error && (i < cur.clients.n || j < n);) {
+        int cmp = i >= cur.clients.n ? 1 : j >= n ? -1 : strcmp(cur.clients.v[i].id, in[j].id);
+        bool changed = cmp == 0 && cur.clients.v[i].expires != in[j].expires;
+        int keep = merge_step(cmp, changed, replace, remove, c);
+        if (keep) {
+            const struct client *k = keep == 1 ? &cur.clients.v[i] : &in[j];
+            strbuf_adds(&text, k->id);
+            add_expiry(&text, k->expires);
+            strbuf_addch(&text, '\n');
+        }
+        i += cmp <= 0;
+        j += cmp >= 0;
+    }
+    if (!error)
+        error = stage_shard(cs, org, list, rel, before, &text);
+    strbuf_release(&text);
+    shard_lines_free(&cur);
+    return error;
+}
+
+/* Orders the sorted numbers by shard, keeping the order within each (a stable counting
+ * sort on the prefix). `tmp` has room for n. */
+static void group_by_shard(uint64_t *v, uint64_t *tmp, size_t n)
+{
+    uint32_t *count = xcalloc(100000, sizeof(*count));
+    for (size_t i = 0; i < n; i++)
+        count[key_prefix(KEY_OF(v[i]))]++;
+    uint32_t sum = 0;
+    for (size_t d = 0; d < 100000; d++) {
+        uint32_t c = count[d];
+        count[d] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++)
+        tmp[count[key_prefix(KEY_OF(v[i]))]++] = v[i];
+    memcpy(v, tmp, n * sizeof(*v));
+    free(count);
+}
+
+static int client_shard_cmp(const void *a, const void *b)
+{
+    const struct client *x = a, *y = b;
+    char sa[ORGCTL_SUPPRESS_SHARD_MAX], sb[ORGCTL_SUPPRESS_SHARD_MAX];
+    orgctl_suppress_client_shard(sa, x->id, strlen(x->id));
+    orgctl_suppress_client_shard(sb, y->id, strlen(y->id));
+    int c = strcmp(sa, sb);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+struct base_shards {
+    char **rel;
+    size_t n, alloc;
+};
+
+static int note_base_shard(const char *rel, const char *data, size_t len, void *payload)
+{
+    struct base_shards *b = payload;
+    (void)data;
+    (void)len;
+    if (strcmp(rel, orgctl_kind_suppress.payload->object_file) == 0)
+        return 0;
+    if (b->n == b->alloc) {
+        b->alloc = b->alloc ? b->alloc * 2 : 64;
+        b->rel = xrealloc(b->rel, b->alloc * sizeof(*b->rel));
+    }
+    b->rel[b->n++] = xstrdup(rel);
+    return 0;
+}
+
+static void base_shards_free(struct base_shards *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->rel[i]);
+    free(b->rel);
+}
+
+static int rel_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Marks the base shard `rel` (when there is one) as given something. */
+static void mark_base(const struct base_shards *base, bool *touched, const char *rel)
+{
+    const char *key = rel;
+    char **at = base->n ? bsearch(&key, base->rel, base->n, sizeof(*base->rel), rel_cmp) : NULL;
+    if (at)
+        touched[at - base->rel] = true;
+}
+
+/* Applies sorted, unique numbers (packed, expiries in x) and client ids to the list: added,
+ * removed, or (replace) the list's whole content. Each shard is read and staged once. */
+static int apply(orgctl_changeset *cs, const char *org, const char *list, struct numbers *nums,
+                 const struct expiries *x, struct clients *clients, bool replace, bool remove,
+                 struct counts *c)
+{
+    orgctl_repo *repo = orgctl_changeset_repo(cs);
+    int error = list_must_exist(repo, org, list);
+    if (error < 0)
+        return error;
+    char *folder = list_folder(org, list);
+    struct base_shards base = {0};
+    /* the shards there are now: all are rewritten by a replace; and their number says
+     * how big the change may be */
+    if (replace &&
+        (error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base)) == 0)
+        qsort(base.rel, base.n, sizeof(*base.rel), rel_cmp);
+    uint64_t *tmp = nums->n ? xmalloc(nums->n * sizeof(*tmp)) : NULL;
+    if (!error) {
+        group_by_shard(nums->v, tmp, nums->n);
+        qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
+    }
+    free(tmp);
+    size_t shards = base.n + clients->n;
+    for (size_t i = 0; i < nums->n; i++)
+        shards += i == 0 || key_prefix(KEY_OF(nums->v[i])) != key_prefix(KEY_OF(nums->v[i - 1]));
+    if (!error && shards > ORGCTL_CHANGESET_LARGE &&
+        (error = orgctl_changeset_large(cs, shards, orgctl_repo_dry_run(repo))) < 0)
+        goto done;
+    orgctl_perm_cache_start(repo);
+    strbuf before = STRBUF_INIT;
+    bool *touched = xcalloc(base.n + 1, sizeof(*touched)); /* base shards given something */
+    char rel[ORGCTL_SUPPRESS_SHARD_MAX];
+    for (size_t i = 0; !error && i < nums->n;) {
+        unsigned prefix = key_prefix(KEY_OF(nums->v[i]));
+        size_t j = i;
+        while (j < nums->n && key_prefix(KEY_OF(nums->v[j])) == prefix)
+            j++;
+        orgctl_suppress_number_shard(rel, KEY_OF(nums->v[i]));
+        mark_base(&base, touched, rel);
+        if ((error = read_shard(cs, folder, rel, &before)) == 0)
+            error = merge_number_shard(cs, org, list, rel, &before, nums->v + i, j - i, x, replace,
+                                       remove, c);
+        i = j;
+    }
+    for (size_t i = 0; !error && i < clients->n;) {
+        size_t j = i;
+        char next[ORGCTL_SUPPRESS_SHARD_MAX];
+        orgctl_suppress_client_shard(rel, clients->v[i].id, strlen(clients->v[i].id));
+        do {
+            j++;
+            if (j < clients->n)
+                orgctl_suppress_client_shard(next, clients->v[j].id, strlen(clients->v[j].id));
+        } while (j < clients->n && strcmp(next, rel) == 0);
+        mark_base(&base, touched, rel);
+        if ((error = read_shard(cs, folder, rel, &before)) == 0)
+            error = merge_client_shard(cs, org, list, rel, &before, clients->v + i, j - i, replace,
+                                       remove, c);
+        i = j;
+    }
+    /* what the replace gives nothing to: emptied */
+    for (size_t b = 0; !error && b < base.n; b++) {
+        if (touched[b])
+            continue;
+        if ((error = read_shard(cs, folder, base.rel[b], &before)) < 0)
+            break;
+        if (strncmp(base.rel[b], "numbers/", 8) == 0)
+            error =
+                merge_number_shard(cs, org, list, base.rel[b], &before, NULL, 0, x, true, false, c);
+        else
+            error =
+                merge_client_shard(cs, org, list, base.rel[b], &before, NULL, 0, true, false, c);
+    }
+    free(touched);
+    strbuf_release(&before);
+    orgctl_perm_cache_stop(repo);
+done:
+    base_shards_free(&base);
+    free(folder);
+    return error;
+}
+
+int orgctl_suppress_edit(orgctl_changeset *cs, const char *org, const char *list,
+                         const uint64_t *keys, size_t n_keys, const char *const *client_ids,
+                         size_t n_clients, int64_t expires, bool remove, size_t *changed)
+{
+    struct expiries x = {0};
+    struct numbers nums = {0};
+    struct clients clients = {0};
+    int e = expiry_index(&x, expires);
+    for (size_t i = 0; i < n_keys; i++)
+        numbers_push(&nums, PACK(keys[i], (unsigned)e));
+    for (size_t i = 0; i < n_clients; i++)
+        clients_push(&clients, client_ids[i], strlen(client_ids[i]), expires);
+    numbers_sort_unique(&nums);
+    clients_sort_unique(&clients);
+    struct counts c = {0};
+    int error = apply(cs, org, list, &nums, &x, &clients, false, remove, &c);
+    *changed = remove ? c.removed : c.added;
+    free(nums.v);
+    free(x.v);
+    clients_free(&clients);
+    return error;
+}
+
+/* --- import --- */
+
+/* How many skipped lines an import names; the rest are counted. */
+#define SKIPPED_NAMED 20
+
+struct import {
+    const orgctl_suppress_import_options *opts;
+    orgctl_suppress_import_result *res;
+    const char *file;
+    long number_col, expires_col, client_col; /* -1: none */
+    struct numbers nums;
+    struct expiries x;
+    struct clients clients;
+};
+
+/* A bad line: the import fails, or with skip_invalid it is skipped and named. */
+static int bad_entry(struct import *im, size_t line, size_t column, const char *reason)
+{
+    strbuf why = STRBUF_INIT; /* the reason may be the last error, which the next one overwrites */
+    strbuf_adds(&why, reason);
+    int error = 0;
+    if (!im->opts->skip_invalid)
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s:%zu:%zu: %s", im->file, line, column,
+                                 strbuf_str(&why));
+    else if (im->res->skipped++ < SKIPPED_NAMED)
+        strbuf_addf(&im->res->skipped_report, "%s:%zu:%zu: %s\n", im->file, line, column,
+                    strbuf_str(&why));
+    if (!error)
+        orgctl_error_clear();
+    strbuf_release(&why);
+    return error;
+}
+
+static const char *field(const orgctl_csv_record *rec, long col, size_t *len)
+{
+    *len = 0;
+    if (col < 0 || (size_t)col >= orgctl_csv_record_count(rec))
+        return NULL;
+    const char *f = orgctl_csv_record_field(rec, (size_t)col, len);
+    /* what orgctl's CSV writers guarded against spreadsheets ("'+1317...") reads back */
+    const char *u = orgctl_csv_unguard(f);
+    *len -= (size_t)(u - f);
+    return u;
+}
+
+static int import_record(struct import *im, const orgctl_csv_record *rec)
+{
+    size_t line = orgctl_csv_record_line(rec), nlen, elen, clen;
+    const char *number = field(rec, im->number_col, &nlen);
+    const char *exp = field(rec, im->expires_col, &elen);
+    const char *client = field(rec, im->client_col, &clen);
+    int64_t expires = 0;
+    if (exp && elen && orgctl_suppress_expiry("expiry", exp, elen, im->opts->now, &expires) < 0)
+        return bad_entry(im, line, (size_t)im->expires_col + 1, orgctl_error_last());
+    if (client && clen) {
+        if (!orgctl_suppress_client_valid(client, clen))
+            return bad_entry(im, line, (size_t)im->client_col + 1,
+                             "not a client id (1 to 255 bytes, no space or control byte)");
+        clients_push(&im->clients, client, clen, expires);
+    }
+    if (im->number_col < 0)
+        return 0;
+    if (!number || !nlen) {
+        if (client && clen)
+            return 0;
+        return bad_entry(im, line, (size_t)im->number_col + 1, "no phone number");
+    }
+    uint64_t key;
+    size_t at;
+    if (orgctl_suppress_number(number, nlen, im->opts->region, &key, &at) < 0) {
+        /* one column: the place in the line; several: the field */
+        size_t column = orgctl_csv_record_count(rec) == 1 ? at + 1 : (size_t)im->number_col + 1;
+        return bad_entry(im, line, column, orgctl_error_last());
+    }
+    int e = expiry_index(&im->x, expires);
+    if (e < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: more than %u distinct expiries", im->file,
+                                line, NO_EXPIRY - 1);
+    numbers_push(&im->nums, PACK(key, (unsigned)e));
+    return 0;
+}
+
+/* The column named `name` in the header, -1 when none; twice is an error. */
+static int find_column(struct import *im, const orgctl_csv_record *header, const char *name,
+                       long *out)
+{
+    *out = -1;
+    for (size_t i = 0; i < orgctl_csv_record_count(header); i++) {
+        size_t len;
+        const char *f = orgctl_csv_record_field(header, i, &len);
+        if (len != strlen(name) || memcmp(f, name, len) != 0)
+            continue;
+        if (*out >= 0)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu:%zu: column \"%s\" is named twice",
+                                    im->file, orgctl_csv_record_line(header), i + 1, name);
+        *out = (long)i;
+    }
+    return 0;
+}
+
+/* Reads the first record: a header naming the columns, or (one column holding a number,
+ * no column option) the first entry of a plain list. *entry says which. */
+static int read_header(struct import *im, const orgctl_csv_record *first, bool *entry)
+{
+    const orgctl_suppress_import_options *o = im->opts;
+    size_t n = orgctl_csv_record_count(first), len;
+    const char *f0 = orgctl_csv_record_field(first, 0, &len);
+    *entry = false;
+    /* a header names columns; a first line that looks like a number is none, even a bad one */
+    if (!o->column && !o->expires_column && !o->client_column && n == 1 && len &&
+        (f0[0] == '+' || f0[0] == '(' || (f0[0] >= '0' && f0[0] <= '9'))) {
+        *entry = true;
+        im->number_col = 0;
+        return 0;
+    }
+    int error;
+    if ((error = find_column(im, first, o->column ? o->column : "number", &im->number_col)) < 0 ||
+        (o->expires_column &&
+         (error = find_column(im, first, o->expires_column, &im->expires_col)) < 0) ||
+        (o->client_column &&
+         (error = find_column(im, first, o->client_column, &im->client_col)) < 0))
+        return error;
+    if (im->number_col < 0 && !o->column && n == 1 && !o->client_column)
+        im->number_col = 0; /* the only column, whatever its name */
+    if (o->column && im->number_col < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: no column \"%s\" in the header", im->file,
+                                orgctl_csv_record_line(first), o->column);
+    if (o->expires_column && im->expires_col < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: no column \"%s\" in the header", im->file,
+                                orgctl_csv_record_line(first), o->expires_column);
+    if (o->client_column && im->client_col < 0)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: no column \"%s\" in the header", im->file,
+                                orgctl_csv_record_line(first), o->client_column);
+    if (im->number_col < 0 && im->client_col < 0)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "%s:%zu: no phone column (name it with --column, or give a "
+                                "file of one column)",
+                                im->file, orgctl_csv_record_line(first));
+    return 0;
+}
+
+int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *list,
+                           const char *file, const orgctl_suppress_import_options *opts,
+                           orgctl_suppress_import_result *res)
+{
+    struct import im = {opts, res, file, -1, -1, -1, {0}, {0}, {0}};
+    orgctl_csv_options co = ORGCTL_CSV_OPTIONS_INIT;
+    co.max_input_size = opts->max_input_size;
+    orgctl_csv *csv = NULL;
+    orgctl_csv_record *rec;
+    int error = list_must_exist(orgctl_changeset_repo(cs), org, list);
+    if (!error)
+        error = orgctl_csv_open(&csv, file, &co);
+    if (!error && (error = orgctl_csv_next(&rec, csv)) == 0) {
+        bool entry;
+        if ((error = read_header(&im, rec, &entry)) == 0 && entry)
+            error = import_record(&im, rec);
+    }
+    while (!error && (error = orgctl_csv_next(&rec, csv)) == 0)
+        error = import_record(&im, rec);
+    if (error == ORGCTL_ITEROVER)
+        error = 0;
+    orgctl_csv_free(csv);
+    res->lines = im.nums.n + im.clients.n;
+    if (!error && res->lines == 0)
+        error = orgctl_error_set(ORGCTL_EINVALID, "%s: no entry to import%s", file,
+                                 res->skipped ? " (every line was skipped)" : "");
+    if (!error) {
+        expiries_sort(&im.x, &im.nums);
+        numbers_sort_unique(&im.nums);
+        clients_sort_unique(&im.clients);
+        struct counts c = {0};
+        error = apply(cs, org, list, &im.nums, &im.x, &im.clients, opts->replace, false, &c);
+        res->added = c.added;
+        res->removed = c.removed;
+        res->total = c.total;
+    }
+    free(im.nums.v);
+    free(im.x.v);
+    clients_free(&im.clients);
+    return error;
+}
+
+/* --- prune and clear: every shard of the list --- */
+
+struct prune {
+    orgctl_changeset *cs;
+    const char *org, *list;
+    int64_t now;
+    size_t removed;
+};
+
+static int prune_shard(const char *rel, const char *data, size_t len, void *payload)
+{
+    struct prune *p = payload;
+    if (strcmp(rel, orgctl_kind_suppress.payload->object_file) == 0)
+        return 0;
+    struct expiries x = {0};
+    struct shard_lines cur = {{0}, &x, {0}, 0};
+    int error = orgctl_suppress_shard_parse(rel, data, len, collect_line, &cur);
+    strbuf text = STRBUF_INIT, before = STRBUF_INIT;
+    for (size_t i = 0; !error && i < cur.nums.n; i++) {
+        int64_t e = expiry_at(&x, EXP_OF(cur.nums.v[i]));
+        if (e && e <= p->now)
+            p->removed++;
+        else
+            add_number_line(&text, KEY_OF(cur.nums.v[i]), e);
+    }
+    for (size_t i = 0; !error && i < cur.clients.n; i++) {
+        int64_t e = cur.clients.v[i].expires;
+        if (e && e <= p->now) {
+            p->removed++;
+            continue;
+        }
+        strbuf_adds(&text, cur.clients.v[i].id);
+        add_expiry(&text, e);
+        strbuf_addch(&text, '\n');
+    }
+    strbuf_add(&before, data, len);
+    if (!error)
+        error = stage_shard(p->cs, p->org, p->list, rel, &before, &text);
+    strbuf_release(&text);
+    strbuf_release(&before);
+    free(cur.nums.v);
+    free(x.v);
+    clients_free(&cur.clients);
+    return error;
+}
+
+int orgctl_suppress_prune(orgctl_changeset *cs, const char *org, const char *list, int64_t now,
+                          size_t *removed)
+{
+    orgctl_repo *repo = orgctl_changeset_repo(cs);
+    int error = list_must_exist(repo, org, list);
+    if (error < 0)
+        return error;
+    char *folder = list_folder(org, list);
+    struct base_shards base = {0};
+    struct prune p = {cs, org, list, now, 0};
+    if ((error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base)) == 0 &&
+        base.n > ORGCTL_CHANGESET_LARGE)
+        error = orgctl_changeset_large(cs, base.n, orgctl_repo_dry_run(repo));
+    orgctl_perm_cache_start(repo);
+    if (!error)
+        error = orgctl_store_folder_files(repo, folder, 1, prune_shard, &p);
+    orgctl_perm_cache_stop(repo);
+    *removed = p.removed;
+    base_shards_free(&base);
+    free(folder);
+    return error;
+}
+
+int orgctl_suppress_clear(orgctl_changeset *cs, const char *org, const char *list)
+{
+    orgctl_repo *repo = orgctl_changeset_repo(cs);
+    char *folder = list_folder(org, list);
+    struct base_shards base = {0};
+    int error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base);
+    if (!error && base.n > ORGCTL_CHANGESET_LARGE)
+        error = orgctl_changeset_large(cs, base.n + 1, orgctl_repo_dry_run(repo));
+    orgctl_perm_cache_start(repo);
+    for (size_t i = 0; !error && i < base.n; i++)
+        error = orgctl_changeset_put_payload(cs, &orgctl_kind_suppress, org, list, base.rel[i],
+                                             NULL, 0);
+    orgctl_perm_cache_stop(repo);
+    base_shards_free(&base);
+    free(folder);
+    return error;
+}
+
+/* --- the derived cache: one file per list, for the tree of the list's folder ---
+ *
+ *     header | uint64 keys[numbers] | uint32 minutes[numbers] (when any expires)
+ *            | uint32 client_offsets[clients + 1] | uint32 client_minutes[clients]
+ *            | client id bytes
+ *
+ * keys sorted; an expiry in minutes since the epoch, 0 none. It is used only when its
+ * header names the folder's tree at HEAD and the list, its check matches, and its size is
+ * what the header says; else it is built again from the shards. */
+
+struct cache_header {
+    char magic[8];
+    char tree[40];
+    uint64_t numbers, expiring, clients, client_bytes;
+    uint64_t check;
+};
+
+static const char cache_magic[8] = {'O', 'R', 'G', 'S', 'U', 'P', '0', '1'};
+
+static uint64_t fnv64(uint64_t h, const void *data, size_t len)
+{
+    for (const unsigned char *p = data, *end = p + len; p < end; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return h;
+}
+
+static uint64_t header_check(const struct cache_header *h, const char *org, const char *list)
+{
+    uint64_t c = fnv64(14695981039346656037u, h, offsetof(struct cache_header, check));
+    c = fnv64(c, org, strlen(org) + 1);
+    return fnv64(c, list, strlen(list) + 1);
+}
+
+static size_t align8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+/* The size a cache with this header has, or 0 when it cannot be one. */
+static size_t cache_size(const struct cache_header *h)
+{
+    if (h->numbers > ((size_t)1 << 40) || h->clients > ((size_t)1 << 32) ||
+        h->client_bytes > ((size_t)1 << 40) || (h->expiring && h->expiring > h->numbers))
+        return 0;
+    size_t n = sizeof(*h) + h->numbers * 8;
+    if (h->expiring)
+        n += align8(h->numbers * 4);
+    return n + align8((h->clients + 1) * 4 + h->clients * 4) + h->client_bytes;
+}
+
+struct list_data {
+    char *org, *name;
+    int64_t state; /* 1 enabled, 0 disabled */
+    bool required;
+    const char *img; /* the cache image: mapped, or built here (owned) */
+    size_t img_len;
+    bool mapped;
+    const uint64_t *keys;
+    const uint32_t *minutes; /* NULL: none expires */
+    size_t n;
+    const uint32_t *client_off, *client_minutes;
+    const char *client_bytes;
+    size_t n_clients;
+};
+
+static void point_into(struct list_data *l)
+{
+    const struct cache_header *h = (const void *)l->img;
+    const char *p = l->img + sizeof(*h);
+    l->n = h->numbers;
+    l->keys = (const uint64_t *)p;
+    p += h->numbers * 8;
+    l->minutes = NULL;
+    if (h->expiring) {
+        l->minutes = (const uint32_t *)p;
+        p += align8(h->numbers * 4);
+    }
+    l->n_clients = h->clients;
+    l->client_off = (const uint32_t *)p;
+    l->client_minutes = l->client_off + h->clients + 1;
+    p += align8((h->clients + 1) * 4 + h->clients * 4);
+    l->client_bytes = p;
+}
+
+/* Whether the mapped image is the cache of the list at `tree`. */
+static bool cache_good(const char *img, size_t len, const char *tree, const char *org,
+                       const char *list)
+{
+    const struct cache_header *h = (const void *)img;
+    if (len < sizeof(*h) || memcmp(h->magic, cache_magic, 8) != 0 ||
+        memcmp(h->tree, tree, 40) != 0 || h->check != header_check(h, org, list) ||
+        cache_size(h) != len)
+        return false;
+    /* the ends of the arrays, cheaply: sorted keys, offsets within the bytes */
+    const uint64_t *keys = (const void *)(img + sizeof(*h));
+    if (h->numbers > 1 && keys[0] >= keys[h->numbers - 1])
+        return false;
+    struct list_data l = {.img = img};
+    point_into(&l);
+    return l.client_off[0] == 0 && l.client_off[h->clients] == h->client_bytes;
+}
+
+struct build {
+    struct numbers nums;
+    struct expiries x;
+    struct clients clients;
+    int error;
+};
+
+static int build_shard(const char *rel, const char *data, size_t len, void *payload)
+{
+    struct build *b = payload;
+    if (strcmp(rel, orgctl_kind_suppress.payload->object_file) == 0)
+        return 0;
+    struct shard_lines cur = {b->nums, &b->x, b->clients, 0};
+    int error = orgctl_suppress_shard_parse(rel, data, len, collect_line, &cur);
+    b->nums = cur.nums;
+    b->clients = cur.clients;
+    return error;
+}
+
+static void cache_name(char out[32], const char *org, const char *list)
+{
+    uint64_t h = fnv64(14695981039346656037u, org, strlen(org) + 1);
+    h = fnv64(h, list, strlen(list) + 1);
+    snprintf(out, 32, "suppress-%016llx", (unsigned long long)h);
+}
+
+/* Builds the cache image of the list from its shards at HEAD, and keeps it. */
+static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folder, const char *tree)
+{
+    struct build b = {{0}, {0}, {0}, 0};
+    int error = orgctl_store_folder_files(repo, folder, 1, build_shard, &b);
+    if (error < 0)
+        goto done;
+    numbers_sort_unique(&b.nums); /* unique already: a number has one shard, once */
+    clients_sort_unique(&b.clients);
+    struct cache_header h = {{0}};
+    memcpy(h.magic, cache_magic, 8);
+    memcpy(h.tree, tree, 40);
+    h.numbers = b.nums.n;
+    for (size_t i = 0; i < b.nums.n; i++)
+        h.expiring += EXP_OF(b.nums.v[i]) != NO_EXPIRY;
+    h.clients = b.clients.n;
+    for (size_t i = 0; i < b.clients.n; i++)
+        h.client_bytes += strlen(b.clients.v[i].id);
+    h.check = header_check(&h, l->org, l->name);
+    size_t size = cache_size(&h);
+    char *img = xcalloc(1, size);
+    memcpy(img, &h, sizeof(h));
+    struct list_data view = {.img = img};
+    point_into(&view);
+    uint64_t *keys = (uint64_t *)view.keys;
+    uint32_t *minutes = (uint32_t *)view.minutes;
+    for (size_t i = 0; i < b.nums.n; i++) {
+        if (minutes)
+            minutes[i] = (uint32_t)(expiry_at(&b.x, EXP_OF(b.nums.v[i])) / 60);
+        keys[i] = KEY_OF(b.nums.v[i]);
+    }
+    uint32_t *off = (uint32_t *)view.client_off, *cmin = (uint32_t *)view.client_minutes;
+    char *bytes = (char *)view.client_bytes;
+    size_t at = 0;
+    for (size_t i = 0; i < b.clients.n; i++) {
+        size_t len = strlen(b.clients.v[i].id);
+        off[i] = (uint32_t)at;
+        cmin[i] = (uint32_t)(b.clients.v[i].expires / 60);
+        memcpy(bytes + at, b.clients.v[i].id, len);
+        at += len;
+    }
+    off[b.clients.n] = (uint32_t)at;
+    char name[32];
+    cache_name(name, l->org, l->name);
+    const void *parts[] = {img};
+    size_t lens[] = {size};
+    orgctl_derived_write(repo, name, parts, lens, 1); /* else built again next time */
+    orgctl_error_clear();
+    l->img = img;
+    l->img_len = size;
+    l->mapped = false;
+    point_into(l);
+done:
+    free(b.nums.v);
+    free(b.x.v);
+    clients_free(&b.clients);
+    return error;
+}
+
+static int first_invalid(const char *path, const char *problem, bool damaged, void *payload)
+{
+    (void)damaged;
+    strbuf_addf(payload, "%s: %s", path, problem);
+    return 1;
+}
+
+/* Reads the list `name` of `org` (its object, then its entries from the cache). */
+static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, const char *name)
+{
+    memset(l, 0, sizeof(*l));
+    l->org = xstrdup(org);
+    l->name = xstrdup(name);
+    cJSON *obj = NULL;
+    int error = orgctl_object_load(repo, &orgctl_kind_suppress, org, name, &obj);
+    if (error < 0)
+        return error;
+    const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "state"));
+    l->state = state && strcmp(state, "enabled") == 0;
+    l->required = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "required"));
+    cJSON_Delete(obj);
+    /* a shard that breaks the format is not believed: the list answers nothing */
+    strbuf problem = STRBUF_INIT;
+    int bad = orgctl_index_invalid(repo, &orgctl_kind_suppress, org, name, first_invalid, &problem);
+    if (bad != 0) {
+        error = bad < 0 ? bad
+                        : orgctl_error_set(ORGCTL_EINVALID,
+                                           "suppression list \"%s\" of org \"%s\" cannot be read: "
+                                           "%s (see orgctl check)",
+                                           name, org, strbuf_str(&problem));
+        strbuf_release(&problem);
+        return error;
+    }
+    strbuf_release(&problem);
+    char *folder = list_folder(org, name), tree[41];
+    error = orgctl_store_folder_id(repo, folder, tree);
+    if (error == 0) {
+        char cname[32];
+        const void *img;
+        size_t len;
+        cache_name(cname, org, name);
+        if (orgctl_derived_map(repo, cname, &img, &len) == 0) {
+            if (cache_good(img, len, tree, org, name)) {
+                l->img = img;
+                l->img_len = len;
+                l->mapped = true;
+                point_into(l);
+            } else {
+                orgctl_derived_unmap(img, len);
+            }
+        }
+        if (!l->img)
+            error = build_cache(repo, l, folder, tree);
+    } else if (error == ORGCTL_ENOTFOUND) {
+        error = 0; /* a list object never written? nothing in it */
+    }
+    free(folder);
+    return error;
+}
+
+static void list_close(struct list_data *l)
+{
+    if (l->mapped)
+        orgctl_derived_unmap(l->img, l->img_len);
+    else
+        free((void *)l->img);
+    free(l->org);
+    free(l->name);
+}
+
+/* Whether `key` is in the list: 1 and its expiry (seconds, 0 none), whatever the time. */
+static int list_find_number(const struct list_data *l, uint64_t key, int64_t *expires)
+{
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= l->n || l->keys[lo] != key)
+        return 0;
+    *expires = l->minutes ? (int64_t)l->minutes[lo] * 60 : 0;
+    return 1;
+}
+
+static int list_find_client(const struct list_data *l, const char *id, int64_t *expires)
+{
+    size_t lo = 0, hi = l->n_clients, len = strlen(id);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *s = l->client_bytes + l->client_off[mid];
+        size_t slen = l->client_off[mid + 1] - l->client_off[mid];
+        int c = memcmp(s, id, slen < len ? slen : len);
+        if (c == 0)
+            c = slen < len ? -1 : slen > len;
+        if (c < 0)
+            lo = mid + 1;
+        else if (c > 0)
+            hi = mid;
+        else {
+            *expires = (int64_t)l->client_minutes[mid] * 60;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static bool in_force(int64_t expires, int64_t now)
+{
+    return !expires || expires > now;
+}
+
+int orgctl_suppress_size(orgctl_repo *repo, const char *org, const char *list, int64_t now,
+                         size_t *numbers, size_t *clients, size_t *expired)
+{
+    struct list_data l;
+    int error = list_open(repo, &l, org, list);
+    *numbers = l.n;
+    *clients = l.n_clients;
+    *expired = 0;
+    for (size_t i = 0; l.minutes && i < l.n; i++)
+        *expired += l.minutes[i] && (int64_t)l.minutes[i] * 60 <= now;
+    for (size_t i = 0; i < l.n_clients; i++)
+        *expired += l.client_minutes[i] && (int64_t)l.client_minutes[i] * 60 <= now;
+    list_close(&l);
+    return error;
+}
+
+int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list, const char *file,
+                           cJSON *rows, size_t *count)
+{
+    struct list_data l;
+    int error = list_open(repo, &l, org, list);
+    FILE *out = NULL;
+    *count = 0;
+    if (!error && file && !(out = fopen(file, "w")))
+        error = orgctl_errno_error(errno, "%s", file);
+    if (out)
+        fputs("number,expires,client_id\n", out);
+    char num[ORGCTL_E164_MAX], exp[ORGCTL_SUPPRESS_EXPIRY_LEN + 1];
+    for (size_t i = 0; !error && i < l.n + l.n_clients; i++) {
+        bool is_number = i < l.n;
+        size_t k = is_number ? i : i - l.n;
+        int64_t e = is_number ? (l.minutes ? (int64_t)l.minutes[k] * 60 : 0)
+                              : (int64_t)l.client_minutes[k] * 60;
+        exp[0] = '\0';
+        if (e)
+            orgctl_expiry_format(exp, e);
+        if (is_number)
+            orgctl_phone_from_key(num, l.keys[k]);
+        const char *id = is_number ? "" : l.client_bytes + l.client_off[k];
+        int id_len = is_number ? 0 : (int)(l.client_off[k + 1] - l.client_off[k]);
+        if (out) {
+            /* cells as every CSV orgctl writes: guarded against spreadsheet formulas */
+            char *client = xmalloc((size_t)id_len + 1), cell[2 * 256 + 4];
+            memcpy(client, id, (size_t)id_len);
+            client[id_len] = '\0';
+            const char *cells[] = {is_number ? num : "", exp, client};
+            for (int c = 0; c < 3; c++) {
+                orgctl_csv_cell(cell, sizeof(cell), cells[c]);
+                fputs(cell, out);
+                fputc(c < 2 ? ',' : '\n', out);
+            }
+            free(client);
+        } else {
+            cJSON *row = cJSON_CreateObject();
+            cJSON_AddItemToObject(row, "number",
+                                  is_number ? cJSON_CreateString(num) : cJSON_CreateNull());
+            cJSON_AddItemToObject(row, "expires", e ? cJSON_CreateString(exp) : cJSON_CreateNull());
+            if (is_number) {
+                cJSON_AddNullToObject(row, "client_id");
+            } else {
+                char *s = xmalloc((size_t)id_len + 1);
+                memcpy(s, id, (size_t)id_len);
+                s[id_len] = '\0';
+                cJSON_AddStringToObject(row, "client_id", s);
+                free(s);
+            }
+            cJSON_AddItemToArray(rows, row);
+        }
+        ++*count;
+    }
+    if (out && (fclose(out) != 0) && !error)
+        error = orgctl_errno_error(errno, "%s", file);
+    list_close(&l);
+    return error;
+}
+
+/* --- sets of lists, for check and campaign load --- */
+
+struct orgctl_suppress_set {
+    struct list_data *v;
+    size_t n, alloc;
+    char commit[41];
+};
+
+static bool set_has(const orgctl_suppress_set *s, const char *org, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].org, org) == 0 && strcmp(s->v[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Adds the list; a disabled one only when `disabled_too`. */
+static int set_add(orgctl_suppress_set *s, orgctl_repo *repo, const char *org, const char *name,
+                   bool disabled_too)
+{
+    if (set_has(s, org, name))
+        return 0;
+    if (s->n == s->alloc) {
+        s->alloc = s->alloc ? s->alloc * 2 : 8;
+        s->v = xrealloc(s->v, s->alloc * sizeof(*s->v));
+    }
+    int error = list_open(repo, &s->v[s->n], org, name);
+    if (error < 0) {
+        list_close(&s->v[s->n]);
+        return error;
+    }
+    if (!s->v[s->n].state && !disabled_too) {
+        list_close(&s->v[s->n]);
+        return 0;
+    }
+    s->n++;
+    return 0;
+}
+
+/* The names of the lists of `org`, a JSON array (caller frees). */
+static int lists_of(orgctl_repo *repo, const char *org, cJSON **out)
+{
+    return orgctl_index_referrers(repo, false, &orgctl_kind_suppress, org, "state", NULL, 0, out);
+}
+
+static int add_org_lists(orgctl_suppress_set *s, orgctl_repo *repo, const char *org,
+                         bool required_only)
+{
+    cJSON *names = NULL, *n;
+    int error = lists_of(repo, org, &names);
+    cJSON *walk = error ? NULL : names;
+    cJSON_ArrayForEach(n, walk)
+    {
+        const char *name = cJSON_GetStringValue(n);
+        if (!name)
+            continue;
+        size_t before = s->n;
+        if ((error = set_add(s, repo, org, name, false)) < 0)
+            break;
+        if (required_only && s->n > before && !s->v[s->n - 1].required) {
+            list_close(&s->v[--s->n]);
+        }
+    }
+    cJSON_Delete(names);
+    return error;
+}
+
+static orgctl_suppress_set *set_new(orgctl_repo *repo)
+{
+    orgctl_suppress_set *s = xcalloc(1, sizeof(*s));
+    if (orgctl_store_head_id(repo, s->commit) < 0)
+        s->commit[0] = '\0';
+    return s;
+}
+
+int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const char *org,
+                             const char *const *lists, size_t n_lists)
+{
+    orgctl_suppress_set *s = set_new(repo);
+    const char *ent = orgctl_repo_enterprise_org(repo);
+    int error = ent ? add_org_lists(s, repo, ent, true) : 0;
+    for (size_t i = 0; !error && i < n_lists; i++) {
+        /* the org's own list of that name, else the enterprise's */
+        const char *where = orgctl_object_exists(repo, &orgctl_kind_suppress, org, lists[i]) ? org
+                            : ent                                                            ? ent
+                                                                                             : org;
+        error = set_add(s, repo, where, lists[i], false);
+    }
+    if (error < 0) {
+        orgctl_suppress_set_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return error;
+}
+
+int orgctl_suppress_set_open_all(orgctl_suppress_set **out, orgctl_repo *repo, const char *org,
+                                 const char *only)
+{
+    orgctl_suppress_set *s = set_new(repo);
+    const char *ent = orgctl_repo_enterprise_org(repo);
+    int error = 0;
+    if (only) {
+        const char *where =
+            orgctl_object_exists(repo, &orgctl_kind_suppress, org, only) || !ent ? org : ent;
+        error = set_add(s, repo, where, only, true);
+    } else {
+        error = add_org_lists(s, repo, org, false);
+        if (!error && ent && strcmp(ent, org) != 0)
+            error = add_org_lists(s, repo, ent, false);
+    }
+    if (error < 0) {
+        orgctl_suppress_set_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return error;
+}
+
+int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
+                                     const orgctl_suppress_set *set, uint64_t key, int64_t now)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        int64_t e;
+        if (list_find_number(&set->v[i], key, &e) && in_force(e, now)) {
+            *list = set->v[i].name;
+            *expires = e;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
+                                     const orgctl_suppress_set *set, const char *client_id,
+                                     int64_t now)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        int64_t e;
+        if (list_find_client(&set->v[i], client_id, &e) && in_force(e, now)) {
+            *list = set->v[i].name;
+            *expires = e;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const char *orgctl_suppress_set_commit(const orgctl_suppress_set *set)
+{
+    return set->commit;
+}
+
+void orgctl_suppress_set_free(orgctl_suppress_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; i < set->n; i++)
+        list_close(&set->v[i]);
+    free(set->v);
+    free(set);
+}

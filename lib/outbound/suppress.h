@@ -1,0 +1,105 @@
+/* Internal: the suppression (do-not-call) engines (lib/outbound/suppress.c): entries added
+ * and removed through the core's change set as the list's text shards
+ * (lib/schema/suppress_text.h), imports of millions of numbers in one pass, and queries
+ * answered from a derived cache of sorted arrays (lib/store/folder.h), never by parsing
+ * the shards. The verbs are lib/kinds/suppress.c. */
+#ifndef ORGCTL_OUTBOUND_SUPPRESS_H
+#define ORGCTL_OUTBOUND_SUPPRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "orgctl/changeset.h"
+#include "orgctl/repo.h"
+#include "phone.h"
+#include "strbuf.h"
+
+/* The most days ahead an expiry may be. */
+#define ORGCTL_SUPPRESS_EXPIRY_DAYS 180
+
+/* The expiry text `text` ("yyyy-MM-ddTHH:mmZ", UTC, after `now` and at most 180 days
+ * ahead) as seconds: 0, or ORGCTL_EINVALID saying what is wrong (`what` names it). */
+int orgctl_suppress_expiry(const char *what, const char *text, size_t len, int64_t now,
+                           int64_t *out);
+
+/* A number as given (E.164, or national in `region`: lib/util/phone.h) as its key
+ * (orgctl_phone_key): 0, or ORGCTL_EINVALID naming it and why, with the offset of the byte
+ * at fault in *bad_at (0-based; 0 when none is; bad_at may be NULL). */
+int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_region *region,
+                           uint64_t *key, size_t *bad_at);
+
+/* Adds (expires: 0 none) or, with `remove`, removes numbers (keys) and client ids to or
+ * from the list `list` of `org` in the change set: each shard they fall in rewritten once.
+ * *changed: how many entries came or went (or changed expiry). */
+int orgctl_suppress_edit(orgctl_changeset *cs, const char *org, const char *list,
+                         const uint64_t *keys, size_t n_keys, const char *const *clients,
+                         size_t n_clients, int64_t expires, bool remove, size_t *changed);
+
+typedef struct orgctl_suppress_import_options {
+    const char *column;                /* the phone column (NULL: the only column, or "number") */
+    const char *expires_column;        /* NULL: none */
+    const char *client_column;         /* NULL: none */
+    const orgctl_phone_region *region; /* of national numbers */
+    bool replace;                      /* the list becomes the file's content */
+    bool skip_invalid;                 /* skip bad lines, reporting them, instead of failing */
+    int64_t now;
+    size_t max_input_size; /* what a .gz or .zip may inflate to (0: 4 GiB) */
+} orgctl_suppress_import_options;
+
+typedef struct orgctl_suppress_import_result {
+    size_t lines;          /* entries read */
+    size_t added, removed; /* what came and went (an expiry changed counts as added) */
+    size_t total;          /* numbers and client ids in the list after */
+    size_t skipped;        /* lines skipped (skip_invalid) */
+    strbuf skipped_report; /* "FILE:LINE:COLUMN: reason" of the first few, a line each */
+} orgctl_suppress_import_result;
+
+/* Imports `file` (CSV with a header, or one number a line; plain, .gz or .zip) into the
+ * list: all or nothing unless skip_invalid; the first bad line is ORGCTL_EINVALID
+ * "FILE:LINE:COLUMN: reason". */
+int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *list,
+                           const char *file, const orgctl_suppress_import_options *opts,
+                           orgctl_suppress_import_result *res);
+
+/* Removes the expired entries (at `now`) of the list; *removed how many. */
+int orgctl_suppress_prune(orgctl_changeset *cs, const char *org, const char *list, int64_t now,
+                          size_t *removed);
+
+/* Removes every payload file of the list (before the list itself goes). */
+int orgctl_suppress_clear(orgctl_changeset *cs, const char *org, const char *list);
+
+/* The entries of the list at HEAD, sorted (numbers by value, then client ids), as CSV
+ * "number,expires" (a client id in the column "client_id") into `file` (NULL: appended to
+ * *rows as JSON objects); *count how many. */
+int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list, const char *file,
+                           cJSON *rows, size_t *count);
+
+/* The numbers and client ids of the list (at HEAD) and how many have expired at now. */
+int orgctl_suppress_size(orgctl_repo *repo, const char *org, const char *list, int64_t now,
+                         size_t *numbers, size_t *clients, size_t *expired);
+
+/* --- for campaign load --- */
+typedef struct orgctl_suppress_set orgctl_suppress_set;
+/* The enabled lists that apply to `org`'s campaigns: the required enterprise lists, plus
+ * `lists` (names; an enterprise list or one of the org's). */
+int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const char *org,
+                             const char *const *lists, size_t n_lists);
+/* 1 and the list's name (and expiry, 0 = none) if `key` (orgctl_phone_key) is suppressed
+ * at `now`, else 0. */
+int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
+                                     const orgctl_suppress_set *set, uint64_t key, int64_t now);
+int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
+                                     const orgctl_suppress_set *set, const char *client_id,
+                                     int64_t now);
+/* The hex id of the commit read. */
+const char *orgctl_suppress_set_commit(const orgctl_suppress_set *set);
+void orgctl_suppress_set_free(orgctl_suppress_set *set);
+/* Every enabled list `org` sees (its own and the enterprise's), for check --all; with
+ * `only` (a list name), that list alone, enabled or not. */
+int orgctl_suppress_set_open_all(orgctl_suppress_set **out, orgctl_repo *repo, const char *org,
+                                 const char *only);
+
+#endif

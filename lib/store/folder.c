@@ -1,0 +1,171 @@
+/* Folders of the tree and derived files (folder.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "folder.h"
+#include "store.h"
+
+static int head_tree(orgctl_repo *repo, git_tree **tree)
+{
+    *tree = NULL;
+    int error = orgctl_repo_git_open(repo);
+    if (error < 0)
+        return error;
+    if (!repo->has_head)
+        return ORGCTL_ENOTFOUND;
+    return orgctl_commit_tree(tree, repo->git, &repo->head);
+}
+
+/* The folder `path` at HEAD as a tree (caller frees), or ORGCTL_ENOTFOUND. */
+static int folder_tree(orgctl_repo *repo, const char *path, git_tree **out)
+{
+    git_tree *root;
+    git_tree_entry *te = NULL;
+    int error = head_tree(repo, &root);
+    *out = NULL;
+    if (error < 0)
+        return error;
+    if (git_tree_entry_bypath(&te, root, path) < 0 || git_tree_entry_type(te) != GIT_OBJECT_TREE) {
+        git_error_clear();
+        error = ORGCTL_ENOTFOUND;
+    } else if ((error = git_tree_lookup(out, repo->git, git_tree_entry_id(te))) < 0) {
+        error = orgctl_git_error(error, path);
+    }
+    git_tree_entry_free(te);
+    git_tree_free(root);
+    return error;
+}
+
+int orgctl_store_folder_id(orgctl_repo *repo, const char *path, char out[41])
+{
+    git_tree *tree;
+    int error = folder_tree(repo, path, &tree);
+    if (error < 0)
+        return error;
+    git_oid_tostr(out, 41, git_tree_id(tree));
+    git_tree_free(tree);
+    return 0;
+}
+
+struct walk {
+    orgctl_repo *repo;
+    const char *path;
+    int read;
+    orgctl_store_file_cb cb;
+    void *payload;
+    int error;
+};
+
+static int walk_one(const char *root, const git_tree_entry *entry, void *payload)
+{
+    struct walk *w = payload;
+    if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+        return 0;
+    strbuf rel = STRBUF_INIT;
+    strbuf_adds(&rel, root);
+    strbuf_adds(&rel, git_tree_entry_name(entry));
+    git_blob *blob = NULL;
+    if (!w->read) {
+        w->error = w->cb(strbuf_str(&rel), NULL, 0, w->payload);
+    } else if ((w->error = git_blob_lookup(&blob, w->repo->git, git_tree_entry_id(entry))) < 0) {
+        w->error = orgctl_git_error(w->error, strbuf_str(&rel));
+    } else {
+        w->error = w->cb(strbuf_str(&rel), git_blob_rawcontent(blob),
+                         (size_t)git_blob_rawsize(blob), w->payload);
+    }
+    git_blob_free(blob);
+    strbuf_release(&rel);
+    return w->error ? -1 : 0;
+}
+
+int orgctl_store_folder_files(orgctl_repo *repo, const char *path, int read,
+                              orgctl_store_file_cb cb, void *payload)
+{
+    git_tree *tree;
+    int error = folder_tree(repo, path, &tree);
+    if (error == ORGCTL_ENOTFOUND)
+        return 0;
+    if (error < 0)
+        return error;
+    struct walk w = {repo, path, read, cb, payload, 0};
+    error = git_tree_walk(tree, GIT_TREEWALK_PRE, walk_one, &w);
+    git_tree_free(tree);
+    if (w.error)
+        return w.error;
+    return error < 0 ? orgctl_git_error(error, path) : 0;
+}
+
+static char *derived_path(orgctl_repo *repo, const char *name, const char *suffix)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s/orgctl/cache/%s%s", repo->gitdir, name, suffix);
+    return strbuf_detach(&sb, NULL);
+}
+
+int orgctl_derived_map(orgctl_repo *repo, const char *name, const void **data, size_t *len)
+{
+    char *path = derived_path(repo, name, "");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0) {
+        if (fd >= 0)
+            close(fd);
+        return ORGCTL_ENOTFOUND;
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return ORGCTL_ENOTFOUND;
+    *data = map;
+    *len = (size_t)st.st_size;
+    return 0;
+}
+
+void orgctl_derived_unmap(const void *data, size_t len)
+{
+    if (data)
+        munmap((void *)data, len);
+}
+
+int orgctl_derived_write(orgctl_repo *repo, const char *name, const void *const *parts,
+                         const size_t *lens, size_t n)
+{
+    if (repo->read_only || repo->dry_run)
+        return 0; /* nowhere to keep it: built again next time */
+    char *dir = derived_path(repo, "", ""), *tmp = derived_path(repo, name, ".tmp"),
+         *path = derived_path(repo, name, "");
+    int error = 0;
+    if (mkdir(dir, ORGCTL_DIR_MODE) < 0 && errno != EEXIST)
+        error = orgctl_errno_error(errno, "%s", dir);
+    int fd = error ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ORGCTL_FILE_MODE);
+    if (!error && fd < 0)
+        error = orgctl_errno_error(errno, "%s", tmp);
+    for (size_t i = 0; !error && i < n; i++)
+        if (orgctl_write_all(fd, parts[i], lens[i]) < 0)
+            error = orgctl_errno_error(errno, "%s", tmp);
+    if (fd >= 0 && close(fd) < 0 && !error)
+        error = orgctl_errno_error(errno, "%s", tmp);
+    if (!error && rename(tmp, path) < 0)
+        error = orgctl_errno_error(errno, "%s", path);
+    if (error)
+        unlink(tmp);
+    free(dir);
+    free(tmp);
+    free(path);
+    return error;
+}
+
+int orgctl_store_head_id(orgctl_repo *repo, char out[41])
+{
+    if (!repo->has_head)
+        return ORGCTL_ENOTFOUND;
+    git_oid_tostr(out, 41, &repo->head);
+    return 0;
+}

@@ -1,0 +1,36 @@
+/* Internal: the files of one folder of the tree at the commit a handle reads, and derived
+ * files (caches built from the tree, like the index) kept in <gitdir>/orgctl/cache/
+ * (lib/store/folder.c). No libgit2 type crosses it. */
+#ifndef ORGCTL_FOLDER_H
+#define ORGCTL_FOLDER_H
+
+#include <stddef.h>
+
+#include "orgctl/repo.h"
+
+/* The id (40 hex digits) of the tree of the folder `path` at the commit the handle reads:
+ * 0, or ORGCTL_ENOTFOUND when there is no such folder. */
+int orgctl_store_folder_id(orgctl_repo *repo, const char *path, char out[41]);
+
+/* The id of the commit the handle reads (40 hex digits), or ORGCTL_ENOTFOUND before the
+ * first. */
+int orgctl_store_head_id(orgctl_repo *repo, char out[41]);
+
+/* Each file under the folder `path` (at any depth) at the commit the handle reads, in path
+ * order: cb(rel, data, len, payload), rel its path under the folder, data NULL when only
+ * names are asked (`read` false), until cb returns non-zero, which it returns. No folder:
+ * no file. A blob that cannot be read is an error naming its path. */
+typedef int (*orgctl_store_file_cb)(const char *rel, const char *data, size_t len, void *payload);
+int orgctl_store_folder_files(orgctl_repo *repo, const char *path, int read,
+                              orgctl_store_file_cb cb, void *payload);
+
+/* A derived file `name` ([A-Za-z0-9._-]), mapped read-only: 0 with *data and *len, or
+ * ORGCTL_ENOTFOUND when there is none. Unmap with orgctl_derived_unmap. */
+int orgctl_derived_map(orgctl_repo *repo, const char *name, const void **data, size_t *len);
+void orgctl_derived_unmap(const void *data, size_t len);
+/* Replaces the derived file `name` by the `n` parts given, atomically (a reader maps the
+ * old one or the new one, whole). Not synced: what is lost is built again. */
+int orgctl_derived_write(orgctl_repo *repo, const char *name, const void *const *parts,
+                         const size_t *lens, size_t n);
+
+#endif

@@ -1,0 +1,89 @@
+/* Unit tests of the suppression list's text format (lib/schema/suppress_text.c): the shard
+ * of a number and of a client id, the expiry, and what the shard reader refuses (each
+ * refusal names line and column), so that a hand-made shard is never believed. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "orgctl/errors.h"
+#include "suppress_text.h"
+#include "tap.h"
+
+static int parse(const char *rel, const char *text)
+{
+    return orgctl_suppress_shard_parse(rel, text, strlen(text), NULL, NULL);
+}
+
+static void refused(const char *rel, const char *text, const char *want, const char *what)
+{
+    int rc = parse(rel, text);
+    ok(rc == ORGCTL_EINVALID && strstr(orgctl_error_last(), want), "%s: refused, \"%s\"", what,
+       want);
+    if (rc != ORGCTL_EINVALID || !strstr(orgctl_error_last(), want))
+        printf("#   got %d: %s\n", rc, orgctl_error_last());
+    orgctl_error_clear();
+}
+
+static int count_line(const orgctl_suppress_line *l, void *payload)
+{
+    int *n = payload;
+    (*n)++;
+    return 0;
+}
+
+int main(void)
+{
+    char shard[ORGCTL_SUPPRESS_SHARD_MAX];
+    orgctl_suppress_number_shard(shard, 13175551212ull);
+    is_str(shard, "numbers/131/13175.txt", "a NANP number's shard");
+    orgctl_suppress_number_shard(shard, 4930123456ull);
+    is_str(shard, "numbers/493/49301.txt", "a German number's shard");
+    orgctl_suppress_client_shard(shard, "alice", 5);
+    ok(strncmp(shard, "clients/", 8) == 0 && strlen(shard) == 14, "a client id's shard: %s", shard);
+
+    ok(orgctl_e164_key("+13175551212", 12) == 13175551212ull, "E.164 key");
+    ok(orgctl_e164_key("+1317555121", 11) == 1317555121ull, "10 digits");
+    ok(orgctl_e164_key("+1234567", 8) == 0, "7 digits: none");
+    ok(orgctl_e164_key("+1234567890123456", 17) == 0, "16 digits: none");
+    ok(orgctl_e164_key("+0317555121", 11) == 0, "a leading 0: none");
+    ok(orgctl_e164_key("13175551212", 11) == 0, "no '+': none");
+
+    int64_t t;
+    ok(orgctl_expiry_parse("2027-01-31T23:59Z", 17, &t) && t == 1801439940,
+       "expiry 2027-01-31T23:59Z");
+    char text[ORGCTL_SUPPRESS_EXPIRY_LEN + 1];
+    orgctl_expiry_format(text, t);
+    is_str(text, "2027-01-31T23:59Z", "expiry formatted back");
+    ok(orgctl_expiry_parse("2028-02-29T00:00Z", 17, &t), "a leap day");
+    ok(!orgctl_expiry_parse("2027-02-29T00:00Z", 17, &t), "no 29 February in 2027");
+    ok(!orgctl_expiry_parse("2027-01-31T24:00Z", 17, &t), "no hour 24");
+    ok(!orgctl_expiry_parse("2027-01-31T23:59", 16, &t), "no Z");
+    ok(!orgctl_expiry_parse("2027-01-31 23:59Z", 17, &t), "no T");
+    ok(!orgctl_expiry_parse("2027-01-31T23:59:00Z", 20, &t), "no seconds");
+
+    int n = 0;
+    const char *good = "+13175551212\n+13175551213 2027-01-31T00:00Z\n+131755512100\n";
+    ok(orgctl_suppress_shard_parse("numbers/131/13175.txt", good, strlen(good), count_line, &n) ==
+               0 &&
+           n == 3,
+       "a shard of three lines, a longer number last");
+    refused("numbers/131/13175.txt", "+13175551213\n+13175551212\n", ":2:1: out of order",
+            "lines out of order");
+    refused("numbers/131/13175.txt", "+13175551212\n+13175551212\n", ":2:1: a second line",
+            "a line twice");
+    refused("numbers/131/13175.txt", "+13185551212\n", ":1:2: a number of another shard",
+            "a number of another shard");
+    refused("numbers/131/13175.txt", "+1317555121x\n", ":1:1: not a number", "a letter");
+    refused("numbers/131/13175.txt", "+13175551212 2027-13-01T00:00Z\n", ":1:14: not an expiry",
+            "a bad expiry, its column");
+    refused("numbers/131/13175.txt", "+13175551212", "no newline", "no final newline");
+    refused("numbers/131/13175.txt", "", "an empty shard", "an empty shard");
+    refused("numbers/131/13275.txt", "+13275551212\n", "no shard", "a folder of another prefix");
+    refused("numbers/131/../x.txt", "+13175551212\n", "no shard", "a path with ..");
+    refused("evil.txt", "x\n", "no shard", "a file of no shard's name");
+    orgctl_suppress_client_shard(shard, "alice", 5);
+    ok(parse(shard, "alice\n") == 0, "a client shard");
+    refused(shard, "bob\n", "a client id of another shard", "a client id of another shard");
+    refused(shard, "alice x\n", "not an expiry", "a client id followed by no expiry");
+    return done_testing();
+}
