@@ -20,34 +20,8 @@
 #include "orgctl/perm.h"
 #include "phone.h"
 #include "sha1.h"
+#include "suppress.h"
 #include "tz.h"
-
-/* The suppression lists: until `orgctl suppress` (lib/outbound/suppress.h, its own
- * branch) is merged, a load scrubs against no list; these four are where its set is opened,
- * asked and freed. */
-typedef struct scrub_set scrub_set;
-static int scrub_open(scrub_set **out, orgctl_repo *repo, const char *org, const char *const *lists,
-                      size_t n)
-{
-    (void)repo, (void)org, (void)lists, (void)n;
-    *out = NULL;
-    return 0;
-}
-/* 1 and the list's name when the number (its key) or the client id is suppressed at now. */
-static int scrub_number(const char **list, const scrub_set *set, uint64_t key, int64_t now)
-{
-    (void)list, (void)set, (void)key, (void)now;
-    return 0;
-}
-static int scrub_client(const char **list, const scrub_set *set, const char *client, int64_t now)
-{
-    (void)list, (void)set, (void)client, (void)now;
-    return 0;
-}
-static void scrub_free(scrub_set *set)
-{
-    (void)set;
-}
 
 /* The reasons a number is excluded, as counted and written. */
 enum reason {
@@ -128,7 +102,7 @@ struct load {
     int n_zones, campaign_zone;
     struct area areas[1000];
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
-    scrub_set *suppress;
+    orgctl_suppress_set *suppress;
     /* the numbers seen: open addressing, key 0 empty */
     uint64_t *seen;
     uint32_t *seen_line;
@@ -522,7 +496,8 @@ static int one_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
     const char *client_list = NULL;
     if (*client && l->suppress &&
-        scrub_client(&client_list, l->suppress, client, (int64_t)l->opts->now) != 1)
+        orgctl_suppress_set_match_client(&client_list, &(int64_t){0}, l->suppress, client,
+                                         (int64_t)l->opts->now) != 1)
         client_list = NULL;
     long attempts = 0;
     if (c->attempts >= 0) {
@@ -561,7 +536,8 @@ static int one_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
         const char *list = client_list;
         bool by_client = list != NULL;
         if (!list && l->suppress &&
-            scrub_number(&list, l->suppress, orgctl_phone_key(e164), (int64_t)l->opts->now) != 1)
+            orgctl_suppress_set_match_number(&list, &(int64_t){0}, l->suppress,
+                                             orgctl_phone_key(e164), (int64_t)l->opts->now) != 1)
             list = NULL;
         if (list) {
             count_list(l, list);
@@ -682,7 +658,7 @@ static int open_suppression(struct load *l)
                 names[n++] = i->valuestring;
         }
     }
-    return scrub_open(&l->suppress, l->repo, l->org, names, n);
+    return orgctl_suppress_set_open(&l->suppress, l->repo, l->org, names, n);
 }
 
 /* The SHA-256 of the file as it is on disk (a .gz as compressed), in hex. */
@@ -821,7 +797,7 @@ static void load_release(struct load *l)
     for (int i = 0; i < 1000; i++)
         free(l->areas[i].windows);
     free(l->elsewhere.windows);
-    scrub_free(l->suppress);
+    orgctl_suppress_set_free(l->suppress);
     free(l->seen);
     free(l->seen_line);
     strbuf_release(&l->row);

@@ -169,4 +169,33 @@ test_expect_success 'an invalid campaign is not loaded' '
 	test_grep "campaign \"renew\" is invalid" err
 '
 
+test_expect_success 'suppression: the campaign'"'"'s lists and the required enterprise lists scrub numbers and client ids' '
+	orgctl suppress create dnc >/dev/null &&
+	orgctl suppress add dnc "(212) 555-0100" >/dev/null &&
+	orgctl suppress create national --enterprise --required >/dev/null &&
+	orgctl suppress add national --enterprise "+1 415 555 0199" --expires 2026-12-20T00:00Z >/dev/null &&
+	orgctl suppress create households >/dev/null &&
+	orgctl suppress add households --client-id 7 >/dev/null &&
+	orgctl campaign strategy create std2 --mode preview >/dev/null &&
+	orgctl campaign create scrubbed --strategy std2 --tz America/New_York --window 08:00-21:00 \
+		--days mon-fri --suppress dnc --suppress households >/dev/null &&
+	orgctl campaign sub create scrubbed dec2 --start 2026-12-07 --end 2026-12-11 >/dev/null &&
+	cat >scrub.csv <<-\EOF &&
+	id,phone
+	5,212 555 0100
+	6,+1 415 555 0199
+	7,+1 310 555 0177
+	8,+1 310 555 0178
+	EOF
+	orgctl campaign load dec2 scrub.csv --id-column id --excluded ex.csv -o json >out &&
+	test "$(jq .result.dialable out)" = 1 &&
+	test "$(jq .result.excluded.suppressed out)" = 3 &&
+	test_grep "212555" ex.csv && test_grep "dnc" ex.csv &&
+	test_grep "national" ex.csv && test_grep "households" ex.csv &&
+	ORGCTL_NOW=2026-12-21T00:00:00Z orgctl campaign sub create scrubbed jan --start 2026-12-21 \
+		--end 2026-12-23 >/dev/null &&
+	ORGCTL_NOW=2026-12-21T00:00:00Z orgctl campaign load jan scrub.csv --id-column id -o json >out &&
+	test "$(jq .result.excluded.suppressed out)" = 2
+'
+
 test_done
