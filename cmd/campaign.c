@@ -20,12 +20,21 @@ static const struct campaign_verb {
 } campaign_verbs[] = {
     {"load", campaign_load, CLI_WRITE, cli_campaign_load_flags,
      "load SUB CONTACTS [--phone-column C]... [--id-column C] [--attempts-column C] [--dialable "
-     "FILE] [--excluded FILE]", NULL},
+     "FILE] [--excluded FILE]",
+     NULL},
     {"stats", cli_campaign_stats, CLI_READ, NULL,
      "stats [--campaign CAMPAIGN] [--from TIME] [--to TIME] [--html FILE] RESULTS",
      cli_campaign_stats_complete},
     {NULL, NULL, CLI_READ, NULL, NULL, NULL},
 };
+
+const char *const *cli_campaign_verbs(void)
+{
+    static const char *names[sizeof(campaign_verbs) / sizeof(campaign_verbs[0])];
+    for (size_t i = 0; campaign_verbs[i].verb; i++)
+        names[i] = campaign_verbs[i].verb;
+    return names;
+}
 
 void cli_campaign_usage(FILE *f)
 {

@@ -23,6 +23,8 @@ int cmd_campaign(struct cli *cli, int argc, char **argv);
 /* For "orgctl __complete commands": the "campaign VERB<TAB>read|write" lines of the
  * verbs outside the operation table. */
 void cli_campaign_list_verbs(void);
+/* The names of those verbs, NULL-terminated (for "did you mean"). */
+const char *const *cli_campaign_verbs(void);
 /* The usage lines of those verbs, in "orgctl campaign --help". */
 void cli_campaign_usage(FILE *f);
 /* Completion of "orgctl campaign": true when it completed a verb of its own table (else the

@@ -132,6 +132,11 @@ static int unknown_verb(const char *kind, int argc, char **argv)
     char words[64][64], typed[128];
     const char *all[64], *two[64];
     int n = 0, n2 = 0;
+    /* first the verbs a command has outside the op table ("campaign stats"): a tie goes
+     * to them */
+    if (strcmp(kind, "campaign") == 0)
+        for (const char *const *v = cli_campaign_verbs(); *v && n < 8; v++)
+            all[n++] = *v;
     for (const orgctl_op *const *op = orgctl_ops(); *op && n < 63; op++) {
         if (strcmp((*op)->kind, kind) != 0)
             continue;

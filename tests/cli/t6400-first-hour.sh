@@ -301,6 +301,11 @@ cat >walk <<-\EOF
 	capacity show solo
 	pair list
 	clone list
+	suppress list
+	suppress create walk$m --dry-run
+	campaign list
+	campaign strategy list
+	campaign compliance show
 	bulk columns user
 	bulk create walk$m walk-$m.csv --kind user
 	bulk plan walk$m
