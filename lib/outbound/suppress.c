@@ -221,6 +221,8 @@ static int client_cmp(const void *a, const void *b)
 
 static void clients_sort_unique(struct clients *c)
 {
+    if (c->n == 0)
+        return; /* c->v may be NULL: qsort must not see it */
     qsort(c->v, c->n, sizeof(*c->v), client_cmp);
     size_t out = 0;
     for (size_t i = 0; i < c->n; i++) {
@@ -442,7 +444,8 @@ static void group_by_shard(uint64_t *v, uint64_t *tmp, size_t n)
     }
     for (size_t i = 0; i < n; i++)
         tmp[count[key_prefix(KEY_OF(v[i]))]++] = v[i];
-    memcpy(v, tmp, n * sizeof(*v));
+    if (n)
+        memcpy(v, tmp, n * sizeof(*v));
     free(count);
 }
 
