@@ -73,7 +73,7 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n)
         src = dst;
         dst = t;
     }
-    if (src != v)
+    if (src != v && n)
         memcpy(v, src, n * sizeof(*v));
 }
 
@@ -154,7 +154,8 @@ static void expiries_sort(struct expiries *x, struct numbers *a)
     for (size_t i = 0; i < a->n; i++)
         if (EXP_OF(a->v[i]) != NO_EXPIRY)
             a->v[i] = PACK(KEY_OF(a->v[i]), rank[EXP_OF(a->v[i])]);
-    memcpy(x->v, sorted, x->n * sizeof(*sorted));
+    if (x->n)
+        memcpy(x->v, sorted, x->n * sizeof(*sorted));
     free(sorted);
     free(rank);
     free(order);
@@ -515,12 +516,13 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     /* the shards there are now: all are rewritten by a replace; and their number says
      * how big the change may be */
     if (replace &&
-        (error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base)) == 0)
+        (error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base)) == 0 && base.n)
         qsort(base.rel, base.n, sizeof(*base.rel), rel_cmp);
     uint64_t *tmp = nums->n ? xmalloc(nums->n * sizeof(*tmp)) : NULL;
     if (!error) {
         group_by_shard(nums->v, tmp, nums->n);
-        qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
+        if (clients->n)
+            qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     }
     free(tmp);
     size_t shards = base.n + clients->n;
