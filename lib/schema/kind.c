@@ -355,11 +355,14 @@ const orgctl_kind orgctl_kind_template = {
 };
 
 static const orgctl_kind *const kinds[] = {
-    &orgctl_kind_enterprise,  &orgctl_kind_org,        &orgctl_kind_user,
-    &orgctl_kind_role,        &orgctl_kind_group,      &orgctl_kind_skill,
-    &orgctl_kind_access,      &orgctl_kind_capacity,   &orgctl_kind_template,
-    &orgctl_kind_pairing,     &orgctl_kind_suppress,   &orgctl_kind_strategy,   &orgctl_kind_campaign,
-    &orgctl_kind_subcampaign, &orgctl_kind_compliance, NULL,
+    &orgctl_kind_enterprise, &orgctl_kind_org,
+    &orgctl_kind_user,       &orgctl_kind_role,
+    &orgctl_kind_group,      &orgctl_kind_skill,
+    &orgctl_kind_access,     &orgctl_kind_capacity,
+    &orgctl_kind_template,   &orgctl_kind_pairing,
+    &orgctl_kind_suppress,   &orgctl_kind_strategy,
+    &orgctl_kind_campaign,   &orgctl_kind_subcampaign,
+    &orgctl_kind_compliance, NULL,
 };
 
 const orgctl_kind *const *orgctl_kinds(void)
