@@ -2037,7 +2037,8 @@ static int check_references(struct catch_up *cu)
         if (there && there->target == r->target && strcmp(there->value, r->value) == 0 &&
             strcmp(there->org, r->org) == 0)
             continue;
-        if (object_there(cu->repo, r->target, r->org, r->value))
+        /* a kind that is not per org (a strategy) is indexed under the org "" */
+        if (object_there(cu->repo, r->target, r->target->per_org ? r->org : "", r->value))
             there = r;
         else
             error =

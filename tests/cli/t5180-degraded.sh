@@ -66,6 +66,14 @@ test_expect_success 'setup: an org with one object of every kind, a pending bulk
 	orgctl -C repo --org pt -q pair request --to acme --user pa >link &&
 	orgctl -C repo -q pair accept - --role Agent <link &&
 	sed "s|orgctl://pair/||; s|/.*||" link >pid &&
+	orgctl -C repo suppress create dnc >/dev/null &&
+	orgctl -C repo suppress add dnc +13175551212 >/dev/null &&
+	printf "+13175550000\n" >nums.txt &&
+	orgctl -C repo campaign strategy create std --mode preview >/dev/null &&
+	orgctl -C repo campaign create renew --strategy std --tz UTC --window 08:00-21:00 \
+		--days mon-fri >/dev/null &&
+	orgctl -C repo campaign sub create renew dec --start 2030-01-07 --end 2030-01-11 >/dev/null &&
+	printf "id,phone\n1,+1 212 555 0100\n" >contacts.csv &&
 	cp repo/orgctl/index.sqlite old-index &&
 	orgctl -C repo user create late --email late@acme.example >/dev/null &&
 	orgctl -C repo __ops >ops &&
@@ -86,6 +94,8 @@ name_of() {
 	skill) echo billing ;;
 	access) echo ops ;;
 	capacity) echo std ;;
+	suppress) echo dnc ;;
+	campaign) echo renew ;;
 	pair | clone) cat "$SCRATCH/pid" ;;
 	*) return 1 ;;
 	esac
@@ -97,7 +107,14 @@ op_args() {
 	printf "%s %s" "$kind" "$verb"
 	for w in "$@"; do
 		case $w in
-		NAME) case $verb in template-*) w=tpl ;; *) w=$(name_of "$kind") ;; esac ;;
+		NAME)
+			case $verb in
+			template-*) w=tpl ;;
+			strategy-*) w=std ;;
+			sub-*) w=dec ;;
+			*) w=$(name_of "$kind") ;;
+			esac
+			;;
 		NEW-NAME) w=copy2 ;;
 		PERMISSION | PERMISSION...) w=directory:user:view ;;
 		ROLE...) w=Agent ;;
@@ -111,6 +128,16 @@ op_args() {
 		--role=ROLE) w=--role=Agent ;;
 		--user=USER) w=--user=pa@pt ;;
 		--group=GROUP) w=--group=tier1 ;;
+		NUMBER...) w=+13175551213 ;;
+		LIST\|NUMBER...) w="dnc +13175551213" ;;
+		FILE) case $verb in export) w=/dev/null ;; *) w=nums.txt ;; esac ;; # export: anyone may write there
+		--strategy=STRATEGY) w=--strategy=std ;;
+		--tz=ZONE) w=--tz=UTC ;;
+		--mode=MODE) w=--mode=preview ;;
+		CAMPAIGN) w=renew ;;
+		SUB) w=jan ;;
+		--start=TIME) w=--start=2030-02-01 ;;
+		--end=TIME) w=--end=2030-02-05 ;;
 		LINK) w=orgctl://pair/0123456789abcdef/0123456789abcdef0123456789abcdef ;;
 		*)
 			echo "t5180: no value for \"$w\" of $kind $verb: add one" >&2
@@ -138,7 +165,8 @@ command_args() {
 	help) echo 'help user' ;;
 	version) echo 'version' ;;
 	check) echo 'check' ;;
-	campaign) echo 'campaign stats calls.csv' ;;
+	campaign | 'campaign stats') echo 'campaign stats calls.csv' ;;
+	'campaign load') echo 'campaign load dec contacts.csv' ;;
 	*) return 1 ;;
 	esac
 }
@@ -155,8 +183,9 @@ commands_for() {
 			test "$access" = "$1" || continue
 			case $name in
 			init | org\ * | user\ * | role\ * | group\ * | skill\ * | access\ * | capacity\ * | \
-				pair\ * | clone\ *)
-				continue ;;
+				pair\ * | clone\ * | suppress\ * | campaign\ *)
+				# in the op table, but for these two
+				case $name in 'campaign load' | 'campaign stats') ;; *) continue ;; esac ;;
 			esac
 			command_args "$name" || {
 				echo "t5180: no arguments for \"$name\": add a case" >&2

@@ -109,6 +109,25 @@ args_for() {
 	'suppress remove') echo 'suppress remove dnc +13175551212' ;;
 	'suppress import') echo 'suppress import dnc nums.txt --replace' ;;
 	'suppress prune') echo 'suppress prune dnc' ;;
+	'campaign create') echo 'campaign create c2 --strategy std --tz UTC --window 08:00-21:00 --days mon-fri' ;;
+	'campaign update') echo 'campaign update idle --priority 3' ;;
+	'campaign rm') echo 'campaign rm idle' ;;
+	'campaign copy') echo 'campaign copy idle idle2' ;;
+	'campaign start') echo 'campaign start idle' ;;
+	'campaign stop') echo 'campaign stop live' ;;
+	'campaign complete') echo 'campaign complete done' ;;
+	'campaign strategy create') echo 'campaign strategy create s2 --mode preview' ;;
+	'campaign strategy update') echo 'campaign strategy update std --max-attempts 4' ;;
+	'campaign strategy rm') echo 'campaign strategy rm spare' ;;
+	'campaign strategy copy') echo 'campaign strategy copy std std2' ;;
+	'campaign sub create') echo 'campaign sub create idle s9 --start 2030-02-01 --end 2030-02-05' ;;
+	'campaign sub rm') echo 'campaign sub rm fresh' ;;
+	'campaign sub start') echo 'campaign sub start fresh' ;;
+	'campaign sub pause') echo 'campaign sub pause running' ;;
+	'campaign sub resume') echo 'campaign sub resume held' ;;
+	'campaign sub stop') echo 'campaign sub stop running' ;;
+	'campaign compliance set') echo 'campaign compliance set --window 08:00-21:00' ;;
+	'campaign load') echo 'campaign load fresh contacts.csv' ;;
 	*) return 1 ;;
 	esac
 }
@@ -162,6 +181,22 @@ test_expect_success 'setup: an org with one of everything, two pending bulk sets
 		orgctl suppress create off >/dev/null &&
 		orgctl suppress disable off >/dev/null &&
 		printf "+13175550000\n" >nums.txt &&
+		orgctl campaign strategy create std --mode preview --max-attempts 3 >/dev/null &&
+		orgctl campaign strategy create spare --mode preview >/dev/null &&
+		for c in idle live done; do
+			orgctl campaign create $c --strategy std --tz UTC --window 08:00-21:00 \
+				--days mon-fri >/dev/null || exit 1
+		done &&
+		orgctl campaign start live >/dev/null &&
+		orgctl campaign start done >/dev/null &&
+		for s in fresh running held; do
+			orgctl campaign sub create live $s --start 2030-01-07 --end 2030-01-11 \
+				>/dev/null || exit 1
+		done &&
+		orgctl campaign sub start running >/dev/null &&
+		orgctl campaign sub start held >/dev/null &&
+		orgctl campaign sub pause held >/dev/null &&
+		printf "id,phone\n1,+1 212 555 0100\n" >contacts.csv &&
 		for o in Pt Cl Pq Newco; do orgctl org create $o >/dev/null || exit 1; done &&
 		orgctl --org pt user create pa --email pa@pt.test >/dev/null &&
 		orgctl --org pt user create pb --email pb@pt.test >/dev/null &&
