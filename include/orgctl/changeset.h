@@ -49,6 +49,9 @@ int orgctl_changeset_put_payload(orgctl_changeset *cs, const orgctl_kind *kind, 
 int orgctl_changeset_check_edit(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                                 const char *name);
 
+/* Whether `org` is a disabled org, which nothing changes in (lib/core/org_rule.c). */
+bool orgctl_changeset_org_disabled(orgctl_changeset *cs, const char *org);
+
 /* Adds a git trailer (e.g. "Rolls-Back", "3") to the commit message. */
 void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value);
 

@@ -341,6 +341,11 @@ int orgctl_changeset_check_edit(orgctl_changeset *cs, const orgctl_kind *kind, c
     return error < 0 ? error : orgctl_authorize_edit(cs->repo, kind, org, name);
 }
 
+bool orgctl_changeset_org_disabled(orgctl_changeset *cs, const char *org)
+{
+    return orgctl_object_state(cs->repo, &orgctl_kind_org, org, org) == 0;
+}
+
 const char *orgctl_changeset_org(const orgctl_changeset *cs)
 {
     return cs ? cs->org : NULL;
