@@ -29,6 +29,11 @@
 int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const char *name, const cJSON *before, const cJSON *after);
 
+/* Checks that the actor holds the kind's edit permission for object `name`, whatever would
+ * change: for a verb that finds nothing to change, refused as its change would be. */
+int orgctl_authorize_edit(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                          const char *name);
+
 /* The same for a path of the tree that holds no object of a kind: a bulk set's files need
  * the bulk permissions in the set's org, other files in an org's folder
  * directory:organization:admin in that org, any other file that permission in the

@@ -42,6 +42,16 @@ int orgctl_changeset_remove(orgctl_changeset *cs, const orgctl_kind *kind, const
 int orgctl_changeset_put_payload(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                                  const char *name, const char *rel, const char *data, size_t len);
 
+/* Checks, staging nothing, that the change set may edit object `name` of `kind` in `org`:
+ * the rule of disabled orgs and the kind's edit permission. A verb that finds nothing to
+ * change calls it, so that it is refused as its change would be (authorization before
+ * the no-op). */
+int orgctl_changeset_check_edit(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                                const char *name);
+
+/* Whether `org` is a disabled org, which nothing changes in (lib/core/org_rule.c). */
+bool orgctl_changeset_org_disabled(orgctl_changeset *cs, const char *org);
+
 /* Adds a git trailer (e.g. "Rolls-Back", "3") to the commit message. */
 void orgctl_changeset_add_trailer(orgctl_changeset *cs, const char *key, const char *value);
 

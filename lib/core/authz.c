@@ -454,6 +454,18 @@ int orgctl_authorize_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
     return check_grants(repo, kind, where, name, before, after);
 }
 
+int orgctl_authorize_edit(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                          const char *name)
+{
+    if (repo->ctx->skip_permissions)
+        return 0;
+    if (kind == &orgctl_kind_org)
+        org = name;
+    char buf[128];
+    return check(repo, check_org(repo, kind, org, EDIT),
+                 action_permission(kind, EDIT, buf, sizeof(buf)));
+}
+
 /* --- files that are no object --- */
 
 static const char *const org_admin = "directory:organization:admin";

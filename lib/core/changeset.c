@@ -334,6 +334,23 @@ done:
     return error;
 }
 
+int orgctl_changeset_check_edit(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
+                                const char *name)
+{
+    int error = orgctl_org_check_change(cs->repo, kind, org, NULL);
+    return error < 0 ? error : orgctl_authorize_edit(cs->repo, kind, org, name);
+}
+
+bool orgctl_changeset_org_disabled(orgctl_changeset *cs, const char *org)
+{
+    return orgctl_object_state(cs->repo, &orgctl_kind_org, org, org) == 0;
+}
+
+const char *orgctl_changeset_org(const orgctl_changeset *cs)
+{
+    return cs ? cs->org : NULL;
+}
+
 int orgctl_changeset_put_payload(orgctl_changeset *cs, const orgctl_kind *kind, const char *org,
                                  const char *name, const char *rel, const char *data, size_t len)
 {

@@ -69,11 +69,16 @@ uint64_t orgctl_changeset_index_seq(orgctl_changeset *cs, const char *path);
  * change set keeps no contents: its staged files read as at the base commit. */
 int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base, strbuf *out);
 
+/* The org the change set acts in (--org), NULL for none. */
+const char *orgctl_changeset_org(const orgctl_changeset *cs);
+
 /* Whether the change set may stage a change to an object of `kind` in `org` (obj: its new
  * version, NULL for a removal): nothing in a disabled org changes, by anyone, but its
  * org.json going back to enabled and nothing else (only the enterprise's users reach a
  * disabled org: its own cannot act); the enterprise org is never disabled. ORGCTL_EPERM,
- * or ORGCTL_EINVALID for the enterprise org (lib/core/org_rule.c). */
+ * or ORGCTL_EINVALID for the enterprise org (lib/core/org_rule.c). Acting in a disabled org
+ * (the change set's --org), nothing is written anywhere, enterprise-wide kinds included,
+ * but that org enabled again. */
 int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const cJSON *obj);
 

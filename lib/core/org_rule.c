@@ -10,11 +10,9 @@ static bool state_is_enabled(const cJSON *obj)
     return state && strcmp(state, "enabled") == 0;
 }
 
-int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+static int check_target_org(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const cJSON *obj)
 {
-    if (!kind->per_org || !org || !*org)
-        return 0;
     if (kind == &orgctl_kind_org && obj && !state_is_enabled(obj) &&
         (cJSON_IsTrue(cJSON_GetObjectItem(obj, "enterprise")) ||
          (repo->ctx->enterprise_org && strcmp(org, repo->ctx->enterprise_org) == 0)))
@@ -37,4 +35,20 @@ int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const ch
                             "org \"%s\" is disabled: nothing in it changes until the enterprise "
                             "administrator enables it again",
                             org);
+}
+
+int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                            const cJSON *obj)
+{
+    int error = 0;
+    if (kind->per_org && org && *org)
+        error = check_target_org(repo, kind, org, obj);
+    /* The org acted in is closed too: no write elsewhere (an enterprise-wide strategy or
+     * list) goes through it, only enabling it, which the check above let pass. */
+    const char *acting = orgctl_changeset_org(repo->cs);
+    if (error < 0 || !acting || !*acting)
+        return error;
+    if (kind->per_org && org && strcmp(org, acting) == 0)
+        return 0;
+    return check_target_org(repo, &orgctl_kind_org, acting, NULL);
 }

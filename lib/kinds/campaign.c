@@ -279,6 +279,9 @@ static int strategy_rm(orgctl_op_ctx *ctx)
     const cJSON *c;
     cJSON_ArrayForEach(c, (error ? NULL : users))
     {
+        /* a disabled org's campaigns do not call and nothing in it changes: left as they are */
+        if (orgctl_changeset_org_disabled(ctx->cs, str_of(c, "org")))
+            continue;
         if ((error = make_invalid(ctx, str_of(c, "org"), str_of(c, "name"), why)) < 0)
             break;
     }

@@ -853,6 +853,9 @@ int orgctl_suppress_prune(orgctl_changeset *cs, const char *org, const char *lis
     if (!error)
         error = orgctl_store_folder_files(repo, folder, 1, prune_shard, &p);
     orgctl_perm_cache_stop(repo);
+    /* nothing expired: refused all the same to whoever may not prune it */
+    if (!error && !p.removed)
+        error = orgctl_changeset_check_edit(cs, &orgctl_kind_suppress, org, list);
     *removed = p.removed;
     base_shards_free(&base);
     free(folder);
