@@ -103,7 +103,8 @@ static bool identities_kept(const cJSON *before, const cJSON *after, const char 
 }
 
 /* The grant rule for the grants `after` holds and `before` did not: the user or group
- * edit permission, and every permission of the role, in the trusting org. */
+ * edit permission, the view of roles, and every permission of the role, in the trusting
+ * org. */
 static int check_new_grants(orgctl_repo *repo, const char *org, const cJSON *before,
                             const cJSON *after)
 {
@@ -117,6 +118,8 @@ static int check_new_grants(orgctl_repo *repo, const char *org, const cJSON *bef
         bool user = strncmp(i->valuestring, "user/", 5) == 0;
         const char *role = strrchr(i->valuestring, '/') + 1;
         int error = orgctl_perm_check(repo, org, orgctl_trustee_perm(user, TRUSTEE_EDIT));
+        if (!error)
+            error = orgctl_perm_check(repo, org, P_ROLE_VIEW);
         if (!error)
             error = orgctl_perm_check_role(repo, org, role);
         if (error)
@@ -149,6 +152,8 @@ static int check_removed_grants(orgctl_repo *repo, const char *org, const cJSON 
                 cJSON_GetObjectItemCaseSensitive(after, user ? "users" : "groups"), who))
             continue; /* removed with the trustee, checked as such */
         int error = orgctl_perm_check(repo, org, orgctl_trustee_perm(user, TRUSTEE_EDIT));
+        if (!error)
+            error = orgctl_perm_check(repo, org, P_ROLE_VIEW);
         if (error)
             return error;
     }

@@ -14,6 +14,9 @@
 #define P_DELETE "authorization:orgTrustee:delete"
 #define P_TRUSTOR_VIEW "authorization:orgTrustor:view"
 #define P_TRUSTOR_DELETE "authorization:orgTrustor:delete"
+/* To see the roles a pairing offers, and so to grant or revoke one (the seeds' prerequisite
+ * "Authorization > Role > View" of the trusting org). */
+#define P_ROLE_VIEW "authorization:role:view"
 
 /* Authorizes every change to a pairing: `before` NULL for a creation, `after` NULL for a
  * removal (`before` then may hold nothing of it). */

@@ -287,6 +287,14 @@ static int bad_link(const char *why)
     return orgctl_error_set(ORGCTL_ERROR, "pairing link refused: %s", why);
 }
 
+/* Roles are named only by who may see the trusting org's roles: checked before a role is
+ * looked for, so that whoever may not learns no role name from "not found". */
+static int may_see_roles(orgctl_op_ctx *ctx, const char *trusting)
+{
+    return ctx->repo->ctx->skip_permissions ? 0
+                                            : orgctl_perm_check(ctx->repo, trusting, P_ROLE_VIEW);
+}
+
 static int pair_accept(orgctl_op_ctx *ctx)
 {
     const char *link = orgctl_params_get(ctx->params, "link");
@@ -330,6 +338,11 @@ static int pair_accept(orgctl_op_ctx *ctx)
     cJSON_DeleteItemFromObjectCaseSensitive(p, "token_sha256");
     cJSON_ReplaceItemInObjectCaseSensitive(p, "accepted", cJSON_CreateTrue());
     cJSON *grants = list(p, "grants");
+    if (orgctl_params_count(ctx->params, "role") > 0 &&
+        (error = may_see_roles(ctx, ctx->org)) < 0) {
+        cJSON_Delete(p);
+        return error;
+    }
     for (size_t r = 0; r < orgctl_params_count(ctx->params, "role"); r++) {
         const char *role = orgctl_params_at(ctx->params, "role", r);
         if (!orgctl_object_exists(ctx->repo, &orgctl_kind_role, ctx->org, role)) {
@@ -364,6 +377,11 @@ static int grant_edit(orgctl_op_ctx *ctx, bool add)
     const char *trustee = orgctl_pair_str(p, "trustee");
     cJSON *grants = list(p, "grants");
     bool any = false;
+    if ((error = may_see_roles(ctx, where)) < 0) {
+        cJSON_Delete(p);
+        free(where);
+        return error;
+    }
     for (int k = 0; k < 2 && !error; k++) {
         const char *param = k ? "group" : "user";
         for (size_t i = 0; !error && i < orgctl_params_count(ctx->params, param); i++) {
@@ -581,6 +599,8 @@ static int pair_show(orgctl_op_ctx *ctx)
         return orgctl_error_set(error, "pairing \"%s\" not found for org \"%s\"", ctx->name,
                                 ctx->org);
     bool members = may_see_members(ctx, p, side); /* a trusted user sees its trust */
+    bool roles = side != TRUSTING || may_see_roles(ctx, where) == 0;
+    orgctl_error_clear();
     if ((side == TRUSTING || !members) &&
         (error = orgctl_perm_check(ctx->repo, ctx->org,
                                    side == TRUSTING ? P_VIEW : P_TRUSTOR_VIEW)) < 0) {
@@ -600,6 +620,11 @@ static int pair_show(orgctl_op_ctx *ctx)
         cJSON_AddStringToObject(p, "message",
                                 "missing permissions: only members of the trusted group see "
                                 "its users and groups");
+    } else if (!roles) {
+        cJSON_ReplaceItemInObjectCaseSensitive(p, "grants", cJSON_CreateArray());
+        cJSON_AddStringToObject(p, "message",
+                                "missing permissions: " P_ROLE_VIEW
+                                " is needed to see the roles granted");
     }
     free(where);
     ctx->result = p;
@@ -720,14 +745,16 @@ const orgctl_op orgctl_pair_ops[] = {
      pair_show, "pairing", NULL,
      "authorization:orgTrustee:view (trusting org) or authorization:orgTrustor:view (trustee org); "
      "its users and groups: authorization:orgTrusteeUser:view and orgTrusteeGroup:view (trusting), "
-     "a trusted member (trustee)"},
+     "a trusted member (trustee); their roles: authorization:role:view (trusting)"},
     {"pair", "grant", "grant roles of this org to a trustee user or group", W, P_VIEW, grant_params,
      pair_grant, "pairing", NULL,
-     "authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit, and every permission of the role "
-     "(trusting org)"},
+     "authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit, authorization:role:view, and "
+     "every "
+     "permission of the role (trusting org)"},
     {"pair", "revoke", "take roles from a trustee user or group", W, P_VIEW, grant_params,
      pair_revoke, "pairing", NULL,
-     "authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit (trusting org)"},
+     "authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit, and authorization:role:view "
+     "(trusting org)"},
     {"pair", "enable", "turn access on again (roles come back)", W, P_VIEW, toggle_params,
      pair_enable, "pairing", NULL, "authorization:orgTrustee:edit (trusting org)"},
     {"pair", "disable", "turn access off (roles are kept)", W, P_VIEW, toggle_params, pair_disable,

@@ -185,6 +185,44 @@ test_expect_success 'the trustee adds people; they have no access until granted'
 		--user dave
 '
 
+test_expect_success 'granting, revoking and seeing roles needs authorization:role:view' '
+	orgctl --org client role create Granter --permission authorization:orgTrusteeUser:edit \
+		--permission authorization:orgTrusteeUser:view \
+		--permission authorization:orgTrusteeGroup:view \
+		--permission authorization:orgTrustee:view --permission directory:user:add \
+		--permission directory:user:view >/dev/null &&
+	orgctl --org client user create granter --email g@c.example --role Granter >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as granter@client --org client pair grant "$(pid)" \
+		--user bob@partner --role Maker 2>err &&
+	test_grep "authorization:role:view" err &&
+	test_unchanged --status 4 repo orgctl --as granter@client --org client pair grant "$(pid)" \
+		--user bob@partner --role NoSuchRole &&
+	test_unchanged --status 4 repo orgctl --as granter@client --org client pair revoke "$(pid)" \
+		--user bob@partner --role Viewer &&
+	{ echo kind,op,name,user,role; echo pair,grant,$(pid),bob@partner,Maker; } >g.csv &&
+	orgctl --org client bulk create g g.csv >/dev/null &&
+	test_unchanged --status 4 repo orgctl --as granter@client --org client bulk exec g &&
+	orgctl --as granter@client --org client pair show "$(pid)" -o json >shown &&
+	test_grep "\"bob\"" shown &&
+	! grep -q "user/bob/Viewer" shown &&
+	test_grep "role:view is needed" shown &&
+	orgctl --as cadmin@client --org client pair show "$(pid)" -o json >full &&
+	test_grep "user/bob/Viewer" full &&
+	orgctl --org client role update Granter --permission authorization:orgTrusteeUser:edit \
+		--permission authorization:orgTrusteeUser:view \
+		--permission authorization:orgTrusteeGroup:view \
+		--permission authorization:orgTrustee:view --permission directory:user:add \
+		--permission directory:user:view --permission authorization:role:view >/dev/null &&
+	orgctl --as granter@client --org client pair grant "$(pid)" --user bob@partner \
+		--role Maker >/dev/null &&
+	orgctl --as granter@client --org client pair show "$(pid)" -o json >shown &&
+	test_grep "user/bob/Maker" shown &&
+	orgctl --as granter@client --org client pair revoke "$(pid)" --user bob@partner \
+		--role Maker >/dev/null &&
+	orgctl --org client user rm granter >/dev/null &&
+	orgctl --org client role rm Granter >/dev/null
+'
+
 test_expect_success 'bulk: a partner onboards engineers, the client grants them, in one set each' '
 	p=$(pid) &&
 	{ echo kind,op,name,email; for i in 1 2 3; do echo user,create,eng$i,eng$i@p.example; done; } >eng.csv &&

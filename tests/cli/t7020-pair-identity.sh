@@ -192,7 +192,7 @@ test_expect_success 'help permissions says what each pair and clone verb needs, 
 	orgctl help permissions -o json |
 		jq -r ".operations[] | select(.kind == \"pair\" or .kind == \"clone\") |
 			[.kind, .verb, .permission] | @tsv" >perms &&
-	test_grep "^pair	grant	authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit, and every permission of the role" perms &&
+	test_grep "^pair	grant	authorization:orgTrusteeUser:edit or orgTrusteeGroup:edit, authorization:role:view, and every permission of the role" perms &&
 	test_grep "^pair	disable	authorization:orgTrustee:edit (trusting org)$" perms &&
 	test_grep "^pair	rm	authorization:orgTrustee:delete (trusting org) or authorization:orgTrustor:delete (trustee org)$" perms &&
 	test_grep "^pair	accept	authorization:orgTrustor:view, authorization:orgTrustee:add and authorization:orgTrusteeUser:add" perms &&
