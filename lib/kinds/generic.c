@@ -262,7 +262,7 @@ int orgctl_generic_disable(orgctl_op_ctx *ctx)
     return set_state(ctx, "disabled");
 }
 
-int orgctl_generic_identity(orgctl_op_ctx *ctx, const orgctl_kind *kind, const char *org,
+int orgctl_generic_identity(const orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             cJSON *obj)
 {
     /* The hash of where the object is made: the commit the change set builds on, the kind,
@@ -270,7 +270,6 @@ int orgctl_generic_identity(orgctl_op_ctx *ctx, const orgctl_kind *kind, const c
      * is someone else; the same command on the same repository makes the same commit (the
      * crash and fault suites compare a killed run against it). */
     static const char digits[] = "0123456789abcdef";
-    const orgctl_repo *repo = ctx->repo;
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "name"));
     strbuf where = STRBUF_INIT;
     strbuf_adds(&where, "orgctl identity\n");
@@ -309,7 +308,7 @@ int orgctl_generic_copy(orgctl_op_ctx *ctx)
     if ((error = orgctl_generic_load(ctx, &obj)) < 0)
         return error;
     cJSON_ReplaceItemInObjectCaseSensitive(obj, "name", cJSON_CreateString(new_name));
-    if ((error = orgctl_generic_identity(ctx, kind, ctx->org, obj)) < 0) { /* someone else */
+    if ((error = orgctl_generic_identity(ctx->repo, kind, ctx->org, obj)) < 0) { /* someone else */
         cJSON_Delete(obj);
         return error;
     }
@@ -603,7 +602,7 @@ int orgctl_generic_new(orgctl_op_ctx *ctx, cJSON **out)
         cJSON_AddStringToObject(obj, "state", "enabled");
     int error = orgctl_generic_apply_params(ctx, obj);
     if (!error)
-        error = orgctl_generic_identity(ctx, kind, ctx->org, obj);
+        error = orgctl_generic_identity(ctx->repo, kind, ctx->org, obj);
     if (error < 0) {
         cJSON_Delete(obj);
         return error;

@@ -41,7 +41,9 @@ static int build_enterprise(orgctl_repo *repo, orgctl_changeset *cs,
     cJSON_AddStringToObject(user, "state", "enabled");
     cJSON_AddItemToObject(user, "roles",
                           cJSON_CreateStringArray((const char *[]){ORGCTL_DEFAULT_ROLE}, 1));
-    if ((error = orgctl_changeset_put(cs, &orgctl_kind_enterprise, "", ent)) == 0 &&
+    /* the administrator is a user like any other: a pairing may trust it by identity */
+    if ((error = orgctl_generic_identity(repo, &orgctl_kind_user, shortname, user)) == 0 &&
+        (error = orgctl_changeset_put(cs, &orgctl_kind_enterprise, "", ent)) == 0 &&
         (error = orgctl_changeset_put(cs, &orgctl_kind_org, shortname, org)) == 0 &&
         (error = orgctl_role_put_default(cs, shortname)) == 0 &&
         (error = orgctl_changeset_put(cs, &orgctl_kind_user, shortname, user)) == 0) {

@@ -47,7 +47,7 @@ int orgctl_generic_disable(orgctl_op_ctx *ctx);
 int orgctl_generic_copy(orgctl_op_ctx *ctx); /* positional "new-name" */
 /* Gives obj, made in `org` (new, or a copy), its identity (the kind's ORGCTL_FIELD_IDENTITY
  * fields): unique to the commit it is made on, its kind, org and name. */
-int orgctl_generic_identity(orgctl_op_ctx *ctx, const orgctl_kind *kind, const char *org,
+int orgctl_generic_identity(const orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             cJSON *obj);
 /* "group member-add G USER...", "user role-rm U ROLE...", "user skill-rm U SKILL...",
  * "user option-set U K=V...": the op's first positional parameter is named after a kind

@@ -28,6 +28,16 @@ test_expect_success 'setup: partner asks client for bob, carol and group eng; cl
 	orgctl --as carol@partner --org client user list >/dev/null
 '
 
+test_expect_success 'init gives its administrator an id too, which a pairing records' '
+	admin=$(id_of enterprise user admin) &&
+	echo "$admin" | grep -qxE "[0-9a-f]{32}" &&
+	orgctl --org enterprise -q pair request --to client --user admin >elink &&
+	orgctl --org client pair list -o csv | grep ",enterprise," | cut -d, -f1 >epid &&
+	orgctl --org client pair show "$(cat epid)" -o json >eshow &&
+	test_grep "\"admin\": \"$admin\"" eshow &&
+	orgctl --org enterprise pair rm "$(cat epid)" >/dev/null
+'
+
 test_expect_success 'a user and a group get an id at creation, shown by show' '
 	bob=$(id_of partner user bob) && carol=$(id_of partner user carol) &&
 	eng=$(id_of partner group eng) &&
