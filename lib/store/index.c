@@ -1915,20 +1915,44 @@ static bool object_there(orgctl_repo *repo, const orgctl_kind *kind, const char 
     return there;
 }
 
-/* Takes the object out of the objects: it refers to `target` `value`, which is not there. */
+/* Takes the object out of the objects: it refers to `target` `value`, which is not there.
+ * A target that is not per org (a strategy) is missed under the org "", where it would be
+ * indexed, so that its coming back finds every referrer of every org (came_back). */
 static int refers_to_nothing(orgctl_repo *repo, const char *path, const orgctl_kind *kind,
                              const char *org, const char *name, const orgctl_kind *target,
                              const char *value)
 {
     strbuf problem = STRBUF_INIT, key = STRBUF_INIT;
-    strbuf_addf(&problem, "%s \"%.100s\" does not exist in org \"%s\"", target->name, value, org);
-    invalid_key(&key, target, org, value);
+    if (target->per_org)
+        strbuf_addf(&problem, "%s \"%.100s\" does not exist in org \"%s\"", target->name, value,
+                    org);
+    else
+        strbuf_addf(&problem, "%s \"%.100s\" does not exist", target->name, value);
+    invalid_key(&key, target, target->per_org ? org : "", value);
     int error = orgctl_index_delete_row(repo, kind, org, name);
     if (!error)
         error = record_invalid(repo, path, kind, org, name, strbuf_str(&problem), strbuf_str(&key),
                                false);
     strbuf_release(&problem);
     strbuf_release(&key);
+    return error;
+}
+
+/* Indexes again the files at `paths` (a JSON list) as the tree holds them; a path the tree
+ * no longer holds is skipped (its removal is caught up with on its own). */
+static int reindex_paths(struct catch_up *cu, const cJSON *paths)
+{
+    const cJSON *p;
+    int error = 0;
+    cJSON_ArrayForEach(p, paths)
+    {
+        git_tree_entry *e = NULL;
+        if (error < 0 || git_tree_entry_bypath(&e, cu->tree, p->valuestring) < 0)
+            continue;
+        error = index_blob(cu, p->valuestring, git_tree_entry_id(e));
+        git_tree_entry_free(e);
+    }
+    git_error_clear();
     return error;
 }
 
@@ -1944,7 +1968,7 @@ static int came_back(struct catch_up *cu, const char *path)
     invalid_key(&key, kind, org, name);
     free(org);
     free(name);
-    cJSON *paths = cJSON_CreateArray(), *p;
+    cJSON *paths = cJSON_CreateArray();
     sqlite3_stmt *st = orgctl_index_stmt_now(cu->repo, sql);
     int error = st ? 0 : ORGCTL_ERROR;
     if (st) {
@@ -1954,18 +1978,25 @@ static int came_back(struct catch_up *cu, const char *path)
                                  cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
         sqlite3_reset(st);
     }
-    cJSON_ArrayForEach(p, paths)
-    {
-        git_tree_entry *e = NULL;
-        if (error < 0 || git_tree_entry_bypath(&e, cu->tree, p->valuestring) < 0)
-            continue;
-        error = index_blob(cu, p->valuestring, git_tree_entry_id(e));
-        git_tree_entry_free(e);
-    }
-    git_error_clear();
+    if (!error)
+        error = reindex_paths(cu, paths);
     cJSON_Delete(paths);
     strbuf_release(&key);
     return error;
+}
+
+/* The orgs that hold objects of `kind` (as the index was before the change set), or NULL. */
+static cJSON *orgs_holding(orgctl_repo *repo, const orgctl_kind *kind)
+{
+    sqlite3_stmt *st = base_stmt(repo, "SELECT DISTINCT org FROM objects WHERE kind = ?1");
+    if (!st)
+        return NULL;
+    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
+    cJSON *orgs = cJSON_CreateArray();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddItemToArray(orgs, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    return orgs;
 }
 
 /* The objects that referred to the object at `path`, which went. */
@@ -1980,17 +2011,30 @@ static int left_behind(orgctl_repo *repo, const char *path)
         for (const orgctl_field *f = kinds[i]->fields; f->name && !error; f++) {
             if (!f->ref_kind || strcmp(f->ref_kind, target->name) != 0)
                 continue;
-            cJSON *names = NULL, *n;
-            error = orgctl_index_referrers(repo, true, kinds[i], org, f->name, name, 0, &names);
-            cJSON_ArrayForEach(n, names)
+            /* a target that is not per org (a strategy) is referred to from every org */
+            cJSON *orgs = target->per_org || !kinds[i]->per_org
+                              ? cJSON_CreateStringArray((const char *[]){org}, 1)
+                              : orgs_holding(repo, kinds[i]),
+                  *o;
+            if (!orgs)
+                error = ORGCTL_ERROR;
+            cJSON_ArrayForEach(o, orgs)
             {
-                char *rpath = orgctl_kind_path(kinds[i], org, n->valuestring);
+                cJSON *names = NULL, *n;
                 if (!error)
-                    error =
-                        refers_to_nothing(repo, rpath, kinds[i], org, n->valuestring, target, name);
-                free(rpath);
+                    error = orgctl_index_referrers(repo, true, kinds[i], o->valuestring, f->name,
+                                                   name, 0, &names);
+                cJSON_ArrayForEach(n, names)
+                {
+                    char *rpath = orgctl_kind_path(kinds[i], o->valuestring, n->valuestring);
+                    if (!error)
+                        error = refers_to_nothing(repo, rpath, kinds[i], o->valuestring,
+                                                  n->valuestring, target, name);
+                    free(rpath);
+                }
+                cJSON_Delete(names);
             }
-            cJSON_Delete(names);
+            cJSON_Delete(orgs);
         }
     free(org);
     free(name);
@@ -2005,20 +2049,11 @@ static int recheck_unique(struct catch_up *cu)
     sqlite3_stmt *st = orgctl_index_stmt_now(cu->repo, sql);
     if (!st)
         return ORGCTL_ERROR;
-    cJSON *paths = cJSON_CreateArray(), *p;
+    cJSON *paths = cJSON_CreateArray();
     while (sqlite3_step(st) == SQLITE_ROW)
         cJSON_AddItemToArray(paths, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
     sqlite3_reset(st);
-    int error = 0;
-    cJSON_ArrayForEach(p, paths)
-    {
-        git_tree_entry *e = NULL;
-        if (error < 0 || git_tree_entry_bypath(&e, cu->tree, p->valuestring) < 0)
-            continue;
-        error = index_blob(cu, p->valuestring, git_tree_entry_id(e));
-        git_tree_entry_free(e);
-    }
-    git_error_clear();
+    int error = reindex_paths(cu, paths);
     cJSON_Delete(paths);
     return error;
 }

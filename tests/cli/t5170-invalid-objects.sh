@@ -276,4 +276,22 @@ test_expect_success 'a tree missing from the object database: check and reads na
 	undo
 '
 
+test_expect_success 'a strategy removed by hand: the campaigns of every org that use it are invalid until it comes back' '
+	orgctl campaign strategy create std --mode preview --window 08:00-20:00 --days mon-fri >/dev/null &&
+	orgctl org create Beta >/dev/null &&
+	orgctl campaign create renew --strategy std --tz America/New_York >/dev/null &&
+	orgctl --org beta campaign create win --strategy std --tz America/Chicago >/dev/null &&
+	orgctl campaign show renew >/dev/null &&
+	by_hand "strategy gone by hand" "git rm -q strategies/std.json" &&
+	test_must_fail --status 1 orgctl check >out &&
+	test_grep "orgs/acme/campaigns/renew.json: .*strategy \"std\" does not exist" out &&
+	test_grep "orgs/beta/campaigns/win.json: .*strategy \"std\" does not exist" out &&
+	test_must_fail orgctl --org beta campaign show win &&
+	revert HEAD &&
+	orgctl check >out 2>&1 &&
+	! test -s out &&
+	orgctl --org beta campaign show win >/dev/null &&
+	orgctl campaign show renew >/dev/null
+'
+
 test_done
