@@ -2,6 +2,7 @@
  * shortnames, and change sets against a scratch repository. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,15 @@ static void sha1_hex(const void *data, size_t len, size_t chunk, char out[41])
         snprintf(out + 2 * i, 3, "%02x", sum[i]);
 }
 
+/* A thread that hashes "abc" twice (its spare context taken and given back), then ends. */
+static void *sha1_in_thread(void *out)
+{
+    char first[41];
+    sha1_hex("abc", 3, 1, first);
+    sha1_hex("abc", 3, 2, out);
+    return strcmp(first, out) == 0 ? out : NULL;
+}
+
 /* FIPS 180 test vectors (fed in pieces of odd sizes): the packs' checksums and the objects'
  * ids depend on them; a context is reused after final. */
 static void test_sha1(void)
@@ -188,6 +198,20 @@ static void test_sha1(void)
         snprintf(hex + 2 * i, 3, "%02x", sum[i]);
     ok(strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0,
        "sha256 of abc: %s", hex);
+
+    pthread_t threads[4];
+    char outs[4][41];
+    bool threads_ok = true;
+    for (int t = 0; t < 4; t++)
+        threads_ok &= pthread_create(&threads[t], NULL, sha1_in_thread, outs[t]) == 0;
+    for (int t = 0; t < 4 && threads_ok; t++) {
+        void *r = NULL;
+        threads_ok &= pthread_join(threads[t], &r) == 0 && r &&
+                      strcmp(outs[t], "a9993e364706816aba3e25717850c26c9cd0d89d") == 0;
+    }
+    sha1_hex("abc", 3, 3, hex);
+    ok(threads_ok && strcmp(hex, "a9993e364706816aba3e25717850c26c9cd0d89d") == 0,
+       "sha1 in threads that end (each its own spare context, freed with the thread)");
 
     unsigned char r1[32] = {0}, r2[32] = {0};
     ok(orgctl_random_bytes(r1, sizeof r1) == 0 && orgctl_random_bytes(r2, sizeof r2) == 0 &&
