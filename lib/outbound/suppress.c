@@ -1074,6 +1074,44 @@ static int first_invalid(const char *path, const char *problem, bool damaged, vo
     return 1;
 }
 
+/* The id of the tree of the list's folder at HEAD. A stamp beside the cache
+ * ("<commit> <tree>\n", named for the cache) says which tree a commit has: when it names
+ * HEAD, the tree is known without opening libgit2, whose start-up costs more than a whole
+ * check. Any other commit (one of orgctl's or a hand-made one) reads the tree from git and
+ * stamps it: a commit id names one tree forever, so a stamp is never wrong, only stale. */
+static int list_tree(orgctl_repo *repo, const char *cname, const char *folder, char tree[41])
+{
+    char head[41], stamp_name[40];
+    const void *stamp;
+    size_t len;
+    int error = orgctl_store_head_id(repo, head);
+    if (error < 0)
+        return error;
+    snprintf(stamp_name, sizeof(stamp_name), "%s.head", cname);
+    if (orgctl_derived_map(repo, stamp_name, &stamp, &len) == 0) {
+        const char *s = stamp;
+        bool fresh = len == 82 && memcmp(s, head, 40) == 0 && s[40] == ' ' && s[81] == '\n';
+        for (size_t i = 41; fresh && i < 81; i++)
+            fresh = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+        if (fresh) {
+            memcpy(tree, s + 41, 40);
+            tree[40] = '\0';
+        }
+        orgctl_derived_unmap(stamp, len);
+        if (fresh)
+            return 0;
+    }
+    if ((error = orgctl_store_folder_id(repo, folder, tree)) < 0)
+        return error;
+    char text[83];
+    snprintf(text, sizeof(text), "%s %s\n", head, tree);
+    const void *parts[] = {text};
+    size_t lens[] = {82};
+    orgctl_derived_write(repo, stamp_name, parts, lens, 1); /* else read from git next time */
+    orgctl_error_clear();
+    return 0;
+}
+
 /* Reads the list `name` of `org` (its object, then its entries from the cache). */
 static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, const char *name)
 {
@@ -1101,13 +1139,12 @@ static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, co
         return error;
     }
     strbuf_release(&problem);
-    char *folder = list_folder(org, name), tree[41];
-    error = orgctl_store_folder_id(repo, folder, tree);
+    char *folder = list_folder(org, name), tree[41], cname[32];
+    cache_name(cname, org, name);
+    error = list_tree(repo, cname, folder, tree);
     if (error == 0) {
-        char cname[32];
         const void *img;
         size_t len;
-        cache_name(cname, org, name);
         if (orgctl_derived_map(repo, cname, &img, &len) == 0) {
             if (cache_good(img, len, tree, org, name)) {
                 l->img = img;

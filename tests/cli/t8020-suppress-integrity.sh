@@ -52,6 +52,28 @@ test_expect_success 'a stale cache is not believed: a commit made by hand is see
 	orgctl suppress check dnc +13175551213
 '
 
+test_expect_success 'check reads the tree from a stamp (no libgit2); a stale stamp is caught' '
+	stamp=$(ls repo/orgctl/cache/suppress-*.head) &&
+	test "$(cut -c1-40 "$stamp")" = "$(head_of repo)" &&
+	commit_file orgs/acme/suppress/dnc/numbers/131/13175.txt "$(printf "+13175551212\n+13175558888\n")
+" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175558888 &&
+	orgctl suppress check dnc +13175559999 &&
+	test "$(cut -c1-40 "$stamp")" = "$(head_of repo)" &&
+	: a stamp lying about the tree of HEAD is not believed past the cache it names &&
+	printf "%s %040d\n" "$(head_of repo)" 0 >"$stamp" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175558888 &&
+	: the branch only in packed-refs, then a commit by hand there &&
+	git -C repo pack-refs --all --prune &&
+	! test -e repo/refs/heads/main &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175558888 &&
+	commit_file orgs/acme/suppress/dnc/numbers/131/13175.txt "$(printf "+13175551212\n+13175559999\n")
+" &&
+	git -C repo pack-refs --all --prune &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175559999 &&
+	orgctl suppress check dnc +13175558888
+'
+
 test_expect_success 'a hand-made broken shard: orgctl check names it, queries refuse the list' '
 	good=$(head_of repo) &&
 	commit_file orgs/acme/suppress/dnc/numbers/131/13175.txt "$(printf "+13175559999\n+13175551212\n")
