@@ -105,6 +105,30 @@ test_expect_success 'a number in the wrong shard, a non-number, a shard in no pl
 	orgctl check
 '
 
+test_expect_success 'shards whose prefixes overlap (a hand-made commit): queries refuse the list' '
+	good=$(head_of repo) &&
+	commit_file orgs/acme/suppress/dnc/numbers/131/131755.txt "$(printf "+13175551299\n")
+" &&
+	test_must_fail --status 1 orgctl suppress check dnc +13175551212 2>err &&
+	test_grep "cannot be read: numbers/131/131755.txt: its numbers are those of the shard numbers/131/13175.txt" err &&
+	git -C repo update-ref refs/heads/main "$good" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175551212
+'
+
+test_expect_success 'a split list: rollback of an import restores the list exactly' '
+	tree=$(git -C repo rev-parse main:orgs/acme/suppress/dnc) &&
+	for i in $(seq 0 1199); do printf "+13175%d%05d\n" $((i % 10)) $i; done >split.txt &&
+	orgctl suppress import dnc split.txt >out &&
+	id=$(sed -n "s/^change set \([0-9]*\):.*/\1/p" out) &&
+	git -C repo ls-tree --name-only main:orgs/acme/suppress/dnc/numbers/131 >shards &&
+	test_grep "^131759.txt$" shards && ! test_grep "^13175.txt$" shards &&
+	orgctl check &&
+	orgctl rollback "$id" >/dev/null &&
+	test "$(git -C repo rev-parse main:orgs/acme/suppress/dnc)" = "$tree" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175551212 &&
+	orgctl suppress check dnc +13175900009
+'
+
 test_expect_success 'rollback of an add restores the list exactly, as a change set' '
 	tree=$(git -C repo rev-parse main:orgs/acme/suppress/dnc) &&
 	orgctl suppress add dnc +13175550000 +442071234567 >out &&
