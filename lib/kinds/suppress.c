@@ -375,6 +375,9 @@ static int suppress_export(orgctl_op_ctx *ctx)
 {
     int error = resolve_read(ctx, ctx->name);
     const char *file = orgctl_params_get(ctx->params, "file");
+    /* "-": the CSV itself is the output, streamed (rows of a 10M list would not fit in
+     * memory as JSON), and nothing after it */
+    bool to_stdout = file && strcmp(file, "-") == 0;
     size_t count = 0;
     cJSON *rows = file ? NULL : cJSON_CreateArray();
     if (!error)
@@ -385,6 +388,8 @@ static int suppress_export(orgctl_op_ctx *ctx)
     }
     if (rows) {
         ctx->result = rows;
+    } else if (to_stdout) {
+        ctx->result = NULL;
     } else {
         ctx->result = cJSON_CreateObject();
         cJSON_AddStringToObject(ctx->result, "list", ctx->name);
@@ -513,7 +518,8 @@ static const orgctl_param import_params[] = {
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param export_params[] = {
-    {"file", ORGCTL_PARAM_POSITIONAL, "FILE", "write CSV (number,expires,client_id) here"},
+    {"file", ORGCTL_PARAM_POSITIONAL, "FILE",
+     "write CSV (number,expires,client_id) here (\"-\": standard output)"},
     PARAM_ENTERPRISE,
     ORGCTL_PARAMS_END,
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "folder.h"
 #include "internal.h"
@@ -1531,7 +1532,15 @@ int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list,
     int error = list_open(repo, &l, org, list);
     FILE *out = NULL;
     *count = 0;
-    if (!error && file && !(out = fopen(file, "w")))
+    /* "-": the caller's standard output, through a copy of its descriptor (sharing its
+     * offset: reopening /dev/stdout would truncate or overwrite a file the shell opened) */
+    bool stream = file && strcmp(file, "-") == 0;
+    int fd = stream && !error ? dup(STDOUT_FILENO) : -1;
+    if (stream && !error && (fd < 0 || !(out = fdopen(fd, "w")))) {
+        error = orgctl_errno_error(errno, "standard output");
+        if (fd >= 0)
+            close(fd);
+    } else if (!error && file && !stream && !(out = fopen(file, "w")))
         error = orgctl_errno_error(errno, "%s", file);
     if (out)
         fputs("number,expires,client_id\n", out);

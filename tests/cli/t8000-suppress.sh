@@ -7,10 +7,7 @@
 export ORGCTL_NOW=2026-12-01T00:00:00Z
 
 test_expect_success 'setup' '
-	orgctl init repo >/dev/null &&
-	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null &&
-	orgctl org create Beta >/dev/null
+	suppress_repo Acme Beta
 '
 
 test_expect_success 'create writes list.json, one change set' '
@@ -134,7 +131,15 @@ test_expect_success 'export: sorted CSV, E.164 (guarded as every CSV orgctl writ
 		+13175551213,, +13175551299,, ,,household:7 | sed "s/^+/\x27+/" >expect &&
 	test_cmp expect out.csv &&
 	orgctl suppress export dnc -o csv >actual &&
-	test_cmp expect actual
+	test_cmp expect actual &&
+	: "-" is the standard output, the CSV alone, appended where the shell points it &&
+	echo first >stdout.csv &&
+	orgctl suppress export dnc - >>stdout.csv &&
+	{ echo first && cat expect; } >expect2 &&
+	test_cmp expect2 stdout.csv &&
+	! test -e ./- &&
+	orgctl suppress export --help >help &&
+	test_grep "orgctl suppress export NAME \[FILE\]" help
 '
 
 test_expect_success 'show: size, scope, required, last change set' '

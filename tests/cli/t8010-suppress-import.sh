@@ -7,10 +7,7 @@
 export ORGCTL_NOW=2026-12-01T00:00:00Z
 
 test_expect_success 'setup' '
-	orgctl init repo >/dev/null &&
-	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null &&
-	orgctl suppress create dnc >/dev/null
+	suppress_repo Acme -- dnc
 '
 
 test_expect_success 'plain text, one number a line: one change set' '

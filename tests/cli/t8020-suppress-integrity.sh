@@ -20,10 +20,7 @@ commit_file() {
 }
 
 test_expect_success 'setup' '
-	orgctl init repo >/dev/null &&
-	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null &&
-	orgctl suppress create dnc >/dev/null &&
+	suppress_repo Acme -- dnc &&
 	orgctl suppress add dnc +13175551212 +13175551213 >/dev/null
 '
 
