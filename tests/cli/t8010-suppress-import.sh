@@ -201,6 +201,25 @@ test_expect_success 'a shard past 1024 lines splits by the next digit; a small c
 	test "$(git -C repo ls-tree -r --name-only main:orgs/acme/suppress/big | tr "\n" " ")" = "list.json numbers/131/131760.txt "
 '
 
+test_expect_success '--default-country defaults to the setting suppress.default_country (org, enterprise, US)' '
+	orgctl suppress create regions >/dev/null &&
+	printf "%s\n" "020 7123 4567" >gb.txt &&
+	test_unchanged --status 1 repo orgctl suppress import regions gb.txt 2>err &&
+	test_grep "NANP" err &&
+	orgctl org update enterprise --setting suppress.default_country=GB >/dev/null &&
+	orgctl suppress import regions gb.txt >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check regions +442071234567 &&
+	test_must_fail --status 10 orgctl suppress check regions "020 7123 4567" &&
+	: the org s own value wins, and the option over both &&
+	orgctl org update acme --setting suppress.default_country=FR >/dev/null &&
+	orgctl suppress add regions "01 23 45 67 89" >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check regions +33123456789 &&
+	orgctl suppress add regions "(317) 555-1234" --default-country US >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check regions +13175551234 &&
+	test_unchanged --status 1 repo orgctl org update enterprise --setting suppress.default_country=XX 2>err &&
+	test_grep "ISO 3166 region" err
+'
+
 test_expect_success 'orgctl check and git fsck' '
 	orgctl check && test_fsck repo
 '
