@@ -102,6 +102,25 @@ test_expect_success 'a number in the wrong shard, a non-number, a shard in no pl
 	orgctl check
 '
 
+test_expect_success 'orphan shards: of a list that is not there, or left when list.json went' '
+	good=$(head_of repo) &&
+	commit_file orgs/acme/suppress/ghost/numbers/131/13175.txt "$(printf "+13175551212\n")
+" &&
+	test_must_fail orgctl check >out 2>&1 &&
+	test_grep "orgs/acme/suppress/ghost/numbers/131/13175.txt: a file of no object: there is no orgs/acme/suppress/ghost/list.json" out &&
+	git -C repo update-ref refs/heads/main "$good" &&
+	rm -f idx &&
+	GIT_INDEX_FILE=$SCRATCH/idx git -C repo read-tree main &&
+	mkdir -p wt &&
+	GIT_INDEX_FILE=$SCRATCH/idx git -C repo --work-tree="$SCRATCH/wt" update-index --force-remove orgs/acme/suppress/dnc/list.json &&
+	tree=$(GIT_INDEX_FILE=$SCRATCH/idx git -C repo write-tree) &&
+	git -C repo update-ref refs/heads/main "$(git -C repo commit-tree "$tree" -p main -m "by hand")" &&
+	test_must_fail orgctl check >out 2>&1 &&
+	test_grep "dnc/numbers/131/13175.txt: a file of no object" out &&
+	git -C repo update-ref refs/heads/main "$good" &&
+	orgctl check
+'
+
 test_expect_success 'shards whose prefixes overlap (a hand-made commit): queries refuse the list' '
 	good=$(head_of repo) &&
 	commit_file orgs/acme/suppress/dnc/numbers/131/131755.txt "$(printf "+13175551299\n")
