@@ -208,6 +208,23 @@ test_expect_success 'bulk rows: suppress add and remove' '
 	orgctl suppress check dnc +13175551213 >/dev/null
 '
 
+test_expect_success 'bulk rows past a shard split: the later rows go to the new shards' '
+	orgctl suppress create many >/dev/null &&
+	{
+		echo kind,op,name,number,client-id &&
+		for i in $(seq 0 1199); do printf "suppress,add,many,+13175%d%05d,\n" $((i % 10)) $i; done &&
+		echo suppress,add,many,+13175312345,
+	} >split.csv &&
+	orgctl bulk create split split.csv >/dev/null &&
+	orgctl bulk exec split >/dev/null &&
+	git -C repo ls-tree --name-only main:orgs/acme/suppress/many/numbers/131 >shards &&
+	test "$(cat shards | tr "\n" " ")" = "131750.txt 131751.txt 131752.txt 131753.txt 131754.txt 131755.txt 131756.txt 131757.txt 131758.txt 131759.txt " &&
+	test_must_fail --status 10 orgctl suppress check many +13175312345 +13175900009 &&
+	orgctl suppress export many - >all.csv &&
+	test "$(wc -l <all.csv)" = 1202 &&
+	orgctl check
+'
+
 comp=$TEST_SOURCE_DIR/completions
 test_expect_success 'completion: the verbs, the list names from the repository, the options' '
 	bash --norc --noprofile -c "source $comp/orgctl.bash; COMP_WORDS=(orgctl suppress im); COMP_CWORD=2; _orgctl; printf \"%s\n\" \"\${COMPREPLY[@]}\"" >actual &&
