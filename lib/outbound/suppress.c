@@ -578,6 +578,7 @@ struct layout {
     strbuf path;
     char memo_key[ORGCTL_SUPPRESS_PREFIX_MAX + 1]; /* the last 7-digit prefix resolved */
     int memo_digits;
+    bool staged_before; /* the change set staged something before this edit */
 };
 
 static int note_prefix(const char *rel, const char *data, size_t len, void *payload)
@@ -662,14 +663,16 @@ static bool shard_exists(struct layout *lay, const char *prefix)
 }
 
 /* Whether the shard of `prefix` was split: there are shards of longer prefixes under it
- * (at the base, or staged after the change set removed it to split it). */
+ * (at the base, or staged by the change set). */
 static bool shard_split(struct layout *lay, const char *prefix)
 {
     size_t len = strlen(prefix), at = base_lower(lay, prefix);
     for (; at < lay->n_base && strncmp(lay->base[at], prefix, len) == 0; at++)
         if (strlen(lay->base[at]) > len)
             return true;
-    if (len >= ORGCTL_SUPPRESS_PREFIX_MAX || layout_staged(lay, prefix) != 0)
+    /* shards staged by what this change set did before (a bulk set's earlier rows): a
+     * shard they made and split at once was never staged itself, so ask for its children */
+    if (len >= ORGCTL_SUPPRESS_PREFIX_MAX || !lay->staged_before)
         return false;
     char child[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
     memcpy(child, prefix, len);
@@ -812,7 +815,8 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     strbuf before = STRBUF_INIT;
     bool *touched = xcalloc(base.n + 1, sizeof(*touched)); /* base shards given something */
     char rel[ORGCTL_SUPPRESS_SHARD_MAX];
-    struct layout lay = {cs, folder, "", NULL, 0, 0, STRBUF_INIT, "", 0};
+    struct layout lay = {cs, folder, "", NULL, 0, 0, STRBUF_INIT, "", 0, false};
+    lay.staged_before = orgctl_changeset_count(cs) > 0;
     for (size_t i = 0; !error && i < nums->n;) {
         unsigned prefix = key_prefix(KEY_OF(nums->v[i]));
         size_t j = i;
