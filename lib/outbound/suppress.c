@@ -805,7 +805,8 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
             qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     }
     free(tmp);
-    size_t shards = base.n + clients->n;
+    /* and the shards a split makes: up to ten for each SHARD_SPLIT lines given */
+    size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10;
     for (size_t i = 0; i < nums->n; i++)
         shards += i == 0 || key_prefix(KEY_OF(nums->v[i])) != key_prefix(KEY_OF(nums->v[i - 1]));
     if (!error && shards > ORGCTL_CHANGESET_LARGE &&
