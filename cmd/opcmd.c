@@ -24,8 +24,9 @@ static void verb_usage(FILE *f, const orgctl_op *op)
                 strcmp(op->kind, "org") == 0 && strcmp(op->verb, "create") == 0 ? "COMPANY-NAME"
                                                                                 : "NAME");
     for (const orgctl_param *p = op->params; p && p->name; p++)
-        if (p->flags & ORGCTL_PARAM_POSITIONAL)
-            fprintf(f, " %s%s", p->metavar, (p->flags & ORGCTL_PARAM_MULTI) ? "..." : "");
+        if (p->flags & ORGCTL_PARAM_POSITIONAL) /* an optional one in brackets, as man pages */
+            fprintf(f, (p->flags & ORGCTL_PARAM_REQUIRED) ? " %s%s" : " [%s%s]", p->metavar,
+                    (p->flags & ORGCTL_PARAM_MULTI) ? "..." : "");
     for (const orgctl_param *p = op->params; p && p->name; p++) {
         if (p->flags & ORGCTL_PARAM_POSITIONAL)
             continue;

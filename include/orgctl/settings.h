@@ -23,6 +23,7 @@ enum orgctl_setting_type {
     ORGCTL_SETTING_INT,      /* a whole number in [min, max] */
     ORGCTL_SETTING_TIMEZONE, /* "UTC" or an IANA name such as "Europe/Paris" */
     ORGCTL_SETTING_LANGUAGE, /* a BCP 47 language tag such as "en" or "fr-CA" */
+    ORGCTL_SETTING_REGION,   /* an ISO 3166 region of phone numbers, such as "US" or "GB" */
 };
 
 enum orgctl_setting_scope {

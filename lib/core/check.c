@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "folder.h"
 #include "internal.h"
 #include "orgctl/check.h"
 #include "orgctl/object.h"
@@ -223,6 +224,59 @@ static cJSON *sorted(cJSON *arr)
     return arr;
 }
 
+/* --- payload files of no object (a suppression list's shards with no list.json) --- */
+
+struct orphans {
+    struct check *c;
+    const orgctl_kind *kind; /* the object the last payload file was of */
+    char *org, *name;
+    bool exists;
+};
+
+static int note_orphan(const char *rel, const char *data, size_t len, void *payload)
+{
+    struct orphans *o = payload;
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    const char *file;
+    (void)data;
+    (void)len;
+    strbuf_reset(&o->c->path);
+    strbuf_addf(&o->c->path, "orgs/%s", rel);
+    const char *path = strbuf_str(&o->c->path);
+    if (orgctl_kind_locate_payload(path, &kind, &org, &name, &file) < 0)
+        return 0;
+    /* files come in path order, an object's together: one look per object */
+    if (kind != o->kind || !o->org || strcmp(org, o->org) != 0 || strcmp(name, o->name) != 0) {
+        free(o->org);
+        free(o->name);
+        o->kind = kind;
+        o->org = org;
+        o->name = name;
+        o->exists = orgctl_object_exists(o->c->repo, kind, org, name);
+    } else {
+        free(org);
+        free(name);
+    }
+    size_t reported;
+    if (!o->exists && !strmap_get(&o->c->reported, path, &reported)) {
+        char *object = orgctl_kind_path(kind, o->org, o->name);
+        add_problem(o->c, path, "a file of no object: there is no %s", object);
+        free(object);
+    }
+    return 0;
+}
+
+/* Every payload file at HEAD whose object is not there: no query reads it. */
+static int check_orphans(struct check *c)
+{
+    struct orphans o = {c, NULL, NULL, NULL, false};
+    int error = orgctl_store_folder_files(c->repo, "orgs", 0, note_orphan, &o);
+    free(o.org);
+    free(o.name);
+    return error;
+}
+
 int orgctl_check(cJSON **out, orgctl_repo *repo)
 {
     *out = NULL;
@@ -237,6 +291,8 @@ int orgctl_check(cJSON **out, orgctl_repo *repo)
         error = orgctl_git_error(error, "object database");
     if (!error && repo->has_head)
         error = walk_history(&c);
+    if (!error && repo->has_head)
+        error = check_orphans(&c);
     git_odb_free(c.odb);
     strmap_free(&c.seen);
     strmap_free(&c.reported);

@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "orgctl/object.h"
 #include "orgctl/settings.h"
+#include "phone.h"
 
 static const orgctl_setting table[] = {
     {"password.min_length", ORGCTL_SETTING_INT, 1, 1024, "8", ORGCTL_SETTING_FLOOR,
@@ -28,6 +29,8 @@ static const orgctl_setting table[] = {
     {"suppress.max_inflated_megabytes", ORGCTL_SETTING_INT, 1, 1048576, "4096",
      ORGCTL_SETTING_CEILING,
      "most megabytes (MiB) a .gz or .zip imported into a suppression list may inflate to"},
+    {"suppress.default_country", ORGCTL_SETTING_REGION, 0, 0, "US", ORGCTL_SETTING_DEFAULT,
+     "the region of the national numbers orgctl suppress reads (its --default-country)"},
     {"tz", ORGCTL_SETTING_TIMEZONE, 0, 0, "UTC", ORGCTL_SETTING_DEFAULT,
      "the org's time zone, an IANA name such as Europe/Paris"},
     {"lang", ORGCTL_SETTING_LANGUAGE, 0, 0, "en", ORGCTL_SETTING_DEFAULT,
@@ -57,7 +60,9 @@ static void type_text(const orgctl_setting *s, char *buf, size_t size)
         snprintf(buf, size, "integer %d-%d", s->min, s->max);
     else
         snprintf(buf, size, "%s",
-                 s->type == ORGCTL_SETTING_TIMEZONE ? "time zone" : "language tag");
+                 s->type == ORGCTL_SETTING_TIMEZONE   ? "time zone"
+                 : s->type == ORGCTL_SETTING_LANGUAGE ? "language tag"
+                                                      : "ISO 3166 region");
 }
 
 /* "UTC", "Europe/Paris", "America/Argentina/Buenos_Aires", "Etc/GMT+5": names of letters,
@@ -128,11 +133,16 @@ static int check_value(const orgctl_setting *s, const cJSON *v, long *n)
     if (s->type == ORGCTL_SETTING_INT)
         ok = value_int(v, n) && *n >= s->min && *n <= s->max;
     else
-        ok = cJSON_IsString(v) &&
-             (s->type == ORGCTL_SETTING_TIMEZONE ? timezone_ok : language_ok)(v->valuestring);
-    int error = ok ? 0
-                   : orgctl_error_set(ORGCTL_EINVALID, "setting %s=\"%s\" is not a%s %s", s->key,
-                                      shown, s->type == ORGCTL_SETTING_INT ? "n" : "", type);
+        ok = cJSON_IsString(v) && (s->type == ORGCTL_SETTING_TIMEZONE ? timezone_ok(v->valuestring)
+                                   : s->type == ORGCTL_SETTING_LANGUAGE
+                                       ? language_ok(v->valuestring)
+                                       : orgctl_phone_region_lookup(v->valuestring) != NULL);
+    int error =
+        ok ? 0
+           : orgctl_error_set(
+                 ORGCTL_EINVALID, "setting %s=\"%s\" is not a%s %s", s->key, shown,
+                 s->type == ORGCTL_SETTING_INT || s->type == ORGCTL_SETTING_REGION ? "n" : "",
+                 type);
     free(text);
     return error;
 }

@@ -18,7 +18,8 @@
 
 #define PARAM_COUNTRY                                                                              \
     {                                                                                              \
-        "default-country", 0, "ISO", "the region of national numbers (default US)"                 \
+        "default-country", 0, "ISO",                                                               \
+            "the region of national numbers (default: the setting suppress.default_country, US)"   \
     }
 #define PARAM_ENTERPRISE                                                                           \
     {                                                                                              \
@@ -100,7 +101,27 @@ static const char *scope_of(orgctl_op_ctx *ctx, const char *org)
 static int default_country(orgctl_op_ctx *ctx, const orgctl_phone_region **out)
 {
     const char *iso = orgctl_params_get(ctx->params, "default-country");
-    *out = orgctl_phone_region_lookup(iso ? iso : "US");
+    if (!iso) { /* the org's setting, else the enterprise's, else US */
+        cJSON *rows = NULL, *row;
+        int error = orgctl_settings_show(ctx->repo, ctx->org, &rows);
+        const char *set = NULL;
+        cJSON *walk = error ? NULL : rows;
+        cJSON_ArrayForEach(row, walk)
+        {
+            const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "key"));
+            if (key && strcmp(key, "suppress.default_country") == 0)
+                set = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(row, "value"));
+        }
+        *out = orgctl_phone_region_lookup(set ? set : "US");
+        cJSON_Delete(rows);
+        if (error < 0)
+            return error;
+        if (*out)
+            return 0;
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "setting suppress.default_country=\"%.20s\" is no region", set);
+    }
+    *out = orgctl_phone_region_lookup(iso);
     if (!*out)
         return orgctl_error_set(ORGCTL_EINVALID,
                                 "--default-country \"%.20s\" is no region (an ISO 3166 code "
@@ -375,6 +396,9 @@ static int suppress_export(orgctl_op_ctx *ctx)
 {
     int error = resolve_read(ctx, ctx->name);
     const char *file = orgctl_params_get(ctx->params, "file");
+    /* "-": the CSV itself is the output, streamed (rows of a 10M list would not fit in
+     * memory as JSON), and nothing after it */
+    bool to_stdout = file && strcmp(file, "-") == 0;
     size_t count = 0;
     cJSON *rows = file ? NULL : cJSON_CreateArray();
     if (!error)
@@ -385,6 +409,8 @@ static int suppress_export(orgctl_op_ctx *ctx)
     }
     if (rows) {
         ctx->result = rows;
+    } else if (to_stdout) {
+        ctx->result = NULL;
     } else {
         ctx->result = cJSON_CreateObject();
         cJSON_AddStringToObject(ctx->result, "list", ctx->name);
@@ -513,7 +539,8 @@ static const orgctl_param import_params[] = {
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param export_params[] = {
-    {"file", ORGCTL_PARAM_POSITIONAL, "FILE", "write CSV (number,expires,client_id) here"},
+    {"file", ORGCTL_PARAM_POSITIONAL, "FILE",
+     "write CSV (number,expires,client_id) here (\"-\": standard output)"},
     PARAM_ENTERPRISE,
     ORGCTL_PARAMS_END,
 };

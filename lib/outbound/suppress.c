@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "folder.h"
 #include "internal.h"
@@ -372,15 +373,75 @@ static void shard_lines_free(struct shard_lines *cur)
     clients_free(&cur->clients);
 }
 
-/* Rewrites the shard of the numbers in[0..n) (one prefix) from its content `before`. */
+/* The digit of `key` at `pos` (0: its first) of its `ndigits`. */
+static unsigned key_digit(uint64_t key, int ndigits, int pos)
+{
+    for (int i = ndigits - 1; i > pos; i--)
+        key /= 10;
+    return (unsigned)(key % 10);
+}
+
+static int key_ndigits(uint64_t key)
+{
+    int n = 1;
+    while (key >= 10)
+        key /= 10, n++;
+    return n;
+}
+
+/* Stages the entries keys/exps[0..n) (sorted) as the shard `rel` of the prefix of `digits`
+ * digits, whose text was `before`: one shard, or past ORGCTL_SUPPRESS_SHARD_SPLIT lines
+ * (and short of the longest prefix) the shards of the next digit, the shard itself
+ * removed. Those are new: no shard's prefix is a prefix of another's. */
+static int stage_number_shards(orgctl_changeset *cs, const char *org, const char *list,
+                               const char *rel, const strbuf *before, const uint64_t *keys,
+                               const int64_t *exps, size_t n, int digits)
+{
+    strbuf text = STRBUF_INIT;
+    int error = 0;
+    if (n <= ORGCTL_SUPPRESS_SHARD_SPLIT || digits >= ORGCTL_SUPPRESS_PREFIX_MAX) {
+        for (size_t i = 0; i < n; i++)
+            add_number_line(&text, keys[i], exps[i]);
+        error = stage_shard(cs, org, list, rel, before, &text);
+        strbuf_release(&text);
+        return error;
+    }
+    error = stage_shard(cs, org, list, rel, before, &text); /* removed: split below */
+    uint64_t *ck = xmalloc(n * sizeof(*ck));
+    int64_t *ce = xmalloc(n * sizeof(*ce));
+    for (unsigned d = 0; !error && d < 10; d++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (key_digit(keys[i], key_ndigits(keys[i]), digits) == d) {
+                ck[m] = keys[i];
+                ce[m++] = exps[i];
+            }
+        if (!m)
+            continue;
+        char child[ORGCTL_SUPPRESS_SHARD_MAX];
+        orgctl_suppress_number_shard_at(child, ck[0], digits + 1);
+        error = stage_number_shards(cs, org, list, child, &text /* empty: new */, ck, ce, m,
+                                    digits + 1);
+    }
+    free(ck);
+    free(ce);
+    strbuf_release(&text);
+    return error;
+}
+
+/* Rewrites the shard `rel` (its prefix of `digits` digits) of the numbers in[0..n) from
+ * its content `before`. */
 static int merge_number_shard(orgctl_changeset *cs, const char *org, const char *list,
-                              const char *rel, const strbuf *before, const uint64_t *in, size_t n,
-                              const struct expiries *x, bool replace, bool remove, struct counts *c)
+                              const char *rel, int digits, const strbuf *before, const uint64_t *in,
+                              size_t n, const struct expiries *x, bool replace, bool remove,
+                              struct counts *c)
 {
     struct expiries bx = {0};
     struct shard_lines cur = {{0}, &bx, {0}, 0};
     int error = parse_before(rel, before, &cur);
-    strbuf text = STRBUF_INIT;
+    size_t cap = cur.nums.n + n, m = 0;
+    uint64_t *keys = xmalloc((cap + 1) * sizeof(*keys));
+    int64_t *exps = xmalloc((cap + 1) * sizeof(*exps));
     /* the shard's lines are sorted by value, as the keys are */
     for (size_t i = 0, j = 0; !error && (i < cur.nums.n || j < n);) {
         uint64_t ck = i < cur.nums.n ? KEY_OF(cur.nums.v[i]) : UINT64_MAX;
@@ -389,14 +450,17 @@ static int merge_number_shard(orgctl_changeset *cs, const char *org, const char 
         int64_t ne = j < n ? expiry_at(x, EXP_OF(in[j])) : 0;
         int cmp = ck < nk ? -1 : ck > nk;
         int keep = merge_step(cmp, ce != ne, replace, remove, c);
-        if (keep)
-            add_number_line(&text, keep == 1 ? ck : nk, keep == 1 ? ce : ne);
+        if (keep) {
+            keys[m] = keep == 1 ? ck : nk;
+            exps[m++] = keep == 1 ? ce : ne;
+        }
         i += cmp <= 0;
         j += cmp >= 0;
     }
     if (!error)
-        error = stage_shard(cs, org, list, rel, before, &text);
-    strbuf_release(&text);
+        error = stage_number_shards(cs, org, list, rel, before, keys, exps, m, digits);
+    free(keys);
+    free(exps);
     shard_lines_free(&cur);
     return error;
 }
@@ -501,6 +565,222 @@ static void mark_base(const struct base_shards *base, bool *touched, const char 
         touched[at - base->rel] = true;
 }
 
+/* --- the layout: which shard a number is in --- */
+
+/* The number shards of one 3-digit folder as the change set sees them: the prefixes at
+ * its base (sorted), and what it staged (asked path by path). */
+struct layout {
+    orgctl_changeset *cs;
+    const char *folder; /* the list's */
+    char dir[4];        /* the 3-digit folder read, "" none yet */
+    char **base;
+    size_t n_base, alloc;
+    strbuf path;
+    char memo_key[ORGCTL_SUPPRESS_PREFIX_MAX + 1]; /* the last 7-digit prefix resolved */
+    int memo_digits;
+    bool staged_before; /* the change set staged something before this edit */
+};
+
+static int note_prefix(const char *rel, const char *data, size_t len, void *payload)
+{
+    struct layout *lay = payload;
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    (void)data;
+    (void)len;
+    char full[ORGCTL_SUPPRESS_SHARD_MAX + 8];
+    snprintf(full, sizeof(full), "numbers/%s/%s", lay->dir, rel);
+    if (!orgctl_suppress_shard_prefix(full, prefix))
+        return 0;
+    if (lay->n_base == lay->alloc) {
+        lay->alloc = lay->alloc ? lay->alloc * 2 : 64;
+        lay->base = xrealloc(lay->base, lay->alloc * sizeof(*lay->base));
+    }
+    lay->base[lay->n_base++] = xstrdup(prefix);
+    return 0;
+}
+
+static void layout_clear(struct layout *lay)
+{
+    for (size_t i = 0; i < lay->n_base; i++)
+        free(lay->base[i]);
+    lay->n_base = 0;
+    lay->memo_key[0] = '\0';
+}
+
+/* Reads the base's shards of the folder of `digits` (a key's text) unless read already. */
+static int layout_load(struct layout *lay, const char *digits)
+{
+    if (memcmp(lay->dir, digits, 3) == 0)
+        return 0;
+    layout_clear(lay);
+    memcpy(lay->dir, digits, 3);
+    lay->dir[3] = '\0';
+    strbuf_reset(&lay->path);
+    strbuf_addf(&lay->path, "%snumbers/%s", lay->folder, lay->dir);
+    int error = orgctl_store_folder_files(orgctl_changeset_repo(lay->cs), strbuf_str(&lay->path), 0,
+                                          note_prefix, lay);
+    if (error == 0 && lay->n_base)
+        qsort(lay->base, lay->n_base, sizeof(*lay->base), rel_cmp);
+    return error;
+}
+
+static void layout_free(struct layout *lay)
+{
+    layout_clear(lay);
+    free(lay->base);
+    strbuf_release(&lay->path);
+}
+
+/* Whether the change set staged the shard of `prefix`: 1 written, 0 removed, -1 not. */
+static int layout_staged(struct layout *lay, const char *prefix)
+{
+    strbuf_reset(&lay->path);
+    strbuf_addf(&lay->path, "%snumbers/%.3s/%s.txt", lay->folder, prefix, prefix);
+    return orgctl_changeset_staged(lay->cs, strbuf_str(&lay->path));
+}
+
+/* The first base prefix not below `prefix` (an index into base). */
+static size_t base_lower(const struct layout *lay, const char *prefix)
+{
+    size_t lo = 0, hi = lay->n_base;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(lay->base[mid], prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool shard_exists(struct layout *lay, const char *prefix)
+{
+    int staged = layout_staged(lay, prefix);
+    if (staged >= 0)
+        return staged == 1;
+    size_t at = base_lower(lay, prefix);
+    return at < lay->n_base && strcmp(lay->base[at], prefix) == 0;
+}
+
+/* Whether the shard of `prefix` was split: there are shards of longer prefixes under it
+ * (at the base, or staged by the change set). */
+static bool shard_split(struct layout *lay, const char *prefix)
+{
+    size_t len = strlen(prefix), at = base_lower(lay, prefix);
+    for (; at < lay->n_base && strncmp(lay->base[at], prefix, len) == 0; at++)
+        if (strlen(lay->base[at]) > len)
+            return true;
+    /* shards staged by what this change set did before (a bulk set's earlier rows): a
+     * shard they made and split at once was never staged itself, so ask for its children */
+    if (len >= ORGCTL_SUPPRESS_PREFIX_MAX || !lay->staged_before)
+        return false;
+    char child[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    memcpy(child, prefix, len);
+    child[len + 1] = '\0';
+    for (char d = '0'; d <= '9'; d++) {
+        child[len] = d;
+        if (shard_exists(lay, child) || shard_split(lay, child))
+            return true;
+    }
+    return false;
+}
+
+/* The number of digits of the prefix naming the shard of the number `digits` (its text,
+ * no '+'): the longest prefix with a shard, else the first that was not split. */
+static int shard_digits(struct layout *lay, const char *digits, int *out)
+{
+    int error = layout_load(lay, digits);
+    if (error < 0)
+        return error;
+    if (strncmp(lay->memo_key, digits, ORGCTL_SUPPRESS_PREFIX_MAX) == 0) {
+        *out = lay->memo_digits;
+        return 0;
+    }
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    int len = ORGCTL_SUPPRESS_PREFIX_MIN;
+    for (;; len++) {
+        memcpy(prefix, digits, (size_t)len);
+        prefix[len] = '\0';
+        if (len == ORGCTL_SUPPRESS_PREFIX_MAX || shard_exists(lay, prefix) ||
+            !shard_split(lay, prefix))
+            break;
+    }
+    memcpy(lay->memo_key, digits, ORGCTL_SUPPRESS_PREFIX_MAX);
+    lay->memo_key[ORGCTL_SUPPRESS_PREFIX_MAX] = '\0';
+    lay->memo_digits = *out = len;
+    return 0;
+}
+
+struct targeted {
+    uint64_t packed;
+    uint32_t at;    /* its place in the input, which is sorted */
+    uint8_t digits; /* of its shard's prefix */
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+};
+
+static int targeted_cmp(const void *a, const void *b)
+{
+    const struct targeted *x = a, *y = b;
+    int c = strcmp(x->prefix, y->prefix);
+    return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Merges the numbers v[0..n) (sorted, one 5-digit prefix) into their shards: one shard
+ * as a rule; where that prefix was split, each number's shard by the layout. */
+static int apply_prefix_group(orgctl_changeset *cs, const char *org, const char *list,
+                              const char *folder, struct layout *lay, uint64_t *v, size_t n,
+                              const struct expiries *x, bool replace, bool remove,
+                              const struct base_shards *base, bool *touched, strbuf *before,
+                              struct counts *c)
+{
+    char text[ORGCTL_E164_MAX], rel[ORGCTL_SUPPRESS_SHARD_MAX];
+    orgctl_phone_from_key(text, KEY_OF(v[0]));
+    int error = layout_load(lay, text + 1);
+    text[1 + ORGCTL_SUPPRESS_PREFIX_MIN] = '\0';
+    if (error < 0)
+        return error;
+    if (shard_exists(lay, text + 1) || !shard_split(lay, text + 1)) { /* the rule */
+        orgctl_suppress_number_shard(rel, KEY_OF(v[0]));
+        mark_base(base, touched, rel);
+        if ((error = read_shard(cs, folder, rel, before)) == 0)
+            error = merge_number_shard(cs, org, list, rel, ORGCTL_SUPPRESS_PREFIX_MIN, before, v, n,
+                                       x, replace, remove, c);
+        return error;
+    }
+    struct targeted *t = xmalloc(n * sizeof(*t));
+    bool one = true;
+    for (size_t i = 0; !error && i < n; i++) {
+        int digits;
+        orgctl_phone_from_key(text, KEY_OF(v[i]));
+        if ((error = shard_digits(lay, text + 1, &digits)) < 0)
+            break;
+        t[i].packed = v[i];
+        t[i].at = (uint32_t)i;
+        t[i].digits = (uint8_t)digits;
+        memcpy(t[i].prefix, text + 1, (size_t)digits);
+        t[i].prefix[digits] = '\0';
+        one = one && strcmp(t[i].prefix, t[0].prefix) == 0;
+    }
+    if (!error && !one) {
+        qsort(t, n, sizeof(*t), targeted_cmp);
+        for (size_t i = 0; i < n; i++)
+            v[i] = t[i].packed;
+    }
+    for (size_t i = 0; !error && i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(t[j].prefix, t[i].prefix) == 0)
+            j++;
+        orgctl_suppress_number_shard_at(rel, KEY_OF(v[i]), t[i].digits);
+        mark_base(base, touched, rel);
+        if ((error = read_shard(cs, folder, rel, before)) == 0)
+            error = merge_number_shard(cs, org, list, rel, t[i].digits, before, v + i, j - i, x,
+                                       replace, remove, c);
+        i = j;
+    }
+    free(t);
+    return error;
+}
+
 /* Applies sorted, unique numbers (packed, expiries in x) and client ids to the list: added,
  * removed, or (replace) the list's whole content. Each shard is read and staged once. */
 static int apply(orgctl_changeset *cs, const char *org, const char *list, struct numbers *nums,
@@ -525,7 +805,8 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
             qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     }
     free(tmp);
-    size_t shards = base.n + clients->n;
+    /* and the shards a split makes: up to ten for each SHARD_SPLIT lines given */
+    size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10;
     for (size_t i = 0; i < nums->n; i++)
         shards += i == 0 || key_prefix(KEY_OF(nums->v[i])) != key_prefix(KEY_OF(nums->v[i - 1]));
     if (!error && shards > ORGCTL_CHANGESET_LARGE &&
@@ -535,18 +816,18 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     strbuf before = STRBUF_INIT;
     bool *touched = xcalloc(base.n + 1, sizeof(*touched)); /* base shards given something */
     char rel[ORGCTL_SUPPRESS_SHARD_MAX];
+    struct layout lay = {cs, folder, "", NULL, 0, 0, STRBUF_INIT, "", 0, false};
+    lay.staged_before = orgctl_changeset_count(cs) > 0;
     for (size_t i = 0; !error && i < nums->n;) {
         unsigned prefix = key_prefix(KEY_OF(nums->v[i]));
         size_t j = i;
         while (j < nums->n && key_prefix(KEY_OF(nums->v[j])) == prefix)
             j++;
-        orgctl_suppress_number_shard(rel, KEY_OF(nums->v[i]));
-        mark_base(&base, touched, rel);
-        if ((error = read_shard(cs, folder, rel, &before)) == 0)
-            error = merge_number_shard(cs, org, list, rel, &before, nums->v + i, j - i, x, replace,
-                                       remove, c);
+        error = apply_prefix_group(cs, org, list, folder, &lay, nums->v + i, j - i, x, replace,
+                                   remove, &base, touched, &before, c);
         i = j;
     }
+    layout_free(&lay);
     for (size_t i = 0; !error && i < clients->n;) {
         size_t j = i;
         char next[ORGCTL_SUPPRESS_SHARD_MAX];
@@ -569,8 +850,8 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
         if ((error = read_shard(cs, folder, base.rel[b], &before)) < 0)
             break;
         if (strncmp(base.rel[b], "numbers/", 8) == 0)
-            error =
-                merge_number_shard(cs, org, list, base.rel[b], &before, NULL, 0, x, true, false, c);
+            error = merge_number_shard(cs, org, list, base.rel[b], (int)strlen(base.rel[b]) - 16,
+                                       &before, NULL, 0, x, true, false, c);
         else
             error =
                 merge_client_shard(cs, org, list, base.rel[b], &before, NULL, 0, true, false, c);
@@ -987,6 +1268,7 @@ struct build {
     struct expiries x;
     struct clients clients;
     int error;
+    char prev[ORGCTL_SUPPRESS_SHARD_MAX]; /* the number shard before, "" none */
 };
 
 static int build_shard(const char *rel, const char *data, size_t len, void *payload)
@@ -994,6 +1276,15 @@ static int build_shard(const char *rel, const char *data, size_t len, void *payl
     struct build *b = payload;
     if (strcmp(rel, orgctl_kind_suppress.payload->object_file) == 0)
         return 0;
+    /* Shards come in path order, where the shards under a prefix follow its own: one that
+     * overlaps another (a hand-made commit) overlaps the one just before it. */
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1], prev[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    if (orgctl_suppress_shard_prefix(rel, prefix)) {
+        if (orgctl_suppress_shard_prefix(b->prev, prev) && strncmp(prefix, prev, strlen(prev)) == 0)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: its numbers are those of the shard %s",
+                                    rel, b->prev);
+        snprintf(b->prev, sizeof(b->prev), "%s", rel);
+    }
     struct shard_lines cur = {b->nums, &b->x, b->clients, 0};
     int error = orgctl_suppress_shard_parse(rel, data, len, collect_line, &cur);
     b->nums = cur.nums;
@@ -1011,7 +1302,7 @@ static void cache_name(char out[32], const char *org, const char *list)
 /* Builds the cache image of the list from its shards at HEAD, and keeps it. */
 static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folder, const char *tree)
 {
-    struct build b = {{0}, {0}, {0}, 0};
+    struct build b = {{0}, {0}, {0}, 0, ""};
     int error = orgctl_store_folder_files(repo, folder, 1, build_shard, &b);
     if (error < 0)
         goto done;
@@ -1074,6 +1365,44 @@ static int first_invalid(const char *path, const char *problem, bool damaged, vo
     return 1;
 }
 
+/* The id of the tree of the list's folder at HEAD. A stamp beside the cache
+ * ("<commit> <tree>\n", named for the cache) says which tree a commit has: when it names
+ * HEAD, the tree is known without opening libgit2, whose start-up costs more than a whole
+ * check. Any other commit (one of orgctl's or a hand-made one) reads the tree from git and
+ * stamps it: a commit id names one tree forever, so a stamp is never wrong, only stale. */
+static int list_tree(orgctl_repo *repo, const char *cname, const char *folder, char tree[41])
+{
+    char head[41], stamp_name[40];
+    const void *stamp;
+    size_t len;
+    int error = orgctl_store_head_id(repo, head);
+    if (error < 0)
+        return error;
+    snprintf(stamp_name, sizeof(stamp_name), "%s.head", cname);
+    if (orgctl_derived_map(repo, stamp_name, &stamp, &len) == 0) {
+        const char *s = stamp;
+        bool fresh = len == 82 && memcmp(s, head, 40) == 0 && s[40] == ' ' && s[81] == '\n';
+        for (size_t i = 41; fresh && i < 81; i++)
+            fresh = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+        if (fresh) {
+            memcpy(tree, s + 41, 40);
+            tree[40] = '\0';
+        }
+        orgctl_derived_unmap(stamp, len);
+        if (fresh)
+            return 0;
+    }
+    if ((error = orgctl_store_folder_id(repo, folder, tree)) < 0)
+        return error;
+    char text[83];
+    snprintf(text, sizeof(text), "%s %s\n", head, tree);
+    const void *parts[] = {text};
+    size_t lens[] = {82};
+    orgctl_derived_write(repo, stamp_name, parts, lens, 1); /* else read from git next time */
+    orgctl_error_clear();
+    return 0;
+}
+
 /* Reads the list `name` of `org` (its object, then its entries from the cache). */
 static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, const char *name)
 {
@@ -1101,13 +1430,12 @@ static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, co
         return error;
     }
     strbuf_release(&problem);
-    char *folder = list_folder(org, name), tree[41];
-    error = orgctl_store_folder_id(repo, folder, tree);
+    char *folder = list_folder(org, name), tree[41], cname[32];
+    cache_name(cname, org, name);
+    error = list_tree(repo, cname, folder, tree);
     if (error == 0) {
-        char cname[32];
         const void *img;
         size_t len;
-        cache_name(cname, org, name);
         if (orgctl_derived_map(repo, cname, &img, &len) == 0) {
             if (cache_good(img, len, tree, org, name)) {
                 l->img = img;
@@ -1118,8 +1446,13 @@ static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, co
                 orgctl_derived_unmap(img, len);
             }
         }
-        if (!l->img)
-            error = build_cache(repo, l, folder, tree);
+        if (!l->img && (error = build_cache(repo, l, folder, tree)) == ORGCTL_EINVALID) {
+            char *why = xstrdup(orgctl_error_last());
+            error = orgctl_error_set(ORGCTL_EINVALID,
+                                     "suppression list \"%s\" of org \"%s\" cannot be read: %s",
+                                     name, org, why);
+            free(why);
+        }
     } else if (error == ORGCTL_ENOTFOUND) {
         error = 0; /* a list object never written? nothing in it */
     }
@@ -1204,7 +1537,15 @@ int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list,
     int error = list_open(repo, &l, org, list);
     FILE *out = NULL;
     *count = 0;
-    if (!error && file && !(out = fopen(file, "w")))
+    /* "-": the caller's standard output, through a copy of its descriptor (sharing its
+     * offset: reopening /dev/stdout would truncate or overwrite a file the shell opened) */
+    bool stream = file && strcmp(file, "-") == 0;
+    int fd = stream && !error ? dup(STDOUT_FILENO) : -1;
+    if (stream && !error && (fd < 0 || !(out = fdopen(fd, "w")))) {
+        error = orgctl_errno_error(errno, "standard output");
+        if (fd >= 0)
+            close(fd);
+    } else if (!error && file && !stream && !(out = fopen(file, "w")))
         error = orgctl_errno_error(errno, "%s", file);
     if (out)
         fputs("number,expires,client_id\n", out);

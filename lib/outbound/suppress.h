@@ -72,8 +72,8 @@ int orgctl_suppress_prune(orgctl_changeset *cs, const char *org, const char *lis
 int orgctl_suppress_clear(orgctl_changeset *cs, const char *org, const char *list);
 
 /* The entries of the list at HEAD, sorted (numbers by value, then client ids), as CSV
- * "number,expires" (a client id in the column "client_id") into `file` (NULL: appended to
- * *rows as JSON objects); *count how many. */
+ * "number,expires" (a client id in the column "client_id") into `file` ("-": the standard
+ * output, streamed; NULL: appended to *rows as JSON objects); *count how many. */
 int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list, const char *file,
                            cJSON *rows, size_t *count);
 

@@ -96,11 +96,33 @@ void orgctl_expiry_format(char out[ORGCTL_SUPPRESS_EXPIRY_LEN + 1], int64_t t)
     strftime(out, ORGCTL_SUPPRESS_EXPIRY_LEN + 1, "%Y-%m-%dT%H:%MZ", &tm);
 }
 
-void orgctl_suppress_number_shard(char out[ORGCTL_SUPPRESS_SHARD_MAX], uint64_t key)
+void orgctl_suppress_number_shard_at(char out[ORGCTL_SUPPRESS_SHARD_MAX], uint64_t key, int digits)
 {
     char text[ORGCTL_E164_MAX];
     orgctl_phone_from_key(text, key);
-    snprintf(out, ORGCTL_SUPPRESS_SHARD_MAX, "numbers/%.3s/%.5s.txt", text + 1, text + 1);
+    snprintf(out, ORGCTL_SUPPRESS_SHARD_MAX, "numbers/%.3s/%.*s.txt", text + 1, digits, text + 1);
+}
+
+void orgctl_suppress_number_shard(char out[ORGCTL_SUPPRESS_SHARD_MAX], uint64_t key)
+{
+    orgctl_suppress_number_shard_at(out, key, ORGCTL_SUPPRESS_PREFIX_MIN);
+}
+
+int orgctl_suppress_shard_prefix(const char *rel, char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1])
+{
+    size_t len = strlen(rel);
+    if (len < 8 + 4 + ORGCTL_SUPPRESS_PREFIX_MIN + 4 || strncmp(rel, "numbers/", 8) != 0 ||
+        rel[11] != '/' || memcmp(rel + len - 4, ".txt", 4) != 0)
+        return 0;
+    size_t digits = len - 12 - 4;
+    if (digits > ORGCTL_SUPPRESS_PREFIX_MAX || memcmp(rel + 8, rel + 12, 3) != 0 || rel[12] == '0')
+        return 0;
+    for (size_t i = 0; i < digits; i++)
+        if (rel[12 + i] < '0' || rel[12 + i] > '9')
+            return 0;
+    memcpy(prefix, rel + 12, digits);
+    prefix[digits] = '\0';
+    return (int)digits;
 }
 
 /* FNV-1a, as names are spread over folders (lib/schema/kind.c). */
@@ -137,15 +159,11 @@ int orgctl_suppress_shard_parse(const char *rel, const char *data, size_t len,
 {
     bool numbers = strncmp(rel, "numbers/", 8) == 0;
     /* the shard's own name, to check each line belongs in it */
-    char want_prefix[6] = "";
+    char want_prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1] = "";
+    int want_len = 0;
     if (numbers) {
-        if (strlen(rel) != 8 + 4 + 9 || rel[11] != '/' || memcmp(rel + 17, ".txt", 4) != 0 ||
-            memcmp(rel + 8, rel + 12, 3) != 0)
+        if (!(want_len = orgctl_suppress_shard_prefix(rel, want_prefix)))
             return orgctl_error_set(ORGCTL_EINVALID, "%s: no shard of a suppression list", rel);
-        for (int i = 0; i < 5; i++)
-            if (rel[12 + i] < '0' || rel[12 + i] > '9' || (i == 0 && rel[12] == '0'))
-                return orgctl_error_set(ORGCTL_EINVALID, "%s: no shard of a suppression list", rel);
-        memcpy(want_prefix, rel + 12, 5);
     } else {
         unsigned hex;
         char tail[8];
@@ -171,7 +189,7 @@ int orgctl_suppress_shard_parse(const char *rel, const char *data, size_t len,
         if (numbers) {
             if (!(l.key = orgctl_e164_key(p, l.len)))
                 return bad_line(rel, lineno, 1, "not a number in E.164 (+ and 8 to 15 digits)");
-            if (memcmp(p + 1, want_prefix, 5) != 0)
+            if (memcmp(p + 1, want_prefix, (size_t)want_len) != 0)
                 return bad_line(rel, lineno, 2, "a number of another shard");
         } else if (!orgctl_suppress_client_valid(p, l.len)) {
             return bad_line(rel, lineno, 1, "not a client id");

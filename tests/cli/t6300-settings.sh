@@ -73,6 +73,7 @@ test_expect_success 'org settings shows every key: in force, the org, the enterp
 	bulk.max_rows,1000000,,,1000000
 	bulk.max_megabytes,1024,,,1024
 	suppress.max_inflated_megabytes,4096,,,4096
+	suppress.default_country,US,,,US
 	tz,UTC,,,UTC
 	lang,en,,,en
 	EOF

@@ -7,10 +7,7 @@
 export ORGCTL_NOW=2026-12-01T00:00:00Z
 
 test_expect_success 'setup' '
-	orgctl init repo >/dev/null &&
-	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null &&
-	orgctl org create Beta >/dev/null
+	suppress_repo Acme Beta
 '
 
 test_expect_success 'create writes list.json, one change set' '
@@ -134,7 +131,15 @@ test_expect_success 'export: sorted CSV, E.164 (guarded as every CSV orgctl writ
 		+13175551213,, +13175551299,, ,,household:7 | sed "s/^+/\x27+/" >expect &&
 	test_cmp expect out.csv &&
 	orgctl suppress export dnc -o csv >actual &&
-	test_cmp expect actual
+	test_cmp expect actual &&
+	: "-" is the standard output, the CSV alone, appended where the shell points it &&
+	echo first >stdout.csv &&
+	orgctl suppress export dnc - >>stdout.csv &&
+	{ echo first && cat expect; } >expect2 &&
+	test_cmp expect2 stdout.csv &&
+	! test -e ./- &&
+	orgctl suppress export --help >help &&
+	test_grep "orgctl suppress export NAME \[FILE\]" help
 '
 
 test_expect_success 'show: size, scope, required, last change set' '
@@ -201,6 +206,23 @@ test_expect_success 'bulk rows: suppress add and remove' '
 	test_must_fail --status 10 orgctl suppress check dnc +13175550100 &&
 	test_must_fail --status 10 orgctl suppress check dnc --client-id bulk-client &&
 	orgctl suppress check dnc +13175551213 >/dev/null
+'
+
+test_expect_success 'bulk rows past a shard split: the later rows go to the new shards' '
+	orgctl suppress create many >/dev/null &&
+	{
+		echo kind,op,name,number,client-id &&
+		for i in $(seq 0 1199); do printf "suppress,add,many,+13175%d%05d,\n" $((i % 10)) $i; done &&
+		echo suppress,add,many,+13175312345,
+	} >split.csv &&
+	orgctl bulk create split split.csv >/dev/null &&
+	orgctl bulk exec split >/dev/null &&
+	git -C repo ls-tree --name-only main:orgs/acme/suppress/many/numbers/131 >shards &&
+	test "$(cat shards | tr "\n" " ")" = "131750.txt 131751.txt 131752.txt 131753.txt 131754.txt 131755.txt 131756.txt 131757.txt 131758.txt 131759.txt " &&
+	test_must_fail --status 10 orgctl suppress check many +13175312345 +13175900009 &&
+	orgctl suppress export many - >all.csv &&
+	test "$(wc -l <all.csv)" = 1202 &&
+	orgctl check
 '
 
 comp=$TEST_SOURCE_DIR/completions

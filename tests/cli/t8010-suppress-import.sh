@@ -7,10 +7,7 @@
 export ORGCTL_NOW=2026-12-01T00:00:00Z
 
 test_expect_success 'setup' '
-	orgctl init repo >/dev/null &&
-	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null &&
-	orgctl suppress create dnc >/dev/null
+	suppress_repo Acme -- dnc
 '
 
 test_expect_success 'plain text, one number a line: one change set' '
@@ -175,6 +172,52 @@ test_expect_success 'bad input: expiries malformed or too distant, by line' '
 test_expect_success 'bad input: a file that does not exist, a list that does not' '
 	test_unchanged --status 3 repo orgctl suppress import dnc nosuch.txt &&
 	test_unchanged --status 3 repo orgctl suppress import nolist plain.txt
+'
+
+test_expect_success 'a shard past 1024 lines splits by the next digit; a small change then rewrites one' '
+	orgctl suppress create big >/dev/null &&
+	orgctl suppress add big +13176551212 >/dev/null &&
+	test "$(git -C repo ls-tree --name-only main:orgs/acme/suppress/big/numbers/131)" = 13176.txt &&
+	for i in $(seq 0 1099); do printf "+13176%d%05d\n" $((i % 10)) $i; done >split.txt &&
+	orgctl suppress import big split.txt >out &&
+	test_grep "(1100 added, 0 removed)" out &&
+	git -C repo ls-tree --name-only main:orgs/acme/suppress/big/numbers/131 >shards &&
+	test "$(cat shards | tr "\n" " ")" = "131760.txt 131761.txt 131762.txt 131763.txt 131764.txt 131765.txt 131766.txt 131767.txt 131768.txt 131769.txt " &&
+	test_must_fail --status 10 orgctl suppress check big +13176551212 +13176900009 &&
+	: a new number of a split prefix goes beside its siblings, one line in one shard &&
+	orgctl suppress add big +13176300000 +13176000001 >/dev/null &&
+	git -C repo show --numstat --format= main >numstat &&
+	test "$(wc -l <numstat)" = 2 &&
+	test_grep "^1	0	.*/131763.txt$" numstat &&
+	test_grep "^1	0	.*/131760.txt$" numstat &&
+	test_must_fail --status 10 orgctl suppress check big +13176300000 &&
+	orgctl suppress remove big +13176551212 >/dev/null &&
+	orgctl suppress check big +13176551212 &&
+	orgctl suppress export big all.csv >/dev/null &&
+	test "$(wc -l <all.csv)" = 1103 &&
+	: --replace empties the shards the file does not name, split or not &&
+	printf "+13176000001\n" >one.txt &&
+	orgctl suppress import big one.txt --replace >/dev/null &&
+	test "$(git -C repo ls-tree -r --name-only main:orgs/acme/suppress/big | tr "\n" " ")" = "list.json numbers/131/131760.txt "
+'
+
+test_expect_success '--default-country defaults to the setting suppress.default_country (org, enterprise, US)' '
+	orgctl suppress create regions >/dev/null &&
+	printf "%s\n" "020 7123 4567" >gb.txt &&
+	test_unchanged --status 1 repo orgctl suppress import regions gb.txt 2>err &&
+	test_grep "NANP" err &&
+	orgctl org update enterprise --setting suppress.default_country=GB >/dev/null &&
+	orgctl suppress import regions gb.txt >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check regions +442071234567 &&
+	test_must_fail --status 10 orgctl suppress check regions "020 7123 4567" &&
+	: the org s own value wins, and the option over both &&
+	orgctl org update acme --setting suppress.default_country=FR >/dev/null &&
+	orgctl suppress add regions "01 23 45 67 89" >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check regions +33123456789 &&
+	orgctl suppress add regions "(317) 555-1234" --default-country US >/dev/null &&
+	test_must_fail --status 10 orgctl suppress check regions +13175551234 &&
+	test_unchanged --status 1 repo orgctl org update enterprise --setting suppress.default_country=XX 2>err &&
+	test_grep "ISO 3166 region" err
 '
 
 test_expect_success 'orgctl check and git fsck' '

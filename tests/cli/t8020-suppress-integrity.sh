@@ -20,10 +20,7 @@ commit_file() {
 }
 
 test_expect_success 'setup' '
-	orgctl init repo >/dev/null &&
-	export ORGCTL_DIR=$SCRATCH/repo ORGCTL_ORG=acme &&
-	orgctl org create Acme >/dev/null &&
-	orgctl suppress create dnc >/dev/null &&
+	suppress_repo Acme -- dnc &&
 	orgctl suppress add dnc +13175551212 +13175551213 >/dev/null
 '
 
@@ -50,6 +47,28 @@ test_expect_success 'a stale cache is not believed: a commit made by hand is see
 " &&
 	test_must_fail --status 10 orgctl suppress check dnc +13175559999 &&
 	orgctl suppress check dnc +13175551213
+'
+
+test_expect_success 'check reads the tree from a stamp (no libgit2); a stale stamp is caught' '
+	stamp=$(ls repo/orgctl/cache/suppress-*.head) &&
+	test "$(cut -c1-40 "$stamp")" = "$(head_of repo)" &&
+	commit_file orgs/acme/suppress/dnc/numbers/131/13175.txt "$(printf "+13175551212\n+13175558888\n")
+" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175558888 &&
+	orgctl suppress check dnc +13175559999 &&
+	test "$(cut -c1-40 "$stamp")" = "$(head_of repo)" &&
+	: a stamp lying about the tree of HEAD is not believed past the cache it names &&
+	printf "%s %040d\n" "$(head_of repo)" 0 >"$stamp" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175558888 &&
+	: the branch only in packed-refs, then a commit by hand there &&
+	git -C repo pack-refs --all --prune &&
+	! test -e repo/refs/heads/main &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175558888 &&
+	commit_file orgs/acme/suppress/dnc/numbers/131/13175.txt "$(printf "+13175551212\n+13175559999\n")
+" &&
+	git -C repo pack-refs --all --prune &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175559999 &&
+	orgctl suppress check dnc +13175558888
 '
 
 test_expect_success 'a hand-made broken shard: orgctl check names it, queries refuse the list' '
@@ -81,6 +100,49 @@ test_expect_success 'a number in the wrong shard, a non-number, a shard in no pl
 	test_must_fail orgctl check >out 2>&1 && test_grep "no shard" out &&
 	git -C repo update-ref refs/heads/main "$good" &&
 	orgctl check
+'
+
+test_expect_success 'orphan shards: of a list that is not there, or left when list.json went' '
+	good=$(head_of repo) &&
+	commit_file orgs/acme/suppress/ghost/numbers/131/13175.txt "$(printf "+13175551212\n")
+" &&
+	test_must_fail orgctl check >out 2>&1 &&
+	test_grep "orgs/acme/suppress/ghost/numbers/131/13175.txt: a file of no object: there is no orgs/acme/suppress/ghost/list.json" out &&
+	git -C repo update-ref refs/heads/main "$good" &&
+	rm -f idx &&
+	GIT_INDEX_FILE=$SCRATCH/idx git -C repo read-tree main &&
+	mkdir -p wt &&
+	GIT_INDEX_FILE=$SCRATCH/idx git -C repo --work-tree="$SCRATCH/wt" update-index --force-remove orgs/acme/suppress/dnc/list.json &&
+	tree=$(GIT_INDEX_FILE=$SCRATCH/idx git -C repo write-tree) &&
+	git -C repo update-ref refs/heads/main "$(git -C repo commit-tree "$tree" -p main -m "by hand")" &&
+	test_must_fail orgctl check >out 2>&1 &&
+	test_grep "dnc/numbers/131/13175.txt: a file of no object" out &&
+	git -C repo update-ref refs/heads/main "$good" &&
+	orgctl check
+'
+
+test_expect_success 'shards whose prefixes overlap (a hand-made commit): queries refuse the list' '
+	good=$(head_of repo) &&
+	commit_file orgs/acme/suppress/dnc/numbers/131/131755.txt "$(printf "+13175551299\n")
+" &&
+	test_must_fail --status 1 orgctl suppress check dnc +13175551212 2>err &&
+	test_grep "cannot be read: numbers/131/131755.txt: its numbers are those of the shard numbers/131/13175.txt" err &&
+	git -C repo update-ref refs/heads/main "$good" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175551212
+'
+
+test_expect_success 'a split list: rollback of an import restores the list exactly' '
+	tree=$(git -C repo rev-parse main:orgs/acme/suppress/dnc) &&
+	for i in $(seq 0 1199); do printf "+13175%d%05d\n" $((i % 10)) $i; done >split.txt &&
+	orgctl suppress import dnc split.txt >out &&
+	id=$(sed -n "s/^change set \([0-9]*\):.*/\1/p" out) &&
+	git -C repo ls-tree --name-only main:orgs/acme/suppress/dnc/numbers/131 >shards &&
+	test_grep "^131759.txt$" shards && ! test_grep "^13175.txt$" shards &&
+	orgctl check &&
+	orgctl rollback "$id" >/dev/null &&
+	test "$(git -C repo rev-parse main:orgs/acme/suppress/dnc)" = "$tree" &&
+	test_must_fail --status 10 orgctl suppress check dnc +13175551212 &&
+	orgctl suppress check dnc +13175900009
 '
 
 test_expect_success 'rollback of an add restores the list exactly, as a change set' '

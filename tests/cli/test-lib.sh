@@ -150,6 +150,23 @@ mask_ids() {
 	sed -E 's/[0-9a-f]{32}/ID/g'
 }
 
+# suppress_repo ORG-NAME... [-- LIST...]: what the suppress tests (t80*) start from: a
+# repository at $SCRATCH/repo (ORGCTL_DIR), the orgs named (the first one's short name
+# ORGCTL_ORG), and in it the suppression lists named after "--".
+suppress_repo() {
+	orgctl init "$SCRATCH/repo" >/dev/null &&
+		export ORGCTL_DIR=$SCRATCH/repo &&
+		export ORGCTL_ORG=$(echo "$1" | tr "[:upper:]" "[:lower:]") || return 1
+	while test $# -gt 0 && test "$1" != --; do
+		orgctl org create "$1" >/dev/null || return 1
+		shift
+	done
+	test $# -gt 0 && shift
+	for list; do
+		orgctl suppress create "$list" >/dev/null || return 1
+	done
+}
+
 # head_of REPO: the commit the branch points at.
 head_of() {
 	git -C "$1" rev-parse --verify -q refs/heads/main

@@ -81,6 +81,22 @@ int main(void)
     refused("numbers/131/13275.txt", "+13275551212\n", "no shard", "a folder of another prefix");
     refused("numbers/131/../x.txt", "+13175551212\n", "no shard", "a path with ..");
     refused("evil.txt", "x\n", "no shard", "a file of no shard's name");
+    /* split shards: prefixes of 5 to 7 digits */
+    orgctl_suppress_number_shard_at(shard, 13175551212ull, 7);
+    is_str(shard, "numbers/131/1317555.txt", "a number's shard of seven digits");
+    ok(parse("numbers/131/131755.txt", "+13175551212\n+131755512100\n") == 0,
+       "a shard of six digits");
+    ok(parse("numbers/131/1317555.txt", "+13175551212\n") == 0, "a shard of seven digits");
+    refused("numbers/131/131755.txt", "+13175651212\n", ":1:2: a number of another shard",
+            "a number of the shard's parent prefix, not its own");
+    refused("numbers/131/13175551.txt", "+13175551212\n", "no shard", "a prefix of eight digits");
+    refused("numbers/131/1317.txt", "+13175551212\n", "no shard", "a prefix of four digits");
+    refused("numbers/131/13175x.txt", "+13175551212\n", "no shard", "a prefix with a letter");
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    ok(orgctl_suppress_shard_prefix("numbers/131/131755.txt", prefix) == 6 &&
+           strcmp(prefix, "131755") == 0,
+       "a shard's prefix");
+    ok(orgctl_suppress_shard_prefix("clients/a7.txt", prefix) == 0, "a client shard has none");
     orgctl_suppress_client_shard(shard, "alice", 5);
     ok(parse(shard, "alice\n") == 0, "a client shard");
     refused(shard, "bob\n", "a client id of another shard", "a client id of another shard");
