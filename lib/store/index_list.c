@@ -11,6 +11,9 @@
 struct orgctl_index_cursor {
     orgctl_repo *repo;
     sqlite3_stmt *st;
+    /* of a values cursor: the value of the row, and the length of the keys' prefix */
+    strbuf value;
+    size_t prefix_len;
 };
 
 /* Each filter binds three parameters from ?3 on: the parts of the attrs keys it asks for
@@ -125,6 +128,48 @@ int orgctl_index_list_open(orgctl_index_cursor **out, orgctl_repo *repo, const o
     return 0;
 }
 
+int orgctl_index_values_open(orgctl_index_cursor **out, orgctl_repo *repo, const orgctl_kind *kind,
+                             const char *org, const char *field)
+{
+    /* the field's rows: one range of keys, in value order, then name order */
+    static const char *sql = "SELECT key, name FROM attrs WHERE key >= ?1 AND key < ?2 "
+                             "ORDER BY key";
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    int error = orgctl_index_sync(repo);
+    if (error < 0)
+        return error;
+    /* a statement of its own, not a kept one: it stays open while others run */
+    if (sqlite3_prepare_v2(repo->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return orgctl_sqlite_error(repo->db, "list values");
+    orgctl_index_range range = {STRBUF_INIT, STRBUF_INIT};
+    orgctl_index_key_range(&range, kind->name, org, field, NULL);
+    bind_strbuf(st, 1, &range.lo);
+    bind_strbuf(st, 2, &range.hi);
+    orgctl_index_cursor *c = xcalloc(1, sizeof(*c));
+    c->repo = repo;
+    c->st = st;
+    c->prefix_len = range.lo.len;
+    orgctl_index_range_release(&range);
+    *out = c;
+    return 0;
+}
+
+int orgctl_index_values_next(orgctl_index_cursor *c, const char **value, const char **name)
+{
+    const char *key;
+    size_t key_len;
+    int found = orgctl_index_cursor_next(c, &key, &key_len);
+    if (found <= 0)
+        return found;
+    *name = (const char *)sqlite3_column_text(c->st, 1);
+    strbuf_reset(&c->value);
+    orgctl_index_key_value(&c->value, key, key_len, c->prefix_len,
+                           (size_t)sqlite3_column_bytes(c->st, 1));
+    *value = strbuf_str(&c->value);
+    return 1;
+}
+
 int orgctl_index_cursor_next(orgctl_index_cursor *c, const char **json, size_t *len)
 {
     *json = NULL;
@@ -148,6 +193,7 @@ void orgctl_index_cursor_free(orgctl_index_cursor *c)
     if (!c)
         return;
     sqlite3_finalize(c->st);
+    strbuf_release(&c->value);
     free(c);
 }
 

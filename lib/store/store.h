@@ -208,6 +208,13 @@ int orgctl_index_list_open(orgctl_index_cursor **out, orgctl_repo *repo, const o
  * error. */
 int orgctl_index_cursor_next(orgctl_index_cursor *c, const char **json, size_t *len);
 void orgctl_index_cursor_free(orgctl_index_cursor *c);
+/* A cursor over the values the objects of `kind` in `org` hold in their indexed `field`
+ * (a group's members), each with the name of the object holding it: in value order, then
+ * name order, so that a list of users in name order meets their groups in one pass. */
+int orgctl_index_values_open(orgctl_index_cursor **out, orgctl_repo *repo, const orgctl_kind *kind,
+                             const char *org, const char *field);
+/* 1 with the next row (both valid until the next call), 0 at the end, < 0 on error. */
+int orgctl_index_values_next(orgctl_index_cursor *c, const char **value, const char **name);
 /* The names of the objects of `kind` in `org` starting with `prefix`, in order, as a JSON
  * array (a range of the index, without reading the objects). */
 int orgctl_index_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,

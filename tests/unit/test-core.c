@@ -711,16 +711,21 @@ static size_t heap_in_use(void)
     return m.uordblks + m.hblkhd;
 }
 
-/* The most the heap grows above `base` while the rows are read, and how many there were. */
-static size_t peak_of_rows(orgctl_rows *rows, orgctl_object_iter *it, size_t base, size_t *n)
+/* The most the heap grows above `base` while the rows are read, how many there were, and
+ * how many of them say they are in the group "all". */
+static size_t peak_of_rows(orgctl_rows *rows, orgctl_object_iter *it, size_t base, size_t *n,
+                           size_t *in_all)
 {
     size_t peak = 0;
     cJSON *row;
-    *n = 0;
+    *n = *in_all = 0;
     while ((rows ? orgctl_rows_next(rows, &row) : orgctl_object_iter_next(it, &row)) > 0) {
         size_t now = heap_in_use();
         if (now > base && now - base > peak)
             peak = now - base;
+        const char *g =
+            cJSON_GetStringValue(cJSON_GetArrayItem(cJSON_GetObjectItem(row, "groups"), 0));
+        *in_all += g && strcmp(g, "all") == 0;
         cJSON_Delete(row);
         (*n)++;
     }
@@ -750,13 +755,25 @@ static void test_list_streams(const char *dir)
         error = orgctl_changeset_put(cs, &orgctl_kind_user, "enterprise", u);
         cJSON_Delete(u);
     }
+    /* every user in one group: the list meets the group's member rows as it goes */
+    cJSON *group = cJSON_Parse("{\"name\":\"all\",\"state\":\"enabled\"}");
+    cJSON *members = cJSON_AddArrayToObject(group, "members");
+    for (int i = 0; i < USERS; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "u%05d", i);
+        cJSON_AddItemToArray(members, cJSON_CreateString(name));
+    }
+    if (!error)
+        error = orgctl_changeset_put(cs, &orgctl_kind_group, "enterprise", group);
+    cJSON_Delete(group);
     free(admin);
     char *id = NULL;
-    ok(!error && orgctl_changeset_commit(cs, "users", &id) == 0, "5000 users committed");
+    ok(!error && orgctl_changeset_commit(cs, "users", &id) == 0,
+       "5000 users and a group of them committed");
     free(id);
     orgctl_changeset_free(cs);
 
-    size_t base = heap_in_use(), n = 0;
+    size_t base = heap_in_use(), n = 0, in_all = 0;
     cJSON *list = NULL;
     ok(orgctl_object_list(&list, repo, &orgctl_kind_user, "enterprise", NULL, 0, NULL) == 0 &&
            cJSON_GetArraySize(list) == USERS + 1,
@@ -772,7 +789,7 @@ static void test_list_streams(const char *dir)
     base = heap_in_use(); /* what the iterator holds from its start counts */
     ok(orgctl_object_iter_new(&it, repo, &orgctl_kind_user, "enterprise", NULL, 0, NULL) == 0,
        "an iterator over the same list");
-    size_t peak = peak_of_rows(NULL, it, base, &n);
+    size_t peak = peak_of_rows(NULL, it, base, &n, &in_all);
     orgctl_object_iter_free(it);
     ok(n == USERS + 1, "it gives every user");
     ok(peak < whole / 10, "it holds a row at a time: %zu bytes at most, the list whole %zu", peak,
@@ -791,13 +808,15 @@ static void test_list_streams(const char *dir)
                          NULL};
     base = heap_in_use();
     ok(orgctl_op_run(&ctx) == 0 && ctx.rows && !ctx.result, "user list gives rows when asked");
-    peak = peak_of_rows(ctx.rows, NULL, base, &n);
-    ok(n == USERS + 1 && peak < whole / 10,
+    peak = peak_of_rows(ctx.rows, NULL, base, &n, &in_all);
+    ok(n == USERS + 1 && in_all == USERS, "each user's row says the group it is in");
+    ok(peak < whole / 10,
        "its rows, filled (groups, effective roles), come one at a time: %zu bytes at most", peak);
     base = heap_in_use();
     ok(orgctl_rows_restart(ctx.rows, ORGCTL_ROWS_STORED) == 0, "the rows start again");
-    peak = peak_of_rows(ctx.rows, NULL, base, &n);
-    ok(n == USERS + 1 && peak < whole / 10, "a second pass, as a table's, streams too");
+    peak = peak_of_rows(ctx.rows, NULL, base, &n, &in_all);
+    ok(n == USERS + 1 && in_all == 0 && peak < whole / 10,
+       "a second pass of the stored fields, as a table's widths, streams too");
     orgctl_op_ctx_clear(&ctx);
     ctx.stream = false;
     ok(orgctl_op_run(&ctx) == 0 && !ctx.rows && cJSON_GetArraySize(ctx.result) == USERS + 1,
