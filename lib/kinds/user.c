@@ -341,6 +341,10 @@ int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_use
     const orgctl_kind *kinds[2] = {&orgctl_kind_group, &orgctl_kind_access};
     for (int k = 0; k < 2; k++) {
         struct membership *m = &c->members[k];
+        /* a pass over the users again (a table's second): the rows from the first again */
+        orgctl_index_cursor_free(m->rows);
+        free(m->last_user);
+        *m = (struct membership){0};
         int error = orgctl_index_values_open(&m->rows, repo, kinds[k], org, "members");
         if (error < 0)
             return error;

@@ -817,6 +817,11 @@ static void test_list_streams(const char *dir)
     peak = peak_of_rows(ctx.rows, NULL, base, &n, &in_all);
     ok(n == USERS + 1 && in_all == 0 && peak < whole / 10,
        "a second pass of the stored fields, as a table's widths, streams too");
+    base = heap_in_use();
+    ok(orgctl_rows_restart(ctx.rows, 0) == 0, "and again, filled");
+    peak = peak_of_rows(ctx.rows, NULL, base, &n, &in_all);
+    ok(n == USERS + 1 && in_all == USERS && peak < whole / 10,
+       "a second filled pass meets the member rows again from the first");
     orgctl_op_ctx_clear(&ctx);
     ctx.stream = false;
     ok(orgctl_op_run(&ctx) == 0 && !ctx.rows && cJSON_GetArraySize(ctx.result) == USERS + 1,
