@@ -358,11 +358,15 @@ static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_
     orgctl_history_mask(path, a ? git_blob_rawcontent(a) : NULL,
                         a ? (size_t)git_blob_rawsize(a) : 0, b ? git_blob_rawcontent(b) : NULL,
                         b ? (size_t)git_blob_rawsize(b) : 0, &shown_a, &shown_b, &masked);
+    /* From buffers, not blobs: a blob's patch asks the repository's attributes for a diff
+     * driver, files read (stat, access) for each of 200k paths; orgctl sets none. */
     if (masked)
         error = git_patch_from_buffers(&patch, a ? strbuf_str(&shown_a) : NULL, shown_a.len, path,
                                        b ? strbuf_str(&shown_b) : NULL, shown_b.len, path, &opts);
     else
-        error = git_patch_from_blobs(&patch, a, path, b, path, &opts);
+        error = git_patch_from_buffers(
+            &patch, a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0, path,
+            b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, path, &opts);
     if (error < 0 || (error = git_patch_to_buf(&buf, patch)) < 0)
         goto done;
     ds->error = ds->cb(buf.ptr, buf.size, ds->payload); /* the caller's error, as it is */
