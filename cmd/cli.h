@@ -131,6 +131,12 @@ struct output_view {
  * else the view's table, a list's aligned columns or an object's "field  value" lines. */
 void output(struct cli *cli, const cJSON *result, const struct output_view *view);
 void output_list(struct cli *cli, const cJSON *items, const char *columns);
+/* A list given row by row (orgctl_rows of an operation), printed as `output` prints the
+ * same list whole, row by row: memory of a row, not of the list. A table reads the rows
+ * twice, first for the widths of its columns (of `kind`: only the stored fields when no
+ * column is computed). Returns the library's error, if one stopped the rows. */
+int output_rows(struct cli *cli, orgctl_rows *rows, const struct output_view *view,
+                const orgctl_kind *kind);
 void output_object(struct cli *cli, const cJSON *obj);
 /* Text (help, a diff) as the result {key: text}: the table prints the text as it is. */
 void output_text(struct cli *cli, const char *key, const char *text);
@@ -141,6 +147,21 @@ void output_change(struct cli *cli, const char *id, const char *summary, const c
 /* For a view's table: a list's aligned columns, an object's "field  value" lines. */
 void output_table(FILE *out, const cJSON *list, const char *columns);
 void output_fields(FILE *out, const cJSON *obj);
+/* A table written a row at a time, as output_table writes it whole: `columns`
+ * (comma-separated), each as wide as the widest cell given to output_columns_widen (a
+ * first pass over the rows), then the header and the lines. */
+struct output_columns {
+    char **names;
+    size_t n;
+    size_t *width;
+};
+void output_columns_init(struct output_columns *t, const char *columns);
+void output_columns_widen(struct output_columns *t, const char *const *cells);
+void output_columns_header(FILE *out, const struct output_columns *t);
+void output_columns_line(FILE *out, const struct output_columns *t, const char *const *cells);
+void output_columns_free(struct output_columns *t);
+/* One CSV record of n cells, as -o csv writes each. */
+void output_csv_row(FILE *out, const char *const *cells, size_t n);
 /* Whether s is a plain number (digits, with fraction also digits "." digits: no sign,
  * space, exponent or hex) of at most max; stores it in *out. */
 bool cli_plain_number(const char *s, bool fraction, double max, double *out);

@@ -315,9 +315,9 @@ static int run_write(struct cli *cli, orgctl_op_ctx *ctx)
     return error < 0 ? cli_fail(cli, what, error) : EXIT_OK;
 }
 
-/* A list of objects of `kind`: its table columns, every field of the kind in CSV. */
-/* A list an operation answers: the op's own columns (org settings), else its kind's. */
-static void print_objects(struct cli *cli, const orgctl_op *op, const cJSON *list)
+/* A list an operation answers, whole or row by row: the op's own columns (org settings),
+ * else its kind's table columns, and every field of the kind in CSV. */
+static int print_objects(struct cli *cli, const orgctl_op *op, const cJSON *list, orgctl_rows *rows)
 {
     const orgctl_kind *kind = orgctl_op_kind(op);
     char fields[1024] = "";
@@ -326,11 +326,14 @@ static void print_objects(struct cli *cli, const orgctl_op *op, const cJSON *lis
         if (!(f->flags & ORGCTL_FIELD_SECRET) && len + strlen(f->name) + 2 < sizeof(fields))
             len += (size_t)snprintf(fields + len, sizeof(fields) - len, "%s%s", len ? "," : "",
                                     f->name);
-    output(cli, list,
-           &(struct output_view){op->columns ? op->columns
-                                 : kind      ? kind->columns
-                                             : "name",
-                                 NULL, NULL, op->columns ? NULL : fields});
+    struct output_view view = {op->columns ? op->columns
+                               : kind      ? kind->columns
+                                           : "name",
+                               NULL, NULL, op->columns ? NULL : fields};
+    if (rows)
+        return output_rows(cli, rows, &view, op->columns ? NULL : kind);
+    output(cli, list, &view);
+    return 0;
 }
 
 int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
@@ -383,16 +386,18 @@ int cli_run_kind(struct cli *cli, const char *kind, int argc, char **argv)
         orgctl_repo_free(repo);
         goto done;
     }
-    orgctl_op_ctx ctx = {op, repo, NULL, cli->org, name, params, NULL, NULL};
+    /* a read may give a list row by row, printed as it is read */
+    orgctl_op_ctx ctx = {op, repo, NULL, cli->org, name, params, NULL, NULL, !write, NULL};
+    char what[160], verb[64];
+    verb_words(op->verb, verb, sizeof(verb));
+    snprintf(what, sizeof(what), "%s %s", kind, verb);
     if (write) {
         status = run_write(cli, &ctx);
     } else if ((status = orgctl_op_run(&ctx)) < 0) {
-        char what[160], verb[64];
-        verb_words(op->verb, verb, sizeof(verb));
-        snprintf(what, sizeof(what), "%s %s", kind, verb);
         status = cli_fail(cli, what, status);
-    } else if (cJSON_IsArray(ctx.result)) {
-        print_objects(cli, op, ctx.result);
+    } else if (ctx.rows || cJSON_IsArray(ctx.result)) {
+        if ((status = print_objects(cli, op, ctx.result, ctx.rows)) < 0)
+            status = cli_fail(cli, what, status);
     } else if (ctx.result) {
         output_object(cli, ctx.result);
     }

@@ -271,6 +271,44 @@ static char *cell_of(const cJSON *obj, const char *key)
     return orgctl_json_cell(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
+/* A line of a table: each cell padded to its column's width and two spaces, the last as
+ * it is. */
+static void table_line(FILE *out, char *const *cells, size_t n, const size_t *width)
+{
+    for (size_t c = 0; c < n; c++) {
+        if (c + 1 < n)
+            put_padded(out, cells[c], width[c] + 2);
+        else
+            fputs(cells[c], out);
+    }
+    fputc('\n', out);
+}
+
+/* The header of a table: the column names upper-cased. */
+static void table_header(FILE *out, const struct columns *cols, const size_t *width)
+{
+    char **upper = calloc(cols->n + 1, sizeof(*upper));
+    for (size_t c = 0; c < cols->n; c++) {
+        upper[c] = strdup(cols->names[c]);
+        for (char *p = upper[c]; *p; p++)
+            if (*p >= 'a' && *p <= 'z')
+                *p = (char)(*p - 32);
+    }
+    table_line(out, upper, cols->n, width);
+    for (size_t c = 0; c < cols->n; c++)
+        free(upper[c]);
+    free(upper);
+}
+
+/* The widths of the columns' names, before any row widens them. */
+static size_t *header_widths(const struct columns *cols)
+{
+    size_t *width = calloc(cols->n + 1, sizeof(*width));
+    for (size_t c = 0; c < cols->n; c++)
+        width[c] = output_width(cols->names[c]);
+    return width;
+}
+
 /* A list: a header and a row per item (CSV), or aligned columns (table). */
 static void print_list(FILE *out, bool csv, const cJSON *items, const char *columns,
                        const char *fields)
@@ -280,9 +318,7 @@ static void print_list(FILE *out, bool csv, const cJSON *items, const char *colu
     list_columns(items, columns, fields, !csv && columns, &cols);
     size_t nrows = (size_t)cJSON_GetArraySize(items), r = 0;
     char **cells = calloc(nrows * cols.n + 1, sizeof(*cells));
-    size_t *width = calloc(cols.n + 1, sizeof(*width));
-    for (size_t c = 0; c < cols.n; c++)
-        width[c] = output_width(cols.names[c]);
+    size_t *width = header_widths(&cols);
     const cJSON *item;
     cJSON_ArrayForEach(item, items)
     {
@@ -294,38 +330,154 @@ static void print_list(FILE *out, bool csv, const cJSON *items, const char *colu
         }
         r++;
     }
-    if (csv) {
+    if (csv)
         csv_row(out, cols.names, cols.n);
-        for (r = 0; r < nrows; r++)
+    else
+        table_header(out, &cols, width);
+    for (r = 0; r < nrows; r++) {
+        if (csv)
             csv_row(out, cells + r * cols.n, cols.n);
-    } else {
-        for (size_t c = 0; c < cols.n; c++) {
-            char *upper = strdup(cols.names[c]);
-            for (char *p = upper; *p; p++)
-                if (*p >= 'a' && *p <= 'z')
-                    *p = (char)(*p - 32);
-            if (c + 1 < cols.n)
-                put_padded(out, upper, width[c] + 2);
-            else
-                fputs(upper, out);
-            free(upper);
-        }
-        fputc('\n', out);
-        for (r = 0; r < nrows; r++) {
-            for (size_t c = 0; c < cols.n; c++) {
-                if (c + 1 < cols.n)
-                    put_padded(out, cells[r * cols.n + c], width[c] + 2);
-                else
-                    fputs(cells[r * cols.n + c], out);
-            }
-            fputc('\n', out);
-        }
+        else
+            table_line(out, cells + r * cols.n, cols.n, width);
     }
     for (r = 0; r < nrows * cols.n; r++)
         free(cells[r]);
     free(cells);
     free(width);
     columns_free(&cols);
+}
+
+/* --- a table or CSV written row by row, its widths measured first --- */
+
+void output_columns_init(struct output_columns *t, const char *columns)
+{
+    struct columns cols = {NULL, 0, 0};
+    columns_add_all(&cols, columns);
+    t->names = cols.names;
+    t->n = cols.n;
+    t->width = header_widths(&cols);
+}
+
+void output_columns_widen(struct output_columns *t, const char *const *cells)
+{
+    for (size_t c = 0; c < t->n; c++) {
+        size_t w = output_width(cells[c]);
+        if (w > t->width[c])
+            t->width[c] = w;
+    }
+}
+
+void output_columns_header(FILE *out, const struct output_columns *t)
+{
+    struct columns cols = {t->names, t->n, t->n};
+    table_header(out, &cols, t->width);
+}
+
+void output_columns_line(FILE *out, const struct output_columns *t, const char *const *cells)
+{
+    table_line(out, (char *const *)cells, t->n, t->width);
+}
+
+void output_columns_free(struct output_columns *t)
+{
+    struct columns cols = {t->names, t->n, t->n};
+    columns_free(&cols);
+    free(t->width);
+    *t = (struct output_columns){0};
+}
+
+void output_csv_row(FILE *out, const char *const *cells, size_t n)
+{
+    csv_row(out, (char **)cells, n);
+}
+
+/* --- lists given row by row --- */
+
+/* -o json: the list as orgctl_json_canonical renders it whole, an item at a time. */
+static int rows_json(FILE *out, orgctl_rows *rows)
+{
+    cJSON *row;
+    size_t n = 0;
+    int error;
+    fputc('[', out);
+    while ((error = orgctl_rows_next(rows, &row)) > 0) {
+        char *s = orgctl_json_canonical_at(row, 1);
+        fputs(n++ ? ",\n  " : "\n  ", out);
+        fputs(s, out);
+        free(s);
+        cJSON_Delete(row);
+    }
+    fputs(n ? "\n]\n" : "]\n", out);
+    return error;
+}
+
+/* A first pass for a table: the widths of its columns. It reads the stored fields only
+ * when no column is computed. */
+static int rows_widths(orgctl_rows *rows, const orgctl_kind *kind, const struct columns *cols,
+                       size_t *width)
+{
+    unsigned flags = ORGCTL_ROWS_STORED;
+    for (size_t c = 0; c < cols->n; c++) {
+        const orgctl_field *f = kind ? orgctl_kind_field(kind, cols->names[c]) : NULL;
+        if (!kind || (f && (f->flags & ORGCTL_FIELD_COMPUTED)))
+            flags = 0;
+    }
+    int error = orgctl_rows_restart(rows, flags);
+    cJSON *row;
+    while (error >= 0 && (error = orgctl_rows_next(rows, &row)) > 0) {
+        for (size_t c = 0; c < cols->n; c++) {
+            char *s = cell_of(row, cols->names[c]);
+            size_t w = output_width(s);
+            if (w > width[c])
+                width[c] = w;
+            free(s);
+        }
+        cJSON_Delete(row);
+    }
+    return error < 0 ? error : orgctl_rows_restart(rows, 0);
+}
+
+int output_rows(struct cli *cli, orgctl_rows *rows, const struct output_view *view,
+                const orgctl_kind *kind)
+{
+    FILE *out = stdout;
+    cJSON *row;
+    int error = 0;
+    if (cli->quiet) { /* nothing shown, but a row that fails fails the command */
+        while ((error = orgctl_rows_next(rows, &row)) > 0)
+            cJSON_Delete(row);
+        return error;
+    }
+    if (cli->format == CLI_JSON)
+        return rows_json(out, rows);
+    bool csv = cli->format == CLI_CSV;
+    struct columns cols = {NULL, 0, 0};
+    /* The rows hold their kind's fields, no other key (objects are validated against it,
+     * then filled): the header needs no look at them. */
+    list_columns(NULL, view->columns, view->fields, !csv && view->columns, &cols);
+    size_t *width = header_widths(&cols);
+    char **cells = calloc(cols.n + 1, sizeof(*cells));
+    if (!csv)
+        error = rows_widths(rows, kind, &cols, width);
+    if (error >= 0 && csv)
+        csv_row(out, cols.names, cols.n);
+    else if (error >= 0)
+        table_header(out, &cols, width);
+    while (error >= 0 && (error = orgctl_rows_next(rows, &row)) > 0) {
+        for (size_t c = 0; c < cols.n; c++)
+            cells[c] = cell_of(row, cols.names[c]);
+        if (csv)
+            csv_row(out, cells, cols.n);
+        else
+            table_line(out, cells, cols.n, width);
+        for (size_t c = 0; c < cols.n; c++)
+            free(cells[c]);
+        cJSON_Delete(row);
+    }
+    free(cells);
+    free(width);
+    columns_free(&cols);
+    return error;
 }
 
 /* An object: its fields sorted, as "key  value" lines (table) or a header and one row

@@ -49,6 +49,29 @@ int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id);
  * shown as "(set)" or "(changed)", never as they are. */
 int orgctl_history_diff(char **out, orgctl_repo *repo, const char *id);
 
+/* The objects a change set changed, one at a time, for a show of a set of 200k objects
+ * that holds one: the fields of orgctl_history_show's "changes", valid during the call. */
+typedef struct {
+    const char *op, *kind, *org, *name, *path;
+} orgctl_history_change;
+typedef int (*orgctl_history_change_cb)(const orgctl_history_change *change, void *payload);
+typedef struct orgctl_history_changes orgctl_history_changes;
+/* Finds change set `id` as orgctl_history_show does (ORGCTL_EPERM, ORGCTL_ENOTFOUND);
+ * *info describes it as show does, without "changes" (caller frees). */
+int orgctl_history_changes_open(orgctl_history_changes **out, cJSON **info, orgctl_repo *repo,
+                                const char *id);
+/* Calls cb for each object changed, in path order, as often as asked (a table measures
+ * its columns first). A non-zero return of cb stops the walk and is returned. */
+int orgctl_history_changes_each(orgctl_history_changes *ch, orgctl_history_change_cb cb,
+                                void *payload);
+void orgctl_history_changes_free(orgctl_history_changes *ch);
+
+/* orgctl_history_diff file by file: cb gets each file's part of the patch (valid during
+ * the call); a non-zero return stops and is returned. */
+typedef int (*orgctl_history_patch_cb)(const char *text, size_t len, void *payload);
+int orgctl_history_diff_each(orgctl_repo *repo, const char *id, orgctl_history_patch_cb cb,
+                             void *payload);
+
 /* Writes a new change set that undoes what change set `id` changed, field by field: each
  * object it touched is merged three-way (its state before the change set, after it, and at
  * HEAD), so later changes of other fields (of other list items, map keys) stay.

@@ -9,6 +9,11 @@
  * of memory. */
 char *orgctl_json_canonical(const cJSON *value);
 
+/* `value` as orgctl_json_canonical renders it inside containers `depth` levels deep (the
+ * items of a top-level list: 1), without the final newline: a list written an item at a
+ * time is the same bytes as the whole list rendered at once. malloc'd, or NULL. */
+char *orgctl_json_canonical_at(const cJSON *value, int depth);
+
 /* Sorts the members of every object in `value` by key, recursively, in place. */
 void orgctl_json_sort(cJSON *value);
 

@@ -31,6 +31,19 @@ typedef struct {
 int orgctl_object_list(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const orgctl_filter *filters, size_t nfilters, const char *search);
 
+/* The same objects one at a time, read from the index as they are asked for: a list of a
+ * million costs the memory of one. orgctl_object_iter_new fails (and nothing is read) when
+ * an object of the list cannot be read at all; those that are not valid are warned about
+ * and passed over. */
+typedef struct orgctl_object_iter orgctl_object_iter;
+int orgctl_object_iter_new(orgctl_object_iter **out, orgctl_repo *repo, const orgctl_kind *kind,
+                           const char *org, const orgctl_filter *filters, size_t nfilters,
+                           const char *search);
+/* 1 with the next object in *obj (caller frees with cJSON_Delete), 0 at the end, < 0 on
+ * error. */
+int orgctl_object_iter_next(orgctl_object_iter *it, cJSON **obj);
+void orgctl_object_iter_free(orgctl_object_iter *it);
+
 /* The names of the objects of `kind` in `org` that start with `prefix` ("" for all), in
  * order, as a JSON array of strings (caller frees): a range of the index, read without
  * the objects themselves (tab completion of one name among 100k). */

@@ -53,6 +53,22 @@ enum orgctl_op_flags {
 
 typedef struct orgctl_op orgctl_op;
 
+/* A list an operation gives row by row (see orgctl_op_ctx.stream): each row is read from
+ * the index as it is asked for, so a list of a million objects costs the memory of a few. */
+typedef struct orgctl_rows orgctl_rows;
+enum orgctl_rows_flags {
+    /* the stored fields only: computed ones (a user's groups, effective roles) are left as
+     * they are stored, which costs less (a first pass that measures stored columns) */
+    ORGCTL_ROWS_STORED = 1 << 0,
+};
+/* 1 with the next row in *row (caller frees with cJSON_Delete), 0 at the end, < 0 on
+ * error. */
+int orgctl_rows_next(orgctl_rows *rows, cJSON **row);
+/* Starts the rows again from the first, as `flags` say; the same rows as the first time,
+ * read in one read transaction of the index. */
+int orgctl_rows_restart(orgctl_rows *rows, unsigned flags);
+void orgctl_rows_free(orgctl_rows *rows);
+
 /* What an operation runs with. The operation sets `result` (a JSON value the caller
  * renders and frees) and `summary`, the change set's first line (orgctl_op_run composes
  * "KIND VERB NAME ARGS..." when the operation does not). */
@@ -65,6 +81,10 @@ typedef struct orgctl_op_ctx {
     const orgctl_params *params;
     cJSON *result;
     char *summary;
+    /* Set by the caller: a list may be given in `rows`, row by row, instead of `result`
+     * (the generic list of every kind does; orgctl_op_ctx_clear frees them). */
+    bool stream;
+    orgctl_rows *rows;
 } orgctl_op_ctx;
 
 struct orgctl_op {

@@ -206,53 +206,6 @@ static int parent_tree(git_commit *c, git_tree **out)
     return error < 0 ? orgctl_git_error(error, "cannot read parent") : 0;
 }
 
-struct collect {
-    cJSON *changes;
-};
-
-static int collect_change(const char *path, const git_oid *old_id, const git_oid *new_id,
-                          void *payload)
-{
-    struct collect *co = payload;
-    cJSON *ch = cJSON_CreateObject();
-    cJSON_AddStringToObject(ch, "op", !old_id ? "created" : !new_id ? "deleted" : "updated");
-    const orgctl_kind *kind;
-    char *org = NULL, *name = NULL;
-    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0) {
-        cJSON_AddStringToObject(ch, "kind", kind->name);
-        cJSON_AddStringToObject(ch, "org", org);
-        cJSON_AddStringToObject(ch, "name", name);
-    } else {
-        cJSON_AddStringToObject(ch, "kind", "file");
-        cJSON_AddStringToObject(ch, "org", "");
-        cJSON_AddStringToObject(ch, "name", path);
-    }
-    cJSON_AddStringToObject(ch, "path", path);
-    free(org);
-    free(name);
-    cJSON_AddItemToArray(co->changes, ch);
-    return 0;
-}
-
-/* The changes of commit c against its first parent. */
-static int changes_of(orgctl_repo *repo, git_commit *c, cJSON **out)
-{
-    git_tree *old_tree = NULL, *new_tree = NULL;
-    int error;
-    *out = cJSON_CreateArray();
-    if ((error = parent_tree(c, &old_tree)) < 0)
-        return error;
-    if ((error = git_commit_tree(&new_tree, c)) < 0) {
-        git_tree_free(old_tree);
-        return orgctl_git_error(error, "cannot read tree");
-    }
-    struct collect co = {*out};
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, collect_change, &co);
-    git_tree_free(old_tree);
-    git_tree_free(new_tree);
-    return error;
-}
-
 /* Resolves change set `id` for show and diff: ORGCTL_EPERM unless the actor may see it;
  * *item (may be NULL) describes it. */
 static int resolve_visible(orgctl_repo *repo, const char *id, git_commit **c, cJSON **item)
@@ -278,18 +231,100 @@ done:
     return error;
 }
 
-int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id)
+struct orgctl_history_changes {
+    orgctl_repo *repo;
+    git_tree *old_tree, *new_tree;
+};
+
+int orgctl_history_changes_open(orgctl_history_changes **out, cJSON **info, orgctl_repo *repo,
+                                const char *id)
 {
     git_commit *c = NULL;
-    cJSON *obj = NULL;
-    int error;
     *out = NULL;
-    if ((error = resolve_visible(repo, id, &c, &obj)) < 0)
+    *info = NULL;
+    int error = resolve_visible(repo, id, &c, info);
+    if (error < 0)
         return error;
-    cJSON *changes = NULL;
-    error = changes_of(repo, c, &changes);
-    cJSON_AddItemToObject(obj, "changes", changes);
+    orgctl_history_changes *ch = xcalloc(1, sizeof(*ch));
+    ch->repo = repo;
+    if ((error = parent_tree(c, &ch->old_tree)) == 0 &&
+        (error = git_commit_tree(&ch->new_tree, c)) < 0)
+        error = orgctl_git_error(error, "cannot read tree");
     git_commit_free(c);
+    if (error < 0) {
+        orgctl_history_changes_free(ch);
+        cJSON_Delete(*info);
+        *info = NULL;
+        return error;
+    }
+    *out = ch;
+    return 0;
+}
+
+void orgctl_history_changes_free(orgctl_history_changes *ch)
+{
+    if (!ch)
+        return;
+    git_tree_free(ch->old_tree);
+    git_tree_free(ch->new_tree);
+    free(ch);
+}
+
+struct each_change {
+    orgctl_history_change_cb cb;
+    void *payload;
+};
+
+static int one_change(const char *path, const git_oid *old_id, const git_oid *new_id, void *payload)
+{
+    struct each_change *e = payload;
+    const orgctl_kind *kind;
+    char *org = NULL, *name = NULL;
+    orgctl_history_change ch = {!old_id   ? "created"
+                                : !new_id ? "deleted"
+                                          : "updated",
+                                "file", "", path, path};
+    if (orgctl_kind_parse_path(path, &kind, &org, &name) == 0) {
+        ch.kind = kind->name;
+        ch.org = org;
+        ch.name = name;
+    }
+    int stop = e->cb(&ch, e->payload);
+    free(org);
+    free(name);
+    return stop;
+}
+
+int orgctl_history_changes_each(orgctl_history_changes *ch, orgctl_history_change_cb cb,
+                                void *payload)
+{
+    struct each_change e = {cb, payload};
+    return orgctl_tree_diff(ch->repo->git, ch->old_tree, ch->new_tree, one_change, &e);
+}
+
+static int collect_change(const orgctl_history_change *change, void *payload)
+{
+    cJSON *ch = cJSON_CreateObject();
+    cJSON_AddStringToObject(ch, "op", change->op);
+    cJSON_AddStringToObject(ch, "kind", change->kind);
+    cJSON_AddStringToObject(ch, "org", change->org);
+    cJSON_AddStringToObject(ch, "name", change->name);
+    cJSON_AddStringToObject(ch, "path", change->path);
+    cJSON_AddItemToArray(payload, ch);
+    return 0;
+}
+
+int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id)
+{
+    orgctl_history_changes *ch = NULL;
+    cJSON *obj = NULL;
+    *out = NULL;
+    int error = orgctl_history_changes_open(&ch, &obj, repo, id);
+    if (error < 0)
+        return error;
+    cJSON *changes = cJSON_AddArrayToObject(obj, "changes");
+    error = orgctl_history_changes_each(ch, collect_change, changes);
+    orgctl_history_changes_free(ch);
     if (error < 0)
         cJSON_Delete(obj);
     else
@@ -299,7 +334,8 @@ int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id)
 
 struct diff_state {
     git_repository *git;
-    strbuf *out;
+    orgctl_history_patch_cb cb;
+    void *payload;
     int error;
 };
 
@@ -322,14 +358,18 @@ static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_
     orgctl_history_mask(path, a ? git_blob_rawcontent(a) : NULL,
                         a ? (size_t)git_blob_rawsize(a) : 0, b ? git_blob_rawcontent(b) : NULL,
                         b ? (size_t)git_blob_rawsize(b) : 0, &shown_a, &shown_b, &masked);
+    /* From buffers, not blobs: a blob's patch asks the repository's attributes for a diff
+     * driver, files read (stat, access) for each of 200k paths; orgctl sets none. */
     if (masked)
         error = git_patch_from_buffers(&patch, a ? strbuf_str(&shown_a) : NULL, shown_a.len, path,
                                        b ? strbuf_str(&shown_b) : NULL, shown_b.len, path, &opts);
     else
-        error = git_patch_from_blobs(&patch, a, path, b, path, &opts);
+        error = git_patch_from_buffers(
+            &patch, a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0, path,
+            b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, path, &opts);
     if (error < 0 || (error = git_patch_to_buf(&buf, patch)) < 0)
         goto done;
-    strbuf_add(ds->out, buf.ptr, buf.size);
+    ds->error = ds->cb(buf.ptr, buf.size, ds->payload); /* the caller's error, as it is */
 done:
     strbuf_release(&shown_a);
     strbuf_release(&shown_b);
@@ -342,32 +382,37 @@ done:
     return ds->error;
 }
 
+int orgctl_history_diff_each(orgctl_repo *repo, const char *id, orgctl_history_patch_cb cb,
+                             void *payload)
+{
+    orgctl_history_changes *ch = NULL;
+    cJSON *info = NULL;
+    int error = orgctl_history_changes_open(&ch, &info, repo, id);
+    cJSON_Delete(info);
+    if (error < 0)
+        return error;
+    struct diff_state ds = {repo->git, cb, payload, 0};
+    error = orgctl_tree_diff(repo->git, ch->old_tree, ch->new_tree, diff_one, &ds);
+    if (ds.error)
+        error = ds.error;
+    orgctl_history_changes_free(ch);
+    return error;
+}
+
+static int add_patch(const char *text, size_t len, void *payload)
+{
+    strbuf_add(payload, text, len);
+    return 0;
+}
+
 int orgctl_history_diff(char **out, orgctl_repo *repo, const char *id)
 {
-    git_commit *c = NULL;
-    git_tree *old_tree = NULL, *new_tree = NULL;
     strbuf sb = STRBUF_INIT;
-    int error;
     *out = NULL;
-    if ((error = resolve_visible(repo, id, &c, NULL)) < 0)
-        return error;
-    if ((error = parent_tree(c, &old_tree)) < 0)
-        goto done;
-    if ((error = git_commit_tree(&new_tree, c)) < 0) {
-        error = orgctl_git_error(error, "cannot read tree");
-        goto done;
-    }
-    struct diff_state ds = {repo->git, &sb, 0};
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, diff_one, &ds);
-    if (ds.error < 0)
-        error = ds.error;
+    int error = orgctl_history_diff_each(repo, id, add_patch, &sb);
     if (!error)
         *out = strbuf_detach(&sb, NULL);
-done:
     strbuf_release(&sb);
-    git_tree_free(old_tree);
-    git_tree_free(new_tree);
-    git_commit_free(c);
     return error;
 }
 

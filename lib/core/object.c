@@ -266,171 +266,82 @@ int orgctl_object_check_assignable(orgctl_repo *repo, const orgctl_kind *kind, c
     return error;
 }
 
-/* Each filter binds three parameters from ?3 on: the parts of the attrs keys it asks for
- * around the org, which is a parameter or, listing orgs, each org's own name
- * (index_key.h; names hold no byte that the keys escape). */
-static void add_filter_sql(strbuf *sql, const orgctl_filter *f, size_t i, const char *org)
-{
-    int k = 3 + 3 * (int)i;
-    if (f->of_kind) /* the key of the row saying that `value` names this object */
-        strbuf_addf(sql,
-                    " AND EXISTS (SELECT 1 FROM attrs WHERE key = ?%d || %s || ?%d || o.name"
-                    " || ?%d)",
-                    k, org, k + 1, k + 2);
-    else /* the range of the rows of the value */
-        strbuf_addf(sql,
-                    " AND o.name IN (SELECT name FROM attrs WHERE key >= ?%d || %s || ?%d AND "
-                    "key < ?%d || %s || ?%d)",
-                    k, org, k + 1, k, org, k + 2);
-}
-
-static void bind_strbuf(sqlite3_stmt *st, int i, const strbuf *sb)
-{
-    sqlite3_bind_text(st, i, sb->buf ? sb->buf : "", (int)sb->len, SQLITE_TRANSIENT);
-}
-
-/* Binds the key parts around the org (see add_filter_sql): ?k the kind's, ?k+1 the
- * field's and the value's (none when NULL) after it, ?k+2 the end of their range; or,
- * with `name` (of_kind), ?k+1 the field's alone and ?k+2 the name's after the value. */
-static void bind_key_parts(sqlite3_stmt *st, int k, const char *kind, const char *field,
-                           const char *value, bool lower, const char *name)
-{
-    strbuf part = STRBUF_INIT, end = STRBUF_INIT;
-    orgctl_index_key_add(&part, kind, false);
-    bind_strbuf(st, k, &part);
-    strbuf_reset(&part);
-    strbuf_addch(&part, ORGCTL_INDEX_KEY_SEP); /* after the org */
-    orgctl_index_key_add(&part, field, false);
-    if (value)
-        orgctl_index_key_add(&part, value, lower);
-    bind_strbuf(st, k + 1, &part);
-    if (name) {
-        strbuf_addch(&end, ORGCTL_INDEX_KEY_SEP); /* after the value */
-        strbuf_adds(&end, name);
-    } else {
-        orgctl_index_key_end(&end, part.buf, part.len);
-    }
-    bind_strbuf(st, k + 2, &end);
-    strbuf_release(&part);
-    strbuf_release(&end);
-}
-
-static void bind_filter(sqlite3_stmt *st, const orgctl_kind *kind, const orgctl_filter *f, size_t i)
-{
-    int k = 3 + 3 * (int)i;
-    if (f->of_kind) {
-        bind_key_parts(st, k, f->of_kind->name, f->field, NULL, false, f->value);
-        return;
-    }
-    const orgctl_field *field = orgctl_kind_field(kind, f->field);
-    bind_key_parts(st, k, kind->name, f->field, f->value,
-                   field && (field->flags & ORGCTL_FIELD_NOCASE), NULL);
-}
-
 int orgctl_object_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                         const char *prefix)
 {
-    /* An org is filed under its own shortname, as in orgctl_object_list. Every name that
-     * starts with the prefix sorts from it to it followed by 0xff, a byte UTF-8 never has. */
-    static const char *sql = "SELECT name FROM objects WHERE kind = ?1 AND org = ?2 AND "
-                             "name >= ?3 AND name < ?4 ORDER BY name";
-    static const char *org_sql = "SELECT name FROM objects WHERE kind = ?1 AND org = name AND "
-                                 "name >= ?3 AND name < ?4 ORDER BY name";
+    return orgctl_index_names(out, repo, kind, org, prefix);
+}
+
+struct orgctl_object_iter {
+    orgctl_repo *repo;
+    const orgctl_kind *kind;
+    orgctl_index_cursor *rows;
+};
+
+int orgctl_object_iter_new(orgctl_object_iter **out, orgctl_repo *repo, const orgctl_kind *kind,
+                           const char *org, const orgctl_filter *filters, size_t nfilters,
+                           const char *search)
+{
+    orgctl_index_cursor *rows = NULL;
     *out = NULL;
-    int error = orgctl_index_sync(repo);
+    int error = orgctl_index_list_open(&rows, repo, kind, org, filters, nfilters, search);
     if (error < 0)
         return error;
-    sqlite3_stmt *st = orgctl_index_stmt(repo, kind == &orgctl_kind_org ? org_sql : sql);
-    if (!st)
-        return ORGCTL_ERROR;
-    strbuf end = STRBUF_INIT;
-    strbuf_adds(&end, prefix);
-    strbuf_addch(&end, '\xff');
-    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-    if (kind != &orgctl_kind_org)
-        sqlite3_bind_text(st, 2, kind->per_org ? org : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, end.buf, (int)end.len, SQLITE_STATIC);
-    cJSON *arr = cJSON_CreateArray();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    strbuf_release(&end);
-    if (rc != SQLITE_DONE) {
-        cJSON_Delete(arr);
-        return orgctl_sqlite_error(repo->db, "list names");
+    /* what the listing passes over, said before its first row; one that cannot be read at
+     * all fails it, before anything is shown */
+    error =
+        orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL, NULL);
+    if (error < 0) {
+        orgctl_index_cursor_free(rows);
+        return error;
     }
-    *out = arr;
+    orgctl_object_iter *it = xcalloc(1, sizeof(*it));
+    *it = (orgctl_object_iter){repo, kind, rows};
+    *out = it;
     return 0;
+}
+
+int orgctl_object_iter_next(orgctl_object_iter *it, cJSON **obj)
+{
+    const char *json;
+    size_t len;
+    int found;
+    *obj = NULL;
+    while ((found = orgctl_index_cursor_next(it->rows, &json, &len)) > 0) {
+        *obj = cJSON_ParseWithLength(json, len);
+        if (*obj) {
+            orgctl_kind_strip_secrets(it->kind, *obj); /* secrets never leave the library */
+            return 1;
+        }
+    }
+    return found;
+}
+
+void orgctl_object_iter_free(orgctl_object_iter *it)
+{
+    if (!it)
+        return;
+    orgctl_index_cursor_free(it->rows);
+    free(it);
 }
 
 int orgctl_object_list(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                        const orgctl_filter *filters, size_t nfilters, const char *search)
 {
-    strbuf sql = STRBUF_INIT;
-    /* An org is filed under its own shortname: listing orgs matches each row to itself. */
-    const char *org_sql = kind == &orgctl_kind_org ? "o.name" : "?2";
-    strbuf_addf(&sql, "SELECT o.json FROM objects o WHERE o.kind = ?1 AND o.org = %s", org_sql);
-    for (size_t i = 0; i < nfilters; i++)
-        add_filter_sql(&sql, &filters[i], i, org_sql);
-    int search_param = 3 + 3 * (int)nfilters;
-    /* the e-mail rows' keys from the value on hold the name too: a match there is a
-     * match of the name, which is asked anyway */
-    if (search)
-        strbuf_addf(&sql,
-                    " AND (instr(casefold(o.name), casefold(?%d)) > 0 OR o.name IN (SELECT "
-                    "name FROM attrs WHERE key >= ?%d || %s || ?%d AND key < ?%d || %s || ?%d "
-                    "AND instr(substr(key, length(?%d || %s || ?%d) + 1), casefold(?%d)) > 0))",
-                    search_param, search_param + 1, org_sql, search_param + 2, search_param + 1,
-                    org_sql, search_param + 3, search_param + 1, org_sql, search_param + 2,
-                    search_param);
-    strbuf_adds(&sql, " ORDER BY o.name");
-    sqlite3_stmt *st = NULL;
+    orgctl_object_iter *it = NULL;
     *out = NULL;
-    int error = orgctl_index_sync(repo);
-    if (error < 0) {
-        strbuf_release(&sql);
+    int error = orgctl_object_iter_new(&it, repo, kind, org, filters, nfilters, search);
+    if (error < 0)
         return error;
-    }
-    if (sqlite3_prepare_v2(repo->db, strbuf_str(&sql), -1, &st, NULL) != SQLITE_OK) {
-        strbuf_release(&sql);
-        return orgctl_sqlite_error(repo->db, "list");
-    }
-    strbuf_release(&sql);
-    sqlite3_bind_text(st, 1, kind->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind->per_org && kind != &orgctl_kind_org ? org : "", -1,
-                      SQLITE_STATIC);
-    for (size_t i = 0; i < nfilters; i++)
-        bind_filter(st, kind, &filters[i], i);
-    if (search) {
-        sqlite3_bind_text(st, search_param, search, -1, SQLITE_STATIC);
-        bind_key_parts(st, search_param + 1, kind->name, "email", NULL, false, NULL);
-    }
-    cJSON *arr = cJSON_CreateArray();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *obj = cJSON_Parse((const char *)sqlite3_column_text(st, 0));
-        if (obj) {
-            orgctl_kind_strip_secrets(kind, obj); /* secrets never leave the library */
-            cJSON_AddItemToArray(arr, obj);
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
+    cJSON *arr = cJSON_CreateArray(), *obj;
+    while ((error = orgctl_object_iter_next(it, &obj)) > 0)
+        cJSON_AddItemToArray(arr, obj);
+    orgctl_object_iter_free(it);
+    if (error < 0) {
         cJSON_Delete(arr);
-        return orgctl_sqlite_error(repo->db, "list");
+        return error;
     }
     *out = arr;
-    /* what the listing passes over, said; one that cannot be read at all fails it */
-    error =
-        orgctl_object_warn_invalid(repo, kind, kind == &orgctl_kind_org ? NULL : org, NULL, NULL);
-    if (error < 0) {
-        cJSON_Delete(arr);
-        *out = NULL;
-        return error;
-    }
     return 0;
 }
 
@@ -466,14 +377,7 @@ int orgctl_object_references(orgctl_repo *repo, const orgctl_kind *target, const
 
 int orgctl_object_count_in_org(orgctl_repo *repo, const char *org, long *count)
 {
-    static const char *sql = "SELECT count(*) FROM objects WHERE org = ?1 AND kind <> 'org'";
-    sqlite3_stmt *st = orgctl_index_stmt(repo, sql);
-    if (!st)
-        return ORGCTL_ERROR;
-    sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-    *count = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return 0;
+    return orgctl_index_count_in_org(repo, org, count);
 }
 
 /* --- validation --- */

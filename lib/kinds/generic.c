@@ -92,29 +92,113 @@ static bool list_filter(const orgctl_kind *kind, const char *param, orgctl_filte
     return false;
 }
 
+/* Lists of more users than this read the groups of their org once (every membership),
+ * not each user's through the index. */
+#define USERS_READ_ONE_BY_ONE 64
+
+struct orgctl_rows {
+    orgctl_repo *repo;
+    const orgctl_kind *kind;
+    const char *org, *search; /* the op's: they outlive the rows */
+    orgctl_filter filters[8];
+    size_t nfilters;
+    orgctl_object_iter *it;
+    orgctl_user_cache *cache;
+    bool own_tx;    /* one read transaction for every pass and the many lookups */
+    unsigned flags; /* of this pass */
+    size_t given;   /* rows given in this pass */
+};
+
+int orgctl_rows_restart(orgctl_rows *rows, unsigned flags)
+{
+    orgctl_object_iter_free(rows->it);
+    rows->it = NULL;
+    rows->flags = flags;
+    rows->given = 0;
+    return orgctl_object_iter_new(&rows->it, rows->repo, rows->kind, rows->org, rows->filters,
+                                  rows->nfilters, rows->search);
+}
+
+int orgctl_rows_next(orgctl_rows *rows, cJSON **row)
+{
+    *row = NULL;
+    if (!rows->it)
+        return 0;
+    int found = orgctl_object_iter_next(rows->it, row);
+    if (found <= 0)
+        return found;
+    orgctl_kind_fill(rows->kind, *row);
+    rows->given++;
+    if (rows->kind != &orgctl_kind_user || (rows->flags & ORGCTL_ROWS_STORED))
+        return 1;
+    int error = 0;
+    if (!rows->cache)
+        rows->cache = orgctl_user_cache_new();
+    if (rows->given == USERS_READ_ONE_BY_ONE + 1)
+        error = orgctl_user_cache_read_groups(rows->repo, rows->org, rows->cache);
+    if (!error)
+        error = orgctl_user_fill(rows->repo, rows->org, *row, rows->cache);
+    if (error < 0) {
+        cJSON_Delete(*row);
+        *row = NULL;
+        return error;
+    }
+    return 1;
+}
+
+void orgctl_rows_free(orgctl_rows *rows)
+{
+    if (!rows)
+        return;
+    orgctl_object_iter_free(rows->it);
+    orgctl_index_read_end(rows->repo, rows->own_tx);
+    orgctl_user_cache_free(rows->cache);
+    free(rows);
+}
+
 int orgctl_generic_list(orgctl_op_ctx *ctx)
 {
     const orgctl_kind *kind = orgctl_op_kind(ctx->op);
-    orgctl_filter filters[8];
-    size_t n = 0;
+    orgctl_rows *rows = xcalloc(1, sizeof(*rows));
+    rows->repo = ctx->repo;
+    rows->kind = kind;
+    rows->org = ctx->org;
+    rows->search = orgctl_params_get(ctx->params, "search");
     /* Every parameter of a list verb but --search is a filter. */
-    for (const orgctl_param *p = ctx->op->params; p && p->name && n < 8; p++) {
+    for (const orgctl_param *p = ctx->op->params; p && p->name && rows->nfilters < 8; p++) {
         const char *v = orgctl_params_get(ctx->params, p->name);
         /* a state no object has is a typo, not an empty list */
         if (v && strcmp(p->name, "state") == 0 && strcmp(v, "enabled") != 0 &&
-            strcmp(v, "disabled") != 0)
+            strcmp(v, "disabled") != 0) {
+            free(rows);
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "--state takes enabled or disabled, not \"%s\"", v);
-        if (v && strcmp(p->name, "search") != 0 && list_filter(kind, p->name, &filters[n]))
-            filters[n++].value = v;
+        }
+        if (v && strcmp(p->name, "search") != 0 &&
+            list_filter(kind, p->name, &rows->filters[rows->nfilters]))
+            rows->filters[rows->nfilters++].value = v;
     }
-    cJSON *arr = NULL;
-    int error = orgctl_object_list(&arr, ctx->repo, kind, ctx->org, filters, n,
-                                   orgctl_params_get(ctx->params, "search"));
-    if (error < 0)
+    int error = orgctl_rows_restart(rows, 0);
+    if (error < 0) {
+        orgctl_rows_free(rows);
         return error;
+    }
+    /* after the index has caught up (the first pass's sync), before the first row */
+    rows->own_tx = orgctl_index_read_begin(ctx->repo);
+    if (ctx->stream) {
+        ctx->rows = rows;
+        return 0;
+    }
+    cJSON *arr = cJSON_CreateArray(), *row;
+    while ((error = orgctl_rows_next(rows, &row)) > 0)
+        cJSON_AddItemToArray(arr, row);
+    orgctl_rows_free(rows);
+    if (error < 0) {
+        cJSON_Delete(arr);
+        return error;
+    }
     ctx->result = arr;
-    return orgctl_generic_present_list(ctx, arr);
+    return 0;
 }
 
 /* Removes ctx->name from the field of a referring object, in the same change set. */

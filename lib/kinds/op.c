@@ -456,6 +456,8 @@ void orgctl_op_ctx_clear(orgctl_op_ctx *ctx)
 {
     cJSON_Delete(ctx->result);
     free(ctx->summary);
+    orgctl_rows_free(ctx->rows);
     ctx->result = NULL;
     ctx->summary = NULL;
+    ctx->rows = NULL;
 }

@@ -32,8 +32,10 @@ int orgctl_generic_present_list(orgctl_op_ctx *ctx, cJSON *list);
 typedef struct orgctl_user_cache orgctl_user_cache;
 orgctl_user_cache *orgctl_user_cache_new(void);
 void orgctl_user_cache_free(orgctl_user_cache *cache);
-/* Reads every agent and access group of `org` into the cache at once: for a list of many
- * users, instead of asking the index for each user's groups. */
+/* For a list of many users in name order: their agent and access groups are read from
+ * the groups' member rows in one pass beside it (a row at a time), instead of asking the
+ * index for each user's. Users asked out of order are asked of the index. Called again,
+ * the pass starts again (a second pass over the users). */
 int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_user_cache *cache);
 /* Sets the computed fields of the user object `user` of `org`: "groups" and
  * "access_groups" (the agent and access groups it is a member of) and "effective_roles"

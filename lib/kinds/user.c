@@ -230,12 +230,22 @@ const orgctl_op orgctl_user_ops[] = {
 
 /* --- what show and list add: groups, access groups, effective roles --- */
 
+/* Who is in which group of a kind, read in one pass beside a list of users in name order:
+ * a cursor over the groups' member rows of the index, in member order (a list of 100k
+ * users in 100 groups holds a row of it, not every membership). */
+struct membership {
+    orgctl_index_cursor *rows;
+    const char *member, *group; /* the row it stands on (NULL: past the last) */
+    char *last_user;            /* the user asked last: the next must come after */
+    int error;
+};
+
 struct orgctl_user_cache {
     strmap groups; /* "KIND\x1fNAME" -> the group's roles if enabled (a cJSON list), else 0 */
     strmap roles;  /* role name -> 1 when enabled, 2 when not (or gone) */
-    /* Once read (orgctl_user_cache_read_groups): user -> a cJSON list of the agent
-     * groups [0] and access groups [1] they are in, so a list asks no index per user. */
-    strmap members[2];
+    /* Once begun (orgctl_user_cache_read_groups): the agent groups [0] and access groups
+     * [1] of users asked in name order, so a list asks no index per user. */
+    struct membership members[2];
     bool read_groups;
     cJSON *keep; /* owns the keys and the lists */
 };
@@ -253,8 +263,10 @@ void orgctl_user_cache_free(orgctl_user_cache *c)
         return;
     strmap_free(&c->groups);
     strmap_free(&c->roles);
-    strmap_free(&c->members[0]);
-    strmap_free(&c->members[1]);
+    for (int k = 0; k < 2; k++) {
+        orgctl_index_cursor_free(c->members[k].rows);
+        free(c->members[k].last_user);
+    }
     cJSON_Delete(c->keep);
     free(c);
 }
@@ -315,42 +327,49 @@ static const cJSON *group_roles(orgctl_repo *repo, const orgctl_kind *kind, cons
     return (const cJSON *)(uintptr_t)v;
 }
 
+static void membership_step(struct membership *m)
+{
+    int found = orgctl_index_values_next(m->rows, &m->member, &m->group);
+    if (found <= 0)
+        m->member = m->group = NULL;
+    if (found < 0)
+        m->error = found;
+}
+
 int orgctl_user_cache_read_groups(orgctl_repo *repo, const char *org, orgctl_user_cache *c)
 {
     const orgctl_kind *kinds[2] = {&orgctl_kind_group, &orgctl_kind_access};
-    strbuf key = STRBUF_INIT;
-    int error = 0;
-    for (int k = 0; k < 2 && !error; k++) {
-        cJSON *list = NULL, *g, *m;
-        if ((error = orgctl_object_list(&list, repo, kinds[k], org, NULL, 0, NULL)) < 0)
-            break;
-        cJSON_ArrayForEach(g, list) /* by name: each user's list comes out sorted */
-        {
-            const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(g, "name"));
-            cJSON *members = name ? cJSON_GetObjectItem(g, "members") : NULL;
-            cJSON_ArrayForEach(m, members)
-            {
-                size_t v = 0;
-                if (!cJSON_IsString(m))
-                    continue;
-                if (!strmap_get(&c->members[k], m->valuestring, &v)) {
-                    cJSON *names = cJSON_CreateArray();
-                    cJSON_AddItemToArray(c->keep, names);
-                    v = (size_t)(uintptr_t)names;
-                    strmap_set(&c->members[k], keep_key(c, m->valuestring), v);
-                }
-                cJSON_AddItemToArray((cJSON *)(uintptr_t)v, cJSON_CreateString(name));
-            }
-            strbuf_reset(&key);
-            strbuf_addf(&key, "%s\x1f%s", kinds[k]->name, name ? name : "");
-            if (name)
-                remember_group(c, strbuf_str(&key), g);
-        }
-        cJSON_Delete(list);
+    for (int k = 0; k < 2; k++) {
+        struct membership *m = &c->members[k];
+        /* a pass over the users again (a table's second): the rows from the first again */
+        orgctl_index_cursor_free(m->rows);
+        free(m->last_user);
+        *m = (struct membership){0};
+        int error = orgctl_index_values_open(&m->rows, repo, kinds[k], org, "members");
+        if (error < 0)
+            return error;
+        membership_step(m);
+        if (m->error < 0)
+            return m->error;
     }
-    strbuf_release(&key);
-    c->read_groups = !error;
-    return error;
+    c->read_groups = true;
+    return 0;
+}
+
+/* The groups `user` is in, from the member rows (NULL when the user comes before the one
+ * asked last: the rows have passed it). */
+static cJSON *groups_in_order(struct membership *m, const char *user)
+{
+    if (m->last_user && strcmp(user, m->last_user) <= 0)
+        return NULL;
+    free(m->last_user);
+    m->last_user = xstrdup(user);
+    while (m->member && strcmp(m->member, user) < 0)
+        membership_step(m);
+    cJSON *names = cJSON_CreateArray(); /* each user's, in group order: sorted */
+    for (; m->member && strcmp(m->member, user) == 0; membership_step(m))
+        cJSON_AddItemToArray(names, cJSON_CreateString(m->group));
+    return names;
 }
 
 /* Adds `source` to the sources of each enabled role of `roles` in `effective`. */
@@ -375,14 +394,11 @@ static int add_groups(orgctl_repo *repo, const char *org, const orgctl_kind *kin
                       const char *prefix, const char *user, bool enabled, cJSON **names,
                       cJSON *effective, orgctl_user_cache *c)
 {
-    int error = 0;
-    size_t v = 0;
-    if (!c->read_groups)
+    struct membership *m = &c->members[kind == &orgctl_kind_access];
+    *names = c->read_groups ? groups_in_order(m, user) : NULL;
+    int error = m->error;
+    if (!*names && !error)
         error = orgctl_object_referrers(names, repo, kind, org, "members", user);
-    else if (strmap_get(&c->members[kind == &orgctl_kind_access], user, &v))
-        *names = cJSON_Duplicate((cJSON *)(uintptr_t)v, 1);
-    else
-        *names = cJSON_CreateArray();
     const cJSON *g, *walk = enabled && !error ? *names : NULL;
     strbuf source = STRBUF_INIT;
     cJSON_ArrayForEach(g, walk)

@@ -14,6 +14,7 @@
 #include "orgctl/changeset.h"
 #include "orgctl/errors.h"
 #include "orgctl/kind.h"
+#include "orgctl/object.h"
 #include "orgctl/repo.h"
 #include "strbuf.h"
 
@@ -195,6 +196,31 @@ char *orgctl_index_find_value(orgctl_repo *repo, const orgctl_kind *kind, const 
  * was before the change set while a bulk set's writer runs (without waiting for it). */
 int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind, const char *org,
                            const char *field, const char *value, int limit, cJSON **out);
+/* --- listings (lib/store/index_list.c) --- */
+/* A cursor over the JSON texts of the objects of `kind` in `org` that pass every filter
+ * (and whose name or e-mail contains `search`, when not NULL), in name order: one row at
+ * a time, so a list costs a row of memory, not the whole result. */
+typedef struct orgctl_index_cursor orgctl_index_cursor;
+int orgctl_index_list_open(orgctl_index_cursor **out, orgctl_repo *repo, const orgctl_kind *kind,
+                           const char *org, const orgctl_filter *filters, size_t nfilters,
+                           const char *search);
+/* 1 with the next row's text in *json (valid until the next call), 0 at the end, < 0 on
+ * error. */
+int orgctl_index_cursor_next(orgctl_index_cursor *c, const char **json, size_t *len);
+void orgctl_index_cursor_free(orgctl_index_cursor *c);
+/* A cursor over the values the objects of `kind` in `org` hold in their indexed `field`
+ * (a group's members), each with the name of the object holding it: in value order, then
+ * name order, so that a list of users in name order meets their groups in one pass. */
+int orgctl_index_values_open(orgctl_index_cursor **out, orgctl_repo *repo, const orgctl_kind *kind,
+                             const char *org, const char *field);
+/* 1 with the next row (both valid until the next call), 0 at the end, < 0 on error. */
+int orgctl_index_values_next(orgctl_index_cursor *c, const char **value, const char **name);
+/* The names of the objects of `kind` in `org` starting with `prefix`, in order, as a JSON
+ * array (a range of the index, without reading the objects). */
+int orgctl_index_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, const char *org,
+                       const char *prefix);
+/* The number of objects in `org`, the org itself left out. */
+int orgctl_index_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
 /* Begins a read transaction when none is open, so that many lookups share one (and its

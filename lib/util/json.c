@@ -164,6 +164,13 @@ char *orgctl_json_canonical(const cJSON *value)
     return strbuf_detach(&sb, NULL);
 }
 
+char *orgctl_json_canonical_at(const cJSON *value, int depth)
+{
+    strbuf sb = STRBUF_INIT;
+    put_value(&sb, value, depth);
+    return strbuf_detach(&sb, NULL);
+}
+
 /* --- one value in one CSV cell --- */
 
 static void cell_escaped(strbuf *sb, const char *s, bool escape)
