@@ -48,7 +48,7 @@ static int head_blob(orgctl_repo *repo, const char *path, git_blob **out)
         return error;
     if (!repo->has_head)
         return ORGCTL_ENOTFOUND;
-    if ((error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+    if ((error = orgctl_commit_tree(&tree, repo, &repo->head)) < 0)
         return error;
     error = git_tree_entry_bypath(&te, tree, path);
     if (error == 0 && (error = git_blob_lookup(out, repo->git, git_tree_entry_id(te))) < 0)
@@ -318,7 +318,7 @@ int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, siz
     char *file = bulk_set_path(name, "rows.csv");
     int error;
     *fd = -1;
-    if ((error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+    if ((error = orgctl_commit_tree(&tree, repo, &repo->head)) < 0)
         goto done;
     if (git_tree_entry_bypath(&te, tree, file) < 0) {
         git_error_clear();
@@ -350,7 +350,7 @@ int orgctl_bulk_list(orgctl_repo *repo, enum orgctl_bulk_filter filter, cJSON **
         (error = orgctl_repo_git_open(repo)) < 0)
         return error;
     cJSON *arr = cJSON_CreateArray();
-    if (repo->has_head && (error = orgctl_commit_tree(&tree, repo->git, &repo->head)) == 0 &&
+    if (repo->has_head && (error = orgctl_commit_tree(&tree, repo, &repo->head)) == 0 &&
         git_tree_entry_bypath(&te, tree, "bulk") == 0 &&
         git_tree_lookup(&bulk, repo->git, git_tree_entry_id(te)) == 0) {
         for (size_t i = 0; i < git_tree_entrycount(bulk) && !error; i++) {

@@ -415,7 +415,7 @@ int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base
     git_tree_entry *te = NULL;
     git_blob *blob = NULL;
     if ((error = orgctl_repo_git_open(repo)) < 0 ||
-        (error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+        (error = orgctl_commit_tree(&tree, repo, &repo->head)) < 0)
         return error;
     int found = git_tree_entry_bypath(&te, tree, path) == 0;
     if (found && (error = git_blob_lookup(&blob, repo->git, git_tree_entry_id(te))) < 0)
@@ -543,7 +543,7 @@ static git_tree *base_dir(orgctl_changeset *cs, const char *path, const char *sl
         return cs->base_trees[i];
     git_tree *tree = NULL, *dir = NULL;
     git_tree_entry *te = NULL;
-    if (orgctl_commit_tree(&tree, cs->repo->git, &cs->repo->head) == 0) {
+    if (orgctl_commit_tree(&tree, cs->repo, &cs->repo->head) == 0) {
         if (len == 0)
             dir = tree, tree = NULL;
         else if (git_tree_entry_bypath(&te, tree, key) == 0 &&
@@ -880,7 +880,7 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     if (id_out)
         *id_out = NULL;
     end_rows_cache(cs); /* the rows are over */
-    if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+    if (repo->has_head && (error = orgctl_commit_tree(&base, repo, &repo->head)) < 0)
         goto done;
     if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
         goto done;

@@ -247,7 +247,7 @@ static int changes_of(orgctl_repo *repo, git_commit *c, cJSON **out)
         return orgctl_git_error(error, "cannot read tree");
     }
     struct collect co = {*out};
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, collect_change, &co);
+    error = orgctl_tree_diff(repo, old_tree, new_tree, collect_change, &co);
     git_tree_free(old_tree);
     git_tree_free(new_tree);
     return error;
@@ -358,7 +358,7 @@ int orgctl_history_diff(char **out, orgctl_repo *repo, const char *id)
         goto done;
     }
     struct diff_state ds = {repo->git, &sb, 0};
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, diff_one, &ds);
+    error = orgctl_tree_diff(repo, old_tree, new_tree, diff_one, &ds);
     if (ds.error < 0)
         error = ds.error;
     if (!error)
@@ -436,7 +436,7 @@ int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const
         goto done;
     }
     if ((error = parent_tree(c, &old_tree)) < 0 ||
-        (error = orgctl_commit_tree(&head_tree, repo->git, &repo->head)) < 0)
+        (error = orgctl_commit_tree(&head_tree, repo, &repo->head)) < 0)
         goto done;
     if ((error = git_commit_tree(&new_tree, c)) < 0) {
         error = orgctl_git_error(error, "cannot read tree");
@@ -455,7 +455,7 @@ int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const
             break;
     }
     if (!error)
-        error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
+        error = orgctl_tree_diff(repo, old_tree, new_tree, check_one, &r);
     orgctl_perm_cache_stop(repo);
     if (r.error < 0 || error < 0) {
         error = r.error < 0 ? r.error : error;

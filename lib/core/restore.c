@@ -77,7 +77,7 @@ int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *pare
     rs->parent = parent;
     rs->set = set;
     rs->head = head;
-    int error = orgctl_tree_diff(repo->git, set, head, note_later, rs);
+    int error = orgctl_tree_diff(repo, set, head, note_later, rs);
     if (error < 0) {
         orgctl_restore_free(rs);
         rs = NULL;
@@ -592,7 +592,7 @@ int orgctl_restore_stage(orgctl_restore *rs, orgctl_changeset *cs, cJSON *change
     rs->changes = changes;
     rs->detail = detail;
     rs->error = 0;
-    int error = orgctl_tree_diff(rs->repo->git, rs->parent, rs->set, stage_one, rs);
+    int error = orgctl_tree_diff(rs->repo, rs->parent, rs->set, stage_one, rs);
     return rs->error < 0 ? rs->error : error;
 }
 
@@ -685,7 +685,7 @@ int orgctl_restore_check_integrity(orgctl_restore *rs, const char *id)
 {
     strbuf_reset(&rs->problems);
     rs->nproblems = 0;
-    int error = orgctl_tree_diff(rs->repo->git, rs->parent, rs->set, check_integrity, rs);
+    int error = orgctl_tree_diff(rs->repo, rs->parent, rs->set, check_integrity, rs);
     if (error < 0 || !rs->nproblems)
         return error;
     return orgctl_error_set(ORGCTL_ECONFLICT,

@@ -34,7 +34,6 @@ core/changeset.c libgit2
 core/changeset.c sqlite
 core/check.c libgit2
 core/history.c libgit2
-core/history_view.c libgit2
 core/object.c sqlite
 core/restore.c libgit2
 '
