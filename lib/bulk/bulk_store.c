@@ -155,7 +155,7 @@ static char *current_owner(orgctl_repo *repo, const char *set_json)
     return org;
 }
 
-char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path)
+static char *file_org(orgctl_repo *repo, const char *path)
 {
     const char *file;
     char *set_json = set_json_of(path, &file);
@@ -180,8 +180,8 @@ static int check_in(orgctl_repo *repo, const char *org, const char *permission)
 /* set.json: created with add, removed with delete, changed (executed, or made pending
  * again by a rollback) with execute, in the org of the set before and after. Its other
  * files (the rows) say what the set does: add or delete, in the set's org. */
-int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *before,
-                               size_t before_len, const char *after, size_t after_len)
+static int authorize_file(orgctl_repo *repo, const char *path, const char *before,
+                          size_t before_len, const char *after, size_t after_len)
 {
     const char *file;
     char *set_json = set_json_of(path, &file);
@@ -196,7 +196,7 @@ int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *
         perm = after ? PERM_ADD : PERM_DELETE;
         orgs[0] = current_owner(repo, set_json);
         if (!orgs[0])
-            orgs[0] = orgctl_bulk_file_org(repo, path);
+            orgs[0] = file_org(repo, path);
     }
     int error = 0;
     for (int i = 0; i < 2 && !error; i++)
@@ -418,7 +418,7 @@ done:
     return error;
 }
 
-bool bulk_rows_mask(const char *data, size_t len, strbuf *out)
+static bool rows_mask(const char *data, size_t len, strbuf *out)
 {
     orgctl_csv *csv = NULL;
     orgctl_csv_record *rec = NULL;
@@ -543,4 +543,25 @@ int orgctl_bulk_columns(cJSON **out)
         cJSON_AddItemToArray(*out, item);
     }
     return 0;
+}
+
+/* A set's rows hold password hashes (a GAX set's); its set.json is JSON, which the core
+ * masks as any other. */
+static bool mask_file(const char *path, const char *data, size_t len, strbuf *out)
+{
+    size_t n = strlen(path), m = strlen("/rows.csv");
+    return n >= m && strcmp(path + n - m, "/rows.csv") == 0 && rows_mask(data, len, out);
+}
+
+static const struct orgctl_bulk_files bulk_files = {
+    .authorize = authorize_file,
+    .org = file_org,
+    .mask = mask_file,
+};
+
+/* As the library is loaded: a rollback or `show` of a set calls nothing of bulk's before
+ * the core asks these (lib/core/internal.h). */
+__attribute__((constructor)) static void register_bulk_files(void)
+{
+    orgctl_bulk_files_register(&bulk_files);
 }

@@ -613,6 +613,7 @@ int orgctl_history_view_check(orgctl_history_view *v, orgctl_commit *c, cJSON *i
 #define SHOWN_SET "(set)"
 #define SHOWN_CHANGED "(changed)"
 #define NOT_SHOWN "(not valid JSON: not shown, as it may hold a secret)\n"
+#define NOT_SHOWN_BULK "(a bulk set's file: not shown without the bulk layer)\n"
 
 static bool secret_name(const char *key)
 {
@@ -726,9 +727,16 @@ void orgctl_history_mask(const char *path, const char *old_data, size_t old_len,
     *masked = false;
     if (ends_with(path, ".json")) {
         mask_json(old_data, old_len, new_data, new_len, old_out, new_out, masked);
-    } else if (strncmp(path, "bulk/", 5) == 0 && ends_with(path, "/rows.csv")) {
-        bool a = old_data && bulk_rows_mask(old_data, old_len, old_out);
-        bool b = new_data && bulk_rows_mask(new_data, new_len, new_out);
+    } else if (strncmp(path, ORGCTL_BULK_FOLDER, strlen(ORGCTL_BULK_FOLDER)) == 0) {
+        const struct orgctl_bulk_files *files = orgctl_bulk_files();
+        if (!files) { /* who knows what it holds: nothing shown */
+            strbuf_adds(old_out, old_data ? NOT_SHOWN_BULK : "");
+            strbuf_adds(new_out, new_data ? NOT_SHOWN_BULK : "");
+            *masked = true;
+            return;
+        }
+        bool a = old_data && files->mask(path, old_data, old_len, old_out);
+        bool b = new_data && files->mask(path, new_data, new_len, new_out);
         *masked = a || b;
         if (*masked && old_data && !a) /* a side with nothing to hide, as it is */
             strbuf_add(old_out, old_data, old_len);

@@ -23,9 +23,6 @@ layers=(util schema store core outbound kinds bulk)
 
 # Calls into a layer above that are known: CALLER-FILE CALLEE-LAYER SYMBOL.
 known_upcalls='
-core/authz.c bulk orgctl_bulk_authorize_file
-core/authz.c bulk orgctl_bulk_file_org
-core/history_view.c bulk bulk_rows_mask
 '
 # Files above the store that still call libgit2 or SQLite: FILE LIBRARY.
 known_storage='
