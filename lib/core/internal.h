@@ -5,8 +5,6 @@
 #define ORGCTL_INTERNAL_H
 
 #include <cjson/cJSON.h>
-#include <git2.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 
 #include "index_key.h"

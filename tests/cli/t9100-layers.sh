@@ -26,13 +26,9 @@ known_upcalls='
 '
 # Files above the store that still call libgit2 or SQLite: FILE LIBRARY.
 known_storage='
-bulk/bulk_store.c libgit2
 core/changeset.c libgit2
 core/changeset.c sqlite
-core/check.c libgit2
-core/history.c libgit2
 core/object.c sqlite
-core/restore.c libgit2
 '
 
 n=0
