@@ -58,6 +58,11 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql)
     return error < 0 ? error : exec_now(repo, sql);
 }
 
+void orgctl_index_abort(orgctl_repo *repo)
+{
+    sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 bool orgctl_index_read_begin(orgctl_repo *repo)
 {
     return sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;

@@ -198,6 +198,9 @@ int orgctl_index_referrers(orgctl_repo *repo, bool base, const orgctl_kind *kind
                            const char *field, const char *value, int limit, cJSON **out);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
+/* Rolls the index's open transaction back at once, whatever the writer has queued, and
+ * whether or not one is open (a change set given up, or one whose commit failed to record). */
+void orgctl_index_abort(orgctl_repo *repo);
 /* Begins a read transaction when none is open, so that many lookups share one (and its
  * locks); true when it began one, which orgctl_index_read_end(repo, true) ends. */
 bool orgctl_index_read_begin(orgctl_repo *repo);

@@ -26,8 +26,6 @@ known_upcalls='
 '
 # Files above the store that still call libgit2 or SQLite: FILE LIBRARY.
 known_storage='
-core/changeset.c libgit2
-core/changeset.c sqlite
 core/object.c sqlite
 '
 
