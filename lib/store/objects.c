@@ -109,18 +109,6 @@ int orgctl_tree_entry_cmp(const orgctl_tree_entry *a, const orgctl_tree_entry *b
     return git_tree_entry_cmp(a, b);
 }
 
-int orgctl_tree_blob(orgctl_blob **out, orgctl_repo *repo, const orgctl_tree *root,
-                     const char *path)
-{
-    git_tree_entry *te = NULL;
-    *out = NULL;
-    int error = orgctl_tree_entry_bypath(&te, root, path);
-    if (error == 0)
-        error = git_blob_lookup(out, repo->git, git_tree_entry_id(te));
-    git_tree_entry_free(te);
-    return error;
-}
-
 /* --- blobs --- */
 
 int orgctl_blob_lookup(orgctl_blob **out, orgctl_repo *repo, const orgctl_oid *id)

@@ -311,9 +311,6 @@ bool orgctl_tree_entry_is_blob(const orgctl_tree_entry *entry);
 bool orgctl_tree_entry_same(const orgctl_tree_entry *a, const orgctl_tree_entry *b);
 /* The order of entries in a tree. */
 int orgctl_tree_entry_cmp(const orgctl_tree_entry *a, const orgctl_tree_entry *b);
-/* The blob at `path` below root (ORGCTL_STORE_NOTFOUND when there is no such path). */
-int orgctl_tree_blob(orgctl_blob **out, orgctl_repo *repo, const orgctl_tree *root,
-                     const char *path);
 /* The tree `base` (NULL: the empty tree) becomes with `changes` (sorted by path) applied,
  * written as loose objects: the trees of a small change set. */
 int orgctl_tree_write_changes(orgctl_oid *out, orgctl_repo *repo, const orgctl_tree *base,
