@@ -146,8 +146,8 @@ void bulk_csv_cell(strbuf *sb, const char *value);
  * view shows instead of a hash: no command prints one. */
 #define BULK_HASH_COLUMN "Password Hash"
 #define BULK_HASH_SHOWN "(set)"
-/* bulk_rows_mask (lib/core/internal.h) shows the hashes of BULK_HASH_COLUMN as
- * BULK_HASH_SHOWN. */
+/* A view of history shows the hashes of BULK_HASH_COLUMN as BULK_HASH_SHOWN
+ * (lib/bulk/bulk_store.c registers how with the core). */
 
 /* A step's `run` setting (or, with no "hash" parameter, removing) the user's password
  * hash: a stored set holds hashes, never passwords nor the files they came from. */

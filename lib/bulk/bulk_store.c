@@ -38,33 +38,33 @@ char *bulk_set_path(const char *name, const char *file)
 }
 
 /* The blob at `path` in the branch's tree; ORGCTL_ENOTFOUND when there is none. */
-static int head_blob(orgctl_repo *repo, const char *path, git_blob **out)
+static int head_blob(orgctl_repo *repo, const char *path, orgctl_blob **out)
 {
-    git_tree *tree = NULL;
-    git_tree_entry *te = NULL;
+    orgctl_tree *tree = NULL;
+    orgctl_tree_entry *te = NULL;
     int error;
     *out = NULL;
     if ((error = orgctl_repo_git_open(repo)) < 0)
         return error;
     if (!repo->has_head)
         return ORGCTL_ENOTFOUND;
-    if ((error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+    if ((error = orgctl_commit_tree(&tree, repo, &repo->head)) < 0)
         return error;
-    error = git_tree_entry_bypath(&te, tree, path);
-    if (error == 0 && (error = git_blob_lookup(out, repo->git, git_tree_entry_id(te))) < 0)
+    error = orgctl_tree_entry_bypath(&te, tree, path);
+    if (error == 0 && (error = orgctl_blob_lookup(out, repo, orgctl_tree_entry_id(te))) < 0)
         error = orgctl_git_error(error, path);
     else if (error < 0) {
-        git_error_clear();
+        orgctl_store_error_clear();
         error = ORGCTL_ENOTFOUND;
     }
-    git_tree_entry_free(te);
-    git_tree_free(tree);
+    orgctl_tree_entry_free(te);
+    orgctl_tree_free(tree);
     return error;
 }
 
 int bulk_load_set(orgctl_repo *repo, const char *name, cJSON **set)
 {
-    git_blob *blob = NULL;
+    orgctl_blob *blob = NULL;
     char *path = bulk_set_path(name, "set.json");
     int error = bulk_check_name(name);
     *set = NULL;
@@ -76,8 +76,8 @@ int bulk_load_set(orgctl_repo *repo, const char *name, cJSON **set)
                                 "bulk set \"%s\" not found (see \"orgctl bulk list\")", name);
     if (error < 0)
         return error;
-    *set = cJSON_ParseWithLength(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-    git_blob_free(blob);
+    *set = cJSON_ParseWithLength(orgctl_blob_data(blob), orgctl_blob_size(blob));
+    orgctl_blob_free(blob);
     return *set ? 0 : orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\": broken set.json", name);
 }
 
@@ -155,7 +155,7 @@ static char *current_owner(orgctl_repo *repo, const char *set_json)
     return org;
 }
 
-char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path)
+static char *file_org(orgctl_repo *repo, const char *path)
 {
     const char *file;
     char *set_json = set_json_of(path, &file);
@@ -180,8 +180,8 @@ static int check_in(orgctl_repo *repo, const char *org, const char *permission)
 /* set.json: created with add, removed with delete, changed (executed, or made pending
  * again by a rollback) with execute, in the org of the set before and after. Its other
  * files (the rows) say what the set does: add or delete, in the set's org. */
-int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *before,
-                               size_t before_len, const char *after, size_t after_len)
+static int authorize_file(orgctl_repo *repo, const char *path, const char *before,
+                          size_t before_len, const char *after, size_t after_len)
 {
     const char *file;
     char *set_json = set_json_of(path, &file);
@@ -196,7 +196,7 @@ int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *
         perm = after ? PERM_ADD : PERM_DELETE;
         orgs[0] = current_owner(repo, set_json);
         if (!orgs[0])
-            orgs[0] = orgctl_bulk_file_org(repo, path);
+            orgs[0] = file_org(repo, path);
     }
     int error = 0;
     for (int i = 0; i < 2 && !error; i++)
@@ -259,36 +259,16 @@ int bulk_write_all(int fd, const void *data, size_t len)
                : 0;
 }
 
+static int write_piece(const void *data, size_t len, void *payload)
+{
+    return bulk_write_all(*(int *)payload, data, len);
+}
+
 /* Copies the blob `id` into the open file fd, streamed when the object database can
  * (a loose object: a 1M-row set's 100 MB of rows never sit in memory). */
-static int copy_blob(orgctl_repo *repo, const git_oid *id, int fd)
+static int copy_blob(orgctl_repo *repo, const orgctl_oid *id, int fd)
 {
-    git_odb *odb = NULL;
-    git_odb_stream *st = NULL;
-    git_odb_object *obj = NULL;
-    size_t len = 0, got = 0;
-    git_object_t type;
-    char buf[1 << 16];
-    int error = git_repository_odb(&odb, repo->git);
-    if (error < 0)
-        return orgctl_git_error(error, "cannot open the object database");
-    if (git_odb_open_rstream(&st, &len, &type, odb, id) == 0) {
-        int n = 0;
-        while (got < len && (n = git_odb_stream_read(st, buf, sizeof(buf))) > 0 &&
-               (error = bulk_write_all(fd, buf, (size_t)n)) == 0)
-            got += (size_t)n;
-        if (!error && got < len)
-            error = orgctl_git_error(n < 0 ? n : GIT_ERROR, "cannot read the rows");
-    } else if ((error = git_odb_read(&obj, odb, id)) < 0) {
-        error = orgctl_git_error(error, "cannot read the rows");
-    } else {
-        error = bulk_write_all(fd, git_odb_object_data(obj), git_odb_object_size(obj));
-    }
-    git_error_clear();
-    git_odb_stream_free(st);
-    git_odb_object_free(obj);
-    git_odb_free(odb);
-    return error;
+    return orgctl_blob_stream(repo, id, "cannot read the rows", write_piece, &fd);
 }
 
 /* The rows of set `name`, in a temporary file already unlinked: read it as `path`
@@ -313,50 +293,50 @@ int bulk_tmpfile(orgctl_repo *repo, int *fd)
 
 int bulk_open_rows(orgctl_repo *repo, const char *name, int *fd, char *path, size_t size)
 {
-    git_tree *tree = NULL;
-    git_tree_entry *te = NULL;
+    orgctl_tree *tree = NULL;
+    orgctl_tree_entry *te = NULL;
     char *file = bulk_set_path(name, "rows.csv");
     int error;
     *fd = -1;
-    if ((error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+    if ((error = orgctl_commit_tree(&tree, repo, &repo->head)) < 0)
         goto done;
-    if (git_tree_entry_bypath(&te, tree, file) < 0) {
-        git_error_clear();
+    if (orgctl_tree_entry_bypath(&te, tree, file) < 0) {
+        orgctl_store_error_clear();
         error = orgctl_error_set(ORGCTL_ERROR, "bulk set \"%s\" has no rows.csv", name);
         goto done;
     }
     if ((error = bulk_tmpfile(repo, fd)) < 0)
         goto done;
     snprintf(path, size, "/dev/fd/%d", *fd);
-    error = copy_blob(repo, git_tree_entry_id(te), *fd);
+    error = copy_blob(repo, orgctl_tree_entry_id(te), *fd);
 done:
     if (error < 0 && *fd >= 0) {
         close(*fd);
         *fd = -1;
     }
-    git_tree_entry_free(te);
-    git_tree_free(tree);
+    orgctl_tree_entry_free(te);
+    orgctl_tree_free(tree);
     free(file);
     return error;
 }
 
 int orgctl_bulk_list(orgctl_repo *repo, enum orgctl_bulk_filter filter, cJSON **out)
 {
-    git_tree *tree = NULL, *bulk = NULL;
-    git_tree_entry *te = NULL;
+    orgctl_tree *tree = NULL, *bulk = NULL;
+    orgctl_tree_entry *te = NULL;
     int error;
     *out = NULL;
     if ((error = orgctl_perm_check(repo, NULL, PERM_VIEW)) < 0 ||
         (error = orgctl_repo_git_open(repo)) < 0)
         return error;
     cJSON *arr = cJSON_CreateArray();
-    if (repo->has_head && (error = orgctl_commit_tree(&tree, repo->git, &repo->head)) == 0 &&
-        git_tree_entry_bypath(&te, tree, "bulk") == 0 &&
-        git_tree_lookup(&bulk, repo->git, git_tree_entry_id(te)) == 0) {
-        for (size_t i = 0; i < git_tree_entrycount(bulk) && !error; i++) {
+    if (repo->has_head && (error = orgctl_commit_tree(&tree, repo, &repo->head)) == 0 &&
+        orgctl_tree_entry_bypath(&te, tree, "bulk") == 0 &&
+        orgctl_tree_lookup(&bulk, repo, orgctl_tree_entry_id(te)) == 0) {
+        for (size_t i = 0; i < orgctl_tree_entrycount(bulk) && !error; i++) {
             cJSON *set = NULL;
-            if (bulk_load_set(repo, git_tree_entry_name(git_tree_entry_byindex(bulk, i)), &set) <
-                0) {
+            if (bulk_load_set(repo, orgctl_tree_entry_name(orgctl_tree_entry_byindex(bulk, i)),
+                              &set) < 0) {
                 orgctl_error_clear();
                 continue;
             }
@@ -368,10 +348,10 @@ int orgctl_bulk_list(orgctl_repo *repo, enum orgctl_bulk_filter filter, cJSON **
                 cJSON_Delete(set);
         }
     }
-    git_error_clear();
-    git_tree_entry_free(te);
-    git_tree_free(bulk);
-    git_tree_free(tree);
+    orgctl_store_error_clear();
+    orgctl_tree_entry_free(te);
+    orgctl_tree_free(bulk);
+    orgctl_tree_free(tree);
     if (error < 0) {
         cJSON_Delete(arr);
         return error;
@@ -418,7 +398,7 @@ done:
     return error;
 }
 
-bool bulk_rows_mask(const char *data, size_t len, strbuf *out)
+static bool rows_mask(const char *data, size_t len, strbuf *out)
 {
     orgctl_csv *csv = NULL;
     orgctl_csv_record *rec = NULL;
@@ -456,7 +436,7 @@ bool bulk_rows_mask(const char *data, size_t len, strbuf *out)
 int orgctl_bulk_show(orgctl_repo *repo, const char *name, cJSON **out)
 {
     cJSON *set = NULL, *rows_arr = NULL;
-    git_blob *rows = NULL;
+    orgctl_blob *rows = NULL;
     char *path = bulk_set_path(name, "rows.csv");
     int error;
     *out = NULL;
@@ -464,8 +444,8 @@ int orgctl_bulk_show(orgctl_repo *repo, const char *name, cJSON **out)
         (error = bulk_check_permission(repo, set, NULL, PERM_VIEW)) < 0)
         goto done;
     if ((error = head_blob(repo, path, &rows)) == 0)
-        error = rows_json(bulk_set_str(set, "source"), git_blob_rawcontent(rows),
-                          (size_t)git_blob_rawsize(rows), &rows_arr);
+        error = rows_json(bulk_set_str(set, "source"), orgctl_blob_data(rows),
+                          orgctl_blob_size(rows), &rows_arr);
     else if (error == ORGCTL_ENOTFOUND)
         error = 0;
     if (error < 0)
@@ -477,7 +457,7 @@ int orgctl_bulk_show(orgctl_repo *repo, const char *name, cJSON **out)
 done:
     cJSON_Delete(set);
     cJSON_Delete(rows_arr);
-    git_blob_free(rows);
+    orgctl_blob_free(rows);
     free(path);
     return error;
 }
@@ -543,4 +523,25 @@ int orgctl_bulk_columns(cJSON **out)
         cJSON_AddItemToArray(*out, item);
     }
     return 0;
+}
+
+/* A set's rows hold password hashes (a GAX set's); its set.json is JSON, which the core
+ * masks as any other. */
+static bool mask_file(const char *path, const char *data, size_t len, strbuf *out)
+{
+    size_t n = strlen(path), m = strlen("/rows.csv");
+    return n >= m && strcmp(path + n - m, "/rows.csv") == 0 && rows_mask(data, len, out);
+}
+
+static const struct orgctl_bulk_files bulk_files = {
+    .authorize = authorize_file,
+    .org = file_org,
+    .mask = mask_file,
+};
+
+/* As the library is loaded: a rollback or `show` of a set calls nothing of bulk's before
+ * the core asks these (lib/core/internal.h). */
+__attribute__((constructor)) static void register_bulk_files(void)
+{
+    orgctl_bulk_files_register(&bulk_files);
 }

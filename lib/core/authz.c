@@ -470,6 +470,18 @@ int orgctl_authorize_edit(orgctl_repo *repo, const orgctl_kind *kind, const char
 
 static const char *const org_admin = "directory:organization:admin";
 
+static const struct orgctl_bulk_files *bulk_files;
+
+void orgctl_bulk_files_register(const struct orgctl_bulk_files *files)
+{
+    bulk_files = files;
+}
+
+const struct orgctl_bulk_files *orgctl_bulk_files(void)
+{
+    return bulk_files;
+}
+
 /* The org folder `path` is in ("orgs/<org>/..."), malloc'd, or NULL. */
 static char *org_folder(const char *path)
 {
@@ -484,8 +496,14 @@ int orgctl_authorize_file(orgctl_repo *repo, const char *path, const char *befor
 {
     if (repo->ctx->skip_permissions || (!before && !after))
         return 0;
-    if (strncmp(path, "bulk/", 5) == 0)
-        return orgctl_bulk_authorize_file(repo, path, before, before_len, after, after_len);
+    if (strncmp(path, ORGCTL_BULK_FOLDER, strlen(ORGCTL_BULK_FOLDER)) == 0) {
+        if (!bulk_files)
+            return orgctl_error_set(ORGCTL_EPERM,
+                                    "permission denied: %s is a bulk set's file, which this "
+                                    "program cannot authorize (no bulk layer)",
+                                    path);
+        return bulk_files->authorize(repo, path, before, before_len, after, after_len);
+    }
     const orgctl_kind *kind;
     char *name = NULL, *org = NULL;
     const char *rel;
@@ -514,8 +532,9 @@ char *orgctl_authorize_path_org(orgctl_repo *repo, const char *path)
         if (kind->per_org)
             return org;
         free(org);
-    } else if (strncmp(path, "bulk/", 5) == 0) {
-        return orgctl_bulk_file_org(repo, path);
+    } else if (strncmp(path, ORGCTL_BULK_FOLDER, strlen(ORGCTL_BULK_FOLDER)) == 0) {
+        if (bulk_files)
+            return bulk_files->org(repo, path);
     } else if ((org = org_folder(path))) {
         return org;
     }

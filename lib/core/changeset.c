@@ -14,7 +14,7 @@
 
 struct entry {
     char *path;
-    git_oid oid;
+    orgctl_oid oid;
     bool deleted;
     uint64_t index_seq; /* its row's last write in the index writer's queue */
 };
@@ -23,7 +23,7 @@ struct entry {
 struct undo {
     size_t entry;
     bool created; /* the entry did not exist before */
-    git_oid oid;
+    orgctl_oid oid;
     bool deleted;
     uint64_t index_seq; /* a rolled-back savepoint's writes may never be made */
 };
@@ -51,7 +51,7 @@ struct orgctl_changeset {
     strmap base_dirs;
     arena base_dir_names;
     strbuf base_dir_key;
-    git_tree **base_trees;
+    orgctl_tree **base_trees;
     size_t nbase_trees;
 };
 
@@ -101,7 +101,7 @@ orgctl_repo *orgctl_changeset_repo(orgctl_changeset *cs)
 }
 
 /* Stages `path`: its blob `oid` (NULL: a dry bulk change set has none), or its removal. */
-static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, bool deleted)
+static void record(orgctl_changeset *cs, const char *path, const orgctl_oid *oid, bool deleted)
 {
     size_t i;
     struct undo u = {0};
@@ -134,30 +134,26 @@ static void record(orgctl_changeset *cs, const char *path, const git_oid *oid, b
     cs->entries[i].deleted = deleted;
     cs->entries[i].index_seq = orgctl_index_writer_last(cs->repo);
     if (oid)
-        git_oid_cpy(&cs->entries[i].oid, oid);
+        cs->entries[i].oid = *oid;
 }
 
 /* A blob: a loose object, or in a bulk change set one more object of its pack. A dry
  * change set writes none: a small one keeps the id, so that commit can tell which paths
  * end where they started. */
-static int write_blob(orgctl_changeset *cs, const char *data, size_t len, git_oid *oid)
+static int write_blob(orgctl_changeset *cs, const char *data, size_t len, orgctl_oid *oid)
 {
     int error;
     if (cs->dry && cs->bulk)
         return 0;
     if (cs->dry) {
-        error = git_odb_hash(oid, data, len, GIT_OBJECT_BLOB);
-        return error < 0 ? orgctl_git_error(error, "cannot hash object") : 0;
+        return orgctl_blob_hash(oid, data, len);
     }
     if (cs->bulk) {
-        if (!cs->pack &&
-            (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+        if (!cs->pack && (error = orgctl_store_pack_new(&cs->pack, cs->repo)) < 0)
             return error;
-        return orgctl_packwriter_add(cs->pack, GIT_OBJECT_BLOB, data, len, oid);
+        return orgctl_store_pack_blob(cs->pack, data, len, oid);
     }
-    orgctl_odb_write_begin();
-    error = git_blob_create_from_buffer(oid, cs->repo->git, data, len);
-    return orgctl_odb_write_check(error, "cannot write object");
+    return orgctl_blob_write(oid, cs->repo, data, len);
 }
 
 static const char *key_field(const orgctl_kind *kind)
@@ -229,7 +225,7 @@ int orgctl_changeset_put(orgctl_changeset *cs, const orgctl_kind *kind, const ch
     cJSON_Delete(before);
     path = orgctl_kind_path(kind, org, name);
     char *json = orgctl_json_canonical(obj);
-    git_oid oid;
+    orgctl_oid oid;
     if ((error = write_blob(cs, json, strlen(json), &oid)) == 0 &&
         (error = orgctl_index_put(cs->repo, path, kind, org, name, json, obj)) == 0)
         record(cs, path, cs->dry && cs->bulk ? NULL : &oid, false);
@@ -310,7 +306,7 @@ int orgctl_changeset_put_raw(orgctl_changeset *cs, const char *path, const char 
     if (!error && is_object && (!data || obj) &&
         (error = orgctl_org_check_change(cs->repo, kind, org, obj)) == 0 && obj)
         error = orgctl_object_check_assignable(cs->repo, kind, org, obj);
-    git_oid oid;
+    orgctl_oid oid;
     /* a file removed takes what broke the rules there along (one restored: below) */
     if (!error && !data && orgctl_index_has_invalid(cs->repo))
         error = orgctl_index_forget_invalid(cs->repo, path);
@@ -401,31 +397,31 @@ int orgctl_changeset_read_current(orgctl_repo *repo, const char *path, bool base
             return 1;
         }
         if (!cs->dry) {
-            git_blob *blob = NULL;
-            if ((error = git_blob_lookup(&blob, repo->git, &e->oid)) < 0)
+            orgctl_blob *blob = NULL;
+            if ((error = orgctl_blob_lookup(&blob, repo, &e->oid)) < 0)
                 return orgctl_git_error(error, path);
-            strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-            git_blob_free(blob);
+            strbuf_add(out, orgctl_blob_data(blob), orgctl_blob_size(blob));
+            orgctl_blob_free(blob);
             return 1;
         }
     }
     if (!repo->has_head)
         return 0;
-    git_tree *tree = NULL;
-    git_tree_entry *te = NULL;
-    git_blob *blob = NULL;
+    orgctl_tree *tree = NULL;
+    orgctl_tree_entry *te = NULL;
+    orgctl_blob *blob = NULL;
     if ((error = orgctl_repo_git_open(repo)) < 0 ||
-        (error = orgctl_commit_tree(&tree, repo->git, &repo->head)) < 0)
+        (error = orgctl_commit_tree(&tree, repo, &repo->head)) < 0)
         return error;
-    int found = git_tree_entry_bypath(&te, tree, path) == 0;
-    if (found && (error = git_blob_lookup(&blob, repo->git, git_tree_entry_id(te))) < 0)
+    int found = orgctl_tree_entry_bypath(&te, tree, path) == 0;
+    if (found && (error = orgctl_blob_lookup(&blob, repo, orgctl_tree_entry_id(te))) < 0)
         error = orgctl_git_error(error, path);
     else if (found)
-        strbuf_add(out, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-    git_error_clear();
-    git_blob_free(blob);
-    git_tree_entry_free(te);
-    git_tree_free(tree);
+        strbuf_add(out, orgctl_blob_data(blob), orgctl_blob_size(blob));
+    orgctl_store_error_clear();
+    orgctl_blob_free(blob);
+    orgctl_tree_entry_free(te);
+    orgctl_tree_free(tree);
     return error < 0 ? error : found;
 }
 
@@ -533,7 +529,7 @@ size_t orgctl_changeset_count(orgctl_changeset *cs)
 
 /* The folder of the base commit's tree that holds `path` (its last '/' at `slash`), read
  * once per change set; NULL when there is none. */
-static git_tree *base_dir(orgctl_changeset *cs, const char *path, const char *slash)
+static orgctl_tree *base_dir(orgctl_changeset *cs, const char *path, const char *slash)
 {
     size_t len = slash ? (size_t)(slash - path) : 0, i;
     strbuf_reset(&cs->base_dir_key);
@@ -541,17 +537,16 @@ static git_tree *base_dir(orgctl_changeset *cs, const char *path, const char *sl
     const char *key = strbuf_str(&cs->base_dir_key);
     if (strmap_get(&cs->base_dirs, key, &i))
         return cs->base_trees[i];
-    git_tree *tree = NULL, *dir = NULL;
-    git_tree_entry *te = NULL;
-    if (orgctl_commit_tree(&tree, cs->repo->git, &cs->repo->head) == 0) {
+    orgctl_tree *tree = NULL, *dir = NULL;
+    orgctl_tree_entry *te = NULL;
+    if (orgctl_commit_tree(&tree, cs->repo, &cs->repo->head) == 0) {
         if (len == 0)
             dir = tree, tree = NULL;
-        else if (git_tree_entry_bypath(&te, tree, key) == 0 &&
-                 git_tree_entry_type(te) == GIT_OBJECT_TREE)
-            git_tree_lookup(&dir, cs->repo->git, git_tree_entry_id(te));
+        else if (orgctl_tree_entry_bypath(&te, tree, key) == 0 && orgctl_tree_entry_is_tree(te))
+            orgctl_tree_lookup(&dir, cs->repo, orgctl_tree_entry_id(te));
     }
-    git_tree_entry_free(te);
-    git_tree_free(tree);
+    orgctl_tree_entry_free(te);
+    orgctl_tree_free(tree);
     orgctl_error_clear();
     cs->base_trees = xrealloc(cs->base_trees, (cs->nbase_trees + 1) * sizeof(*cs->base_trees));
     cs->base_trees[cs->nbase_trees] = dir;
@@ -571,14 +566,14 @@ void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_o
     /* Created or updated: whether the path exists at the base commit. */
     *op = ORGCTL_CHANGE_CREATE;
     const char *slash = strrchr(e->path, '/');
-    git_tree *dir = cs->repo->has_head ? base_dir(cs, e->path, slash) : NULL;
-    if (dir && git_tree_entry_byname(dir, slash ? slash + 1 : e->path))
+    orgctl_tree *dir = cs->repo->has_head ? base_dir(cs, e->path, slash) : NULL;
+    if (dir && orgctl_tree_entry_byname(dir, slash ? slash + 1 : e->path))
         *op = ORGCTL_CHANGE_UPDATE;
 }
 
 static int entry_cmp(const void *a, const void *b)
 {
-    return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
+    return strcmp(((const orgctl_tree_change *)a)->path, ((const orgctl_tree_change *)b)->path);
 }
 
 /* The change-set id is a sequence number, so people can say "rollback 42"; commit ids work
@@ -588,19 +583,19 @@ static int entry_cmp(const void *a, const void *b)
  * index has seen (a pushed "Change-Set: 3" on top of 10 must not make the next one 4). */
 static int next_sequence(orgctl_repo *repo, long *out)
 {
-    git_commit *c = NULL;
+    orgctl_commit *c = NULL;
     long seq = 0, seen = orgctl_index_max_id(repo);
-    if (repo->has_head && git_commit_lookup(&c, repo->git, &repo->head) < 0)
+    if (repo->has_head && orgctl_commit_lookup(&c, repo, &repo->head) < 0)
         c = NULL;
     while (c) {
-        git_commit *parent = NULL;
-        if (!orgctl_changeset_id_parse(git_commit_message(c), &seq) &&
-            git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
+        orgctl_commit *parent = NULL;
+        if (!orgctl_changeset_id_parse(orgctl_commit_message(c), &seq) &&
+            orgctl_commit_parentcount(c) > 0 && orgctl_commit_parent(&parent, c, 0) < 0)
             parent = NULL;
-        git_commit_free(c);
+        orgctl_commit_free(c);
         c = parent;
     }
-    git_error_clear();
+    orgctl_store_error_clear();
     if (seen > seq)
         seq = seen;
     if (seq >= ORGCTL_CHANGESET_ID_MAX)
@@ -610,24 +605,22 @@ static int next_sequence(orgctl_repo *repo, long *out)
     return 0;
 }
 
-/* Updates for git_tree_create_updated, sorted by path (unsorted input is quadratic),
+/* Changes for orgctl_tree_write_changes, sorted by path (unsorted input is quadratic),
  * without the entries that end where they started. */
-static size_t build_updates(orgctl_changeset *cs, git_tree *base, git_tree_update **out)
+static size_t build_updates(orgctl_changeset *cs, orgctl_tree *base, orgctl_tree_change **out)
 {
-    git_tree_update *ups = xcalloc(cs->n ? cs->n : 1, sizeof(*ups));
+    orgctl_tree_change *ups = xcalloc(cs->n ? cs->n : 1, sizeof(*ups));
     size_t n = 0;
     for (size_t i = 0; i < cs->n; i++) {
         struct entry *e = &cs->entries[i];
-        git_tree_entry *te = NULL;
-        bool in_base = base && git_tree_entry_bypath(&te, base, e->path) == 0;
-        bool same = in_base && !e->deleted && git_oid_equal(git_tree_entry_id(te), &e->oid);
-        git_tree_entry_free(te);
+        orgctl_tree_entry *te = NULL;
+        bool in_base = base && orgctl_tree_entry_bypath(&te, base, e->path) == 0;
+        bool same = in_base && !e->deleted && orgctl_oid_equal(orgctl_tree_entry_id(te), &e->oid);
+        orgctl_tree_entry_free(te);
         if (same || (e->deleted && !in_base))
             continue;
-        ups[n].action = e->deleted ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
         ups[n].path = e->path;
-        ups[n].filemode = GIT_FILEMODE_BLOB;
-        git_oid_cpy(&ups[n].id, &e->oid);
+        ups[n].oid = e->deleted ? NULL : &e->oid;
         n++;
     }
     orgctl_error_clear();
@@ -664,48 +657,42 @@ static char *actor_clone_of(orgctl_repo *repo)
     return of;
 }
 
-static int make_signature(orgctl_changeset *cs, git_signature **author, git_signature **committer)
+/* The author of the commit: the actor ("bob@partner in client", a trustee or a clone of
+ * one) and their email, or the actor's name. */
+static void author_of(orgctl_changeset *cs, strbuf *name, strbuf *email)
 {
     orgctl_repo *repo = cs->repo;
+    cJSON *user = NULL;
+    const char *mail = NULL;
+    if (repo->ctx->actor_user && orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org,
+                                                    repo->ctx->actor_user, &user) == 0)
+        mail = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
+    orgctl_error_clear();
+    const char *actor = repo->ctx->actor ? repo->ctx->actor : "orgctl";
+    char *clone_of = actor_clone_of(repo);
+    if (clone_of)
+        strbuf_addf(name, "%s in %s", clone_of, repo->ctx->actor_org);
+    else
+        strbuf_adds(name, actor);
+    if (!clone_of && acting_in(cs))
+        strbuf_addf(name, " in %s", acting_in(cs));
+    free(clone_of);
+    strbuf_adds(email, mail ? mail : actor);
+    cJSON_Delete(user);
+}
+
+static int write_commit(orgctl_changeset *cs, const char *summary, const orgctl_oid *tree_id,
+                        orgctl_oid *out, long seq)
+{
+    orgctl_repo *repo = cs->repo;
+    orgctl_tree *tree = NULL, *parent_tree = NULL;
+    orgctl_commit *parent = NULL;
+    strbuf msg = STRBUF_INIT, name = STRBUF_INIT, email = STRBUF_INIT;
     time_t now;
     int error;
     if ((error = orgctl_clock_now(&now)) < 0)
-        return error;
-    const char *email = NULL;
-    cJSON *user = NULL;
-    if (repo->ctx->actor_user && orgctl_object_load(repo, &orgctl_kind_user, repo->ctx->actor_org,
-                                                    repo->ctx->actor_user, &user) == 0)
-        email = cJSON_GetStringValue(cJSON_GetObjectItem(user, "email"));
-    orgctl_error_clear();
-    const char *actor = repo->ctx->actor ? repo->ctx->actor : "orgctl";
-    strbuf name = STRBUF_INIT; /* "bob@partner in client", a trustee or a clone of one */
-    char *clone_of = actor_clone_of(repo);
-    if (clone_of)
-        strbuf_addf(&name, "%s in %s", clone_of, repo->ctx->actor_org);
-    else
-        strbuf_adds(&name, actor);
-    if (!clone_of && acting_in(cs))
-        strbuf_addf(&name, " in %s", acting_in(cs));
-    free(clone_of);
-    error = git_signature_new(author, strbuf_str(&name), email ? email : actor, (git_time_t)now, 0);
-    strbuf_release(&name);
-    if (!error)
-        error = git_signature_new(committer, "orgctl", "orgctl@localhost", (git_time_t)now, 0);
-    cJSON_Delete(user);
-    return error < 0 ? orgctl_git_error(error, "signature") : 0;
-}
-
-static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid *tree_id,
-                        git_oid *out, long seq)
-{
-    orgctl_repo *repo = cs->repo;
-    git_signature *author = NULL, *committer = NULL;
-    git_tree *tree = NULL, *parent_tree = NULL;
-    git_commit *parent = NULL;
-    strbuf msg = STRBUF_INIT;
-    int error;
-    if ((error = make_signature(cs, &author, &committer)) < 0)
         goto done;
+    author_of(cs, &name, &email);
     strbuf_addf(&msg, "%s\n\nChange-Set: %ld\nActor: %s\nCommand: %s\n", summary, seq,
                 repo->ctx->actor ? repo->ctx->actor : "orgctl", cs->command);
     char *clone_of = actor_clone_of(repo);
@@ -714,9 +701,9 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
     else if (acting_in(cs))
         strbuf_addf(&msg, "Acting-In: %s\n", acting_in(cs));
     free(clone_of);
-    if ((error = git_tree_lookup(&tree, repo->git, tree_id)) < 0 ||
-        (repo->has_head && (error = git_commit_lookup(&parent, repo->git, &repo->head)) < 0) ||
-        (parent && (error = git_commit_tree(&parent_tree, parent)) < 0)) {
+    if ((error = orgctl_tree_lookup(&tree, repo, tree_id)) < 0 ||
+        (repo->has_head && (error = orgctl_commit_lookup(&parent, repo, &repo->head)) < 0) ||
+        (parent && (error = orgctl_commit_get_tree(&parent_tree, parent)) < 0)) {
         error = orgctl_git_error(error, "cannot read tree");
         goto done;
     }
@@ -725,85 +712,41 @@ static int write_commit(orgctl_changeset *cs, const char *summary, const git_oid
     if ((error = orgctl_scope_trailers(repo, parent_tree, tree, &msg)) < 0)
         goto done;
     strbuf_add(&msg, strbuf_str(&cs->trailers), cs->trailers.len);
-    const git_commit *parents[1] = {parent};
-    orgctl_odb_write_begin();
-    error = git_commit_create(out, repo->git, NULL, author, committer, NULL, strbuf_str(&msg), tree,
-                              parent ? 1 : 0, parents);
-    error = orgctl_odb_write_check(error, "cannot write commit");
+    error = orgctl_commit_write(out, repo, strbuf_str(&name), strbuf_str(&email), now,
+                                strbuf_str(&msg), tree, parent);
 done:
-    git_signature_free(author);
-    git_signature_free(committer);
-    git_tree_free(tree);
-    git_tree_free(parent_tree);
-    git_commit_free(parent);
+    orgctl_tree_free(tree);
+    orgctl_tree_free(parent_tree);
+    orgctl_commit_free(parent);
     strbuf_release(&msg);
+    strbuf_release(&name);
+    strbuf_release(&email);
     return error;
 }
 
-/* Moves the branch from the HEAD we read to `commit`, or fails if anyone moved it. */
-static int move_branch(orgctl_repo *repo, const git_oid *commit, const char *summary)
+/* The tree of a small change set: its blobs are written already, the store writes the
+ * trees. *n is the number of paths that changed. */
+static int write_trees(orgctl_changeset *cs, orgctl_tree *base, orgctl_oid *tree_id, size_t *n)
 {
-    git_reference *ref = NULL;
-    int error;
-    if (repo->has_head)
-        error = git_reference_create_matching(&ref, repo->git, ORGCTL_BRANCH, commit, 1,
-                                              &repo->head, summary);
-    else
-        error = git_reference_create(&ref, repo->git, ORGCTL_BRANCH, commit, 0, summary);
-    git_reference_free(ref);
-    if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
-        return orgctl_error_set(ORGCTL_ECONFLICT,
-                                "the branch moved while this change set was written (another "
-                                "writer); nothing was changed, run the command again");
-    if (error == GIT_ELOCKED)
-        return orgctl_error_set(ORGCTL_ECONFLICT,
-                                "%s is locked by another git process; "
-                                "nothing was changed, try again",
-                                ORGCTL_BRANCH);
-    return error < 0 ? orgctl_git_error(error, "cannot update " ORGCTL_BRANCH) : 0;
-}
-
-/* The tree of a small change set: its blobs are written already, git_tree_create_updated
- * writes the trees. *n is the number of paths that changed. */
-static int write_trees(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
-{
-    orgctl_repo *repo = cs->repo;
-    git_tree_update *ups = NULL;
+    orgctl_tree_change *changes = NULL;
     int error = 0;
-    *n = build_updates(cs, base, &ups);
-    if (*n == 0)
-        goto done;
-    orgctl_odb_write_begin();
-    if (base)
-        error = git_tree_create_updated(tree_id, repo->git, base, *n, ups);
-    else {
-        git_treebuilder *empty = NULL;
-        git_oid empty_id;
-        git_tree *empty_tree = NULL;
-        if ((error = git_treebuilder_new(&empty, repo->git, NULL)) == 0 &&
-            (error = git_treebuilder_write(&empty_id, empty)) == 0 &&
-            (error = git_tree_lookup(&empty_tree, repo->git, &empty_id)) == 0)
-            error = git_tree_create_updated(tree_id, repo->git, empty_tree, *n, ups);
-        git_tree_free(empty_tree);
-        git_treebuilder_free(empty);
-    }
-    error = orgctl_odb_write_check(error, "cannot write tree");
-done:
-    free(ups);
+    *n = build_updates(cs, base, &changes);
+    if (*n > 0)
+        error = orgctl_tree_write_changes(tree_id, cs->repo, base, changes, *n);
+    free(changes);
     return error;
 }
 
 /* The tree of a bulk change set, into its pack (with its blobs), which is installed before
  * the commit is written. *n is 0 when the tree is the base's. */
-static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, size_t *n)
+static int write_pack(orgctl_changeset *cs, orgctl_tree *base, orgctl_oid *tree_id, size_t *n)
 {
     *n = 0;
     if (cs->dry)
         return orgctl_error_set(ORGCTL_ERROR, "a dry change set cannot be committed");
     orgctl_tree_change *changes = xcalloc(cs->n ? cs->n : 1, sizeof(*changes));
     int error = 0;
-    if (!cs->pack &&
-        (error = orgctl_packwriter_new(&cs->pack, cs->repo->git, cs->repo->gitdir)) < 0)
+    if (!cs->pack && (error = orgctl_store_pack_new(&cs->pack, cs->repo)) < 0)
         goto done;
     for (size_t i = 0; i < cs->n; i++) {
         changes[i].path = cs->entries[i].path;
@@ -811,7 +754,7 @@ static int write_pack(orgctl_changeset *cs, git_tree *base, git_oid *tree_id, si
     }
     orgctl_tree_changes_sort(changes, cs->n);
     if ((error = orgctl_packwriter_tree(cs->pack, base, changes, cs->n, tree_id)) < 0 ||
-        (base && git_oid_equal(tree_id, git_tree_id(base))))
+        (base && orgctl_oid_equal(tree_id, orgctl_tree_id(base))))
         goto done;
     *n = cs->n;
     error = orgctl_packwriter_finish(cs->pack);
@@ -873,14 +816,14 @@ long orgctl_changeset_next_id(orgctl_changeset *cs)
 int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out)
 {
     orgctl_repo *repo = cs->repo;
-    git_tree *base = NULL;
-    git_oid tree_id, commit_id;
+    orgctl_tree *base = NULL;
+    orgctl_oid tree_id, commit_id;
     size_t n = 0;
     int error = 0;
     if (id_out)
         *id_out = NULL;
     end_rows_cache(cs); /* the rows are over */
-    if (repo->has_head && (error = orgctl_commit_tree(&base, repo->git, &repo->head)) < 0)
+    if (repo->has_head && (error = orgctl_commit_tree(&base, repo, &repo->head)) < 0)
         goto done;
     if (cs->bulk && (error = orgctl_index_writer_rows_done(repo)) < 0)
         goto done;
@@ -903,14 +846,14 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     long seq = 0;
     if ((error = next_sequence(repo, &seq)) < 0 ||
         (error = write_commit(cs, summary, &tree_id, &commit_id, seq)) < 0 ||
-        (error = move_branch(repo, &commit_id, summary)) < 0)
+        (error = orgctl_branch_move(repo, &commit_id, summary)) < 0)
         goto done;
     /* The branch has moved: from here the change is made. A failure to record it in the
      * index only makes the index lag; the next run catches it up. */
     repo->head = commit_id;
     repo->has_head = true;
     if (orgctl_index_set_commit(repo, &commit_id, seq) < 0 || orgctl_index_exec(repo, "COMMIT") < 0)
-        sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+        orgctl_index_abort(repo);
     cs->finished = true;
     if (id_out) {
         strbuf id = STRBUF_INIT;
@@ -918,7 +861,7 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
         *id_out = strbuf_detach(&id, NULL);
     }
 done:
-    git_tree_free(base);
+    orgctl_tree_free(base);
     return error;
 }
 
@@ -930,7 +873,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     orgctl_index_writer_stop(cs->repo, false);
     orgctl_index_drop_deletes(cs->repo);
     if (!cs->finished)
-        sqlite3_exec(cs->repo->db, "ROLLBACK", NULL, NULL, NULL);
+        orgctl_index_abort(cs->repo);
     if (cs->repo->cs == cs) {
         cs->repo->cs = NULL;
         orgctl_perm_cache_stop(cs->repo);
@@ -941,7 +884,7 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     strmap_free(&cs->states);
     arena_free(&cs->state_paths);
     for (size_t i = 0; i < cs->nbase_trees; i++)
-        git_tree_free(cs->base_trees[i]);
+        orgctl_tree_free(cs->base_trees[i]);
     free(cs->base_trees);
     strmap_free(&cs->base_dirs);
     arena_free(&cs->base_dir_names);

@@ -56,7 +56,6 @@ static int may_read_all(orgctl_repo *repo)
 
 struct check {
     orgctl_repo *repo;
-    git_odb *odb;
     cJSON *problems;
     strmap seen;     /* ids of the trees and blobs looked at */
     strmap reported; /* paths of HEAD reported from the index */
@@ -95,11 +94,11 @@ static int add_invalid(const char *path, const char *problem, bool damaged, void
 }
 
 /* Whether the object was looked at before; notes it. */
-static bool seen(struct check *c, const git_oid *id)
+static bool seen(struct check *c, const orgctl_oid *id)
 {
-    char hex[GIT_OID_HEXSZ + 1];
+    char hex[ORGCTL_OID_HEXSZ + 1];
     size_t one;
-    git_oid_tostr(hex, sizeof(hex), id);
+    orgctl_oid_tostr(hex, sizeof(hex), id);
     if (strmap_get(&c->seen, hex, &one))
         return true;
     strmap_set(&c->seen, arena_strdup(&c->keys, hex), 1);
@@ -113,94 +112,82 @@ static void cut_path(strbuf *sb, size_t len)
         sb->buf[len] = '\0';
 }
 
-/* 0 when the blob `id` is there and its header reads as a blob's, GIT_ENOTFOUND when it is
- * not there, else -1: a loose object that is no zlib stream, a packed one whose entry is
- * damaged (the header only: the whole content is git fsck's work). */
-static int read_header(struct check *c, const git_oid *id)
+static int walk_tree(struct check *c, const orgctl_oid *id)
 {
-    size_t size;
-    git_object_t type;
-    int rc = git_odb_read_header(&size, &type, c->odb, id);
-    git_error_clear();
-    return rc == GIT_ENOTFOUND ? GIT_ENOTFOUND : rc < 0 || type != GIT_OBJECT_BLOB ? -1 : 0;
-}
-
-static int walk_tree(struct check *c, const git_oid *id)
-{
-    git_tree *tree = NULL;
-    char hex[GIT_OID_HEXSZ + 1];
-    int error = git_tree_lookup(&tree, c->repo->git, id);
-    if (error == GIT_ENOTFOUND) {
-        git_error_clear();
+    orgctl_tree *tree = NULL;
+    char hex[ORGCTL_OID_HEXSZ + 1];
+    int error = orgctl_tree_lookup(&tree, c->repo, id);
+    if (error == ORGCTL_STORE_NOTFOUND) {
+        orgctl_store_error_clear();
         add_problem(c, c->path.len ? strbuf_str(&c->path) : "/",
                     "tree %s is missing from the object database",
-                    git_oid_tostr(hex, sizeof(hex), id));
+                    orgctl_oid_tostr(hex, sizeof(hex), id));
         return 0;
     }
     if (error < 0)
         return orgctl_git_error(error, strbuf_str(&c->path));
-    size_t len = c->path.len, n = git_tree_entrycount(tree);
+    size_t len = c->path.len, n = orgctl_tree_entrycount(tree);
     int rc;
     for (size_t i = 0; i < n && !error; i++) {
-        const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-        const git_oid *eid = git_tree_entry_id(e);
-        git_object_t type = git_tree_entry_type(e);
-        if ((type != GIT_OBJECT_TREE && type != GIT_OBJECT_BLOB) || seen(c, eid))
+        const orgctl_tree_entry *e = orgctl_tree_entry_byindex(tree, i);
+        const orgctl_oid *eid = orgctl_tree_entry_id(e);
+        bool is_tree = orgctl_tree_entry_is_tree(e);
+        if ((!is_tree && !orgctl_tree_entry_is_blob(e)) || seen(c, eid))
             continue;
         cut_path(&c->path, len);
         if (len)
             strbuf_addch(&c->path, '/');
-        strbuf_adds(&c->path, git_tree_entry_name(e));
+        strbuf_adds(&c->path, orgctl_tree_entry_name(e));
         size_t one;
-        if (type == GIT_OBJECT_TREE)
+        if (is_tree)
             error = walk_tree(c, eid);
-        else if ((rc = read_header(c, eid)) != 0 &&
+        /* the header only (a loose object that is no zlib stream, a packed one whose
+         * entry is damaged): the whole content is git fsck's work */
+        else if ((rc = orgctl_blob_present(c->repo, eid)) != 0 &&
                  !(!c->commit && strmap_get(&c->reported, strbuf_str(&c->path), &one)))
             add_problem(c, strbuf_str(&c->path),
-                        rc == GIT_ENOTFOUND ? "blob %s is missing from the object database"
-                                            : "blob %s is damaged: it cannot be read",
-                        git_oid_tostr(hex, sizeof(hex), eid));
+                        rc == ORGCTL_STORE_NOTFOUND ? "blob %s is missing from the object database"
+                                                    : "blob %s is damaged: it cannot be read",
+                        orgctl_oid_tostr(hex, sizeof(hex), eid));
     }
     cut_path(&c->path, len);
-    git_tree_free(tree);
+    orgctl_tree_free(tree);
     return error;
 }
 
 /* HEAD's tree, then each commit's in turn back from HEAD: what they share is walked once. */
 static int walk_history(struct check *c)
 {
-    git_revwalk *walk = NULL;
-    git_oid id;
-    char hex[GIT_OID_HEXSZ + 1], short_id[13];
-    int error = git_revwalk_new(&walk, c->repo->git);
-    if (!error)
-        error = git_revwalk_push(walk, &c->repo->head);
-    while (error == 0 && (error = git_revwalk_next(&id, walk)) == 0) {
-        git_commit *commit = NULL;
-        if ((error = git_commit_lookup(&commit, c->repo->git, &id)) < 0)
+    orgctl_walk *walk = NULL;
+    orgctl_oid id;
+    char hex[ORGCTL_OID_HEXSZ + 1], short_id[13];
+    int error = orgctl_walk_new(&walk, c->repo, &c->repo->head, false);
+    while (error == 0 && (error = orgctl_walk_next(&id, walk)) == 0) {
+        orgctl_commit *commit = NULL;
+        if ((error = orgctl_commit_lookup(&commit, c->repo, &id)) < 0)
             break;
-        git_oid_tostr(short_id, sizeof(short_id), &id);
-        c->commit = git_oid_equal(&id, &c->repo->head) ? NULL : short_id;
-        const git_oid *tree = git_commit_tree_id(commit);
+        orgctl_oid_tostr(short_id, sizeof(short_id), &id);
+        c->commit = orgctl_oid_equal(&id, &c->repo->head) ? NULL : short_id;
+        const orgctl_oid *tree = orgctl_commit_tree_id(commit);
         strbuf_reset(&c->path);
         if (!seen(c, tree))
             error = walk_tree(c, tree);
-        git_commit_free(commit);
+        orgctl_commit_free(commit);
     }
     c->commit = NULL;
-    if (error == GIT_ITEROVER) {
+    if (error == ORGCTL_STORE_ITEROVER) {
         error = 0;
-    } else if (error == GIT_ENOTFOUND) { /* a commit of the history is gone */
-        const git_error *e = git_error_last();
+    } else if (error == ORGCTL_STORE_NOTFOUND) { /* a commit of the history is gone */
+        const char *message = orgctl_store_error_message();
         add_problem(c, "", "commit history broken after %s: %s",
-                    git_oid_tostr(hex, sizeof(hex), &id),
-                    e && e->message ? e->message : "a commit is missing");
-        git_error_clear();
+                    orgctl_oid_tostr(hex, sizeof(hex), &id),
+                    message ? message : "a commit is missing");
+        orgctl_store_error_clear();
         error = 0;
     } else if (error < 0) {
         error = orgctl_git_error(error, "history");
     }
-    git_revwalk_free(walk);
+    orgctl_walk_free(walk);
     return error;
 }
 
@@ -283,17 +270,14 @@ int orgctl_check(cJSON **out, orgctl_repo *repo)
     int error = may_read_all(repo);
     if (error < 0)
         return error;
-    struct check c = {repo,        NULL,       cJSON_CreateArray(), STRMAP_INIT,
-                      STRMAP_INIT, ARENA_INIT, STRBUF_INIT,         NULL};
+    struct check c = {repo,       cJSON_CreateArray(), STRMAP_INIT, STRMAP_INIT,
+                      ARENA_INIT, STRBUF_INIT,         NULL};
     if ((error = orgctl_index_invalid(repo, NULL, NULL, NULL, add_invalid, &c)) >= 0)
         error = repo->has_head ? orgctl_repo_git_open(repo) : 0;
-    if (!error && repo->has_head && (error = git_repository_odb(&c.odb, repo->git)) < 0)
-        error = orgctl_git_error(error, "object database");
     if (!error && repo->has_head)
         error = walk_history(&c);
     if (!error && repo->has_head)
         error = check_orphans(&c);
-    git_odb_free(c.odb);
     strmap_free(&c.seen);
     strmap_free(&c.reported);
     arena_free(&c.keys);

@@ -39,51 +39,51 @@ static void add_trailer(cJSON *obj, const char *name, const char *msg, const cha
  * (orgctl_changeset_id_parse) greater than the number of its nearest numbered ancestor.
  * Only a commit made by hand can break that (a pushed "Change-Set: 3" on top of 10), and
  * such a commit has no number: a number names one change set. */
-static bool commit_number(const git_commit *c, long *out)
+static bool commit_number(const orgctl_commit *c, long *out)
 {
     long n, below;
-    if (!orgctl_changeset_id_parse(git_commit_message(c), &n))
+    if (!orgctl_changeset_id_parse(orgctl_commit_message(c), &n))
         return false;
-    git_commit *p = NULL;
+    orgctl_commit *p = NULL;
     bool found = false;
-    if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) < 0)
+    if (orgctl_commit_parentcount(c) > 0 && orgctl_commit_parent(&p, c, 0) < 0)
         p = NULL;
     /* Commits without a number (made with plain git) are passed over, a bounded number. */
     for (int steps = 0; p && !found && steps < 1000; steps++) {
-        found = orgctl_changeset_id_parse(git_commit_message(p), &below);
-        git_commit *next = NULL;
-        if (!found && git_commit_parentcount(p) > 0 && git_commit_parent(&next, p, 0) < 0)
+        found = orgctl_changeset_id_parse(orgctl_commit_message(p), &below);
+        orgctl_commit *next = NULL;
+        if (!found && orgctl_commit_parentcount(p) > 0 && orgctl_commit_parent(&next, p, 0) < 0)
             next = NULL;
-        git_commit_free(p);
+        orgctl_commit_free(p);
         p = found ? NULL : next;
     }
-    git_commit_free(p);
-    git_error_clear();
+    orgctl_commit_free(p);
+    orgctl_store_error_clear();
     if (found && n <= below)
         return false;
     *out = n;
     return true;
 }
 
-static cJSON *describe_commit(const git_commit *c)
+static cJSON *describe_commit(const orgctl_commit *c)
 {
     cJSON *obj = cJSON_CreateObject();
-    const char *msg = git_commit_message(c);
-    char hex[GIT_OID_HEXSZ + 1], when[32], number[32];
-    git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+    const char *msg = orgctl_commit_message(c);
+    char hex[ORGCTL_OID_HEXSZ + 1], when[32], number[32];
+    orgctl_oid_tostr(hex, sizeof(hex), orgctl_commit_id(c));
     long n;
     bool numbered = commit_number(c, &n);
     if (numbered)
         snprintf(number, sizeof(number), "%ld", n);
     cJSON_AddStringToObject(obj, "id", numbered ? number : hex);
     cJSON_AddStringToObject(obj, "commit", hex);
-    orgctl_time_format((time_t)git_commit_time(c), when, sizeof(when));
+    orgctl_time_format(orgctl_commit_time(c), when, sizeof(when));
     cJSON_AddStringToObject(obj, "time", when);
     char *actor = trailer(msg, "Actor"), *in = trailer(msg, "Acting-In"),
          *clone_of = trailer(msg, "Clone-Of");
     strbuf who = STRBUF_INIT; /* a trustee of a pairing, or a clone of one: "bob@partner in
                                  client" */
-    strbuf_adds(&who, clone_of && in ? clone_of : actor ? actor : git_commit_author(c)->name);
+    strbuf_adds(&who, clone_of && in ? clone_of : actor ? actor : orgctl_commit_author_name(c));
     if (actor && in)
         strbuf_addf(&who, " in %s", in);
     free(clone_of);
@@ -91,7 +91,7 @@ static cJSON *describe_commit(const git_commit *c)
     strbuf_release(&who);
     free(actor);
     free(in);
-    const char *summary = git_commit_summary((git_commit *)c);
+    const char *summary = orgctl_commit_summary((orgctl_commit *)c);
     cJSON_AddStringToObject(obj, "summary", summary ? summary : "");
     add_trailer(obj, "org", msg, "Org");
     add_trailer(obj, "command", msg, "Command");
@@ -101,7 +101,7 @@ static cJSON *describe_commit(const git_commit *c)
 
 int orgctl_history_log(cJSON **out, orgctl_repo *repo, const orgctl_log_options *opts)
 {
-    git_revwalk *walk = NULL;
+    orgctl_walk *walk = NULL;
     orgctl_history_view *view = NULL;
     size_t max = opts ? opts->max : 0;
     int error;
@@ -113,24 +113,22 @@ int orgctl_history_log(cJSON **out, orgctl_repo *repo, const orgctl_log_options 
     *out = arr;
     if (!repo->has_head)
         goto done;
-    if ((error = git_revwalk_new(&walk, repo->git)) < 0 ||
-        (error = git_revwalk_push(walk, &repo->head)) < 0) {
+    if ((error = orgctl_walk_new(&walk, repo, &repo->head, true)) < 0) {
         error = orgctl_git_error(error, "cannot walk history");
         goto done;
     }
-    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
-    git_oid id;
+    orgctl_oid id;
     size_t n = 0;
     int next = 0;
-    while ((max == 0 || n < max) && (next = git_revwalk_next(&id, walk)) == 0) {
-        git_commit *c = NULL;
-        if ((error = git_commit_lookup(&c, repo->git, &id)) < 0) {
+    while ((max == 0 || n < max) && (next = orgctl_walk_next(&id, walk)) == 0) {
+        orgctl_commit *c = NULL;
+        if ((error = orgctl_commit_lookup(&c, repo, &id)) < 0) {
             error = orgctl_git_error(error, "cannot walk history");
             break;
         }
         cJSON *item = describe_commit(c);
         int keep = orgctl_history_view_match(view, c, item);
-        git_commit_free(c);
+        orgctl_commit_free(c);
         if (keep > 0) {
             cJSON_AddItemToArray(arr, item);
             n++;
@@ -142,10 +140,10 @@ int orgctl_history_log(cJSON **out, orgctl_repo *repo, const orgctl_log_options 
             break;
         }
     }
-    if (!error && next != 0 && next != GIT_ITEROVER && (max == 0 || n < max))
+    if (!error && next != 0 && next != ORGCTL_STORE_ITEROVER && (max == 0 || n < max))
         error = orgctl_git_error(next, "cannot walk history");
 done:
-    git_revwalk_free(walk);
+    orgctl_walk_free(walk);
     orgctl_history_view_free(view);
     if (error < 0) {
         cJSON_Delete(arr);
@@ -155,60 +153,55 @@ done:
 }
 
 /* Finds a change set by its number (walking back from HEAD) or as a git revision. */
-static int resolve(orgctl_repo *repo, const char *id, git_commit **out)
+static int resolve(orgctl_repo *repo, const char *id, orgctl_commit **out)
 {
     *out = NULL;
     bool numeric =
         *id && strspn(id, "0123456789") == strlen(id) && strlen(id) <= ORGCTL_CHANGESET_ID_DIGITS;
     long wanted = numeric ? strtol(id, NULL, 10) : 0, n;
     if (numeric && repo->has_head) {
-        git_revwalk *walk = NULL;
-        git_oid oid;
+        orgctl_walk *walk = NULL;
+        orgctl_oid oid;
         int found = 0;
-        if (git_revwalk_new(&walk, repo->git) == 0 && git_revwalk_push(walk, &repo->head) == 0) {
-            while (!found && git_revwalk_next(&oid, walk) == 0) {
-                git_commit *c = NULL;
-                if (git_commit_lookup(&c, repo->git, &oid) < 0)
+        if (orgctl_walk_new(&walk, repo, &repo->head, false) == 0) {
+            while (!found && orgctl_walk_next(&oid, walk) == 0) {
+                orgctl_commit *c = NULL;
+                if (orgctl_commit_lookup(&c, repo, &oid) < 0)
                     break;
                 found = commit_number(c, &n) && n == wanted;
                 if (found)
                     *out = c;
                 else
-                    git_commit_free(c);
+                    orgctl_commit_free(c);
             }
         }
-        git_revwalk_free(walk);
+        orgctl_walk_free(walk);
         if (found)
             return 0;
     }
-    git_object *obj = NULL;
-    if (!numeric && git_revparse_single(&obj, repo->git, id) == 0) {
-        int error = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
-        git_object_free(obj);
-        if (error == 0)
-            return 0;
-    }
-    git_error_clear();
+    if (!numeric && orgctl_commit_resolve(out, repo, id) == 0)
+        return 0;
+    orgctl_store_error_clear();
     return orgctl_error_set(ORGCTL_ENOTFOUND, "change set \"%s\" not found (see \"orgctl log\")",
                             id);
 }
 
-static int parent_tree(git_commit *c, git_tree **out)
+static int parent_tree(orgctl_commit *c, orgctl_tree **out)
 {
     *out = NULL;
-    if (git_commit_parentcount(c) == 0)
+    if (orgctl_commit_parentcount(c) == 0)
         return 0;
-    git_commit *p = NULL;
-    int error = git_commit_parent(&p, c, 0);
+    orgctl_commit *p = NULL;
+    int error = orgctl_commit_parent(&p, c, 0);
     if (!error)
-        error = git_commit_tree(out, p);
-    git_commit_free(p);
+        error = orgctl_commit_get_tree(out, p);
+    orgctl_commit_free(p);
     return error < 0 ? orgctl_git_error(error, "cannot read parent") : 0;
 }
 
 /* Resolves change set `id` for show and diff: ORGCTL_EPERM unless the actor may see it;
  * *item (may be NULL) describes it. */
-static int resolve_visible(orgctl_repo *repo, const char *id, git_commit **c, cJSON **item)
+static int resolve_visible(orgctl_repo *repo, const char *id, orgctl_commit **c, cJSON **item)
 {
     orgctl_history_view *view = NULL;
     cJSON *info = NULL;
@@ -219,7 +212,7 @@ static int resolve_visible(orgctl_repo *repo, const char *id, git_commit **c, cJ
         goto done;
     info = describe_commit(*c);
     if ((error = orgctl_history_view_check(view, *c, info)) < 0) {
-        git_commit_free(*c);
+        orgctl_commit_free(*c);
         *c = NULL;
     }
 done:
@@ -233,13 +226,13 @@ done:
 
 struct orgctl_history_changes {
     orgctl_repo *repo;
-    git_tree *old_tree, *new_tree;
+    orgctl_tree *old_tree, *new_tree;
 };
 
 int orgctl_history_changes_open(orgctl_history_changes **out, cJSON **info, orgctl_repo *repo,
                                 const char *id)
 {
-    git_commit *c = NULL;
+    orgctl_commit *c = NULL;
     *out = NULL;
     *info = NULL;
     int error = resolve_visible(repo, id, &c, info);
@@ -248,9 +241,9 @@ int orgctl_history_changes_open(orgctl_history_changes **out, cJSON **info, orgc
     orgctl_history_changes *ch = xcalloc(1, sizeof(*ch));
     ch->repo = repo;
     if ((error = parent_tree(c, &ch->old_tree)) == 0 &&
-        (error = git_commit_tree(&ch->new_tree, c)) < 0)
+        (error = orgctl_commit_get_tree(&ch->new_tree, c)) < 0)
         error = orgctl_git_error(error, "cannot read tree");
-    git_commit_free(c);
+    orgctl_commit_free(c);
     if (error < 0) {
         orgctl_history_changes_free(ch);
         cJSON_Delete(*info);
@@ -265,8 +258,8 @@ void orgctl_history_changes_free(orgctl_history_changes *ch)
 {
     if (!ch)
         return;
-    git_tree_free(ch->old_tree);
-    git_tree_free(ch->new_tree);
+    orgctl_tree_free(ch->old_tree);
+    orgctl_tree_free(ch->new_tree);
     free(ch);
 }
 
@@ -275,7 +268,8 @@ struct each_change {
     void *payload;
 };
 
-static int one_change(const char *path, const git_oid *old_id, const git_oid *new_id, void *payload)
+static int one_change(const char *path, const orgctl_oid *old_id, const orgctl_oid *new_id,
+                      void *payload)
 {
     struct each_change *e = payload;
     const orgctl_kind *kind;
@@ -299,7 +293,7 @@ int orgctl_history_changes_each(orgctl_history_changes *ch, orgctl_history_chang
                                 void *payload)
 {
     struct each_change e = {cb, payload};
-    return orgctl_tree_diff(ch->repo->git, ch->old_tree, ch->new_tree, one_change, &e);
+    return orgctl_tree_diff(ch->repo, ch->old_tree, ch->new_tree, one_change, &e);
 }
 
 static int collect_change(const orgctl_history_change *change, void *payload)
@@ -333,50 +327,46 @@ int orgctl_history_show(cJSON **out, orgctl_repo *repo, const char *id)
 }
 
 struct diff_state {
-    git_repository *git;
+    orgctl_repo *repo;
     orgctl_history_patch_cb cb;
     void *payload;
+    strbuf patch; /* one file's, handed to cb */
     int error;
 };
 
-static int diff_one(const char *path, const git_oid *old_id, const git_oid *new_id, void *payload)
+static int diff_one(const char *path, const orgctl_oid *old_id, const orgctl_oid *new_id,
+                    void *payload)
 {
     struct diff_state *ds = payload;
-    git_blob *a = NULL, *b = NULL;
-    git_patch *patch = NULL;
-    git_buf buf = {0};
+    orgctl_blob *a = NULL, *b = NULL;
     strbuf shown_a = STRBUF_INIT, shown_b = STRBUF_INIT;
     bool masked = false;
     int error = 0;
-    if (old_id && (error = git_blob_lookup(&a, ds->git, old_id)) < 0)
+    if (old_id && (error = orgctl_blob_lookup(&a, ds->repo, old_id)) < 0)
         goto done;
-    if (new_id && (error = git_blob_lookup(&b, ds->git, new_id)) < 0)
+    if (new_id && (error = orgctl_blob_lookup(&b, ds->repo, new_id)) < 0)
         goto done;
-    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
-    opts.context_lines = 3;
     /* Secrets are shown as "(set)" or "(changed)": the diff is of the texts shown. */
-    orgctl_history_mask(path, a ? git_blob_rawcontent(a) : NULL,
-                        a ? (size_t)git_blob_rawsize(a) : 0, b ? git_blob_rawcontent(b) : NULL,
-                        b ? (size_t)git_blob_rawsize(b) : 0, &shown_a, &shown_b, &masked);
-    /* From buffers, not blobs: a blob's patch asks the repository's attributes for a diff
-     * driver, files read (stat, access) for each of 200k paths; orgctl sets none. */
+    orgctl_history_mask(path, a ? orgctl_blob_data(a) : NULL, a ? orgctl_blob_size(a) : 0,
+                        b ? orgctl_blob_data(b) : NULL, b ? orgctl_blob_size(b) : 0, &shown_a,
+                        &shown_b, &masked);
+    /* From the texts, not the blobs: a blob's patch asks the repository's attributes for a
+     * diff driver, files read (stat, access) for each of 200k paths; orgctl sets none. */
+    strbuf_reset(&ds->patch);
     if (masked)
-        error = git_patch_from_buffers(&patch, a ? strbuf_str(&shown_a) : NULL, shown_a.len, path,
-                                       b ? strbuf_str(&shown_b) : NULL, shown_b.len, path, &opts);
+        error = orgctl_patch_texts(&ds->patch, path, a ? strbuf_str(&shown_a) : NULL, shown_a.len,
+                                   b ? strbuf_str(&shown_b) : NULL, shown_b.len);
     else
-        error = git_patch_from_buffers(
-            &patch, a ? git_blob_rawcontent(a) : NULL, a ? (size_t)git_blob_rawsize(a) : 0, path,
-            b ? git_blob_rawcontent(b) : NULL, b ? (size_t)git_blob_rawsize(b) : 0, path, &opts);
-    if (error < 0 || (error = git_patch_to_buf(&buf, patch)) < 0)
-        goto done;
-    ds->error = ds->cb(buf.ptr, buf.size, ds->payload); /* the caller's error, as it is */
+        error = orgctl_patch_texts(&ds->patch, path, a ? orgctl_blob_data(a) : NULL,
+                                   a ? orgctl_blob_size(a) : 0, b ? orgctl_blob_data(b) : NULL,
+                                   b ? orgctl_blob_size(b) : 0);
+    if (error >= 0)
+        ds->error = ds->cb(strbuf_str(&ds->patch), ds->patch.len, ds->payload); /* the caller's error */
 done:
     strbuf_release(&shown_a);
     strbuf_release(&shown_b);
-    git_buf_dispose(&buf);
-    git_patch_free(patch);
-    git_blob_free(a);
-    git_blob_free(b);
+    orgctl_blob_free(a);
+    orgctl_blob_free(b);
     if (error < 0)
         ds->error = orgctl_git_error(error, path);
     return ds->error;
@@ -391,10 +381,11 @@ int orgctl_history_diff_each(orgctl_repo *repo, const char *id, orgctl_history_p
     cJSON_Delete(info);
     if (error < 0)
         return error;
-    struct diff_state ds = {repo->git, cb, payload, 0};
-    error = orgctl_tree_diff(repo->git, ch->old_tree, ch->new_tree, diff_one, &ds);
+    struct diff_state ds = {repo, cb, payload, STRBUF_INIT, 0};
+    error = orgctl_tree_diff(repo, ch->old_tree, ch->new_tree, diff_one, &ds);
     if (ds.error)
         error = ds.error;
+    strbuf_release(&ds.patch);
     orgctl_history_changes_free(ch);
     return error;
 }
@@ -450,7 +441,8 @@ done:
     return error;
 }
 
-static int check_one(const char *path, const git_oid *before, const git_oid *after, void *payload)
+static int check_one(const char *path, const orgctl_oid *before, const orgctl_oid *after,
+                     void *payload)
 {
     struct restore *r = payload;
     r->npaths++;
@@ -461,8 +453,8 @@ static int check_one(const char *path, const git_oid *before, const git_oid *aft
 int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const char *id,
                             bool force, bool dry_run, const char *command)
 {
-    git_commit *c = NULL;
-    git_tree *old_tree = NULL, *new_tree = NULL, *head_tree = NULL;
+    orgctl_commit *c = NULL;
+    orgctl_tree *old_tree = NULL, *new_tree = NULL, *head_tree = NULL;
     struct restore r = {repo, NULL, 0, 0, NULL};
     orgctl_changeset *cs = NULL;
     bool planned = false; /* a dry run's plan is shown even when it is refused */
@@ -474,16 +466,16 @@ int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const
         return error;
     cJSON *info = describe_commit(c);
     const char *cs_id = cJSON_GetStringValue(cJSON_GetObjectItem(info, "id"));
-    if (git_commit_parentcount(c) == 0) {
+    if (orgctl_commit_parentcount(c) == 0) {
         error = orgctl_error_set(ORGCTL_EINVALID,
                                  "change set %s created the repository; it cannot be rolled back",
                                  cs_id);
         goto done;
     }
     if ((error = parent_tree(c, &old_tree)) < 0 ||
-        (error = orgctl_commit_tree(&head_tree, repo->git, &repo->head)) < 0)
+        (error = orgctl_commit_tree(&head_tree, repo, &repo->head)) < 0)
         goto done;
-    if ((error = git_commit_tree(&new_tree, c)) < 0) {
+    if ((error = orgctl_commit_get_tree(&new_tree, c)) < 0) {
         error = orgctl_git_error(error, "cannot read tree");
         goto done;
     }
@@ -500,7 +492,7 @@ int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const
             break;
     }
     if (!error)
-        error = orgctl_tree_diff(repo->git, old_tree, new_tree, check_one, &r);
+        error = orgctl_tree_diff(repo, old_tree, new_tree, check_one, &r);
     orgctl_perm_cache_stop(repo);
     if (r.error < 0 || error < 0) {
         error = r.error < 0 ? r.error : error;
@@ -530,7 +522,7 @@ int orgctl_history_rollback(char **new_id, cJSON **out, orgctl_repo *repo, const
     /* Rolling back the last change set gives back its parent's tree exactly, a state the
      * repository was in: nothing to check (for each object a set created, a look for what
      * still refers to it took half of a 100k-user rollback). */
-    bool latest = git_oid_equal(git_commit_id(c), &repo->head);
+    bool latest = orgctl_oid_equal(orgctl_commit_id(c), &repo->head);
     planned = dry_run;
     if (!force && !latest && (error = orgctl_restore_check_integrity(r.engine, cs_id)) < 0)
         goto done;
@@ -552,9 +544,9 @@ done:
     cJSON_Delete(r.orgs);
     orgctl_changeset_free(cs);
     orgctl_restore_free(r.engine);
-    git_tree_free(old_tree);
-    git_tree_free(new_tree);
-    git_tree_free(head_tree);
-    git_commit_free(c);
+    orgctl_tree_free(old_tree);
+    orgctl_tree_free(new_tree);
+    orgctl_tree_free(head_tree);
+    orgctl_commit_free(c);
     return error;
 }

@@ -54,17 +54,17 @@ static bool valid_org(const char *name)
 
 /* The entries of two trees (either may be NULL) that differ, in one merge of their
  * sorted lists: cb(name, entry in a or NULL, entry in b or NULL). */
-typedef int (*merge_cb)(void *payload, const git_tree_entry *ea, const git_tree_entry *eb);
+typedef int (*merge_cb)(void *payload, const orgctl_tree_entry *ea, const orgctl_tree_entry *eb);
 
-static int merge_entries(git_tree *a, git_tree *b, merge_cb cb, void *payload)
+static int merge_entries(orgctl_tree *a, orgctl_tree *b, merge_cb cb, void *payload)
 {
-    size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
+    size_t na = a ? orgctl_tree_entrycount(a) : 0, nb = b ? orgctl_tree_entrycount(b) : 0;
     size_t i = 0, j = 0;
     int error = 0;
     while (!error && (i < na || j < nb)) {
-        const git_tree_entry *ea = i < na ? git_tree_entry_byindex(a, i) : NULL;
-        const git_tree_entry *eb = j < nb ? git_tree_entry_byindex(b, j) : NULL;
-        int cmp = !ea ? 1 : !eb ? -1 : git_tree_entry_cmp(ea, eb);
+        const orgctl_tree_entry *ea = i < na ? orgctl_tree_entry_byindex(a, i) : NULL;
+        const orgctl_tree_entry *eb = j < nb ? orgctl_tree_entry_byindex(b, j) : NULL;
+        int cmp = !ea ? 1 : !eb ? -1 : orgctl_tree_entry_cmp(ea, eb);
         if (cmp < 0) {
             error = cb(payload, ea, NULL);
             i++;
@@ -72,8 +72,7 @@ static int merge_entries(git_tree *a, git_tree *b, merge_cb cb, void *payload)
             error = cb(payload, NULL, eb);
             j++;
         } else {
-            if (!git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) ||
-                git_tree_entry_filemode(ea) != git_tree_entry_filemode(eb))
+            if (!orgctl_tree_entry_same(ea, eb))
                 error = cb(payload, ea, eb);
             i++;
             j++;
@@ -86,38 +85,39 @@ static int merge_entries(git_tree *a, git_tree *b, merge_cb cb, void *payload)
  * trees (the root and orgs/, which holds an entry per org) are read once, not twice. */
 #define KEPT_TREES 16
 struct tree_memo {
-    git_tree *tree[KEPT_TREES];
+    orgctl_tree *tree[KEPT_TREES];
     size_t next;
 };
 
-static int memo_tree(git_repository *git, struct tree_memo *m, const git_oid *id, git_tree **out)
+static int memo_tree(orgctl_repo *repo, struct tree_memo *m, const orgctl_oid *id,
+                     orgctl_tree **out)
 {
     for (size_t i = 0; m && i < KEPT_TREES; i++)
-        if (m->tree[i] && git_oid_equal(git_tree_id(m->tree[i]), id)) {
+        if (m->tree[i] && orgctl_oid_equal(orgctl_tree_id(m->tree[i]), id)) {
             *out = m->tree[i];
             return 0;
         }
-    int error = git_tree_lookup(out, git, id);
+    int error = orgctl_tree_lookup(out, repo, id);
     if (error < 0)
         return orgctl_git_error(error, "cannot read tree");
     if (m) {
-        git_tree_free(m->tree[m->next]);
+        orgctl_tree_free(m->tree[m->next]);
         m->tree[m->next] = *out;
         m->next = (m->next + 1) % KEPT_TREES;
     }
     return 0;
 }
 
-static void memo_release(struct tree_memo *m, git_tree *t)
+static void memo_release(struct tree_memo *m, orgctl_tree *t)
 {
     if (!m) /* not kept: the caller's own */
-        git_tree_free(t);
+        orgctl_tree_free(t);
 }
 
 static void memo_free(struct tree_memo *m)
 {
     for (size_t i = 0; i < KEPT_TREES; i++)
-        git_tree_free(m->tree[i]);
+        orgctl_tree_free(m->tree[i]);
     memset(m, 0, sizeof(*m));
 }
 
@@ -128,20 +128,20 @@ struct scope_walk {
 };
 
 /* The sub-tree of an entry (NULL when the entry is none or no tree). */
-static int entry_tree(struct scope_walk *w, const git_tree_entry *e, git_tree **out)
+static int entry_tree(struct scope_walk *w, const orgctl_tree_entry *e, orgctl_tree **out)
 {
     *out = NULL;
-    if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE)
+    if (!e || !orgctl_tree_entry_is_tree(e))
         return 0;
-    return memo_tree(w->repo->git, w->memo, git_tree_entry_id(e), out);
+    return memo_tree(w->repo, w->memo, orgctl_tree_entry_id(e), out);
 }
 
-static int org_folder(void *payload, const git_tree_entry *ea, const git_tree_entry *eb)
+static int org_folder(void *payload, const orgctl_tree_entry *ea, const orgctl_tree_entry *eb)
 {
     struct scope_walk *w = payload;
-    const git_tree_entry *e = ea ? ea : eb;
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE && valid_org(git_tree_entry_name(e)))
-        scope_add(w->s, git_tree_entry_name(e));
+    const orgctl_tree_entry *e = ea ? ea : eb;
+    if (orgctl_tree_entry_is_tree(e) && valid_org(orgctl_tree_entry_name(e)))
+        scope_add(w->s, orgctl_tree_entry_name(e));
     else
         w->s->enterprise = true; /* no org's folder: nobody's but the enterprise's */
     return 0;
@@ -149,31 +149,31 @@ static int org_folder(void *payload, const git_tree_entry *ea, const git_tree_en
 
 /* The org of one side of a bulk set's folder: its set.json's "org"; the enterprise's
  * when it has none or the folder is no set. */
-static void bulk_side(struct scope_walk *w, const git_tree_entry *e)
+static void bulk_side(struct scope_walk *w, const orgctl_tree_entry *e)
 {
-    git_tree *set = NULL;
-    git_blob *blob = NULL;
+    orgctl_tree *set = NULL;
+    orgctl_blob *blob = NULL;
     const char *org = NULL;
     cJSON *json = NULL;
-    if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-        git_tree_lookup(&set, w->repo->git, git_tree_entry_id(e)) == 0) {
-        const git_tree_entry *f = git_tree_entry_byname(set, "set.json");
-        if (f && git_tree_entry_type(f) == GIT_OBJECT_BLOB &&
-            git_blob_lookup(&blob, w->repo->git, git_tree_entry_id(f)) == 0)
-            json = cJSON_ParseWithLength(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+    if (orgctl_tree_entry_is_tree(e) &&
+        orgctl_tree_lookup(&set, w->repo, orgctl_tree_entry_id(e)) == 0) {
+        const orgctl_tree_entry *f = orgctl_tree_entry_byname(set, "set.json");
+        if (f && orgctl_tree_entry_is_blob(f) &&
+            orgctl_blob_lookup(&blob, w->repo, orgctl_tree_entry_id(f)) == 0)
+            json = cJSON_ParseWithLength(orgctl_blob_data(blob), orgctl_blob_size(blob));
         org = cJSON_GetStringValue(cJSON_GetObjectItem(json, "org"));
     }
     if (org && valid_org(org))
         scope_add(w->s, org);
     else
         w->s->enterprise = true;
-    git_error_clear();
+    orgctl_store_error_clear();
     cJSON_Delete(json);
-    git_blob_free(blob);
-    git_tree_free(set);
+    orgctl_blob_free(blob);
+    orgctl_tree_free(set);
 }
 
-static int bulk_folder(void *payload, const git_tree_entry *ea, const git_tree_entry *eb)
+static int bulk_folder(void *payload, const orgctl_tree_entry *ea, const orgctl_tree_entry *eb)
 {
     struct scope_walk *w = payload;
     if (ea)
@@ -183,10 +183,10 @@ static int bulk_folder(void *payload, const git_tree_entry *ea, const git_tree_e
     return 0;
 }
 
-static int top_entry(void *payload, const git_tree_entry *ea, const git_tree_entry *eb)
+static int top_entry(void *payload, const orgctl_tree_entry *ea, const orgctl_tree_entry *eb)
 {
     struct scope_walk *w = payload;
-    const char *name = git_tree_entry_name(ea ? ea : eb);
+    const char *name = orgctl_tree_entry_name(ea ? ea : eb);
     merge_cb cb = strcmp(name, "orgs") == 0   ? org_folder
                   : strcmp(name, "bulk") == 0 ? bulk_folder
                                               : NULL;
@@ -194,7 +194,7 @@ static int top_entry(void *payload, const git_tree_entry *ea, const git_tree_ent
         w->s->enterprise = true; /* enterprise.json, or a file of no org */
         return 0;
     }
-    git_tree *ta = NULL, *tb = NULL;
+    orgctl_tree *ta = NULL, *tb = NULL;
     int error;
     if ((error = entry_tree(w, ea, &ta)) == 0 && (error = entry_tree(w, eb, &tb)) == 0) {
         /* a file where a folder belongs (or the reverse): nobody's but the enterprise's */
@@ -207,8 +207,8 @@ static int top_entry(void *payload, const git_tree_entry *ea, const git_tree_ent
     return error;
 }
 
-static int scope_walk(orgctl_repo *repo, struct tree_memo *memo, git_tree *old_tree,
-                      git_tree *new_tree, orgctl_scope *s)
+static int scope_walk(orgctl_repo *repo, struct tree_memo *memo, orgctl_tree *old_tree,
+                      orgctl_tree *new_tree, orgctl_scope *s)
 {
     struct scope_walk w = {repo, memo, s};
     *s = (orgctl_scope){0};
@@ -232,12 +232,14 @@ static int scope_walk(orgctl_repo *repo, struct tree_memo *memo, git_tree *old_t
     return 0;
 }
 
-int orgctl_scope_of(orgctl_repo *repo, git_tree *old_tree, git_tree *new_tree, orgctl_scope *s)
+int orgctl_scope_of(orgctl_repo *repo, orgctl_tree *old_tree, orgctl_tree *new_tree,
+                    orgctl_scope *s)
 {
     return scope_walk(repo, NULL, old_tree, new_tree, s);
 }
 
-int orgctl_scope_trailers(orgctl_repo *repo, git_tree *old_tree, git_tree *new_tree, strbuf *msg)
+int orgctl_scope_trailers(orgctl_repo *repo, orgctl_tree *old_tree, orgctl_tree *new_tree,
+                          strbuf *msg)
 {
     orgctl_scope s;
     int error = orgctl_scope_of(repo, old_tree, new_tree, &s);
@@ -406,31 +408,33 @@ static bool in_scope(const orgctl_scope *s, const char *org)
 }
 
 /* The trees of c and of its first parent (NULL for the first commit). */
-static int commit_trees(orgctl_history_view *v, git_commit *c, git_tree **old_tree,
-                        git_tree **new_tree)
+static int commit_trees(orgctl_history_view *v, orgctl_commit *c, orgctl_tree **old_tree,
+                        orgctl_tree **new_tree)
 {
-    git_repository *git = v->repo->git;
+    orgctl_repo *repo = v->repo;
     int error;
     *old_tree = *new_tree = NULL;
-    if ((error = memo_tree(git, &v->memo, git_commit_tree_id(c), new_tree)) < 0)
+    if ((error = memo_tree(repo, &v->memo, orgctl_commit_tree_id(c), new_tree)) < 0)
         return error;
-    if (git_commit_parentcount(c) == 0)
+    if (orgctl_commit_parentcount(c) == 0)
         return 0;
-    git_commit *p = NULL;
-    if ((error = git_commit_lookup(&p, git, git_commit_parent_id(c, 0))) == GIT_ENOTFOUND) {
-        git_error_clear(); /* a shallow clone: judged against nothing, all it holds is new */
+    orgctl_commit *p = NULL;
+    if ((error = orgctl_commit_lookup(&p, repo, orgctl_commit_parent_id(c, 0))) ==
+        ORGCTL_STORE_NOTFOUND) {
+        orgctl_store_error_clear(); /* a shallow clone: judged against nothing, all it holds is new
+                                     */
         return 0;
     }
     if (error < 0)
         return orgctl_git_error(error, "cannot read parent");
-    error = memo_tree(git, &v->memo, git_commit_tree_id(p), old_tree);
-    git_commit_free(p);
+    error = memo_tree(repo, &v->memo, orgctl_commit_tree_id(p), old_tree);
+    orgctl_commit_free(p);
     return error;
 }
 
 /* The trees of c and its parent (kept by the view) and the orgs c touched. */
-static int commit_scope(orgctl_history_view *v, git_commit *c, git_tree **old_tree,
-                        git_tree **new_tree, orgctl_scope *s)
+static int commit_scope(orgctl_history_view *v, orgctl_commit *c, orgctl_tree **old_tree,
+                        orgctl_tree **new_tree, orgctl_scope *s)
 {
     *s = (orgctl_scope){0};
     int error = commit_trees(v, c, old_tree, new_tree);
@@ -439,10 +443,10 @@ static int commit_scope(orgctl_history_view *v, git_commit *c, git_tree **old_tr
 
 /* Whether the entry at `path` differs between the trees (either may be NULL), descending
  * only while the sub-trees on the way differ. */
-static int path_changed(git_repository *git, git_tree *a, git_tree *b, const char *path,
+static int path_changed(orgctl_repo *repo, orgctl_tree *a, orgctl_tree *b, const char *path,
                         bool *changed)
 {
-    git_tree *t[2] = {a, b};
+    orgctl_tree *t[2] = {a, b};
     int error = 0;
     char part[512];
     *changed = false;
@@ -451,24 +455,23 @@ static int path_changed(git_repository *git, git_tree *a, git_tree *b, const cha
         size_t len = slash ? (size_t)(slash - p) : strlen(p);
         snprintf(part, sizeof(part), "%.*s", (int)len, p);
         p = slash ? slash + 1 : NULL;
-        const git_tree_entry *e[2] = {t[0] ? git_tree_entry_byname(t[0], part) : NULL,
-                                      t[1] ? git_tree_entry_byname(t[1], part) : NULL};
+        const orgctl_tree_entry *e[2] = {t[0] ? orgctl_tree_entry_byname(t[0], part) : NULL,
+                                         t[1] ? orgctl_tree_entry_byname(t[1], part) : NULL};
         if (!e[0] && !e[1])
             break;
-        if (e[0] && e[1] && git_oid_equal(git_tree_entry_id(e[0]), git_tree_entry_id(e[1])) &&
-            git_tree_entry_filemode(e[0]) == git_tree_entry_filemode(e[1]))
+        if (e[0] && e[1] && orgctl_tree_entry_same(e[0], e[1]))
             break;
         if (!p) { /* the entry itself: there on one side only, or different */
             *changed = true;
             break;
         }
         for (int i = 0; i < 2 && !error; i++) { /* a side without the folder goes on empty */
-            git_tree *sub = NULL;
-            if (e[i] && git_tree_entry_type(e[i]) == GIT_OBJECT_TREE &&
-                (error = git_tree_lookup(&sub, git, git_tree_entry_id(e[i]))) < 0)
+            orgctl_tree *sub = NULL;
+            if (e[i] && orgctl_tree_entry_is_tree(e[i]) &&
+                (error = orgctl_tree_lookup(&sub, repo, orgctl_tree_entry_id(e[i]))) < 0)
                 error = orgctl_git_error(error, "cannot read tree");
             if (t[i] != a && t[i] != b)
-                git_tree_free(t[i]);
+                orgctl_tree_free(t[i]);
             t[i] = sub;
         }
         if (error)
@@ -476,20 +479,20 @@ static int path_changed(git_repository *git, git_tree *a, git_tree *b, const cha
     }
     for (int i = 0; i < 2; i++)
         if (t[i] != a && t[i] != b)
-            git_tree_free(t[i]);
+            orgctl_tree_free(t[i]);
     return error;
 }
 
 /* Whether the change set changed an object of the --kind (or the --object) in one of
  * the orgs it touched that --org allows. */
-static int changed_objects(orgctl_history_view *v, const orgctl_scope *s, git_tree *old_tree,
-                           git_tree *new_tree, bool *found)
+static int changed_objects(orgctl_history_view *v, const orgctl_scope *s, orgctl_tree *old_tree,
+                           orgctl_tree *new_tree, bool *found)
 {
     const orgctl_kind *kind = v->obj_kind ? v->obj_kind : v->kind;
     int error = 0;
     *found = false;
     if (!kind->per_org) /* enterprise.json */
-        return path_changed(v->repo->git, old_tree, new_tree, "enterprise.json", found);
+        return path_changed(v->repo, old_tree, new_tree, "enterprise.json", found);
     for (size_t i = 0; i < s->n && !error && !*found; i++) {
         const char *org = s->orgs[i];
         bool wanted = v->norgs == 0;
@@ -511,7 +514,7 @@ static int changed_objects(orgctl_history_view *v, const orgctl_scope *s, git_tr
             strbuf_addf(&sb, "orgs/%s/%s", org, kind->plural);
             path = strbuf_detach(&sb, NULL);
         }
-        error = path_changed(v->repo->git, old_tree, new_tree, path, found);
+        error = path_changed(v->repo, old_tree, new_tree, path, found);
         free(path);
     }
     return error;
@@ -547,10 +550,10 @@ static bool text_has(const cJSON *item, const char *key, const char *text)
     return s && strstr(s, text);
 }
 
-int orgctl_history_view_match(orgctl_history_view *v, git_commit *c, cJSON *item)
+int orgctl_history_view_match(orgctl_history_view *v, orgctl_commit *c, cJSON *item)
 {
     /* What the commit says first; the trees only for what passes. */
-    time_t when = (time_t)git_commit_time(c);
+    time_t when = orgctl_commit_time(c);
     if ((v->has_since && when < v->since) || (v->has_until && when > v->until))
         return 0;
     if (v->actor &&
@@ -558,7 +561,7 @@ int orgctl_history_view_match(orgctl_history_view *v, git_commit *c, cJSON *item
         return 0;
     if (v->grep && !text_has(item, "summary", v->grep) && !text_has(item, "command", v->grep))
         return 0;
-    git_tree *old_tree, *new_tree;
+    orgctl_tree *old_tree, *new_tree;
     orgctl_scope s;
     int error = commit_scope(v, c, &old_tree, &new_tree, &s);
     if (error < 0)
@@ -583,16 +586,16 @@ int orgctl_history_view_match(orgctl_history_view *v, git_commit *c, cJSON *item
     return keep;
 }
 
-int orgctl_history_view_check(orgctl_history_view *v, git_commit *c, cJSON *item)
+int orgctl_history_view_check(orgctl_history_view *v, orgctl_commit *c, cJSON *item)
 {
-    git_tree *old_tree, *new_tree;
+    orgctl_tree *old_tree, *new_tree;
     orgctl_scope s;
     int error = commit_scope(v, c, &old_tree, &new_tree, &s);
     if (error < 0)
         return error;
     if (!may_see_scope(v, &s)) {
-        char hex[GIT_OID_HEXSZ + 1];
-        git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+        char hex[ORGCTL_OID_HEXSZ + 1];
+        orgctl_oid_tostr(hex, sizeof(hex), orgctl_commit_id(c));
         const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(item, "id"));
         error = orgctl_error_set(ORGCTL_EPERM,
                                  "permission denied: change set %s touches an org where %s "
@@ -610,6 +613,7 @@ int orgctl_history_view_check(orgctl_history_view *v, git_commit *c, cJSON *item
 #define SHOWN_SET "(set)"
 #define SHOWN_CHANGED "(changed)"
 #define NOT_SHOWN "(not valid JSON: not shown, as it may hold a secret)\n"
+#define NOT_SHOWN_BULK "(a bulk set's file: not shown without the bulk layer)\n"
 
 static bool secret_name(const char *key)
 {
@@ -723,9 +727,16 @@ void orgctl_history_mask(const char *path, const char *old_data, size_t old_len,
     *masked = false;
     if (ends_with(path, ".json")) {
         mask_json(old_data, old_len, new_data, new_len, old_out, new_out, masked);
-    } else if (strncmp(path, "bulk/", 5) == 0 && ends_with(path, "/rows.csv")) {
-        bool a = old_data && bulk_rows_mask(old_data, old_len, old_out);
-        bool b = new_data && bulk_rows_mask(new_data, new_len, new_out);
+    } else if (strncmp(path, ORGCTL_BULK_FOLDER, strlen(ORGCTL_BULK_FOLDER)) == 0) {
+        const struct orgctl_bulk_files *files = orgctl_bulk_files();
+        if (!files) { /* who knows what it holds: nothing shown */
+            strbuf_adds(old_out, old_data ? NOT_SHOWN_BULK : "");
+            strbuf_adds(new_out, new_data ? NOT_SHOWN_BULK : "");
+            *masked = true;
+            return;
+        }
+        bool a = old_data && files->mask(path, old_data, old_len, old_out);
+        bool b = new_data && files->mask(path, new_data, new_len, new_out);
         *masked = a || b;
         if (*masked && old_data && !a) /* a side with nothing to hide, as it is */
             strbuf_add(old_out, old_data, old_len);

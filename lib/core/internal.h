@@ -5,8 +5,6 @@
 #define ORGCTL_INTERNAL_H
 
 #include <cjson/cJSON.h>
-#include <git2.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 
 #include "index_key.h"
@@ -82,21 +80,27 @@ const char *orgctl_changeset_org(const orgctl_changeset *cs);
 int orgctl_org_check_change(orgctl_repo *repo, const orgctl_kind *kind, const char *org,
                             const cJSON *obj);
 
-/* --- known calls into the layers above (tests/cli/t9100-layers.sh lists them: the list
- * may only shrink) --- */
-
-/* --- bulk sets' files, which are no object of a kind (lib/bulk/bulk_store.c) --- */
-/* orgctl_authorize_file for bulk/<set>/<file>: the bulk permissions in the set's org. */
-int orgctl_bulk_authorize_file(orgctl_repo *repo, const char *path, const char *before,
-                               size_t before_len, const char *after, size_t after_len);
-/* The org of the set `path` belongs to (malloc'd). */
-char *orgctl_bulk_file_org(orgctl_repo *repo, const char *path);
-/* Appends the stored rows `data` of a bulk set to `out` with their password hashes
- * masked (lib/bulk/bulk_internal.h: BULK_HASH_COLUMN); false (and nothing appended) when
- * they hold none. */
-bool bulk_rows_mask(const char *data, size_t len, strbuf *out);
-
-/* --- end of the calls into the layers above --- */
+/* --- files that are no object of a kind: a bulk set's (bulk/<set>/<file>) ---
+ * The layer that writes them (lib/bulk/) says how they are authorized, whose org they
+ * are and what a view of history may show of them: it registers that as the library is
+ * loaded (a constructor in lib/bulk/bulk_store.c), since a rollback or `show` of a bulk
+ * set calls nothing of bulk's before, and the core calls nothing above it. Unregistered
+ * (a program linked without lib/bulk/), such a file is refused and hidden, never
+ * skipped (lib/core/authz.c). */
+#define ORGCTL_BULK_FOLDER "bulk/"
+struct orgctl_bulk_files {
+    /* orgctl_authorize_file for bulk/<set>/<file>: the bulk permissions in the set's org. */
+    int (*authorize)(orgctl_repo *repo, const char *path, const char *before, size_t before_len,
+                     const char *after, size_t after_len);
+    /* The org of the set `path` belongs to (malloc'd). */
+    char *(*org)(orgctl_repo *repo, const char *path);
+    /* Appends the stored `data` of file `path` to `out` with its secrets masked (a set's
+     * rows: their password hashes); false (and nothing appended) when it holds none. */
+    bool (*mask)(const char *path, const char *data, size_t len, strbuf *out);
+};
+void orgctl_bulk_files_register(const struct orgctl_bulk_files *files);
+/* What is registered, or NULL. */
+const struct orgctl_bulk_files *orgctl_bulk_files(void);
 
 /* Refuses a staged state in which the enterprise administrator (enterprise.json) no longer
  * holds directory:organization:admin in the enterprise org: nobody could repair it. */

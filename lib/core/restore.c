@@ -26,7 +26,7 @@ enum action {
  * and once merged, what the rollback does with it. */
 struct later {
     char *path;
-    git_oid then, now;
+    orgctl_oid then, now;
     bool had, has;
     enum action action;
     char *merged;  /* WRITE: canonical JSON */
@@ -35,7 +35,7 @@ struct later {
 
 struct orgctl_restore {
     orgctl_repo *repo;
-    git_tree *parent, *set, *head;
+    orgctl_tree *parent, *set, *head;
     struct later *later;
     size_t nlater, alloc;
     strmap by_path; /* path -> index in later */
@@ -51,7 +51,8 @@ struct orgctl_restore {
     size_t nproblems;
 };
 
-static int note_later(const char *path, const git_oid *then, const git_oid *now, void *payload)
+static int note_later(const char *path, const orgctl_oid *then, const orgctl_oid *now,
+                      void *payload)
 {
     orgctl_restore *rs = payload;
     if (rs->nlater == rs->alloc) {
@@ -62,22 +63,22 @@ static int note_later(const char *path, const git_oid *then, const git_oid *now,
     memset(l, 0, sizeof(*l));
     l->path = xstrdup(path);
     if ((l->had = then != NULL))
-        git_oid_cpy(&l->then, then);
+        l->then = *then;
     if ((l->has = now != NULL))
-        git_oid_cpy(&l->now, now);
+        l->now = *now;
     strmap_set(&rs->by_path, l->path, rs->nlater++);
     return 0;
 }
 
-int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *parent, git_tree *set,
-                         git_tree *head)
+int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, orgctl_tree *parent,
+                         orgctl_tree *set, orgctl_tree *head)
 {
     orgctl_restore *rs = xcalloc(1, sizeof(*rs));
     rs->repo = repo;
     rs->parent = parent;
     rs->set = set;
     rs->head = head;
-    int error = orgctl_tree_diff(repo->git, set, head, note_later, rs);
+    int error = orgctl_tree_diff(repo, set, head, note_later, rs);
     if (error < 0) {
         orgctl_restore_free(rs);
         rs = NULL;
@@ -92,7 +93,7 @@ static struct later *find_later(orgctl_restore *rs, const char *path)
     return strmap_get(&rs->by_path, path, &i) ? &rs->later[i] : NULL;
 }
 
-bool orgctl_restore_exists_now(orgctl_restore *rs, const char *path, const git_oid *after,
+bool orgctl_restore_exists_now(orgctl_restore *rs, const char *path, const orgctl_oid *after,
                                bool *changed)
 {
     struct later *l = find_later(rs, path);
@@ -352,16 +353,16 @@ static void merge_fields(struct merge *m, const cJSON *P, const cJSON *C, const 
 }
 
 /* The JSON object in blob `id`; NULL when it is none (*error set on a read failure). */
-static cJSON *read_object(orgctl_restore *rs, const git_oid *id, int *error)
+static cJSON *read_object(orgctl_restore *rs, const orgctl_oid *id, int *error)
 {
-    git_blob *blob = NULL;
-    int e = git_blob_lookup(&blob, rs->repo->git, id);
+    orgctl_blob *blob = NULL;
+    int e = orgctl_blob_lookup(&blob, rs->repo, id);
     if (e < 0) {
         *error = orgctl_git_error(e, "cannot read object");
         return NULL;
     }
-    cJSON *obj = cJSON_ParseWithLength(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
-    git_blob_free(blob);
+    cJSON *obj = cJSON_ParseWithLength(orgctl_blob_data(blob), orgctl_blob_size(blob));
+    orgctl_blob_free(blob);
     if (obj && !cJSON_IsObject(obj)) {
         cJSON_Delete(obj);
         obj = NULL;
@@ -414,16 +415,16 @@ static void name_conflicts(orgctl_restore *rs, const char *path, struct merge *m
     rs->nconflicted++;
 }
 
-static bool oid_same(const git_oid *a, const git_oid *b)
+static bool oid_same(const orgctl_oid *a, const orgctl_oid *b)
 {
-    return a == b || (a && b && git_oid_equal(a, b));
+    return a == b || (a && b && orgctl_oid_equal(a, b));
 }
 
 /* Decides what the rollback does with a path of the change set that a later change set
  * changed: P its state before the change set (NULL: none), l->then in it, l->now at HEAD. */
-static int merge_later(orgctl_restore *rs, struct later *l, const git_oid *p)
+static int merge_later(orgctl_restore *rs, struct later *l, const orgctl_oid *p)
 {
-    const git_oid *c = l->had ? &l->then : NULL, *h = l->has ? &l->now : NULL;
+    const orgctl_oid *c = l->had ? &l->then : NULL, *h = l->has ? &l->now : NULL;
     if (oid_same(h, p)) {
         l->action = KEEP;
         return 0;
@@ -502,16 +503,16 @@ int orgctl_restore_merge(orgctl_restore *rs, size_t *count)
     int error = 0;
     for (size_t i = 0; i < rs->nlater && !error; i++) {
         struct later *l = &rs->later[i];
-        git_tree_entry *te = NULL;
-        const git_oid *p = NULL;
-        if (git_tree_entry_bypath(&te, rs->parent, l->path) == 0)
-            p = git_tree_entry_id(te);
-        git_error_clear();
+        orgctl_tree_entry *te = NULL;
+        const orgctl_oid *p = NULL;
+        if (orgctl_tree_entry_bypath(&te, rs->parent, l->path) == 0)
+            p = orgctl_tree_entry_id(te);
+        orgctl_store_error_clear();
         if (oid_same(p, l->had ? &l->then : NULL))
             l->action = KEEP; /* not the change set's: nothing to restore */
         else
             error = merge_later(rs, l, p);
-        git_tree_entry_free(te);
+        orgctl_tree_entry_free(te);
     }
     *count = rs->nconflicted;
     return error;
@@ -526,8 +527,8 @@ const char *orgctl_restore_conflicts(orgctl_restore *rs)
 
 /* The plan's entry of a path no later change set changed: what the change set changed,
  * undone (HEAD has the change set's version). */
-static cJSON *describe(orgctl_restore *rs, const char *path, const git_oid *before,
-                       const git_oid *after)
+static cJSON *describe(orgctl_restore *rs, const char *path, const orgctl_oid *before,
+                       const orgctl_oid *after)
 {
     cJSON *entry = plan_entry(path, op_of(before != NULL, after != NULL));
     const orgctl_kind *kind;
@@ -550,7 +551,8 @@ static cJSON *describe(orgctl_restore *rs, const char *path, const git_oid *befo
     return entry;
 }
 
-static int stage_one(const char *path, const git_oid *before, const git_oid *after, void *payload)
+static int stage_one(const char *path, const orgctl_oid *before, const orgctl_oid *after,
+                     void *payload)
 {
     orgctl_restore *rs = payload;
     struct later *l = find_later(rs, path);
@@ -577,12 +579,12 @@ static int stage_one(const char *path, const git_oid *before, const git_oid *aft
         return rs->error = orgctl_changeset_put_raw(rs->cs, path, l->merged, strlen(l->merged));
     if (!before)
         return rs->error = has_now ? orgctl_changeset_put_raw(rs->cs, path, NULL, 0) : 0;
-    git_blob *blob = NULL;
-    if ((rs->error = git_blob_lookup(&blob, rs->repo->git, before)) < 0)
+    orgctl_blob *blob = NULL;
+    if ((rs->error = orgctl_blob_lookup(&blob, rs->repo, before)) < 0)
         return rs->error = orgctl_git_error(rs->error, path);
-    rs->error = orgctl_changeset_put_raw(rs->cs, path, git_blob_rawcontent(blob),
-                                         (size_t)git_blob_rawsize(blob));
-    git_blob_free(blob);
+    rs->error =
+        orgctl_changeset_put_raw(rs->cs, path, orgctl_blob_data(blob), orgctl_blob_size(blob));
+    orgctl_blob_free(blob);
     return rs->error;
 }
 
@@ -592,7 +594,7 @@ int orgctl_restore_stage(orgctl_restore *rs, orgctl_changeset *cs, cJSON *change
     rs->changes = changes;
     rs->detail = detail;
     rs->error = 0;
-    int error = orgctl_tree_diff(rs->repo->git, rs->parent, rs->set, stage_one, rs);
+    int error = orgctl_tree_diff(rs->repo, rs->parent, rs->set, stage_one, rs);
     return rs->error < 0 ? rs->error : error;
 }
 
@@ -634,7 +636,7 @@ int orgctl_restore_validate_merged(orgctl_restore *rs)
 /* Would the restored `path` leave a reference to nothing, an object in an org that is gone,
  * or a value that is no longer unique? Later change sets may have built on what the
  * rollback removes (a user given the role it deletes). */
-static int check_integrity(const char *path, const git_oid *before, const git_oid *after,
+static int check_integrity(const char *path, const orgctl_oid *before, const orgctl_oid *after,
                            void *payload)
 {
     orgctl_restore *rs = payload;
@@ -685,7 +687,7 @@ int orgctl_restore_check_integrity(orgctl_restore *rs, const char *id)
 {
     strbuf_reset(&rs->problems);
     rs->nproblems = 0;
-    int error = orgctl_tree_diff(rs->repo->git, rs->parent, rs->set, check_integrity, rs);
+    int error = orgctl_tree_diff(rs->repo, rs->parent, rs->set, check_integrity, rs);
     if (error < 0 || !rs->nproblems)
         return error;
     return orgctl_error_set(ORGCTL_ECONFLICT,

@@ -6,7 +6,6 @@
 #define ORGCTL_RESTORE_H
 
 #include <cjson/cJSON.h>
-#include <git2.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -17,12 +16,12 @@ typedef struct orgctl_restore orgctl_restore;
 /* Begins undoing the change from tree `parent` to tree `set` on tree `head` (the trees stay
  * the caller's, alive until orgctl_restore_free). Finds what later change sets changed by a
  * walk of `set` against `head`, at the cost of what changed since. */
-int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, git_tree *parent, git_tree *set,
-                         git_tree *head);
+int orgctl_restore_begin(orgctl_restore **out, orgctl_repo *repo, orgctl_tree *parent,
+                         orgctl_tree *set, orgctl_tree *head);
 
 /* Whether `path`, which the change set left as `after`, exists at HEAD; *changed: whether a
  * later change set changed it. */
-bool orgctl_restore_exists_now(orgctl_restore *rs, const char *path, const git_oid *after,
+bool orgctl_restore_exists_now(orgctl_restore *rs, const char *path, const orgctl_oid *after,
                                bool *changed);
 
 /* Merges every object of the change set that a later change set changed too. A field (a

@@ -19,7 +19,7 @@ static int head_tree(orgctl_repo *repo, git_tree **tree)
         return error;
     if (!repo->has_head)
         return ORGCTL_ENOTFOUND;
-    return orgctl_commit_tree(tree, repo->git, &repo->head);
+    return orgctl_commit_tree(tree, repo, &repo->head);
 }
 
 /* The folder `path` at HEAD as a tree (caller frees), or ORGCTL_ENOTFOUND. */

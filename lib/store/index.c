@@ -58,6 +58,11 @@ int orgctl_index_exec(orgctl_repo *repo, const char *sql)
     return error < 0 ? error : exec_now(repo, sql);
 }
 
+void orgctl_index_abort(orgctl_repo *repo)
+{
+    sqlite3_exec(repo->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 bool orgctl_index_read_begin(orgctl_repo *repo)
 {
     return sqlite3_get_autocommit(repo->db) && orgctl_index_exec(repo, "BEGIN") == 0;
@@ -2106,7 +2111,7 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
     if ((error = orgctl_index_exec(repo, "BEGIN IMMEDIATE")) < 0)
         return error;
     repo->invalid_known = false;
-    if (has_from && orgctl_commit_tree(&old_tree, repo->git, &from) < 0) {
+    if (has_from && orgctl_commit_tree(&old_tree, repo, &from) < 0) {
         /* The commit it reflected is gone (history rewritten): rebuild from nothing. */
         orgctl_error_clear();
         old_tree = NULL;
@@ -2118,10 +2123,10 @@ int orgctl_index_catch_up(orgctl_repo *repo, const git_oid *target)
      * which SQLite's default 2 MB of cache would read back from the WAL */
     if (!old_tree && (error = orgctl_index_tune_bulk(repo, 0)) < 0)
         goto done;
-    if ((error = orgctl_commit_tree(&new_tree, repo->git, target)) < 0)
+    if ((error = orgctl_commit_tree(&new_tree, repo, target)) < 0)
         goto done;
     struct catch_up cu = {repo, new_tree, !old_tree, 0};
-    error = orgctl_tree_diff(repo->git, old_tree, new_tree, catch_up_one, &cu);
+    error = orgctl_tree_diff(repo, old_tree, new_tree, catch_up_one, &cu);
     if (cu.error < 0)
         error = cu.error;
     if (!error)

@@ -16,6 +16,7 @@
 #include "orgctl/kind.h"
 #include "orgctl/object.h"
 #include "orgctl/repo.h"
+#include "packwriter.h"
 #include "strbuf.h"
 
 #define ORGCTL_BRANCH "refs/heads/main"
@@ -223,6 +224,9 @@ int orgctl_index_names(cJSON **out, orgctl_repo *repo, const orgctl_kind *kind, 
 int orgctl_index_count_in_org(orgctl_repo *repo, const char *org, long *count);
 /* Runs `sql` once the index writer (if any) has written everything queued before. */
 int orgctl_index_exec(orgctl_repo *repo, const char *sql);
+/* Rolls the index's open transaction back at once, whatever the writer has queued, and
+ * whether or not one is open (a change set given up, or one whose commit failed to record). */
+void orgctl_index_abort(orgctl_repo *repo);
 /* Begins a read transaction when none is open, so that many lookups share one (and its
  * locks); true when it began one, which orgctl_index_read_end(repo, true) ends. */
 bool orgctl_index_read_begin(orgctl_repo *repo);
@@ -293,17 +297,121 @@ void orgctl_index_drop_inserts(orgctl_repo *repo);
  * no id (not digits, a leading zero, too long: a hand-made commit). */
 bool orgctl_changeset_id_parse(const char *msg, long *out);
 
+/* --- the objects of the repository (lib/store/objects.c) --- */
+/* The layers above deal in these handles and ids and the functions below, never in
+ * libgit2's: they are libgit2's objects under the store's names. */
+typedef git_oid orgctl_oid;
+typedef git_tree orgctl_tree;
+typedef git_tree_entry orgctl_tree_entry;
+typedef git_blob orgctl_blob;
+typedef git_commit orgctl_commit;
+typedef git_revwalk orgctl_walk;
+#define ORGCTL_OID_HEXSZ GIT_OID_HEXSZ
+/* What a lookup returns when there is no such object or path, and a walk at its end. */
+#define ORGCTL_STORE_NOTFOUND GIT_ENOTFOUND
+#define ORGCTL_STORE_ITEROVER GIT_ITEROVER
+/* Forgets the storage's last error (a miss that is an answer); its text, or NULL. */
+void orgctl_store_error_clear(void);
+const char *orgctl_store_error_message(void);
+
+bool orgctl_oid_equal(const orgctl_oid *a, const orgctl_oid *b);
+/* The hex id in out (size - 1 digits at most), which it returns. */
+char *orgctl_oid_tostr(char *out, size_t size, const orgctl_oid *id);
+
+/* Trees and their entries (an entry of a tree lives as long as the tree). */
+int orgctl_tree_lookup(orgctl_tree **out, orgctl_repo *repo, const orgctl_oid *id);
+void orgctl_tree_free(orgctl_tree *tree);
+const orgctl_oid *orgctl_tree_id(const orgctl_tree *tree);
+size_t orgctl_tree_entrycount(const orgctl_tree *tree);
+const orgctl_tree_entry *orgctl_tree_entry_byindex(const orgctl_tree *tree, size_t i);
+const orgctl_tree_entry *orgctl_tree_entry_byname(const orgctl_tree *tree, const char *name);
+/* The entry at `path` below root, the caller's to free; ORGCTL_STORE_NOTFOUND (no error
+ * kept) when there is none. */
+int orgctl_tree_entry_bypath(orgctl_tree_entry **out, const orgctl_tree *root, const char *path);
+void orgctl_tree_entry_free(orgctl_tree_entry *entry);
+const char *orgctl_tree_entry_name(const orgctl_tree_entry *entry);
+const orgctl_oid *orgctl_tree_entry_id(const orgctl_tree_entry *entry);
+bool orgctl_tree_entry_is_tree(const orgctl_tree_entry *entry);
+bool orgctl_tree_entry_is_blob(const orgctl_tree_entry *entry);
+/* Same id and mode. */
+bool orgctl_tree_entry_same(const orgctl_tree_entry *a, const orgctl_tree_entry *b);
+/* The order of entries in a tree. */
+int orgctl_tree_entry_cmp(const orgctl_tree_entry *a, const orgctl_tree_entry *b);
+/* The tree `base` (NULL: the empty tree) becomes with `changes` (sorted by path) applied,
+ * written as loose objects: the trees of a small change set. */
+int orgctl_tree_write_changes(orgctl_oid *out, orgctl_repo *repo, const orgctl_tree *base,
+                              const orgctl_tree_change *changes, size_t n);
+
+/* Blobs. */
+int orgctl_blob_lookup(orgctl_blob **out, orgctl_repo *repo, const orgctl_oid *id);
+void orgctl_blob_free(orgctl_blob *blob);
+const char *orgctl_blob_data(const orgctl_blob *blob);
+size_t orgctl_blob_size(const orgctl_blob *blob);
+/* The id `data` has as a blob, written nowhere. */
+int orgctl_blob_hash(orgctl_oid *out, const void *data, size_t len);
+/* Writes `data` as a loose blob. */
+int orgctl_blob_write(orgctl_oid *out, orgctl_repo *repo, const void *data, size_t len);
+/* 0 when the blob `id` is in the object database and its header reads as a blob's,
+ * ORGCTL_STORE_NOTFOUND when it is missing, -1 when it is something else or unreadable:
+ * without reading its content. */
+int orgctl_blob_present(orgctl_repo *repo, const orgctl_oid *id);
+/* Passes the content of blob `id` to cb piece by piece, streamed where the object
+ * database can (a loose object), else whole; a read that fails is named `what`. */
+int orgctl_blob_stream(orgctl_repo *repo, const orgctl_oid *id, const char *what,
+                       int (*cb)(const void *data, size_t len, void *payload), void *payload);
+/* The pack of a bulk change set (packwriter.h), in this repository; a blob added to it. */
+int orgctl_store_pack_new(orgctl_packwriter **out, orgctl_repo *repo);
+int orgctl_store_pack_blob(orgctl_packwriter *pack, const void *data, size_t len, orgctl_oid *out);
+
+/* A unified patch (3 lines of context) of two texts (NULL: the side has none), both sides
+ * named `path`, appended to out. From texts, never blobs: a blob's patch would look up the
+ * repository's attributes for a diff driver, files read for each path. Returns libgit2's
+ * code. */
+int orgctl_patch_texts(strbuf *out, const char *path, const char *old_text, size_t old_len,
+                       const char *new_text, size_t new_len);
+
+/* Commits. */
+int orgctl_commit_lookup(orgctl_commit **out, orgctl_repo *repo, const orgctl_oid *id);
+void orgctl_commit_free(orgctl_commit *commit);
+const orgctl_oid *orgctl_commit_id(const orgctl_commit *commit);
+const char *orgctl_commit_message(const orgctl_commit *commit);
+/* The first paragraph of the message, kept by the commit. */
+const char *orgctl_commit_summary(orgctl_commit *commit);
+const char *orgctl_commit_author_name(const orgctl_commit *commit);
+time_t orgctl_commit_time(const orgctl_commit *commit);
+unsigned orgctl_commit_parentcount(const orgctl_commit *commit);
+int orgctl_commit_parent(orgctl_commit **out, const orgctl_commit *commit, unsigned n);
+const orgctl_oid *orgctl_commit_parent_id(const orgctl_commit *commit, unsigned n);
+const orgctl_oid *orgctl_commit_tree_id(const orgctl_commit *commit);
+int orgctl_commit_get_tree(orgctl_tree **out, const orgctl_commit *commit);
+/* The commit a revision (a commit id, a prefix of one, a ref) names. */
+int orgctl_commit_resolve(orgctl_commit **out, orgctl_repo *repo, const char *spec);
+/* Writes a commit of `tree` on `parent` (NULL: the first), authored by name <email> at
+ * `when` and committed by orgctl. */
+int orgctl_commit_write(orgctl_oid *out, orgctl_repo *repo, const char *author_name,
+                        const char *author_email, time_t when, const char *message,
+                        const orgctl_tree *tree, const orgctl_commit *parent);
+/* Moves the branch from the HEAD read under the lock to `commit`, or fails with
+ * ORGCTL_ECONFLICT if anyone moved it (compare-and-swap). */
+int orgctl_branch_move(orgctl_repo *repo, const orgctl_oid *commit, const char *summary);
+
+/* A walk of history back from `from`: newest first by time (by_time), else git's order.
+ * _next gives ORGCTL_STORE_ITEROVER at the end. */
+int orgctl_walk_new(orgctl_walk **out, orgctl_repo *repo, const orgctl_oid *from, bool by_time);
+int orgctl_walk_next(orgctl_oid *out, orgctl_walk *walk);
+void orgctl_walk_free(orgctl_walk *walk);
+
 /* --- tree walk (lib/store/treewalk.c) --- */
 /* Called for every blob path whose id differs between the two trees; a NULL id means the
  * side has no such path. Return non-zero to stop. */
-typedef int (*orgctl_tree_diff_cb)(const char *path, const git_oid *old_id, const git_oid *new_id,
-                                   void *payload);
+typedef int (*orgctl_tree_diff_cb)(const char *path, const orgctl_oid *old_id,
+                                   const orgctl_oid *new_id, void *payload);
 /* Walks two trees (either may be NULL), skipping sub-trees whose ids are equal, so the
  * cost follows the size of the difference. */
-int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree,
+int orgctl_tree_diff(orgctl_repo *repo, orgctl_tree *old_tree, orgctl_tree *new_tree,
                      orgctl_tree_diff_cb cb, void *payload);
 /* The tree of a commit (NULL oid: no tree). */
-int orgctl_commit_tree(git_tree **out, git_repository *git, const git_oid *commit);
+int orgctl_commit_tree(orgctl_tree **out, orgctl_repo *repo, const orgctl_oid *commit);
 /* The file `path` as committed at HEAD, in *data (malloc'd, NUL-terminated; caller frees)
  * and *len; ORGCTL_ENOTFOUND, with no error message, when there is no HEAD, no such file
  * or it cannot be read. */

@@ -4,10 +4,10 @@
 
 #include "store.h"
 
-int orgctl_commit_tree(git_tree **out, git_repository *git, const git_oid *commit)
+int orgctl_commit_tree(orgctl_tree **out, orgctl_repo *repo, const orgctl_oid *commit)
 {
     git_commit *c = NULL;
-    int error = git_commit_lookup(&c, git, commit);
+    int error = git_commit_lookup(&c, repo->git, commit);
     if (error < 0)
         return orgctl_git_error(error, "cannot read commit");
     error = git_commit_tree(out, c);
@@ -79,9 +79,10 @@ static int walk(git_repository *git, git_tree *a, git_tree *b, strbuf *prefix,
     return error;
 }
 
-int orgctl_tree_diff(git_repository *git, git_tree *old_tree, git_tree *new_tree,
+int orgctl_tree_diff(orgctl_repo *repo, orgctl_tree *old_tree, orgctl_tree *new_tree,
                      orgctl_tree_diff_cb cb, void *payload)
 {
+    git_repository *git = repo->git;
     strbuf prefix = STRBUF_INIT;
     strbuf_grow(&prefix, 256);
     int error = walk(git, old_tree, new_tree, &prefix, cb, payload);
@@ -98,7 +99,7 @@ int orgctl_store_read_head(char **data, size_t *len, orgctl_repo *repo, const ch
     *data = NULL;
     *len = 0;
     if (repo->has_head && repo->gitdir && orgctl_repo_git_open(repo) == 0 &&
-        orgctl_commit_tree(&tree, repo->git, &repo->head) == 0 &&
+        orgctl_commit_tree(&tree, repo, &repo->head) == 0 &&
         git_tree_entry_bypath(&te, tree, path) == 0 &&
         git_blob_lookup(&blob, repo->git, git_tree_entry_id(te)) == 0) {
         *len = (size_t)git_blob_rawsize(blob);

@@ -23,19 +23,9 @@ layers=(util schema store core outbound kinds bulk)
 
 # Calls into a layer above that are known: CALLER-FILE CALLEE-LAYER SYMBOL.
 known_upcalls='
-core/authz.c bulk orgctl_bulk_authorize_file
-core/authz.c bulk orgctl_bulk_file_org
-core/history_view.c bulk bulk_rows_mask
 '
 # Files above the store that still call libgit2 or SQLite: FILE LIBRARY.
 known_storage='
-bulk/bulk_store.c libgit2
-core/changeset.c libgit2
-core/changeset.c sqlite
-core/check.c libgit2
-core/history.c libgit2
-core/history_view.c libgit2
-core/restore.c libgit2
 '
 
 n=0

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "history_view.h"
 #include "index_key.h"
 #include "internal.h"
 #include "orgctl.h"
@@ -624,6 +625,33 @@ static void test_kind_verbs(void)
     ok(perms == 0, "standard verbs ask the permission their kind's descriptor gives the action");
 }
 
+/* A bulk set's files are the bulk layer's to authorize and mask, which it registers as
+ * the library is loaded; a program without it refuses and hides them. */
+static void test_bulk_files(orgctl_repo *repo)
+{
+    const struct orgctl_bulk_files *files = orgctl_bulk_files();
+    const char *rows = "Username,Password Hash\nbob,$y$j9T$secret\n";
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    bool masked = false;
+    ok(files != NULL, "the bulk layer registered its files' handlers as the library loaded");
+    orgctl_history_mask("bulk/s/rows.csv", NULL, 0, rows, strlen(rows), &a, &b, &masked);
+    ok(masked && strstr(strbuf_str(&b), "bob") && !strstr(strbuf_str(&b), "secret"),
+       "a set's password hashes are masked, the rest shown");
+    ok(orgctl_repo_set_actor(repo, NULL) == 0, "act as the administrator");
+    ok(orgctl_authorize_file(repo, "bulk/s/rows.csv", NULL, 0, rows, strlen(rows)) == 0,
+       "registered: the administrator may add a set's rows");
+    orgctl_bulk_files_register(NULL);
+    strbuf_reset(&b);
+    orgctl_history_mask("bulk/s/rows.csv", NULL, 0, rows, strlen(rows), &a, &b, &masked);
+    ok(masked && !strstr(strbuf_str(&b), "secret"), "unregistered: a set's file is hidden");
+    ok(orgctl_authorize_file(repo, "bulk/s/rows.csv", NULL, 0, rows, strlen(rows)) == ORGCTL_EPERM,
+       "unregistered: a change to a set's file is refused, even to the administrator");
+    orgctl_error_clear();
+    orgctl_bulk_files_register(files);
+    strbuf_release(&a);
+    strbuf_release(&b);
+}
+
 static void test_repo(const char *dir)
 {
     char *admin = NULL;
@@ -725,6 +753,7 @@ static void test_repo(const char *dir)
     cJSON *report = NULL;
     ok(orgctl_bulk_exec(repo, "nosuch", &eo, NULL, &report) == ORGCTL_EINVALID && !report,
        "bulk exec options with no version are refused");
+    test_bulk_files(repo);
     orgctl_repo_free(repo);
 }
 
