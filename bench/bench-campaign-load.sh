@@ -46,7 +46,9 @@ contacts() { # COUNT FILE: mixed formats, 10% duplicates, a few bad
 "$orgctl" campaign strategy create std --mode preview >/dev/null
 list_args=()
 if "$orgctl" suppress --help >/dev/null 2>&1; then
-	awk -v m="$m" 'BEGIN { srand(7); print "number"; for (i = 0; i < m; i++) printf "+1%010d\n", 2002000000 + int(rand() * 7997999999) }' >list.csv
+	# valid NANP numbers (area 200-999, exchange 200-999), printed in three parts: mawk's
+	# %d stops at 2^31-1
+	awk -v m="$m" 'BEGIN { srand(7); print "number"; for (i = 0; i < m; i++) printf "+1%03d%03d%04d\n", 200 + int(rand() * 800), 200 + int(rand() * 800), int(rand() * 10000) }' >list.csv
 	"$orgctl" suppress create dnc >/dev/null
 	"$orgctl" suppress import dnc list.csv >/dev/null
 	list_args=(--suppress dnc)
