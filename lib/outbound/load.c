@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "campaign.h"
@@ -369,6 +370,29 @@ static uint32_t seen_before(struct load *l, uint64_t key, uint32_t line)
     }
 }
 
+/* A zeroed table of `size` bytes, in huge pages where the kernel has them: its reads are
+ * random, and a miss of the page table too costs as much as the read. */
+static uint32_t *table_alloc(size_t size)
+{
+    const size_t huge = (size_t)2 << 20;
+    size = (size + huge - 1) / huge * huge;
+    void *p = aligned_alloc(huge, size);
+    if (!p)
+        return xcalloc(1, size);
+    madvise(p, size, MADV_HUGEPAGE);
+    memset(p, 0, size);
+    return p;
+}
+
+/* How many numbers ahead a slot is fetched: enough to cover a read from memory, few enough
+ * to stay in the first-level cache. */
+#define SEEN_AHEAD 32
+
+static void seen_prefetch(const struct load *l, uint64_t key)
+{
+    __builtin_prefetch(seen_slot(l, mix(key) & (l->seen_cap - 1)), 1);
+}
+
 /* Room for `more` numbers at a load of at most 3/4. */
 static void seen_reserve(struct load *l, size_t more)
 {
@@ -378,17 +402,15 @@ static void seen_reserve(struct load *l, size_t more)
     uint32_t *old = l->seen;
     while ((l->seen_n + more) * 4 >= l->seen_cap * 3)
         l->seen_cap = l->seen_cap ? l->seen_cap * 2 : 1 << 16;
-    l->seen = xcalloc(l->seen_cap, 3 * sizeof(*l->seen));
+    l->seen = table_alloc(l->seen_cap * 3 * sizeof(*l->seen));
     l->seen_n = 0;
-    for (size_t i = 0; i < old_cap; i++)
+    for (size_t i = 0; i < old_cap; i++) {
+        if (i + SEEN_AHEAD < old_cap && slot_key(old + 3 * (i + SEEN_AHEAD)))
+            seen_prefetch(l, slot_key(old + 3 * (i + SEEN_AHEAD)));
         if (slot_key(old + 3 * i))
             seen_before(l, slot_key(old + 3 * i), old[3 * i + 2]);
+    }
     free(old);
-}
-
-static void seen_prefetch(const struct load *l, uint64_t key)
-{
-    __builtin_prefetch(seen_slot(l, mix(key) & (l->seen_cap - 1)), 1);
 }
 
 /* --- reading the contact list --- */
@@ -625,13 +647,15 @@ static int decide_block(struct load *l, const struct columns *cols)
     else
         memset(b->lists, 0, b->n_keys * sizeof(*b->lists));
     seen_reserve(l, b->n_keys);
-    for (size_t i = 0; i < b->n_keys; i++)
+    for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
         seen_prefetch(l, b->keys[i]);
     size_t k = 0; /* the next of `keys` */
     for (size_t i = 0; i < b->n_contacts && !error; i++) {
         const struct block_contact *c = &b->contacts[i];
         for (size_t j = c->first; j < c->first + c->n && !error; j++) {
             const struct block_number *num = &b->numbers[j];
+            if (num->key && k + SEEN_AHEAD < b->n_keys)
+                seen_prefetch(l, b->keys[k + SEEN_AHEAD]);
             const char *list = num->key ? b->lists[k++] : NULL;
             error = decide(l, c, num, cols->names[cols->phone[num->column]], list);
         }
