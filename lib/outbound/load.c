@@ -8,6 +8,7 @@
  * rules' NANPA table), so they are computed once per area code, not per contact. Memory
  * follows the number of distinct numbers (12 bytes each), never the file's size. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,10 @@ struct block {
     const char **lists; /* the list suppressing each of `keys`, or NULL */
     size_t n_keys;
     strbuf text;
+    size_t numbers_read; /* the non-empty phone cells */
+    bool last;           /* the file ends with this block (or `error` stopped it) */
+    int error;           /* the error that stopped the reading, and its message */
+    char message[1024];
 };
 
 #define MAX_ZONES 64
@@ -150,11 +155,14 @@ struct load {
      * cache line read per number */
     uint32_t *seen;
     size_t seen_n, seen_cap;
+    bool seen_mapped;
     /* counts */
     size_t contacts, numbers, dialable, excluded[R_COUNT];
     cJSON *by_list; /* suppressed: list -> count */
     struct output dialable_out, excluded_out;
-    struct block block;
+    /* two blocks: one read (a thread of its own) while the other is decided */
+    struct block blocks[2];
+    const struct block *deciding;
 };
 
 static int zone_index(struct load *l, const char *name, size_t len)
@@ -370,18 +378,31 @@ static uint32_t seen_before(struct load *l, uint64_t key, uint32_t line)
     }
 }
 
-/* A zeroed table of `size` bytes, in huge pages where the kernel has them: its reads are
- * random, and a miss of the page table too costs as much as the read. */
-static uint32_t *table_alloc(size_t size)
+/* The seen table's bytes: mapped anonymous memory (zeroed by the kernel, nothing to clear
+ * again), in huge pages where the kernel has them: its reads are random, and a miss of
+ * the page table too costs as much as the read. */
+static size_t table_size(size_t cap)
 {
     const size_t huge = (size_t)2 << 20;
-    size = (size + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, size);
-    if (!p)
-        return xcalloc(1, size);
-    madvise(p, size, MADV_HUGEPAGE);
-    memset(p, 0, size);
-    return p;
+    return (cap * 3 * sizeof(uint32_t) + huge - 1) / huge * huge;
+}
+
+/* *mapped: whether it was mapped (else allocated, when no mapping could be made). */
+static uint32_t *table_alloc(size_t cap, bool *mapped)
+{
+    void *p =
+        mmap(NULL, table_size(cap), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if ((*mapped = p != MAP_FAILED))
+        madvise(p, table_size(cap), MADV_HUGEPAGE);
+    return *mapped ? p : xcalloc(1, table_size(cap));
+}
+
+static void table_free(uint32_t *table, size_t cap, bool mapped)
+{
+    if (mapped)
+        munmap(table, table_size(cap));
+    else
+        free(table);
 }
 
 /* How many numbers ahead a slot is fetched: enough to cover a read from memory, few enough
@@ -400,9 +421,10 @@ static void seen_reserve(struct load *l, size_t more)
         return;
     size_t old_cap = l->seen_cap;
     uint32_t *old = l->seen;
+    bool old_mapped = l->seen_mapped;
     while ((l->seen_n + more) * 4 >= l->seen_cap * 3)
         l->seen_cap = l->seen_cap ? l->seen_cap * 2 : 1 << 16;
-    l->seen = table_alloc(l->seen_cap * 3 * sizeof(*l->seen));
+    l->seen = table_alloc(l->seen_cap, &l->seen_mapped);
     l->seen_n = 0;
     for (size_t i = 0; i < old_cap; i++) {
         if (i + SEEN_AHEAD < old_cap && slot_key(old + 3 * (i + SEEN_AHEAD)))
@@ -410,7 +432,7 @@ static void seen_reserve(struct load *l, size_t more)
         if (slot_key(old + 3 * i))
             seen_before(l, slot_key(old + 3 * i), old[3 * i + 2]);
     }
-    free(old);
+    table_free(old, old_cap, old_mapped);
 }
 
 /* --- reading the contact list --- */
@@ -567,7 +589,7 @@ static int exclude(struct load *l, const struct block_contact *c, const char *co
     struct output *o = &l->excluded_out;
     if (!o->f)
         return 0;
-    strbuf *row = output_start_row(o, &l->block, c);
+    strbuf *row = output_start_row(o, l->deciding, c);
     cell(row, column);
     cell(row, number);
     cell(row, reason_keys[r]);
@@ -600,7 +622,7 @@ static int decide(struct load *l, const struct block_contact *c, const struct bl
 {
     char why[160];
     if (!num->key)
-        return exclude(l, c, column, l->block.text.buf + num->raw, R_INVALID,
+        return exclude(l, c, column, l->deciding->text.buf + num->raw, R_INVALID,
                        orgctl_phone_strerror(num->code));
     uint32_t first = seen_before(l, num->key, c->line);
     if (first) {
@@ -630,22 +652,19 @@ static int decide(struct load *l, const struct block_contact *c, const struct bl
         return 0;
     if (!a->tail)
         make_tail(l, a);
-    strbuf *row = output_start_row(o, &l->block, c);
+    strbuf *row = output_start_row(o, l->deciding, c);
     cell_n(row, num->e164, strlen(num->e164));
     strbuf_add(row, a->tail, a->tail_len);
     return output_end_row(o);
 }
 
 /* Decides the contacts of the block, in order, and empties it. */
-static int decide_block(struct load *l, const struct columns *cols)
+static int decide_block(struct load *l, struct block *b, const struct columns *cols)
 {
-    struct block *b = &l->block;
     int error = 0;
-    if (l->suppress)
-        orgctl_suppress_set_match_numbers(b->lists, l->suppress, b->keys, b->n_keys,
-                                          (int64_t)l->opts->now);
-    else
-        memset(b->lists, 0, b->n_keys * sizeof(*b->lists));
+    l->deciding = b;
+    l->contacts += b->n_contacts;
+    l->numbers += b->numbers_read;
     seen_reserve(l, b->n_keys);
     for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
         seen_prefetch(l, b->keys[i]);
@@ -664,15 +683,15 @@ static int decide_block(struct load *l, const struct columns *cols)
             error = exclude(l, c, "", "", R_INVALID, "no phone number");
         }
     }
-    b->n_contacts = b->n_numbers = b->n_keys = 0;
+    b->n_contacts = b->n_numbers = b->n_keys = b->numbers_read = 0;
     b->text.len = 0;
     return error;
 }
 
 /* Checks one contact and adds it to the block: its cells kept as they are written, its
  * numbers normalised. */
-static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
-                        const struct columns *c)
+static int read_contact(const struct load *l, struct block *b, orgctl_csv *csv,
+                        orgctl_csv_record *rec, const struct columns *c)
 {
     const char *file = orgctl_csv_name(csv);
     size_t n = orgctl_csv_record_count(rec), line = orgctl_csv_record_line(rec);
@@ -687,10 +706,8 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
                                     file, orgctl_csv_record_field_line(rec, i), i + 1, len,
                                     ORGCTL_LOAD_CELL_MAX);
     }
-    struct block *b = &l->block;
     struct block_contact *bc = &b->contacts[b->n_contacts];
     *bc = (struct block_contact){.line = (uint32_t)line, .first = b->n_numbers};
-    l->contacts++;
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
     if (*client && l->suppress &&
         orgctl_suppress_set_match_client(&bc->client_list, &(int64_t){0}, l->suppress, client,
@@ -719,7 +736,7 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
         if (!len)
             continue;
-        l->numbers++;
+        b->numbers_read++;
         if (b->n_numbers == b->alloc_numbers) {
             b->alloc_numbers *= 2;
             b->numbers = xrealloc(b->numbers, b->alloc_numbers * sizeof(*b->numbers));
@@ -878,6 +895,104 @@ static int close_output(struct output *o)
     return failed ? write_failed(o->path) : 0;
 }
 
+/* Reads the next block of contacts (up to BLOCK_CONTACTS) and looks its numbers up in the
+ * suppression set; b->last at the end of the file or at an error (b->error, b->message). */
+static void fill_block(const struct load *l, struct block *b, orgctl_csv *csv,
+                       const struct columns *cols)
+{
+    orgctl_csv_record *rec;
+    int error = 0;
+    while (b->n_contacts < BLOCK_CONTACTS && (error = orgctl_csv_next(&rec, csv)) == 0)
+        error = read_contact(l, b, csv, rec, cols);
+    b->last = error != 0;
+    b->error = error == ORGCTL_ITEROVER ? 0 : error;
+    if (b->error)
+        snprintf(b->message, sizeof(b->message), "%s", orgctl_error_last());
+    if (l->suppress)
+        orgctl_suppress_set_match_numbers(b->lists, l->suppress, b->keys, b->n_keys,
+                                          (int64_t)l->opts->now);
+    else
+        memset(b->lists, 0, b->n_keys * sizeof(*b->lists));
+}
+
+/* The reading thread and the deciding one (the caller) hand the two blocks to each
+ * other. */
+struct reader {
+    struct load *l;
+    orgctl_csv *csv;
+    const struct columns *cols;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool full[2], stop;
+};
+
+static void *reader_main(void *arg)
+{
+    struct reader *r = arg;
+    for (int i = 0;; i ^= 1) {
+        pthread_mutex_lock(&r->lock);
+        while (r->full[i] && !r->stop)
+            pthread_cond_wait(&r->changed, &r->lock);
+        bool stop = r->stop;
+        pthread_mutex_unlock(&r->lock);
+        if (stop)
+            break;
+        fill_block(r->l, &r->l->blocks[i], r->csv, r->cols);
+        bool last = r->l->blocks[i].last;
+        pthread_mutex_lock(&r->lock);
+        r->full[i] = true;
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->lock);
+        if (last)
+            break;
+    }
+    return NULL;
+}
+
+/* Decides a block read; at its reading's error, that error. */
+static int decide_filled(struct load *l, struct block *b, const struct columns *cols)
+{
+    if (b->error)
+        return orgctl_error_set(b->error, "%s", b->message);
+    return decide_block(l, b, cols);
+}
+
+/* The contacts after the header: read a block ahead on a second thread when there is one. */
+static int read_and_decide(struct load *l, orgctl_csv *csv, const struct columns *cols)
+{
+    struct reader r = {.l = l, .csv = csv, .cols = cols};
+    pthread_t thread;
+    int error = 0;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
+    if (pthread_create(&thread, NULL, reader_main, &r) != 0) { /* one thread, in turn */
+        do {
+            fill_block(l, &l->blocks[0], csv, cols);
+            error = decide_filled(l, &l->blocks[0], cols);
+        } while (!error && !l->blocks[0].last);
+    } else {
+        for (int i = 0;; i ^= 1) {
+            pthread_mutex_lock(&r.lock);
+            while (!r.full[i])
+                pthread_cond_wait(&r.changed, &r.lock);
+            pthread_mutex_unlock(&r.lock);
+            error = decide_filled(l, &l->blocks[i], cols);
+            bool last = l->blocks[i].last;
+            pthread_mutex_lock(&r.lock);
+            r.full[i] = false;
+            r.stop = error != 0;
+            pthread_cond_broadcast(&r.changed);
+            pthread_mutex_unlock(&r.lock);
+            if (error || last)
+                break;
+        }
+        pthread_join(thread, NULL);
+    }
+    pthread_mutex_destroy(&r.lock);
+    pthread_cond_destroy(&r.changed);
+    return error;
+}
+
 static int read_contacts(struct load *l)
 {
     orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
@@ -897,13 +1012,8 @@ static int read_contacts(struct load *l)
     if (!error)
         error = open_output(&l->excluded_out, l->opts->excluded,
                             "phone_column,number,reason,detail", &c);
-    while (!error && (error = orgctl_csv_next(&rec, csv)) == 0) {
-        error = read_contact(l, csv, rec, &c);
-        if (!error && l->block.n_contacts == BLOCK_CONTACTS)
-            error = decide_block(l, &c);
-    }
-    if (error == ORGCTL_ITEROVER)
-        error = decide_block(l, &c);
+    if (!error)
+        error = read_and_decide(l, csv, &c);
     if (!error)
         error = close_output(&l->dialable_out);
     if (!error)
@@ -966,18 +1076,20 @@ static void load_release(struct load *l)
     free(l->elsewhere.windows);
     free(l->elsewhere.tail);
     orgctl_suppress_set_free(l->suppress);
-    free(l->seen);
+    table_free(l->seen, l->seen_cap, l->seen_mapped);
     struct output *outputs[] = {&l->dialable_out, &l->excluded_out};
     for (int i = 0; i < 2; i++) {
         if (outputs[i]->f)
             fclose(outputs[i]->f);
         strbuf_release(&outputs[i]->buf);
     }
-    free(l->block.contacts);
-    free(l->block.numbers);
-    free(l->block.keys);
-    free(l->block.lists);
-    strbuf_release(&l->block.text);
+    for (int i = 0; i < 2; i++) {
+        free(l->blocks[i].contacts);
+        free(l->blocks[i].numbers);
+        free(l->blocks[i].keys);
+        free(l->blocks[i].lists);
+        strbuf_release(&l->blocks[i].text);
+    }
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
@@ -990,12 +1102,13 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     l->org = org;
     l->sub_name = sub;
     l->by_list = cJSON_CreateObject();
-    struct block *b = &l->block;
-    b->contacts = xmalloc(BLOCK_CONTACTS * sizeof(*b->contacts));
-    b->alloc_numbers = 2 * BLOCK_CONTACTS;
-    b->numbers = xmalloc(b->alloc_numbers * sizeof(*b->numbers));
-    b->keys = xmalloc(b->alloc_numbers * sizeof(*b->keys));
-    b->lists = xmalloc(b->alloc_numbers * sizeof(*b->lists));
+    for (struct block *b = l->blocks; b < l->blocks + 2; b++) {
+        b->contacts = xmalloc(BLOCK_CONTACTS * sizeof(*b->contacts));
+        b->alloc_numbers = 2 * BLOCK_CONTACTS;
+        b->numbers = xmalloc(b->alloc_numbers * sizeof(*b->numbers));
+        b->keys = xmalloc(b->alloc_numbers * sizeof(*b->keys));
+        b->lists = xmalloc(b->alloc_numbers * sizeof(*b->lists));
+    }
     char sha[65] = "";
     int error = orgctl_perm_check(repo, org, "outbound:campaign:edit");
     if (!error)
