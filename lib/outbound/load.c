@@ -902,7 +902,7 @@ static void fill_block(const struct load *l, struct block *b, orgctl_csv *csv,
 {
     orgctl_csv_record *rec;
     int error = 0;
-    while (b->n_contacts < BLOCK_CONTACTS && (error = orgctl_csv_next(&rec, csv)) == 0)
+    while (!error && b->n_contacts < BLOCK_CONTACTS && (error = orgctl_csv_next(&rec, csv)) == 0)
         error = read_contact(l, b, csv, rec, cols);
     b->last = error != 0;
     b->error = error == ORGCTL_ITEROVER ? 0 : error;
