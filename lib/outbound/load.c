@@ -827,20 +827,17 @@ static int read_rules(struct load *l)
     return read_area_codes(l);
 }
 
-/* The lists the campaign honours and the ones compliance requires. */
+/* The lists the campaign names; orgctl_suppress_set_open adds the enterprise lists marked
+ * required (campaign compliance set --require-list, suppress create --required). */
 static int open_suppression(struct load *l)
 {
     const char *names[256];
     size_t n = 0;
-    const cJSON *sources[] = {cJSON_GetObjectItemCaseSensitive(l->campaign, "suppress"),
-                              cJSON_GetObjectItemCaseSensitive(l->rules, "required_lists")};
-    for (int s = 0; s < 2; s++) {
-        const cJSON *i;
-        cJSON_ArrayForEach(i, sources[s])
-        {
-            if (cJSON_IsString(i) && n < 256)
-                names[n++] = i->valuestring;
-        }
+    const cJSON *i;
+    cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(l->campaign, "suppress"))
+    {
+        if (cJSON_IsString(i) && n < 256)
+            names[n++] = i->valuestring;
     }
     return orgctl_suppress_set_open(&l->suppress, l->repo, l->org, names, n);
 }

@@ -92,7 +92,9 @@ static const orgctl_field compliance_fields[] = {
      "most attempts per contact per period (1 to 100)", 1, 100},
     {"attempt_period_days", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
      "the period of max_attempts, in days (1 to 365)", 1, 365},
-    {"required_lists", ORGCTL_FIELD_LIST, 0, NULL, "suppression lists every campaign honours"},
+    {"required_lists", ORGCTL_FIELD_LIST, 0, NULL,
+     "suppression lists every campaign honours: shown from the enterprise lists marked "
+     "required, never stored"},
     {"area_code_table", ORGCTL_FIELD_MAP, 0, NULL,
      "NANPA area codes: CODE=REGION TIME-ZONE... (campaign compliance set --area-codes)"},
     {NULL, 0, 0, NULL, NULL},
@@ -373,6 +375,12 @@ static int compliance_validate(orgctl_repo *repo, const char *org, const cJSON *
         return orgctl_error_set(ORGCTL_EINVALID,
                                 "compliance: the rules are named \"%s\", not \"%s\"",
                                 ORGCTL_COMPLIANCE_NAME, name ? name : "");
+    /* a list is required by its own mark (orgctl-suppress(1) --required): one source */
+    if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(obj, "required_lists")) > 0)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "compliance: required_lists is not stored in the rules (a list "
+                                "is required by its own mark: campaign compliance set "
+                                "--require-list)");
     int error = check_window_days("compliance", obj), a, b;
     const cJSON *c;
     cJSON_ArrayForEach(c, (error ? NULL : cJSON_GetObjectItemCaseSensitive(obj, "regions")))
