@@ -298,12 +298,6 @@ static const orgctl_param campaign_create_params[] = {
     CAMPAIGN_OPTIONS,
     ORGCTL_PARAMS_END,
 };
-static const orgctl_param campaign_list_params[] = {
-    {"status", 0, "STATUS", "only campaigns in this status"},
-    {"strategy", 0, "STRATEGY", "only campaigns of this strategy"},
-    {"search", 0, "TEXT", "only campaigns whose name contains TEXT"},
-    ORGCTL_PARAMS_END,
-};
 static const orgctl_param stop_params[] = {
     {"wait", ORGCTL_PARAM_FLAG, NULL, "finish stopping: the campaign is off at once"},
     ORGCTL_PARAMS_END,
@@ -523,35 +517,6 @@ static int campaign_copy(orgctl_op_ctx *ctx)
     return orgctl_generic_put(ctx, copy);
 }
 
-/* "list" of campaigns or sub-campaigns: --status is one of the kind's states, the other
- * parameters filter on the indexed field of their name. */
-static int list_with_states(orgctl_op_ctx *ctx, const char *states)
-{
-    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
-    const char *state = orgctl_params_get(ctx->params, "status");
-    char padded[80], all[80];
-    snprintf(padded, sizeof(padded), " %.70s ", state ? state : "");
-    snprintf(all, sizeof(all), " %s ", states);
-    if (state && !strstr(all, padded))
-        return orgctl_error_set(ORGCTL_EINVALID, "--status takes %s, not \"%s\"", states, state);
-    orgctl_filter filters[2];
-    size_t n = 0;
-    for (int i = 0; i < 2; i++) {
-        const char *field = i ? "status" : kind == &orgctl_kind_campaign ? "strategy" : "campaign";
-        const char *v = orgctl_params_get(ctx->params, field);
-        if (v)
-            filters[n++] = (orgctl_filter){field, v, NULL};
-    }
-    int error = orgctl_object_list(&ctx->result, ctx->repo, kind, ctx->org, filters, n,
-                                   orgctl_params_get(ctx->params, "search"));
-    return error < 0 ? error : orgctl_generic_present_list(ctx, ctx->result);
-}
-
-static int campaign_list(orgctl_op_ctx *ctx)
-{
-    return list_with_states(ctx, "off on stopping complete invalid");
-}
-
 /* --- sub-campaigns --- */
 
 static const orgctl_param sub_create_params[] = {
@@ -631,11 +596,6 @@ static void fill_defaults(orgctl_repo *repo, const char *org, cJSON *sub)
     set_str(sub, "tz", str_of(campaign, "tz"));
     cJSON_Delete(strategy);
     cJSON_Delete(campaign);
-}
-
-static int sub_list(orgctl_op_ctx *ctx)
-{
-    return list_with_states(ctx, "off running paused stopped");
 }
 
 static int sub_show(orgctl_op_ctx *ctx)
@@ -1004,12 +964,11 @@ static const orgctl_param campaign_update_params[] = {
     ORGCTL_PARAMS_END,
 };
 
+/* The campaign kind's verbs that do more than the standard ones (its list and show are
+ * the descriptor's), then the strategies', sub-campaigns' and compliance's verbs. */
 const orgctl_op orgctl_campaign_ops[] = {
     {"campaign", "create", "create a campaign (off) of a strategy", W, ADD, campaign_create_params,
      campaign_create},
-    {"campaign", "list", "list campaigns", ORGCTL_OP_NO_NAME, VIEW, campaign_list_params,
-     campaign_list},
-    {"campaign", "show", "show a campaign", 0, VIEW, NULL, orgctl_generic_show},
     {"campaign", "update", "change a campaign (while not on or stopping)", W, EDIT,
      campaign_update_params, campaign_update},
     {"campaign", "rm", "remove a campaign that is off (--force: with its sub-campaigns)", W, DELETE,
@@ -1037,7 +996,7 @@ const orgctl_op orgctl_campaign_ops[] = {
     {"campaign", "sub-create", "create a sub-campaign of a campaign", W | ORGCTL_OP_NO_NAME, ADD,
      sub_create_params, sub_create, "subcampaign"},
     {"campaign", "sub-list", "list sub-campaigns", ORGCTL_OP_NO_NAME, VIEW, sub_list_params,
-     sub_list, "subcampaign"},
+     orgctl_generic_list, "subcampaign"},
     {"campaign", "sub-show", "show a sub-campaign and what it takes from its strategy", 0, VIEW,
      NULL, sub_show, "subcampaign"},
     {"campaign", "sub-rm", "remove a sub-campaign (not while running or paused)", W, DELETE, NULL,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign.h"
 #include "ops.h"
 #include "orgctl/perm.h"
 
@@ -113,7 +114,7 @@ static const struct kind_ops {
     {&orgctl_kind_pairing, orgctl_pair_ops},
     {NULL, orgctl_clone_ops},
     {NULL, orgctl_suppress_ops},
-    {NULL, orgctl_campaign_ops},
+    {&orgctl_kind_campaign, orgctl_campaign_ops},
 };
 
 #define W ORGCTL_OP_WRITE

@@ -40,9 +40,9 @@ static const orgctl_field campaign_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "campaign name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the campaign is for"},
     {"status", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "off, on, stopping, complete or invalid"},
+     "off, on, stopping, complete or invalid", .filter = "only campaigns in this status"},
     {"strategy", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, "strategy",
-     "the campaign strategy (enterprise-wide)"},
+     "the campaign strategy (enterprise-wide)", .filter = "only campaigns of this strategy"},
     {"window", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL,
      "calling window in the campaign's time zone, HH:MM-HH:MM"},
     {"days", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "calling days, e.g. mon-fri"},
@@ -117,6 +117,12 @@ const orgctl_kind orgctl_kind_strategy = {
     "name,mode,max_attempts,window,days",
     strategy_validate,
 };
+/* list and show are the standard ones; the other verbs are lib/kinds/campaign.c's rows (the
+ * state machine, the compliance check), placed here. */
+static const orgctl_kind_verb campaign_verbs[] = {
+    {"create"}, {"list"},  {"show"}, {"update"},   {"rm"},
+    {"copy"},   {"start"}, {"stop"}, {"complete"}, {NULL},
+};
 const orgctl_kind orgctl_kind_campaign = {
     "campaign",
     "campaigns",
@@ -126,6 +132,10 @@ const orgctl_kind orgctl_kind_campaign = {
     campaign_fields,
     "name,status,strategy,window,days,tz,priority",
     campaign_validate,
+    .noun = "a campaign",
+    .nouns = "campaigns",
+    .verbs = campaign_verbs,
+    .search = "only campaigns whose name contains TEXT",
 };
 /* A sub-campaign is part of its campaign: the campaign's permissions guard it. */
 const orgctl_kind orgctl_kind_subcampaign = {
