@@ -170,11 +170,6 @@ static const orgctl_param strategy_create_params[] = {
     STRATEGY_OPTIONS,
     ORGCTL_PARAMS_END,
 };
-static const orgctl_param strategy_list_params[] = {
-    {"mode", 0, "MODE", "only strategies of this dialing mode"},
-    {"search", 0, "TEXT", "only strategies whose name contains TEXT"},
-    ORGCTL_PARAMS_END,
-};
 
 /* The campaigns of every org that use strategy `name`: [{org, name}]. */
 static int campaigns_using(orgctl_repo *repo, const char *strategy, cJSON **out)
@@ -965,7 +960,7 @@ static const orgctl_param campaign_update_params[] = {
 };
 
 /* The campaign kind's verbs that do more than the standard ones (its list and show are
- * the descriptor's), then the strategies', sub-campaigns' and compliance's verbs. */
+ * the descriptor's). */
 const orgctl_op orgctl_campaign_ops[] = {
     {"campaign", "create", "create a campaign (off) of a strategy", W, ADD, campaign_create_params,
      campaign_create},
@@ -981,18 +976,22 @@ const orgctl_op orgctl_campaign_ops[] = {
      campaign_stop},
     {"campaign", "complete", "mark a campaign's work done (on or stopping -> complete)", W, EDIT,
      NULL, campaign_complete},
+    {NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+/* The strategies' verbs that are not the standard ones ("campaign strategy-create"). */
+const orgctl_op orgctl_strategy_ops[] = {
     {"campaign", "strategy-create", "create a campaign strategy (enterprise org)", W | E, ADD,
      strategy_create_params, orgctl_generic_create, "strategy"},
-    {"campaign", "strategy-list", "list campaign strategies", ORGCTL_OP_NO_NAME | E, VIEW,
-     strategy_list_params, orgctl_generic_list, "strategy"},
-    {"campaign", "strategy-show", "show a campaign strategy", E, VIEW, NULL, orgctl_generic_show,
-     "strategy"},
     {"campaign", "strategy-update", "change a campaign strategy", W | E, EDIT, strategy_params,
      orgctl_generic_update, "strategy"},
     {"campaign", "strategy-rm", "remove a strategy (--force: its campaigns become invalid)", W | E,
      DELETE, orgctl_params_force, strategy_rm, "strategy"},
-    {"campaign", "strategy-copy", "copy a campaign strategy under a new name", W | E, ADD,
-     orgctl_params_copy, orgctl_generic_copy, "strategy"},
+    {NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+/* The sub-campaigns' and compliance's verbs, rows of their own. */
+const orgctl_op orgctl_campaign_parts_ops[] = {
     {"campaign", "sub-create", "create a sub-campaign of a campaign", W | ORGCTL_OP_NO_NAME, ADD,
      sub_create_params, sub_create, "subcampaign"},
     {"campaign", "sub-list", "list sub-campaigns", ORGCTL_OP_NO_NAME, VIEW, sub_list_params,
@@ -1014,5 +1013,6 @@ const orgctl_op orgctl_campaign_ops[] = {
     {"campaign", "compliance-set", "change the compliance rules (enterprise org)",
      W | ORGCTL_OP_NO_NAME | E, "outbound:campaignRule:edit", compliance_params, compliance_set,
      "compliance"},
+
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

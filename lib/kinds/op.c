@@ -115,6 +115,8 @@ static const struct kind_ops {
     {NULL, orgctl_clone_ops},
     {NULL, orgctl_suppress_ops},
     {&orgctl_kind_campaign, orgctl_campaign_ops},
+    {&orgctl_kind_strategy, orgctl_strategy_ops},
+    {NULL, orgctl_campaign_parts_ops},
 };
 
 #define W ORGCTL_OP_WRITE
@@ -285,6 +287,9 @@ static orgctl_op *standard_row(const orgctl_kind *kind, const orgctl_kind_verb *
     /* an org's verbs act in the org they name */
     if (kind == &orgctl_kind_org)
         op->flags |= ORGCTL_OP_SELF_ORG | ORGCTL_OP_NO_ORG;
+    /* an enterprise-wide kind's verbs act in no org of their own (a strategy) */
+    if (!kind->per_org)
+        op->flags |= ORGCTL_OP_NO_ORG;
     op->permission = v->permission
                          ? v->permission
                          : xstrdup(orgctl_kind_permission(perm, sizeof(perm), kind, std->action));

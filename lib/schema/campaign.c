@@ -24,7 +24,8 @@ static const orgctl_field strategy_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "strategy name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the strategy is for"},
     {"mode", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "dialing mode: agentless, preview, power, predictive or progressive"},
+     "dialing mode: agentless, preview, power, predictive or progressive",
+     .filter = "only strategies of this dialing mode"},
     {"max_attempts", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
      "most attempts per contact (1 to 100)", 1, 100},
     {"reset_days", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
@@ -107,6 +108,11 @@ static int compliance_validate(orgctl_repo *repo, const char *org, const cJSON *
 
 /* Strategies are the enterprise's: changed with the campaign permissions there (not per
  * org), viewed and used from every org. */
+/* list, show and copy are the standard ones ("campaign strategy-list"); create and update
+ * take their options in an order of their own, rm makes campaigns invalid. */
+static const orgctl_kind_verb strategy_verbs[] = {
+    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"}, {NULL},
+};
 const orgctl_kind orgctl_kind_strategy = {
     "strategy",
     "strategies",
@@ -116,6 +122,11 @@ const orgctl_kind orgctl_kind_strategy = {
     strategy_fields,
     "name,mode,max_attempts,window,days",
     strategy_validate,
+    .noun = "a campaign strategy",
+    .nouns = "campaign strategies",
+    .command = "campaign",
+    .verbs = strategy_verbs,
+    .search = "only strategies whose name contains TEXT",
 };
 /* list and show are the standard ones; the other verbs are lib/kinds/campaign.c's rows (the
  * state machine, the compliance check), placed here. */
