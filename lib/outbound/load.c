@@ -112,10 +112,11 @@ struct block_contact {
 };
 
 struct block_number {
-    uint64_t key;  /* 0: not a number (`code` says why) */
-    int code;      /* orgctl_phone_normalize's */
-    size_t column; /* the index of its phone column */
-    size_t raw;    /* the cell as given, in `text` (invalid numbers only) */
+    uint64_t key;   /* 0: not a number (`code` says why) */
+    int code;       /* orgctl_phone_normalize's */
+    size_t column;  /* the index of its phone column */
+    size_t raw;     /* the cell as given, in `text` (invalid numbers only) */
+    uint32_t first; /* the line the number was first seen on, 0: never before */
     char e164[ORGCTL_E164_MAX];
 };
 
@@ -624,9 +625,8 @@ static int decide(struct load *l, const struct block_contact *c, const struct bl
     if (!num->key)
         return exclude(l, c, column, l->deciding->text.buf + num->raw, R_INVALID,
                        orgctl_phone_strerror(num->code));
-    uint32_t first = seen_before(l, num->key, c->line);
-    if (first) {
-        snprintf(why, sizeof(why), "the same number as line %u", first);
+    if (num->first) {
+        snprintf(why, sizeof(why), "the same number as line %u", num->first);
         return exclude(l, c, column, num->e164, R_DUPLICATE, why);
     }
     bool by_client = c->client_list != NULL;
@@ -665,16 +665,11 @@ static int decide_block(struct load *l, struct block *b, const struct columns *c
     l->deciding = b;
     l->contacts += b->n_contacts;
     l->numbers += b->numbers_read;
-    seen_reserve(l, b->n_keys);
-    for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
-        seen_prefetch(l, b->keys[i]);
     size_t k = 0; /* the next of `keys` */
     for (size_t i = 0; i < b->n_contacts && !error; i++) {
         const struct block_contact *c = &b->contacts[i];
         for (size_t j = c->first; j < c->first + c->n && !error; j++) {
             const struct block_number *num = &b->numbers[j];
-            if (num->key && k + SEEN_AHEAD < b->n_keys)
-                seen_prefetch(l, b->keys[k + SEEN_AHEAD]);
             const char *list = num->key ? b->lists[k++] : NULL;
             error = decide(l, c, num, cols->names[cols->phone[num->column]], list);
         }
@@ -892,10 +887,31 @@ static int close_output(struct output *o)
     return failed ? write_failed(o->path) : 0;
 }
 
+/* The numbers of the block in the file's order: the line each was first seen on (the
+ * seen table is the reading thread's alone). */
+static void mark_seen(struct load *l, struct block *b)
+{
+    seen_reserve(l, b->n_keys);
+    for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
+        seen_prefetch(l, b->keys[i]);
+    size_t k = 0; /* the next of `keys` */
+    for (size_t i = 0; i < b->n_contacts; i++) {
+        const struct block_contact *c = &b->contacts[i];
+        for (size_t j = c->first; j < c->first + c->n; j++) {
+            struct block_number *num = &b->numbers[j];
+            if (!num->key)
+                continue;
+            if (k + SEEN_AHEAD < b->n_keys)
+                seen_prefetch(l, b->keys[k + SEEN_AHEAD]);
+            k++;
+            num->first = seen_before(l, num->key, c->line);
+        }
+    }
+}
+
 /* Reads the next block of contacts (up to BLOCK_CONTACTS) and looks its numbers up in the
  * suppression set; b->last at the end of the file or at an error (b->error, b->message). */
-static void fill_block(const struct load *l, struct block *b, orgctl_csv *csv,
-                       const struct columns *cols)
+static void fill_block(struct load *l, struct block *b, orgctl_csv *csv, const struct columns *cols)
 {
     orgctl_csv_record *rec;
     int error = 0;
@@ -905,6 +921,7 @@ static void fill_block(const struct load *l, struct block *b, orgctl_csv *csv,
     b->error = error == ORGCTL_ITEROVER ? 0 : error;
     if (b->error)
         snprintf(b->message, sizeof(b->message), "%s", orgctl_error_last());
+    mark_seen(l, b);
     if (l->suppress)
         orgctl_suppress_set_match_numbers(b->lists, l->suppress, b->keys, b->n_keys,
                                           (int64_t)l->opts->now);
