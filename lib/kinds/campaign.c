@@ -66,17 +66,6 @@ static int check_lists_exist(orgctl_repo *repo, const char *org, const char *wha
     return 0;
 }
 
-static bool list_has(const cJSON *list, const char *s)
-{
-    const cJSON *i;
-    cJSON_ArrayForEach(i, list)
-    {
-        if (cJSON_IsString(i) && strcmp(i->valuestring, s) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Why `campaign` (with its `strategy`, NULL when gone) breaks the `rules`, in *why
  * (malloc'd), or NULL when it keeps them: the rule is named. */
 static char *breaks_compliance(const cJSON *rules, const cJSON *campaign, const cJSON *strategy)
@@ -97,17 +86,7 @@ static char *breaks_compliance(const cJSON *rules, const cJSON *campaign, const 
     int attempts = int_of(campaign, "max_attempts", int_of(strategy, "max_attempts", 0));
     if (!why.len && max && attempts > max)
         strbuf_addf(&why, "max attempts %d is above the compliance maximum of %d", attempts, max);
-    const cJSON *l;
-    cJSON_ArrayForEach(l,
-                       (why.len ? NULL : cJSON_GetObjectItemCaseSensitive(rules, "required_lists")))
-    {
-        if (cJSON_IsString(l) &&
-            !list_has(cJSON_GetObjectItemCaseSensitive(campaign, "suppress"), l->valuestring)) {
-            strbuf_addf(&why, "it does not honour the required suppression list \"%s\"",
-                        l->valuestring);
-            break;
-        }
-    }
+    /* a required list is none of a campaign's business: every load honours it */
     if (!why.len) {
         strbuf_release(&why);
         return NULL;
@@ -189,11 +168,6 @@ static const orgctl_param strategy_params[] = {
 static const orgctl_param strategy_create_params[] = {
     {"mode", ORGCTL_PARAM_REQUIRED, "MODE", MODE_HELP},
     STRATEGY_OPTIONS,
-    ORGCTL_PARAMS_END,
-};
-static const orgctl_param strategy_list_params[] = {
-    {"mode", 0, "MODE", "only strategies of this dialing mode"},
-    {"search", 0, "TEXT", "only strategies whose name contains TEXT"},
     ORGCTL_PARAMS_END,
 };
 
@@ -317,12 +291,6 @@ static const orgctl_param campaign_create_params[] = {
     {"strategy", ORGCTL_PARAM_REQUIRED, "STRATEGY", STRATEGY_HELP},
     {"tz", ORGCTL_PARAM_REQUIRED, "ZONE", TZ_HELP},
     CAMPAIGN_OPTIONS,
-    ORGCTL_PARAMS_END,
-};
-static const orgctl_param campaign_list_params[] = {
-    {"status", 0, "STATUS", "only campaigns in this status"},
-    {"strategy", 0, "STRATEGY", "only campaigns of this strategy"},
-    {"search", 0, "TEXT", "only campaigns whose name contains TEXT"},
     ORGCTL_PARAMS_END,
 };
 static const orgctl_param stop_params[] = {
@@ -544,35 +512,6 @@ static int campaign_copy(orgctl_op_ctx *ctx)
     return orgctl_generic_put(ctx, copy);
 }
 
-/* "list" of campaigns or sub-campaigns: --status is one of the kind's states, the other
- * parameters filter on the indexed field of their name. */
-static int list_with_states(orgctl_op_ctx *ctx, const char *states)
-{
-    const orgctl_kind *kind = orgctl_op_kind(ctx->op);
-    const char *state = orgctl_params_get(ctx->params, "status");
-    char padded[80], all[80];
-    snprintf(padded, sizeof(padded), " %.70s ", state ? state : "");
-    snprintf(all, sizeof(all), " %s ", states);
-    if (state && !strstr(all, padded))
-        return orgctl_error_set(ORGCTL_EINVALID, "--status takes %s, not \"%s\"", states, state);
-    orgctl_filter filters[2];
-    size_t n = 0;
-    for (int i = 0; i < 2; i++) {
-        const char *field = i ? "status" : kind == &orgctl_kind_campaign ? "strategy" : "campaign";
-        const char *v = orgctl_params_get(ctx->params, field);
-        if (v)
-            filters[n++] = (orgctl_filter){field, v, NULL};
-    }
-    int error = orgctl_object_list(&ctx->result, ctx->repo, kind, ctx->org, filters, n,
-                                   orgctl_params_get(ctx->params, "search"));
-    return error < 0 ? error : orgctl_generic_present_list(ctx, ctx->result);
-}
-
-static int campaign_list(orgctl_op_ctx *ctx)
-{
-    return list_with_states(ctx, "off on stopping complete invalid");
-}
-
 /* --- sub-campaigns --- */
 
 static const orgctl_param sub_create_params[] = {
@@ -652,11 +591,6 @@ static void fill_defaults(orgctl_repo *repo, const char *org, cJSON *sub)
     set_str(sub, "tz", str_of(campaign, "tz"));
     cJSON_Delete(strategy);
     cJSON_Delete(campaign);
-}
-
-static int sub_list(orgctl_op_ctx *ctx)
-{
-    return list_with_states(ctx, "off running paused stopped");
 }
 
 static int sub_show(orgctl_op_ctx *ctx)
@@ -809,20 +743,47 @@ static int import_area_codes(orgctl_op_ctx *ctx, cJSON *rules)
     return 0;
 }
 
-static int list_drop(cJSON *obj, const char *field, const char *value, const char *what)
+/* Drops the string `value` from the array `list`: whether it was there. */
+static bool list_drop(cJSON *list, const char *value)
 {
-    cJSON *list = cJSON_GetObjectItemCaseSensitive(obj, field);
     int k = 0;
     const cJSON *item;
     cJSON_ArrayForEach(item, list)
     {
         if (cJSON_IsString(item) && strcmp(item->valuestring, value) == 0) {
             cJSON_DeleteItemFromArray(list, k);
-            return 0;
+            return true;
         }
         k++;
     }
-    return orgctl_error_set(ORGCTL_ENOTFOUND, "compliance has no %s \"%s\"", what, value);
+    return false;
+}
+
+/* --require-list / --unrequire-list LIST: the required mark of the enterprise's list LIST,
+ * the one place a list is required (suppress create --required writes the same mark),
+ * changed in the same change set (which checks the list's own edit permission). */
+static int mark_required(orgctl_op_ctx *ctx, const char *name, bool required)
+{
+    const orgctl_kind *k = list_kind();
+    const char *ent = orgctl_repo_enterprise_org(ctx->repo);
+    cJSON *list = NULL;
+    if (!k || !ent || !orgctl_object_exists(ctx->repo, k, ent, name))
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "compliance: suppression list \"%.100s\" does not exist in the "
+                                "enterprise org",
+                                name);
+    int error = orgctl_object_load(ctx->repo, k, ent, name, &list);
+    if (error < 0)
+        return error;
+    if (!required && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(list, "required")))
+        error = orgctl_error_set(ORGCTL_ENOTFOUND, "compliance has no required list \"%s\"", name);
+    cJSON_DeleteItemFromObjectCaseSensitive(list, "required");
+    if (required)
+        cJSON_AddTrueToObject(list, "required");
+    if (!error)
+        error = orgctl_changeset_put(ctx->cs, k, ent, list);
+    cJSON_Delete(list);
+    return error;
 }
 
 static int compliance_edit(orgctl_op_ctx *ctx, cJSON *rules)
@@ -835,22 +796,50 @@ static int compliance_edit(orgctl_op_ctx *ctx, cJSON *rules)
             error = orgctl_error_set(ORGCTL_ENOTFOUND, "compliance has no region \"%s\"", r);
         cJSON_DeleteItemFromObjectCaseSensitive(regions, r);
     }
-    for (size_t i = 0; !error && i < orgctl_params_count(ctx->params, "unset-no-contact-date"); i++)
-        error =
-            list_drop(rules, "no_contact_dates",
-                      orgctl_params_at(ctx->params, "unset-no-contact-date", i), "no-contact date");
-    for (size_t i = 0; !error && i < orgctl_params_count(ctx->params, "unrequire-list"); i++)
-        error = list_drop(rules, "required_lists",
-                          orgctl_params_at(ctx->params, "unrequire-list", i), "required list");
+    for (size_t i = 0; !error && i < orgctl_params_count(ctx->params, "unset-no-contact-date");
+         i++) {
+        const char *date = orgctl_params_at(ctx->params, "unset-no-contact-date", i);
+        if (!list_drop(cJSON_GetObjectItemCaseSensitive(rules, "no_contact_dates"), date))
+            error = orgctl_error_set(ORGCTL_ENOTFOUND, "compliance has no no-contact date \"%s\"",
+                                     date);
+    }
     if (!error)
         error = orgctl_generic_apply_params(ctx, rules);
     if (!error)
-        error = orgctl_generic_list_edit(ctx, rules, "required_lists", "require-list", true);
-    if (!error)
         error = import_area_codes(ctx, rules);
-    if (!error)
-        error = check_lists_exist(ctx->repo, ctx->org, "compliance",
-                                  cJSON_GetObjectItemCaseSensitive(rules, "required_lists"));
+    for (size_t i = 0; !error && i < orgctl_params_count(ctx->params, "require-list"); i++)
+        error = mark_required(ctx, orgctl_params_at(ctx->params, "require-list", i), true);
+    for (size_t i = 0; !error && i < orgctl_params_count(ctx->params, "unrequire-list"); i++)
+        error = mark_required(ctx, orgctl_params_at(ctx->params, "unrequire-list", i), false);
+    return error;
+}
+
+/* The enterprise's suppression lists marked required, names in order (caller frees). */
+static int required_lists(orgctl_repo *repo, cJSON **out)
+{
+    const orgctl_kind *k = list_kind();
+    const char *ent = orgctl_repo_enterprise_org(repo);
+    cJSON *lists = NULL;
+    *out = cJSON_CreateArray();
+    int error = k && ent ? orgctl_object_list(&lists, repo, k, ent, NULL, 0, NULL) : 0;
+    const cJSON *l;
+    cJSON_ArrayForEach(l, lists)
+    {
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "required")))
+            cJSON_AddItemToArray(*out, cJSON_CreateString(str_of(l, "name")));
+    }
+    cJSON_Delete(lists);
+    return error;
+}
+
+/* The rules as shown: their required_lists read from the lists (never stored). */
+static int rules_for_show(orgctl_repo *repo, cJSON *rules)
+{
+    cJSON *lists;
+    int error = required_lists(repo, &lists);
+    orgctl_kind_fill(&orgctl_kind_compliance, rules);
+    cJSON_DeleteItemFromObjectCaseSensitive(rules, "required_lists");
+    cJSON_AddItemToObject(rules, "required_lists", lists);
     return error;
 }
 
@@ -899,6 +888,7 @@ static int compliance_set(orgctl_op_ctx *ctx)
     cJSON *rules = NULL, *broken = NULL;
     int error = load_compliance(ctx->repo, &rules);
     ctx->name = ORGCTL_COMPLIANCE_NAME;
+    cJSON_DeleteItemFromObjectCaseSensitive(rules, "required_lists");
     if (!error)
         error = compliance_edit(ctx, rules);
     /* staged first: validated and authorized (each field's permission) before the
@@ -930,16 +920,25 @@ static int compliance_set(orgctl_op_ctx *ctx)
         return error;
     }
     ctx->summary = xstrdup("campaign compliance set");
-    orgctl_kind_fill(&orgctl_kind_compliance, rules);
     ctx->result = rules;
-    return 0;
+    error = rules_for_show(ctx->repo, rules);
+    /* the marks this change set makes, not yet at HEAD */
+    cJSON *shown = cJSON_GetObjectItemCaseSensitive(rules, "required_lists");
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, "unrequire-list"); i++)
+        list_drop(shown, orgctl_params_at(ctx->params, "unrequire-list", i));
+    for (size_t i = 0; i < orgctl_params_count(ctx->params, "require-list"); i++) {
+        const char *name = orgctl_params_at(ctx->params, "require-list", i);
+        list_drop(shown, name);
+        cJSON_AddItemToArray(shown, cJSON_CreateString(name));
+    }
+    return error;
 }
 
 static int compliance_show(orgctl_op_ctx *ctx)
 {
     int error = load_compliance(ctx->repo, &ctx->result);
     if (error == 0)
-        orgctl_kind_fill(&orgctl_kind_compliance, ctx->result);
+        error = rules_for_show(ctx->repo, ctx->result);
     return error;
 }
 
@@ -960,12 +959,11 @@ static const orgctl_param campaign_update_params[] = {
     ORGCTL_PARAMS_END,
 };
 
+/* The campaign kind's verbs that do more than the standard ones (its list and show are
+ * the descriptor's). */
 const orgctl_op orgctl_campaign_ops[] = {
     {"campaign", "create", "create a campaign (off) of a strategy", W, ADD, campaign_create_params,
      campaign_create},
-    {"campaign", "list", "list campaigns", ORGCTL_OP_NO_NAME, VIEW, campaign_list_params,
-     campaign_list},
-    {"campaign", "show", "show a campaign", 0, VIEW, NULL, orgctl_generic_show},
     {"campaign", "update", "change a campaign (while not on or stopping)", W, EDIT,
      campaign_update_params, campaign_update},
     {"campaign", "rm", "remove a campaign that is off (--force: with its sub-campaigns)", W, DELETE,
@@ -978,22 +976,26 @@ const orgctl_op orgctl_campaign_ops[] = {
      campaign_stop},
     {"campaign", "complete", "mark a campaign's work done (on or stopping -> complete)", W, EDIT,
      NULL, campaign_complete},
+    {NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+/* The strategies' verbs that are not the standard ones ("campaign strategy-create"). */
+const orgctl_op orgctl_strategy_ops[] = {
     {"campaign", "strategy-create", "create a campaign strategy (enterprise org)", W | E, ADD,
      strategy_create_params, orgctl_generic_create, "strategy"},
-    {"campaign", "strategy-list", "list campaign strategies", ORGCTL_OP_NO_NAME | E, VIEW,
-     strategy_list_params, orgctl_generic_list, "strategy"},
-    {"campaign", "strategy-show", "show a campaign strategy", E, VIEW, NULL, orgctl_generic_show,
-     "strategy"},
     {"campaign", "strategy-update", "change a campaign strategy", W | E, EDIT, strategy_params,
      orgctl_generic_update, "strategy"},
     {"campaign", "strategy-rm", "remove a strategy (--force: its campaigns become invalid)", W | E,
      DELETE, orgctl_params_force, strategy_rm, "strategy"},
-    {"campaign", "strategy-copy", "copy a campaign strategy under a new name", W | E, ADD,
-     orgctl_params_copy, orgctl_generic_copy, "strategy"},
+    {NULL, NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+/* The sub-campaigns' and compliance's verbs, rows of their own. */
+const orgctl_op orgctl_campaign_parts_ops[] = {
     {"campaign", "sub-create", "create a sub-campaign of a campaign", W | ORGCTL_OP_NO_NAME, ADD,
      sub_create_params, sub_create, "subcampaign"},
     {"campaign", "sub-list", "list sub-campaigns", ORGCTL_OP_NO_NAME, VIEW, sub_list_params,
-     sub_list, "subcampaign"},
+     orgctl_generic_list, "subcampaign"},
     {"campaign", "sub-show", "show a sub-campaign and what it takes from its strategy", 0, VIEW,
      NULL, sub_show, "subcampaign"},
     {"campaign", "sub-rm", "remove a sub-campaign (not while running or paused)", W, DELETE, NULL,
@@ -1011,5 +1013,6 @@ const orgctl_op orgctl_campaign_ops[] = {
     {"campaign", "compliance-set", "change the compliance rules (enterprise org)",
      W | ORGCTL_OP_NO_NAME | E, "outbound:campaignRule:edit", compliance_params, compliance_set,
      "compliance"},
+
     {NULL, NULL, NULL, 0, NULL, NULL, NULL},
 };

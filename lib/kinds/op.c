@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign.h"
 #include "ops.h"
 #include "orgctl/perm.h"
 
@@ -113,7 +114,9 @@ static const struct kind_ops {
     {&orgctl_kind_pairing, orgctl_pair_ops},
     {NULL, orgctl_clone_ops},
     {NULL, orgctl_suppress_ops},
-    {NULL, orgctl_campaign_ops},
+    {&orgctl_kind_campaign, orgctl_campaign_ops},
+    {&orgctl_kind_strategy, orgctl_strategy_ops},
+    {NULL, orgctl_campaign_parts_ops},
 };
 
 #define W ORGCTL_OP_WRITE
@@ -284,6 +287,9 @@ static orgctl_op *standard_row(const orgctl_kind *kind, const orgctl_kind_verb *
     /* an org's verbs act in the org they name */
     if (kind == &orgctl_kind_org)
         op->flags |= ORGCTL_OP_SELF_ORG | ORGCTL_OP_NO_ORG;
+    /* an enterprise-wide kind's verbs act in no org of their own (a strategy) */
+    if (!kind->per_org)
+        op->flags |= ORGCTL_OP_NO_ORG;
     op->permission = v->permission
                          ? v->permission
                          : xstrdup(orgctl_kind_permission(perm, sizeof(perm), kind, std->action));

@@ -13,6 +13,8 @@ extern const orgctl_op orgctl_access_ops[];
 extern const orgctl_op orgctl_capacity_ops[];
 extern const orgctl_op orgctl_pair_ops[], orgctl_clone_ops[]; /* pair.c, clone.c */
 extern const orgctl_op orgctl_campaign_ops[];                 /* campaign.c */
+extern const orgctl_op orgctl_strategy_ops[];                 /* campaign.c */
+extern const orgctl_op orgctl_campaign_parts_ops[];           /* campaign.c */
 extern const orgctl_op orgctl_suppress_ops[];                 /* suppress.c */
 
 /* The pairing `id` as ctx->org sees it: its own (*trusting true) or another org's that

@@ -8,9 +8,11 @@
  * rules' NANPA table), so they are computed once per area code, not per contact. Memory
  * follows the number of distinct numbers (12 bytes each), never the file's size. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "campaign.h"
@@ -84,6 +86,53 @@ struct area {
     int zones[4];
     int n_zones;
     char *windows; /* "START/END START/END ..." (ISO 8601 UTC), "" for none */
+    char *tail;    /* the cells a dialable row ends with: region, tz, windows, newline */
+    size_t tail_len;
+};
+
+/* An output file, written through one large buffer. */
+struct output {
+    FILE *f;
+    const char *path;
+    bool opened; /* so removed again if the load fails */
+    strbuf buf;
+};
+
+/* A block of contacts read but not yet decided: their numbers are looked up together (the
+ * suppression set and the numbers seen, memory reads that overlap), then each contact is
+ * decided in the file's order. */
+#define BLOCK_CONTACTS 4096
+
+struct block_contact {
+    size_t cells, cells_len; /* the input's cells as written, in `text` */
+    uint32_t line;
+    long attempts;
+    const char *client_list; /* suppressed by client id in this list, or NULL */
+    size_t first, n;         /* its numbers, in `numbers` */
+};
+
+struct block_number {
+    uint64_t key;   /* 0: not a number (`code` says why) */
+    int code;       /* orgctl_phone_normalize's */
+    size_t column;  /* the index of its phone column */
+    size_t raw;     /* the cell as given, in `text` (invalid numbers only) */
+    uint32_t first; /* the line the number was first seen on, 0: never before */
+    char e164[ORGCTL_E164_MAX];
+};
+
+struct block {
+    struct block_contact *contacts;
+    size_t n_contacts;
+    struct block_number *numbers;
+    size_t n_numbers, alloc_numbers;
+    uint64_t *keys;     /* the valid numbers' keys, in order */
+    const char **lists; /* the list suppressing each of `keys`, or NULL */
+    size_t n_keys;
+    strbuf text;
+    size_t numbers_read; /* the non-empty phone cells */
+    bool last;           /* the file ends with this block (or `error` stopped it) */
+    int error;           /* the error that stopped the reading, and its message */
+    char message[1024];
 };
 
 #define MAX_ZONES 64
@@ -103,16 +152,18 @@ struct load {
     struct area areas[1000];
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
     orgctl_suppress_set *suppress;
-    /* the numbers seen: open addressing, key 0 empty */
-    uint64_t *seen;
-    uint32_t *seen_line;
+    /* the numbers seen: open addressing, a slot = key (two words, 0 empty) and line, one
+     * cache line read per number */
+    uint32_t *seen;
     size_t seen_n, seen_cap;
+    bool seen_mapped;
     /* counts */
     size_t contacts, numbers, dialable, excluded[R_COUNT];
     cJSON *by_list; /* suppressed: list -> count */
-    FILE *out_dialable, *out_excluded;
-    bool wrote_dialable, wrote_excluded; /* opened (so removed again if the load fails) */
-    strbuf row;                          /* the row being written */
+    struct output dialable_out, excluded_out;
+    /* two blocks: one read (a thread of its own) while the other is decided */
+    struct block blocks[2];
+    const struct block *deciding;
 };
 
 static int zone_index(struct load *l, const char *name, size_t len)
@@ -298,40 +349,91 @@ static uint64_t mix(uint64_t k)
     return k;
 }
 
-static void seen_grow(struct load *l);
+static uint32_t *seen_slot(const struct load *l, size_t i)
+{
+    return l->seen + 3 * i;
+}
 
-/* The line a number was first seen on, or 0 (and it is now seen, on `line`). */
+static uint64_t slot_key(const uint32_t *slot)
+{
+    return slot[0] | (uint64_t)slot[1] << 32;
+}
+
+/* The line a number was first seen on, or 0 (and it is now seen, on `line`); room for it
+ * was made (seen_reserve). */
 static uint32_t seen_before(struct load *l, uint64_t key, uint32_t line)
 {
-    if ((l->seen_n + 1) * 4 >= l->seen_cap * 3)
-        seen_grow(l);
     size_t mask = l->seen_cap - 1;
     for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-        if (l->seen[i] == key)
-            return l->seen_line[i];
-        if (!l->seen[i]) {
-            l->seen[i] = key;
-            l->seen_line[i] = line;
+        uint32_t *slot = seen_slot(l, i);
+        uint64_t k = slot_key(slot);
+        if (k == key)
+            return slot[2];
+        if (!k) {
+            slot[0] = (uint32_t)key;
+            slot[1] = (uint32_t)(key >> 32);
+            slot[2] = line;
             l->seen_n++;
             return 0;
         }
     }
 }
 
-static void seen_grow(struct load *l)
+/* The seen table's bytes: mapped anonymous memory (zeroed by the kernel, nothing to clear
+ * again), in huge pages where the kernel has them: its reads are random, and a miss of
+ * the page table too costs as much as the read. */
+static size_t table_size(size_t cap)
 {
+    const size_t huge = (size_t)2 << 20;
+    return (cap * 3 * sizeof(uint32_t) + huge - 1) / huge * huge;
+}
+
+/* *mapped: whether it was mapped (else allocated, when no mapping could be made). */
+static uint32_t *table_alloc(size_t cap, bool *mapped)
+{
+    void *p =
+        mmap(NULL, table_size(cap), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if ((*mapped = p != MAP_FAILED))
+        madvise(p, table_size(cap), MADV_HUGEPAGE);
+    return *mapped ? p : xcalloc(1, table_size(cap));
+}
+
+static void table_free(uint32_t *table, size_t cap, bool mapped)
+{
+    if (mapped)
+        munmap(table, table_size(cap));
+    else
+        free(table);
+}
+
+/* How many numbers ahead a slot is fetched: enough to cover a read from memory, few enough
+ * to stay in the first-level cache. */
+#define SEEN_AHEAD 32
+
+static void seen_prefetch(const struct load *l, uint64_t key)
+{
+    __builtin_prefetch(seen_slot(l, mix(key) & (l->seen_cap - 1)), 1);
+}
+
+/* Room for `more` numbers at a load of at most 3/4. */
+static void seen_reserve(struct load *l, size_t more)
+{
+    if ((l->seen_n + more) * 4 < l->seen_cap * 3)
+        return;
     size_t old_cap = l->seen_cap;
-    uint64_t *old = l->seen;
-    uint32_t *old_line = l->seen_line;
-    l->seen_cap = old_cap ? old_cap * 2 : 1 << 16;
-    l->seen = xcalloc(l->seen_cap, sizeof(*l->seen));
-    l->seen_line = xcalloc(l->seen_cap, sizeof(*l->seen_line));
+    uint32_t *old = l->seen;
+    bool old_mapped = l->seen_mapped;
+    while ((l->seen_n + more) * 4 >= l->seen_cap * 3)
+        l->seen_cap = l->seen_cap ? l->seen_cap * 2 : 1 << 16;
+    l->seen = table_alloc(l->seen_cap, &l->seen_mapped);
     l->seen_n = 0;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i])
-            seen_before(l, old[i], old_line[i]);
-    free(old);
-    free(old_line);
+    for (size_t i = 0; i < old_cap; i++) {
+        if (i + SEEN_AHEAD < old_cap && slot_key(old + 3 * (i + SEEN_AHEAD)))
+            seen_prefetch(l, slot_key(old + 3 * (i + SEEN_AHEAD)));
+        if (slot_key(old + 3 * i))
+            seen_before(l, slot_key(old + 3 * i), old[3 * i + 2]);
+    }
+    table_free(old, old_cap, old_mapped);
 }
 
 /* --- reading the contact list --- */
@@ -425,26 +527,30 @@ static int read_header(struct load *l, const char *file, orgctl_csv_record *head
     return 0;
 }
 
-/* Appends `value` as a CSV cell (the one writer: orgctl_csv_cell) and a comma. */
-static void cell(strbuf *sb, const char *value)
+/* Appends `value` (len bytes) as a CSV cell and a comma: orgctl_csv_cell's bytes, copied as
+ * they are when there is nothing to quote or guard (most cells). */
+static void cell_n(strbuf *sb, const char *value, size_t len)
 {
+    size_t i = 0;
+    while (i < len && value[i] != ',' && value[i] != '"' && value[i] != '\r' && value[i] != '\n')
+        i++;
+    if (i == len && !orgctl_csv_guarded(value)) {
+        strbuf_grow(sb, len + 1);
+        memcpy(sb->buf + sb->len, value, len);
+        sb->buf[sb->len + len] = ',';
+        sb->len += len + 1;
+        return;
+    }
     size_t n = orgctl_csv_cell(NULL, 0, value);
     strbuf_grow(sb, n + 2);
     orgctl_csv_cell(sb->buf + sb->len, n + 1, value);
     sb->len += n;
-    strbuf_addch(sb, ',');
+    sb->buf[sb->len++] = ',';
 }
 
-static void input_cells(strbuf *sb, orgctl_csv_record *rec)
+static void cell(strbuf *sb, const char *value)
 {
-    for (size_t i = 0; i < orgctl_csv_record_count(rec); i++)
-        cell(sb, orgctl_csv_record_field(rec, i, NULL));
-}
-
-static int put_row(FILE *f, strbuf *sb)
-{
-    sb->buf[sb->len - 1] = '\n'; /* the last comma ends the row */
-    return fwrite(sb->buf, 1, sb->len, f) == sb->len ? 0 : -1;
+    cell_n(sb, value, strlen(value));
 }
 
 static int write_failed(const char *path)
@@ -452,19 +558,44 @@ static int write_failed(const char *path)
     return orgctl_error_set(ORGCTL_ERROR, "%s: %s", path, strerror(errno));
 }
 
-static int exclude(struct load *l, orgctl_csv_record *rec, const char *column, const char *number,
-                   enum reason r, const char *why)
+#define OUTPUT_FLUSH (1 << 20)
+
+static int output_flush(struct output *o)
+{
+    if (o->buf.len && fwrite(o->buf.buf, 1, o->buf.len, o->f) != o->buf.len)
+        return write_failed(o->path);
+    o->buf.len = 0;
+    return 0;
+}
+
+/* Ends the row built in o->buf (its last comma becomes the newline). */
+static int output_end_row(struct output *o)
+{
+    o->buf.buf[o->buf.len - 1] = '\n';
+    return o->buf.len >= OUTPUT_FLUSH ? output_flush(o) : 0;
+}
+
+/* Starts a row of contact `c` of the block: the input's cells. */
+static strbuf *output_start_row(struct output *o, const struct block *b,
+                                const struct block_contact *c)
+{
+    strbuf_add(&o->buf, b->text.buf + c->cells, c->cells_len);
+    return &o->buf;
+}
+
+static int exclude(struct load *l, const struct block_contact *c, const char *column,
+                   const char *number, enum reason r, const char *why)
 {
     l->excluded[r]++;
-    if (!l->out_excluded)
+    struct output *o = &l->excluded_out;
+    if (!o->f)
         return 0;
-    l->row.len = 0;
-    input_cells(&l->row, rec);
-    cell(&l->row, column);
-    cell(&l->row, number);
-    cell(&l->row, reason_keys[r]);
-    cell(&l->row, why);
-    return put_row(l->out_excluded, &l->row) < 0 ? write_failed(l->opts->excluded) : 0;
+    strbuf *row = output_start_row(o, l->deciding, c);
+    cell(row, column);
+    cell(row, number);
+    cell(row, reason_keys[r]);
+    cell(row, why);
+    return output_end_row(o);
 }
 
 static void count_list(struct load *l, const char *list)
@@ -476,8 +607,86 @@ static void count_list(struct load *l, const char *list)
         cJSON_AddNumberToObject(l->by_list, list, 1);
 }
 
-static int one_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
-                       const struct columns *c)
+/* The cells every dialable row of the area ends with, made once. */
+static void make_tail(struct load *l, struct area *a)
+{
+    strbuf sb = STRBUF_INIT;
+    cell(&sb, a->region);
+    cell(&sb, orgctl_tz_name(l->zones[a->n_zones ? a->zones[0] : l->campaign_zone]));
+    cell(&sb, a->windows);
+    a->tail = strbuf_detach(&sb, &a->tail_len);
+}
+
+/* Decides one number of a contact of the block; `list` the list suppressing it. */
+static int decide(struct load *l, const struct block_contact *c, const struct block_number *num,
+                  const char *column, const char *list)
+{
+    char why[160];
+    if (!num->key)
+        return exclude(l, c, column, l->deciding->text.buf + num->raw, R_INVALID,
+                       orgctl_phone_strerror(num->code));
+    if (num->first) {
+        snprintf(why, sizeof(why), "the same number as line %u", num->first);
+        return exclude(l, c, column, num->e164, R_DUPLICATE, why);
+    }
+    bool by_client = c->client_list != NULL;
+    if (by_client)
+        list = c->client_list;
+    if (list) {
+        count_list(l, list);
+        snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
+                 by_client ? "client id" : "number");
+        return exclude(l, c, column, num->e164, R_SUPPRESSED, why);
+    }
+    if (l->max_attempts && c->attempts >= l->max_attempts) {
+        snprintf(why, sizeof(why), "%ld attempts, at most %d", c->attempts, l->max_attempts);
+        return exclude(l, c, column, num->e164, R_ATTEMPTS, why);
+    }
+    struct area *a = area_of(l, num->e164);
+    if (!*a->windows)
+        return exclude(l, c, column, num->e164, R_NO_TIME,
+                       "no allowed calling time in the sub-campaign's dates");
+    l->dialable++;
+    struct output *o = &l->dialable_out;
+    if (!o->f)
+        return 0;
+    if (!a->tail)
+        make_tail(l, a);
+    strbuf *row = output_start_row(o, l->deciding, c);
+    cell_n(row, num->e164, strlen(num->e164));
+    strbuf_add(row, a->tail, a->tail_len);
+    return output_end_row(o);
+}
+
+/* Decides the contacts of the block, in order, and empties it. */
+static int decide_block(struct load *l, struct block *b, const struct columns *cols)
+{
+    int error = 0;
+    l->deciding = b;
+    l->contacts += b->n_contacts;
+    l->numbers += b->numbers_read;
+    size_t k = 0; /* the next of `keys` */
+    for (size_t i = 0; i < b->n_contacts && !error; i++) {
+        const struct block_contact *c = &b->contacts[i];
+        for (size_t j = c->first; j < c->first + c->n && !error; j++) {
+            const struct block_number *num = &b->numbers[j];
+            const char *list = num->key ? b->lists[k++] : NULL;
+            error = decide(l, c, num, cols->names[cols->phone[num->column]], list);
+        }
+        if (!error && !c->n) {
+            l->numbers++;
+            error = exclude(l, c, "", "", R_INVALID, "no phone number");
+        }
+    }
+    b->n_contacts = b->n_numbers = b->n_keys = b->numbers_read = 0;
+    b->text.len = 0;
+    return error;
+}
+
+/* Checks one contact and adds it to the block: its cells kept as they are written, its
+ * numbers normalised. */
+static int read_contact(const struct load *l, struct block *b, orgctl_csv *csv,
+                        orgctl_csv_record *rec, const struct columns *c)
 {
     const char *file = orgctl_csv_name(csv);
     size_t n = orgctl_csv_record_count(rec), line = orgctl_csv_record_line(rec);
@@ -492,88 +701,58 @@ static int one_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
                                     file, orgctl_csv_record_field_line(rec, i), i + 1, len,
                                     ORGCTL_LOAD_CELL_MAX);
     }
-    l->contacts++;
+    struct block_contact *bc = &b->contacts[b->n_contacts];
+    *bc = (struct block_contact){.line = (uint32_t)line, .first = b->n_numbers};
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
-    const char *client_list = NULL;
     if (*client && l->suppress &&
-        orgctl_suppress_set_match_client(&client_list, &(int64_t){0}, l->suppress, client,
+        orgctl_suppress_set_match_client(&bc->client_list, &(int64_t){0}, l->suppress, client,
                                          (int64_t)l->opts->now) != 1)
-        client_list = NULL;
-    long attempts = 0;
+        bc->client_list = NULL;
     if (c->attempts >= 0) {
         const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
         char *end;
-        attempts = *s ? strtol(s, &end, 10) : 0;
-        if (*s && (*end || attempts < 0 || attempts > 1000000))
+        bc->attempts = *s ? strtol(s, &end, 10) : 0;
+        if (*s && (*end || bc->attempts < 0 || bc->attempts > 1000000))
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "%s:%zu:%zu: attempts \"%.40s\" is not a whole number", file,
                                     line, (size_t)c->attempts + 1, s);
     }
+    bc->cells = b->text.len;
+    if (l->dialable_out.f || l->excluded_out.f)
+        for (size_t i = 0; i < n; i++) {
+            size_t len;
+            const char *v = orgctl_csv_record_field(rec, i, &len);
+            cell_n(&b->text, v, len);
+        }
+    bc->cells_len = b->text.len - bc->cells;
     const orgctl_phone_region *us = orgctl_phone_region_lookup("US");
-    int error = 0;
-    bool any = false;
-    for (size_t k = 0; k < c->n_phone && !error; k++) {
+    for (size_t k = 0; k < c->n_phone; k++) {
         size_t len;
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
-        const char *column = c->names[c->phone[k]];
         if (!len)
             continue;
-        any = true;
-        l->numbers++;
-        char e164[ORGCTL_E164_MAX], why[160];
+        b->numbers_read++;
+        if (b->n_numbers == b->alloc_numbers) {
+            b->alloc_numbers *= 2;
+            b->numbers = xrealloc(b->numbers, b->alloc_numbers * sizeof(*b->numbers));
+            b->keys = xrealloc(b->keys, b->alloc_numbers * sizeof(*b->keys));
+            b->lists = xrealloc(b->lists, b->alloc_numbers * sizeof(*b->lists));
+        }
+        struct block_number *num = &b->numbers[b->n_numbers++];
         ptrdiff_t bad_at;
-        int code = orgctl_phone_normalize(e164, &bad_at, us, raw, len);
-        if (code < 0) {
-            error = exclude(l, rec, column, raw, R_INVALID, orgctl_phone_strerror(code));
-            continue;
+        num->column = k;
+        num->code = orgctl_phone_normalize(num->e164, &bad_at, us, raw, len);
+        num->key = num->code < 0 ? 0 : orgctl_phone_key(num->e164);
+        if (num->key) {
+            b->keys[b->n_keys++] = num->key;
+        } else {
+            num->raw = b->text.len;
+            strbuf_add(&b->text, raw, len + 1); /* with its NUL */
         }
-        uint32_t first = seen_before(l, orgctl_phone_key(e164), (uint32_t)line);
-        if (first) {
-            snprintf(why, sizeof(why), "the same number as line %u", first);
-            error = exclude(l, rec, column, e164, R_DUPLICATE, why);
-            continue;
-        }
-        const char *list = client_list;
-        bool by_client = list != NULL;
-        if (!list && l->suppress &&
-            orgctl_suppress_set_match_number(&list, &(int64_t){0}, l->suppress,
-                                             orgctl_phone_key(e164), (int64_t)l->opts->now) != 1)
-            list = NULL;
-        if (list) {
-            count_list(l, list);
-            snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
-                     by_client ? "client id" : "number");
-            error = exclude(l, rec, column, e164, R_SUPPRESSED, why);
-            continue;
-        }
-        if (l->max_attempts && attempts >= l->max_attempts) {
-            snprintf(why, sizeof(why), "%ld attempts, at most %d", attempts, l->max_attempts);
-            error = exclude(l, rec, column, e164, R_ATTEMPTS, why);
-            continue;
-        }
-        struct area *a = area_of(l, e164);
-        if (!*a->windows) {
-            error = exclude(l, rec, column, e164, R_NO_TIME,
-                            "no allowed calling time in the sub-campaign's dates");
-            continue;
-        }
-        l->dialable++;
-        if (!l->out_dialable)
-            continue;
-        l->row.len = 0;
-        input_cells(&l->row, rec);
-        cell(&l->row, e164);
-        cell(&l->row, a->region);
-        cell(&l->row, orgctl_tz_name(l->zones[a->n_zones ? a->zones[0] : l->campaign_zone]));
-        cell(&l->row, a->windows);
-        if (put_row(l->out_dialable, &l->row) < 0)
-            error = write_failed(l->opts->dialable);
+        bc->n++;
     }
-    if (!error && !any) {
-        l->numbers++;
-        error = exclude(l, rec, "", "", R_INVALID, "no phone number");
-    }
-    return error;
+    b->n_contacts++;
+    return 0;
 }
 
 /* --- setting up --- */
@@ -643,20 +822,17 @@ static int read_rules(struct load *l)
     return read_area_codes(l);
 }
 
-/* The lists the campaign honours and the ones compliance requires. */
+/* The lists the campaign names; orgctl_suppress_set_open adds the enterprise lists marked
+ * required (campaign compliance set --require-list, suppress create --required). */
 static int open_suppression(struct load *l)
 {
     const char *names[256];
     size_t n = 0;
-    const cJSON *sources[] = {cJSON_GetObjectItemCaseSensitive(l->campaign, "suppress"),
-                              cJSON_GetObjectItemCaseSensitive(l->rules, "required_lists")};
-    for (int s = 0; s < 2; s++) {
-        const cJSON *i;
-        cJSON_ArrayForEach(i, sources[s])
-        {
-            if (cJSON_IsString(i) && n < 256)
-                names[n++] = i->valuestring;
-        }
+    const cJSON *i;
+    cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(l->campaign, "suppress"))
+    {
+        if (cJSON_IsString(i) && n < 256)
+            names[n++] = i->valuestring;
     }
     return orgctl_suppress_set_open(&l->suppress, l->repo, l->org, names, n);
 }
@@ -685,31 +861,150 @@ static int hash_file(const char *path, char hex[65])
     return 0;
 }
 
-static int open_output(const char *path, FILE **out, const char *header_tail,
+static int open_output(struct output *o, const char *path, const char *header_tail,
                        const struct columns *c)
 {
     if (!path)
         return 0;
-    if (!(*out = fopen(path, "w")))
+    o->path = path;
+    o->opened = true;
+    if (!(o->f = fopen(path, "w")))
         return write_failed(path);
-    strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < c->n; i++)
-        cell(&sb, c->names[i]);
-    strbuf_adds(&sb, header_tail);
-    strbuf_addch(&sb, ',');
-    int error = put_row(*out, &sb) < 0 ? write_failed(path) : 0;
-    strbuf_release(&sb);
-    return error;
+        cell(&o->buf, c->names[i]);
+    strbuf_adds(&o->buf, header_tail);
+    strbuf_addch(&o->buf, ',');
+    return output_end_row(o);
 }
 
-static int close_output(FILE **f, const char *path)
+static int close_output(struct output *o)
 {
-    if (!*f)
+    if (!o->f)
         return 0;
-    int failed = fflush(*f) != 0 || ferror(*f);
-    failed |= fclose(*f) != 0;
-    *f = NULL;
-    return failed ? write_failed(path) : 0;
+    int failed = output_flush(o) < 0 || fflush(o->f) != 0 || ferror(o->f);
+    failed |= fclose(o->f) != 0;
+    o->f = NULL;
+    return failed ? write_failed(o->path) : 0;
+}
+
+/* The numbers of the block in the file's order: the line each was first seen on (the
+ * seen table is the reading thread's alone). */
+static void mark_seen(struct load *l, struct block *b)
+{
+    seen_reserve(l, b->n_keys);
+    for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
+        seen_prefetch(l, b->keys[i]);
+    size_t k = 0; /* the next of `keys` */
+    for (size_t i = 0; i < b->n_contacts; i++) {
+        const struct block_contact *c = &b->contacts[i];
+        for (size_t j = c->first; j < c->first + c->n; j++) {
+            struct block_number *num = &b->numbers[j];
+            if (!num->key)
+                continue;
+            if (k + SEEN_AHEAD < b->n_keys)
+                seen_prefetch(l, b->keys[k + SEEN_AHEAD]);
+            k++;
+            num->first = seen_before(l, num->key, c->line);
+        }
+    }
+}
+
+/* Reads the next block of contacts (up to BLOCK_CONTACTS) and looks its numbers up in the
+ * suppression set; b->last at the end of the file or at an error (b->error, b->message). */
+static void fill_block(struct load *l, struct block *b, orgctl_csv *csv, const struct columns *cols)
+{
+    orgctl_csv_record *rec;
+    int error = 0;
+    while (!error && b->n_contacts < BLOCK_CONTACTS && (error = orgctl_csv_next(&rec, csv)) == 0)
+        error = read_contact(l, b, csv, rec, cols);
+    b->last = error != 0;
+    b->error = error == ORGCTL_ITEROVER ? 0 : error;
+    if (b->error)
+        snprintf(b->message, sizeof(b->message), "%s", orgctl_error_last());
+    mark_seen(l, b);
+    if (l->suppress)
+        orgctl_suppress_set_match_numbers(b->lists, l->suppress, b->keys, b->n_keys,
+                                          (int64_t)l->opts->now);
+    else
+        memset(b->lists, 0, b->n_keys * sizeof(*b->lists));
+}
+
+/* The reading thread and the deciding one (the caller) hand the two blocks to each
+ * other. */
+struct reader {
+    struct load *l;
+    orgctl_csv *csv;
+    const struct columns *cols;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool full[2], stop;
+};
+
+static void *reader_main(void *arg)
+{
+    struct reader *r = arg;
+    for (int i = 0;; i ^= 1) {
+        pthread_mutex_lock(&r->lock);
+        while (r->full[i] && !r->stop)
+            pthread_cond_wait(&r->changed, &r->lock);
+        bool stop = r->stop;
+        pthread_mutex_unlock(&r->lock);
+        if (stop)
+            break;
+        fill_block(r->l, &r->l->blocks[i], r->csv, r->cols);
+        bool last = r->l->blocks[i].last;
+        pthread_mutex_lock(&r->lock);
+        r->full[i] = true;
+        pthread_cond_broadcast(&r->changed);
+        pthread_mutex_unlock(&r->lock);
+        if (last)
+            break;
+    }
+    return NULL;
+}
+
+/* Decides a block read; at its reading's error, that error. */
+static int decide_filled(struct load *l, struct block *b, const struct columns *cols)
+{
+    if (b->error)
+        return orgctl_error_set(b->error, "%s", b->message);
+    return decide_block(l, b, cols);
+}
+
+/* The contacts after the header: read a block ahead on a second thread when there is one. */
+static int read_and_decide(struct load *l, orgctl_csv *csv, const struct columns *cols)
+{
+    struct reader r = {.l = l, .csv = csv, .cols = cols};
+    pthread_t thread;
+    int error = 0;
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
+    if (pthread_create(&thread, NULL, reader_main, &r) != 0) { /* one thread, in turn */
+        do {
+            fill_block(l, &l->blocks[0], csv, cols);
+            error = decide_filled(l, &l->blocks[0], cols);
+        } while (!error && !l->blocks[0].last);
+    } else {
+        for (int i = 0;; i ^= 1) {
+            pthread_mutex_lock(&r.lock);
+            while (!r.full[i])
+                pthread_cond_wait(&r.changed, &r.lock);
+            pthread_mutex_unlock(&r.lock);
+            error = decide_filled(l, &l->blocks[i], cols);
+            bool last = l->blocks[i].last;
+            pthread_mutex_lock(&r.lock);
+            r.full[i] = false;
+            r.stop = error != 0;
+            pthread_cond_broadcast(&r.changed);
+            pthread_mutex_unlock(&r.lock);
+            if (error || last)
+                break;
+        }
+        pthread_join(thread, NULL);
+    }
+    pthread_mutex_destroy(&r.lock);
+    pthread_cond_destroy(&r.changed);
+    return error;
 }
 
 static int read_contacts(struct load *l)
@@ -726,23 +1021,17 @@ static int read_contacts(struct load *l)
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: no header", orgctl_csv_name(csv));
     if (!error)
         error = read_header(l, orgctl_csv_name(csv), rec, &c);
-    if (!error && l->opts->dialable) {
-        l->wrote_dialable = true;
-        error = open_output(l->opts->dialable, &l->out_dialable, "e164,region,tz,windows", &c);
-    }
-    if (!error && l->opts->excluded) {
-        l->wrote_excluded = true;
-        error = open_output(l->opts->excluded, &l->out_excluded,
+    if (!error)
+        error = open_output(&l->dialable_out, l->opts->dialable, "e164,region,tz,windows", &c);
+    if (!error)
+        error = open_output(&l->excluded_out, l->opts->excluded,
                             "phone_column,number,reason,detail", &c);
-    }
-    while (!error && (error = orgctl_csv_next(&rec, csv)) == 0)
-        error = one_contact(l, csv, rec, &c);
-    if (error == ORGCTL_ITEROVER)
-        error = 0;
     if (!error)
-        error = close_output(&l->out_dialable, l->opts->dialable);
+        error = read_and_decide(l, csv, &c);
     if (!error)
-        error = close_output(&l->out_excluded, l->opts->excluded);
+        error = close_output(&l->dialable_out);
+    if (!error)
+        error = close_output(&l->excluded_out);
     for (size_t i = 0; i < c.n; i++)
         free(c.names[i]);
     free(c.names);
@@ -794,17 +1083,27 @@ static void load_release(struct load *l)
     cJSON_Delete(l->by_list);
     for (int i = 0; i < l->n_zones; i++)
         orgctl_tz_free(l->zones[i]);
-    for (int i = 0; i < 1000; i++)
+    for (int i = 0; i < 1000; i++) {
         free(l->areas[i].windows);
+        free(l->areas[i].tail);
+    }
     free(l->elsewhere.windows);
+    free(l->elsewhere.tail);
     orgctl_suppress_set_free(l->suppress);
-    free(l->seen);
-    free(l->seen_line);
-    strbuf_release(&l->row);
-    if (l->out_dialable)
-        fclose(l->out_dialable);
-    if (l->out_excluded)
-        fclose(l->out_excluded);
+    table_free(l->seen, l->seen_cap, l->seen_mapped);
+    struct output *outputs[] = {&l->dialable_out, &l->excluded_out};
+    for (int i = 0; i < 2; i++) {
+        if (outputs[i]->f)
+            fclose(outputs[i]->f);
+        strbuf_release(&outputs[i]->buf);
+    }
+    for (int i = 0; i < 2; i++) {
+        free(l->blocks[i].contacts);
+        free(l->blocks[i].numbers);
+        free(l->blocks[i].keys);
+        free(l->blocks[i].lists);
+        strbuf_release(&l->blocks[i].text);
+    }
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
@@ -817,7 +1116,13 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     l->org = org;
     l->sub_name = sub;
     l->by_list = cJSON_CreateObject();
-    l->row = (strbuf)STRBUF_INIT;
+    for (struct block *b = l->blocks; b < l->blocks + 2; b++) {
+        b->contacts = xmalloc(BLOCK_CONTACTS * sizeof(*b->contacts));
+        b->alloc_numbers = 2 * BLOCK_CONTACTS;
+        b->numbers = xmalloc(b->alloc_numbers * sizeof(*b->numbers));
+        b->keys = xmalloc(b->alloc_numbers * sizeof(*b->keys));
+        b->lists = xmalloc(b->alloc_numbers * sizeof(*b->lists));
+    }
     char sha[65] = "";
     int error = orgctl_perm_check(repo, org, "outbound:campaign:edit");
     if (!error)
@@ -848,9 +1153,9 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
         cJSON_Delete(*result);
         *result = NULL;
         /* no partial output: files of a failed load would look like a good one */
-        if (l->wrote_dialable)
+        if (l->dialable_out.opened)
             unlink(opts->dialable);
-        if (l->wrote_excluded)
+        if (l->excluded_out.opened)
             unlink(opts->excluded);
     }
     load_release(l);

@@ -1731,6 +1731,44 @@ int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
     return 0;
 }
 
+/* Many keys at once, for campaign load: the binary searches of a group of keys advance in
+ * lock-step, each prefetching its next probe, so their cache misses (a 10M list is 80 MB)
+ * overlap instead of following one another. Same answers as orgctl_suppress_set_match_number
+ * key by key. */
+#define MATCH_GROUP 64
+
+static void list_match_group(const char **lists, const struct list_data *l, const char *name,
+                             const uint64_t *keys, size_t n, int64_t now)
+{
+    size_t base[MATCH_GROUP] = {0};
+    for (size_t len = l->n; len > 1;) {
+        size_t half = len / 2, next = (len - half) / 2;
+        for (size_t j = 0; j < n; j++) {
+            base[j] += l->keys[base[j] + half] <= keys[j] ? half : 0;
+            __builtin_prefetch(&l->keys[base[j] + next]);
+        }
+        len -= half;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (!lists[j] && l->keys[base[j]] == keys[j] &&
+            in_force(l->minutes ? (int64_t)l->minutes[base[j]] * 60 : 0, now))
+            lists[j] = name;
+}
+
+void orgctl_suppress_set_match_numbers(const char **lists, const orgctl_suppress_set *set,
+                                       const uint64_t *keys, size_t n, int64_t now)
+{
+    for (size_t i = 0; i < n; i++)
+        lists[i] = NULL;
+    for (size_t s = 0; s < set->n; s++) {
+        if (!set->v[s].n)
+            continue;
+        for (size_t i = 0; i < n; i += MATCH_GROUP)
+            list_match_group(lists + i, &set->v[s], set->v[s].name, keys + i,
+                             n - i < MATCH_GROUP ? n - i : MATCH_GROUP, now);
+    }
+}
+
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, const char *client_id,
                                      int64_t now)

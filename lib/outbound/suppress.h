@@ -91,6 +91,10 @@ int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const
  * at `now`, else 0. */
 int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, uint64_t key, int64_t now);
+/* lists[i]: the name of the list that suppresses keys[i] at `now` (as
+ * orgctl_suppress_set_match_number), or NULL; for many keys, faster than one by one. */
+void orgctl_suppress_set_match_numbers(const char **lists, const orgctl_suppress_set *set,
+                                       const uint64_t *keys, size_t n, int64_t now);
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, const char *client_id,
                                      int64_t now);

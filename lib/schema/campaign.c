@@ -24,7 +24,8 @@ static const orgctl_field strategy_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "strategy name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the strategy is for"},
     {"mode", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "dialing mode: agentless, preview, power, predictive or progressive"},
+     "dialing mode: agentless, preview, power, predictive or progressive",
+     .filter = "only strategies of this dialing mode"},
     {"max_attempts", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
      "most attempts per contact (1 to 100)", 1, 100},
     {"reset_days", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
@@ -40,9 +41,9 @@ static const orgctl_field campaign_fields[] = {
     {"name", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "campaign name, the key"},
     {"description", ORGCTL_FIELD_STRING, 0, NULL, "what the campaign is for"},
     {"status", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, NULL,
-     "off, on, stopping, complete or invalid"},
+     "off, on, stopping, complete or invalid", .filter = "only campaigns in this status"},
     {"strategy", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED | ORGCTL_FIELD_INDEXED, "strategy",
-     "the campaign strategy (enterprise-wide)"},
+     "the campaign strategy (enterprise-wide)", .filter = "only campaigns of this strategy"},
     {"window", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL,
      "calling window in the campaign's time zone, HH:MM-HH:MM"},
     {"days", ORGCTL_FIELD_STRING, ORGCTL_FIELD_REQUIRED, NULL, "calling days, e.g. mon-fri"},
@@ -92,7 +93,9 @@ static const orgctl_field compliance_fields[] = {
      "most attempts per contact per period (1 to 100)", 1, 100},
     {"attempt_period_days", ORGCTL_FIELD_INT, ORGCTL_FIELD_RANGE, NULL,
      "the period of max_attempts, in days (1 to 365)", 1, 365},
-    {"required_lists", ORGCTL_FIELD_LIST, 0, NULL, "suppression lists every campaign honours"},
+    {"required_lists", ORGCTL_FIELD_LIST, 0, NULL,
+     "suppression lists every campaign honours: shown from the enterprise lists marked "
+     "required, never stored"},
     {"area_code_table", ORGCTL_FIELD_MAP, 0, NULL,
      "NANPA area codes: CODE=REGION TIME-ZONE... (campaign compliance set --area-codes)"},
     {NULL, 0, 0, NULL, NULL},
@@ -105,6 +108,11 @@ static int compliance_validate(orgctl_repo *repo, const char *org, const cJSON *
 
 /* Strategies are the enterprise's: changed with the campaign permissions there (not per
  * org), viewed and used from every org. */
+/* list, show and copy are the standard ones ("campaign strategy-list"); create and update
+ * take their options in an order of their own, rm makes campaigns invalid. */
+static const orgctl_kind_verb strategy_verbs[] = {
+    {"create"}, {"list"}, {"show"}, {"update"}, {"rm"}, {"copy"}, {NULL},
+};
 const orgctl_kind orgctl_kind_strategy = {
     "strategy",
     "strategies",
@@ -114,6 +122,17 @@ const orgctl_kind orgctl_kind_strategy = {
     strategy_fields,
     "name,mode,max_attempts,window,days",
     strategy_validate,
+    .noun = "a campaign strategy",
+    .nouns = "campaign strategies",
+    .command = "campaign",
+    .verbs = strategy_verbs,
+    .search = "only strategies whose name contains TEXT",
+};
+/* list and show are the standard ones; the other verbs are lib/kinds/campaign.c's rows (the
+ * state machine, the compliance check), placed here. */
+static const orgctl_kind_verb campaign_verbs[] = {
+    {"create"}, {"list"},  {"show"}, {"update"},   {"rm"},
+    {"copy"},   {"start"}, {"stop"}, {"complete"}, {NULL},
 };
 const orgctl_kind orgctl_kind_campaign = {
     "campaign",
@@ -124,6 +143,10 @@ const orgctl_kind orgctl_kind_campaign = {
     campaign_fields,
     "name,status,strategy,window,days,tz,priority",
     campaign_validate,
+    .noun = "a campaign",
+    .nouns = "campaigns",
+    .verbs = campaign_verbs,
+    .search = "only campaigns whose name contains TEXT",
 };
 /* A sub-campaign is part of its campaign: the campaign's permissions guard it. */
 const orgctl_kind orgctl_kind_subcampaign = {
@@ -373,6 +396,12 @@ static int compliance_validate(orgctl_repo *repo, const char *org, const cJSON *
         return orgctl_error_set(ORGCTL_EINVALID,
                                 "compliance: the rules are named \"%s\", not \"%s\"",
                                 ORGCTL_COMPLIANCE_NAME, name ? name : "");
+    /* a list is required by its own mark (orgctl-suppress(1) --required): one source */
+    if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(obj, "required_lists")) > 0)
+        return orgctl_error_set(ORGCTL_EINVALID,
+                                "compliance: required_lists is not stored in the rules (a list "
+                                "is required by its own mark: campaign compliance set "
+                                "--require-list)");
     int error = check_window_days("compliance", obj), a, b;
     const cJSON *c;
     cJSON_ArrayForEach(c, (error ? NULL : cJSON_GetObjectItemCaseSensitive(obj, "regions")))

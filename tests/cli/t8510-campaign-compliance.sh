@@ -2,7 +2,8 @@
 # orgctl campaign compliance: the enterprise's rules (windows by region and day, days,
 # no-contact dates, attempts, required lists, NANPA's area codes), read-only in orgs; a
 # campaign cannot weaken them; a change that breaks campaigns is refused listing them, or
-# with --force makes them invalid in the same change set.
+# with --force makes them invalid in the same change set. A required list has one source:
+# the list's own mark, written by --require-list here or suppress create --required.
 . "$(dirname "$0")/test-lib.sh"
 
 nanpa=$TEST_SOURCE_DIR/tests/data/nanpa/npa_report.csv
@@ -46,7 +47,6 @@ test_expect_success 'compliance set: one change set, compliance/rules.json' '
 	    "CA": "09:00-20:00",
 	    "TX:sun": "12:00-21:00"
 	  },
-	  "required_lists": [],
 	  "window": "08:00-22:00"
 	}
 	EOF
@@ -140,6 +140,32 @@ test_expect_success 'unset options take rules away' '
 	orgctl campaign compliance set --unset-region TX:sun --unset-no-contact-date 2027-01-01 >/dev/null &&
 	orgctl campaign compliance show -o json >actual &&
 	! grep -q "TX:sun" actual && ! grep -q 2027-01-01 actual && grep -q 2026-12-25 actual
+'
+
+test_expect_success 'required lists: --require-list marks the enterprise list, one change set' '
+	orgctl suppress create national --enterprise >/dev/null &&
+	orgctl suppress create mine >/dev/null &&
+	test_unchanged --status 1 repo orgctl campaign compliance set --require-list mine 2>err &&
+	test_grep "suppression list \"mine\" does not exist in the enterprise org" err &&
+	orgctl campaign compliance set --require-list national -o json >out &&
+	jq -e ".result.required_lists == [\"national\"]" out >/dev/null &&
+	git -C repo show --stat --format=%s HEAD >changed &&
+	test_grep "suppress.*national" changed &&
+	! git -C repo show main:compliance/rules.json | grep -q required_lists &&
+	orgctl suppress show national --enterprise -o json >list &&
+	jq -e ".required == true" list >/dev/null &&
+	orgctl campaign compliance show -o json | jq -e ".required_lists == [\"national\"]" >/dev/null
+'
+
+test_expect_success 'required lists: suppress create --required is the same mark; a campaign need not name it' '
+	orgctl suppress create registry --enterprise --required >/dev/null &&
+	orgctl campaign compliance show -o json | jq -e ".required_lists == [\"national\", \"registry\"]" >/dev/null &&
+	orgctl campaign create plain --strategy std --tz America/New_York \
+		--window 09:00-20:00 --days mon-fri >/dev/null &&
+	orgctl campaign compliance set --unrequire-list registry >/dev/null &&
+	orgctl suppress show registry --enterprise -o json | jq -e ".required != true" >/dev/null &&
+	test_unchanged --status 3 repo orgctl campaign compliance set --unrequire-list registry 2>err &&
+	test_grep "compliance has no required list \"registry\"" err
 '
 
 test_expect_success 'NANPA area codes: the real report has 5 ragged rows, refused naming each' '
