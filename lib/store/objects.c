@@ -369,6 +369,32 @@ int orgctl_commit_write(orgctl_oid *out, orgctl_repo *repo, const char *author_n
     return error;
 }
 
+/* A move that failed after the branch file was renamed into place (the fsync of its folder,
+ * or the reflog, failed) has moved the branch all the same: it is put back where it was, so
+ * that a failure changes nothing. `error` (set already) is returned; if the branch cannot be
+ * put back, the message says the change set is in place. */
+static int branch_put_back(orgctl_repo *repo, const orgctl_oid *commit, int error)
+{
+    git_oid now;
+    git_reference *ref = NULL;
+    int undo = 0;
+    if (git_reference_name_to_id(&now, repo->git, ORGCTL_BRANCH) == 0 &&
+        git_oid_equal(&now, commit))
+        undo = repo->has_head
+                   ? git_reference_create_matching(&ref, repo->git, ORGCTL_BRANCH, &repo->head, 1,
+                                                   commit, "orgctl: a failed move undone")
+                   : git_reference_remove(repo->git, ORGCTL_BRANCH);
+    git_reference_free(ref);
+    git_error_clear();
+    if (undo < 0) {
+        char *why = xstrdup(orgctl_error_last()); /* the message is set anew from it */
+        orgctl_error_set(error, "%s; the branch could not be put back: the change set is in place",
+                         why);
+        free(why);
+    }
+    return error;
+}
+
 int orgctl_branch_move(orgctl_repo *repo, const orgctl_oid *commit, const char *summary)
 {
     git_reference *ref = NULL;
@@ -379,6 +405,9 @@ int orgctl_branch_move(orgctl_repo *repo, const orgctl_oid *commit, const char *
     else
         error = git_reference_create(&ref, repo->git, ORGCTL_BRANCH, commit, 0, summary);
     git_reference_free(ref);
+    if (error < 0 && error != GIT_EMODIFIED && error != GIT_EEXISTS && error != GIT_ELOCKED)
+        return branch_put_back(repo, commit,
+                               orgctl_git_error(error, "cannot update " ORGCTL_BRANCH));
     if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
         return orgctl_error_set(ORGCTL_ECONFLICT,
                                 "the branch moved while this change set was written (another "

@@ -36,7 +36,7 @@ todo_status=
 todo_index_cause=
 todo_fallback=
 todo_pack_sync=
-todo_ref_sync="not fixed: a failed fsync of refs/heads after the branch moved reports failure with the change set in place"
+todo_ref_sync=
 
 errno_for() {
 	case $1 in
