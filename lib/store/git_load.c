@@ -1,7 +1,6 @@
 /* Loads libgit2 on first use (see git_load.h): dlopen by the SONAME the build linked
  * against (ORGCTL_LIBGIT2_SONAME, read at configure time), every wrapped function resolved
  * at once, then git_libgit2_init and the settings, once per process. */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <git2/global.h>
 #include <git2/types.h>
 
+#include "dl.h"
 #include "git_load.h"
 #include "orgctl/errors.h"
 
@@ -25,16 +25,6 @@ static bool fsync_on;
 static char load_failure[512];
 static git_error load_error = {load_failure, GIT_ERROR_INTERNAL};
 
-/* dlsym's object pointer as a function pointer (POSIX guarantees they convert). */
-static orgctl_git_fn_t lookup(void *handle, const char *name)
-{
-    void *sym = dlsym(handle, name);
-    orgctl_git_fn_t fn = NULL;
-    if (sym)
-        memcpy(&fn, &sym, sizeof(fn));
-    return fn;
-}
-
 /* A libgit2 that cannot be used: every wrapper fails as it would without one. */
 static void forget_symbols(void)
 {
@@ -47,19 +37,17 @@ static void load(void)
     const char *fsync_env = getenv("ORGCTL_FSYNC");
     fsync_on = !(fsync_env && strcmp(fsync_env, "0") == 0);
     /* Local: its symbols never stand in for the wrappers of the same names. */
-    void *handle = dlopen(ORGCTL_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        snprintf(load_failure, sizeof(load_failure), "cannot load libgit2 (%s): %s",
-                 ORGCTL_LIBGIT2_SONAME, dlerror());
+    void *handle =
+        orgctl_dl_open("libgit2", ORGCTL_LIBGIT2_SONAME, load_failure, sizeof(load_failure));
+    if (!handle)
         return;
-    }
     __typeof__(git_libgit2_init) *init =
-        (__typeof__(git_libgit2_init) *)lookup(handle, "git_libgit2_init");
+        (__typeof__(git_libgit2_init) *)orgctl_dl_function(handle, "git_libgit2_init");
     __typeof__(git_libgit2_opts) *opts =
-        (__typeof__(git_libgit2_opts) *)lookup(handle, "git_libgit2_opts");
+        (__typeof__(git_libgit2_opts) *)orgctl_dl_function(handle, "git_libgit2_opts");
     const char *lacking = !init ? "git_libgit2_init" : !opts ? "git_libgit2_opts" : NULL;
     for (size_t i = 0; !lacking && i < orgctl_git_nsymbols; i++)
-        if (!(orgctl_git_symbols[i].fn = lookup(handle, orgctl_git_symbols[i].name)))
+        if (!(orgctl_git_symbols[i].fn = orgctl_dl_function(handle, orgctl_git_symbols[i].name)))
             lacking = orgctl_git_symbols[i].name;
     if (lacking) {
         snprintf(load_failure, sizeof(load_failure), "cannot load libgit2 (%s): it lacks %s",
@@ -68,7 +56,8 @@ static void load(void)
         return; /* the handle stays open: dlclose of a half-used library gains nothing */
     }
     if (init() < 0) {
-        const git_error *e = ((__typeof__(git_error_last) *)lookup(handle, "git_error_last"))();
+        const git_error *e =
+            ((__typeof__(git_error_last) *)orgctl_dl_function(handle, "git_error_last"))();
         snprintf(load_failure, sizeof(load_failure), "cannot initialise libgit2 (%s): %s",
                  ORGCTL_LIBGIT2_SONAME, e && e->message ? e->message : "unknown error");
         forget_symbols();

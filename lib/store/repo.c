@@ -15,6 +15,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include "git_load.h"
+#include "sha1.h"
 #include "store.h"
 
 /* The errno of a storage failure named in a libgit2 message: libgit2 adds strerror() to
@@ -599,6 +600,10 @@ static int repo_load(orgctl_repo *repo, enum orgctl_open_mode mode, bool creatin
     repo->read_only = write_errno != 0;
     if (repo->read_only && mode == ORGCTL_OPEN_WRITE)
         return refuse_read_only(repo->gitdir, write_errno);
+    /* A change set hashes what it writes (identities, a pack's ids and checksums), where a
+     * libcrypto that cannot be loaded could only abort: refused here, before the lock. */
+    if (mode != ORGCTL_OPEN_READ && (error = orgctl_crypto_load()) < 0)
+        return error;
     /* A dry run of a read-only repository needs no lock: nobody writes it through us. */
     if (mode != ORGCTL_OPEN_READ && !repo->read_only && (error = orgctl_lock_acquire(repo)) < 0)
         return error;
@@ -1072,7 +1077,7 @@ int orgctl_store_create(orgctl_repo **out, const char *dir, bool dry)
     struct stat st;
     *out = NULL;
     int error = orgctl_git_load();
-    if (error < 0)
+    if (error < 0 || (error = orgctl_crypto_load()) < 0)
         return error;
     if (dry) {
         if (stat(dir, &st) < 0) /* it would be made: nothing there to refuse */

@@ -6,7 +6,6 @@
  * own). */
 #include "sha1.h"
 
-#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -15,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dl.h"
 #include "orgctl/errors.h"
 
 #ifndef ORGCTL_LIBCRYPTO_SONAME
@@ -53,20 +53,18 @@ static void free_spare(void *ctx)
 
 static void load(void)
 {
-    void *handle = dlopen(ORGCTL_LIBCRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) {
-        snprintf(load_failure, sizeof(load_failure), "cannot load libcrypto (%s): %s",
-                 ORGCTL_LIBCRYPTO_SONAME, dlerror());
+    void *handle =
+        orgctl_dl_open("libcrypto", ORGCTL_LIBCRYPTO_SONAME, load_failure, sizeof(load_failure));
+    if (!handle)
         return;
-    }
-    void *sym;
+    orgctl_dl_fn fn;
 #define RESOLVE(name)                                                                              \
-    if (!(sym = dlsym(handle, #name))) {                                                           \
+    if (!(fn = orgctl_dl_function(handle, #name))) {                                               \
         snprintf(load_failure, sizeof(load_failure), "cannot load libcrypto (%s): it lacks %s",    \
                  ORGCTL_LIBCRYPTO_SONAME, #name);                                                  \
         return;                                                                                    \
     }                                                                                              \
-    memcpy(&crypto.name, &sym, sizeof(sym));
+    crypto.name = (__typeof__(name) *)fn;
     CRYPTO_FUNCTIONS(RESOLVE)
 #undef RESOLVE
     sha1_md = crypto.EVP_MD_fetch(NULL, "SHA1", NULL);
