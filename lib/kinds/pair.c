@@ -243,7 +243,8 @@ static int pair_request(orgctl_op_ctx *ctx)
         return error;
     char id[2 * ID_BYTES + 1], token[2 * TOKEN_BYTES + 1], hash[65], when[32];
     if (orgctl_random_hex(id, ID_BYTES) < 0 || orgctl_random_hex(token, TOKEN_BYTES) < 0)
-        return orgctl_error_set(ORGCTL_ERROR, "no random bytes for a pairing link");
+        return orgctl_error_set(ORGCTL_ERROR, "no random bytes for a pairing link: %s",
+                                orgctl_error_last());
     token_hash(token, hash);
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "name", id);

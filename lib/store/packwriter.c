@@ -100,6 +100,10 @@ static int put(orgctl_packwriter *pw, const void *data, size_t len)
 
 int orgctl_packwriter_new(orgctl_packwriter **out, git_repository *git, const char *gitdir)
 {
+    *out = NULL;
+    int loaded = orgctl_crypto_load(); /* every object is hashed: a clean error now, not later */
+    if (loaded < 0)
+        return loaded;
     orgctl_packwriter *pw = xcalloc(1, sizeof(*pw));
     strbuf sb = STRBUF_INIT;
     pw->fd = -1;

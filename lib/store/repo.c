@@ -14,27 +14,9 @@
 
 #include <git2/sys/odb_backend.h>
 
+#include "git_load.h"
+#include "sha1.h"
 #include "store.h"
-
-static int libgit2_ready;
-static bool libgit2_fsync;
-
-static void libgit2_setup(void)
-{
-    if (libgit2_ready++)
-        return;
-    git_libgit2_init();
-    /* Without fsync a power loss can leave the branch pointing at objects never written. */
-    const char *fsync_env = getenv("ORGCTL_FSYNC");
-    libgit2_fsync = !(fsync_env && strcmp(fsync_env, "0") == 0);
-    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, libgit2_fsync);
-    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-    /* Trees of up to 1 MB stay in libgit2's object cache (its default: 4 KB). A folder
-     * of 800 suppression shard folders is ~25 KB: looked up by path for every shard an
-     * import rewrites, it was read from the pack and hashed again each time (70% of a
-     * 10k import into a 10M list). */
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)1 << 20);
-}
 
 /* The errno of a storage failure named in a libgit2 message: libgit2 adds strerror() to
  * the errors of the operating system. 0 when there is none. */
@@ -172,9 +154,8 @@ static bool is_config_clone(const char *dir, bool make)
     struct stat st;
     bool maybe = stat(head, &st) == 0 && is_dir(dir, "refs");
     free(head);
-    if (!maybe)
+    if (!maybe || orgctl_git_load() < 0)
         return false;
-    libgit2_setup();
     git_repository *git = NULL;
     git_object *obj = NULL;
     bool found = git_repository_open_bare(&git, dir) == 0 &&
@@ -487,8 +468,8 @@ static int private_loose_objects(orgctl_repo *repo)
     git_odb_backend *loose = NULL;
     char *dir = path_join(repo->gitdir, "objects");
     int error = git_repository_odb(&odb, repo->git);
-    if (!error && (error = git_odb_backend_loose(&loose, dir, -1, libgit2_fsync, ORGCTL_DIR_MODE,
-                                                 ORGCTL_FILE_MODE & 0440)) == 0) {
+    if (!error && (error = git_odb_backend_loose(&loose, dir, -1, orgctl_git_fsync(),
+                                                 ORGCTL_DIR_MODE, ORGCTL_FILE_MODE & 0440)) == 0) {
         loose->read = NULL;
         loose->read_prefix = NULL;
         loose->read_header = NULL;
@@ -514,8 +495,10 @@ int orgctl_repo_git_open(orgctl_repo *repo)
 {
     if (repo->git)
         return 0;
-    libgit2_setup();
-    int error = git_repository_open_bare(&repo->git, repo->gitdir);
+    int error = orgctl_git_load();
+    if (error < 0)
+        return error;
+    error = git_repository_open_bare(&repo->git, repo->gitdir);
     if (error < 0)
         return orgctl_git_error(error, repo->gitdir);
     if ((error = private_loose_objects(repo)) < 0) {
@@ -617,6 +600,10 @@ static int repo_load(orgctl_repo *repo, enum orgctl_open_mode mode, bool creatin
     repo->read_only = write_errno != 0;
     if (repo->read_only && mode == ORGCTL_OPEN_WRITE)
         return refuse_read_only(repo->gitdir, write_errno);
+    /* A change set hashes what it writes (identities, a pack's ids and checksums), where a
+     * libcrypto that cannot be loaded could only abort: refused here, before the lock. */
+    if (mode != ORGCTL_OPEN_READ && (error = orgctl_crypto_load()) < 0)
+        return error;
     /* A dry run of a read-only repository needs no lock: nobody writes it through us. */
     if (mode != ORGCTL_OPEN_READ && !repo->read_only && (error = orgctl_lock_acquire(repo)) < 0)
         return error;
@@ -926,7 +913,7 @@ static int init_place_make(struct orgctl_init_place **out, const char *dir)
 
 static void sync_dir(const char *dir)
 {
-    int fd = libgit2_fsync ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    int fd = orgctl_git_fsync() ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (fd >= 0) {
         fsync(fd);
         close(fd);
@@ -1088,9 +1075,10 @@ int orgctl_store_create(orgctl_repo **out, const char *dir, bool dry)
 {
     char real[PATH_MAX];
     struct stat st;
-    int error;
-    libgit2_setup();
     *out = NULL;
+    int error = orgctl_git_load();
+    if (error < 0 || (error = orgctl_crypto_load()) < 0)
+        return error;
     if (dry) {
         if (stat(dir, &st) < 0) /* it would be made: nothing there to refuse */
             return (error = check_creatable(dir)) < 0 ? error : open_memory(out);

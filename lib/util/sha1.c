@@ -1,7 +1,9 @@
-/* Hashing and random bytes on libcrypto (see sha1.h). A bulk change set hashes every object
- * it writes, so the digest is fetched once and a finished context is kept per thread for the
- * next init instead of being freed and allocated again (in thread-specific data, whose
- * destructor frees it when the thread ends: the index writer is a thread of its own). */
+/* Hashing and random bytes on libcrypto (see sha1.h), loaded on first use: a process that
+ * hashes nothing (a suppression check, --version) does not map it. A bulk change set hashes
+ * every object it writes, so the digest is fetched once and a finished context is kept per
+ * thread for the next init instead of being freed and allocated again (in thread-specific
+ * data, whose destructor frees it when the thread ends: the index writer is a thread of its
+ * own). */
 #include "sha1.h"
 
 #include <openssl/evp.h>
@@ -10,93 +12,150 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "dl.h"
+#include "orgctl/errors.h"
+
+#ifndef ORGCTL_LIBCRYPTO_SONAME
+#error "ORGCTL_LIBCRYPTO_SONAME is set by lib/meson.build"
+#endif
+
+/* The functions of libcrypto used here, resolved once by name (the headers give the types). */
+#define CRYPTO_FUNCTIONS(X)                                                                        \
+    X(EVP_MD_fetch)                                                                                \
+    X(EVP_MD_CTX_new)                                                                              \
+    X(EVP_MD_CTX_free)                                                                             \
+    X(EVP_DigestInit_ex)                                                                           \
+    X(EVP_DigestUpdate)                                                                            \
+    X(EVP_DigestFinal_ex)                                                                          \
+    X(EVP_Digest)                                                                                  \
+    X(RAND_bytes)
+
+static struct {
+#define SLOT(name) __typeof__(name) *name;
+    CRYPTO_FUNCTIONS(SLOT)
+#undef SLOT
+} crypto;
 
 static EVP_MD *sha1_md;
 static EVP_MD *sha256_md;
-static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+static bool loaded;
+static char load_failure[512];
 static pthread_key_t spare_key;
 static bool spare_key_made;
 
 static void free_spare(void *ctx)
 {
-    EVP_MD_CTX_free(ctx);
+    crypto.EVP_MD_CTX_free(ctx);
 }
 
-static void fetch_digests(void)
+static void load(void)
 {
-    sha1_md = EVP_MD_fetch(NULL, "SHA1", NULL);
-    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    void *handle =
+        orgctl_dl_open("libcrypto", ORGCTL_LIBCRYPTO_SONAME, load_failure, sizeof(load_failure));
+    if (!handle)
+        return;
+    orgctl_dl_fn fn;
+#define RESOLVE(name)                                                                              \
+    if (!(fn = orgctl_dl_function(handle, #name))) {                                               \
+        snprintf(load_failure, sizeof(load_failure), "cannot load libcrypto (%s): it lacks %s",    \
+                 ORGCTL_LIBCRYPTO_SONAME, #name);                                                  \
+        return;                                                                                    \
+    }                                                                                              \
+    crypto.name = (__typeof__(name) *)fn;
+    CRYPTO_FUNCTIONS(RESOLVE)
+#undef RESOLVE
+    sha1_md = crypto.EVP_MD_fetch(NULL, "SHA1", NULL);
+    sha256_md = crypto.EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (!sha1_md || !sha256_md) {
+        snprintf(load_failure, sizeof(load_failure), "libcrypto (%s) has no %s",
+                 ORGCTL_LIBCRYPTO_SONAME, !sha1_md ? "SHA-1" : "SHA-256");
+        return;
+    }
     spare_key_made = pthread_key_create(&spare_key, free_spare) == 0;
+    loaded = true;
 }
 
-/* A libcrypto without SHA-1/SHA-256 or out of memory: nothing sensible can go on, as with
- * any other allocation failure in the library. */
+int orgctl_crypto_load(void)
+{
+    pthread_once(&load_once, load);
+    return loaded ? 0 : orgctl_error_set(ORGCTL_ERROR, "%s", load_failure);
+}
+
+/* A libcrypto that cannot be loaded, or a failure out of memory, where the caller has no
+ * error path (a digest of what is being written): nothing sensible can go on, as with any
+ * other allocation failure in the library. Callers that can report an error call
+ * orgctl_crypto_load first. */
 static void crypto_failed(const char *what)
 {
-    fprintf(stderr, "orgctl: libcrypto: %s failed\n", what);
+    fprintf(stderr, "orgctl: %s\n", loaded ? what : load_failure);
     abort();
 }
 
-static const EVP_MD *digest(EVP_MD **md)
+static void need_crypto(void)
 {
-    pthread_once(&fetch_once, fetch_digests);
-    if (!*md)
-        crypto_failed("fetching a digest");
-    return *md;
+    pthread_once(&load_once, load);
+    if (!loaded)
+        crypto_failed(load_failure);
 }
 
 /* A context for a new digest: this thread's spare one, else a new one. */
 static EVP_MD_CTX *take_ctx(void)
 {
-    pthread_once(&fetch_once, fetch_digests);
+    need_crypto();
     EVP_MD_CTX *ctx = spare_key_made ? pthread_getspecific(spare_key) : NULL;
     if (ctx)
         pthread_setspecific(spare_key, NULL);
-    return ctx ? ctx : EVP_MD_CTX_new();
+    return ctx ? ctx : crypto.EVP_MD_CTX_new();
 }
 
 void orgctl_sha1_init(orgctl_sha1 *c)
 {
     c->ctx = take_ctx();
-    if (!c->ctx || !EVP_DigestInit_ex(c->ctx, digest(&sha1_md), NULL))
+    if (!c->ctx || !crypto.EVP_DigestInit_ex(c->ctx, sha1_md, NULL))
         crypto_failed("SHA-1 init");
 }
 
 void orgctl_sha1_update(orgctl_sha1 *c, const void *data, size_t len)
 {
-    if (len && !EVP_DigestUpdate(c->ctx, data, len))
+    if (len && !crypto.EVP_DigestUpdate(c->ctx, data, len))
         crypto_failed("SHA-1 update");
 }
 
 void orgctl_sha256_init(orgctl_sha1 *c)
 {
     c->ctx = take_ctx();
-    if (!c->ctx || !EVP_DigestInit_ex(c->ctx, digest(&sha256_md), NULL))
+    if (!c->ctx || !crypto.EVP_DigestInit_ex(c->ctx, sha256_md, NULL))
         crypto_failed("SHA-256 init");
 }
 
 void orgctl_sha1_final(orgctl_sha1 *c, unsigned char *out)
 {
-    if (!EVP_DigestFinal_ex(c->ctx, out, NULL))
+    if (!crypto.EVP_DigestFinal_ex(c->ctx, out, NULL))
         crypto_failed("digest final");
     if (!spare_key_made || pthread_getspecific(spare_key) ||
         pthread_setspecific(spare_key, c->ctx) != 0)
-        EVP_MD_CTX_free(c->ctx);
+        crypto.EVP_MD_CTX_free(c->ctx);
     c->ctx = NULL;
 }
 
 void orgctl_sha256(const void *data, size_t len, unsigned char out[32])
 {
-    if (!EVP_Digest(data, len, out, NULL, digest(&sha256_md), NULL))
+    need_crypto();
+    if (!crypto.EVP_Digest(data, len, out, NULL, sha256_md, NULL))
         crypto_failed("SHA-256");
 }
 
 int orgctl_random_bytes(void *buf, size_t len)
 {
+    if (orgctl_crypto_load() < 0)
+        return -1;
     while (len > 0) {
         int n = len > 1 << 20 ? 1 << 20 : (int)len;
-        if (RAND_bytes(buf, n) != 1)
-            return -1;
+        if (crypto.RAND_bytes(buf, n) != 1)
+            return orgctl_error_set(ORGCTL_ERROR, "libcrypto's random generator cannot be seeded");
         buf = (unsigned char *)buf + n;
         len -= (size_t)n;
     }
