@@ -50,44 +50,131 @@ int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_regi
                             orgctl_phone_strerror(code));
 }
 
-/* --- sorting: LSD radix over 16-bit digits, skipping digits all values share --- */
-
-static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n)
-{
-    static size_t count[65536];
-    uint64_t *src = v, *dst = tmp;
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(count, 0, sizeof(count));
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> shift) & 0xffff]++;
-        if (n && count[(src[0] >> shift) & 0xffff] == n)
-            continue;
-        size_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v && n)
-        memcpy(v, src, n * sizeof(*v));
-}
-
-/* --- entries in memory --- */
-
 /* A number with its expiry, packed: the key (< 10^15 < 2^50) above 14 bits of an index
  * into a table of the distinct expiries, sorted, NO_EXPIRY the highest: the same number
  * twice keeps its latest expiry, none counting as the latest. */
-#define EXP_BITS 14
+#define EXP_BITS ORGCTL_SUPPRESS_EXP_BITS /* suppress.h */
 #define NO_EXPIRY ((1u << EXP_BITS) - 1)
 #define PACK(key, e) (((key) << EXP_BITS) | (e))
 #define KEY_OF(p) ((p) >> EXP_BITS)
 #define EXP_OF(p) ((unsigned)((p)&NO_EXPIRY))
+
+/* --- sorting in place: no second array, so an import holds 8 bytes a number --- */
+
+/* The 5-digit prefix of a key, which names its shard. */
+static unsigned key_prefix(uint64_t key)
+{
+    while (key >= 100000)
+        key /= 10;
+    return (unsigned)key;
+}
+
+static void insertion_sort(uint64_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* MSD radix sort in place (American flag sort) by the byte at `shift` and those below. */
+static void msd_sort(uint64_t *v, size_t n, int shift)
+{
+    for (; n > 32; shift -= 8) {
+        size_t count[256] = {0}, next[256], end[256];
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> shift) & 0xff]++;
+        if (count[(v[0] >> shift) & 0xff] == n) { /* a byte they all share */
+            if (shift == 0)
+                return;
+            continue;
+        }
+        for (size_t d = 0, sum = 0; d < 256; d++) {
+            next[d] = sum;
+            end[d] = sum += count[d];
+        }
+        for (unsigned d = 0; d < 256; d++)
+            while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
+                uint64_t x = v[next[d]];
+                for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
+                    uint64_t t = v[next[b]];
+                    v[next[b]++] = x;
+                    x = t;
+                }
+                v[next[d]++] = x;
+            }
+        for (unsigned d = 0; shift > 0 && d < 256; d++)
+            if (count[d] > 1)
+                msd_sort(v + end[d] - count[d], count[d], shift - 8);
+        return;
+    }
+    insertion_sort(v, n);
+}
+
+/* Keeps the last of each key's run (the highest packed value); the new count. */
+static size_t unique_keys(uint64_t *v, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out && KEY_OF(v[out - 1]) == KEY_OF(v[i]))
+            out--;
+        v[out++] = v[i];
+    }
+    return out;
+}
+
+size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
+{
+    msd_sort(v, n, 56);
+    return unique_keys(v, n);
+}
+
+static int shard_order_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    unsigned px = key_prefix(KEY_OF(x)), py = key_prefix(KEY_OF(y));
+    return px != py ? (px < py ? -1 : 1) : x < y ? -1 : x > y;
+}
+
+#define PREFIXES 100000 /* of 5 digits */
+
+size_t orgctl_suppress_sort_shards(uint64_t *v, size_t n)
+{
+    if (n <= 1024) { /* an edit's few: the table of prefixes would cost more */
+        if (n > 1)
+            qsort(v, n, sizeof(*v), shard_order_cmp);
+        return unique_keys(v, n);
+    }
+    /* an American flag pass on the prefix, then each prefix's numbers by value */
+    size_t *next = xcalloc(PREFIXES, sizeof(*next)), *end = xmalloc(PREFIXES * sizeof(*end));
+    for (size_t i = 0; i < n; i++)
+        next[key_prefix(KEY_OF(v[i]))]++;
+    for (size_t p = 0, sum = 0; p < PREFIXES; p++) {
+        size_t count = next[p];
+        next[p] = sum;
+        end[p] = sum += count;
+    }
+    for (unsigned p = 0; p < PREFIXES; p++)
+        while (next[p] < end[p]) {
+            uint64_t x = v[next[p]];
+            for (unsigned b; (b = key_prefix(KEY_OF(x))) != p;) {
+                uint64_t t = v[next[b]];
+                v[next[b]++] = x;
+                x = t;
+            }
+            v[next[p]++] = x;
+        }
+    for (size_t p = 0, start = 0; p < PREFIXES; start = end[p++])
+        msd_sort(v + start, end[p] - start, 56);
+    free(next);
+    free(end);
+    return unique_keys(v, n);
+}
+
+/* --- entries in memory --- */
 
 struct expiries {
     int64_t *v; /* by index; sorted once all are in */
@@ -162,23 +249,6 @@ static void expiries_sort(struct expiries *x, struct numbers *a)
     free(order);
 }
 
-/* Sorts the packed numbers and keeps one per key, the last (latest expiry, or none). */
-static void numbers_sort_unique(struct numbers *a)
-{
-    if (a->n < 2)
-        return;
-    uint64_t *tmp = xmalloc(a->n * sizeof(*tmp));
-    radix_sort(a->v, tmp, a->n);
-    free(tmp);
-    size_t out = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        if (out && KEY_OF(a->v[out - 1]) == KEY_OF(a->v[i]))
-            out--;
-        a->v[out++] = a->v[i];
-    }
-    a->n = out;
-}
-
 struct client {
     char *id;
     int64_t expires;
@@ -239,14 +309,6 @@ static void clients_sort_unique(struct clients *c)
 }
 
 /* --- shards --- */
-
-/* The 5-digit prefix of a key, which names its shard. */
-static unsigned key_prefix(uint64_t key)
-{
-    while (key >= 100000)
-        key /= 10;
-    return (unsigned)key;
-}
 
 static void add_expiry(strbuf *out, int64_t t)
 {
@@ -492,26 +554,6 @@ static int merge_client_shard(orgctl_changeset *cs, const char *org, const char 
     strbuf_release(&text);
     shard_lines_free(&cur);
     return error;
-}
-
-/* Orders the sorted numbers by shard, keeping the order within each (a stable counting
- * sort on the prefix). `tmp` has room for n. */
-static void group_by_shard(uint64_t *v, uint64_t *tmp, size_t n)
-{
-    uint32_t *count = xcalloc(100000, sizeof(*count));
-    for (size_t i = 0; i < n; i++)
-        count[key_prefix(KEY_OF(v[i]))]++;
-    uint32_t sum = 0;
-    for (size_t d = 0; d < 100000; d++) {
-        uint32_t c = count[d];
-        count[d] = sum;
-        sum += c;
-    }
-    for (size_t i = 0; i < n; i++)
-        tmp[count[key_prefix(KEY_OF(v[i]))]++] = v[i];
-    if (n)
-        memcpy(v, tmp, n * sizeof(*v));
-    free(count);
 }
 
 static int client_shard_cmp(const void *a, const void *b)
@@ -781,7 +823,8 @@ static int apply_prefix_group(orgctl_changeset *cs, const char *org, const char 
     return error;
 }
 
-/* Applies sorted, unique numbers (packed, expiries in x) and client ids to the list: added,
+/* Applies numbers (packed, expiries in x; in shard order, unique: orgctl_suppress_sort_shards)
+ * and unique client ids to the list: added,
  * removed, or (replace) the list's whole content. Each shard is read and staged once. */
 static int apply(orgctl_changeset *cs, const char *org, const char *list, struct numbers *nums,
                  const struct expiries *x, struct clients *clients, bool replace, bool remove,
@@ -798,13 +841,8 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     if (replace &&
         (error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base)) == 0 && base.n)
         qsort(base.rel, base.n, sizeof(*base.rel), rel_cmp);
-    uint64_t *tmp = nums->n ? xmalloc(nums->n * sizeof(*tmp)) : NULL;
-    if (!error) {
-        group_by_shard(nums->v, tmp, nums->n);
-        if (clients->n)
-            qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
-    }
-    free(tmp);
+    if (!error && clients->n)
+        qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     /* and the shards a split makes: up to ten for each SHARD_SPLIT lines given */
     size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10;
     for (size_t i = 0; i < nums->n; i++)
@@ -877,7 +915,7 @@ int orgctl_suppress_edit(orgctl_changeset *cs, const char *org, const char *list
         numbers_push(&nums, PACK(keys[i], (unsigned)e));
     for (size_t i = 0; i < n_clients; i++)
         clients_push(&clients, client_ids[i], strlen(client_ids[i]), expires);
-    numbers_sort_unique(&nums);
+    nums.n = orgctl_suppress_sort_shards(nums.v, nums.n);
     clients_sort_unique(&clients);
     struct counts c = {0};
     int error = apply(cs, org, list, &nums, &x, &clients, false, remove, &c);
@@ -1057,7 +1095,7 @@ int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *li
                                  res->skipped ? " (every line was skipped)" : "");
     if (!error) {
         expiries_sort(&im.x, &im.nums);
-        numbers_sort_unique(&im.nums);
+        im.nums.n = orgctl_suppress_sort_shards(im.nums.v, im.nums.n);
         clients_sort_unique(&im.clients);
         struct counts c = {0};
         error = apply(cs, org, list, &im.nums, &im.x, &im.clients, opts->replace, false, &c);
@@ -1177,6 +1215,8 @@ struct cache_header {
     uint64_t numbers, expiring, clients, client_bytes;
     uint64_t check;
 };
+
+_Static_assert(sizeof(struct cache_header) % 8 == 0, "the keys after the header are aligned");
 
 static const char cache_magic[8] = {'O', 'R', 'G', 'S', 'U', 'P', '0', '1'};
 
@@ -1306,7 +1346,7 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
     int error = orgctl_store_folder_files(repo, folder, 1, build_shard, &b);
     if (error < 0)
         goto done;
-    numbers_sort_unique(&b.nums); /* unique already: a number has one shard, once */
+    b.nums.n = orgctl_suppress_sort_values(b.nums.v, b.nums.n); /* unique already */
     clients_sort_unique(&b.clients);
     struct cache_header h = {{0}};
     memcpy(h.magic, cache_magic, 8);
@@ -1318,17 +1358,28 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
     for (size_t i = 0; i < b.clients.n; i++)
         h.client_bytes += strlen(b.clients.v[i].id);
     h.check = header_check(&h, l->org, l->name);
+    /* The image is made in the array of packed entries itself, grown (no second copy of
+     * 100M numbers): from the last entry down, each key goes 8 * KEYS_AT bytes up and its
+     * expiry past all the keys, so an entry is read before a key or the header overwrites
+     * it. */
+    enum { KEYS_AT = sizeof(h) / 8 };
     size_t size = cache_size(&h);
-    char *img = xcalloc(1, size);
+    char *img = xrealloc(b.nums.v, size);
+    uint64_t *packed = (uint64_t *)img;
+    b.nums.v = NULL;
+    memset(img + (KEYS_AT + b.nums.n) * 8, 0, size - (KEYS_AT + b.nums.n) * 8);
+    uint64_t first[KEYS_AT]; /* the entries the header overwrites */
+    memcpy(first, packed, (b.nums.n < KEYS_AT ? b.nums.n : KEYS_AT) * 8);
     memcpy(img, &h, sizeof(h));
     struct list_data view = {.img = img};
     point_into(&view);
     uint64_t *keys = (uint64_t *)view.keys;
     uint32_t *minutes = (uint32_t *)view.minutes;
-    for (size_t i = 0; i < b.nums.n; i++) {
+    for (size_t i = b.nums.n; i-- > 0;) {
+        uint64_t p = i < KEYS_AT ? first[i] : packed[i];
         if (minutes)
-            minutes[i] = (uint32_t)(expiry_at(&b.x, EXP_OF(b.nums.v[i])) / 60);
-        keys[i] = KEY_OF(b.nums.v[i]);
+            minutes[i] = (uint32_t)(expiry_at(&b.x, EXP_OF(p)) / 60);
+        keys[i] = KEY_OF(p);
     }
     uint32_t *off = (uint32_t *)view.client_off, *cmin = (uint32_t *)view.client_minutes;
     char *bytes = (char *)view.client_bytes;

@@ -31,6 +31,16 @@ int orgctl_suppress_expiry(const char *what, const char *text, size_t len, int64
 int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_region *region,
                            uint64_t *key, size_t *bad_at);
 
+/* Entries in memory are packed: a number's key (orgctl_phone_key) above this many bits of
+ * its expiry's rank among the distinct expiries (the highest rank: none). */
+#define ORGCTL_SUPPRESS_EXP_BITS 14
+/* Sorts packed entries in place (no second array: 8 bytes an entry at 100M) into the order
+ * shards are written: by the 5-digit prefix of the key, then by value. Keeps one entry per
+ * key, the highest (the latest expiry, none counting as the latest); returns how many. */
+size_t orgctl_suppress_sort_shards(uint64_t *v, size_t n);
+/* The same by value (the cache's order). */
+size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
+
 /* Adds (expires: 0 none) or, with `remove`, removes numbers (keys) and client ids to or
  * from the list `list` of `org` in the change set: each shard they fall in rewritten once.
  * *changed: how many entries came or went (or changed expiry). */
