@@ -114,7 +114,7 @@ static void msd_sort(uint64_t *v, size_t n, int shift)
     insertion_sort(v, n);
 }
 
-/* Keeps the last of each key's run (the highest packed value); the new count. */
+/* Keeps the last of each key's entries (the highest packed value); the new count. */
 static size_t unique_keys(uint64_t *v, size_t n)
 {
     size_t out = 0;
@@ -132,46 +132,87 @@ size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
     return unique_keys(v, n);
 }
 
-static int shard_order_cmp(const void *a, const void *b)
+static uint64_t pow10_of(int e)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    unsigned px = key_prefix(KEY_OF(x)), py = key_prefix(KEY_OF(y));
-    return px != py ? (px < py ? -1 : 1) : x < y ? -1 : x > y;
+    uint64_t p = 1;
+    while (e-- > 0)
+        p *= 10;
+    return p;
 }
 
-#define PREFIXES 100000 /* of 5 digits */
-
-size_t orgctl_suppress_sort_shards(uint64_t *v, size_t n)
+/* The first of v[from..to) (sorted) not below `value`. */
+static size_t lower_bound(const uint64_t *v, size_t from, size_t to, uint64_t value)
 {
-    if (n <= 1024) { /* an edit's few: the table of prefixes would cost more */
-        if (n > 1)
-            qsort(v, n, sizeof(*v), shard_order_cmp);
-        return unique_keys(v, n);
+    while (from < to) {
+        size_t mid = from + (to - from) / 2;
+        if (v[mid] < value)
+            from = mid + 1;
+        else
+            to = mid;
     }
-    /* an American flag pass on the prefix, then each prefix's numbers by value */
-    size_t *next = xcalloc(PREFIXES, sizeof(*next)), *end = xmalloc(PREFIXES * sizeof(*end));
-    for (size_t i = 0; i < n; i++)
-        next[key_prefix(KEY_OF(v[i]))]++;
-    for (size_t p = 0, sum = 0; p < PREFIXES; p++) {
-        size_t count = next[p];
-        next[p] = sum;
-        end[p] = sum += count;
+    return from;
+}
+
+void orgctl_suppress_groups_start(orgctl_suppress_groups *g, uint64_t *v, size_t n)
+{
+    memset(g, 0, sizeof(*g));
+    g->v = v;
+    /* sorted by value, the keys of each number of digits are one run */
+    size_t at = 0;
+    for (int d = 1; d < ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
+        g->next[d] = at;
+        at = lower_bound(v, at, n, PACK(pow10_of(d), 0));
+        g->end[d] = at;
     }
-    for (unsigned p = 0; p < PREFIXES; p++)
-        while (next[p] < end[p]) {
-            uint64_t x = v[next[p]];
-            for (unsigned b; (b = key_prefix(KEY_OF(x))) != p;) {
-                uint64_t t = v[next[b]];
-                v[next[b]++] = x;
-                x = t;
-            }
-            v[next[p]++] = x;
+    g->next[ORGCTL_SUPPRESS_KEY_DIGITS] = at;
+    g->end[ORGCTL_SUPPRESS_KEY_DIGITS] = n;
+}
+
+bool orgctl_suppress_groups_next(orgctl_suppress_groups *g, uint64_t **group, size_t *n)
+{
+    unsigned prefix = UINT32_MAX;
+    for (int d = 1; d <= ORGCTL_SUPPRESS_KEY_DIGITS; d++)
+        if (g->next[d] < g->end[d] && key_prefix(KEY_OF(g->v[g->next[d]])) < prefix)
+            prefix = key_prefix(KEY_OF(g->v[g->next[d]]));
+    if (prefix == UINT32_MAX)
+        return false;
+    /* the prefix's numbers of each run, shortest first: value order */
+    size_t from = 0, len = 0;
+    int runs = 0;
+    for (int d = 1; d <= ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
+        if (g->next[d] >= g->end[d] || key_prefix(KEY_OF(g->v[g->next[d]])) != prefix)
+            continue;
+        uint64_t bound = PACK((prefix + 1) * pow10_of(d - 5), 0); /* d <= 5: the key itself */
+        size_t start = g->next[d], stop = start;
+        while (stop < g->end[d] && g->v[stop] < bound)
+            stop++;
+        g->next[d] = stop;
+        if (runs++ == 0) {
+            from = start;
+            len = stop - start;
+            continue;
         }
-    for (size_t p = 0, start = 0; p < PREFIXES; start = end[p++])
-        msd_sort(v + start, end[p] - start, 56);
-    free(next);
-    free(end);
-    return unique_keys(v, n);
+        if (runs == 2) { /* in more than one run: gathered (rare: a prefix of several lengths) */
+            if (g->scratch_alloc < len)
+                g->scratch = xrealloc(g->scratch, (g->scratch_alloc = len) * sizeof(uint64_t));
+            memcpy(g->scratch, g->v + from, len * sizeof(uint64_t));
+        }
+        if (g->scratch_alloc < len + stop - start) {
+            g->scratch_alloc = (len + stop - start) * 2;
+            g->scratch = xrealloc(g->scratch, g->scratch_alloc * sizeof(uint64_t));
+        }
+        memcpy(g->scratch + len, g->v + start, (stop - start) * sizeof(uint64_t));
+        len += stop - start;
+    }
+    *group = runs > 1 ? g->scratch : g->v + from;
+    *n = len;
+    return true;
+}
+
+void orgctl_suppress_groups_free(orgctl_suppress_groups *g)
+{
+    free(g->scratch);
+    g->scratch = NULL;
 }
 
 /* --- entries in memory --- */
@@ -823,7 +864,7 @@ static int apply_prefix_group(orgctl_changeset *cs, const char *org, const char 
     return error;
 }
 
-/* Applies numbers (packed, expiries in x; in shard order, unique: orgctl_suppress_sort_shards)
+/* Applies numbers (packed, expiries in x; sorted, unique: orgctl_suppress_sort_values)
  * and unique client ids to the list: added,
  * removed, or (replace) the list's whole content. Each shard is read and staged once. */
 static int apply(orgctl_changeset *cs, const char *org, const char *list, struct numbers *nums,
@@ -844,9 +885,12 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     if (!error && clients->n)
         qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     /* and the shards a split makes: up to ten for each SHARD_SPLIT lines given */
-    size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10;
-    for (size_t i = 0; i < nums->n; i++)
-        shards += i == 0 || key_prefix(KEY_OF(nums->v[i])) != key_prefix(KEY_OF(nums->v[i - 1]));
+    size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10, len;
+    orgctl_suppress_groups groups;
+    uint64_t *group;
+    orgctl_suppress_groups_start(&groups, nums->v, nums->n);
+    while (orgctl_suppress_groups_next(&groups, &group, &len))
+        shards++;
     if (!error && shards > ORGCTL_CHANGESET_LARGE &&
         (error = orgctl_changeset_large(cs, shards, orgctl_repo_dry_run(repo))) < 0)
         goto done;
@@ -856,15 +900,11 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     char rel[ORGCTL_SUPPRESS_SHARD_MAX];
     struct layout lay = {cs, folder, "", NULL, 0, 0, STRBUF_INIT, "", 0, false};
     lay.staged_before = orgctl_changeset_count(cs) > 0;
-    for (size_t i = 0; !error && i < nums->n;) {
-        unsigned prefix = key_prefix(KEY_OF(nums->v[i]));
-        size_t j = i;
-        while (j < nums->n && key_prefix(KEY_OF(nums->v[j])) == prefix)
-            j++;
-        error = apply_prefix_group(cs, org, list, folder, &lay, nums->v + i, j - i, x, replace,
-                                   remove, &base, touched, &before, c);
-        i = j;
-    }
+    orgctl_suppress_groups_start(&groups, nums->v, nums->n);
+    while (!error && orgctl_suppress_groups_next(&groups, &group, &len))
+        error = apply_prefix_group(cs, org, list, folder, &lay, group, len, x, replace, remove,
+                                   &base, touched, &before, c);
+    orgctl_suppress_groups_free(&groups);
     layout_free(&lay);
     for (size_t i = 0; !error && i < clients->n;) {
         size_t j = i;
@@ -915,7 +955,7 @@ int orgctl_suppress_edit(orgctl_changeset *cs, const char *org, const char *list
         numbers_push(&nums, PACK(keys[i], (unsigned)e));
     for (size_t i = 0; i < n_clients; i++)
         clients_push(&clients, client_ids[i], strlen(client_ids[i]), expires);
-    nums.n = orgctl_suppress_sort_shards(nums.v, nums.n);
+    nums.n = orgctl_suppress_sort_values(nums.v, nums.n);
     clients_sort_unique(&clients);
     struct counts c = {0};
     int error = apply(cs, org, list, &nums, &x, &clients, false, remove, &c);
@@ -1095,7 +1135,7 @@ int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *li
                                  res->skipped ? " (every line was skipped)" : "");
     if (!error) {
         expiries_sort(&im.x, &im.nums);
-        im.nums.n = orgctl_suppress_sort_shards(im.nums.v, im.nums.n);
+        im.nums.n = orgctl_suppress_sort_values(im.nums.v, im.nums.n);
         clients_sort_unique(&im.clients);
         struct counts c = {0};
         error = apply(cs, org, list, &im.nums, &im.x, &im.clients, opts->replace, false, &c);

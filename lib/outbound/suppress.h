@@ -34,12 +34,25 @@ int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_regi
 /* Entries in memory are packed: a number's key (orgctl_phone_key) above this many bits of
  * its expiry's rank among the distinct expiries (the highest rank: none). */
 #define ORGCTL_SUPPRESS_EXP_BITS 14
-/* Sorts packed entries in place (no second array: 8 bytes an entry at 100M) into the order
- * shards are written: by the 5-digit prefix of the key, then by value. Keeps one entry per
- * key, the highest (the latest expiry, none counting as the latest); returns how many. */
-size_t orgctl_suppress_sort_shards(uint64_t *v, size_t n);
-/* The same by value (the cache's order). */
+/* Sorts packed entries by value in place (no second array: 8 bytes an entry at 100M) and
+ * keeps one per key, the highest (the latest expiry, none counting as the latest); returns
+ * how many are left. */
 size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
+
+/* The numbers of sorted entries by the 5-digit prefix naming their shard, in prefix order,
+ * each group in value order: where keys of several lengths share a prefix, gathered into a
+ * scratch array (valid until the next call), else in place. */
+#define ORGCTL_SUPPRESS_KEY_DIGITS 16 /* keys have fewer (E.164: 15 at most) */
+typedef struct orgctl_suppress_groups {
+    uint64_t *v;
+    size_t next[ORGCTL_SUPPRESS_KEY_DIGITS + 1],
+        end[ORGCTL_SUPPRESS_KEY_DIGITS + 1]; /* by digits */
+    uint64_t *scratch;
+    size_t scratch_alloc;
+} orgctl_suppress_groups;
+void orgctl_suppress_groups_start(orgctl_suppress_groups *g, uint64_t *v, size_t n);
+bool orgctl_suppress_groups_next(orgctl_suppress_groups *g, uint64_t **group, size_t *n);
+void orgctl_suppress_groups_free(orgctl_suppress_groups *g);
 
 /* Adds (expires: 0 none) or, with `remove`, removes numbers (keys) and client ids to or
  * from the list `list` of `org` in the change set: each shard they fall in rewritten once.

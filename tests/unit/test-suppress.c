@@ -2,6 +2,7 @@
  * of a number and of a client id, the expiry, and what the shard reader refuses (each
  * refusal names line and column), so that a hand-made shard is never believed; and of the
  * import's in-place sorts (lib/outbound/suppress.c) against qsort. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,15 +66,29 @@ static void check_sorts(const uint64_t *v, size_t n, const char *what)
     uint64_t *got = malloc((n + 1) * sizeof(*got)), *want = malloc((n + 1) * sizeof(*want));
     memcpy(got, v, n * sizeof(*v));
     memcpy(want, v, n * sizeof(*v));
-    size_t g = orgctl_suppress_sort_shards(got, n), w = reference(want, n, by_shard);
-    ok(g == w && memcmp(got, want, w * sizeof(*got)) == 0, "%s: shard order (%zu of %zu)", what, g,
-       n);
-    memcpy(got, v, n * sizeof(*v));
-    memcpy(want, v, n * sizeof(*v));
-    g = orgctl_suppress_sort_values(got, n);
-    w = reference(want, n, by_value);
+    size_t g = orgctl_suppress_sort_values(got, n), w = reference(want, n, by_value);
     ok(g == w && memcmp(got, want, w * sizeof(*got)) == 0, "%s: value order (%zu of %zu)", what, g,
        n);
+    /* the groups by shard, one prefix each, concatenated: the shard order */
+    uint64_t *in_groups = malloc((g + 1) * sizeof(*in_groups)), *group;
+    size_t at = 0, len, groups = 0, mixed = 0;
+    bool one_prefix = true;
+    orgctl_suppress_groups it;
+    orgctl_suppress_groups_start(&it, got, g);
+    while (orgctl_suppress_groups_next(&it, &group, &len) && at + len <= g) {
+        for (size_t i = 0; i < len; i++)
+            one_prefix = one_prefix && prefix5(group[i]) == prefix5(group[0]);
+        mixed += group != got + at;
+        memcpy(in_groups + at, group, len * sizeof(*group));
+        at += len;
+        groups++;
+    }
+    orgctl_suppress_groups_free(&it);
+    memcpy(want, v, n * sizeof(*v));
+    w = reference(want, n, by_shard);
+    ok(at == w && one_prefix && memcmp(in_groups, want, w * sizeof(*want)) == 0,
+       "%s: by shard (%zu groups, %zu not where they lie)", what, groups, mixed);
+    free(in_groups);
     free(got);
     free(want);
 }
@@ -114,7 +129,7 @@ static void sort_tests(void)
     check_sorts(v, boundaries, "every prefix's first and last numbers");
     check_sorts(v, m, "300k numbers of 8 to 15 digits, a third given twice");
     check_sorts(v, 1000, "a few (an edit's)");
-    check_sorts(v + 5000, 1025, "just past an edit's few");
+    check_sorts(v + 5000, 30, "fewer than an MSD pass sorts");
     /* one prefix only, numbers apart only in their last bits and expiries */
     for (size_t i = 0; i < 5000; i++)
         v[i] = PACKED(13175550000ull + next_random() % 300, (unsigned)(next_random() % 20));
@@ -122,7 +137,7 @@ static void sort_tests(void)
     /* the rule: the latest expiry wins, none counting as the latest */
     for (size_t i = 0; i < 2000; i++)
         v[i] = PACKED(13175550000ull + i % 2, i == 500 ? NONE : (unsigned)(i % 40));
-    size_t kept = orgctl_suppress_sort_shards(v, 2000);
+    size_t kept = orgctl_suppress_sort_values(v, 2000);
     ok(kept == 2 && v[0] == PACKED(13175550000ull, NONE) && v[1] == PACKED(13175550001ull, 39),
        "a number given many times keeps its latest expiry, or none if once none");
     free(v);
