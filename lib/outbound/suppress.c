@@ -132,12 +132,30 @@ size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
     return unique_keys(v, n);
 }
 
+/* 10^e (1 for e <= 0; e < 20). */
 static uint64_t pow10_of(int e)
 {
-    uint64_t p = 1;
-    while (e-- > 0)
-        p *= 10;
-    return p;
+    static const uint64_t p[20] = {1u,
+                                   10u,
+                                   100u,
+                                   1000u,
+                                   10000u,
+                                   100000u,
+                                   1000000u,
+                                   10000000u,
+                                   100000000u,
+                                   1000000000u,
+                                   10000000000u,
+                                   100000000000u,
+                                   1000000000000u,
+                                   10000000000000u,
+                                   100000000000000u,
+                                   1000000000000000u,
+                                   10000000000000000u,
+                                   100000000000000000u,
+                                   1000000000000000000u,
+                                   10000000000000000000u};
+    return e <= 0 ? 1 : p[e];
 }
 
 /* The first of v[from..to) (sorted) not below `value`. */
@@ -476,20 +494,13 @@ static void shard_lines_free(struct shard_lines *cur)
     clients_free(&cur->clients);
 }
 
-/* The digit of `key` at `pos` (0: its first) of its `ndigits`. */
-static unsigned key_digit(uint64_t key, int ndigits, int pos)
+/* The digit of `key` at `pos` (0: its first). */
+static unsigned key_digit(uint64_t key, int pos)
 {
-    for (int i = ndigits - 1; i > pos; i--)
-        key /= 10;
-    return (unsigned)(key % 10);
-}
-
-static int key_ndigits(uint64_t key)
-{
-    int n = 1;
-    while (key >= 10)
-        key /= 10, n++;
-    return n;
+    int ndigits = 1;
+    while (ndigits < 20 && key >= pow10_of(ndigits))
+        ndigits++;
+    return (unsigned)(key / pow10_of(ndigits - 1 - pos) % 10);
 }
 
 /* Stages the entries keys/exps[0..n) (sorted) as the shard `rel` of the prefix of `digits`
@@ -510,21 +521,33 @@ static int stage_number_shards(orgctl_changeset *cs, const char *org, const char
         return error;
     }
     error = stage_shard(cs, org, list, rel, before, &text); /* removed: split below */
+    /* each number's next digit, once: a stable counting sort into the ten children */
+    unsigned char *digit = xmalloc(n);
+    size_t start[11] = {0}, at[10];
+    for (size_t i = 0; i < n; i++) {
+        digit[i] = (unsigned char)key_digit(keys[i], digits);
+        start[digit[i] + 1]++;
+    }
+    for (unsigned d = 0; d < 10; d++) {
+        at[d] = start[d];
+        start[d + 1] += start[d];
+    }
     uint64_t *ck = xmalloc(n * sizeof(*ck));
     int64_t *ce = xmalloc(n * sizeof(*ce));
+    for (size_t i = 0; i < n; i++) {
+        size_t k = at[digit[i]]++;
+        ck[k] = keys[i];
+        ce[k] = exps[i];
+    }
+    free(digit);
     for (unsigned d = 0; !error && d < 10; d++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (key_digit(keys[i], key_ndigits(keys[i]), digits) == d) {
-                ck[m] = keys[i];
-                ce[m++] = exps[i];
-            }
+        size_t m = start[d + 1] - start[d];
         if (!m)
             continue;
         char child[ORGCTL_SUPPRESS_SHARD_MAX];
-        orgctl_suppress_number_shard_at(child, ck[0], digits + 1);
-        error = stage_number_shards(cs, org, list, child, &text /* empty: new */, ck, ce, m,
-                                    digits + 1);
+        orgctl_suppress_number_shard_at(child, ck[start[d]], digits + 1);
+        error = stage_number_shards(cs, org, list, child, &text /* empty: new */, ck + start[d],
+                                    ce + start[d], m, digits + 1);
     }
     free(ck);
     free(ce);
