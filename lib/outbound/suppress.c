@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "folder.h"
@@ -178,11 +179,11 @@ void orgctl_suppress_groups_start(orgctl_suppress_groups *g, uint64_t *v, size_t
     /* sorted by value, the keys of each number of digits are one run */
     size_t at = 0;
     for (int d = 1; d < ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
-        g->next[d] = at;
+        g->next[d] = g->released[d] = at;
         at = lower_bound(v, at, n, PACK(pow10_of(d), 0));
         g->end[d] = at;
     }
-    g->next[ORGCTL_SUPPRESS_KEY_DIGITS] = at;
+    g->next[ORGCTL_SUPPRESS_KEY_DIGITS] = g->released[ORGCTL_SUPPRESS_KEY_DIGITS] = at;
     g->end[ORGCTL_SUPPRESS_KEY_DIGITS] = n;
 }
 
@@ -225,6 +226,23 @@ bool orgctl_suppress_groups_next(orgctl_suppress_groups *g, uint64_t **group, si
     *group = runs > 1 ? g->scratch : g->v + from;
     *n = len;
     return true;
+}
+
+void orgctl_suppress_groups_release(orgctl_suppress_groups *g)
+{
+#ifdef MADV_DONTNEED
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), base = (uintptr_t)g->v;
+    for (int d = 1; d <= ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
+        /* whole pages of the entries passed, a megabyte or more at a time: few calls */
+        uintptr_t from = (base + g->released[d] * 8 + page - 1) / page * page,
+                  to = (base + g->next[d] * 8) / page * page;
+        if (to >= from + ((uintptr_t)1 << 20) &&
+            madvise((void *)from, to - from, MADV_DONTNEED) == 0)
+            g->released[d] = (to - base) / 8;
+    }
+#else
+    (void)g;
+#endif
 }
 
 void orgctl_suppress_groups_free(orgctl_suppress_groups *g)
@@ -924,9 +942,11 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     struct layout lay = {cs, folder, "", NULL, 0, 0, STRBUF_INIT, "", 0, false};
     lay.staged_before = orgctl_changeset_count(cs) > 0;
     orgctl_suppress_groups_start(&groups, nums->v, nums->n);
-    while (!error && orgctl_suppress_groups_next(&groups, &group, &len))
+    while (!error && orgctl_suppress_groups_next(&groups, &group, &len)) {
         error = apply_prefix_group(cs, org, list, folder, &lay, group, len, x, replace, remove,
                                    &base, touched, &before, c);
+        orgctl_suppress_groups_release(&groups); /* what the change set keeps grows meanwhile */
+    }
     orgctl_suppress_groups_free(&groups);
     layout_free(&lay);
     for (size_t i = 0; !error && i < clients->n;) {

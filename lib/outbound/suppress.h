@@ -45,13 +45,18 @@ size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
 #define ORGCTL_SUPPRESS_KEY_DIGITS 16 /* keys have fewer (E.164: 15 at most) */
 typedef struct orgctl_suppress_groups {
     uint64_t *v;
-    size_t next[ORGCTL_SUPPRESS_KEY_DIGITS + 1],
-        end[ORGCTL_SUPPRESS_KEY_DIGITS + 1]; /* by digits */
+    /* by the keys' number of digits: the next entry, the end, the first not released */
+    size_t next[ORGCTL_SUPPRESS_KEY_DIGITS + 1], end[ORGCTL_SUPPRESS_KEY_DIGITS + 1],
+        released[ORGCTL_SUPPRESS_KEY_DIGITS + 1];
     uint64_t *scratch;
     size_t scratch_alloc;
 } orgctl_suppress_groups;
 void orgctl_suppress_groups_start(orgctl_suppress_groups *g, uint64_t *v, size_t n);
 bool orgctl_suppress_groups_next(orgctl_suppress_groups *g, uint64_t **group, size_t *n);
+/* Gives back to the system the memory of the entries of groups already walked (they are
+ * read no more: their values are lost), so that a walk that writes 100M numbers frees them
+ * as it goes. */
+void orgctl_suppress_groups_release(orgctl_suppress_groups *g);
 void orgctl_suppress_groups_free(orgctl_suppress_groups *g);
 
 /* Adds (expires: 0 none) or, with `remove`, removes numbers (keys) and client ids to or

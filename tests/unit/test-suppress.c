@@ -82,6 +82,7 @@ static void check_sorts(const uint64_t *v, size_t n, const char *what)
         memcpy(in_groups + at, group, len * sizeof(*group));
         at += len;
         groups++;
+        orgctl_suppress_groups_release(&it); /* the entries walked: never read again */
     }
     orgctl_suppress_groups_free(&it);
     memcpy(want, v, n * sizeof(*v));
