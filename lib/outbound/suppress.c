@@ -81,10 +81,11 @@ static void insertion_sort(uint64_t *v, size_t n)
     }
 }
 
-/* MSD radix sort in place (American flag sort) by the byte at `shift` and those below. */
+/* MSD radix sort in place (American flag sort) by the 8 bits from `shift` up, then the
+ * next 8 below (down to bit 0; bits sorted already may be taken again). */
 static void msd_sort(uint64_t *v, size_t n, int shift)
 {
-    for (; n > 32; shift -= 8) {
+    for (; n > 32; shift = shift > 8 ? shift - 8 : 0) {
         size_t count[256] = {0}, next[256], end[256];
         for (size_t i = 0; i < n; i++)
             count[(v[i] >> shift) & 0xff]++;
@@ -109,7 +110,7 @@ static void msd_sort(uint64_t *v, size_t n, int shift)
             }
         for (unsigned d = 0; shift > 0 && d < 256; d++)
             if (count[d] > 1)
-                msd_sort(v + end[d] - count[d], count[d], shift - 8);
+                msd_sort(v + end[d] - count[d], count[d], shift > 8 ? shift - 8 : 0);
         return;
     }
     insertion_sort(v, n);
@@ -129,7 +130,15 @@ static size_t unique_keys(uint64_t *v, size_t n)
 
 size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
 {
-    msd_sort(v, n, 56);
+    /* the first digit: the 8 bits below the highest in which the values differ (numbers
+     * of one country share their top bits: a pass on those would split them in two) */
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= v[i] ^ v[0];
+    int top = 63;
+    while (top > 0 && !(differ >> top & 1))
+        top--;
+    msd_sort(v, n, top > 7 ? top - 7 : 0);
     return unique_keys(v, n);
 }
 
