@@ -941,6 +941,7 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     orgctl_suppress_groups_start(&groups, nums->v, nums->n);
     while (orgctl_suppress_groups_next(&groups, &group, &len))
         shards++;
+    orgctl_suppress_groups_free(&groups);
     if (!error && shards > ORGCTL_CHANGESET_LARGE &&
         (error = orgctl_changeset_large(cs, shards, orgctl_repo_dry_run(repo))) < 0)
         goto done;
