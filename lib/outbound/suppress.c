@@ -1,6 +1,7 @@
 /* The suppression engines (suppress.h): edits of a list's shards through the change set,
- * imports in one pass (numbers packed with their expiry into one uint64, radix sorted,
- * written shard by shard), and the derived cache the queries read. */
+ * imports in one pass (numbers packed with their expiry into one uint64, radix sorted in
+ * place, written shard by shard, their memory given back as they go: 8 bytes a number at
+ * the peak), and the derived cache the queries read. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
