@@ -1,11 +1,13 @@
 /* The suppression engines (suppress.h): edits of a list's shards through the change set,
- * imports in one pass (numbers packed with their expiry into one uint64, radix sorted,
- * written shard by shard), and the derived cache the queries read. */
+ * imports in one pass (numbers packed with their expiry into one uint64, radix sorted in
+ * place, written shard by shard, their memory given back as they go: 8 bytes a number at
+ * the peak), and the derived cache the queries read. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "folder.h"
@@ -50,44 +52,216 @@ int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_regi
                             orgctl_phone_strerror(code));
 }
 
-/* --- sorting: LSD radix over 16-bit digits, skipping digits all values share --- */
-
-static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n)
-{
-    static size_t count[65536];
-    uint64_t *src = v, *dst = tmp;
-    for (int shift = 0; shift < 64; shift += 16) {
-        memset(count, 0, sizeof(count));
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> shift) & 0xffff]++;
-        if (n && count[(src[0] >> shift) & 0xffff] == n)
-            continue;
-        size_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v && n)
-        memcpy(v, src, n * sizeof(*v));
-}
-
-/* --- entries in memory --- */
-
 /* A number with its expiry, packed: the key (< 10^15 < 2^50) above 14 bits of an index
  * into a table of the distinct expiries, sorted, NO_EXPIRY the highest: the same number
  * twice keeps its latest expiry, none counting as the latest. */
-#define EXP_BITS 14
+#define EXP_BITS ORGCTL_SUPPRESS_EXP_BITS /* suppress.h */
 #define NO_EXPIRY ((1u << EXP_BITS) - 1)
 #define PACK(key, e) (((key) << EXP_BITS) | (e))
 #define KEY_OF(p) ((p) >> EXP_BITS)
 #define EXP_OF(p) ((unsigned)((p)&NO_EXPIRY))
+
+/* --- sorting in place: no second array, so an import holds 8 bytes a number --- */
+
+/* The 5-digit prefix of a key, which names its shard. */
+static unsigned key_prefix(uint64_t key)
+{
+    while (key >= 100000)
+        key /= 10;
+    return (unsigned)key;
+}
+
+static void insertion_sort(uint64_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* MSD radix sort in place (American flag sort) by the 8 bits from `shift` up, then the
+ * next 8 below (down to bit 0; bits sorted already may be taken again). */
+static void msd_sort(uint64_t *v, size_t n, int shift)
+{
+    for (; n > 32; shift = shift > 8 ? shift - 8 : 0) {
+        size_t count[256] = {0}, next[256], end[256];
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> shift) & 0xff]++;
+        if (count[(v[0] >> shift) & 0xff] == n) { /* a byte they all share */
+            if (shift == 0)
+                return;
+            continue;
+        }
+        for (size_t d = 0, sum = 0; d < 256; d++) {
+            next[d] = sum;
+            end[d] = sum += count[d];
+        }
+        for (unsigned d = 0; d < 256; d++)
+            while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
+                uint64_t x = v[next[d]];
+                for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
+                    uint64_t t = v[next[b]];
+                    v[next[b]++] = x;
+                    x = t;
+                }
+                v[next[d]++] = x;
+            }
+        for (unsigned d = 0; shift > 0 && d < 256; d++)
+            if (count[d] > 1)
+                msd_sort(v + end[d] - count[d], count[d], shift > 8 ? shift - 8 : 0);
+        return;
+    }
+    insertion_sort(v, n);
+}
+
+/* Keeps the last of each key's entries (the highest packed value); the new count. */
+static size_t unique_keys(uint64_t *v, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out && KEY_OF(v[out - 1]) == KEY_OF(v[i]))
+            out--;
+        v[out++] = v[i];
+    }
+    return out;
+}
+
+size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
+{
+    /* the first digit: the 8 bits below the highest in which the values differ (numbers
+     * of one country share their top bits: a pass on those would split them in two) */
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= v[i] ^ v[0];
+    int top = 63;
+    while (top > 0 && !(differ >> top & 1))
+        top--;
+    msd_sort(v, n, top > 7 ? top - 7 : 0);
+    return unique_keys(v, n);
+}
+
+/* 10^e (1 for e <= 0; e < 20). */
+static uint64_t pow10_of(int e)
+{
+    static const uint64_t p[20] = {1u,
+                                   10u,
+                                   100u,
+                                   1000u,
+                                   10000u,
+                                   100000u,
+                                   1000000u,
+                                   10000000u,
+                                   100000000u,
+                                   1000000000u,
+                                   10000000000u,
+                                   100000000000u,
+                                   1000000000000u,
+                                   10000000000000u,
+                                   100000000000000u,
+                                   1000000000000000u,
+                                   10000000000000000u,
+                                   100000000000000000u,
+                                   1000000000000000000u,
+                                   10000000000000000000u};
+    return e <= 0 ? 1 : p[e];
+}
+
+/* The first of v[from..to) (sorted) not below `value`. */
+static size_t lower_bound(const uint64_t *v, size_t from, size_t to, uint64_t value)
+{
+    while (from < to) {
+        size_t mid = from + (to - from) / 2;
+        if (v[mid] < value)
+            from = mid + 1;
+        else
+            to = mid;
+    }
+    return from;
+}
+
+void orgctl_suppress_groups_start(orgctl_suppress_groups *g, uint64_t *v, size_t n)
+{
+    memset(g, 0, sizeof(*g));
+    g->v = v;
+    /* sorted by value, the keys of each number of digits are one run */
+    size_t at = 0;
+    for (int d = 1; d < ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
+        g->next[d] = g->released[d] = at;
+        at = lower_bound(v, at, n, PACK(pow10_of(d), 0));
+        g->end[d] = at;
+    }
+    g->next[ORGCTL_SUPPRESS_KEY_DIGITS] = g->released[ORGCTL_SUPPRESS_KEY_DIGITS] = at;
+    g->end[ORGCTL_SUPPRESS_KEY_DIGITS] = n;
+}
+
+bool orgctl_suppress_groups_next(orgctl_suppress_groups *g, uint64_t **group, size_t *n)
+{
+    unsigned prefix = UINT32_MAX;
+    for (int d = 1; d <= ORGCTL_SUPPRESS_KEY_DIGITS; d++)
+        if (g->next[d] < g->end[d] && key_prefix(KEY_OF(g->v[g->next[d]])) < prefix)
+            prefix = key_prefix(KEY_OF(g->v[g->next[d]]));
+    if (prefix == UINT32_MAX)
+        return false;
+    /* the prefix's numbers of each run, shortest first: value order */
+    size_t from = 0, len = 0;
+    int runs = 0;
+    for (int d = 1; d <= ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
+        if (g->next[d] >= g->end[d] || key_prefix(KEY_OF(g->v[g->next[d]])) != prefix)
+            continue;
+        uint64_t bound = PACK((prefix + 1) * pow10_of(d - 5), 0); /* d <= 5: the key itself */
+        size_t start = g->next[d], stop = start;
+        while (stop < g->end[d] && g->v[stop] < bound)
+            stop++;
+        g->next[d] = stop;
+        if (runs++ == 0) {
+            from = start;
+            len = stop - start;
+            continue;
+        }
+        if (runs == 2) { /* in more than one run: gathered (rare: a prefix of several lengths) */
+            if (g->scratch_alloc < len)
+                g->scratch = xrealloc(g->scratch, (g->scratch_alloc = len) * sizeof(uint64_t));
+            memcpy(g->scratch, g->v + from, len * sizeof(uint64_t));
+        }
+        if (g->scratch_alloc < len + stop - start) {
+            g->scratch_alloc = (len + stop - start) * 2;
+            g->scratch = xrealloc(g->scratch, g->scratch_alloc * sizeof(uint64_t));
+        }
+        memcpy(g->scratch + len, g->v + start, (stop - start) * sizeof(uint64_t));
+        len += stop - start;
+    }
+    *group = runs > 1 ? g->scratch : g->v + from;
+    *n = len;
+    return true;
+}
+
+void orgctl_suppress_groups_release(orgctl_suppress_groups *g)
+{
+#ifdef MADV_DONTNEED
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), base = (uintptr_t)g->v;
+    for (int d = 1; d <= ORGCTL_SUPPRESS_KEY_DIGITS; d++) {
+        /* whole pages of the entries passed, a megabyte or more at a time: few calls */
+        uintptr_t from = (base + g->released[d] * 8 + page - 1) / page * page,
+                  to = (base + g->next[d] * 8) / page * page;
+        if (to >= from + ((uintptr_t)1 << 20) &&
+            madvise((void *)from, to - from, MADV_DONTNEED) == 0)
+            g->released[d] = (to - base) / 8;
+    }
+#else
+    (void)g;
+#endif
+}
+
+void orgctl_suppress_groups_free(orgctl_suppress_groups *g)
+{
+    free(g->scratch);
+    g->scratch = NULL;
+}
+
+/* --- entries in memory --- */
 
 struct expiries {
     int64_t *v; /* by index; sorted once all are in */
@@ -162,23 +336,6 @@ static void expiries_sort(struct expiries *x, struct numbers *a)
     free(order);
 }
 
-/* Sorts the packed numbers and keeps one per key, the last (latest expiry, or none). */
-static void numbers_sort_unique(struct numbers *a)
-{
-    if (a->n < 2)
-        return;
-    uint64_t *tmp = xmalloc(a->n * sizeof(*tmp));
-    radix_sort(a->v, tmp, a->n);
-    free(tmp);
-    size_t out = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        if (out && KEY_OF(a->v[out - 1]) == KEY_OF(a->v[i]))
-            out--;
-        a->v[out++] = a->v[i];
-    }
-    a->n = out;
-}
-
 struct client {
     char *id;
     int64_t expires;
@@ -239,14 +396,6 @@ static void clients_sort_unique(struct clients *c)
 }
 
 /* --- shards --- */
-
-/* The 5-digit prefix of a key, which names its shard. */
-static unsigned key_prefix(uint64_t key)
-{
-    while (key >= 100000)
-        key /= 10;
-    return (unsigned)key;
-}
 
 static void add_expiry(strbuf *out, int64_t t)
 {
@@ -373,20 +522,13 @@ static void shard_lines_free(struct shard_lines *cur)
     clients_free(&cur->clients);
 }
 
-/* The digit of `key` at `pos` (0: its first) of its `ndigits`. */
-static unsigned key_digit(uint64_t key, int ndigits, int pos)
+/* The digit of `key` at `pos` (0: its first). */
+static unsigned key_digit(uint64_t key, int pos)
 {
-    for (int i = ndigits - 1; i > pos; i--)
-        key /= 10;
-    return (unsigned)(key % 10);
-}
-
-static int key_ndigits(uint64_t key)
-{
-    int n = 1;
-    while (key >= 10)
-        key /= 10, n++;
-    return n;
+    int ndigits = 1;
+    while (ndigits < 20 && key >= pow10_of(ndigits))
+        ndigits++;
+    return (unsigned)(key / pow10_of(ndigits - 1 - pos) % 10);
 }
 
 /* Stages the entries keys/exps[0..n) (sorted) as the shard `rel` of the prefix of `digits`
@@ -407,21 +549,33 @@ static int stage_number_shards(orgctl_changeset *cs, const char *org, const char
         return error;
     }
     error = stage_shard(cs, org, list, rel, before, &text); /* removed: split below */
+    /* each number's next digit, once: a stable counting sort into the ten children */
+    unsigned char *digit = xmalloc(n);
+    size_t start[11] = {0}, at[10];
+    for (size_t i = 0; i < n; i++) {
+        digit[i] = (unsigned char)key_digit(keys[i], digits);
+        start[digit[i] + 1]++;
+    }
+    for (unsigned d = 0; d < 10; d++) {
+        at[d] = start[d];
+        start[d + 1] += start[d];
+    }
     uint64_t *ck = xmalloc(n * sizeof(*ck));
     int64_t *ce = xmalloc(n * sizeof(*ce));
+    for (size_t i = 0; i < n; i++) {
+        size_t k = at[digit[i]]++;
+        ck[k] = keys[i];
+        ce[k] = exps[i];
+    }
+    free(digit);
     for (unsigned d = 0; !error && d < 10; d++) {
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++)
-            if (key_digit(keys[i], key_ndigits(keys[i]), digits) == d) {
-                ck[m] = keys[i];
-                ce[m++] = exps[i];
-            }
+        size_t m = start[d + 1] - start[d];
         if (!m)
             continue;
         char child[ORGCTL_SUPPRESS_SHARD_MAX];
-        orgctl_suppress_number_shard_at(child, ck[0], digits + 1);
-        error = stage_number_shards(cs, org, list, child, &text /* empty: new */, ck, ce, m,
-                                    digits + 1);
+        orgctl_suppress_number_shard_at(child, ck[start[d]], digits + 1);
+        error = stage_number_shards(cs, org, list, child, &text /* empty: new */, ck + start[d],
+                                    ce + start[d], m, digits + 1);
     }
     free(ck);
     free(ce);
@@ -492,26 +646,6 @@ static int merge_client_shard(orgctl_changeset *cs, const char *org, const char 
     strbuf_release(&text);
     shard_lines_free(&cur);
     return error;
-}
-
-/* Orders the sorted numbers by shard, keeping the order within each (a stable counting
- * sort on the prefix). `tmp` has room for n. */
-static void group_by_shard(uint64_t *v, uint64_t *tmp, size_t n)
-{
-    uint32_t *count = xcalloc(100000, sizeof(*count));
-    for (size_t i = 0; i < n; i++)
-        count[key_prefix(KEY_OF(v[i]))]++;
-    uint32_t sum = 0;
-    for (size_t d = 0; d < 100000; d++) {
-        uint32_t c = count[d];
-        count[d] = sum;
-        sum += c;
-    }
-    for (size_t i = 0; i < n; i++)
-        tmp[count[key_prefix(KEY_OF(v[i]))]++] = v[i];
-    if (n)
-        memcpy(v, tmp, n * sizeof(*v));
-    free(count);
 }
 
 static int client_shard_cmp(const void *a, const void *b)
@@ -781,7 +915,8 @@ static int apply_prefix_group(orgctl_changeset *cs, const char *org, const char 
     return error;
 }
 
-/* Applies sorted, unique numbers (packed, expiries in x) and client ids to the list: added,
+/* Applies numbers (packed, expiries in x; sorted, unique: orgctl_suppress_sort_values)
+ * and unique client ids to the list: added,
  * removed, or (replace) the list's whole content. Each shard is read and staged once. */
 static int apply(orgctl_changeset *cs, const char *org, const char *list, struct numbers *nums,
                  const struct expiries *x, struct clients *clients, bool replace, bool remove,
@@ -798,17 +933,16 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     if (replace &&
         (error = orgctl_store_folder_files(repo, folder, 0, note_base_shard, &base)) == 0 && base.n)
         qsort(base.rel, base.n, sizeof(*base.rel), rel_cmp);
-    uint64_t *tmp = nums->n ? xmalloc(nums->n * sizeof(*tmp)) : NULL;
-    if (!error) {
-        group_by_shard(nums->v, tmp, nums->n);
-        if (clients->n)
-            qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
-    }
-    free(tmp);
+    if (!error && clients->n)
+        qsort(clients->v, clients->n, sizeof(*clients->v), client_shard_cmp);
     /* and the shards a split makes: up to ten for each SHARD_SPLIT lines given */
-    size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10;
-    for (size_t i = 0; i < nums->n; i++)
-        shards += i == 0 || key_prefix(KEY_OF(nums->v[i])) != key_prefix(KEY_OF(nums->v[i - 1]));
+    size_t shards = base.n + clients->n + nums->n / ORGCTL_SUPPRESS_SHARD_SPLIT * 10, len;
+    orgctl_suppress_groups groups;
+    uint64_t *group;
+    orgctl_suppress_groups_start(&groups, nums->v, nums->n);
+    while (orgctl_suppress_groups_next(&groups, &group, &len))
+        shards++;
+    orgctl_suppress_groups_free(&groups);
     if (!error && shards > ORGCTL_CHANGESET_LARGE &&
         (error = orgctl_changeset_large(cs, shards, orgctl_repo_dry_run(repo))) < 0)
         goto done;
@@ -818,15 +952,13 @@ static int apply(orgctl_changeset *cs, const char *org, const char *list, struct
     char rel[ORGCTL_SUPPRESS_SHARD_MAX];
     struct layout lay = {cs, folder, "", NULL, 0, 0, STRBUF_INIT, "", 0, false};
     lay.staged_before = orgctl_changeset_count(cs) > 0;
-    for (size_t i = 0; !error && i < nums->n;) {
-        unsigned prefix = key_prefix(KEY_OF(nums->v[i]));
-        size_t j = i;
-        while (j < nums->n && key_prefix(KEY_OF(nums->v[j])) == prefix)
-            j++;
-        error = apply_prefix_group(cs, org, list, folder, &lay, nums->v + i, j - i, x, replace,
-                                   remove, &base, touched, &before, c);
-        i = j;
+    orgctl_suppress_groups_start(&groups, nums->v, nums->n);
+    while (!error && orgctl_suppress_groups_next(&groups, &group, &len)) {
+        error = apply_prefix_group(cs, org, list, folder, &lay, group, len, x, replace, remove,
+                                   &base, touched, &before, c);
+        orgctl_suppress_groups_release(&groups); /* what the change set keeps grows meanwhile */
     }
+    orgctl_suppress_groups_free(&groups);
     layout_free(&lay);
     for (size_t i = 0; !error && i < clients->n;) {
         size_t j = i;
@@ -877,7 +1009,7 @@ int orgctl_suppress_edit(orgctl_changeset *cs, const char *org, const char *list
         numbers_push(&nums, PACK(keys[i], (unsigned)e));
     for (size_t i = 0; i < n_clients; i++)
         clients_push(&clients, client_ids[i], strlen(client_ids[i]), expires);
-    numbers_sort_unique(&nums);
+    nums.n = orgctl_suppress_sort_values(nums.v, nums.n);
     clients_sort_unique(&clients);
     struct counts c = {0};
     int error = apply(cs, org, list, &nums, &x, &clients, false, remove, &c);
@@ -1057,7 +1189,7 @@ int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *li
                                  res->skipped ? " (every line was skipped)" : "");
     if (!error) {
         expiries_sort(&im.x, &im.nums);
-        numbers_sort_unique(&im.nums);
+        im.nums.n = orgctl_suppress_sort_values(im.nums.v, im.nums.n);
         clients_sort_unique(&im.clients);
         struct counts c = {0};
         error = apply(cs, org, list, &im.nums, &im.x, &im.clients, opts->replace, false, &c);
@@ -1177,6 +1309,8 @@ struct cache_header {
     uint64_t numbers, expiring, clients, client_bytes;
     uint64_t check;
 };
+
+_Static_assert(sizeof(struct cache_header) % 8 == 0, "the keys after the header are aligned");
 
 static const char cache_magic[8] = {'O', 'R', 'G', 'S', 'U', 'P', '0', '1'};
 
@@ -1306,7 +1440,7 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
     int error = orgctl_store_folder_files(repo, folder, 1, build_shard, &b);
     if (error < 0)
         goto done;
-    numbers_sort_unique(&b.nums); /* unique already: a number has one shard, once */
+    b.nums.n = orgctl_suppress_sort_values(b.nums.v, b.nums.n); /* unique already */
     clients_sort_unique(&b.clients);
     struct cache_header h = {{0}};
     memcpy(h.magic, cache_magic, 8);
@@ -1318,17 +1452,28 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
     for (size_t i = 0; i < b.clients.n; i++)
         h.client_bytes += strlen(b.clients.v[i].id);
     h.check = header_check(&h, l->org, l->name);
+    /* The image is made in the array of packed entries itself, grown (no second copy of
+     * 100M numbers): from the last entry down, each key goes 8 * KEYS_AT bytes up and its
+     * expiry past all the keys, so an entry is read before a key or the header overwrites
+     * it. */
+    enum { KEYS_AT = sizeof(h) / 8 };
     size_t size = cache_size(&h);
-    char *img = xcalloc(1, size);
+    char *img = xrealloc(b.nums.v, size);
+    uint64_t *packed = (uint64_t *)img;
+    b.nums.v = NULL;
+    memset(img + (KEYS_AT + b.nums.n) * 8, 0, size - (KEYS_AT + b.nums.n) * 8);
+    uint64_t first[KEYS_AT]; /* the entries the header overwrites */
+    memcpy(first, packed, (b.nums.n < KEYS_AT ? b.nums.n : KEYS_AT) * 8);
     memcpy(img, &h, sizeof(h));
     struct list_data view = {.img = img};
     point_into(&view);
     uint64_t *keys = (uint64_t *)view.keys;
     uint32_t *minutes = (uint32_t *)view.minutes;
-    for (size_t i = 0; i < b.nums.n; i++) {
+    for (size_t i = b.nums.n; i-- > 0;) {
+        uint64_t p = i < KEYS_AT ? first[i] : packed[i];
         if (minutes)
-            minutes[i] = (uint32_t)(expiry_at(&b.x, EXP_OF(b.nums.v[i])) / 60);
-        keys[i] = KEY_OF(b.nums.v[i]);
+            minutes[i] = (uint32_t)(expiry_at(&b.x, EXP_OF(p)) / 60);
+        keys[i] = KEY_OF(p);
     }
     uint32_t *off = (uint32_t *)view.client_off, *cmin = (uint32_t *)view.client_minutes;
     char *bytes = (char *)view.client_bytes;

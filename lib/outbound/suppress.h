@@ -31,6 +31,34 @@ int orgctl_suppress_expiry(const char *what, const char *text, size_t len, int64
 int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_region *region,
                            uint64_t *key, size_t *bad_at);
 
+/* Entries in memory are packed: a number's key (orgctl_phone_key) above this many bits of
+ * its expiry's rank among the distinct expiries (the highest rank: none). */
+#define ORGCTL_SUPPRESS_EXP_BITS 14
+/* Sorts packed entries by value in place (no second array: 8 bytes an entry at 100M) and
+ * keeps one per key, the highest (the latest expiry, none counting as the latest); returns
+ * how many are left. */
+size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
+
+/* The numbers of sorted entries by the 5-digit prefix naming their shard, in prefix order,
+ * each group in value order: where keys of several lengths share a prefix, gathered into a
+ * scratch array (valid until the next call), else in place. */
+#define ORGCTL_SUPPRESS_KEY_DIGITS 16 /* keys have fewer (E.164: 15 at most) */
+typedef struct orgctl_suppress_groups {
+    uint64_t *v;
+    /* by the keys' number of digits: the next entry, the end, the first not released */
+    size_t next[ORGCTL_SUPPRESS_KEY_DIGITS + 1], end[ORGCTL_SUPPRESS_KEY_DIGITS + 1],
+        released[ORGCTL_SUPPRESS_KEY_DIGITS + 1];
+    uint64_t *scratch;
+    size_t scratch_alloc;
+} orgctl_suppress_groups;
+void orgctl_suppress_groups_start(orgctl_suppress_groups *g, uint64_t *v, size_t n);
+bool orgctl_suppress_groups_next(orgctl_suppress_groups *g, uint64_t **group, size_t *n);
+/* Gives back to the system the memory of the entries of groups already walked (they are
+ * read no more: their values are lost), so that a walk that writes 100M numbers frees them
+ * as it goes. */
+void orgctl_suppress_groups_release(orgctl_suppress_groups *g);
+void orgctl_suppress_groups_free(orgctl_suppress_groups *g);
+
 /* Adds (expires: 0 none) or, with `remove`, removes numbers (keys) and client ids to or
  * from the list `list` of `org` in the change set: each shard they fall in rewritten once.
  * *changed: how many entries came or went (or changed expiry). */

@@ -1,13 +1,148 @@
 /* Unit tests of the suppression list's text format (lib/schema/suppress_text.c): the shard
  * of a number and of a client id, the expiry, and what the shard reader refuses (each
- * refusal names line and column), so that a hand-made shard is never believed. */
+ * refusal names line and column), so that a hand-made shard is never believed; and of the
+ * import's in-place sorts (lib/outbound/suppress.c) against qsort. */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "orgctl/errors.h"
+#include "suppress.h"
 #include "suppress_text.h"
 #include "tap.h"
+
+#define NONE ((1u << ORGCTL_SUPPRESS_EXP_BITS) - 1) /* the rank of no expiry */
+#define PACKED(key, rank) (((uint64_t)(key) << ORGCTL_SUPPRESS_EXP_BITS) | (rank))
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static unsigned prefix5(uint64_t packed)
+{
+    uint64_t key = packed >> ORGCTL_SUPPRESS_EXP_BITS;
+    while (key >= 100000)
+        key /= 10;
+    return (unsigned)key;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int by_shard(const void *a, const void *b)
+{
+    unsigned pa = prefix5(*(const uint64_t *)a), pb = prefix5(*(const uint64_t *)b);
+    return pa != pb ? (pa < pb ? -1 : 1) : by_value(a, b);
+}
+
+/* What the sorts must give: qsort, then the last of each key. */
+static size_t reference(uint64_t *v, size_t n, int (*cmp)(const void *, const void *))
+{
+    qsort(v, n, sizeof(*v), cmp);
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out && v[out - 1] >> ORGCTL_SUPPRESS_EXP_BITS == v[i] >> ORGCTL_SUPPRESS_EXP_BITS)
+            out--;
+        v[out++] = v[i];
+    }
+    return out;
+}
+
+/* Sorts a copy of v[0..n) both ways and compares with the reference. */
+static void check_sorts(const uint64_t *v, size_t n, const char *what)
+{
+    uint64_t *got = malloc((n + 1) * sizeof(*got)), *want = malloc((n + 1) * sizeof(*want));
+    memcpy(got, v, n * sizeof(*v));
+    memcpy(want, v, n * sizeof(*v));
+    size_t g = orgctl_suppress_sort_values(got, n), w = reference(want, n, by_value);
+    ok(g == w && memcmp(got, want, w * sizeof(*got)) == 0, "%s: value order (%zu of %zu)", what, g,
+       n);
+    /* the groups by shard, one prefix each, concatenated: the shard order */
+    uint64_t *in_groups = malloc((g + 1) * sizeof(*in_groups)), *group;
+    size_t at = 0, len, groups = 0, mixed = 0;
+    bool one_prefix = true;
+    orgctl_suppress_groups it;
+    orgctl_suppress_groups_start(&it, got, g);
+    while (orgctl_suppress_groups_next(&it, &group, &len) && at + len <= g) {
+        for (size_t i = 0; i < len; i++)
+            one_prefix = one_prefix && prefix5(group[i]) == prefix5(group[0]);
+        mixed += group != got + at;
+        memcpy(in_groups + at, group, len * sizeof(*group));
+        at += len;
+        groups++;
+        orgctl_suppress_groups_release(&it); /* the entries walked: never read again */
+    }
+    orgctl_suppress_groups_free(&it);
+    memcpy(want, v, n * sizeof(*v));
+    w = reference(want, n, by_shard);
+    ok(at == w && one_prefix && memcmp(in_groups, want, w * sizeof(*want)) == 0,
+       "%s: by shard (%zu groups, %zu not where they lie)", what, groups, mixed);
+    free(in_groups);
+    free(got);
+    free(want);
+}
+
+static uint64_t pow10u(int e)
+{
+    uint64_t p = 1;
+    while (e-- > 0)
+        p *= 10;
+    return p;
+}
+
+static void sort_tests(void)
+{
+    size_t n = 300000, m = 0;
+    uint64_t *v = malloc(n * sizeof(*v));
+    check_sorts(v, 0, "nothing");
+    /* keys of 8 to 15 digits, at the ends of every 5-digit prefix's range */
+    for (unsigned p = 10000; p < 100000 && m + 4 <= n; p += 7) {
+        int digits = 8 + (int)(p % 8);
+        uint64_t scale = pow10u(digits - 5);
+        v[m++] = PACKED(p * scale, NONE);
+        v[m++] = PACKED(p * scale + scale - 1, p % 5);
+        v[m++] = PACKED(p * scale + scale - 1, (p + 1) % 5); /* the same number twice */
+        v[m++] = PACKED((uint64_t)(p + 1 > 99999 ? 99999 : p + 1) * scale, p % 3);
+    }
+    size_t boundaries = m;
+    /* random numbers, some given again with another expiry or none */
+    while (m < n) {
+        uint64_t r = next_random();
+        int digits = 8 + (int)(r % 8);
+        uint64_t key = pow10u(digits - 1) + (r >> 8) % (9 * pow10u(digits - 1));
+        unsigned rank = (unsigned)(r >> 3) % 6 == 0 ? NONE : (unsigned)(r >> 40) % 50;
+        v[m++] = PACKED(key, rank);
+        if (m < n && r % 4 == 0)
+            v[m++] = PACKED(key, rank == NONE ? 7 : NONE);
+    }
+    check_sorts(v, boundaries, "every prefix's first and last numbers");
+    check_sorts(v, m, "300k numbers of 8 to 15 digits, a third given twice");
+    check_sorts(v, 1000, "a few (an edit's)");
+    check_sorts(v + 5000, 30, "fewer than an MSD pass sorts");
+    /* one prefix only, numbers apart only in their last bits and expiries */
+    for (size_t i = 0; i < 5000; i++)
+        v[i] = PACKED(13175550000ull + next_random() % 300, (unsigned)(next_random() % 20));
+    check_sorts(v, 5000, "5000 entries of 300 numbers of one prefix");
+    /* the rule: the latest expiry wins, none counting as the latest */
+    for (size_t i = 0; i < 2000; i++)
+        v[i] = PACKED(13175550000ull + i % 2, i == 500 ? NONE : (unsigned)(i % 40));
+    size_t kept = orgctl_suppress_sort_values(v, 2000);
+    ok(kept == 2 && v[0] == PACKED(13175550000ull, NONE) && v[1] == PACKED(13175550001ull, 39),
+       "a number given many times keeps its latest expiry, or none if once none");
+    free(v);
+}
 
 static int parse(const char *rel, const char *text)
 {
@@ -101,5 +236,6 @@ int main(void)
     ok(parse(shard, "alice\n") == 0, "a client shard");
     refused(shard, "bob\n", "a client id of another shard", "a client id of another shard");
     refused(shard, "alice x\n", "not an expiry", "a client id followed by no expiry");
+    sort_tests();
     return done_testing();
 }
