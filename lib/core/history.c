@@ -361,7 +361,8 @@ static int diff_one(const char *path, const orgctl_oid *old_id, const orgctl_oid
                                    a ? orgctl_blob_size(a) : 0, b ? orgctl_blob_data(b) : NULL,
                                    b ? orgctl_blob_size(b) : 0);
     if (error >= 0)
-        ds->error = ds->cb(strbuf_str(&ds->patch), ds->patch.len, ds->payload); /* the caller's error */
+        ds->error =
+            ds->cb(strbuf_str(&ds->patch), ds->patch.len, ds->payload); /* the caller's error */
 done:
     strbuf_release(&shown_a);
     strbuf_release(&shown_b);

@@ -76,7 +76,8 @@ static int clone_create(orgctl_op_ctx *ctx)
     if (orgctl_pair_str(source, "id")) /* the very user: one made again is someone else */
         cJSON_AddStringToObject(options, "clone_source_id", orgctl_pair_str(source, "id"));
     cJSON_Delete(source);
-    if ((error = orgctl_generic_identity(ctx->repo, &orgctl_kind_user, where, u)) < 0 || /* its own */
+    if ((error = orgctl_generic_identity(ctx->repo, &orgctl_kind_user, where, u)) <
+            0 || /* its own */
         (error = orgctl_changeset_put(ctx->cs, &orgctl_kind_user, where, u)) < 0) {
         cJSON_Delete(u);
     } else {
