@@ -74,6 +74,9 @@ typedef struct orgctl_field {
      * in"); the option is named as above, its metavar the kind it refers to or the option,
      * upper-cased. NULL: list takes no such filter. */
     const char *filter;
+    /* The values the field can hold (NULL-terminated), where there are few: a list filter
+     * asking for another is refused, a typo rather than an empty list. NULL: any. */
+    const char *const *filter_values;
 } orgctl_field;
 
 /* The standard verbs: any kind may have them, and their rows of the operation table

@@ -92,6 +92,27 @@ static bool list_filter(const orgctl_kind *kind, const char *param, orgctl_filte
     return false;
 }
 
+/* A filter's value the field cannot hold (its filter_values) is refused, naming them. */
+static int filter_value_known(const orgctl_kind *kind, const orgctl_filter *filter,
+                              const char *param, const char *value)
+{
+    const orgctl_field *f = filter->of_kind ? NULL : orgctl_kind_field(kind, filter->field);
+    if (!f || !f->filter_values)
+        return 0;
+    strbuf known = STRBUF_INIT;
+    for (const char *const *w = f->filter_values; *w; w++) {
+        if (strcmp(*w, value) == 0) {
+            strbuf_release(&known);
+            return 0;
+        }
+        strbuf_addf(&known, "%s%s", known.len ? ", " : "", *w);
+    }
+    int error = orgctl_error_set(ORGCTL_EINVALID, "--%s takes %s, not \"%.60s\"", param,
+                                 strbuf_str(&known), value);
+    strbuf_release(&known);
+    return error;
+}
+
 /* Lists of more users than this read the groups of their org once (every membership),
  * not each user's through the index. */
 #define USERS_READ_ONE_BY_ONE 64
@@ -175,8 +196,14 @@ int orgctl_generic_list(orgctl_op_ctx *ctx)
                                     "--state takes enabled or disabled, not \"%s\"", v);
         }
         if (v && strcmp(p->name, "search") != 0 &&
-            list_filter(kind, p->name, &rows->filters[rows->nfilters]))
+            list_filter(kind, p->name, &rows->filters[rows->nfilters])) {
+            int error = filter_value_known(kind, &rows->filters[rows->nfilters], p->name, v);
+            if (error < 0) {
+                free(rows);
+                return error;
+            }
             rows->filters[rows->nfilters++].value = v;
+        }
     }
     int error = orgctl_rows_restart(rows, 0);
     if (error < 0) {

@@ -181,8 +181,10 @@ test_expect_success 'campaign list, --status and --strategy filters' '
 	test_cmp expect actual &&
 	orgctl campaign list --status on -o csv | cut -d, -f1 >actual &&
 	printf "name\nwinback\n" >expect && test_cmp expect actual &&
-	orgctl campaign list --status enabled -o csv >actual &&
-	printf "name,status,strategy,window,days,tz,priority,abandon_rate,description,invalid_reason,max_attempts,suppress\n" >expect && test_cmp expect actual &&
+	test_unchanged --status 1 repo orgctl campaign list --status enabled 2>err &&
+	test_grep "\-\-status takes off, on, stopping, complete, invalid, not \"enabled\"" err &&
+	test_unchanged --status 1 repo orgctl campaign strategy list --mode fast 2>err &&
+	test_grep "\-\-mode takes agentless, preview, power, predictive, progressive" err &&
 	orgctl campaign list --strategy nope -o csv >actual &&
 	printf "name,status,strategy,window,days,tz,priority,abandon_rate,description,invalid_reason,max_attempts,suppress\n" >expect && test_cmp expect actual
 '
