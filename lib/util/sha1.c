@@ -6,6 +6,7 @@
  * own). */
 #include "sha1.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -23,6 +24,7 @@
 
 /* The functions of libcrypto used here, resolved once by name (the headers give the types). */
 #define CRYPTO_FUNCTIONS(X)                                                                        \
+    X(OPENSSL_init_crypto)                                                                         \
     X(EVP_MD_fetch)                                                                                \
     X(EVP_MD_CTX_new)                                                                              \
     X(EVP_MD_CTX_free)                                                                             \
@@ -67,15 +69,21 @@ static void load(void)
     crypto.name = (__typeof__(name) *)fn;
     CRYPTO_FUNCTIONS(RESOLVE)
 #undef RESOLVE
-    sha1_md = crypto.EVP_MD_fetch(NULL, "SHA1", NULL);
-    sha256_md = crypto.EVP_MD_fetch(NULL, "SHA256", NULL);
-    if (!sha1_md || !sha256_md) {
-        snprintf(load_failure, sizeof(load_failure), "libcrypto (%s) has no %s",
-                 ORGCTL_LIBCRYPTO_SONAME, !sha1_md ? "SHA-1" : "SHA-256");
-        return;
-    }
     spare_key_made = pthread_key_create(&spare_key, free_spare) == 0;
     loaded = true;
+}
+
+/* The digests, fetched on the first hash rather than at the load: a small change set
+ * (suppress add) hashes nothing of its own, and the fetch starts libcrypto's providers
+ * (2 ms). Content digests (object ids, a file's SHA-256) need the default provider alone,
+ * so the system's openssl.cnf is not read (1.3 ms more). */
+static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void)
+{
+    crypto.OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+    sha1_md = crypto.EVP_MD_fetch(NULL, "SHA1", NULL);
+    sha256_md = crypto.EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
 int orgctl_crypto_load(void)
@@ -99,6 +107,9 @@ static void need_crypto(void)
     pthread_once(&load_once, load);
     if (!loaded)
         crypto_failed(load_failure);
+    pthread_once(&digests_once, fetch_digests);
+    if (!sha1_md || !sha256_md)
+        crypto_failed(!sha1_md ? "libcrypto has no SHA-1" : "libcrypto has no SHA-256");
 }
 
 /* A context for a new digest: this thread's spare one, else a new one. */

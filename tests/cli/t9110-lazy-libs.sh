@@ -54,6 +54,21 @@ test_expect_success 'a write loads both, and works' '
 	test_grep "^+13175551212" shard
 '
 
+# cmd/no_tls_certs.c: the command never speaks TLS, so libgit2 (built with mbedTLS, as
+# Debian's is) binds its certificate loading to the command's functions, which read no CA
+# bundle. Where libgit2 uses another TLS library there is nothing to bind: skipped.
+test_expect_success 'a write reads no CA bundle: libgit2 binds certificate loading to orgctl' '
+	if ! LD_DEBUG=bindings LD_DEBUG_OUTPUT=$SCRATCH/bind orgctl suppress add dnc +13175551299 >/dev/null; then
+		return 1
+	fi &&
+	cat "$SCRATCH"/bind.* >bindings && rm -f "$SCRATCH"/bind.* &&
+	if grep -q "libmbedx509" bindings; then
+		grep "libgit2.* to .*normal symbol .mbedtls_x509_crt_parse_file" bindings >parse_file &&
+		test_grep "to \\([^ ]*/\\)\\{0,1\\}orgctl \\[0\\]" parse_file &&
+		! grep "to .*libmbedx509" parse_file
+	fi
+'
+
 test_expect_success 'suppress check on a fresh stamp, and completion from the index, map neither' '
 	orgctl suppress check dnc +13175551212 >/dev/null; test $? = 10 &&
 	mapped m.hit orgctl suppress check dnc +13175551212; test $? = 10 &&
