@@ -1358,6 +1358,17 @@ struct list_data {
     const uint32_t *client_off, *client_minutes;
     const char *client_bytes;
     size_t n_clients;
+    /* an overlay (see "bringing a cache forward"): the entries of the shards changed since
+     * the image's tree, which answer for the keys of `ranges` and the client ids of
+     * `client_shards` */
+    struct list_data *over;
+    const uint64_t *ranges; /* [lo, hi) pairs, sorted, disjoint */
+    size_t n_ranges;
+    const char (*client_shards)[ORGCTL_SUPPRESS_SHARD_MAX];
+    size_t n_client_shards;
+    const char *over_file; /* the overlay's bytes: mapped, or made here (owned) */
+    size_t over_len;
+    bool over_mapped;
 };
 
 static void point_into(struct list_data *l)
@@ -1379,13 +1390,13 @@ static void point_into(struct list_data *l)
     l->client_bytes = p;
 }
 
-/* Whether the mapped image is the cache of the list at `tree`. */
+/* Whether the mapped image is the cache of the list at `tree` (NULL: at any tree). */
 static bool cache_good(const char *img, size_t len, const char *tree, const char *org,
                        const char *list)
 {
     const struct cache_header *h = (const void *)img;
     if (len < sizeof(*h) || memcmp(h->magic, cache_magic, 8) != 0 ||
-        memcmp(h->tree, tree, 40) != 0 || h->check != header_check(h, org, list) ||
+        (tree && memcmp(h->tree, tree, 40) != 0) || h->check != header_check(h, org, list) ||
         cache_size(h) != len)
         return false;
     /* the ends of the arrays, cheaply: sorted keys, offsets within the bytes */
@@ -1405,22 +1416,32 @@ struct build {
     char prev[ORGCTL_SUPPRESS_SHARD_MAX]; /* the number shard before, "" none */
 };
 
+/* Shards come in path order, where the shards under a prefix follow its own: one that
+ * overlaps another (a hand-made commit) overlaps the one just before it, `prev` ("" none),
+ * which becomes `rel`. */
+static int shard_in_order(char prev[ORGCTL_SUPPRESS_SHARD_MAX], const char *rel)
+{
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1], before[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    if (orgctl_suppress_shard_prefix(rel, prefix)) {
+        if (orgctl_suppress_shard_prefix(prev, before) &&
+            strncmp(prefix, before, strlen(before)) == 0)
+            return orgctl_error_set(ORGCTL_EINVALID, "%s: its numbers are those of the shard %s",
+                                    rel, prev);
+        snprintf(prev, ORGCTL_SUPPRESS_SHARD_MAX, "%s", rel);
+    }
+    return 0;
+}
+
 static int build_shard(const char *rel, const char *data, size_t len, void *payload)
 {
     struct build *b = payload;
     if (strcmp(rel, orgctl_kind_suppress.payload->object_file) == 0)
         return 0;
-    /* Shards come in path order, where the shards under a prefix follow its own: one that
-     * overlaps another (a hand-made commit) overlaps the one just before it. */
-    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1], prev[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
-    if (orgctl_suppress_shard_prefix(rel, prefix)) {
-        if (orgctl_suppress_shard_prefix(b->prev, prev) && strncmp(prefix, prev, strlen(prev)) == 0)
-            return orgctl_error_set(ORGCTL_EINVALID, "%s: its numbers are those of the shard %s",
-                                    rel, b->prev);
-        snprintf(b->prev, sizeof(b->prev), "%s", rel);
-    }
+    int error = shard_in_order(b->prev, rel);
+    if (error < 0)
+        return error;
     struct shard_lines cur = {b->nums, &b->x, b->clients, 0};
-    int error = orgctl_suppress_shard_parse(rel, data, len, collect_line, &cur);
+    error = orgctl_suppress_shard_parse(rel, data, len, collect_line, &cur);
     b->nums = cur.nums;
     b->clients = cur.clients;
     return error;
@@ -1433,6 +1454,37 @@ static void cache_name(char out[32], const char *org, const char *list)
     snprintf(out, 32, "suppress-%016llx", (unsigned long long)h);
 }
 
+/* The client ids of an image (its view `l`, pointing into room of the right size), sorted
+ * and unique. */
+static void fill_clients(const struct list_data *l, const struct clients *c)
+{
+    uint32_t *off = (uint32_t *)l->client_off, *cmin = (uint32_t *)l->client_minutes;
+    char *bytes = (char *)l->client_bytes;
+    size_t at = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        size_t len = strlen(c->v[i].id);
+        off[i] = (uint32_t)at;
+        cmin[i] = (uint32_t)(c->v[i].expires / 60);
+        memcpy(bytes + at, c->v[i].id, len);
+        at += len;
+    }
+    off[c->n] = (uint32_t)at;
+}
+
+static void header_start(struct cache_header *h, const char *tree)
+{
+    memset(h, 0, sizeof(*h));
+    memcpy(h->magic, cache_magic, 8);
+    memcpy(h->tree, tree, 40);
+}
+
+static void header_clients(struct cache_header *h, const struct clients *c)
+{
+    h->clients = c->n;
+    for (size_t i = 0; i < c->n; i++)
+        h->client_bytes += strlen(c->v[i].id);
+}
+
 /* Builds the cache image of the list from its shards at HEAD, and keeps it. */
 static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folder, const char *tree)
 {
@@ -1442,15 +1494,12 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
         goto done;
     b.nums.n = orgctl_suppress_sort_values(b.nums.v, b.nums.n); /* unique already */
     clients_sort_unique(&b.clients);
-    struct cache_header h = {{0}};
-    memcpy(h.magic, cache_magic, 8);
-    memcpy(h.tree, tree, 40);
+    struct cache_header h;
+    header_start(&h, tree);
     h.numbers = b.nums.n;
     for (size_t i = 0; i < b.nums.n; i++)
         h.expiring += EXP_OF(b.nums.v[i]) != NO_EXPIRY;
-    h.clients = b.clients.n;
-    for (size_t i = 0; i < b.clients.n; i++)
-        h.client_bytes += strlen(b.clients.v[i].id);
+    header_clients(&h, &b.clients);
     h.check = header_check(&h, l->org, l->name);
     /* The image is made in the array of packed entries itself, grown (no second copy of
      * 100M numbers): from the last entry down, each key goes 8 * KEYS_AT bytes up and its
@@ -1475,17 +1524,7 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
             minutes[i] = (uint32_t)(expiry_at(&b.x, EXP_OF(p)) / 60);
         keys[i] = KEY_OF(p);
     }
-    uint32_t *off = (uint32_t *)view.client_off, *cmin = (uint32_t *)view.client_minutes;
-    char *bytes = (char *)view.client_bytes;
-    size_t at = 0;
-    for (size_t i = 0; i < b.clients.n; i++) {
-        size_t len = strlen(b.clients.v[i].id);
-        off[i] = (uint32_t)at;
-        cmin[i] = (uint32_t)(b.clients.v[i].expires / 60);
-        memcpy(bytes + at, b.clients.v[i].id, len);
-        at += len;
-    }
-    off[b.clients.n] = (uint32_t)at;
+    fill_clients(&view, &b.clients);
     char name[32];
     cache_name(name, l->org, l->name);
     const void *parts[] = {img};
@@ -1501,6 +1540,443 @@ done:
     free(b.x.v);
     clients_free(&b.clients);
     return error;
+}
+
+/* --- bringing a cache forward ---
+ *
+ * After an add or a remove, the list's tree differs from the one its cache image was built
+ * for in a shard or two, and building the image again read every entry (1.8 s at 10M).
+ * Instead the shards that differ between the two trees are read, and their entries kept in
+ * an overlay beside the image: a small file that answers for the keys and client ids those
+ * shards hold (the ranges of keys of their prefixes, the names of the client shards), the
+ * image answering for the rest. The next change is read against the same image, so the
+ * overlay holds every change since it; once it holds more than a sixteenth of the list, a
+ * whole image is written instead, in runs from the old one's mapping and the overlay (no
+ * copy of the whole in memory). An image made so is the one build_cache would make, byte
+ * for byte (tests/cli/t8020 compares them). */
+
+struct overlay_header {
+    char magic[8];
+    char base[40], tree[40]; /* the image's tree, and the one the overlay brings it to */
+    uint64_t ranges;         /* pairs [lo, hi) of keys */
+    uint64_t client_shards;  /* names, ORGCTL_SUPPRESS_SHARD_MAX bytes each */
+    uint64_t image;          /* the bytes of the image of the changed shards' entries */
+    uint64_t check;
+};
+
+_Static_assert(sizeof(struct overlay_header) % 8 == 0, "the ranges after the header are aligned");
+
+static const char overlay_magic[8] = {'O', 'R', 'G', 'S', 'O', 'V', '0', '1'};
+
+struct patch {
+    struct expiries x;
+    struct shard_lines changed; /* the entries of the changed shards in the new tree */
+    uint64_t *ranges;           /* [lo, hi) pairs: the keys a changed number shard holds */
+    size_t n_ranges, alloc_ranges;
+    char (*client_shards)[ORGCTL_SUPPRESS_SHARD_MAX]; /* the changed client shards */
+    size_t n_client_shards, alloc_client_shards;
+    bool shard_added; /* a number shard the base's tree lacks: it may overlap another */
+};
+
+static void patch_range(struct patch *p, uint64_t lo, uint64_t hi)
+{
+    if (p->n_ranges + 2 > p->alloc_ranges) {
+        p->alloc_ranges = p->alloc_ranges ? p->alloc_ranges * 2 : 64;
+        p->ranges = xrealloc(p->ranges, p->alloc_ranges * sizeof(*p->ranges));
+    }
+    p->ranges[p->n_ranges++] = lo;
+    p->ranges[p->n_ranges++] = hi;
+}
+
+/* A shard that differs: what it held (its prefix's keys, or its client ids) is answered by
+ * what it holds now (nothing when it is gone). */
+static int patch_shard(const char *rel, bool before, const char *data, size_t len, void *payload)
+{
+    struct patch *p = payload;
+    if (strcmp(rel, orgctl_kind_suppress.payload->object_file) == 0)
+        return 0;
+    char prefix[ORGCTL_SUPPRESS_PREFIX_MAX + 1];
+    int digits = orgctl_suppress_shard_prefix(rel, prefix);
+    if (digits) {
+        /* the keys of up to 15 digits that begin with the prefix, for each length */
+        uint64_t v = strtoull(prefix, NULL, 10);
+        for (int d = digits + 1; d < ORGCTL_SUPPRESS_KEY_DIGITS; d++)
+            patch_range(p, v * pow10_of(d - digits), (v + 1) * pow10_of(d - digits));
+        p->shard_added |= !before;
+    } else if (strncmp(rel, "clients/", 8) == 0 && strlen(rel) < ORGCTL_SUPPRESS_SHARD_MAX) {
+        if (p->n_client_shards == p->alloc_client_shards) {
+            p->alloc_client_shards = p->alloc_client_shards ? p->alloc_client_shards * 2 : 16;
+            p->client_shards =
+                xrealloc(p->client_shards, p->alloc_client_shards * sizeof(*p->client_shards));
+        }
+        memset(p->client_shards[p->n_client_shards], 0, ORGCTL_SUPPRESS_SHARD_MAX);
+        strcpy(p->client_shards[p->n_client_shards++], rel);
+    } else {
+        return orgctl_error_set(ORGCTL_EINVALID, "%s: not a shard", rel);
+    }
+    return data ? orgctl_suppress_shard_parse(rel, data, len, collect_line, &p->changed) : 0;
+}
+
+static int note_order(const char *rel, const char *data, size_t len, void *payload)
+{
+    (void)data;
+    (void)len;
+    return shard_in_order(payload, rel);
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int shard_name_cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static void patch_free(struct patch *p)
+{
+    free(p->changed.nums.v);
+    free(p->x.v);
+    clients_free(&p->changed.clients);
+    free(p->ranges);
+    free(p->client_shards);
+}
+
+/* Reads the shards that differ between the list's trees `base_tree` and `tree` (HEAD's). */
+static int patch_read(orgctl_repo *repo, struct patch *p, const char *folder, const char *base_tree,
+                      const char *tree)
+{
+    memset(p, 0, sizeof(*p));
+    p->changed.x = &p->x;
+    int error = orgctl_store_tree_changes(repo, base_tree, tree, patch_shard, p);
+    char prev[ORGCTL_SUPPRESS_SHARD_MAX] = "";
+    if (!error && p->shard_added) /* no shard overlaps another, as build_cache checks */
+        error = orgctl_store_folder_files(repo, folder, 0, note_order, prev);
+    if (error < 0)
+        return error;
+    p->changed.nums.n = orgctl_suppress_sort_values(p->changed.nums.v, p->changed.nums.n);
+    clients_sort_unique(&p->changed.clients);
+    /* the ranges sorted and merged: a split shard's children lie inside its own */
+    qsort(p->ranges, p->n_ranges / 2, 2 * sizeof(*p->ranges), range_cmp);
+    size_t out = 0;
+    for (size_t r = 0; r < p->n_ranges; r += 2) {
+        if (out && p->ranges[r] < p->ranges[out - 1]) {
+            if (p->ranges[r + 1] > p->ranges[out - 1])
+                p->ranges[out - 1] = p->ranges[r + 1];
+            continue;
+        }
+        p->ranges[out++] = p->ranges[r];
+        p->ranges[out++] = p->ranges[r + 1];
+    }
+    p->n_ranges = out;
+    if (p->n_client_shards)
+        qsort(p->client_shards, p->n_client_shards, sizeof(*p->client_shards), shard_name_cmp);
+    return 0;
+}
+
+/* The image of the entries of the patch's changed shards (for `tree`), malloc'd. */
+static char *changed_image(const struct patch *p, const char *tree, const char *org,
+                           const char *list, size_t *len)
+{
+    const struct numbers *nums = &p->changed.nums;
+    struct cache_header h;
+    header_start(&h, tree);
+    h.numbers = nums->n;
+    for (size_t i = 0; i < nums->n; i++)
+        h.expiring += EXP_OF(nums->v[i]) != NO_EXPIRY;
+    header_clients(&h, &p->changed.clients);
+    h.check = header_check(&h, org, list);
+    *len = cache_size(&h);
+    char *img = xcalloc(1, *len);
+    memcpy(img, &h, sizeof(h));
+    struct list_data view = {.img = img};
+    point_into(&view);
+    for (size_t i = 0; i < nums->n; i++) {
+        ((uint64_t *)view.keys)[i] = KEY_OF(nums->v[i]);
+        if (view.minutes)
+            ((uint32_t *)view.minutes)[i] = (uint32_t)(expiry_at(&p->x, EXP_OF(nums->v[i])) / 60);
+    }
+    fill_clients(&view, &p->changed.clients);
+    return img;
+}
+
+static uint64_t overlay_check(const struct overlay_header *h, const char *org, const char *list)
+{
+    uint64_t c = fnv64(14695981039346656037u, h, offsetof(struct overlay_header, check));
+    c = fnv64(c, org, strlen(org) + 1);
+    return fnv64(c, list, strlen(list) + 1);
+}
+
+/* The overlay file of a patch, malloc'd. */
+static char *overlay_make(const struct patch *p, const char *base_tree, const char *tree,
+                          const char *org, const char *list, size_t *len)
+{
+    size_t image_len;
+    char *image = changed_image(p, tree, org, list, &image_len);
+    struct overlay_header h = {{0}};
+    memcpy(h.magic, overlay_magic, 8);
+    memcpy(h.base, base_tree, 40);
+    memcpy(h.tree, tree, 40);
+    h.ranges = p->n_ranges / 2;
+    h.client_shards = p->n_client_shards;
+    h.image = image_len;
+    h.check = overlay_check(&h, org, list);
+    size_t ranges_len = p->n_ranges * 8,
+           shards_len = p->n_client_shards * ORGCTL_SUPPRESS_SHARD_MAX;
+    *len = sizeof(h) + ranges_len + shards_len + image_len;
+    char *file = xmalloc(*len), *at = file;
+    memcpy(at, &h, sizeof(h));
+    at += sizeof(h);
+    if (ranges_len)
+        memcpy(at, p->ranges, ranges_len);
+    at += ranges_len;
+    if (shards_len)
+        memcpy(at, p->client_shards, shards_len);
+    memcpy(at + shards_len, image, image_len);
+    free(image);
+    return file;
+}
+
+/* Attaches the overlay `file` to l when it brings l's image (of `base_tree`) to `tree`. */
+static bool overlay_attach(struct list_data *l, const char *file, size_t len, const char *base_tree,
+                           const char *tree)
+{
+    const struct overlay_header *h = (const void *)file;
+    if (len < sizeof(*h) || memcmp(h->magic, overlay_magic, 8) != 0 ||
+        memcmp(h->base, base_tree, 40) != 0 || memcmp(h->tree, tree, 40) != 0 ||
+        h->check != overlay_check(h, l->org, l->name) || h->ranges > len / 16 ||
+        h->client_shards > len / ORGCTL_SUPPRESS_SHARD_MAX ||
+        len !=
+            sizeof(*h) + h->ranges * 16 + h->client_shards * ORGCTL_SUPPRESS_SHARD_MAX + h->image)
+        return false;
+    const char *image = file + len - h->image;
+    if (!cache_good(image, h->image, tree, l->org, l->name))
+        return false;
+    l->over = xcalloc(1, sizeof(*l->over));
+    l->over->img = image;
+    l->over->img_len = h->image;
+    point_into(l->over);
+    l->ranges = (const uint64_t *)(file + sizeof(*h));
+    l->n_ranges = h->ranges * 2;
+    l->client_shards = (const void *)(file + sizeof(*h) + h->ranges * 16);
+    l->n_client_shards = h->client_shards;
+    l->over_file = file;
+    l->over_len = len;
+    return true;
+}
+
+/* Whether the overlay answers for `key`. */
+static bool over_key(const struct list_data *l, uint64_t key)
+{
+    size_t lo = 0, hi = l->n_ranges / 2; /* the first range whose end is past key */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->ranges[2 * mid + 1] <= key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < l->n_ranges / 2 && l->ranges[2 * lo] <= key;
+}
+
+/* Whether the overlay answers for the client id. */
+static bool over_client(const struct list_data *l, const char *id, size_t len)
+{
+    char shard[ORGCTL_SUPPRESS_SHARD_MAX];
+    orgctl_suppress_client_shard(shard, id, len);
+    return l->n_client_shards && bsearch(shard, l->client_shards, l->n_client_shards,
+                                         ORGCTL_SUPPRESS_SHARD_MAX, shard_name_cmp) != NULL;
+}
+
+/* The parts of a file, written in turn. */
+struct parts {
+    const void **v;
+    size_t *len, n, alloc, total;
+};
+
+static void parts_add(struct parts *p, const void *data, size_t len)
+{
+    static const char zeros[1 << 16];
+    while (len) {
+        if (p->n == p->alloc) {
+            p->alloc = p->alloc ? p->alloc * 2 : 64;
+            p->v = xrealloc(p->v, p->alloc * sizeof(*p->v));
+            p->len = xrealloc(p->len, p->alloc * sizeof(*p->len));
+        }
+        /* NULL: zeros (the minutes of entries that never expire), a block at a time */
+        size_t part = data || len < sizeof(zeros) ? len : sizeof(zeros);
+        p->v[p->n] = data ? data : zeros;
+        p->len[p->n++] = part;
+        p->total += part;
+        len -= part;
+    }
+}
+
+static void parts_free(struct parts *p)
+{
+    free(p->v);
+    free(p->len);
+}
+
+/* The whole image of l with its overlay, as parts of `all` written in turn: `h`, the
+ * image's runs outside the ranges and the overlay's entries within them, and the client
+ * ids, made in *clients (the caller frees it). */
+static void merged_parts(const struct list_data *l, struct cache_header *h, const char *tree,
+                         struct parts *all, char **clients)
+{
+    const struct list_data *o = l->over;
+    struct parts keys = {0}, minutes = {0};
+    header_start(h, tree);
+    size_t at = 0, j = 0;
+    for (size_t r = 0; r <= l->n_ranges; r += 2) {
+        bool last = r == l->n_ranges; /* the run after the last range */
+        size_t a = last ? l->n : lower_bound(l->keys, at, l->n, l->ranges[r]);
+        size_t b = last ? l->n : lower_bound(l->keys, a, l->n, l->ranges[r + 1]);
+        size_t from = j;
+        while (!last && j < o->n && o->keys[j] < l->ranges[r + 1])
+            j++;
+        parts_add(&keys, l->keys + at, (a - at) * 8);
+        parts_add(&keys, o->keys + from, (j - from) * 8);
+        parts_add(&minutes, l->minutes ? l->minutes + at : NULL, (a - at) * 4);
+        parts_add(&minutes, o->minutes ? o->minutes + from : NULL, (j - from) * 4);
+        for (size_t i = at; l->minutes && i < a; i++)
+            h->expiring += l->minutes[i] != 0;
+        h->numbers += (a - at) + (j - from);
+        at = b;
+    }
+    h->expiring += ((const struct cache_header *)o->img)->expiring;
+    /* the client ids: the image's outside the changed shards, and the overlay's */
+    struct clients c = {0};
+    for (int side = 0; side < 2; side++) {
+        const struct list_data *from = side ? o : l;
+        for (size_t i = 0; i < from->n_clients; i++) {
+            const char *id = from->client_bytes + from->client_off[i];
+            size_t len = from->client_off[i + 1] - from->client_off[i];
+            if (side || !over_client(l, id, len))
+                clients_push(&c, id, len, (int64_t)from->client_minutes[i] * 60);
+        }
+    }
+    clients_sort_unique(&c);
+    header_clients(h, &c);
+    h->check = header_check(h, l->org, l->name);
+    size_t tables = align8((c.n + 1) * 4 + c.n * 4), client_len = tables + h->client_bytes;
+    *clients = xcalloc(1, client_len);
+    struct list_data cv = {.client_off = (const uint32_t *)*clients};
+    cv.client_minutes = cv.client_off + c.n + 1;
+    cv.client_bytes = *clients + tables;
+    fill_clients(&cv, &c);
+    clients_free(&c);
+    /* header | keys | minutes (when any expires) | client ids */
+    parts_add(all, h, sizeof(*h));
+    for (size_t i = 0; i < keys.n; i++)
+        parts_add(all, keys.v[i], keys.len[i]);
+    if (h->expiring) {
+        for (size_t i = 0; i < minutes.n; i++)
+            parts_add(all, minutes.v[i], minutes.len[i]);
+        parts_add(all, NULL, align8(h->numbers * 4) - h->numbers * 4);
+    }
+    parts_add(all, *clients, client_len);
+    parts_free(&keys);
+    parts_free(&minutes);
+}
+
+static void overlay_detach(struct list_data *l)
+{
+    if (l->over_mapped)
+        orgctl_derived_unmap(l->over_file, l->over_len);
+    else
+        free((void *)l->over_file);
+    free(l->over);
+    l->over = NULL;
+    l->over_file = NULL;
+    l->n_ranges = l->n_client_shards = 0;
+}
+
+/* Replaces l's image and overlay by the one image they make, for `tree`: kept as the
+ * list's cache when `keep` (else, and when it cannot be kept, in memory). */
+static void overlay_merge(orgctl_repo *repo, struct list_data *l, const char *tree, bool keep)
+{
+    struct cache_header h;
+    struct parts all = {0};
+    char *clients, name[32];
+    merged_parts(l, &h, tree, &all, &clients);
+    const void *img = NULL;
+    size_t len = 0;
+    cache_name(name, l->org, l->name);
+    if (keep && orgctl_derived_write(repo, name, all.v, all.len, all.n) == 0 &&
+        orgctl_derived_map(repo, name, &img, &len) == 0 &&
+        !cache_good(img, len, tree, l->org, l->name)) {
+        orgctl_derived_unmap(img, len);
+        img = NULL;
+    }
+    orgctl_error_clear();
+    bool mapped = img != NULL;
+    if (!mapped) {
+        char *mem = xmalloc(all.total);
+        for (size_t i = 0, off = 0; i < all.n; off += all.len[i++])
+            memcpy(mem + off, all.v[i], all.len[i]);
+        img = mem;
+        len = all.total;
+    }
+    free(clients);
+    parts_free(&all);
+    overlay_detach(l);
+    if (l->mapped)
+        orgctl_derived_unmap(l->img, l->img_len);
+    else
+        free((void *)l->img);
+    l->img = img;
+    l->img_len = len;
+    l->mapped = mapped;
+    point_into(l);
+}
+
+/* Brings l's image (good, of an earlier tree of the list) to `tree` with an overlay: the
+ * one kept beside it when it is for these trees, else one read and kept now; `whole`: as
+ * one image (for those who read every entry). An error leaves l as it was. */
+static int bring_forward(orgctl_repo *repo, struct list_data *l, const char *folder,
+                         const char *tree, bool whole)
+{
+    char base_tree[41], name[48];
+    memcpy(base_tree, ((const struct cache_header *)l->img)->tree, 40);
+    base_tree[40] = '\0';
+    cache_name(name, l->org, l->name);
+    strcat(name, ".overlay");
+    const void *file;
+    size_t len;
+    if (orgctl_derived_map(repo, name, &file, &len) == 0) {
+        if (overlay_attach(l, file, len, base_tree, tree))
+            l->over_mapped = true;
+        else
+            orgctl_derived_unmap(file, len);
+    }
+    if (!l->over) {
+        struct patch p;
+        int error = patch_read(repo, &p, folder, base_tree, tree);
+        if (error < 0) {
+            patch_free(&p);
+            return error;
+        }
+        char *made = overlay_make(&p, base_tree, tree, l->org, l->name, &len);
+        size_t changed = p.changed.nums.n + p.changed.clients.n;
+        patch_free(&p);
+        if (!overlay_attach(l, made, len, base_tree, tree)) { /* made here: never */
+            free(made);
+            return orgctl_error_set(ORGCTL_ERROR, "%s: no overlay", folder);
+        }
+        if (changed > 4096 && changed > l->n / 16) {
+            overlay_merge(repo, l, tree, true); /* too much beside: one image again */
+            return 0;
+        }
+        const void *parts[] = {made};
+        orgctl_derived_write(repo, name, parts, &len, 1); /* else read again next time */
+        orgctl_error_clear();
+    }
+    if (whole)
+        overlay_merge(repo, l, tree, false);
+    return 0;
 }
 
 static int first_invalid(const char *path, const char *problem, bool damaged, void *payload)
@@ -1548,8 +2024,10 @@ static int list_tree(orgctl_repo *repo, const char *cname, const char *folder, c
     return 0;
 }
 
-/* Reads the list `name` of `org` (its object, then its entries from the cache). */
-static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, const char *name)
+/* Reads the list `name` of `org` (its object, then its entries from the cache); `whole`:
+ * as one image, no overlay (for those who read every entry). */
+static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, const char *name,
+                     bool whole)
 {
     memset(l, 0, sizeof(*l));
     l->org = xstrdup(org);
@@ -1582,11 +2060,19 @@ static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, co
         const void *img;
         size_t len;
         if (orgctl_derived_map(repo, cname, &img, &len) == 0) {
-            if (cache_good(img, len, tree, org, name)) {
+            if (cache_good(img, len, NULL, org, name)) {
                 l->img = img;
                 l->img_len = len;
                 l->mapped = true;
                 point_into(l);
+                /* the cache of an earlier tree: brought forward, else built again below */
+                if (memcmp(((const struct cache_header *)img)->tree, tree, 40) != 0 &&
+                    bring_forward(repo, l, folder, tree, whole) < 0) {
+                    orgctl_error_clear();
+                    orgctl_derived_unmap(img, len);
+                    l->img = NULL;
+                    l->mapped = false;
+                }
             } else {
                 orgctl_derived_unmap(img, len);
             }
@@ -1607,6 +2093,7 @@ static int list_open(orgctl_repo *repo, struct list_data *l, const char *org, co
 
 static void list_close(struct list_data *l)
 {
+    overlay_detach(l);
     if (l->mapped)
         orgctl_derived_unmap(l->img, l->img_len);
     else
@@ -1618,6 +2105,8 @@ static void list_close(struct list_data *l)
 /* Whether `key` is in the list: 1 and its expiry (seconds, 0 none), whatever the time. */
 static int list_find_number(const struct list_data *l, uint64_t key, int64_t *expires)
 {
+    if (l->over && over_key(l, key))
+        return list_find_number(l->over, key, expires);
     size_t lo = 0, hi = l->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -1635,6 +2124,8 @@ static int list_find_number(const struct list_data *l, uint64_t key, int64_t *ex
 static int list_find_client(const struct list_data *l, const char *id, int64_t *expires)
 {
     size_t lo = 0, hi = l->n_clients, len = strlen(id);
+    if (l->over && over_client(l, id, len))
+        return list_find_client(l->over, id, expires);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const char *s = l->client_bytes + l->client_off[mid];
@@ -1663,7 +2154,7 @@ int orgctl_suppress_size(orgctl_repo *repo, const char *org, const char *list, i
                          size_t *numbers, size_t *clients, size_t *expired)
 {
     struct list_data l;
-    int error = list_open(repo, &l, org, list);
+    int error = list_open(repo, &l, org, list, true);
     *numbers = l.n;
     *clients = l.n_clients;
     *expired = 0;
@@ -1679,7 +2170,7 @@ int orgctl_suppress_export(orgctl_repo *repo, const char *org, const char *list,
                            cJSON *rows, size_t *count)
 {
     struct list_data l;
-    int error = list_open(repo, &l, org, list);
+    int error = list_open(repo, &l, org, list, true);
     FILE *out = NULL;
     *count = 0;
     /* "-": the caller's standard output, through a copy of its descriptor (sharing its
@@ -1749,6 +2240,7 @@ struct orgctl_suppress_set {
     struct list_data *v;
     size_t n, alloc;
     char commit[41];
+    bool whole; /* its lists read as whole images (a load walks them all) */
 };
 
 static bool set_has(const orgctl_suppress_set *s, const char *org, const char *name)
@@ -1769,7 +2261,7 @@ static int set_add(orgctl_suppress_set *s, orgctl_repo *repo, const char *org, c
         s->alloc = s->alloc ? s->alloc * 2 : 8;
         s->v = xrealloc(s->v, s->alloc * sizeof(*s->v));
     }
-    int error = list_open(repo, &s->v[s->n], org, name);
+    int error = list_open(repo, &s->v[s->n], org, name, s->whole);
     if (error < 0) {
         list_close(&s->v[s->n]);
         return error;
@@ -1810,9 +2302,10 @@ static int add_org_lists(orgctl_suppress_set *s, orgctl_repo *repo, const char *
     return error;
 }
 
-static orgctl_suppress_set *set_new(orgctl_repo *repo)
+static orgctl_suppress_set *set_new(orgctl_repo *repo, bool whole)
 {
     orgctl_suppress_set *s = xcalloc(1, sizeof(*s));
+    s->whole = whole;
     if (orgctl_store_head_id(repo, s->commit) < 0)
         s->commit[0] = '\0';
     return s;
@@ -1821,7 +2314,7 @@ static orgctl_suppress_set *set_new(orgctl_repo *repo)
 int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const char *org,
                              const char *const *lists, size_t n_lists)
 {
-    orgctl_suppress_set *s = set_new(repo);
+    orgctl_suppress_set *s = set_new(repo, true);
     const char *ent = orgctl_repo_enterprise_org(repo);
     int error = ent ? add_org_lists(s, repo, ent, true) : 0;
     for (size_t i = 0; !error && i < n_lists; i++) {
@@ -1842,7 +2335,7 @@ int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const
 int orgctl_suppress_set_open_all(orgctl_suppress_set **out, orgctl_repo *repo, const char *org,
                                  const char *only)
 {
-    orgctl_suppress_set *s = set_new(repo);
+    orgctl_suppress_set *s = set_new(repo, false);
     const char *ent = orgctl_repo_enterprise_org(repo);
     int error = 0;
     if (only) {

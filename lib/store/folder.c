@@ -101,6 +101,56 @@ int orgctl_store_folder_files(orgctl_repo *repo, const char *path, int read,
     return error < 0 ? orgctl_git_error(error, path) : 0;
 }
 
+struct changes {
+    orgctl_repo *repo;
+    orgctl_store_change_cb cb;
+    void *payload;
+};
+
+static int change_one(const char *path, const orgctl_oid *old_id, const orgctl_oid *new_id,
+                      void *payload)
+{
+    struct changes *c = payload;
+    if (!new_id)
+        return c->cb(path, old_id != NULL, NULL, 0, c->payload);
+    git_blob *blob = NULL;
+    int error = git_blob_lookup(&blob, c->repo->git, new_id);
+    if (error < 0)
+        return orgctl_git_error(error, path);
+    error = c->cb(path, old_id != NULL, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+                  c->payload);
+    git_blob_free(blob);
+    return error;
+}
+
+/* The tree of the id `hex` ("": none, *out NULL). */
+static int tree_of(orgctl_repo *repo, const char *hex, git_tree **out)
+{
+    git_oid id;
+    *out = NULL;
+    if (!*hex)
+        return 0;
+    if (!orgctl_oid_parse(hex, &id))
+        return orgctl_error_set(ORGCTL_EINVALID, "\"%.40s\" is not a tree id", hex);
+    int error = git_tree_lookup(out, repo->git, &id);
+    return error < 0 ? orgctl_git_error(error, hex) : 0;
+}
+
+int orgctl_store_tree_changes(orgctl_repo *repo, const char *old_tree, const char *new_tree,
+                              orgctl_store_change_cb cb, void *payload)
+{
+    git_tree *a = NULL, *b = NULL;
+    int error = orgctl_repo_git_open(repo);
+    if (!error && (error = tree_of(repo, old_tree, &a)) == 0 &&
+        (error = tree_of(repo, new_tree, &b)) == 0) {
+        struct changes c = {repo, cb, payload};
+        error = orgctl_tree_diff(repo, a, b, change_one, &c);
+    }
+    git_tree_free(a);
+    git_tree_free(b);
+    return error;
+}
+
 static char *derived_path(orgctl_repo *repo, const char *name, const char *suffix)
 {
     strbuf sb = STRBUF_INIT;
@@ -139,7 +189,12 @@ int orgctl_derived_write(orgctl_repo *repo, const char *name, const void *const 
 {
     if (repo->read_only || repo->dry_run)
         return 0; /* nowhere to keep it: built again next time */
-    char *dir = derived_path(repo, "", ""), *tmp = derived_path(repo, name, ".tmp"),
+    /* A temporary file of this process's own: two readers bringing the same cache up to
+     * two commits at once must not write into one file (a mix of two images whose sizes
+     * agree would pass every check a reader makes). */
+    char suffix[48];
+    snprintf(suffix, sizeof(suffix), ".%ld.tmp", (long)getpid());
+    char *dir = derived_path(repo, "", ""), *tmp = derived_path(repo, name, suffix),
          *path = derived_path(repo, name, "");
     int error = 0;
     if (mkdir(dir, ORGCTL_DIR_MODE) < 0 && errno != EEXIST)

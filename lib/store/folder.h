@@ -4,6 +4,7 @@
 #ifndef ORGCTL_FOLDER_H
 #define ORGCTL_FOLDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "orgctl/repo.h"
@@ -23,6 +24,17 @@ int orgctl_store_head_id(orgctl_repo *repo, char out[41]);
 typedef int (*orgctl_store_file_cb)(const char *rel, const char *data, size_t len, void *payload);
 int orgctl_store_folder_files(orgctl_repo *repo, const char *path, int read,
                               orgctl_store_file_cb cb, void *payload);
+
+/* Each file that differs between two trees of the repository (ids of 40 hex digits, each
+ * a folder's tree as orgctl_store_folder_id gives it, "" for none), descending only into
+ * sub-trees whose ids differ: cb(rel, before, data, len, payload), rel its path under them,
+ * `before` whether `old_tree` has it, data its content in `new_tree` or NULL when
+ * `new_tree` lacks it, until cb returns non-zero, which it returns. A tree or blob that
+ * cannot be read is an error naming it. */
+typedef int (*orgctl_store_change_cb)(const char *rel, bool before, const char *data, size_t len,
+                                      void *payload);
+int orgctl_store_tree_changes(orgctl_repo *repo, const char *old_tree, const char *new_tree,
+                              orgctl_store_change_cb cb, void *payload);
 
 /* A derived file `name` ([A-Za-z0-9._-]), mapped read-only: 0 with *data and *len, or
  * ORGCTL_ENOTFOUND when there is none. Unmap with orgctl_derived_unmap. */

@@ -7,18 +7,6 @@
 
 export ORGCTL_NOW=2026-12-01T00:00:00Z
 
-# commit_file PATH CONTENT: a commit made by hand (plain git) writing PATH.
-commit_file() {
-	local blob tree commit
-	rm -f idx &&
-		GIT_INDEX_FILE=$SCRATCH/idx git -C repo read-tree main &&
-		blob=$(printf "%s" "$2" | git -C repo hash-object -w --stdin) &&
-		GIT_INDEX_FILE=$SCRATCH/idx git -C repo update-index --add --cacheinfo 100644,"$blob","$1" &&
-		tree=$(GIT_INDEX_FILE=$SCRATCH/idx git -C repo write-tree) &&
-		commit=$(git -C repo commit-tree "$tree" -p main -m "by hand") &&
-		git -C repo update-ref refs/heads/main "$commit"
-}
-
 test_expect_success 'setup' '
 	suppress_repo Acme -- dnc &&
 	orgctl suppress add dnc +13175551212 +13175551213 >/dev/null

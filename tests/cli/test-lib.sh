@@ -167,6 +167,19 @@ suppress_repo() {
 	done
 }
 
+# commit_file PATH CONTENT: a commit made by hand (plain git) on main of ./repo, writing
+# PATH.
+commit_file() {
+	local blob tree commit
+	rm -f idx &&
+		GIT_INDEX_FILE=$SCRATCH/idx git -C repo read-tree main &&
+		blob=$(printf "%s" "$2" | git -C repo hash-object -w --stdin) &&
+		GIT_INDEX_FILE=$SCRATCH/idx git -C repo update-index --add --cacheinfo 100644,"$blob","$1" &&
+		tree=$(GIT_INDEX_FILE=$SCRATCH/idx git -C repo write-tree) &&
+		commit=$(git -C repo commit-tree "$tree" -p main -m "by hand") &&
+		git -C repo update-ref refs/heads/main "$commit"
+}
+
 # head_of REPO: the commit the branch points at.
 head_of() {
 	git -C "$1" rev-parse --verify -q refs/heads/main
