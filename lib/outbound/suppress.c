@@ -1659,7 +1659,8 @@ static int patch_read(orgctl_repo *repo, struct patch *p, const char *folder, co
     p->changed.nums.n = orgctl_suppress_sort_values(p->changed.nums.v, p->changed.nums.n);
     clients_sort_unique(&p->changed.clients);
     /* the ranges sorted and merged: a split shard's children lie inside its own */
-    qsort(p->ranges, p->n_ranges / 2, 2 * sizeof(*p->ranges), range_cmp);
+    if (p->n_ranges) /* NULL when no number shard changed: qsort must not see it */
+        qsort(p->ranges, p->n_ranges / 2, 2 * sizeof(*p->ranges), range_cmp);
     size_t out = 0;
     for (size_t r = 0; r < p->n_ranges; r += 2) {
         if (out && p->ranges[r] < p->ranges[out - 1]) {
