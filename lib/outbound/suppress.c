@@ -1492,7 +1492,13 @@ static int build_cache(orgctl_repo *repo, struct list_data *l, const char *folde
     int error = orgctl_store_folder_files(repo, folder, 1, build_shard, &b);
     if (error < 0)
         goto done;
-    b.nums.n = orgctl_suppress_sort_values(b.nums.v, b.nums.n); /* unique already */
+    /* Shards come in path order, their lines in value order: numbers of one length (a list
+     * of one country) arrive sorted already, and the sort (a sixth of the build) is spared. */
+    bool sorted = true;
+    for (size_t i = 1; i < b.nums.n && sorted; i++)
+        sorted = b.nums.v[i - 1] < b.nums.v[i];
+    if (!sorted)
+        b.nums.n = orgctl_suppress_sort_values(b.nums.v, b.nums.n); /* unique already */
     clients_sort_unique(&b.clients);
     struct cache_header h;
     header_start(&h, tree);
