@@ -113,6 +113,23 @@ test_expect_success 'a damaged overlay is not believed' '
 	same_as_built $probes +13175557777
 '
 
+test_expect_success 'writers and readers at once: each sees its own add, all as a build' '
+	for w in 2 3 4 5; do
+		(
+			for i in 1 2 3 4 5 6; do
+				n=+1415555${w}00$i &&
+					orgctl suppress add dnc "$n" >/dev/null &&
+					test_must_fail --status 10 orgctl suppress check dnc "$n" >/dev/null ||
+					echo "writer $w: $n"
+			done
+		) >conc.$w 2>&1 &
+	done &&
+	wait &&
+	cat conc.* >conc &&
+	! test -s conc &&
+	same_as_built $probes +14155552001 +14155555006
+'
+
 test_expect_success 'git fsck' '
 	test_fsck repo
 '
