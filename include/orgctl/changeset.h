@@ -72,6 +72,16 @@ void orgctl_changeset_entry(orgctl_changeset *cs, size_t i, enum orgctl_change_o
  * discards the change: no object, no commit, *id_out NULL. */
 int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id_out);
 
+/* Work that follows the commit: once the branch has moved to the change set's commit,
+ * on_commit(repo, changes, payload), `changes` the number of entries staged (so a hook
+ * registered when its op ended can tell that something was staged after it); then, when
+ * the change set is freed, committed or not, done(payload). For derived files an op can
+ * make from what it staged better than a later read of the tree (the cache of a
+ * suppression list its import replaced). Nothing a hook does can fail the change set. */
+void orgctl_changeset_on_commit(orgctl_changeset *cs,
+                                void (*on_commit)(orgctl_repo *repo, size_t changes, void *payload),
+                                void (*done)(void *payload), void *payload);
+
 /* Discards an uncommitted change set; frees it. NULL is a no-op. */
 void orgctl_changeset_free(orgctl_changeset *cs);
 

@@ -53,7 +53,24 @@ struct orgctl_changeset {
     strbuf base_dir_key;
     orgctl_tree **base_trees;
     size_t nbase_trees;
+    struct commit_hook *hooks; /* orgctl_changeset_on_commit's, last registered first */
 };
+
+struct commit_hook {
+    void (*on_commit)(orgctl_repo *repo, size_t changes, void *payload);
+    void (*done)(void *payload);
+    void *payload;
+    struct commit_hook *next;
+};
+
+void orgctl_changeset_on_commit(orgctl_changeset *cs,
+                                void (*on_commit)(orgctl_repo *repo, size_t changes, void *payload),
+                                void (*done)(void *payload), void *payload)
+{
+    struct commit_hook *h = xmalloc(sizeof(*h));
+    *h = (struct commit_hook){on_commit, done, payload, cs->hooks};
+    cs->hooks = h;
+}
 
 /* What the store may ask the open change set (lib/store/store.h). */
 static const struct orgctl_changeset_hooks store_hooks = {
@@ -855,6 +872,9 @@ int orgctl_changeset_commit(orgctl_changeset *cs, const char *summary, char **id
     if (orgctl_index_set_commit(repo, &commit_id, seq) < 0 || orgctl_index_exec(repo, "COMMIT") < 0)
         orgctl_index_abort(repo);
     cs->finished = true;
+    for (struct commit_hook *h = cs->hooks; h; h = h->next)
+        h->on_commit(repo, cs->n, h->payload);
+    orgctl_error_clear(); /* the change is made whatever a hook met */
     if (id_out) {
         strbuf id = STRBUF_INIT;
         strbuf_addf(&id, "%ld", seq);
@@ -870,6 +890,12 @@ void orgctl_changeset_free(orgctl_changeset *cs)
     if (!cs)
         return;
     end_rows_cache(cs);
+    while (cs->hooks) {
+        struct commit_hook *h = cs->hooks;
+        cs->hooks = h->next;
+        h->done(h->payload);
+        free(h);
+    }
     orgctl_index_writer_stop(cs->repo, false);
     orgctl_index_drop_deletes(cs->repo);
     if (!cs->finished)

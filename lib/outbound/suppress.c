@@ -1161,6 +1161,13 @@ static int read_header(struct import *im, const orgctl_csv_record *first, bool *
     return 0;
 }
 
+struct made_cache;
+static struct made_cache *cache_from_import(orgctl_changeset *cs, const char *org, const char *list,
+                                            bool replace, const struct numbers *nums,
+                                            const struct expiries *x,
+                                            const struct clients *clients);
+static void cache_after_commit(orgctl_changeset *cs, struct made_cache *m, bool whole);
+
 int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *list,
                            const char *file, const orgctl_suppress_import_options *opts,
                            orgctl_suppress_import_result *res)
@@ -1192,10 +1199,15 @@ int orgctl_suppress_import(orgctl_changeset *cs, const char *org, const char *li
         im.nums.n = orgctl_suppress_sort_values(im.nums.v, im.nums.n);
         clients_sort_unique(&im.clients);
         struct counts c = {0};
+        /* the list's new cache, made while the entries are in memory (before apply gives
+         * their pages back) when they are the whole list */
+        struct made_cache *made =
+            cache_from_import(cs, org, list, opts->replace, &im.nums, &im.x, &im.clients);
         error = apply(cs, org, list, &im.nums, &im.x, &im.clients, opts->replace, false, &c);
         res->added = c.added;
         res->removed = c.removed;
         res->total = c.total;
+        cache_after_commit(cs, made, !error && c.total == im.nums.n + im.clients.n);
     }
     free(im.nums.v);
     free(im.x.v);
@@ -1986,6 +1998,143 @@ static int bring_forward(orgctl_repo *repo, struct list_data *l, const char *fol
     return 0;
 }
 
+/* Stamps the cache `cname`: the list's folder has tree `tree` at commit `head`. */
+static void write_stamp(orgctl_repo *repo, const char *cname, const char *head, const char *tree)
+{
+    char text[83], stamp_name[40];
+    snprintf(stamp_name, sizeof(stamp_name), "%s.head", cname);
+    snprintf(text, sizeof(text), "%s %s\n", head, tree);
+    const void *parts[] = {text};
+    size_t lens[] = {82};
+    orgctl_derived_write(repo, stamp_name, parts, lens, 1); /* else read from git next time */
+    orgctl_error_clear();
+}
+
+/* --- a cache made by an import ---
+ *
+ * An import that replaces a list, or fills an empty one, holds the list's whole content,
+ * sorted, before it writes the shards: the cache is written from it then (a 100M-number
+ * list's first check no longer reads 1.1 GB of shards again: 19.5 s), its header last,
+ * once the commit names the list's tree. Byte for byte the image build_cache makes
+ * (tests/cli/t8030 compares them). */
+
+struct made_cache {
+    orgctl_derived_writer *w;
+    struct cache_header h; /* all but the tree and the check */
+    char *org, *list;
+    size_t changes; /* the change set's entries when the import ended */
+};
+
+static int first_shard(const char *rel, const char *data, size_t len, void *payload)
+{
+    (void)data;
+    (void)len;
+    (void)payload;
+    return strcmp(rel, orgctl_kind_suppress.payload->object_file) != 0; /* 1 stops the walk */
+}
+
+static struct made_cache *cache_from_import(orgctl_changeset *cs, const char *org, const char *list,
+                                            bool replace, const struct numbers *nums,
+                                            const struct expiries *x, const struct clients *clients)
+{
+    orgctl_repo *repo = orgctl_changeset_repo(cs);
+    char *folder = list_folder(org, list), name[32];
+    bool whole = replace || orgctl_store_folder_files(repo, folder, 0, first_shard, NULL) == 0;
+    free(folder);
+    orgctl_error_clear();
+    cache_name(name, org, list);
+    orgctl_derived_writer *w;
+    if (!whole || orgctl_repo_dry_run(repo) || orgctl_derived_begin(&w, repo, name) < 0) {
+        orgctl_error_clear();
+        return NULL;
+    }
+    struct made_cache *m = xcalloc(1, sizeof(*m));
+    m->w = w;
+    header_start(&m->h, "0000000000000000000000000000000000000000");
+    m->h.numbers = nums->n;
+    for (size_t i = 0; i < nums->n; i++)
+        m->h.expiring += EXP_OF(nums->v[i]) != NO_EXPIRY;
+    header_clients(&m->h, clients);
+    /* header (written last) | keys | minutes (when any expires) | client ids */
+    union {
+        uint64_t keys[4096];
+        uint32_t minutes[8192];
+    } chunk;
+    orgctl_derived_append(w, &m->h, sizeof(m->h));
+    for (size_t i = 0; i < nums->n; i += 4096) {
+        size_t k = nums->n - i < 4096 ? nums->n - i : 4096;
+        for (size_t j = 0; j < k; j++)
+            chunk.keys[j] = KEY_OF(nums->v[i + j]);
+        orgctl_derived_append(w, chunk.keys, k * 8);
+    }
+    for (size_t i = 0; m->h.expiring && i < nums->n; i += 8192) {
+        size_t k = nums->n - i < 8192 ? nums->n - i : 8192;
+        for (size_t j = 0; j < k; j++)
+            chunk.minutes[j] = (uint32_t)(expiry_at(x, EXP_OF(nums->v[i + j])) / 60);
+        orgctl_derived_append(w, chunk.minutes, k * 4);
+    }
+    if (m->h.expiring && nums->n % 2)
+        orgctl_derived_append(w, &(uint32_t){0}, 4);
+    size_t tables = align8((clients->n + 1) * 4 + clients->n * 4);
+    char *room = xcalloc(1, tables + m->h.client_bytes);
+    struct list_data cv = {.client_off = (const uint32_t *)room};
+    cv.client_minutes = cv.client_off + clients->n + 1;
+    cv.client_bytes = room + tables;
+    fill_clients(&cv, clients);
+    int error = orgctl_derived_append(w, room, tables + m->h.client_bytes);
+    free(room);
+    if (error < 0) {
+        orgctl_derived_abandon(w);
+        free(m);
+        orgctl_error_clear();
+        return NULL;
+    }
+    m->org = xstrdup(org);
+    m->list = xstrdup(list);
+    return m;
+}
+
+static void made_cache_commit(orgctl_repo *repo, size_t changes, void *payload)
+{
+    struct made_cache *m = payload;
+    char *folder = list_folder(m->org, m->list), tree[41], head[41], name[32];
+    /* something staged after the import: the list may not be what it wrote */
+    if (changes == m->changes && orgctl_store_folder_id(repo, folder, tree) == 0 &&
+        orgctl_store_head_id(repo, head) == 0) {
+        memcpy(m->h.tree, tree, 40);
+        m->h.check = header_check(&m->h, m->org, m->list);
+        int error = orgctl_derived_finish(m->w, &m->h, sizeof(m->h));
+        m->w = NULL;
+        cache_name(name, m->org, m->list);
+        if (error == 0)
+            write_stamp(repo, name, head, tree);
+    }
+    free(folder);
+}
+
+static void made_cache_done(void *payload)
+{
+    struct made_cache *m = payload;
+    orgctl_derived_abandon(m->w);
+    free(m->org);
+    free(m->list);
+    free(m);
+}
+
+/* Hands the cache made to the change set when the import made the whole list (`whole`),
+ * else drops it. */
+static void cache_after_commit(orgctl_changeset *cs, struct made_cache *m, bool whole)
+{
+    if (!m)
+        return;
+    if (!whole) {
+        made_cache_done(m);
+        return;
+    }
+    m->changes = orgctl_changeset_count(cs);
+    orgctl_changeset_on_commit(cs, made_cache_commit, made_cache_done, m);
+}
+
 static int first_invalid(const char *path, const char *problem, bool damaged, void *payload)
 {
     (void)damaged;
@@ -2022,12 +2171,7 @@ static int list_tree(orgctl_repo *repo, const char *cname, const char *folder, c
     }
     if ((error = orgctl_store_folder_id(repo, folder, tree)) < 0)
         return error;
-    char text[83];
-    snprintf(text, sizeof(text), "%s %s\n", head, tree);
-    const void *parts[] = {text};
-    size_t lens[] = {82};
-    orgctl_derived_write(repo, stamp_name, parts, lens, 1); /* else read from git next time */
-    orgctl_error_clear();
+    write_stamp(repo, cname, head, tree);
     return 0;
 }
 

@@ -184,37 +184,114 @@ void orgctl_derived_unmap(const void *data, size_t len)
         munmap((void *)data, len);
 }
 
-int orgctl_derived_write(orgctl_repo *repo, const char *name, const void *const *parts,
-                         const size_t *lens, size_t n)
+struct orgctl_derived_writer {
+    int fd;
+    char *tmp, *path;
+    char buf[1 << 16];
+    size_t used;
+    int error;
+};
+
+/* A temporary file of this process's own: two readers bringing the same cache up to two
+ * commits at once must not write into one file (a mix of two images whose sizes agree
+ * would pass every check a reader makes). */
+int orgctl_derived_begin(orgctl_derived_writer **out, orgctl_repo *repo, const char *name)
 {
+    *out = NULL;
     if (repo->read_only || repo->dry_run)
-        return 0; /* nowhere to keep it: built again next time */
-    /* A temporary file of this process's own: two readers bringing the same cache up to
-     * two commits at once must not write into one file (a mix of two images whose sizes
-     * agree would pass every check a reader makes). */
+        return ORGCTL_ENOTFOUND; /* nowhere to keep it: built again next time */
     char suffix[48];
     snprintf(suffix, sizeof(suffix), ".%ld.tmp", (long)getpid());
-    char *dir = derived_path(repo, "", ""), *tmp = derived_path(repo, name, suffix),
-         *path = derived_path(repo, name, "");
+    char *dir = derived_path(repo, "", "");
     int error = 0;
     if (mkdir(dir, ORGCTL_DIR_MODE) < 0 && errno != EEXIST)
         error = orgctl_errno_error(errno, "%s", dir);
-    int fd = error ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ORGCTL_FILE_MODE);
-    if (!error && fd < 0)
-        error = orgctl_errno_error(errno, "%s", tmp);
-    for (size_t i = 0; !error && i < n; i++)
-        if (orgctl_write_all(fd, parts[i], lens[i]) < 0)
-            error = orgctl_errno_error(errno, "%s", tmp);
-    if (fd >= 0 && close(fd) < 0 && !error)
-        error = orgctl_errno_error(errno, "%s", tmp);
-    if (!error && rename(tmp, path) < 0)
-        error = orgctl_errno_error(errno, "%s", path);
-    if (error)
-        unlink(tmp);
     free(dir);
-    free(tmp);
-    free(path);
+    if (error < 0)
+        return error;
+    orgctl_derived_writer *w = xcalloc(1, sizeof(*w));
+    w->tmp = derived_path(repo, name, suffix);
+    w->path = derived_path(repo, name, "");
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ORGCTL_FILE_MODE);
+    if (w->fd < 0) {
+        error = orgctl_errno_error(errno, "%s", w->tmp);
+        free(w->tmp);
+        free(w->path);
+        free(w);
+        return error;
+    }
+    *out = w;
+    return 0;
+}
+
+static int derived_flush(orgctl_derived_writer *w)
+{
+    if (!w->error && w->used && orgctl_write_all(w->fd, w->buf, w->used) < 0)
+        w->error = orgctl_errno_error(errno, "%s", w->tmp);
+    w->used = 0;
+    return w->error;
+}
+
+int orgctl_derived_append(orgctl_derived_writer *w, const void *data, size_t len)
+{
+    if (len >= sizeof(w->buf)) { /* large: straight through */
+        if (derived_flush(w) == 0 && orgctl_write_all(w->fd, data, len) < 0)
+            w->error = orgctl_errno_error(errno, "%s", w->tmp);
+        return w->error;
+    }
+    if (w->used + len > sizeof(w->buf))
+        derived_flush(w);
+    memcpy(w->buf + w->used, data, len);
+    w->used += len;
+    return w->error;
+}
+
+static void derived_free(orgctl_derived_writer *w, bool keep)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    if (!keep)
+        unlink(w->tmp);
+    free(w->tmp);
+    free(w->path);
+    free(w);
+}
+
+void orgctl_derived_abandon(orgctl_derived_writer *w)
+{
+    if (w)
+        derived_free(w, false);
+}
+
+int orgctl_derived_finish(orgctl_derived_writer *w, const void *head, size_t len)
+{
+    int error = derived_flush(w);
+    if (!error && len && pwrite(w->fd, head, len, 0) != (ssize_t)len)
+        error = orgctl_errno_error(errno ? errno : EIO, "%s", w->tmp);
+    if (!error) {
+        error = close(w->fd) < 0 ? orgctl_errno_error(errno, "%s", w->tmp) : 0;
+        w->fd = -1;
+    }
+    if (!error && rename(w->tmp, w->path) < 0)
+        error = orgctl_errno_error(errno, "%s", w->path);
+    derived_free(w, error == 0);
     return error;
+}
+
+int orgctl_derived_write(orgctl_repo *repo, const char *name, const void *const *parts,
+                         const size_t *lens, size_t n)
+{
+    orgctl_derived_writer *w;
+    int error = orgctl_derived_begin(&w, repo, name);
+    if (error == ORGCTL_ENOTFOUND)
+        return 0;
+    for (size_t i = 0; !error && i < n; i++)
+        error = orgctl_derived_append(w, parts[i], lens[i]);
+    if (error < 0) {
+        orgctl_derived_abandon(w);
+        return error;
+    }
+    return orgctl_derived_finish(w, NULL, 0);
 }
 
 int orgctl_store_head_id(orgctl_repo *repo, char out[41])

@@ -45,4 +45,13 @@ void orgctl_derived_unmap(const void *data, size_t len);
 int orgctl_derived_write(orgctl_repo *repo, const char *name, const void *const *parts,
                          const size_t *lens, size_t n);
 
+/* A derived file written in pieces, as it is made: appended to, then put in place as
+ * `name` with its first bytes replaced by `head` (known last: the header of a cache names
+ * the tree a commit made), or abandoned. Each frees the writer. */
+typedef struct orgctl_derived_writer orgctl_derived_writer;
+int orgctl_derived_begin(orgctl_derived_writer **out, orgctl_repo *repo, const char *name);
+int orgctl_derived_append(orgctl_derived_writer *w, const void *data, size_t len);
+int orgctl_derived_finish(orgctl_derived_writer *w, const void *head, size_t len);
+void orgctl_derived_abandon(orgctl_derived_writer *w);
+
 #endif

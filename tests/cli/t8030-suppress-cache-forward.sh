@@ -130,6 +130,44 @@ test_expect_success 'writers and readers at once: each sees its own add, all as 
 	same_as_built $probes +14155552001 +14155555006
 '
 
+# same_image_as_built LIST: the one cache image there is (LIST's) equals the one a build
+# makes anew.
+same_image_as_built() {
+	cp repo/orgctl/cache/suppress-???????????????? made.image &&
+		rm -rf repo/orgctl/cache &&
+		orgctl suppress check "$1" +19999999999 >/dev/null; test $? = 0 &&
+		cmp made.image repo/orgctl/cache/suppress-????????????????
+}
+
+test_expect_success 'an import into an empty list leaves its cache made, as a build makes it' '
+	orgctl suppress create fresh >/dev/null &&
+	rm -rf repo/orgctl/cache &&
+	{ echo number,expires,client && head -2000 base.txt | sed "s/\$/,,/" &&
+		echo "+13175551212,2026-12-20T00:00Z," && echo ",,cust-9" &&
+		echo ",2026-12-09T00:00Z,cust-10"; } >fresh.csv &&
+	orgctl suppress import fresh fresh.csv --expires-column expires --client-column client >/dev/null &&
+	test "$(ls repo/orgctl/cache/suppress-???????????????? | wc -l)" = 1 &&
+	test "$(cut -d" " -f1 repo/orgctl/cache/suppress-*.head)" = "$(head_of repo)" &&
+	test_must_fail --status 10 orgctl suppress check fresh +13175551212 >out &&
+	test_grep "2026-12-20T00:00Z" out &&
+	same_image_as_built fresh
+'
+
+test_expect_success 'a replacing import makes the cache; an import adding to entries does not' '
+	rm -rf repo/orgctl/cache &&
+	{ echo number && tail -500 base.txt; } >half.csv &&
+	orgctl suppress import fresh half.csv --replace >/dev/null &&
+	test "$(ls repo/orgctl/cache/suppress-???????????????? | wc -l)" = 1 &&
+	same_image_as_built fresh &&
+	rm -rf repo/orgctl/cache &&
+	echo +13175550042 >one.txt &&
+	orgctl suppress import fresh one.txt >/dev/null &&
+	! ls repo/orgctl/cache/suppress-???????????????? 2>/dev/null &&
+	test_must_fail --status 10 orgctl suppress check fresh +13175550042 &&
+	orgctl --dry-run suppress import fresh half.csv --replace >/dev/null &&
+	same_image_as_built fresh
+'
+
 test_expect_success 'git fsck' '
 	test_fsck repo
 '
