@@ -8,11 +8,13 @@
  * rules' NANPA table), so they are computed once per area code, not per contact. Memory
  * follows the number of distinct numbers (12 bytes each), never the file's size. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "campaign.h"
@@ -90,50 +92,29 @@ struct area {
     size_t tail_len;
 };
 
-/* An output file, written through one large buffer. */
+/* An output file, written through one large buffer in large write(2)s. */
 struct output {
-    FILE *f;
+    int fd; /* -1: not written */
     const char *path;
     bool opened; /* so removed again if the load fails */
     strbuf buf;
 };
 
-/* A block of contacts read but not yet decided: their numbers are looked up together (the
- * suppression set and the numbers seen, memory reads that overlap), then each contact is
- * decided in the file's order. */
-#define BLOCK_CONTACTS 4096
-
-struct block_contact {
-    size_t cells, cells_len; /* the input's cells as written, in `text` */
-    uint32_t line;
-    long attempts;
+/* A contact of the file, as pass 1 leaves it for the decisions in the file's order. */
+struct contact {
+    size_t cells;            /* its cells as they are written, in `text` (outputs only) */
     const char *client_list; /* suppressed by client id in this list, or NULL */
-    size_t first, n;         /* its numbers, in `numbers` */
+    uint32_t line;
+    uint32_t first; /* its first number in the numbers' arrays */
+    int32_t attempts;
 };
 
-struct block_number {
-    uint64_t key;   /* 0: not a number (`code` says why) */
-    int code;       /* orgctl_phone_normalize's */
-    size_t column;  /* the index of its phone column */
-    size_t raw;     /* the cell as given, in `text` (invalid numbers only) */
-    uint32_t first; /* the line the number was first seen on, 0: never before */
-    char e164[ORGCTL_E164_MAX];
-};
-
-struct block {
-    struct block_contact *contacts;
-    size_t n_contacts;
-    struct block_number *numbers;
-    size_t n_numbers, alloc_numbers;
-    uint64_t *keys;     /* the valid numbers' keys, in order */
-    const char **lists; /* the list suppressing each of `keys`, or NULL */
-    size_t n_keys;
-    strbuf text;
-    size_t numbers_read; /* the non-empty phone cells */
-    bool last;           /* the file ends with this block (or `error` stopped it) */
-    int error;           /* the error that stopped the reading, and its message */
-    char message[1024];
-};
+/* A number's verdict, from the sorted numbers: 0 the first time the file has it (and not
+ * suppressed), else the line it was first seen on (a duplicate), else SUPPRESSED_BY and
+ * the list (orgctl_suppress_set_list_name). */
+#define SUPPRESSED_BY 0x80000000u
+/* Lines go up to this (a duplicate's verdict is a line), numbers up to UINT32_MAX. */
+#define MAX_LINE 0x7fffffffu
 
 #define MAX_ZONES 64
 
@@ -152,18 +133,20 @@ struct load {
     struct area areas[1000];
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
     orgctl_suppress_set *suppress;
-    /* the numbers seen: open addressing, a slot = key (two words, 0 empty) and line, one
-     * cache line read per number */
-    uint32_t *seen;
-    size_t seen_n, seen_cap;
-    bool seen_mapped;
+    const orgctl_phone_region *region; /* of national numbers */
+    /* pass 1: the contacts, and their numbers in the file's order */
+    struct contact *contacts;
+    size_t n_contacts, alloc_contacts;
+    uint64_t *keys;    /* orgctl_phone_key, 0: not a number */
+    uint8_t *columns;  /* the index of its phone column */
+    uint32_t *verdict; /* see SUPPRESSED_BY */
+    size_t n_numbers, alloc_numbers;
+    strbuf text;    /* the contacts' cells, as written (only when an output file is) */
+    strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
     /* counts */
-    size_t contacts, numbers, dialable, excluded[R_COUNT];
+    size_t contacts_with_none, dialable, excluded[R_COUNT];
     cJSON *by_list; /* suppressed: list -> count */
     struct output dialable_out, excluded_out;
-    /* two blocks: one read (a thread of its own) while the other is decided */
-    struct block blocks[2];
-    const struct block *deciding;
 };
 
 static int zone_index(struct load *l, const char *name, size_t len)
@@ -325,115 +308,18 @@ static void compute_windows(struct load *l, struct area *a)
     free(tmp.v);
 }
 
-/* The area of an E.164 number: its NANP area code's, else elsewhere. */
-static struct area *area_of(struct load *l, const char *e164)
+/* The area of a number (its key): its NANP area code's, else elsewhere. */
+static struct area *area_of(struct load *l, uint64_t key)
 {
     struct area *a = &l->elsewhere;
-    if (e164[1] == '1' && strlen(e164) == 12) {
-        int code = (e164[2] - '0') * 100 + (e164[3] - '0') * 10 + (e164[4] - '0');
+    if (key >= 10000000000u && key < 20000000000u) { /* +1 and ten digits */
+        unsigned code = (unsigned)(key / 10000000u % 1000u);
         if (l->areas[code].known)
             a = &l->areas[code];
     }
     if (!a->computed)
         compute_windows(l, a);
     return a;
-}
-
-/* --- the numbers seen --- */
-
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    return k;
-}
-
-static uint32_t *seen_slot(const struct load *l, size_t i)
-{
-    return l->seen + 3 * i;
-}
-
-static uint64_t slot_key(const uint32_t *slot)
-{
-    return slot[0] | (uint64_t)slot[1] << 32;
-}
-
-/* The line a number was first seen on, or 0 (and it is now seen, on `line`); room for it
- * was made (seen_reserve). */
-static uint32_t seen_before(struct load *l, uint64_t key, uint32_t line)
-{
-    size_t mask = l->seen_cap - 1;
-    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-        uint32_t *slot = seen_slot(l, i);
-        uint64_t k = slot_key(slot);
-        if (k == key)
-            return slot[2];
-        if (!k) {
-            slot[0] = (uint32_t)key;
-            slot[1] = (uint32_t)(key >> 32);
-            slot[2] = line;
-            l->seen_n++;
-            return 0;
-        }
-    }
-}
-
-/* The seen table's bytes: mapped anonymous memory (zeroed by the kernel, nothing to clear
- * again), in huge pages where the kernel has them: its reads are random, and a miss of
- * the page table too costs as much as the read. */
-static size_t table_size(size_t cap)
-{
-    const size_t huge = (size_t)2 << 20;
-    return (cap * 3 * sizeof(uint32_t) + huge - 1) / huge * huge;
-}
-
-/* *mapped: whether it was mapped (else allocated, when no mapping could be made). */
-static uint32_t *table_alloc(size_t cap, bool *mapped)
-{
-    void *p =
-        mmap(NULL, table_size(cap), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if ((*mapped = p != MAP_FAILED))
-        madvise(p, table_size(cap), MADV_HUGEPAGE);
-    return *mapped ? p : xcalloc(1, table_size(cap));
-}
-
-static void table_free(uint32_t *table, size_t cap, bool mapped)
-{
-    if (mapped)
-        munmap(table, table_size(cap));
-    else
-        free(table);
-}
-
-/* How many numbers ahead a slot is fetched: enough to cover a read from memory, few enough
- * to stay in the first-level cache. */
-#define SEEN_AHEAD 32
-
-static void seen_prefetch(const struct load *l, uint64_t key)
-{
-    __builtin_prefetch(seen_slot(l, mix(key) & (l->seen_cap - 1)), 1);
-}
-
-/* Room for `more` numbers at a load of at most 3/4. */
-static void seen_reserve(struct load *l, size_t more)
-{
-    if ((l->seen_n + more) * 4 < l->seen_cap * 3)
-        return;
-    size_t old_cap = l->seen_cap;
-    uint32_t *old = l->seen;
-    bool old_mapped = l->seen_mapped;
-    while ((l->seen_n + more) * 4 >= l->seen_cap * 3)
-        l->seen_cap = l->seen_cap ? l->seen_cap * 2 : 1 << 16;
-    l->seen = table_alloc(l->seen_cap, &l->seen_mapped);
-    l->seen_n = 0;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (i + SEEN_AHEAD < old_cap && slot_key(old + 3 * (i + SEEN_AHEAD)))
-            seen_prefetch(l, slot_key(old + 3 * (i + SEEN_AHEAD)));
-        if (slot_key(old + 3 * i))
-            seen_before(l, slot_key(old + 3 * i), old[3 * i + 2]);
-    }
-    table_free(old, old_cap, old_mapped);
 }
 
 /* --- reading the contact list --- */
@@ -558,12 +444,20 @@ static int write_failed(const char *path)
     return orgctl_error_set(ORGCTL_ERROR, "%s: %s", path, strerror(errno));
 }
 
-#define OUTPUT_FLUSH (1 << 20)
+/* Rows are gathered into a buffer this large before a write(2): the dialable rows are
+ * long (their windows), and fewer, larger writes cost less. */
+#define OUTPUT_FLUSH (4 << 20)
 
 static int output_flush(struct output *o)
 {
-    if (o->buf.len && fwrite(o->buf.buf, 1, o->buf.len, o->f) != o->buf.len)
-        return write_failed(o->path);
+    for (size_t done = 0; done < o->buf.len;) {
+        ssize_t n = write(o->fd, o->buf.buf + done, o->buf.len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return write_failed(o->path);
+        done += (size_t)n;
+    }
     o->buf.len = 0;
     return 0;
 }
@@ -575,22 +469,22 @@ static int output_end_row(struct output *o)
     return o->buf.len >= OUTPUT_FLUSH ? output_flush(o) : 0;
 }
 
-/* Starts a row of contact `c` of the block: the input's cells. */
-static strbuf *output_start_row(struct output *o, const struct block *b,
-                                const struct block_contact *c)
+/* Starts a row of contact `ci`: the input's cells. */
+static strbuf *output_start_row(struct load *l, struct output *o, size_t ci)
 {
-    strbuf_add(&o->buf, b->text.buf + c->cells, c->cells_len);
+    size_t end = ci + 1 < l->n_contacts ? l->contacts[ci + 1].cells : l->text.len;
+    strbuf_add(&o->buf, l->text.buf + l->contacts[ci].cells, end - l->contacts[ci].cells);
     return &o->buf;
 }
 
-static int exclude(struct load *l, const struct block_contact *c, const char *column,
-                   const char *number, enum reason r, const char *why)
+static int exclude(struct load *l, size_t ci, const char *column, const char *number, enum reason r,
+                   const char *why)
 {
     l->excluded[r]++;
     struct output *o = &l->excluded_out;
-    if (!o->f)
+    if (o->fd < 0)
         return 0;
-    strbuf *row = output_start_row(o, l->deciding, c);
+    strbuf *row = output_start_row(l, o, ci);
     cell(row, column);
     cell(row, number);
     cell(row, reason_keys[r]);
@@ -617,76 +511,152 @@ static void make_tail(struct load *l, struct area *a)
     a->tail = strbuf_detach(&sb, &a->tail_len);
 }
 
-/* Decides one number of a contact of the block; `list` the list suppressing it. */
-static int decide(struct load *l, const struct block_contact *c, const struct block_number *num,
-                  const char *column, const char *list)
+/* A dialable row: the contact's cells, its number (E.164 starts with '+': a cell guarded
+ * with an apostrophe, never quoted) and the area's cells. */
+static int write_dialable(struct load *l, size_t ci, const char *e164, struct area *a)
 {
-    char why[160];
-    if (!num->key)
-        return exclude(l, c, column, l->deciding->text.buf + num->raw, R_INVALID,
-                       orgctl_phone_strerror(num->code));
-    if (num->first) {
-        snprintf(why, sizeof(why), "the same number as line %u", num->first);
-        return exclude(l, c, column, num->e164, R_DUPLICATE, why);
+    struct output *o = &l->dialable_out;
+    if (!a->tail)
+        make_tail(l, a);
+    size_t len = strlen(e164);
+    strbuf *row = output_start_row(l, o, ci);
+    strbuf_grow(row, len + 2 + a->tail_len);
+    char *p = row->buf + row->len;
+    *p++ = '\'';
+    memcpy(p, e164, len);
+    p[len] = ',';
+    memcpy(p + len + 1, a->tail, a->tail_len);
+    row->len += len + 2 + a->tail_len;
+    return output_end_row(o);
+}
+
+/* Decides number `j` (of contact `ci`), in the file's order; `invalid` the next of
+ * l->invalid. */
+static int decide(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
+{
+    const struct contact *c = &l->contacts[ci];
+    uint64_t key = l->keys[j];
+    uint32_t verdict = l->verdict[j];
+    char why[160], e164[ORGCTL_E164_MAX];
+    if (!key) {
+        if (l->excluded_out.fd < 0)
+            return exclude(l, ci, column, "", R_INVALID, "");
+        const char *at = l->invalid.buf + *invalid;
+        *invalid += strlen(at + 1) + 2;
+        return exclude(l, ci, column, at + 1, R_INVALID, orgctl_phone_strerror((signed char)*at));
     }
-    bool by_client = c->client_list != NULL;
-    if (by_client)
-        list = c->client_list;
+    orgctl_phone_from_key(e164, key);
+    if (verdict && !(verdict & SUPPRESSED_BY)) {
+        snprintf(why, sizeof(why), "the same number as line %u", verdict);
+        return exclude(l, ci, column, e164, R_DUPLICATE, why);
+    }
+    const char *list = c->client_list;
+    bool by_client = list != NULL;
+    if (!list && verdict)
+        list = orgctl_suppress_set_list_name(l->suppress, verdict & ~SUPPRESSED_BY);
     if (list) {
         count_list(l, list);
         snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
                  by_client ? "client id" : "number");
-        return exclude(l, c, column, num->e164, R_SUPPRESSED, why);
+        return exclude(l, ci, column, e164, R_SUPPRESSED, why);
     }
     if (l->max_attempts && c->attempts >= l->max_attempts) {
-        snprintf(why, sizeof(why), "%ld attempts, at most %d", c->attempts, l->max_attempts);
-        return exclude(l, c, column, num->e164, R_ATTEMPTS, why);
+        snprintf(why, sizeof(why), "%ld attempts, at most %d", (long)c->attempts, l->max_attempts);
+        return exclude(l, ci, column, e164, R_ATTEMPTS, why);
     }
-    struct area *a = area_of(l, num->e164);
+    struct area *a = area_of(l, key);
     if (!*a->windows)
-        return exclude(l, c, column, num->e164, R_NO_TIME,
+        return exclude(l, ci, column, e164, R_NO_TIME,
                        "no allowed calling time in the sub-campaign's dates");
     l->dialable++;
-    struct output *o = &l->dialable_out;
-    if (!o->f)
-        return 0;
-    if (!a->tail)
-        make_tail(l, a);
-    strbuf *row = output_start_row(o, l->deciding, c);
-    cell_n(row, num->e164, strlen(num->e164));
-    strbuf_add(row, a->tail, a->tail_len);
-    return output_end_row(o);
+    return l->dialable_out.fd < 0 ? 0 : write_dialable(l, ci, e164, a);
 }
 
-/* Decides the contacts of the block, in order, and empties it. */
-static int decide_block(struct load *l, struct block *b, const struct columns *cols)
+/* Pass 3: every number decided and written in the file's order. */
+static int decide_all(struct load *l, const struct columns *cols)
 {
     int error = 0;
-    l->deciding = b;
-    l->contacts += b->n_contacts;
-    l->numbers += b->numbers_read;
-    size_t k = 0; /* the next of `keys` */
-    for (size_t i = 0; i < b->n_contacts && !error; i++) {
-        const struct block_contact *c = &b->contacts[i];
-        for (size_t j = c->first; j < c->first + c->n && !error; j++) {
-            const struct block_number *num = &b->numbers[j];
-            const char *list = num->key ? b->lists[k++] : NULL;
-            error = decide(l, c, num, cols->names[cols->phone[num->column]], list);
-        }
-        if (!error && !c->n) {
-            l->numbers++;
-            error = exclude(l, c, "", "", R_INVALID, "no phone number");
+    size_t invalid = 0;
+    for (size_t ci = 0; ci < l->n_contacts && !error; ci++) {
+        size_t end = ci + 1 < l->n_contacts ? l->contacts[ci + 1].first : l->n_numbers;
+        for (size_t j = l->contacts[ci].first; j < end && !error; j++)
+            error = decide(l, ci, j, cols->names[cols->phone[l->columns[j]]], &invalid);
+        if (!error && l->contacts[ci].first == end) {
+            l->contacts_with_none++;
+            error = exclude(l, ci, "", "", R_INVALID, "no phone number");
         }
     }
-    b->n_contacts = b->n_numbers = b->n_keys = b->numbers_read = 0;
-    b->text.len = 0;
     return error;
 }
 
-/* Checks one contact and adds it to the block: its cells kept as they are written, its
- * numbers normalised. */
-static int read_contact(const struct load *l, struct block *b, orgctl_csv *csv,
-                        orgctl_csv_record *rec, const struct columns *c)
+/* The line of the contact whose number `j` is: the last contact whose numbers start at or
+ * before it (a contact without numbers starts where the next one does). */
+static uint32_t line_of_number(const struct load *l, uint32_t j)
+{
+    size_t lo = 0, hi = l->n_contacts;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->contacts[mid].first <= j)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return l->contacts[lo].line;
+}
+
+/* How many distinct numbers are looked up in the suppression lists at a time. */
+#define MATCH_BATCH 4096
+
+/* Pass 2: the numbers sorted (a copy of their keys, with their places), so that a run of
+ * equal keys is one number, its lowest place the first time the file has it and the others
+ * its duplicates, and the distinct numbers go through each suppression list in one forward
+ * walk. Gives each number its verdict. */
+static void judge_numbers(struct load *l)
+{
+    size_t n = l->n_numbers;
+    uint64_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+    uint32_t *place = xmalloc((n ? n : 1) * sizeof(*place));
+    memcpy(sorted, l->keys, n * sizeof(*sorted));
+    for (size_t i = 0; i < n; i++)
+        place[i] = (uint32_t)i;
+    orgctl_suppress_sort_keys(sorted, place, n);
+    l->verdict = xcalloc(n ? n : 1, sizeof(*l->verdict));
+    uint64_t batch[MATCH_BATCH];
+    uint32_t first[MATCH_BATCH], lists[MATCH_BATCH];
+    size_t i = 0;
+    while (i < n && !sorted[i]) /* not numbers: decided by their code */
+        i++;
+    while (i < n) {
+        size_t m = 0;
+        for (; i < n && m < MATCH_BATCH; m++) {
+            size_t end = i + 1;
+            uint32_t lowest = place[i];
+            for (; end < n && sorted[end] == sorted[i]; end++)
+                lowest = place[end] < lowest ? place[end] : lowest;
+            if (end - i > 1) {
+                uint32_t line = line_of_number(l, lowest);
+                for (size_t k = i; k < end; k++)
+                    if (place[k] != lowest)
+                        l->verdict[place[k]] = line;
+            }
+            batch[m] = sorted[i];
+            first[m] = lowest;
+            i = end;
+        }
+        if (l->suppress)
+            orgctl_suppress_set_match_sorted(lists, l->suppress, batch, m, (int64_t)l->opts->now);
+        for (size_t k = 0; l->suppress && k < m; k++)
+            if (lists[k])
+                l->verdict[first[k]] = SUPPRESSED_BY | lists[k];
+    }
+    free(sorted);
+    free(place);
+}
+
+/* Pass 1, a contact: checked, its cells kept as they are written (when an output file is
+ * asked for), its numbers normalised and added. */
+static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
+                        const struct columns *c)
 {
     const char *file = orgctl_csv_name(csv);
     size_t n = orgctl_csv_record_count(rec), line = orgctl_csv_record_line(rec);
@@ -701,58 +671,70 @@ static int read_contact(const struct load *l, struct block *b, orgctl_csv *csv,
                                     file, orgctl_csv_record_field_line(rec, i), i + 1, len,
                                     ORGCTL_LOAD_CELL_MAX);
     }
-    struct block_contact *bc = &b->contacts[b->n_contacts];
-    *bc = (struct block_contact){.line = (uint32_t)line, .first = b->n_numbers};
+    if (line > MAX_LINE || l->n_numbers + c->n_phone > UINT32_MAX)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: more contacts than one load takes", file,
+                                line);
+    if (l->n_contacts == l->alloc_contacts) {
+        l->alloc_contacts = l->alloc_contacts ? 2 * l->alloc_contacts : 1 << 14;
+        l->contacts = xrealloc(l->contacts, l->alloc_contacts * sizeof(*l->contacts));
+    }
+    struct contact *ct = &l->contacts[l->n_contacts];
+    *ct = (struct contact){.line = (uint32_t)line, .first = (uint32_t)l->n_numbers};
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
     if (*client && l->suppress &&
-        orgctl_suppress_set_match_client(&bc->client_list, &(int64_t){0}, l->suppress, client,
+        orgctl_suppress_set_match_client(&ct->client_list, &(int64_t){0}, l->suppress, client,
                                          (int64_t)l->opts->now) != 1)
-        bc->client_list = NULL;
+        ct->client_list = NULL;
     if (c->attempts >= 0) {
         const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
         char *end;
-        bc->attempts = *s ? strtol(s, &end, 10) : 0;
-        if (*s && (*end || bc->attempts < 0 || bc->attempts > 1000000))
+        long attempts = *s ? strtol(s, &end, 10) : 0;
+        if (*s && (*end || attempts < 0 || attempts > 1000000))
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "%s:%zu:%zu: attempts \"%.40s\" is not a whole number", file,
                                     line, (size_t)c->attempts + 1, s);
+        ct->attempts = (int32_t)attempts;
     }
-    bc->cells = b->text.len;
-    if (l->dialable_out.f || l->excluded_out.f)
+    ct->cells = l->text.len;
+    if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0)
         for (size_t i = 0; i < n; i++) {
             size_t len;
             const char *v = orgctl_csv_record_field(rec, i, &len);
-            cell_n(&b->text, v, len);
+            cell_n(&l->text, v, len);
         }
-    bc->cells_len = b->text.len - bc->cells;
-    const orgctl_phone_region *us = orgctl_phone_region_lookup("US");
+    l->n_contacts++;
+    if (l->n_numbers + c->n_phone > l->alloc_numbers) {
+        l->alloc_numbers = l->alloc_numbers ? 2 * l->alloc_numbers : 1 << 15;
+        l->keys = xrealloc(l->keys, l->alloc_numbers * sizeof(*l->keys));
+        l->columns = xrealloc(l->columns, l->alloc_numbers * sizeof(*l->columns));
+    }
     for (size_t k = 0; k < c->n_phone; k++) {
         size_t len;
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
         if (!len)
             continue;
-        b->numbers_read++;
-        if (b->n_numbers == b->alloc_numbers) {
-            b->alloc_numbers *= 2;
-            b->numbers = xrealloc(b->numbers, b->alloc_numbers * sizeof(*b->numbers));
-            b->keys = xrealloc(b->keys, b->alloc_numbers * sizeof(*b->keys));
-            b->lists = xrealloc(b->lists, b->alloc_numbers * sizeof(*b->lists));
-        }
-        struct block_number *num = &b->numbers[b->n_numbers++];
+        char e164[ORGCTL_E164_MAX];
         ptrdiff_t bad_at;
-        num->column = k;
-        num->code = orgctl_phone_normalize(num->e164, &bad_at, us, raw, len);
-        num->key = num->code < 0 ? 0 : orgctl_phone_key(num->e164);
-        if (num->key) {
-            b->keys[b->n_keys++] = num->key;
-        } else {
-            num->raw = b->text.len;
-            strbuf_add(&b->text, raw, len + 1); /* with its NUL */
+        int code = orgctl_phone_normalize(e164, &bad_at, l->region, raw, len);
+        uint64_t key = code < 0 ? 0 : orgctl_phone_key(e164);
+        l->columns[l->n_numbers] = (uint8_t)k;
+        l->keys[l->n_numbers++] = key;
+        if (!key && l->excluded_out.fd >= 0) {
+            strbuf_addch(&l->invalid, (char)code);
+            strbuf_add(&l->invalid, raw, len + 1); /* with its NUL */
         }
-        bc->n++;
     }
-    b->n_contacts++;
     return 0;
+}
+
+static int read_all(struct load *l, orgctl_csv *csv, const struct columns *c)
+{
+    orgctl_csv_record *rec;
+    int error;
+    while ((error = orgctl_csv_next(&rec, csv)) == 0)
+        if ((error = read_contact(l, csv, rec, c)) < 0)
+            return error;
+    return error == ORGCTL_ITEROVER ? 0 : error;
 }
 
 /* --- setting up --- */
@@ -837,28 +819,77 @@ static int open_suppression(struct load *l)
     return orgctl_suppress_set_open(&l->suppress, l->repo, l->org, names, n);
 }
 
+/* --- the input's SHA-256, on a thread of its own while pass 1 reads --- */
+
+struct hasher {
+    const char *path;
+    char hex[65];
+    int error;
+    char message[1024];
+    atomic_bool stop; /* the load failed: the hash is not wanted */
+    pthread_t thread;
+    bool running;
+};
+
 /* The SHA-256 of the file as it is on disk (a .gz as compressed), in hex. */
-static int hash_file(const char *path, char hex[65])
+static int hash_file(struct hasher *h)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(h->path, "rb");
     if (!f)
-        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR, "%s: %s", path,
-                                strerror(errno));
+        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR, "%s: %s",
+                                h->path, strerror(errno));
     orgctl_sha1 c;
     orgctl_sha256_init(&c);
     static _Thread_local char buf[1 << 16];
     size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+    while (!atomic_load_explicit(&h->stop, memory_order_relaxed) &&
+           (n = fread(buf, 1, sizeof(buf), f)) > 0)
         orgctl_sha1_update(&c, buf, n);
     int failed = ferror(f);
     fclose(f);
     unsigned char digest[32];
     orgctl_sha1_final(&c, digest);
     if (failed)
-        return orgctl_error_set(ORGCTL_ERROR, "%s: read error", path);
+        return orgctl_error_set(ORGCTL_ERROR, "%s: read error", h->path);
     for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        snprintf(h->hex + 2 * i, 3, "%02x", digest[i]);
     return 0;
+}
+
+static void *hasher_main(void *arg)
+{
+    struct hasher *h = arg;
+    if ((h->error = hash_file(h)) < 0)
+        snprintf(h->message, sizeof(h->message), "%s", orgctl_error_last());
+    return NULL;
+}
+
+/* Starts hashing: on another thread for a regular file (read again, from the page cache,
+ * while pass 1 reads it); anything else (a pipe can be read once) and a machine without
+ * threads hash first, here. */
+static int hasher_start(struct hasher *h, const char *path)
+{
+    struct stat st;
+    h->path = path;
+    atomic_init(&h->stop, false);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        pthread_create(&h->thread, NULL, hasher_main, h) == 0) {
+        h->running = true;
+        return 0;
+    }
+    return hash_file(h);
+}
+
+/* The hash: waits for the thread; `wanted` false stops it first. */
+static int hasher_finish(struct hasher *h, bool wanted)
+{
+    if (!h->running)
+        return 0;
+    if (!wanted)
+        atomic_store(&h->stop, true);
+    pthread_join(h->thread, NULL);
+    h->running = false;
+    return h->error < 0 ? orgctl_error_set(h->error, "%s", h->message) : 0;
 }
 
 static int open_output(struct output *o, const char *path, const char *header_tail,
@@ -868,7 +899,7 @@ static int open_output(struct output *o, const char *path, const char *header_ta
         return 0;
     o->path = path;
     o->opened = true;
-    if (!(o->f = fopen(path, "w")))
+    if ((o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
         return write_failed(path);
     for (size_t i = 0; i < c->n; i++)
         cell(&o->buf, c->names[i]);
@@ -879,135 +910,17 @@ static int open_output(struct output *o, const char *path, const char *header_ta
 
 static int close_output(struct output *o)
 {
-    if (!o->f)
+    if (o->fd < 0)
         return 0;
-    int failed = output_flush(o) < 0 || fflush(o->f) != 0 || ferror(o->f);
-    failed |= fclose(o->f) != 0;
-    o->f = NULL;
-    return failed ? write_failed(o->path) : 0;
-}
-
-/* The numbers of the block in the file's order: the line each was first seen on (the
- * seen table is the reading thread's alone). */
-static void mark_seen(struct load *l, struct block *b)
-{
-    seen_reserve(l, b->n_keys);
-    for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
-        seen_prefetch(l, b->keys[i]);
-    size_t k = 0; /* the next of `keys` */
-    for (size_t i = 0; i < b->n_contacts; i++) {
-        const struct block_contact *c = &b->contacts[i];
-        for (size_t j = c->first; j < c->first + c->n; j++) {
-            struct block_number *num = &b->numbers[j];
-            if (!num->key)
-                continue;
-            if (k + SEEN_AHEAD < b->n_keys)
-                seen_prefetch(l, b->keys[k + SEEN_AHEAD]);
-            k++;
-            num->first = seen_before(l, num->key, c->line);
-        }
-    }
-}
-
-/* Reads the next block of contacts (up to BLOCK_CONTACTS) and looks its numbers up in the
- * suppression set; b->last at the end of the file or at an error (b->error, b->message). */
-static void fill_block(struct load *l, struct block *b, orgctl_csv *csv, const struct columns *cols)
-{
-    orgctl_csv_record *rec;
-    int error = 0;
-    while (!error && b->n_contacts < BLOCK_CONTACTS && (error = orgctl_csv_next(&rec, csv)) == 0)
-        error = read_contact(l, b, csv, rec, cols);
-    b->last = error != 0;
-    b->error = error == ORGCTL_ITEROVER ? 0 : error;
-    if (b->error)
-        snprintf(b->message, sizeof(b->message), "%s", orgctl_error_last());
-    mark_seen(l, b);
-    if (l->suppress)
-        orgctl_suppress_set_match_numbers(b->lists, l->suppress, b->keys, b->n_keys,
-                                          (int64_t)l->opts->now);
-    else
-        memset(b->lists, 0, b->n_keys * sizeof(*b->lists));
-}
-
-/* The reading thread and the deciding one (the caller) hand the two blocks to each
- * other. */
-struct reader {
-    struct load *l;
-    orgctl_csv *csv;
-    const struct columns *cols;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    bool full[2], stop;
-};
-
-static void *reader_main(void *arg)
-{
-    struct reader *r = arg;
-    for (int i = 0;; i ^= 1) {
-        pthread_mutex_lock(&r->lock);
-        while (r->full[i] && !r->stop)
-            pthread_cond_wait(&r->changed, &r->lock);
-        bool stop = r->stop;
-        pthread_mutex_unlock(&r->lock);
-        if (stop)
-            break;
-        fill_block(r->l, &r->l->blocks[i], r->csv, r->cols);
-        bool last = r->l->blocks[i].last;
-        pthread_mutex_lock(&r->lock);
-        r->full[i] = true;
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
-        if (last)
-            break;
-    }
-    return NULL;
-}
-
-/* Decides a block read; at its reading's error, that error. */
-static int decide_filled(struct load *l, struct block *b, const struct columns *cols)
-{
-    if (b->error)
-        return orgctl_error_set(b->error, "%s", b->message);
-    return decide_block(l, b, cols);
-}
-
-/* The contacts after the header: read a block ahead on a second thread when there is one. */
-static int read_and_decide(struct load *l, orgctl_csv *csv, const struct columns *cols)
-{
-    struct reader r = {.l = l, .csv = csv, .cols = cols};
-    pthread_t thread;
-    int error = 0;
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.changed, NULL);
-    if (pthread_create(&thread, NULL, reader_main, &r) != 0) { /* one thread, in turn */
-        do {
-            fill_block(l, &l->blocks[0], csv, cols);
-            error = decide_filled(l, &l->blocks[0], cols);
-        } while (!error && !l->blocks[0].last);
-    } else {
-        for (int i = 0;; i ^= 1) {
-            pthread_mutex_lock(&r.lock);
-            while (!r.full[i])
-                pthread_cond_wait(&r.changed, &r.lock);
-            pthread_mutex_unlock(&r.lock);
-            error = decide_filled(l, &l->blocks[i], cols);
-            bool last = l->blocks[i].last;
-            pthread_mutex_lock(&r.lock);
-            r.full[i] = false;
-            r.stop = error != 0;
-            pthread_cond_broadcast(&r.changed);
-            pthread_mutex_unlock(&r.lock);
-            if (error || last)
-                break;
-        }
-        pthread_join(thread, NULL);
-    }
-    pthread_mutex_destroy(&r.lock);
-    pthread_cond_destroy(&r.changed);
+    int error = output_flush(o);
+    if (close(o->fd) != 0 && !error)
+        error = write_failed(o->path);
+    o->fd = -1;
     return error;
 }
 
-static int read_contacts(struct load *l)
+/* The three passes over the contacts: read (the hash alongside), judge, decide. */
+static int read_contacts(struct load *l, struct hasher *h)
 {
     orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
     copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
@@ -1015,9 +928,7 @@ static int read_contacts(struct load *l)
     orgctl_csv_record *rec = NULL;
     struct columns c = {0};
     int error = orgctl_csv_open(&csv, l->opts->contacts, &copts);
-    if (error < 0)
-        return error;
-    if ((error = orgctl_csv_next(&rec, csv)) == ORGCTL_ITEROVER)
+    if (!error && (error = orgctl_csv_next(&rec, csv)) == ORGCTL_ITEROVER)
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: no header", orgctl_csv_name(csv));
     if (!error)
         error = read_header(l, orgctl_csv_name(csv), rec, &c);
@@ -1027,7 +938,15 @@ static int read_contacts(struct load *l)
         error = open_output(&l->excluded_out, l->opts->excluded,
                             "phone_column,number,reason,detail", &c);
     if (!error)
-        error = read_and_decide(l, csv, &c);
+        error = read_all(l, csv, &c);
+    orgctl_csv_free(csv);
+    int hashed = hasher_finish(h, !error);
+    if (!error)
+        error = hashed;
+    if (!error) {
+        judge_numbers(l);
+        error = decide_all(l, &c);
+    }
     if (!error)
         error = close_output(&l->dialable_out);
     if (!error)
@@ -1035,7 +954,6 @@ static int read_contacts(struct load *l)
     for (size_t i = 0; i < c.n; i++)
         free(c.names[i]);
     free(c.names);
-    orgctl_csv_free(csv);
     return error;
 }
 
@@ -1046,8 +964,8 @@ static cJSON *counts(struct load *l, const char *sha, const char *commit)
     cJSON_AddStringToObject(r, "campaign", orgctl_campaign_str(l->sub, "campaign"));
     cJSON_AddStringToObject(r, "input_sha256", sha);
     cJSON_AddStringToObject(r, "rules_commit", commit);
-    cJSON_AddNumberToObject(r, "contacts", (double)l->contacts);
-    cJSON_AddNumberToObject(r, "numbers", (double)l->numbers);
+    cJSON_AddNumberToObject(r, "contacts", (double)l->n_contacts);
+    cJSON_AddNumberToObject(r, "numbers", (double)(l->n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(r, "dialable", (double)l->dialable);
     cJSON *ex = cJSON_AddObjectToObject(r, "excluded");
     for (int i = 0; i < R_COUNT; i++)
@@ -1066,8 +984,8 @@ static cJSON *last_load(struct load *l, const cJSON *result)
     char when[32];
     orgctl_time_format(l->opts->now, when, sizeof(when));
     cJSON_AddStringToObject(m, "time", when);
-    cJSON_AddNumberToObject(m, "contacts", (double)l->contacts);
-    cJSON_AddNumberToObject(m, "numbers", (double)l->numbers);
+    cJSON_AddNumberToObject(m, "contacts", (double)l->n_contacts);
+    cJSON_AddNumberToObject(m, "numbers", (double)(l->n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(m, "dialable", (double)l->dialable);
     for (int i = 0; i < R_COUNT; i++)
         cJSON_AddNumberToObject(m, reason_keys[i], (double)l->excluded[i]);
@@ -1090,20 +1008,18 @@ static void load_release(struct load *l)
     free(l->elsewhere.windows);
     free(l->elsewhere.tail);
     orgctl_suppress_set_free(l->suppress);
-    table_free(l->seen, l->seen_cap, l->seen_mapped);
     struct output *outputs[] = {&l->dialable_out, &l->excluded_out};
     for (int i = 0; i < 2; i++) {
-        if (outputs[i]->f)
-            fclose(outputs[i]->f);
+        if (outputs[i]->fd >= 0)
+            close(outputs[i]->fd);
         strbuf_release(&outputs[i]->buf);
     }
-    for (int i = 0; i < 2; i++) {
-        free(l->blocks[i].contacts);
-        free(l->blocks[i].numbers);
-        free(l->blocks[i].keys);
-        free(l->blocks[i].lists);
-        strbuf_release(&l->blocks[i].text);
-    }
+    free(l->contacts);
+    free(l->keys);
+    free(l->columns);
+    free(l->verdict);
+    strbuf_release(&l->text);
+    strbuf_release(&l->invalid);
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
@@ -1116,14 +1032,9 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     l->org = org;
     l->sub_name = sub;
     l->by_list = cJSON_CreateObject();
-    for (struct block *b = l->blocks; b < l->blocks + 2; b++) {
-        b->contacts = xmalloc(BLOCK_CONTACTS * sizeof(*b->contacts));
-        b->alloc_numbers = 2 * BLOCK_CONTACTS;
-        b->numbers = xmalloc(b->alloc_numbers * sizeof(*b->numbers));
-        b->keys = xmalloc(b->alloc_numbers * sizeof(*b->keys));
-        b->lists = xmalloc(b->alloc_numbers * sizeof(*b->lists));
-    }
-    char sha[65] = "";
+    l->region = orgctl_phone_region_lookup("US");
+    l->dialable_out.fd = l->excluded_out.fd = -1;
+    struct hasher hasher = {0};
     int error = orgctl_perm_check(repo, org, "outbound:campaign:edit");
     if (!error)
         error = orgctl_perm_check(repo, org, "outbound:contactList:view");
@@ -1136,10 +1047,11 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     if (!error)
         error = open_suppression(l);
     if (!error)
-        error = hash_file(opts->contacts, sha);
+        error = hasher_start(&hasher, opts->contacts);
     if (!error)
-        error = read_contacts(l);
+        error = read_contacts(l, &hasher);
     if (!error) {
+        const char *sha = hasher.hex;
         char head[41];
         orgctl_store_head_hex(repo, head);
         *result = counts(l, sha, head);
@@ -1149,6 +1061,7 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
         orgctl_changeset_add_trailer(cs, "Load-Input-SHA256", sha);
         orgctl_changeset_add_trailer(cs, "Load-Rules-Commit", head);
     }
+    hasher_finish(&hasher, false);
     if (error < 0) {
         cJSON_Delete(*result);
         *result = NULL;

@@ -71,20 +71,28 @@ static unsigned key_prefix(uint64_t key)
     return (unsigned)key;
 }
 
-static void insertion_sort(uint64_t *v, size_t n)
+/* The sorts carry, when `carry` is not NULL, a 32-bit value with each key (campaign load:
+ * a number's place in its file); an import carries none. */
+static void insertion_sort(uint64_t *v, uint32_t *carry, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         uint64_t x = v[i];
+        uint32_t cx = carry ? carry[i] : 0;
         size_t j = i;
-        for (; j > 0 && v[j - 1] > x; j--)
+        for (; j > 0 && v[j - 1] > x; j--) {
             v[j] = v[j - 1];
+            if (carry)
+                carry[j] = carry[j - 1];
+        }
         v[j] = x;
+        if (carry)
+            carry[j] = cx;
     }
 }
 
 /* MSD radix sort in place (American flag sort) by the 8 bits from `shift` up, then the
  * next 8 below (down to bit 0; bits sorted already may be taken again). */
-static void msd_sort(uint64_t *v, size_t n, int shift)
+static void msd_sort(uint64_t *v, uint32_t *carry, size_t n, int shift)
 {
     for (; n > 32; shift = shift > 8 ? shift - 8 : 0) {
         size_t count[256] = {0}, next[256], end[256];
@@ -102,19 +110,47 @@ static void msd_sort(uint64_t *v, size_t n, int shift)
         for (unsigned d = 0; d < 256; d++)
             while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
                 uint64_t x = v[next[d]];
+                uint32_t cx = carry ? carry[next[d]] : 0;
                 for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
-                    uint64_t t = v[next[b]];
-                    v[next[b]++] = x;
+                    size_t to = next[b]++;
+                    uint64_t t = v[to];
+                    v[to] = x;
                     x = t;
+                    if (carry) {
+                        uint32_t ct = carry[to];
+                        carry[to] = cx;
+                        cx = ct;
+                    }
                 }
+                if (carry)
+                    carry[next[d]] = cx;
                 v[next[d]++] = x;
             }
         for (unsigned d = 0; shift > 0 && d < 256; d++)
             if (count[d] > 1)
-                msd_sort(v + end[d] - count[d], count[d], shift > 8 ? shift - 8 : 0);
+                msd_sort(v + end[d] - count[d], carry ? carry + end[d] - count[d] : NULL, count[d],
+                         shift > 8 ? shift - 8 : 0);
         return;
     }
-    insertion_sort(v, n);
+    insertion_sort(v, carry, n);
+}
+
+/* The shift of the first digit: the 8 bits below the highest in which the values differ
+ * (numbers of one country share their top bits: a pass on those would split them in two). */
+static int first_digit_shift(const uint64_t *v, size_t n)
+{
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= v[i] ^ v[0];
+    int top = 63;
+    while (top > 0 && !(differ >> top & 1))
+        top--;
+    return top > 7 ? top - 7 : 0;
+}
+
+void orgctl_suppress_sort_keys(uint64_t *keys, uint32_t *carry, size_t n)
+{
+    msd_sort(keys, carry, n, first_digit_shift(keys, n));
 }
 
 /* Keeps the last of each key's entries (the highest packed value); the new count. */
@@ -131,15 +167,7 @@ static size_t unique_keys(uint64_t *v, size_t n)
 
 size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
 {
-    /* the first digit: the 8 bits below the highest in which the values differ (numbers
-     * of one country share their top bits: a pass on those would split them in two) */
-    uint64_t differ = 0;
-    for (size_t i = 1; i < n; i++)
-        differ |= v[i] ^ v[0];
-    int top = 63;
-    while (top > 0 && !(differ >> top & 1))
-        top--;
-    msd_sort(v, n, top > 7 ? top - 7 : 0);
+    orgctl_suppress_sort_keys(v, NULL, n);
     return unique_keys(v, n);
 }
 
@@ -1876,42 +1904,47 @@ int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
     return 0;
 }
 
-/* Many keys at once, for campaign load: the binary searches of a group of keys advance in
- * lock-step, each prefetching its next probe, so their cache misses (a 10M list is 80 MB)
- * overlap instead of following one another. Same answers as orgctl_suppress_set_match_number
- * key by key. */
-#define MATCH_GROUP 64
-
-static void list_match_group(const char **lists, const struct list_data *l, const char *name,
-                             const uint64_t *keys, size_t n, int64_t now)
+/* The first of v[from..n) not below `key`, when the keys asked for come in order: galloping
+ * forward from the last answer (a step of 1, 2, 4...), then a binary search within the
+ * last step; reads stay near the last, and cost the log of the distance, not of n. */
+static size_t gallop(const uint64_t *v, size_t from, size_t n, uint64_t key)
 {
-    size_t base[MATCH_GROUP] = {0};
-    for (size_t len = l->n; len > 1;) {
-        size_t half = len / 2, next = (len - half) / 2;
-        for (size_t j = 0; j < n; j++) {
-            base[j] += l->keys[base[j] + half] <= keys[j] ? half : 0;
-            __builtin_prefetch(&l->keys[base[j] + next]);
-        }
-        len -= half;
+    if (from >= n || v[from] >= key)
+        return from;
+    size_t below = from, step = 1; /* v[below] < key */
+    while (below + step < n && v[below + step] < key) {
+        below += step;
+        step *= 2;
     }
-    for (size_t j = 0; j < n; j++)
-        if (!lists[j] && l->keys[base[j]] == keys[j] &&
-            in_force(l->minutes ? (int64_t)l->minutes[base[j]] * 60 : 0, now))
-            lists[j] = name;
+    return lower_bound(v, below + 1, below + step < n ? below + step : n, key);
 }
 
-void orgctl_suppress_set_match_numbers(const char **lists, const orgctl_suppress_set *set,
-                                       const uint64_t *keys, size_t n, int64_t now)
+void orgctl_suppress_match_sorted(uint32_t *marks, uint32_t mark, const uint64_t *list,
+                                  const uint32_t *minutes, size_t list_n, const uint64_t *keys,
+                                  size_t n, int64_t now)
 {
-    for (size_t i = 0; i < n; i++)
-        lists[i] = NULL;
-    for (size_t s = 0; s < set->n; s++) {
-        if (!set->v[s].n)
-            continue;
-        for (size_t i = 0; i < n; i += MATCH_GROUP)
-            list_match_group(lists + i, &set->v[s], set->v[s].name, keys + i,
-                             n - i < MATCH_GROUP ? n - i : MATCH_GROUP, now);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((at = gallop(list, at, list_n, keys[i])) == list_n)
+            break;
+        if (!marks[i] && list[at] == keys[i] &&
+            in_force(minutes ? (int64_t)minutes[at] * 60 : 0, now))
+            marks[i] = mark;
     }
+}
+
+void orgctl_suppress_set_match_sorted(uint32_t *lists, const orgctl_suppress_set *set,
+                                      const uint64_t *keys, size_t n, int64_t now)
+{
+    memset(lists, 0, n * sizeof(*lists));
+    for (size_t s = 0; s < set->n; s++)
+        orgctl_suppress_match_sorted(lists, (uint32_t)s + 1, set->v[s].keys, set->v[s].minutes,
+                                     set->v[s].n, keys, n, now);
+}
+
+const char *orgctl_suppress_set_list_name(const orgctl_suppress_set *set, uint32_t list)
+{
+    return set->v[list - 1].name;
 }
 
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
