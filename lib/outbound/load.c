@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,18 +103,29 @@ struct output {
 
 /* A contact of the file, as pass 1 leaves it for the decisions in the file's order. */
 struct contact {
-    size_t cells;            /* its cells as they are written, in `text` (outputs only) */
-    const char *client_list; /* suppressed by client id in this list, or NULL */
     uint32_t line;
     uint32_t first; /* its first number in the numbers' arrays */
     int32_t attempts;
+    uint32_t client_list; /* suppressed by client id: 1 + its index in client_lists; 0 not */
+};
+
+/* A large array of the passes: anonymous memory in huge pages where the kernel gives them
+ * (a page fault per 2 MB, not per 4 kB: faults are dear on a virtual machine), grown by
+ * remapping, not copying. */
+struct big {
+    void *p;
+    size_t bytes;
+    bool mapped;
 };
 
 /* A number's verdict, from the sorted numbers: 0 the first time the file has it (and not
- * suppressed), else the line it was first seen on (a duplicate), else SUPPRESSED_BY and
- * the list (orgctl_suppress_set_list_name). */
+ * suppressed), SUPPRESSED_BY and the list (orgctl_suppress_set_list_name), or DUPLICATE_OF
+ * and the number that was first. Once a first number is decided, its verdict becomes its
+ * line, which its duplicates, after it in the file, name. */
 #define SUPPRESSED_BY 0x80000000u
-/* Lines go up to this (a duplicate's verdict is a line), numbers up to UINT32_MAX. */
+#define DUPLICATE_OF 0x40000000u
+#define VERDICT_VALUE 0x3fffffffu
+#define MAX_NUMBERS VERDICT_VALUE
 #define MAX_LINE 0x7fffffffu
 
 #define MAX_ZONES 64
@@ -136,11 +148,15 @@ struct load {
     const orgctl_phone_region *region; /* of national numbers */
     /* pass 1: the contacts, and their numbers in the file's order */
     struct contact *contacts;
-    size_t n_contacts, alloc_contacts;
+    size_t *cells; /* where each contact's cells start in `text` */
+    size_t n_contacts;
+    const char **client_lists; /* the lists that suppressed a client id */
+    uint32_t n_client_lists;
     uint64_t *keys;    /* orgctl_phone_key, 0: not a number */
     uint8_t *columns;  /* the index of its phone column */
     uint32_t *verdict; /* see SUPPRESSED_BY */
-    size_t n_numbers, alloc_numbers;
+    size_t n_numbers;
+    struct big contacts_mem, cells_mem, keys_mem, columns_mem, verdict_mem;
     strbuf text;    /* the contacts' cells, as written (only when an output file is) */
     strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
     /* counts */
@@ -439,6 +455,46 @@ static void cell(strbuf *sb, const char *value)
     cell_n(sb, value, strlen(value));
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Room for `need` bytes in b (its contents kept); the array's new address. */
+static void *big_reserve(struct big *b, size_t need)
+{
+    if (need <= b->bytes)
+        return b->p;
+    size_t bytes = b->bytes ? b->bytes : HUGE_PAGE;
+    while (bytes < need)
+        bytes *= 2;
+    void *p = MAP_FAILED;
+    if (!b->p)
+        p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    else if (b->mapped)
+        p = mremap(b->p, b->bytes, bytes, MREMAP_MAYMOVE);
+    if (p != MAP_FAILED) {
+        madvise(p, bytes, MADV_HUGEPAGE);
+        b->mapped = true;
+    } else if (b->mapped) { /* the allocator's memory from now on */
+        p = xmalloc(bytes);
+        memcpy(p, b->p, b->bytes);
+        munmap(b->p, b->bytes);
+        b->mapped = false;
+    } else {
+        p = xrealloc(b->p, bytes);
+    }
+    b->p = p;
+    b->bytes = bytes;
+    return p;
+}
+
+static void big_free(struct big *b)
+{
+    if (b->mapped)
+        munmap(b->p, b->bytes);
+    else
+        free(b->p);
+    *b = (struct big){0};
+}
+
 static int write_failed(const char *path)
 {
     return orgctl_error_set(ORGCTL_ERROR, "%s: %s", path, strerror(errno));
@@ -472,8 +528,8 @@ static int output_end_row(struct output *o)
 /* Starts a row of contact `ci`: the input's cells. */
 static strbuf *output_start_row(struct load *l, struct output *o, size_t ci)
 {
-    size_t end = ci + 1 < l->n_contacts ? l->contacts[ci + 1].cells : l->text.len;
-    strbuf_add(&o->buf, l->text.buf + l->contacts[ci].cells, end - l->contacts[ci].cells);
+    size_t end = ci + 1 < l->n_contacts ? l->cells[ci + 1] : l->text.len;
+    strbuf_add(&o->buf, l->text.buf + l->cells[ci], end - l->cells[ci]);
     return &o->buf;
 }
 
@@ -532,12 +588,12 @@ static int write_dialable(struct load *l, size_t ci, const char *e164, struct ar
 
 /* Decides number `j` (of contact `ci`), in the file's order; `invalid` the next of
  * l->invalid. */
-static int decide(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
+static int decide_number(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
 {
     const struct contact *c = &l->contacts[ci];
     uint64_t key = l->keys[j];
     uint32_t verdict = l->verdict[j];
-    char why[160], e164[ORGCTL_E164_MAX];
+    char why[160], e164[ORGCTL_E164_MAX] = "";
     if (!key) {
         if (l->excluded_out.fd < 0)
             return exclude(l, ci, column, "", R_INVALID, "");
@@ -545,15 +601,17 @@ static int decide(struct load *l, size_t ci, size_t j, const char *column, size_
         *invalid += strlen(at + 1) + 2;
         return exclude(l, ci, column, at + 1, R_INVALID, orgctl_phone_strerror((signed char)*at));
     }
-    orgctl_phone_from_key(e164, key);
-    if (verdict && !(verdict & SUPPRESSED_BY)) {
-        snprintf(why, sizeof(why), "the same number as line %u", verdict);
+    if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0)
+        orgctl_phone_from_key(e164, key);
+    if (verdict & DUPLICATE_OF) {
+        snprintf(why, sizeof(why), "the same number as line %u",
+                 l->verdict[verdict & VERDICT_VALUE]);
         return exclude(l, ci, column, e164, R_DUPLICATE, why);
     }
-    const char *list = c->client_list;
+    const char *list = c->client_list ? l->client_lists[c->client_list - 1] : NULL;
     bool by_client = list != NULL;
     if (!list && verdict)
-        list = orgctl_suppress_set_list_name(l->suppress, verdict & ~SUPPRESSED_BY);
+        list = orgctl_suppress_set_list_name(l->suppress, verdict & VERDICT_VALUE);
     if (list) {
         count_list(l, list);
         snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
@@ -570,6 +628,15 @@ static int decide(struct load *l, size_t ci, size_t j, const char *column, size_
                        "no allowed calling time in the sub-campaign's dates");
     l->dialable++;
     return l->dialable_out.fd < 0 ? 0 : write_dialable(l, ci, e164, a);
+}
+
+/* Decides number `j`; a number seen first then keeps its line for its duplicates. */
+static int decide(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
+{
+    int error = decide_number(l, ci, j, column, invalid);
+    if (l->keys[j] && !(l->verdict[j] & DUPLICATE_OF))
+        l->verdict[j] = l->contacts[ci].line;
+    return error;
 }
 
 /* Pass 3: every number decided and written in the file's order. */
@@ -589,21 +656,6 @@ static int decide_all(struct load *l, const struct columns *cols)
     return error;
 }
 
-/* The line of the contact whose number `j` is: the last contact whose numbers start at or
- * before it (a contact without numbers starts where the next one does). */
-static uint32_t line_of_number(const struct load *l, uint32_t j)
-{
-    size_t lo = 0, hi = l->n_contacts;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (l->contacts[mid].first <= j)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return l->contacts[lo].line;
-}
-
 /* How many distinct numbers are looked up in the suppression lists at a time. */
 #define MATCH_BATCH 4096
 
@@ -614,13 +666,15 @@ static uint32_t line_of_number(const struct load *l, uint32_t j)
 static void judge_numbers(struct load *l)
 {
     size_t n = l->n_numbers;
-    uint64_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
-    uint32_t *place = xmalloc((n ? n : 1) * sizeof(*place));
+    struct big sorted_mem = {0}, place_mem = {0};
+    uint64_t *sorted = big_reserve(&sorted_mem, (n ? n : 1) * sizeof(*sorted));
+    uint32_t *place = big_reserve(&place_mem, (n ? n : 1) * sizeof(*place));
     memcpy(sorted, l->keys, n * sizeof(*sorted));
     for (size_t i = 0; i < n; i++)
         place[i] = (uint32_t)i;
     orgctl_suppress_sort_keys(sorted, place, n);
-    l->verdict = xcalloc(n ? n : 1, sizeof(*l->verdict));
+    l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
+    memset(l->verdict, 0, n * sizeof(*l->verdict));
     uint64_t batch[MATCH_BATCH];
     uint32_t first[MATCH_BATCH], lists[MATCH_BATCH];
     size_t i = 0;
@@ -633,12 +687,9 @@ static void judge_numbers(struct load *l)
             uint32_t lowest = place[i];
             for (; end < n && sorted[end] == sorted[i]; end++)
                 lowest = place[end] < lowest ? place[end] : lowest;
-            if (end - i > 1) {
-                uint32_t line = line_of_number(l, lowest);
-                for (size_t k = i; k < end; k++)
-                    if (place[k] != lowest)
-                        l->verdict[place[k]] = line;
-            }
+            for (size_t k = i; end - i > 1 && k < end; k++)
+                if (place[k] != lowest)
+                    l->verdict[place[k]] = DUPLICATE_OF | lowest;
             batch[m] = sorted[i];
             first[m] = lowest;
             i = end;
@@ -649,8 +700,21 @@ static void judge_numbers(struct load *l)
             if (lists[k])
                 l->verdict[first[k]] = SUPPRESSED_BY | lists[k];
     }
-    free(sorted);
-    free(place);
+    big_free(&sorted_mem);
+    big_free(&place_mem);
+}
+
+/* The 1-based index of a list that suppresses client ids, in l->client_lists. */
+static uint32_t client_list_index(struct load *l, const char *list)
+{
+    uint32_t i = 0;
+    while (i < l->n_client_lists && l->client_lists[i] != list)
+        i++;
+    if (i == l->n_client_lists) {
+        l->client_lists = xrealloc(l->client_lists, (i + 1) * sizeof(*l->client_lists));
+        l->client_lists[l->n_client_lists++] = list;
+    }
+    return i + 1;
 }
 
 /* Pass 1, a contact: checked, its cells kept as they are written (when an output file is
@@ -671,20 +735,18 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
                                     file, orgctl_csv_record_field_line(rec, i), i + 1, len,
                                     ORGCTL_LOAD_CELL_MAX);
     }
-    if (line > MAX_LINE || l->n_numbers + c->n_phone > UINT32_MAX)
+    if (line > UINT32_MAX || l->n_numbers + c->n_phone > MAX_NUMBERS)
         return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: more contacts than one load takes", file,
                                 line);
-    if (l->n_contacts == l->alloc_contacts) {
-        l->alloc_contacts = l->alloc_contacts ? 2 * l->alloc_contacts : 1 << 14;
-        l->contacts = xrealloc(l->contacts, l->alloc_contacts * sizeof(*l->contacts));
-    }
+    l->contacts = big_reserve(&l->contacts_mem, (l->n_contacts + 1) * sizeof(*l->contacts));
     struct contact *ct = &l->contacts[l->n_contacts];
     *ct = (struct contact){.line = (uint32_t)line, .first = (uint32_t)l->n_numbers};
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
+    const char *client_list;
     if (*client && l->suppress &&
-        orgctl_suppress_set_match_client(&ct->client_list, &(int64_t){0}, l->suppress, client,
-                                         (int64_t)l->opts->now) != 1)
-        ct->client_list = NULL;
+        orgctl_suppress_set_match_client(&client_list, &(int64_t){0}, l->suppress, client,
+                                         (int64_t)l->opts->now) == 1)
+        ct->client_list = client_list_index(l, client_list);
     if (c->attempts >= 0) {
         const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
         char *end;
@@ -695,19 +757,18 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
                                     line, (size_t)c->attempts + 1, s);
         ct->attempts = (int32_t)attempts;
     }
-    ct->cells = l->text.len;
-    if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0)
+    if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0) {
+        l->cells = big_reserve(&l->cells_mem, (l->n_contacts + 1) * sizeof(*l->cells));
+        l->cells[l->n_contacts] = l->text.len;
         for (size_t i = 0; i < n; i++) {
             size_t len;
             const char *v = orgctl_csv_record_field(rec, i, &len);
             cell_n(&l->text, v, len);
         }
-    l->n_contacts++;
-    if (l->n_numbers + c->n_phone > l->alloc_numbers) {
-        l->alloc_numbers = l->alloc_numbers ? 2 * l->alloc_numbers : 1 << 15;
-        l->keys = xrealloc(l->keys, l->alloc_numbers * sizeof(*l->keys));
-        l->columns = xrealloc(l->columns, l->alloc_numbers * sizeof(*l->columns));
     }
+    l->n_contacts++;
+    l->keys = big_reserve(&l->keys_mem, (l->n_numbers + c->n_phone) * sizeof(*l->keys));
+    l->columns = big_reserve(&l->columns_mem, l->n_numbers + c->n_phone);
     for (size_t k = 0; k < c->n_phone; k++) {
         size_t len;
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
@@ -1014,12 +1075,13 @@ static void load_release(struct load *l)
             close(outputs[i]->fd);
         strbuf_release(&outputs[i]->buf);
     }
-    free(l->contacts);
-    free(l->keys);
-    free(l->columns);
-    free(l->verdict);
+    struct big *arrays[] = {&l->contacts_mem, &l->cells_mem, &l->keys_mem, &l->columns_mem,
+                            &l->verdict_mem};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(*arrays); i++)
+        big_free(arrays[i]);
     strbuf_release(&l->text);
     strbuf_release(&l->invalid);
+    free(l->client_lists);
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
