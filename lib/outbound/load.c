@@ -659,49 +659,128 @@ static int decide_all(struct load *l, const struct columns *cols)
 /* How many distinct numbers are looked up in the suppression lists at a time. */
 #define MATCH_BATCH 4096
 
-/* Pass 2: the numbers sorted (a copy of their keys, with their places), so that a run of
- * equal keys is one number, its lowest place the first time the file has it and the others
- * its duplicates, and the distinct numbers go through each suppression list in one forward
- * walk. Gives each number its verdict. */
-static void judge_numbers(struct load *l)
+/* The valid numbers sorted by key, each with its place in the file: packed into one value,
+ * (key - base) above place_bits of place, when the two fit in 64 bits (the numbers of a
+ * country or two do: a NANP list's keys span 34 bits), else keys with a second array of
+ * places. */
+struct sorted_numbers {
+    const uint64_t *v;
+    const uint32_t *place; /* NULL: packed */
+    int place_bits;
+    uint64_t base;
+};
+
+static uint64_t sorted_key(const struct sorted_numbers *s, size_t i)
 {
-    size_t n = l->n_numbers;
-    struct big sorted_mem = {0}, place_mem = {0};
-    uint64_t *sorted = big_reserve(&sorted_mem, (n ? n : 1) * sizeof(*sorted));
-    uint32_t *place = big_reserve(&place_mem, (n ? n : 1) * sizeof(*place));
-    memcpy(sorted, l->keys, n * sizeof(*sorted));
-    for (size_t i = 0; i < n; i++)
-        place[i] = (uint32_t)i;
-    orgctl_suppress_sort_keys(sorted, place, n);
-    l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
-    memset(l->verdict, 0, n * sizeof(*l->verdict));
+    return s->place ? s->v[i] : (s->v[i] >> s->place_bits) + s->base;
+}
+
+static uint32_t sorted_place(const struct sorted_numbers *s, size_t i)
+{
+    return s->place ? s->place[i] : (uint32_t)(s->v[i] & (((uint64_t)1 << s->place_bits) - 1));
+}
+
+/* A part of the sorted numbers, judged on a thread of its own: from `begin` (the start of a
+ * run of equal keys) to `end`. */
+struct judge_part {
+    struct load *l;
+    const struct sorted_numbers *s;
+    size_t begin, end;
+};
+
+/* A run of equal keys is one number: its lowest place the first time the file has it, the
+ * others its duplicates; the distinct numbers go through the suppression lists a batch at
+ * a time. */
+static void *judge_part(void *arg)
+{
+    const struct judge_part *p = arg;
+    const struct sorted_numbers *s = p->s;
+    uint32_t *verdict = p->l->verdict;
     uint64_t batch[MATCH_BATCH];
     uint32_t first[MATCH_BATCH], lists[MATCH_BATCH];
-    size_t i = 0;
-    while (i < n && !sorted[i]) /* not numbers: decided by their code */
-        i++;
-    while (i < n) {
+    for (size_t i = p->begin; i < p->end;) {
         size_t m = 0;
-        for (; i < n && m < MATCH_BATCH; m++) {
+        for (; i < p->end && m < MATCH_BATCH; m++) {
+            uint64_t key = sorted_key(s, i);
+            uint32_t lowest = sorted_place(s, i);
             size_t end = i + 1;
-            uint32_t lowest = place[i];
-            for (; end < n && sorted[end] == sorted[i]; end++)
-                lowest = place[end] < lowest ? place[end] : lowest;
+            for (; end < p->end && sorted_key(s, end) == key; end++)
+                lowest = sorted_place(s, end) < lowest ? sorted_place(s, end) : lowest;
             for (size_t k = i; end - i > 1 && k < end; k++)
-                if (place[k] != lowest)
-                    l->verdict[place[k]] = DUPLICATE_OF | lowest;
-            batch[m] = sorted[i];
+                if (sorted_place(s, k) != lowest)
+                    verdict[sorted_place(s, k)] = DUPLICATE_OF | lowest;
+            batch[m] = key;
             first[m] = lowest;
             i = end;
         }
-        if (l->suppress)
-            orgctl_suppress_set_match_sorted(lists, l->suppress, batch, m, (int64_t)l->opts->now);
-        for (size_t k = 0; l->suppress && k < m; k++)
+        if (!p->l->suppress)
+            continue;
+        orgctl_suppress_set_match_sorted(lists, p->l->suppress, batch, m, (int64_t)p->l->opts->now);
+        for (size_t k = 0; k < m; k++)
             if (lists[k])
-                l->verdict[first[k]] = SUPPRESSED_BY | lists[k];
+                verdict[first[k]] = SUPPRESSED_BY | lists[k];
     }
-    big_free(&sorted_mem);
-    big_free(&place_mem);
+    return NULL;
+}
+
+/* The bits `x` takes. */
+static int bits_of(uint64_t x)
+{
+    int b = 0;
+    for (; x; x >>= 1)
+        b++;
+    return b;
+}
+
+/* Pass 2: the numbers sorted (a stable radix sort of the packed values, else an in-place
+ * one of keys and places), then judged in two halves, one on another thread. Gives each
+ * number its verdict. */
+static void judge_numbers(struct load *l)
+{
+    size_t n = l->n_numbers, valid = 0;
+    uint64_t low = UINT64_MAX, high = 0;
+    for (size_t i = 0; i < n; i++)
+        if (l->keys[i]) {
+            valid++;
+            low = l->keys[i] < low ? l->keys[i] : low;
+            high = l->keys[i] > high ? l->keys[i] : high;
+        }
+    l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
+    memset(l->verdict, 0, n * sizeof(*l->verdict));
+    struct big values_mem = {0}, scratch_mem = {0};
+    uint64_t *values = big_reserve(&values_mem, (valid ? valid : 1) * sizeof(*values));
+    struct sorted_numbers s = {.v = values, .place_bits = bits_of(n), .base = low};
+    int key_bits = valid ? bits_of(high - low) : 0;
+    if (key_bits + s.place_bits <= 64) {
+        for (size_t i = 0, m = 0; i < n; i++)
+            if (l->keys[i])
+                values[m++] = (l->keys[i] - low) << s.place_bits | i;
+        uint64_t *scratch = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*scratch));
+        s.v = orgctl_suppress_sort_stable(values, scratch, valid, s.place_bits, key_bits);
+    } else {
+        uint32_t *place = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*place));
+        for (size_t i = 0, m = 0; i < n; i++)
+            if (l->keys[i]) {
+                values[m] = l->keys[i];
+                place[m++] = (uint32_t)i;
+            }
+        orgctl_suppress_sort_keys(values, place, valid);
+        s.place = place;
+    }
+    /* two halves, split where a run of equal keys starts */
+    size_t half = valid / 2;
+    while (half > 0 && half < valid && sorted_key(&s, half) == sorted_key(&s, half - 1))
+        half++;
+    struct judge_part parts[2] = {{l, &s, 0, half}, {l, &s, half, valid}};
+    pthread_t thread;
+    bool threaded = valid > 65536 && pthread_create(&thread, NULL, judge_part, &parts[1]) == 0;
+    judge_part(&parts[0]);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        judge_part(&parts[1]);
+    big_free(&values_mem);
+    big_free(&scratch_mem);
 }
 
 /* The 1-based index of a list that suppresses client ids, in l->client_lists. */

@@ -41,6 +41,10 @@ size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
 /* Sorts keys in place by value (no second array; not stable), moving carry[i] (NULL: none)
  * with keys[i]: campaign load's numbers with their places in the file. */
 void orgctl_suppress_sort_keys(uint64_t *keys, uint32_t *carry, size_t n);
+/* Sorts v stably by the `bits` bits from bit `low` up of its values (LSD radix sort, two
+ * threads where there are two, through `scratch` of n values too); returns the array that
+ * holds the result, v or scratch. */
+uint64_t *orgctl_suppress_sort_stable(uint64_t *v, uint64_t *scratch, size_t n, int low, int bits);
 
 /* The numbers of sorted entries by the 5-digit prefix naming their shard, in prefix order,
  * each group in value order: where keys of several lengths share a prefix, gathered into a
