@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -106,7 +107,7 @@ struct contact {
     uint32_t line;
     uint32_t first; /* its first number in the numbers' arrays */
     int32_t attempts;
-    uint32_t client_list; /* suppressed by client id: 1 + its index in client_lists; 0 not */
+    uint32_t client_list; /* suppressed by client id: the list (orgctl_suppress_set_list_name) */
 };
 
 /* A large array of the passes: anonymous memory in huge pages where the kernel gives them
@@ -128,6 +129,20 @@ struct big {
 #define MAX_NUMBERS VERDICT_VALUE
 #define MAX_LINE 0x7fffffffu
 
+/* What pass 1 keeps of the contact list (or of a part of it): the contacts, and their
+ * numbers in the file's order. */
+struct part {
+    struct contact *contacts;
+    size_t *cells; /* where each contact's cells start in `text` */
+    size_t n_contacts;
+    uint64_t *keys;   /* orgctl_phone_key, 0: not a number */
+    uint8_t *columns; /* the index of its phone column */
+    size_t n_numbers;
+    struct big contacts_mem, cells_mem, keys_mem, columns_mem;
+    strbuf text;    /* the contacts' cells, as written (only when an output file is) */
+    strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
+};
+
 #define MAX_ZONES 64
 
 struct load {
@@ -146,19 +161,9 @@ struct load {
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
     orgctl_suppress_set *suppress;
     const orgctl_phone_region *region; /* of national numbers */
-    /* pass 1: the contacts, and their numbers in the file's order */
-    struct contact *contacts;
-    size_t *cells; /* where each contact's cells start in `text` */
-    size_t n_contacts;
-    const char **client_lists; /* the lists that suppressed a client id */
-    uint32_t n_client_lists;
-    uint64_t *keys;    /* orgctl_phone_key, 0: not a number */
-    uint8_t *columns;  /* the index of its phone column */
-    uint32_t *verdict; /* see SUPPRESSED_BY */
-    size_t n_numbers;
-    struct big contacts_mem, cells_mem, keys_mem, columns_mem, verdict_mem;
-    strbuf text;    /* the contacts' cells, as written (only when an output file is) */
-    strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
+    struct part in;                    /* pass 1: the whole file */
+    uint32_t *verdict;                 /* pass 2: each number's (see SUPPRESSED_BY) */
+    struct big verdict_mem;
     /* counts */
     size_t contacts_with_none, dialable, excluded[R_COUNT];
     cJSON *by_list; /* suppressed: list -> count */
@@ -462,7 +467,7 @@ static void *big_reserve(struct big *b, size_t need)
 {
     if (need <= b->bytes)
         return b->p;
-    size_t bytes = b->bytes ? b->bytes : HUGE_PAGE;
+    size_t bytes = b->bytes ? b->bytes : (size_t)64 << 10; /* a small file's stay small */
     while (bytes < need)
         bytes *= 2;
     void *p = MAP_FAILED;
@@ -471,7 +476,8 @@ static void *big_reserve(struct big *b, size_t need)
     else if (b->mapped)
         p = mremap(b->p, b->bytes, bytes, MREMAP_MAYMOVE);
     if (p != MAP_FAILED) {
-        madvise(p, bytes, MADV_HUGEPAGE);
+        if (bytes >= HUGE_PAGE)
+            madvise(p, bytes, MADV_HUGEPAGE);
         b->mapped = true;
     } else if (b->mapped) { /* the allocator's memory from now on */
         p = xmalloc(bytes);
@@ -528,8 +534,9 @@ static int output_end_row(struct output *o)
 /* Starts a row of contact `ci`: the input's cells. */
 static strbuf *output_start_row(struct load *l, struct output *o, size_t ci)
 {
-    size_t end = ci + 1 < l->n_contacts ? l->cells[ci + 1] : l->text.len;
-    strbuf_add(&o->buf, l->text.buf + l->cells[ci], end - l->cells[ci]);
+    const struct part *in = &l->in;
+    size_t end = ci + 1 < in->n_contacts ? in->cells[ci + 1] : in->text.len;
+    strbuf_add(&o->buf, in->text.buf + in->cells[ci], end - in->cells[ci]);
     return &o->buf;
 }
 
@@ -590,32 +597,37 @@ static int write_dialable(struct load *l, size_t ci, const char *e164, struct ar
  * l->invalid. */
 static int decide_number(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
 {
-    const struct contact *c = &l->contacts[ci];
-    uint64_t key = l->keys[j];
+    const struct contact *c = &l->in.contacts[ci];
+    uint64_t key = l->in.keys[j];
     uint32_t verdict = l->verdict[j];
-    char why[160], e164[ORGCTL_E164_MAX] = "";
+    char why[160], e164[ORGCTL_E164_MAX];
+    why[0] = e164[0] = '\0';
     if (!key) {
         if (l->excluded_out.fd < 0)
             return exclude(l, ci, column, "", R_INVALID, "");
-        const char *at = l->invalid.buf + *invalid;
+        const char *at = l->in.invalid.buf + *invalid;
         *invalid += strlen(at + 1) + 2;
         return exclude(l, ci, column, at + 1, R_INVALID, orgctl_phone_strerror((signed char)*at));
     }
     if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0)
         orgctl_phone_from_key(e164, key);
+    bool writing = l->excluded_out.fd >= 0; /* the details, else only counted */
     if (verdict & DUPLICATE_OF) {
-        snprintf(why, sizeof(why), "the same number as line %u",
-                 l->verdict[verdict & VERDICT_VALUE]);
+        if (writing)
+            snprintf(why, sizeof(why), "the same number as line %u",
+                     l->verdict[verdict & VERDICT_VALUE]);
         return exclude(l, ci, column, e164, R_DUPLICATE, why);
     }
-    const char *list = c->client_list ? l->client_lists[c->client_list - 1] : NULL;
-    bool by_client = list != NULL;
-    if (!list && verdict)
-        list = orgctl_suppress_set_list_name(l->suppress, verdict & VERDICT_VALUE);
+    bool by_client = c->client_list != 0;
+    const char *list = NULL;
+    if (by_client || verdict)
+        list = orgctl_suppress_set_list_name(l->suppress,
+                                             by_client ? c->client_list : verdict & VERDICT_VALUE);
     if (list) {
         count_list(l, list);
-        snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
-                 by_client ? "client id" : "number");
+        if (writing)
+            snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
+                     by_client ? "client id" : "number");
         return exclude(l, ci, column, e164, R_SUPPRESSED, why);
     }
     if (l->max_attempts && c->attempts >= l->max_attempts) {
@@ -634,8 +646,8 @@ static int decide_number(struct load *l, size_t ci, size_t j, const char *column
 static int decide(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
 {
     int error = decide_number(l, ci, j, column, invalid);
-    if (l->keys[j] && !(l->verdict[j] & DUPLICATE_OF))
-        l->verdict[j] = l->contacts[ci].line;
+    if (l->in.keys[j] && !(l->verdict[j] & DUPLICATE_OF))
+        l->verdict[j] = l->in.contacts[ci].line;
     return error;
 }
 
@@ -644,11 +656,12 @@ static int decide_all(struct load *l, const struct columns *cols)
 {
     int error = 0;
     size_t invalid = 0;
-    for (size_t ci = 0; ci < l->n_contacts && !error; ci++) {
-        size_t end = ci + 1 < l->n_contacts ? l->contacts[ci + 1].first : l->n_numbers;
-        for (size_t j = l->contacts[ci].first; j < end && !error; j++)
-            error = decide(l, ci, j, cols->names[cols->phone[l->columns[j]]], &invalid);
-        if (!error && l->contacts[ci].first == end) {
+    const struct part *in = &l->in;
+    for (size_t ci = 0; ci < in->n_contacts && !error; ci++) {
+        size_t end = ci + 1 < in->n_contacts ? in->contacts[ci + 1].first : in->n_numbers;
+        for (size_t j = in->contacts[ci].first; j < end && !error; j++)
+            error = decide(l, ci, j, cols->names[cols->phone[in->columns[j]]], &invalid);
+        if (!error && in->contacts[ci].first == end) {
             l->contacts_with_none++;
             error = exclude(l, ci, "", "", R_INVALID, "no phone number");
         }
@@ -737,13 +750,13 @@ static int bits_of(uint64_t x)
  * number its verdict. */
 static void judge_numbers(struct load *l)
 {
-    size_t n = l->n_numbers, valid = 0;
+    size_t n = l->in.n_numbers, valid = 0;
     uint64_t low = UINT64_MAX, high = 0;
     for (size_t i = 0; i < n; i++)
-        if (l->keys[i]) {
+        if (l->in.keys[i]) {
             valid++;
-            low = l->keys[i] < low ? l->keys[i] : low;
-            high = l->keys[i] > high ? l->keys[i] : high;
+            low = l->in.keys[i] < low ? l->in.keys[i] : low;
+            high = l->in.keys[i] > high ? l->in.keys[i] : high;
         }
     l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
     memset(l->verdict, 0, n * sizeof(*l->verdict));
@@ -753,15 +766,15 @@ static void judge_numbers(struct load *l)
     int key_bits = valid ? bits_of(high - low) : 0;
     if (key_bits + s.place_bits <= 64) {
         for (size_t i = 0, m = 0; i < n; i++)
-            if (l->keys[i])
-                values[m++] = (l->keys[i] - low) << s.place_bits | i;
+            if (l->in.keys[i])
+                values[m++] = (l->in.keys[i] - low) << s.place_bits | i;
         uint64_t *scratch = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*scratch));
         s.v = orgctl_suppress_sort_stable(values, scratch, valid, s.place_bits, key_bits);
     } else {
         uint32_t *place = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*place));
         for (size_t i = 0, m = 0; i < n; i++)
-            if (l->keys[i]) {
-                values[m] = l->keys[i];
+            if (l->in.keys[i]) {
+                values[m] = l->in.keys[i];
                 place[m++] = (uint32_t)i;
             }
         orgctl_suppress_sort_keys(values, place, valid);
@@ -783,23 +796,10 @@ static void judge_numbers(struct load *l)
     big_free(&scratch_mem);
 }
 
-/* The 1-based index of a list that suppresses client ids, in l->client_lists. */
-static uint32_t client_list_index(struct load *l, const char *list)
-{
-    uint32_t i = 0;
-    while (i < l->n_client_lists && l->client_lists[i] != list)
-        i++;
-    if (i == l->n_client_lists) {
-        l->client_lists = xrealloc(l->client_lists, (i + 1) * sizeof(*l->client_lists));
-        l->client_lists[l->n_client_lists++] = list;
-    }
-    return i + 1;
-}
-
 /* Pass 1, a contact: checked, its cells kept as they are written (when an output file is
- * asked for), its numbers normalised and added. */
-static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
-                        const struct columns *c)
+ * asked for), its numbers normalised and added to `in`. */
+static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
+                        orgctl_csv_record *rec, const struct columns *c)
 {
     const char *file = orgctl_csv_name(csv);
     size_t n = orgctl_csv_record_count(rec), line = orgctl_csv_record_line(rec);
@@ -814,18 +814,16 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
                                     file, orgctl_csv_record_field_line(rec, i), i + 1, len,
                                     ORGCTL_LOAD_CELL_MAX);
     }
-    if (line > UINT32_MAX || l->n_numbers + c->n_phone > MAX_NUMBERS)
+    if (line > UINT32_MAX || in->n_numbers + c->n_phone > MAX_NUMBERS)
         return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: more contacts than one load takes", file,
                                 line);
-    l->contacts = big_reserve(&l->contacts_mem, (l->n_contacts + 1) * sizeof(*l->contacts));
-    struct contact *ct = &l->contacts[l->n_contacts];
-    *ct = (struct contact){.line = (uint32_t)line, .first = (uint32_t)l->n_numbers};
+    in->contacts = big_reserve(&in->contacts_mem, (in->n_contacts + 1) * sizeof(*in->contacts));
+    struct contact *ct = &in->contacts[in->n_contacts];
+    *ct = (struct contact){.line = (uint32_t)line, .first = (uint32_t)in->n_numbers};
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
-    const char *client_list;
-    if (*client && l->suppress &&
-        orgctl_suppress_set_match_client(&client_list, &(int64_t){0}, l->suppress, client,
-                                         (int64_t)l->opts->now) == 1)
-        ct->client_list = client_list_index(l, client_list);
+    if (*client && l->suppress)
+        ct->client_list = orgctl_suppress_set_client_list(l->suppress, client,
+                                                          (int64_t)l->opts->now, &(int64_t){0});
     if (c->attempts >= 0) {
         const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
         char *end;
@@ -837,17 +835,17 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
         ct->attempts = (int32_t)attempts;
     }
     if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0) {
-        l->cells = big_reserve(&l->cells_mem, (l->n_contacts + 1) * sizeof(*l->cells));
-        l->cells[l->n_contacts] = l->text.len;
+        in->cells = big_reserve(&in->cells_mem, (in->n_contacts + 1) * sizeof(*in->cells));
+        in->cells[in->n_contacts] = in->text.len;
         for (size_t i = 0; i < n; i++) {
             size_t len;
             const char *v = orgctl_csv_record_field(rec, i, &len);
-            cell_n(&l->text, v, len);
+            cell_n(&in->text, v, len);
         }
     }
-    l->n_contacts++;
-    l->keys = big_reserve(&l->keys_mem, (l->n_numbers + c->n_phone) * sizeof(*l->keys));
-    l->columns = big_reserve(&l->columns_mem, l->n_numbers + c->n_phone);
+    in->n_contacts++;
+    in->keys = big_reserve(&in->keys_mem, (in->n_numbers + c->n_phone) * sizeof(*in->keys));
+    in->columns = big_reserve(&in->columns_mem, in->n_numbers + c->n_phone);
     for (size_t k = 0; k < c->n_phone; k++) {
         size_t len;
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
@@ -857,24 +855,91 @@ static int read_contact(struct load *l, orgctl_csv *csv, orgctl_csv_record *rec,
         ptrdiff_t bad_at;
         int code = orgctl_phone_normalize(e164, &bad_at, l->region, raw, len);
         uint64_t key = code < 0 ? 0 : orgctl_phone_key(e164);
-        l->columns[l->n_numbers] = (uint8_t)k;
-        l->keys[l->n_numbers++] = key;
+        in->columns[in->n_numbers] = (uint8_t)k;
+        in->keys[in->n_numbers++] = key;
         if (!key && l->excluded_out.fd >= 0) {
-            strbuf_addch(&l->invalid, (char)code);
-            strbuf_add(&l->invalid, raw, len + 1); /* with its NUL */
+            strbuf_addch(&in->invalid, (char)code);
+            strbuf_add(&in->invalid, raw, len + 1); /* with its NUL */
         }
     }
     return 0;
 }
 
-static int read_all(struct load *l, orgctl_csv *csv, const struct columns *c)
+/* Pass 1 over the records after the header. */
+static int read_all(const struct load *l, struct part *in, orgctl_csv *csv, const struct columns *c)
 {
     orgctl_csv_record *rec;
     int error;
     while ((error = orgctl_csv_next(&rec, csv)) == 0)
-        if ((error = read_contact(l, csv, rec, c)) < 0)
+        if ((error = read_contact(l, in, csv, rec, c)) < 0)
             return error;
     return error == ORGCTL_ITEROVER ? 0 : error;
+}
+
+static void part_free(struct part *in)
+{
+    struct big *arrays[] = {&in->contacts_mem, &in->cells_mem, &in->keys_mem, &in->columns_mem};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(*arrays); i++)
+        big_free(arrays[i]);
+    strbuf_release(&in->text);
+    strbuf_release(&in->invalid);
+    memset(in, 0, sizeof(*in));
+}
+
+/* Appends `b`, read from the line after the `lines` lines before it, to `a`; false (and
+ * nothing done) when the two are more than a load takes. */
+static bool part_append(struct part *a, struct part *b, size_t lines)
+{
+    if (a->n_numbers + b->n_numbers > MAX_NUMBERS ||
+        (b->n_contacts && b->contacts[b->n_contacts - 1].line + lines > UINT32_MAX))
+        return false;
+    size_t contacts = a->n_contacts + b->n_contacts, numbers = a->n_numbers + b->n_numbers;
+    a->contacts = big_reserve(&a->contacts_mem, (contacts ? contacts : 1) * sizeof(*a->contacts));
+    for (size_t i = 0; i < b->n_contacts; i++) {
+        struct contact c = b->contacts[i];
+        c.line += (uint32_t)lines;
+        c.first += (uint32_t)a->n_numbers;
+        a->contacts[a->n_contacts + i] = c;
+    }
+    if (b->cells) {
+        a->cells = big_reserve(&a->cells_mem, (contacts ? contacts : 1) * sizeof(*a->cells));
+        for (size_t i = 0; i < b->n_contacts; i++)
+            a->cells[a->n_contacts + i] = b->cells[i] + a->text.len;
+    }
+    a->keys = big_reserve(&a->keys_mem, (numbers ? numbers : 1) * sizeof(*a->keys));
+    a->columns = big_reserve(&a->columns_mem, numbers ? numbers : 1);
+    memcpy(a->keys + a->n_numbers, b->keys, b->n_numbers * sizeof(*b->keys));
+    memcpy(a->columns + a->n_numbers, b->columns, b->n_numbers);
+    strbuf_add(&a->text, b->text.buf, b->text.len);
+    strbuf_add(&a->invalid, b->invalid.buf, b->invalid.len);
+    a->n_contacts = contacts;
+    a->n_numbers = numbers;
+    return true;
+}
+
+/* The second half of a plain file, read on a thread of its own while the caller reads the
+ * first. Its lines count from its start; an error in it only says that the file is read
+ * again in one piece, which reports it at its place. */
+struct half {
+    const struct load *l;
+    const struct columns *cols;
+    const char *name, *data;
+    size_t len;
+    struct part in;
+    int error;
+};
+
+static void *half_main(void *arg)
+{
+    struct half *h = arg;
+    orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
+    copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
+    orgctl_csv *csv = NULL;
+    h->error = orgctl_csv_open_buffer(&csv, h->name, h->data, h->len, &copts);
+    if (!h->error)
+        h->error = read_all(h->l, &h->in, csv, h->cols);
+    orgctl_csv_free(csv);
+    return NULL;
 }
 
 /* --- setting up --- */
@@ -1059,6 +1124,97 @@ static int close_output(struct output *o)
     return error;
 }
 
+/* A plain file is read in two halves at once when it is this large. */
+#define SPLIT_MIN (4 << 20)
+
+/* A plain contact list mapped, to be read in two halves: the second starts after the line
+ * end nearest the middle. */
+struct mapped {
+    char *data;
+    size_t len, split;
+};
+
+static bool has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+    return n >= k && strcasecmp(path + n - k, suffix) == 0;
+}
+
+/* Maps the file when it is a large plain one (not .gz or .zip, which orgctl_csv_open
+ * inflates) and finds where its second half starts; false: read it in one piece. */
+static bool map_halves(const char *path, struct mapped *m)
+{
+    struct stat st;
+    if (has_suffix(path, ".gz") || has_suffix(path, ".zip") || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    void *p = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= SPLIT_MIN)
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return false;
+    m->data = p;
+    m->len = (size_t)st.st_size;
+    const char *nl = memchr(m->data + m->len / 2, '\n', m->len - m->len / 2);
+    m->split = nl ? (size_t)(nl + 1 - m->data) : m->len;
+    /* a reader skips a byte order mark at its start: a half must not start with those bytes */
+    if (m->split >= m->len ||
+        (m->len - m->split >= 3 && memcmp(m->data + m->split, "\xef\xbb\xbf", 3) == 0)) {
+        munmap(m->data, m->len);
+        return false;
+    }
+    madvise(m->data, m->len, MADV_SEQUENTIAL);
+    return true;
+}
+
+/* The lines before byte `end` of the data. */
+static size_t lines_before(const char *data, size_t end)
+{
+    size_t lines = 0;
+    for (const char *p = data, *stop = data + end; (p = memchr(p, '\n', (size_t)(stop - p))); p++)
+        lines++;
+    return lines;
+}
+
+/* Pass 1 over the records after the header: of a large plain file, the second half on
+ * another thread (read again in one piece if either half fails: the first may have ended
+ * within a quoted cell, and an error is then reported at its place). */
+static int read_records(struct load *l, orgctl_csv **csv, const struct columns *c, struct mapped *m,
+                        orgctl_csv_options *copts)
+{
+    if (!m->data)
+        return read_all(l, &l->in, *csv, c);
+    struct half h = {.l = l,
+                     .cols = c,
+                     .name = l->opts->contacts,
+                     .data = m->data + m->split,
+                     .len = m->len - m->split};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, half_main, &h) == 0;
+    int error = read_all(l, &l->in, *csv, c);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        error = -1;
+    if (!error && !h.error && part_append(&l->in, &h.in, lines_before(m->data, m->split))) {
+        part_free(&h.in);
+        return 0;
+    }
+    part_free(&h.in);
+    part_free(&l->in);
+    /* again, in one piece, from after the header */
+    orgctl_csv_record *rec;
+    orgctl_csv_free(*csv);
+    *csv = NULL;
+    if ((error = orgctl_csv_open_buffer(csv, l->opts->contacts, m->data, m->len, copts)) < 0 ||
+        (error = orgctl_csv_next(&rec, *csv)) < 0)
+        return error;
+    return read_all(l, &l->in, *csv, c);
+}
+
 /* The three passes over the contacts: read (the hash alongside), judge, decide. */
 static int read_contacts(struct load *l, struct hasher *h)
 {
@@ -1067,7 +1223,10 @@ static int read_contacts(struct load *l, struct hasher *h)
     orgctl_csv *csv = NULL;
     orgctl_csv_record *rec = NULL;
     struct columns c = {0};
-    int error = orgctl_csv_open(&csv, l->opts->contacts, &copts);
+    struct mapped m = {0};
+    int error = map_halves(l->opts->contacts, &m)
+                    ? orgctl_csv_open_buffer(&csv, l->opts->contacts, m.data, m.split, &copts)
+                    : orgctl_csv_open(&csv, l->opts->contacts, &copts);
     if (!error && (error = orgctl_csv_next(&rec, csv)) == ORGCTL_ITEROVER)
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: no header", orgctl_csv_name(csv));
     if (!error)
@@ -1078,8 +1237,10 @@ static int read_contacts(struct load *l, struct hasher *h)
         error = open_output(&l->excluded_out, l->opts->excluded,
                             "phone_column,number,reason,detail", &c);
     if (!error)
-        error = read_all(l, csv, &c);
+        error = read_records(l, &csv, &c, &m, &copts);
     orgctl_csv_free(csv);
+    if (m.data)
+        munmap(m.data, m.len);
     int hashed = hasher_finish(h, !error);
     if (!error)
         error = hashed;
@@ -1104,8 +1265,8 @@ static cJSON *counts(struct load *l, const char *sha, const char *commit)
     cJSON_AddStringToObject(r, "campaign", orgctl_campaign_str(l->sub, "campaign"));
     cJSON_AddStringToObject(r, "input_sha256", sha);
     cJSON_AddStringToObject(r, "rules_commit", commit);
-    cJSON_AddNumberToObject(r, "contacts", (double)l->n_contacts);
-    cJSON_AddNumberToObject(r, "numbers", (double)(l->n_numbers + l->contacts_with_none));
+    cJSON_AddNumberToObject(r, "contacts", (double)l->in.n_contacts);
+    cJSON_AddNumberToObject(r, "numbers", (double)(l->in.n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(r, "dialable", (double)l->dialable);
     cJSON *ex = cJSON_AddObjectToObject(r, "excluded");
     for (int i = 0; i < R_COUNT; i++)
@@ -1124,8 +1285,8 @@ static cJSON *last_load(struct load *l, const cJSON *result)
     char when[32];
     orgctl_time_format(l->opts->now, when, sizeof(when));
     cJSON_AddStringToObject(m, "time", when);
-    cJSON_AddNumberToObject(m, "contacts", (double)l->n_contacts);
-    cJSON_AddNumberToObject(m, "numbers", (double)(l->n_numbers + l->contacts_with_none));
+    cJSON_AddNumberToObject(m, "contacts", (double)l->in.n_contacts);
+    cJSON_AddNumberToObject(m, "numbers", (double)(l->in.n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(m, "dialable", (double)l->dialable);
     for (int i = 0; i < R_COUNT; i++)
         cJSON_AddNumberToObject(m, reason_keys[i], (double)l->excluded[i]);
@@ -1154,13 +1315,8 @@ static void load_release(struct load *l)
             close(outputs[i]->fd);
         strbuf_release(&outputs[i]->buf);
     }
-    struct big *arrays[] = {&l->contacts_mem, &l->cells_mem, &l->keys_mem, &l->columns_mem,
-                            &l->verdict_mem};
-    for (size_t i = 0; i < sizeof(arrays) / sizeof(*arrays); i++)
-        big_free(arrays[i]);
-    strbuf_release(&l->text);
-    strbuf_release(&l->invalid);
-    free(l->client_lists);
+    part_free(&l->in);
+    big_free(&l->verdict_mem);
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,

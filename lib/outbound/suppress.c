@@ -2033,19 +2033,23 @@ const char *orgctl_suppress_set_list_name(const orgctl_suppress_set *set, uint32
     return set->v[list - 1].name;
 }
 
+uint32_t orgctl_suppress_set_client_list(const orgctl_suppress_set *set, const char *client_id,
+                                         int64_t now, int64_t *expires)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (list_find_client(&set->v[i], client_id, expires) && in_force(*expires, now))
+            return (uint32_t)i + 1;
+    return 0;
+}
+
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, const char *client_id,
                                      int64_t now)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        int64_t e;
-        if (list_find_client(&set->v[i], client_id, &e) && in_force(e, now)) {
-            *list = set->v[i].name;
-            *expires = e;
-            return 1;
-        }
-    }
-    return 0;
+    uint32_t i = orgctl_suppress_set_client_list(set, client_id, now, expires);
+    if (i)
+        *list = orgctl_suppress_set_list_name(set, i);
+    return i != 0;
 }
 
 const char *orgctl_suppress_set_commit(const orgctl_suppress_set *set)

@@ -143,6 +143,11 @@ void orgctl_suppress_match_sorted(uint32_t *marks, uint32_t mark, const uint64_t
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, const char *client_id,
                                      int64_t now);
+/* 1 + the index of the first list of the set that suppresses the client id at `now` (and
+ * its expiry in *expires, 0 = none), 0 none: the list as orgctl_suppress_set_list_name names
+ * it. */
+uint32_t orgctl_suppress_set_client_list(const orgctl_suppress_set *set, const char *client_id,
+                                         int64_t now, int64_t *expires);
 /* The hex id of the commit read. */
 const char *orgctl_suppress_set_commit(const orgctl_suppress_set *set);
 void orgctl_suppress_set_free(orgctl_suppress_set *set);
