@@ -198,4 +198,76 @@ test_expect_success 'suppression: the campaign'"'"'s lists and the required ente
 	test "$(jq .result.excluded.suppressed out)" = 2
 '
 
+# big_contacts COUNT [NOTE]: COUNT contacts (over 4 MB: a plain file is read in two halves
+# at once), a tenth repeating a number (those of the second half one of the first half), a
+# few not numbers; with NOTE, a
+# contact whose quoted note of 400 lines spans the middle, where the second half would start.
+big_contacts() {
+	awk -v n="$1" -v note="${2:-}" '
+	function phone(i) { return sprintf("(%03d) %03d-%04d", 201 + i % 700, (i * 7919) % 800 + 200, (i * 104729) % 8000 + 1000) }
+	function row(i, extra) {
+		p = i % 10 ? phone(i) : i > n / 2 ? phone(i - n / 2 + 1) : phone(i - 1)
+		if (i % 997 == 0) p = "n/a"
+		x = (i * 7919) % 800 + 200
+		head = sprintf("%d,Contact %d,%s,+1 %03d %03d %04d,", i, i, p, 201 + (i * 31) % 700, x, (i * 13) % 10000)
+		printf "%s%s\n", head, extra; bytes += length(head) + length(extra) + 1
+	}
+	BEGIN {
+		printf "id,name,phone,mobile_phone,note\n"
+		for (i = 1; i <= n; i++) {
+			if (note && !placed && bytes > 2500000) {
+				text = "\"a note"; for (k = 0; k < 400; k++) text = text "\n" sprintf("%099d", k)
+				start = bytes; row(i, text "\""); placed = 1; n = i + int((start + 20000) / 50)
+				continue
+			}
+			if (placed && bytes >= 2 * (start + 20000)) break
+			row(i, "x")
+		}
+	}'
+}
+
+test_expect_success 'a large file read in two halves gives what its .gz (read in one piece) gives' '
+	big_contacts 120000 >big.csv &&
+	test "$(wc -c <big.csv)" -gt 4194304 &&
+	gzip -c big.csv >big.csv.gz &&
+	orgctl campaign load dec2 big.csv --dialable d1.csv --excluded x1.csv -o json >j1 &&
+	orgctl campaign load dec2 big.csv.gz --dialable d2.csv --excluded x2.csv -o json >j2 &&
+	test_cmp d1.csv d2.csv && test_cmp x1.csv x2.csv &&
+	jq ".result | del(.input_sha256, .rules_commit)" j1 >c1 &&
+	jq ".result | del(.input_sha256, .rules_commit)" j2 >c2 &&
+	test_cmp c1 c2 &&
+	test "$(jq .result.input_sha256 j1)" = "\"$(sha256sum big.csv | cut -d" " -f1)\"" &&
+	test "$(jq .result.excluded.duplicate j1)" -gt 10000 &&
+	test "$(jq .result.contacts j1)" = 120000 &&
+	test_grep "^60010,.*the same number as line 12$" x1.csv &&
+	test_grep "^50,.*the same number as line 50$" x1.csv
+'
+
+test_expect_success 'a quoted cell over the middle of a large file: read right, lines counted' '
+	big_contacts 200000 note >note.csv &&
+	gzip -c note.csv >note.csv.gz &&
+	orgctl campaign load dec2 note.csv --dialable d1.csv --excluded x1.csv -o json >j1 &&
+	orgctl campaign load dec2 note.csv.gz --dialable d2.csv --excluded x2.csv -o json >j2 &&
+	test_cmp d1.csv d2.csv && test_cmp x1.csv x2.csv &&
+	test "$(jq .result.contacts j1)" = "$(jq .result.contacts j2)" &&
+	test "$(grep -c "^[0-9]*,Contact" d1.csv)" -gt 100000
+'
+
+# bad_load2: bad_load of dec2 (dec's campaign is invalid by now)
+bad_load2() {
+	rm -f d.out x.out &&
+	test_unchanged --status "$2" repo orgctl campaign load dec2 "$1" --dialable d.out --excluded x.out 2>err &&
+	test_grep "$3" err &&
+	test ! -e d.out && test ! -e x.out
+}
+
+test_expect_success 'an error in the second half of a large file names its line' '
+	big_contacts 120000 >bad.csv &&
+	echo "120001,Ragged" >>bad.csv &&
+	bad_load2 bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5" &&
+	big_contacts 200000 note >bad.csv &&
+	echo "999999,Ragged" >>bad.csv &&
+	bad_load2 bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5"
+'
+
 test_done
