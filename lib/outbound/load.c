@@ -130,9 +130,11 @@ struct big {
 #define MAX_LINE 0x7fffffffu
 
 /* What pass 1 keeps of the contact list (or of a part of it): the contacts, and their
- * numbers in the file's order. */
+ * numbers in the file's order. Written for every record by the thread reading it: cache
+ * lines of its own (a line shared with what the other thread reads costs it a miss a
+ * record). */
 struct part {
-    struct contact *contacts;
+    _Alignas(64) struct contact *contacts;
     size_t *cells; /* where each contact's cells start in `text` */
     size_t n_contacts;
     uint64_t *keys;   /* orgctl_phone_key, 0: not a number */
@@ -141,6 +143,7 @@ struct part {
     struct big contacts_mem, cells_mem, keys_mem, columns_mem;
     strbuf text;    /* the contacts' cells, as written (only when an output file is) */
     strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
+    size_t line_base, number_base; /* the lines and numbers of the file before the part */
 };
 
 #define MAX_ZONES 64
@@ -161,8 +164,10 @@ struct load {
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
     orgctl_suppress_set *suppress;
     const orgctl_phone_region *region; /* of national numbers */
-    struct part in;                    /* pass 1: the whole file */
-    uint32_t *verdict;                 /* pass 2: each number's (see SUPPRESSED_BY) */
+    struct part parts[2];              /* pass 1: the file, or its two halves */
+    int n_parts;
+    size_t n_contacts, n_numbers; /* in all parts */
+    uint32_t *verdict;            /* pass 2: each number's (see SUPPRESSED_BY) */
     struct big verdict_mem;
     /* counts */
     size_t contacts_with_none, dialable, excluded[R_COUNT];
@@ -531,23 +536,22 @@ static int output_end_row(struct output *o)
     return o->buf.len >= OUTPUT_FLUSH ? output_flush(o) : 0;
 }
 
-/* Starts a row of contact `ci`: the input's cells. */
-static strbuf *output_start_row(struct load *l, struct output *o, size_t ci)
+/* Starts a row of contact `ci` of `in`: the input's cells. */
+static strbuf *output_start_row(struct output *o, const struct part *in, size_t ci)
 {
-    const struct part *in = &l->in;
     size_t end = ci + 1 < in->n_contacts ? in->cells[ci + 1] : in->text.len;
     strbuf_add(&o->buf, in->text.buf + in->cells[ci], end - in->cells[ci]);
     return &o->buf;
 }
 
-static int exclude(struct load *l, size_t ci, const char *column, const char *number, enum reason r,
-                   const char *why)
+static int exclude(struct load *l, const struct part *in, size_t ci, const char *column,
+                   const char *number, enum reason r, const char *why)
 {
     l->excluded[r]++;
     struct output *o = &l->excluded_out;
     if (o->fd < 0)
         return 0;
-    strbuf *row = output_start_row(l, o, ci);
+    strbuf *row = output_start_row(o, in, ci);
     cell(row, column);
     cell(row, number);
     cell(row, reason_keys[r]);
@@ -576,13 +580,14 @@ static void make_tail(struct load *l, struct area *a)
 
 /* A dialable row: the contact's cells, its number (E.164 starts with '+': a cell guarded
  * with an apostrophe, never quoted) and the area's cells. */
-static int write_dialable(struct load *l, size_t ci, const char *e164, struct area *a)
+static int write_dialable(struct load *l, const struct part *in, size_t ci, const char *e164,
+                          struct area *a)
 {
     struct output *o = &l->dialable_out;
     if (!a->tail)
         make_tail(l, a);
     size_t len = strlen(e164);
-    strbuf *row = output_start_row(l, o, ci);
+    strbuf *row = output_start_row(o, in, ci);
     strbuf_grow(row, len + 2 + a->tail_len);
     char *p = row->buf + row->len;
     *p++ = '\'';
@@ -593,21 +598,23 @@ static int write_dialable(struct load *l, size_t ci, const char *e164, struct ar
     return output_end_row(o);
 }
 
-/* Decides number `j` (of contact `ci`), in the file's order; `invalid` the next of
- * l->invalid. */
-static int decide_number(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
+/* Decides number `j` of `in` (of its contact `ci`), in the file's order; `invalid` the next
+ * of in->invalid. */
+static int decide_number(struct load *l, const struct part *in, size_t ci, size_t j,
+                         const char *column, size_t *invalid)
 {
-    const struct contact *c = &l->in.contacts[ci];
-    uint64_t key = l->in.keys[j];
-    uint32_t verdict = l->verdict[j];
+    const struct contact *c = &in->contacts[ci];
+    uint64_t key = in->keys[j];
+    uint32_t verdict = l->verdict[in->number_base + j];
     char why[160], e164[ORGCTL_E164_MAX];
     why[0] = e164[0] = '\0';
     if (!key) {
         if (l->excluded_out.fd < 0)
-            return exclude(l, ci, column, "", R_INVALID, "");
-        const char *at = l->in.invalid.buf + *invalid;
+            return exclude(l, in, ci, column, "", R_INVALID, "");
+        const char *at = in->invalid.buf + *invalid;
         *invalid += strlen(at + 1) + 2;
-        return exclude(l, ci, column, at + 1, R_INVALID, orgctl_phone_strerror((signed char)*at));
+        return exclude(l, in, ci, column, at + 1, R_INVALID,
+                       orgctl_phone_strerror((signed char)*at));
     }
     if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0)
         orgctl_phone_from_key(e164, key);
@@ -616,7 +623,7 @@ static int decide_number(struct load *l, size_t ci, size_t j, const char *column
         if (writing)
             snprintf(why, sizeof(why), "the same number as line %u",
                      l->verdict[verdict & VERDICT_VALUE]);
-        return exclude(l, ci, column, e164, R_DUPLICATE, why);
+        return exclude(l, in, ci, column, e164, R_DUPLICATE, why);
     }
     bool by_client = c->client_list != 0;
     const char *list = NULL;
@@ -628,26 +635,28 @@ static int decide_number(struct load *l, size_t ci, size_t j, const char *column
         if (writing)
             snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
                      by_client ? "client id" : "number");
-        return exclude(l, ci, column, e164, R_SUPPRESSED, why);
+        return exclude(l, in, ci, column, e164, R_SUPPRESSED, why);
     }
     if (l->max_attempts && c->attempts >= l->max_attempts) {
         snprintf(why, sizeof(why), "%ld attempts, at most %d", (long)c->attempts, l->max_attempts);
-        return exclude(l, ci, column, e164, R_ATTEMPTS, why);
+        return exclude(l, in, ci, column, e164, R_ATTEMPTS, why);
     }
     struct area *a = area_of(l, key);
     if (!*a->windows)
-        return exclude(l, ci, column, e164, R_NO_TIME,
+        return exclude(l, in, ci, column, e164, R_NO_TIME,
                        "no allowed calling time in the sub-campaign's dates");
     l->dialable++;
-    return l->dialable_out.fd < 0 ? 0 : write_dialable(l, ci, e164, a);
+    return l->dialable_out.fd < 0 ? 0 : write_dialable(l, in, ci, e164, a);
 }
 
-/* Decides number `j`; a number seen first then keeps its line for its duplicates. */
-static int decide(struct load *l, size_t ci, size_t j, const char *column, size_t *invalid)
+/* Decides number `j` of `in`; a number seen first then keeps its line for its duplicates. */
+static int decide(struct load *l, const struct part *in, size_t ci, size_t j, const char *column,
+                  size_t *invalid)
 {
-    int error = decide_number(l, ci, j, column, invalid);
-    if (l->in.keys[j] && !(l->verdict[j] & DUPLICATE_OF))
-        l->verdict[j] = l->in.contacts[ci].line;
+    int error = decide_number(l, in, ci, j, column, invalid);
+    uint32_t *verdict = &l->verdict[in->number_base + j];
+    if (in->keys[j] && !(*verdict & DUPLICATE_OF))
+        *verdict = (uint32_t)(in->line_base + in->contacts[ci].line);
     return error;
 }
 
@@ -655,15 +664,16 @@ static int decide(struct load *l, size_t ci, size_t j, const char *column, size_
 static int decide_all(struct load *l, const struct columns *cols)
 {
     int error = 0;
-    size_t invalid = 0;
-    const struct part *in = &l->in;
-    for (size_t ci = 0; ci < in->n_contacts && !error; ci++) {
-        size_t end = ci + 1 < in->n_contacts ? in->contacts[ci + 1].first : in->n_numbers;
-        for (size_t j = in->contacts[ci].first; j < end && !error; j++)
-            error = decide(l, ci, j, cols->names[cols->phone[in->columns[j]]], &invalid);
-        if (!error && in->contacts[ci].first == end) {
-            l->contacts_with_none++;
-            error = exclude(l, ci, "", "", R_INVALID, "no phone number");
+    for (const struct part *in = l->parts; in < l->parts + l->n_parts && !error; in++) {
+        size_t invalid = 0;
+        for (size_t ci = 0; ci < in->n_contacts && !error; ci++) {
+            size_t end = ci + 1 < in->n_contacts ? in->contacts[ci + 1].first : in->n_numbers;
+            for (size_t j = in->contacts[ci].first; j < end && !error; j++)
+                error = decide(l, in, ci, j, cols->names[cols->phone[in->columns[j]]], &invalid);
+            if (!error && in->contacts[ci].first == end) {
+                l->contacts_with_none++;
+                error = exclude(l, in, ci, "", "", R_INVALID, "no phone number");
+            }
         }
     }
     return error;
@@ -750,14 +760,15 @@ static int bits_of(uint64_t x)
  * number its verdict. */
 static void judge_numbers(struct load *l)
 {
-    size_t n = l->in.n_numbers, valid = 0;
+    size_t n = l->n_numbers, valid = 0;
     uint64_t low = UINT64_MAX, high = 0;
-    for (size_t i = 0; i < n; i++)
-        if (l->in.keys[i]) {
-            valid++;
-            low = l->in.keys[i] < low ? l->in.keys[i] : low;
-            high = l->in.keys[i] > high ? l->in.keys[i] : high;
-        }
+    for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+        for (size_t i = 0; i < in->n_numbers; i++)
+            if (in->keys[i]) {
+                valid++;
+                low = in->keys[i] < low ? in->keys[i] : low;
+                high = in->keys[i] > high ? in->keys[i] : high;
+            }
     l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
     memset(l->verdict, 0, n * sizeof(*l->verdict));
     struct big values_mem = {0}, scratch_mem = {0};
@@ -765,18 +776,22 @@ static void judge_numbers(struct load *l)
     struct sorted_numbers s = {.v = values, .place_bits = bits_of(n), .base = low};
     int key_bits = valid ? bits_of(high - low) : 0;
     if (key_bits + s.place_bits <= 64) {
-        for (size_t i = 0, m = 0; i < n; i++)
-            if (l->in.keys[i])
-                values[m++] = (l->in.keys[i] - low) << s.place_bits | i;
+        size_t m = 0;
+        for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+            for (size_t i = 0; i < in->n_numbers; i++)
+                if (in->keys[i])
+                    values[m++] = (in->keys[i] - low) << s.place_bits | (in->number_base + i);
         uint64_t *scratch = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*scratch));
         s.v = orgctl_suppress_sort_stable(values, scratch, valid, s.place_bits, key_bits);
     } else {
         uint32_t *place = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*place));
-        for (size_t i = 0, m = 0; i < n; i++)
-            if (l->in.keys[i]) {
-                values[m] = l->in.keys[i];
-                place[m++] = (uint32_t)i;
-            }
+        size_t m = 0;
+        for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+            for (size_t i = 0; i < in->n_numbers; i++)
+                if (in->keys[i]) {
+                    values[m] = in->keys[i];
+                    place[m++] = (uint32_t)(in->number_base + i);
+                }
         orgctl_suppress_sort_keys(values, place, valid);
         s.place = place;
     }
@@ -884,37 +899,6 @@ static void part_free(struct part *in)
     strbuf_release(&in->text);
     strbuf_release(&in->invalid);
     memset(in, 0, sizeof(*in));
-}
-
-/* Appends `b`, read from the line after the `lines` lines before it, to `a`; false (and
- * nothing done) when the two are more than a load takes. */
-static bool part_append(struct part *a, struct part *b, size_t lines)
-{
-    if (a->n_numbers + b->n_numbers > MAX_NUMBERS ||
-        (b->n_contacts && b->contacts[b->n_contacts - 1].line + lines > UINT32_MAX))
-        return false;
-    size_t contacts = a->n_contacts + b->n_contacts, numbers = a->n_numbers + b->n_numbers;
-    a->contacts = big_reserve(&a->contacts_mem, (contacts ? contacts : 1) * sizeof(*a->contacts));
-    for (size_t i = 0; i < b->n_contacts; i++) {
-        struct contact c = b->contacts[i];
-        c.line += (uint32_t)lines;
-        c.first += (uint32_t)a->n_numbers;
-        a->contacts[a->n_contacts + i] = c;
-    }
-    if (b->cells) {
-        a->cells = big_reserve(&a->cells_mem, (contacts ? contacts : 1) * sizeof(*a->cells));
-        for (size_t i = 0; i < b->n_contacts; i++)
-            a->cells[a->n_contacts + i] = b->cells[i] + a->text.len;
-    }
-    a->keys = big_reserve(&a->keys_mem, (numbers ? numbers : 1) * sizeof(*a->keys));
-    a->columns = big_reserve(&a->columns_mem, numbers ? numbers : 1);
-    memcpy(a->keys + a->n_numbers, b->keys, b->n_numbers * sizeof(*b->keys));
-    memcpy(a->columns + a->n_numbers, b->columns, b->n_numbers);
-    strbuf_add(&a->text, b->text.buf, b->text.len);
-    strbuf_add(&a->invalid, b->invalid.buf, b->invalid.len);
-    a->n_contacts = contacts;
-    a->n_numbers = numbers;
-    return true;
 }
 
 /* The second half of a plain file, read on a thread of its own while the caller reads the
@@ -1185,34 +1169,47 @@ static size_t lines_before(const char *data, size_t end)
 static int read_records(struct load *l, orgctl_csv **csv, const struct columns *c, struct mapped *m,
                         orgctl_csv_options *copts)
 {
-    if (!m->data)
-        return read_all(l, &l->in, *csv, c);
-    struct half h = {.l = l,
-                     .cols = c,
-                     .name = l->opts->contacts,
-                     .data = m->data + m->split,
-                     .len = m->len - m->split};
-    pthread_t thread;
-    bool threaded = pthread_create(&thread, NULL, half_main, &h) == 0;
-    int error = read_all(l, &l->in, *csv, c);
-    if (threaded)
-        pthread_join(thread, NULL);
-    else
-        error = -1;
-    if (!error && !h.error && part_append(&l->in, &h.in, lines_before(m->data, m->split))) {
-        part_free(&h.in);
-        return 0;
-    }
-    part_free(&h.in);
-    part_free(&l->in);
-    /* again, in one piece, from after the header */
-    orgctl_csv_record *rec;
-    orgctl_csv_free(*csv);
-    *csv = NULL;
-    if ((error = orgctl_csv_open_buffer(csv, l->opts->contacts, m->data, m->len, copts)) < 0 ||
-        (error = orgctl_csv_next(&rec, *csv)) < 0)
+    int error;
+    l->n_parts = 1;
+    if (m->data) {
+        struct half h = {.l = l,
+                         .cols = c,
+                         .name = l->opts->contacts,
+                         .data = m->data + m->split,
+                         .len = m->len - m->split};
+        pthread_t thread;
+        bool threaded = pthread_create(&thread, NULL, half_main, &h) == 0;
+        error = read_all(l, &l->parts[0], *csv, c);
+        if (threaded)
+            pthread_join(thread, NULL);
+        struct part *a = &l->parts[0];
+        size_t lines = threaded ? lines_before(m->data, m->split) : 0;
+        if (threaded && !error && !h.error && a->n_numbers + h.in.n_numbers <= MAX_NUMBERS &&
+            (!h.in.n_contacts || h.in.contacts[h.in.n_contacts - 1].line + lines <= UINT32_MAX)) {
+            l->parts[1] = h.in;
+            l->parts[1].line_base = lines;
+            l->parts[1].number_base = a->n_numbers;
+            l->n_parts = 2;
+        } else { /* again, in one piece, from after the header */
+            orgctl_csv_record *rec;
+            part_free(&h.in);
+            part_free(&l->parts[0]);
+            orgctl_csv_free(*csv);
+            *csv = NULL;
+            if ((error = orgctl_csv_open_buffer(csv, l->opts->contacts, m->data, m->len, copts)) <
+                    0 ||
+                (error = orgctl_csv_next(&rec, *csv)) < 0 ||
+                (error = read_all(l, &l->parts[0], *csv, c)) < 0)
+                return error;
+        }
+    } else if ((error = read_all(l, &l->parts[0], *csv, c)) < 0) {
         return error;
-    return read_all(l, &l->in, *csv, c);
+    }
+    for (int i = 0; i < l->n_parts; i++) {
+        l->n_contacts += l->parts[i].n_contacts;
+        l->n_numbers += l->parts[i].n_numbers;
+    }
+    return 0;
 }
 
 /* The three passes over the contacts: read (the hash alongside), judge, decide. */
@@ -1265,8 +1262,8 @@ static cJSON *counts(struct load *l, const char *sha, const char *commit)
     cJSON_AddStringToObject(r, "campaign", orgctl_campaign_str(l->sub, "campaign"));
     cJSON_AddStringToObject(r, "input_sha256", sha);
     cJSON_AddStringToObject(r, "rules_commit", commit);
-    cJSON_AddNumberToObject(r, "contacts", (double)l->in.n_contacts);
-    cJSON_AddNumberToObject(r, "numbers", (double)(l->in.n_numbers + l->contacts_with_none));
+    cJSON_AddNumberToObject(r, "contacts", (double)l->n_contacts);
+    cJSON_AddNumberToObject(r, "numbers", (double)(l->n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(r, "dialable", (double)l->dialable);
     cJSON *ex = cJSON_AddObjectToObject(r, "excluded");
     for (int i = 0; i < R_COUNT; i++)
@@ -1285,8 +1282,8 @@ static cJSON *last_load(struct load *l, const cJSON *result)
     char when[32];
     orgctl_time_format(l->opts->now, when, sizeof(when));
     cJSON_AddStringToObject(m, "time", when);
-    cJSON_AddNumberToObject(m, "contacts", (double)l->in.n_contacts);
-    cJSON_AddNumberToObject(m, "numbers", (double)(l->in.n_numbers + l->contacts_with_none));
+    cJSON_AddNumberToObject(m, "contacts", (double)l->n_contacts);
+    cJSON_AddNumberToObject(m, "numbers", (double)(l->n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(m, "dialable", (double)l->dialable);
     for (int i = 0; i < R_COUNT; i++)
         cJSON_AddNumberToObject(m, reason_keys[i], (double)l->excluded[i]);
@@ -1315,7 +1312,8 @@ static void load_release(struct load *l)
             close(outputs[i]->fd);
         strbuf_release(&outputs[i]->buf);
     }
-    part_free(&l->in);
+    for (int i = 0; i < 2; i++)
+        part_free(&l->parts[i]);
     big_free(&l->verdict_mem);
 }
 
