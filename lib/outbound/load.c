@@ -106,6 +106,10 @@ struct output {
 struct contact {
     uint32_t line;
     uint32_t first; /* its first number in the numbers' arrays */
+};
+
+/* What some files say of a contact besides (in an array of its own, only for them). */
+struct contact_more {
     int32_t attempts;
     uint32_t client_list; /* suppressed by client id: the list (orgctl_suppress_set_list_name) */
 };
@@ -135,12 +139,13 @@ struct big {
  * record). */
 struct part {
     _Alignas(64) struct contact *contacts;
-    size_t *cells; /* where each contact's cells start in `text` */
+    struct contact_more *more; /* with an attempts or client id column */
+    size_t *cells;             /* where each contact's cells start in `text` */
     size_t n_contacts;
     uint64_t *keys;   /* orgctl_phone_key, 0: not a number */
     uint8_t *columns; /* the index of its phone column */
     size_t n_numbers;
-    struct big contacts_mem, cells_mem, keys_mem, columns_mem;
+    struct big contacts_mem, more_mem, cells_mem, keys_mem, columns_mem;
     strbuf text;    /* the contacts' cells, as written (only when an output file is) */
     strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
     size_t line_base, number_base; /* the lines and numbers of the file before the part */
@@ -603,7 +608,6 @@ static int write_dialable(struct load *l, const struct part *in, size_t ci, cons
 static int decide_number(struct load *l, const struct part *in, size_t ci, size_t j,
                          const char *column, size_t *invalid)
 {
-    const struct contact *c = &in->contacts[ci];
     uint64_t key = in->keys[j];
     uint32_t verdict = l->verdict[in->number_base + j];
     char why[160], e164[ORGCTL_E164_MAX];
@@ -625,11 +629,13 @@ static int decide_number(struct load *l, const struct part *in, size_t ci, size_
                      l->verdict[verdict & VERDICT_VALUE]);
         return exclude(l, in, ci, column, e164, R_DUPLICATE, why);
     }
-    bool by_client = c->client_list != 0;
+    static const struct contact_more none;
+    const struct contact_more *more = in->more ? &in->more[ci] : &none;
+    bool by_client = more->client_list != 0;
     const char *list = NULL;
     if (by_client || verdict)
-        list = orgctl_suppress_set_list_name(l->suppress,
-                                             by_client ? c->client_list : verdict & VERDICT_VALUE);
+        list = orgctl_suppress_set_list_name(l->suppress, by_client ? more->client_list
+                                                                    : verdict & VERDICT_VALUE);
     if (list) {
         count_list(l, list);
         if (writing)
@@ -637,8 +643,10 @@ static int decide_number(struct load *l, const struct part *in, size_t ci, size_
                      by_client ? "client id" : "number");
         return exclude(l, in, ci, column, e164, R_SUPPRESSED, why);
     }
-    if (l->max_attempts && c->attempts >= l->max_attempts) {
-        snprintf(why, sizeof(why), "%ld attempts, at most %d", (long)c->attempts, l->max_attempts);
+    if (l->max_attempts && more->attempts >= l->max_attempts) {
+        if (writing)
+            snprintf(why, sizeof(why), "%ld attempts, at most %d", (long)more->attempts,
+                     l->max_attempts);
         return exclude(l, in, ci, column, e164, R_ATTEMPTS, why);
     }
     struct area *a = area_of(l, key);
@@ -746,6 +754,10 @@ static void *judge_part(void *arg)
     return NULL;
 }
 
+/* Above this many numbers, packed values are sorted in place (slower than through a second
+ * array, but 8 bytes a number less at the peak). */
+#define SORT_IN_PLACE (4u << 20)
+
 /* The bits `x` takes. */
 static int bits_of(uint64_t x)
 {
@@ -781,8 +793,12 @@ static void judge_numbers(struct load *l)
             for (size_t i = 0; i < in->n_numbers; i++)
                 if (in->keys[i])
                     values[m++] = (in->keys[i] - low) << s.place_bits | (in->number_base + i);
-        uint64_t *scratch = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*scratch));
-        s.v = orgctl_suppress_sort_stable(values, scratch, valid, s.place_bits, key_bits);
+        if (valid > SORT_IN_PLACE) { /* the whole values: keys, then places */
+            orgctl_suppress_sort_keys(values, NULL, valid);
+        } else {
+            uint64_t *scratch = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*scratch));
+            s.v = orgctl_suppress_sort_stable(values, scratch, valid, s.place_bits, key_bits);
+        }
     } else {
         uint32_t *place = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*place));
         size_t m = 0;
@@ -835,10 +851,16 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
     in->contacts = big_reserve(&in->contacts_mem, (in->n_contacts + 1) * sizeof(*in->contacts));
     struct contact *ct = &in->contacts[in->n_contacts];
     *ct = (struct contact){.line = (uint32_t)line, .first = (uint32_t)in->n_numbers};
+    struct contact_more *more = NULL;
+    if (c->attempts >= 0 || c->id >= 0) {
+        in->more = big_reserve(&in->more_mem, (in->n_contacts + 1) * sizeof(*in->more));
+        more = &in->more[in->n_contacts];
+        *more = (struct contact_more){0};
+    }
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
     if (*client && l->suppress)
-        ct->client_list = orgctl_suppress_set_client_list(l->suppress, client,
-                                                          (int64_t)l->opts->now, &(int64_t){0});
+        more->client_list = orgctl_suppress_set_client_list(l->suppress, client,
+                                                            (int64_t)l->opts->now, &(int64_t){0});
     if (c->attempts >= 0) {
         const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
         char *end;
@@ -847,7 +869,7 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "%s:%zu:%zu: attempts \"%.40s\" is not a whole number", file,
                                     line, (size_t)c->attempts + 1, s);
-        ct->attempts = (int32_t)attempts;
+        more->attempts = (int32_t)attempts;
     }
     if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0) {
         in->cells = big_reserve(&in->cells_mem, (in->n_contacts + 1) * sizeof(*in->cells));
@@ -880,20 +902,39 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
     return 0;
 }
 
-/* Pass 1 over the records after the header. */
-static int read_all(const struct load *l, struct part *in, orgctl_csv *csv, const struct columns *c)
+/* Gives back the pages of a mapped input read already, [*released, read) from `start`: a
+ * mapped file's pages count in the memory of the process until unmapped. */
+static void release_read(const char *start, size_t *released, size_t read)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)start + *released + page - 1) / page * page;
+    uintptr_t to = ((uintptr_t)start + read) / page * page;
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
+    *released = read;
+}
+
+/* Pass 1 over the records after the header; `mapped` (NULL: none) the start of the mapped
+ * bytes the reader reads, given back as it goes. */
+static int read_all(const struct load *l, struct part *in, orgctl_csv *csv, const struct columns *c,
+                    const char *mapped)
 {
     orgctl_csv_record *rec;
     int error;
-    while ((error = orgctl_csv_next(&rec, csv)) == 0)
+    size_t released = 0;
+    while ((error = orgctl_csv_next(&rec, csv)) == 0) {
         if ((error = read_contact(l, in, csv, rec, c)) < 0)
             return error;
+        if (mapped && in->n_contacts % 16384 == 0)
+            release_read(mapped, &released, orgctl_csv_bytes_read(csv));
+    }
     return error == ORGCTL_ITEROVER ? 0 : error;
 }
 
 static void part_free(struct part *in)
 {
-    struct big *arrays[] = {&in->contacts_mem, &in->cells_mem, &in->keys_mem, &in->columns_mem};
+    struct big *arrays[] = {&in->contacts_mem, &in->more_mem, &in->cells_mem, &in->keys_mem,
+                            &in->columns_mem};
     for (size_t i = 0; i < sizeof(arrays) / sizeof(*arrays); i++)
         big_free(arrays[i]);
     strbuf_release(&in->text);
@@ -921,7 +962,7 @@ static void *half_main(void *arg)
     orgctl_csv *csv = NULL;
     h->error = orgctl_csv_open_buffer(&csv, h->name, h->data, h->len, &copts);
     if (!h->error)
-        h->error = read_all(h->l, &h->in, csv, h->cols);
+        h->error = read_all(h->l, &h->in, csv, h->cols, h->data);
     orgctl_csv_free(csv);
     return NULL;
 }
@@ -1179,7 +1220,7 @@ static int read_records(struct load *l, orgctl_csv **csv, const struct columns *
                          .len = m->len - m->split};
         pthread_t thread;
         bool threaded = pthread_create(&thread, NULL, half_main, &h) == 0;
-        error = read_all(l, &l->parts[0], *csv, c);
+        error = read_all(l, &l->parts[0], *csv, c, m->data);
         if (threaded)
             pthread_join(thread, NULL);
         struct part *a = &l->parts[0];
@@ -1199,10 +1240,10 @@ static int read_records(struct load *l, orgctl_csv **csv, const struct columns *
             if ((error = orgctl_csv_open_buffer(csv, l->opts->contacts, m->data, m->len, copts)) <
                     0 ||
                 (error = orgctl_csv_next(&rec, *csv)) < 0 ||
-                (error = read_all(l, &l->parts[0], *csv, c)) < 0)
+                (error = read_all(l, &l->parts[0], *csv, c, m->data)) < 0)
                 return error;
         }
-    } else if ((error = read_all(l, &l->parts[0], *csv, c)) < 0) {
+    } else if ((error = read_all(l, &l->parts[0], *csv, c, NULL)) < 0) {
         return error;
     }
     for (int i = 0; i < l->n_parts; i++) {
