@@ -270,4 +270,16 @@ test_expect_success 'an error in the second half of a large file names its line'
 	bad_load2 bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5"
 '
 
+test_expect_success 'numbers too far apart to pack with their places are judged the same' '
+	awk "BEGIN { print \"id,phone,mobile_phone\"
+		for (i = 1; i <= 20000; i++)
+			printf \"%d,(%03d) 555-%04d,+1 415 %03d %04d\\n\", i, 201 + i % 700, i % 2000, 200 + i % 700, i % 9000 }" >near.csv &&
+	{ cat near.csv && echo "20001,+49 1234 5678 90123,"; } >far.csv &&
+	orgctl campaign load dec2 near.csv --dialable dn.csv --excluded xn.csv -o json >jn &&
+	orgctl campaign load dec2 far.csv --dialable df.csv --excluded xf.csv -o json >jf &&
+	test "$(jq .result.dialable jf)" = "$(($(jq .result.dialable jn) + 1))" &&
+	test "$(jq .result.excluded.duplicate jn)" -gt 1000 &&
+	grep -v "^20001," df.csv >df-near.csv && test_cmp dn.csv df-near.csv && test_cmp xn.csv xf.csv
+'
+
 test_done
