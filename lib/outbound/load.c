@@ -94,12 +94,20 @@ struct area {
     size_t tail_len;
 };
 
-/* An output file, written through one large buffer in large write(2)s. */
+/* An output file, written in large write(2)s: rows are made in one buffer while a writer
+ * thread writes the one filled before (the kernel's copy of a large output into the page
+ * cache costs as much as making it). */
 struct output {
     int fd; /* -1: not written */
     const char *path;
     bool opened; /* so removed again if the load fails */
-    strbuf buf;
+    strbuf buf;  /* the rows being made */
+    strbuf full; /* the rows the writer writes */
+    pthread_t writer;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool threaded, pending, stop;
+    int write_errno; /* the first write's failure */
 };
 
 /* A contact of the file, as pass 1 leaves it for the decisions in the file's order. */
@@ -520,18 +528,80 @@ static int write_failed(const char *path)
  * long (their windows), and fewer, larger writes cost less. */
 #define OUTPUT_FLUSH (4 << 20)
 
-static int output_flush(struct output *o)
+/* 0, or the errno of the failed write. */
+static int write_all(int fd, const char *data, size_t len)
 {
-    for (size_t done = 0; done < o->buf.len;) {
-        ssize_t n = write(o->fd, o->buf.buf + done, o->buf.len - done);
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, data + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            return write_failed(o->path);
+            return n < 0 ? errno : EIO;
         done += (size_t)n;
     }
-    o->buf.len = 0;
     return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct output *o = arg;
+    pthread_mutex_lock(&o->lock);
+    for (;;) {
+        while (!o->pending && !o->stop)
+            pthread_cond_wait(&o->changed, &o->lock);
+        if (!o->pending)
+            break;
+        pthread_mutex_unlock(&o->lock);
+        int failed = o->write_errno ? 0 : write_all(o->fd, o->full.buf, o->full.len);
+        pthread_mutex_lock(&o->lock);
+        if (failed)
+            o->write_errno = failed;
+        o->pending = false;
+        pthread_cond_broadcast(&o->changed);
+    }
+    pthread_mutex_unlock(&o->lock);
+    return NULL;
+}
+
+/* Hands the rows made to the writer (written here when there is none). */
+static int output_flush(struct output *o)
+{
+    int failed;
+    if (!o->threaded) {
+        failed = write_all(o->fd, o->buf.buf, o->buf.len);
+    } else {
+        pthread_mutex_lock(&o->lock);
+        while (o->pending)
+            pthread_cond_wait(&o->changed, &o->lock);
+        if (!(failed = o->write_errno)) {
+            strbuf swap = o->full;
+            o->full = o->buf;
+            o->buf = swap;
+            o->pending = true;
+            pthread_cond_broadcast(&o->changed);
+        }
+        pthread_mutex_unlock(&o->lock);
+    }
+    o->buf.len = 0;
+    errno = failed;
+    return failed ? write_failed(o->path) : 0;
+}
+
+/* Ends the writer once it has written what it was given; the first write's failure. */
+static int output_stop(struct output *o)
+{
+    if (!o->threaded)
+        return 0;
+    pthread_mutex_lock(&o->lock);
+    o->stop = true;
+    pthread_cond_broadcast(&o->changed);
+    pthread_mutex_unlock(&o->lock);
+    pthread_join(o->writer, NULL);
+    pthread_mutex_destroy(&o->lock);
+    pthread_cond_destroy(&o->changed);
+    o->threaded = false;
+    errno = o->write_errno;
+    return o->write_errno ? write_failed(o->path) : 0;
 }
 
 /* Ends the row built in o->buf (its last comma becomes the newline). */
@@ -1131,6 +1201,12 @@ static int open_output(struct output *o, const char *path, const char *header_ta
     o->opened = true;
     if ((o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
         return write_failed(path);
+    pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->changed, NULL);
+    if (!(o->threaded = pthread_create(&o->writer, NULL, writer_main, o) == 0)) {
+        pthread_mutex_destroy(&o->lock);
+        pthread_cond_destroy(&o->changed);
+    }
     for (size_t i = 0; i < c->n; i++)
         cell(&o->buf, c->names[i]);
     strbuf_adds(&o->buf, header_tail);
@@ -1142,7 +1218,9 @@ static int close_output(struct output *o)
 {
     if (o->fd < 0)
         return 0;
-    int error = output_flush(o);
+    int error = output_flush(o), stopped = output_stop(o);
+    if (!error)
+        error = stopped;
     if (close(o->fd) != 0 && !error)
         error = write_failed(o->path);
     o->fd = -1;
@@ -1349,9 +1427,11 @@ static void load_release(struct load *l)
     orgctl_suppress_set_free(l->suppress);
     struct output *outputs[] = {&l->dialable_out, &l->excluded_out};
     for (int i = 0; i < 2; i++) {
+        output_stop(outputs[i]);
         if (outputs[i]->fd >= 0)
             close(outputs[i]->fd);
         strbuf_release(&outputs[i]->buf);
+        strbuf_release(&outputs[i]->full);
     }
     for (int i = 0; i < 2; i++)
         part_free(&l->parts[i]);
