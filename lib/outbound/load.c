@@ -1,12 +1,23 @@
-/* campaign load (include/orgctl/campaign_load.h): one pass over a contact list.
+/* campaign load (include/orgctl/campaign_load.h): sorting and merging, not looking up.
  *
- * Each contact's numbers are normalised as suppress does (lib/util/phone.h), looked up in
- * a hash set of the numbers seen so far (a duplicate is excluded, the first one kept), in
- * the suppression set of the campaign's lists (sorted arrays, lib/outbound/suppress.h) by
- * number and by client id, and given the UTC windows in which they may be called: those
- * depend on the number's area code alone (its region and time zones, from the compliance
- * rules' NANPA table), so they are computed once per area code, not per contact. Memory
- * follows the number of distinct numbers (12 bytes each), never the file's size. */
+ * Pass 1 reads the contacts (a large plain file in two halves at once, mapped, the second
+ * on another thread; the input's SHA-256 on a third) and keeps, per contact, its line and
+ * first number (8 bytes; its attempts and client-id list only when the file has those
+ * columns), per number its key (orgctl_phone_key, normalised as suppress does) and phone
+ * column (9 bytes), and the cells as written only when an output file is asked for.
+ * Pass 2 sorts the valid numbers with their places in the file (packed into one 64-bit
+ * value when both fit, sorted by a stable LSD radix sort on two threads; else keys and
+ * places by the in-place radix sort of lib/outbound/suppress.c): a run of equal keys is one
+ * number, its lowest place the first time the file has it, the others its duplicates; the
+ * distinct numbers then walk each suppression list forward once, galloping
+ * (orgctl_suppress_set_match_sorted), not a binary search per number. Each number gets a
+ * verdict (first, duplicate of the number first seen, suppressed by a list). Pass 3
+ * decides every number in the file's order: invalid, duplicate ("the same number as line
+ * N"), suppressed by client id or number, attempts exhausted, no calling time (the UTC
+ * windows depend on the area code alone, computed once per area), else dialable; counts
+ * always, the output files' rows built in one buffer written by a writer thread. Memory
+ * follows the numbers (about 33 bytes each at the peak, and the cells' text when an
+ * output file is written), not what a mapped input has been read of. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -1012,14 +1023,23 @@ static void part_free(struct part *in)
     memset(in, 0, sizeof(*in));
 }
 
+/* The lines before byte `end` of the data. */
+static size_t lines_before(const char *data, size_t end)
+{
+    size_t lines = 0;
+    for (const char *p = data, *stop = data + end; (p = memchr(p, '\n', (size_t)(stop - p))); p++)
+        lines++;
+    return lines;
+}
+
 /* The second half of a plain file, read on a thread of its own while the caller reads the
  * first. Its lines count from its start; an error in it only says that the file is read
  * again in one piece, which reports it at its place. */
 struct half {
     const struct load *l;
     const struct columns *cols;
-    const char *name, *data;
-    size_t len;
+    const char *name, *file, *data; /* the half is data[0..len), after file[0..data) */
+    size_t len, lines;              /* the lines before it, counted here */
     struct part in;
     int error;
 };
@@ -1030,6 +1050,7 @@ static void *half_main(void *arg)
     orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
     copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
     orgctl_csv *csv = NULL;
+    h->lines = lines_before(h->file, (size_t)(h->data - h->file));
     h->error = orgctl_csv_open_buffer(&csv, h->name, h->data, h->len, &copts);
     if (!h->error)
         h->error = read_all(h->l, &h->in, csv, h->cols, h->data);
@@ -1273,15 +1294,6 @@ static bool map_halves(const char *path, struct mapped *m)
     return true;
 }
 
-/* The lines before byte `end` of the data. */
-static size_t lines_before(const char *data, size_t end)
-{
-    size_t lines = 0;
-    for (const char *p = data, *stop = data + end; (p = memchr(p, '\n', (size_t)(stop - p))); p++)
-        lines++;
-    return lines;
-}
-
 /* Pass 1 over the records after the header: of a large plain file, the second half on
  * another thread (read again in one piece if either half fails: the first may have ended
  * within a quoted cell, and an error is then reported at its place). */
@@ -1294,6 +1306,7 @@ static int read_records(struct load *l, orgctl_csv **csv, const struct columns *
         struct half h = {.l = l,
                          .cols = c,
                          .name = l->opts->contacts,
+                         .file = m->data,
                          .data = m->data + m->split,
                          .len = m->len - m->split};
         pthread_t thread;
@@ -1302,7 +1315,7 @@ static int read_records(struct load *l, orgctl_csv **csv, const struct columns *
         if (threaded)
             pthread_join(thread, NULL);
         struct part *a = &l->parts[0];
-        size_t lines = threaded ? lines_before(m->data, m->split) : 0;
+        size_t lines = h.lines;
         if (threaded && !error && !h.error && a->n_numbers + h.in.n_numbers <= MAX_NUMBERS &&
             (!h.in.n_contacts || h.in.contacts[h.in.n_contacts - 1].line + lines <= UINT32_MAX)) {
             l->parts[1] = h.in;
