@@ -106,11 +106,11 @@ test_expect_success '--phone-column picks the columns; .gz and .zip are read' '
 	test_grep "\"dialable\": 2" out
 '
 
-# bad_load NAME STATUS PATTERN: the load of NAME fails with STATUS naming PATTERN, HEAD
-# unchanged and no output file left.
+# bad_load NAME STATUS PATTERN: the load of NAME (into the sub-campaign $sub, else dec) fails
+# with STATUS naming PATTERN, HEAD unchanged and no output file left.
 bad_load() {
 	rm -f d.out x.out &&
-	test_unchanged --status "$2" repo orgctl campaign load dec "$1" --dialable d.out --excluded x.out 2>err &&
+	test_unchanged --status "$2" repo orgctl campaign load "${sub:-dec}" "$1" --dialable d.out --excluded x.out 2>err &&
 	test_grep "$3" err &&
 	test ! -e d.out && test ! -e x.out
 }
@@ -253,21 +253,13 @@ test_expect_success 'a quoted cell over the middle of a large file: read right, 
 	test "$(grep -c "^[0-9]*,Contact" d1.csv)" -gt 100000
 '
 
-# bad_load2: bad_load of dec2 (dec's campaign is invalid by now)
-bad_load2() {
-	rm -f d.out x.out &&
-	test_unchanged --status "$2" repo orgctl campaign load dec2 "$1" --dialable d.out --excluded x.out 2>err &&
-	test_grep "$3" err &&
-	test ! -e d.out && test ! -e x.out
-}
-
 test_expect_success 'an error in the second half of a large file names its line' '
 	big_contacts 120000 >bad.csv &&
 	echo "120001,Ragged" >>bad.csv &&
-	bad_load2 bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5" &&
+	sub=dec2 bad_load bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5" &&
 	big_contacts 200000 note >bad.csv &&
 	echo "999999,Ragged" >>bad.csv &&
-	bad_load2 bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5"
+	sub=dec2 bad_load bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5"
 '
 
 test_expect_success 'numbers too far apart to pack with their places are judged the same' '

@@ -145,22 +145,15 @@ static void sort_tests(void)
     free(v);
 }
 
-/* The reference for the sorted matcher: a binary search per key, as
+/* The reference for the sorted matcher: a search per key (bsearch), as
  * orgctl_suppress_set_match_number does. */
 static bool in_list(const uint64_t *list, const uint32_t *minutes, size_t n, uint64_t key,
                     int64_t now)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (list[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == n || list[lo] != key)
+    const uint64_t *at = n ? bsearch(&key, list, n, sizeof(*list), by_value) : NULL;
+    if (!at)
         return false;
-    int64_t expires = minutes ? (int64_t)minutes[lo] * 60 : 0;
+    int64_t expires = minutes ? (int64_t)minutes[at - list] * 60 : 0;
     return !expires || expires > now;
 }
 
