@@ -1934,6 +1934,13 @@ int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const
                                                                                              : org;
         error = set_add(s, repo, where, lists[i], false);
     }
+#ifdef MADV_POPULATE_READ
+    /* campaign load walks every list whole: its pages mapped in one call, not fault by
+     * fault (each dear on a virtual machine); where the kernel cannot, they fault in */
+    for (size_t i = 0; !error && i < s->n; i++)
+        if (s->v[i].mapped)
+            madvise((void *)s->v[i].img, s->v[i].img_len, MADV_POPULATE_READ);
+#endif
     if (error < 0) {
         orgctl_suppress_set_free(s);
         s = NULL;
