@@ -6,8 +6,8 @@
  * columns), per number its key (orgctl_phone_key, normalised as suppress does) and phone
  * column (9 bytes), and the cells as written only when an output file is asked for.
  * Pass 2 sorts the valid numbers with their places in the file (packed into one 64-bit
- * value when both fit, sorted by a stable LSD radix sort on two threads; else keys and
- * places by the in-place radix sort of lib/outbound/suppress.c): a run of equal keys is one
+ * value when both fit, else keys carrying places) by the in-place radix sort of
+ * lib/outbound/suppress.c, on two threads: a run of equal keys is one
  * number, its lowest place the first time the file has it, the others its duplicates; the
  * distinct numbers then walk each suppression list forward once, galloping
  * (orgctl_suppress_set_match_sorted), not a binary search per number. Each number gets a
@@ -774,7 +774,8 @@ static int decide_all(struct load *l, const struct columns *cols)
 /* The valid numbers sorted by key, each with its place in the file: packed into one value,
  * (key - base) above place_bits of place, when the two fit in 64 bits (the numbers of a
  * country or two do: a NANP list's keys span 34 bits), else keys with a second array of
- * places. */
+ * places. Sorted in place (no second array: fresh memory is dear, on a virtual machine most
+ * of all), on two threads. */
 struct sorted_numbers {
     const uint64_t *v;
     const uint32_t *place; /* NULL: packed */
@@ -835,10 +836,6 @@ static void *judge_part(void *arg)
     return NULL;
 }
 
-/* Above this many numbers, packed values are sorted in place (slower than through a second
- * array, but 8 bytes a number less at the peak). */
-#define SORT_IN_PLACE (4u << 20)
-
 /* The bits `x` takes. */
 static int bits_of(uint64_t x)
 {
@@ -848,9 +845,9 @@ static int bits_of(uint64_t x)
     return b;
 }
 
-/* Pass 2: the numbers sorted (a stable radix sort of the packed values, else an in-place
- * one of keys and places), then judged in two halves, one on another thread. Gives each
- * number its verdict. */
+/* Pass 2: the numbers sorted (the packed values, else keys carrying places: in place, by
+ * the radix sort of lib/outbound/suppress.c), then judged in two halves, one on another
+ * thread. Gives each number its verdict. */
 static void judge_numbers(struct load *l)
 {
     size_t n = l->n_numbers, valid = 0;
@@ -864,7 +861,7 @@ static void judge_numbers(struct load *l)
             }
     l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
     memset(l->verdict, 0, n * sizeof(*l->verdict));
-    struct big values_mem = {0}, scratch_mem = {0};
+    struct big values_mem = {0}, places_mem = {0};
     uint64_t *values = big_reserve(&values_mem, (valid ? valid : 1) * sizeof(*values));
     struct sorted_numbers s = {.v = values, .place_bits = bits_of(n), .base = low};
     int key_bits = valid ? bits_of(high - low) : 0;
@@ -874,14 +871,9 @@ static void judge_numbers(struct load *l)
             for (size_t i = 0; i < in->n_numbers; i++)
                 if (in->keys[i])
                     values[m++] = (in->keys[i] - low) << s.place_bits | (in->number_base + i);
-        if (valid > SORT_IN_PLACE) { /* the whole values: keys, then places */
-            orgctl_suppress_sort_keys(values, NULL, valid);
-        } else {
-            uint64_t *scratch = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*scratch));
-            s.v = orgctl_suppress_sort_stable(values, scratch, valid, s.place_bits, key_bits);
-        }
+        orgctl_suppress_sort_keys(values, NULL, valid); /* the whole values: keys, then places */
     } else {
-        uint32_t *place = big_reserve(&scratch_mem, (valid ? valid : 1) * sizeof(*place));
+        uint32_t *place = big_reserve(&places_mem, (valid ? valid : 1) * sizeof(*place));
         size_t m = 0;
         for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
             for (size_t i = 0; i < in->n_numbers; i++)
@@ -905,7 +897,7 @@ static void judge_numbers(struct load *l)
     else
         judge_part(&parts[1]);
     big_free(&values_mem);
-    big_free(&scratch_mem);
+    big_free(&places_mem);
 }
 
 /* Pass 1, a contact: checked, its cells kept as they are written (when an output file is

@@ -92,49 +92,86 @@ static void insertion_sort(uint64_t *v, uint32_t *carry, size_t n)
     }
 }
 
-/* MSD radix sort in place (American flag sort) by the 8 bits from `shift` up, then the
- * next 8 below (down to bit 0; bits sorted already may be taken again). */
+/* One pass of the MSD radix sort, in place (American flag sort): v ordered by its byte at
+ * `shift`; count and end say each byte's entries and where they end. False (nothing moved)
+ * when all share that byte. */
+static bool msd_partition(uint64_t *v, uint32_t *carry, size_t n, int shift, size_t count[256],
+                          size_t end[256])
+{
+    size_t next[256];
+    memset(count, 0, 256 * sizeof(*count));
+    for (size_t i = 0; i < n; i++)
+        count[(v[i] >> shift) & 0xff]++;
+    if (count[(v[0] >> shift) & 0xff] == n)
+        return false;
+    for (size_t d = 0, sum = 0; d < 256; d++) {
+        next[d] = sum;
+        end[d] = sum += count[d];
+    }
+    for (unsigned d = 0; d < 256; d++)
+        while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
+            uint64_t x = v[next[d]];
+            uint32_t cx = carry ? carry[next[d]] : 0;
+            for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
+                size_t to = next[b]++;
+                uint64_t t = v[to];
+                v[to] = x;
+                x = t;
+                if (carry) {
+                    uint32_t ct = carry[to];
+                    carry[to] = cx;
+                    cx = ct;
+                }
+            }
+            if (carry)
+                carry[next[d]] = cx;
+            v[next[d]++] = x;
+        }
+    return true;
+}
+
+/* The digit below `shift` (bits sorted already may be taken again, down to bit 0). */
+static int next_shift(int shift)
+{
+    return shift > 8 ? shift - 8 : 0;
+}
+
+/* MSD radix sort in place by the 8 bits from `shift` up, then the next 8 below. */
 static void msd_sort(uint64_t *v, uint32_t *carry, size_t n, int shift)
 {
-    for (; n > 32; shift = shift > 8 ? shift - 8 : 0) {
-        size_t count[256] = {0}, next[256], end[256];
-        for (size_t i = 0; i < n; i++)
-            count[(v[i] >> shift) & 0xff]++;
-        if (count[(v[0] >> shift) & 0xff] == n) { /* a byte they all share */
+    size_t count[256], end[256];
+    for (; n > 32; shift = next_shift(shift)) {
+        if (!msd_partition(v, carry, n, shift, count, end)) { /* a byte they all share */
             if (shift == 0)
                 return;
             continue;
         }
-        for (size_t d = 0, sum = 0; d < 256; d++) {
-            next[d] = sum;
-            end[d] = sum += count[d];
-        }
-        for (unsigned d = 0; d < 256; d++)
-            while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
-                uint64_t x = v[next[d]];
-                uint32_t cx = carry ? carry[next[d]] : 0;
-                for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
-                    size_t to = next[b]++;
-                    uint64_t t = v[to];
-                    v[to] = x;
-                    x = t;
-                    if (carry) {
-                        uint32_t ct = carry[to];
-                        carry[to] = cx;
-                        cx = ct;
-                    }
-                }
-                if (carry)
-                    carry[next[d]] = cx;
-                v[next[d]++] = x;
-            }
         for (unsigned d = 0; shift > 0 && d < 256; d++)
             if (count[d] > 1)
                 msd_sort(v + end[d] - count[d], carry ? carry + end[d] - count[d] : NULL, count[d],
-                         shift > 8 ? shift - 8 : 0);
+                         next_shift(shift));
         return;
     }
     insertion_sort(v, carry, n);
+}
+
+/* The buckets [from, to) of a first pass, sorted on a thread. */
+struct msd_buckets {
+    uint64_t *v;
+    uint32_t *carry;
+    const size_t *count, *end;
+    unsigned from, to;
+    int shift;
+};
+
+static void *msd_buckets_sort(void *arg)
+{
+    const struct msd_buckets *b = arg;
+    for (unsigned d = b->from; d < b->to; d++)
+        if (b->count[d] > 1)
+            msd_sort(b->v + b->end[d] - b->count[d],
+                     b->carry ? b->carry + b->end[d] - b->count[d] : NULL, b->count[d], b->shift);
+    return NULL;
 }
 
 /* The shift of the first digit: the 8 bits below the highest in which the values differ
@@ -150,82 +187,37 @@ static int first_digit_shift(const uint64_t *v, size_t n)
     return top > 7 ? top - 7 : 0;
 }
 
+/* Below this many entries, one thread sorts. */
+#define SORT_THREADED 65536
+
 void orgctl_suppress_sort_keys(uint64_t *keys, uint32_t *carry, size_t n)
 {
-    msd_sort(keys, carry, n, first_digit_shift(keys, n));
-}
-
-/* --- a stable sort through a second array, on two threads: campaign load's numbers --- */
-
-#define LSD_BITS 11
-#define LSD_BUCKETS (1u << LSD_BITS)
-
-/* Half of a pass of the LSD sort: its values counted by digit, then scattered to their
- * places (`next`: this half's first place for each digit). */
-struct lsd_half {
-    const uint64_t *from;
-    uint64_t *to;
-    size_t begin, end;
-    int shift;
-    size_t count[LSD_BUCKETS], next[LSD_BUCKETS];
-};
-
-static void *lsd_count(void *arg)
-{
-    struct lsd_half *h = arg;
-    memset(h->count, 0, sizeof(h->count));
-    for (size_t i = h->begin; i < h->end; i++)
-        h->count[(h->from[i] >> h->shift) & (LSD_BUCKETS - 1)]++;
-    return NULL;
-}
-
-static void *lsd_scatter(void *arg)
-{
-    struct lsd_half *h = arg;
-    for (size_t i = h->begin; i < h->end; i++)
-        h->to[h->next[(h->from[i] >> h->shift) & (LSD_BUCKETS - 1)]++] = h->from[i];
-    return NULL;
-}
-
-/* fn on both halves: the second on a thread of its own when one can be made. */
-static void on_both(void *(*fn)(void *), struct lsd_half *h)
-{
-    pthread_t t;
-    bool threaded = h[1].end - h[1].begin > 65536 && pthread_create(&t, NULL, fn, &h[1]) == 0;
-    fn(&h[0]);
-    if (threaded)
-        pthread_join(t, NULL);
-    else
-        fn(&h[1]);
-}
-
-uint64_t *orgctl_suppress_sort_stable(uint64_t *v, uint64_t *scratch, size_t n, int low, int bits)
-{
-    struct lsd_half *h = xcalloc(2, sizeof(*h));
-    for (int shift = low; shift < low + bits; shift += LSD_BITS) {
-        h[0] =
-            (struct lsd_half){.from = v, .to = scratch, .begin = 0, .end = n / 2, .shift = shift};
-        h[1] =
-            (struct lsd_half){.from = v, .to = scratch, .begin = n / 2, .end = n, .shift = shift};
-        on_both(lsd_count, h);
-        size_t sum = 0;
-        bool one_digit = false;
-        for (unsigned d = 0; d < LSD_BUCKETS; d++) {
-            one_digit |= h[0].count[d] + h[1].count[d] == n;
-            h[0].next[d] = sum;
-            sum += h[0].count[d];
-            h[1].next[d] = sum;
-            sum += h[1].count[d];
-        }
-        if (one_digit) /* all share this digit: in order already */
-            continue;
-        on_both(lsd_scatter, h);
-        uint64_t *sorted = scratch;
-        scratch = v;
-        v = sorted;
+    int shift = first_digit_shift(keys, n);
+    if (n < SORT_THREADED) {
+        msd_sort(keys, carry, n, shift);
+        return;
     }
-    free(h);
-    return v;
+    /* the first pass here, then its buckets in two halves, the second on another thread */
+    size_t count[256], end[256];
+    while (!msd_partition(keys, carry, n, shift, count, end)) {
+        if (shift == 0)
+            return;
+        shift = next_shift(shift);
+    }
+    if (shift == 0)
+        return;
+    unsigned mid = 0;
+    for (size_t sum = 0; mid < 256 && sum + count[mid] <= n / 2; mid++)
+        sum += count[mid];
+    struct msd_buckets halves[2] = {{keys, carry, count, end, 0, mid, next_shift(shift)},
+                                    {keys, carry, count, end, mid, 256, next_shift(shift)}};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, msd_buckets_sort, &halves[1]) == 0;
+    msd_buckets_sort(&halves[0]);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        msd_buckets_sort(&halves[1]);
 }
 
 /* Keeps the last of each key's entries (the highest packed value); the new count. */

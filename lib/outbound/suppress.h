@@ -38,13 +38,9 @@ int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_regi
  * keeps one per key, the highest (the latest expiry, none counting as the latest); returns
  * how many are left. */
 size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
-/* Sorts keys in place by value (no second array; not stable), moving carry[i] (NULL: none)
- * with keys[i]: campaign load's numbers with their places in the file. */
+/* Sorts keys in place by value (no second array; not stable; a large array on two threads),
+ * moving carry[i] (NULL: none) with keys[i]: campaign load's numbers with their places. */
 void orgctl_suppress_sort_keys(uint64_t *keys, uint32_t *carry, size_t n);
-/* Sorts v stably by the `bits` bits from bit `low` up of its values (LSD radix sort, two
- * threads where there are two, through `scratch` of n values too); returns the array that
- * holds the result, v or scratch. */
-uint64_t *orgctl_suppress_sort_stable(uint64_t *v, uint64_t *scratch, size_t n, int low, int bits);
 
 /* The numbers of sorted entries by the 5-digit prefix naming their shard, in prefix order,
  * each group in value order: where keys of several lengths share a prefix, gathered into a
