@@ -230,8 +230,9 @@ test_expect_success 'a large file read in two halves gives what its .gz (read in
 	big_contacts 120000 >big.csv &&
 	test "$(wc -c <big.csv)" -gt 4194304 &&
 	gzip -c big.csv >big.csv.gz &&
-	orgctl campaign load dec2 big.csv --dialable d1.csv --excluded x1.csv -o json >j1 &&
-	orgctl campaign load dec2 big.csv.gz --dialable d2.csv --excluded x2.csv -o json >j2 &&
+	orgctl suppress add households --client-id 60007 >/dev/null &&
+	orgctl campaign load dec2 big.csv --id-column id --dialable d1.csv --excluded x1.csv -o json >j1 &&
+	orgctl campaign load dec2 big.csv.gz --id-column id --dialable d2.csv --excluded x2.csv -o json >j2 &&
 	test_cmp d1.csv d2.csv && test_cmp x1.csv x2.csv &&
 	jq ".result | del(.input_sha256, .rules_commit)" j1 >c1 &&
 	jq ".result | del(.input_sha256, .rules_commit)" j2 >c2 &&
@@ -240,6 +241,8 @@ test_expect_success 'a large file read in two halves gives what its .gz (read in
 	test "$(jq .result.excluded.duplicate j1)" -gt 10000 &&
 	test "$(jq .result.contacts j1)" = 120000 &&
 	test_grep "^60010,.*the same number as line 12$" x1.csv &&
+	test_grep "^7,.*suppressed by list households (client id)$" x1.csv &&
+	test_grep "^60007,.*suppressed by list households (client id)$" x1.csv &&
 	test_grep "^50,.*the same number as line 50$" x1.csv
 '
 
