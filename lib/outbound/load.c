@@ -168,6 +168,7 @@ struct part {
     strbuf text;    /* the contacts' cells, as written (only when an output file is) */
     strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
     size_t line_base, number_base; /* the lines and numbers of the file before the part */
+    size_t without_numbers;        /* contacts without a number, when `contacts` is not kept */
 };
 
 #define MAX_ZONES 64
@@ -755,10 +756,19 @@ static int decide_all(struct load *l, const struct columns *cols)
     int error = 0;
     for (const struct part *in = l->parts; in < l->parts + l->n_parts && !error; in++) {
         size_t invalid = 0;
+        if (!in->contacts) { /* counts alone, of numbers in any order */
+            for (size_t j = 0; j < in->n_numbers && !error; j++)
+                error = decide_number(l, in, 0, j, "", &invalid);
+            l->contacts_with_none += in->without_numbers;
+            l->excluded[R_INVALID] += in->without_numbers;
+            continue;
+        }
         for (size_t ci = 0; ci < in->n_contacts && !error; ci++) {
             size_t end = ci + 1 < in->n_contacts ? in->contacts[ci + 1].first : in->n_numbers;
             for (size_t j = in->contacts[ci].first; j < end && !error; j++)
-                error = decide(l, in, ci, j, cols->names[cols->phone[in->columns[j]]], &invalid);
+                error =
+                    decide(l, in, ci, j,
+                           in->columns ? cols->names[cols->phone[in->columns[j]]] : "", &invalid);
             if (!error && in->contacts[ci].first == end) {
                 l->contacts_with_none++;
                 error = exclude(l, in, ci, "", "", R_INVALID, "no phone number");
@@ -921,9 +931,15 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
     if (line > UINT32_MAX || in->n_numbers + c->n_phone > MAX_NUMBERS)
         return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: more contacts than one load takes", file,
                                 line);
-    in->contacts = big_reserve(&in->contacts_mem, (in->n_contacts + 1) * sizeof(*in->contacts));
-    struct contact *ct = &in->contacts[in->n_contacts];
-    *ct = (struct contact){.line = (uint32_t)line, .first = (uint32_t)in->n_numbers};
+    /* the contacts and the numbers' columns serve the output files' rows and the columns
+     * of a contact; counts alone need neither */
+    bool writing = l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0;
+    size_t first = in->n_numbers;
+    if (writing || c->attempts >= 0 || c->id >= 0) {
+        in->contacts = big_reserve(&in->contacts_mem, (in->n_contacts + 1) * sizeof(*in->contacts));
+        in->contacts[in->n_contacts] =
+            (struct contact){.line = (uint32_t)line, .first = (uint32_t)first};
+    }
     struct contact_more *more = NULL;
     if (c->attempts >= 0 || c->id >= 0) {
         in->more = big_reserve(&in->more_mem, (in->n_contacts + 1) * sizeof(*in->more));
@@ -944,7 +960,7 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
                                     line, (size_t)c->attempts + 1, s);
         more->attempts = (int32_t)attempts;
     }
-    if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0) {
+    if (writing) {
         in->cells = big_reserve(&in->cells_mem, (in->n_contacts + 1) * sizeof(*in->cells));
         in->cells[in->n_contacts] = in->text.len;
         for (size_t i = 0; i < n; i++) {
@@ -955,7 +971,8 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
     }
     in->n_contacts++;
     in->keys = big_reserve(&in->keys_mem, (in->n_numbers + c->n_phone) * sizeof(*in->keys));
-    in->columns = big_reserve(&in->columns_mem, in->n_numbers + c->n_phone);
+    if (writing)
+        in->columns = big_reserve(&in->columns_mem, in->n_numbers + c->n_phone);
     for (size_t k = 0; k < c->n_phone; k++) {
         size_t len;
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
@@ -965,13 +982,15 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
         ptrdiff_t bad_at;
         int code = orgctl_phone_normalize(e164, &bad_at, l->region, raw, len);
         uint64_t key = code < 0 ? 0 : orgctl_phone_key(e164);
-        in->columns[in->n_numbers] = (uint8_t)k;
+        if (writing)
+            in->columns[in->n_numbers] = (uint8_t)k;
         in->keys[in->n_numbers++] = key;
         if (!key && l->excluded_out.fd >= 0) {
             strbuf_addch(&in->invalid, (char)code);
             strbuf_add(&in->invalid, raw, len + 1); /* with its NUL */
         }
     }
+    in->without_numbers += !in->contacts && in->n_numbers == first;
     return 0;
 }
 
@@ -1309,7 +1328,7 @@ static int read_records(struct load *l, orgctl_csv **csv, const struct columns *
         struct part *a = &l->parts[0];
         size_t lines = h.lines;
         if (threaded && !error && !h.error && a->n_numbers + h.in.n_numbers <= MAX_NUMBERS &&
-            (!h.in.n_contacts || h.in.contacts[h.in.n_contacts - 1].line + lines <= UINT32_MAX)) {
+            (!h.in.contacts || h.in.contacts[h.in.n_contacts - 1].line + lines <= UINT32_MAX)) {
             l->parts[1] = h.in;
             l->parts[1].line_base = lines;
             l->parts[1].number_base = a->n_numbers;

@@ -240,6 +240,11 @@ test_expect_success 'a large file read in two halves gives what its .gz (read in
 	test "$(jq .result.input_sha256 j1)" = "\"$(sha256sum big.csv | cut -d" " -f1)\"" &&
 	test "$(jq .result.excluded.duplicate j1)" -gt 10000 &&
 	test "$(jq .result.contacts j1)" = 120000 &&
+	orgctl campaign load dec2 big.csv -o json >j3 &&
+	orgctl campaign load dec2 big.csv.gz -o json >j4 &&
+	jq ".result | del(.input_sha256, .rules_commit)" j3 >c3 &&
+	jq ".result | del(.input_sha256, .rules_commit)" j4 >c4 &&
+	test_cmp c3 c4 && test "$(jq .result.contacts j3)" = 120000 &&
 	test_grep "^60010,.*the same number as line 12$" x1.csv &&
 	test_grep "^7,.*suppressed by list households (client id)$" x1.csv &&
 	test_grep "^60007,.*suppressed by list households (client id)$" x1.csv &&
