@@ -96,8 +96,9 @@ static void spans_intersect(spans *out, const spans *a, const spans *b)
 /* An area code's region and time zones (from the compliance rules), and its windows once
  * computed. */
 struct area {
-    bool known, computed;
-    char region[16]; /* "NJ", or "NS,PE" for a code of two regions */
+    bool known;
+    atomic_bool ready; /* windows computed (the walk's two threads may both ask) */
+    char region[16];   /* "NJ", or "NS,PE" for a code of two regions */
     int zones[4];
     int n_zones;
     char *windows; /* "START/END START/END ..." (ISO 8601 UTC), "" for none */
@@ -187,6 +188,8 @@ struct load {
     int n_zones, campaign_zone;
     struct area areas[1000];
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
+    pthread_mutex_t areas_lock;
+    bool counted; /* counts alone, counted as the numbers were judged */
     orgctl_suppress_set *suppress;
     const orgctl_phone_region *region; /* of national numbers */
     struct part parts[2];              /* pass 1: the file, or its two halves */
@@ -353,7 +356,7 @@ static void compute_windows(struct load *l, struct area *a)
         strbuf_addf(&sb, "%s%s/%s", i ? " " : "", s, e);
     }
     a->windows = strbuf_detach(&sb, NULL);
-    a->computed = true;
+    atomic_store_explicit(&a->ready, true, memory_order_release);
     free(all.v);
     free(one.v);
     free(tmp.v);
@@ -368,8 +371,12 @@ static struct area *area_of(struct load *l, uint64_t key)
         if (l->areas[code].known)
             a = &l->areas[code];
     }
-    if (!a->computed)
-        compute_windows(l, a);
+    if (!atomic_load_explicit(&a->ready, memory_order_acquire)) {
+        pthread_mutex_lock(&l->areas_lock);
+        if (!atomic_load_explicit(&a->ready, memory_order_relaxed))
+            compute_windows(l, a);
+        pthread_mutex_unlock(&l->areas_lock);
+    }
     return a;
 }
 
@@ -646,14 +653,29 @@ static int exclude(struct load *l, const struct part *in, size_t ci, const char 
     return output_end_row(o);
 }
 
-static void count_list(struct load *l, const char *list)
+static void count_list(struct load *l, const char *list, size_t count)
 {
     cJSON *n = cJSON_GetObjectItemCaseSensitive(l->by_list, list);
     if (n)
-        cJSON_SetNumberValue(n, n->valuedouble + 1);
+        cJSON_SetNumberValue(n, n->valuedouble + (double)count);
     else
-        cJSON_AddNumberToObject(l->by_list, list, 1);
+        cJSON_AddNumberToObject(l->by_list, list, (double)count);
 }
+
+/* What becomes of a number that is not a duplicate: R_SUPPRESSED (by `list`, not 0),
+ * R_ATTEMPTS, R_NO_TIME, or R_COUNT: dialable (*area its area). */
+static enum reason classify(struct load *l, uint64_t key, uint32_t list,
+                            const struct contact_more *more, struct area **area)
+{
+    if (list)
+        return R_SUPPRESSED;
+    if (l->max_attempts && more->attempts >= l->max_attempts)
+        return R_ATTEMPTS;
+    *area = area_of(l, key);
+    return *(*area)->windows ? R_COUNT : R_NO_TIME;
+}
+
+static const struct contact_more no_more;
 
 /* The cells every dialable row of the area ends with, made once. */
 static void make_tail(struct load *l, struct area *a)
@@ -711,28 +733,26 @@ static int decide_number(struct load *l, const struct part *in, size_t ci, size_
                      l->verdict[verdict & VERDICT_VALUE]);
         return exclude(l, in, ci, column, e164, R_DUPLICATE, why);
     }
-    static const struct contact_more none;
-    const struct contact_more *more = in->more ? &in->more[ci] : &none;
+    const struct contact_more *more = in->more ? &in->more[ci] : &no_more;
     bool by_client = more->client_list != 0;
-    const char *list = NULL;
-    if (by_client || verdict)
-        list = orgctl_suppress_set_list_name(l->suppress, by_client ? more->client_list
-                                                                    : verdict & VERDICT_VALUE);
-    if (list) {
-        count_list(l, list);
+    uint32_t list = by_client ? more->client_list : verdict & VERDICT_VALUE;
+    struct area *a = NULL;
+    enum reason r = classify(l, key, list, more, &a);
+    if (r == R_SUPPRESSED) {
+        const char *name = orgctl_suppress_set_list_name(l->suppress, list);
+        count_list(l, name, 1);
         if (writing)
-            snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
+            snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", name,
                      by_client ? "client id" : "number");
         return exclude(l, in, ci, column, e164, R_SUPPRESSED, why);
     }
-    if (l->max_attempts && more->attempts >= l->max_attempts) {
+    if (r == R_ATTEMPTS) {
         if (writing)
             snprintf(why, sizeof(why), "%ld attempts, at most %d", (long)more->attempts,
                      l->max_attempts);
         return exclude(l, in, ci, column, e164, R_ATTEMPTS, why);
     }
-    struct area *a = area_of(l, key);
-    if (!*a->windows)
+    if (r == R_NO_TIME)
         return exclude(l, in, ci, column, e164, R_NO_TIME,
                        "no allowed calling time in the sub-campaign's dates");
     l->dialable++;
@@ -756,8 +776,8 @@ static int decide_all(struct load *l, const struct columns *cols)
     int error = 0;
     for (const struct part *in = l->parts; in < l->parts + l->n_parts && !error; in++) {
         size_t invalid = 0;
-        if (!in->contacts) { /* counts alone, of numbers in any order */
-            for (size_t j = 0; j < in->n_numbers && !error; j++)
+        if (!in->contacts) { /* counts alone: counted in the walk */
+            for (size_t j = 0; j < in->n_numbers && !error && !l->counted; j++)
                 error = decide_number(l, in, 0, j, "", &invalid);
             l->contacts_with_none += in->without_numbers;
             l->excluded[R_INVALID] += in->without_numbers;
@@ -809,14 +829,33 @@ struct judge_part {
     struct load *l;
     const struct sorted_numbers *s;
     size_t begin, end;
+    /* counts alone (nothing written, no column of a contact): the numbers are counted here,
+     * in sorted order, and get no verdict */
+    bool count;
+    size_t dialable, excluded[R_COUNT];
+    size_t *by_list;       /* by the list's index (1-based): numbers suppressed */
+    uint32_t *first_place; /* and the place of the first of them (the file's order) */
 };
+
+/* Counts a number that is not a duplicate, at `place`, suppressed by `list` (0 none). */
+static void count_first(struct judge_part *p, uint64_t key, uint32_t list, uint32_t place)
+{
+    struct area *a;
+    enum reason r = classify(p->l, key, list, &no_more, &a);
+    if (r == R_SUPPRESSED && (!p->by_list[list]++ || place < p->first_place[list]))
+        p->first_place[list] = place;
+    if (r == R_COUNT)
+        p->dialable++;
+    else
+        p->excluded[r]++;
+}
 
 /* A run of equal keys is one number: its lowest place the first time the file has it, the
  * others its duplicates; the distinct numbers go through the suppression lists a batch at
  * a time. */
 static void *judge_part(void *arg)
 {
-    const struct judge_part *p = arg;
+    struct judge_part *p = arg;
     const struct sorted_numbers *s = p->s;
     uint32_t *verdict = p->l->verdict;
     uint64_t batch[MATCH_BATCH];
@@ -829,21 +868,53 @@ static void *judge_part(void *arg)
             size_t end = i + 1;
             for (; end < p->end && sorted_key(s, end) == key; end++)
                 lowest = sorted_place(s, end) < lowest ? sorted_place(s, end) : lowest;
-            for (size_t k = i; end - i > 1 && k < end; k++)
+            for (size_t k = i; !p->count && end - i > 1 && k < end; k++)
                 if (sorted_place(s, k) != lowest)
                     verdict[sorted_place(s, k)] = DUPLICATE_OF | lowest;
+            p->excluded[R_DUPLICATE] += end - i - 1;
             batch[m] = key;
             first[m] = lowest;
             i = end;
         }
-        if (!p->l->suppress)
-            continue;
-        orgctl_suppress_set_match_sorted(lists, p->l->suppress, batch, m, (int64_t)p->l->opts->now);
+        if (p->l->suppress)
+            orgctl_suppress_set_match_sorted(lists, p->l->suppress, batch, m,
+                                             (int64_t)p->l->opts->now);
+        else
+            memset(lists, 0, m * sizeof(*lists));
         for (size_t k = 0; k < m; k++)
-            if (lists[k])
+            if (p->count)
+                count_first(p, batch[k], lists[k], first[k]);
+            else if (lists[k])
                 verdict[first[k]] = SUPPRESSED_BY | lists[k];
     }
     return NULL;
+}
+
+/* The counts of the walk's two halves, and the numbers that are not numbers: the lists in
+ * the order the file first has them suppress a number, as deciding in the file's order
+ * adds them. */
+static void add_counts(struct load *l, const struct judge_part *parts, size_t lists, size_t invalid)
+{
+    l->excluded[R_INVALID] += invalid;
+    for (int i = 0; i < 2; i++) {
+        l->dialable += parts[i].dialable;
+        for (int r = 0; r < R_COUNT; r++)
+            l->excluded[r] += parts[i].excluded[r];
+    }
+    for (;;) {
+        uint32_t next = 0, first = UINT32_MAX; /* the list first seen of those left */
+        for (uint32_t list = 1; list < lists; list++)
+            for (int i = 0; i < 2; i++)
+                if (parts[i].by_list[list] && parts[i].first_place[list] < first) {
+                    first = parts[i].first_place[list];
+                    next = list;
+                }
+        if (!next)
+            break;
+        count_list(l, orgctl_suppress_set_list_name(l->suppress, next),
+                   parts[0].by_list[next] + parts[1].by_list[next]);
+        parts[0].by_list[next] = parts[1].by_list[next] = 0;
+    }
 }
 
 /* The bits `x` takes. */
@@ -869,8 +940,14 @@ static void judge_numbers(struct load *l)
                 low = in->keys[i] < low ? in->keys[i] : low;
                 high = in->keys[i] > high ? in->keys[i] : high;
             }
-    l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
-    memset(l->verdict, 0, n * sizeof(*l->verdict));
+    /* no contact kept (counts alone): counted in the walk, no verdicts */
+    l->counted = true;
+    for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+        l->counted &= !in->contacts;
+    if (!l->counted) {
+        l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
+        memset(l->verdict, 0, n * sizeof(*l->verdict));
+    }
     struct big values_mem = {0}, places_mem = {0};
     uint64_t *values = big_reserve(&values_mem, (valid ? valid : 1) * sizeof(*values));
     struct sorted_numbers s = {.v = values, .place_bits = bits_of(n), .base = low};
@@ -898,7 +975,13 @@ static void judge_numbers(struct load *l)
     size_t half = valid / 2;
     while (half > 0 && half < valid && sorted_key(&s, half) == sorted_key(&s, half - 1))
         half++;
+    size_t lists = l->suppress ? orgctl_suppress_set_lists(l->suppress) + 1 : 1;
     struct judge_part parts[2] = {{l, &s, 0, half}, {l, &s, half, valid}};
+    for (int i = 0; i < 2; i++) {
+        parts[i].count = l->counted;
+        parts[i].by_list = xcalloc(lists, sizeof(*parts[i].by_list));
+        parts[i].first_place = xcalloc(lists, sizeof(*parts[i].first_place));
+    }
     pthread_t thread;
     bool threaded = valid > 65536 && pthread_create(&thread, NULL, judge_part, &parts[1]) == 0;
     judge_part(&parts[0]);
@@ -906,6 +989,12 @@ static void judge_numbers(struct load *l)
         pthread_join(thread, NULL);
     else
         judge_part(&parts[1]);
+    if (l->counted)
+        add_counts(l, parts, lists, n - valid);
+    for (int i = 0; i < 2; i++) {
+        free(parts[i].by_list);
+        free(parts[i].first_place);
+    }
     big_free(&values_mem);
     big_free(&places_mem);
 }
@@ -1474,6 +1563,7 @@ static void load_release(struct load *l)
     for (int i = 0; i < 2; i++)
         part_free(&l->parts[i]);
     big_free(&l->verdict_mem);
+    pthread_mutex_destroy(&l->areas_lock);
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
@@ -1488,6 +1578,7 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     l->by_list = cJSON_CreateObject();
     l->region = orgctl_phone_region_lookup("US");
     l->dialable_out.fd = l->excluded_out.fd = -1;
+    pthread_mutex_init(&l->areas_lock, NULL);
     struct hasher hasher = {0};
     int error = orgctl_perm_check(repo, org, "outbound:campaign:edit");
     if (!error)

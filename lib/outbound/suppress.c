@@ -2027,6 +2027,11 @@ void orgctl_suppress_set_match_sorted(uint32_t *lists, const orgctl_suppress_set
                                      set->v[s].n, keys, n, now);
 }
 
+size_t orgctl_suppress_set_lists(const orgctl_suppress_set *set)
+{
+    return set->n;
+}
+
 const char *orgctl_suppress_set_list_name(const orgctl_suppress_set *set, uint32_t list)
 {
     return set->v[list - 1].name;

@@ -128,7 +128,9 @@ int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
  * walked forward once, not searched from its start for each key. */
 void orgctl_suppress_set_match_sorted(uint32_t *lists, const orgctl_suppress_set *set,
                                       const uint64_t *keys, size_t n, int64_t now);
-/* The name of list `list` (1-based, as orgctl_suppress_set_match_sorted gives it). */
+/* How many lists the set has; the name of list `list` (1-based, as
+ * orgctl_suppress_set_match_sorted gives it). */
+size_t orgctl_suppress_set_lists(const orgctl_suppress_set *set);
 const char *orgctl_suppress_set_list_name(const orgctl_suppress_set *set, uint32_t list);
 /* The walk of one list (sorted keys; minutes: their expiries in minutes, 0 none, or NULL
  * for none): marks[i] = mark where keys[i] is in the list and in force at `now` and
