@@ -1,23 +1,25 @@
 /* campaign load (include/orgctl/campaign_load.h): sorting and merging, not looking up.
  *
  * Pass 1 reads the contacts (a large plain file in two halves at once, mapped, the second
- * on another thread; the input's SHA-256 on a third) and keeps, per contact, its line and
- * first number (8 bytes; its attempts and client-id list only when the file has those
- * columns), per number its key (orgctl_phone_key, normalised as suppress does) and phone
- * column (9 bytes), and the cells as written only when an output file is asked for.
+ * on another thread; the input's SHA-256 on a third) and keeps per number its key
+ * (orgctl_phone_key, normalised as suppress does: 8 bytes); only when an output file is
+ * written, or the file has an attempts or client-id column, per contact its line and
+ * first number (8 bytes), its attempts and client-id list (8), the numbers' phone columns
+ * (1) and, for output, the cells as written.
  * Pass 2 sorts the valid numbers with their places in the file (packed into one 64-bit
  * value when both fit, else keys carrying places) by the in-place radix sort of
- * lib/outbound/suppress.c, on two threads: a run of equal keys is one
- * number, its lowest place the first time the file has it, the others its duplicates; the
- * distinct numbers then walk each suppression list forward once, galloping
- * (orgctl_suppress_set_match_sorted), not a binary search per number. Each number gets a
- * verdict (first, duplicate of the number first seen, suppressed by a list). Pass 3
- * decides every number in the file's order: invalid, duplicate ("the same number as line
- * N"), suppressed by client id or number, attempts exhausted, no calling time (the UTC
- * windows depend on the area code alone, computed once per area), else dialable; counts
- * always, the output files' rows built in one buffer written by a writer thread. Memory
- * follows the numbers (about 33 bytes each at the peak, and the cells' text when an
- * output file is written), not what a mapped input has been read of. */
+ * lib/outbound/suppress.c, on two threads: a run of equal keys is one number, its lowest
+ * place the first time the file has it, the others its duplicates; the distinct numbers
+ * then walk each suppression list forward once, galloping
+ * (orgctl_suppress_set_match_sorted), not a binary search per number, in two halves on two
+ * threads. Counts alone are counted there (classify()); else each number gets a verdict
+ * (first, duplicate of the number first seen, suppressed by a list) and pass 3 decides
+ * every number in the file's order: invalid, duplicate ("the same number as line N"),
+ * suppressed by client id or number, attempts exhausted, no calling time (the UTC windows
+ * depend on the area code alone, computed once per area), else dialable, its rows built
+ * in one buffer that a writer thread writes. Memory follows the numbers (16 bytes each at
+ * the peak for counts alone, about 33 with the contacts), and the cells' text when an
+ * output file is written; not what a mapped input has been read of. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
