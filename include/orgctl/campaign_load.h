@@ -1,7 +1,8 @@
 /* Loading a sub-campaign (orgctl-campaign(1), LOADING A SUB-CAMPAIGN): a contact list is
- * read once, streamed, and each of its numbers is sorted into dialable (with its E.164
- * form, region, time zone and the UTC windows it may be called in during the
- * sub-campaign) or excluded (with the reason). The contacts are never stored; the load is
+ * read, its numbers sorted and merged against the suppression lists, and each of them
+ * decided, in the file's order, dialable (with its E.164 form, region, time zone and the
+ * UTC windows it may be called in during the sub-campaign) or excluded (with the
+ * reason). The contacts are never stored; the load is
  * recorded on the sub-campaign: the input's SHA-256, the counts, and the commit whose
  * suppression lists and rules were applied. */
 #ifndef ORGCTL_CAMPAIGN_LOAD_H

@@ -1,18 +1,35 @@
-/* campaign load (include/orgctl/campaign_load.h): one pass over a contact list.
+/* campaign load (include/orgctl/campaign_load.h): sorting and merging, not looking up.
  *
- * Each contact's numbers are normalised as suppress does (lib/util/phone.h), looked up in
- * a hash set of the numbers seen so far (a duplicate is excluded, the first one kept), in
- * the suppression set of the campaign's lists (sorted arrays, lib/outbound/suppress.h) by
- * number and by client id, and given the UTC windows in which they may be called: those
- * depend on the number's area code alone (its region and time zones, from the compliance
- * rules' NANPA table), so they are computed once per area code, not per contact. Memory
- * follows the number of distinct numbers (12 bytes each), never the file's size. */
+ * Pass 1 reads the contacts (a large plain file in two halves at once, mapped, the second
+ * on another thread; the input's SHA-256 on a third) and keeps per number its key
+ * (orgctl_phone_key, normalised as suppress does: 8 bytes); only when an output file is
+ * written, or the file has an attempts or client-id column, per contact its line and
+ * first number (8 bytes), its attempts and client-id list (8), the numbers' phone columns
+ * (1) and, for output, the cells as written.
+ * Pass 2 sorts the valid numbers with their places in the file (packed into one 64-bit
+ * value when both fit, else keys carrying places) by the in-place radix sort of
+ * lib/outbound/suppress.c, on two threads: a run of equal keys is one number, its lowest
+ * place the first time the file has it, the others its duplicates; the distinct numbers
+ * then walk each suppression list forward once, galloping
+ * (orgctl_suppress_set_match_sorted), not a binary search per number, in two halves on two
+ * threads. Counts alone are counted there (classify()); else each number gets a verdict
+ * (first, duplicate of the number first seen, suppressed by a list) and pass 3 decides
+ * every number in the file's order: invalid, duplicate ("the same number as line N"),
+ * suppressed by client id or number, attempts exhausted, no calling time (the UTC windows
+ * depend on the area code alone, computed once per area), else dialable, its rows built
+ * in one buffer that a writer thread writes. Memory follows the numbers (16 bytes each at
+ * the peak for counts alone, about 33 with the contacts), and the cells' text when an
+ * output file is written; not what a mapped input has been read of. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "campaign.h"
@@ -81,8 +98,9 @@ static void spans_intersect(spans *out, const spans *a, const spans *b)
 /* An area code's region and time zones (from the compliance rules), and its windows once
  * computed. */
 struct area {
-    bool known, computed;
-    char region[16]; /* "NJ", or "NS,PE" for a code of two regions */
+    bool known;
+    atomic_bool ready; /* windows computed (the walk's two threads may both ask) */
+    char region[16];   /* "NJ", or "NS,PE" for a code of two regions */
     int zones[4];
     int n_zones;
     char *windows; /* "START/END START/END ..." (ISO 8601 UTC), "" for none */
@@ -90,49 +108,70 @@ struct area {
     size_t tail_len;
 };
 
-/* An output file, written through one large buffer. */
+/* An output file, written in large write(2)s: rows are made in one buffer while a writer
+ * thread writes the one filled before (the kernel's copy of a large output into the page
+ * cache costs as much as making it). */
 struct output {
-    FILE *f;
+    int fd; /* -1: not written */
     const char *path;
     bool opened; /* so removed again if the load fails */
-    strbuf buf;
+    strbuf buf;  /* the rows being made */
+    strbuf full; /* the rows the writer writes */
+    pthread_t writer;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    bool threaded, pending, stop;
+    int write_errno; /* the first write's failure */
 };
 
-/* A block of contacts read but not yet decided: their numbers are looked up together (the
- * suppression set and the numbers seen, memory reads that overlap), then each contact is
- * decided in the file's order. */
-#define BLOCK_CONTACTS 4096
-
-struct block_contact {
-    size_t cells, cells_len; /* the input's cells as written, in `text` */
+/* A contact of the file, as pass 1 leaves it for the decisions in the file's order. */
+struct contact {
     uint32_t line;
-    long attempts;
-    const char *client_list; /* suppressed by client id in this list, or NULL */
-    size_t first, n;         /* its numbers, in `numbers` */
+    uint32_t first; /* its first number in the numbers' arrays */
 };
 
-struct block_number {
-    uint64_t key;   /* 0: not a number (`code` says why) */
-    int code;       /* orgctl_phone_normalize's */
-    size_t column;  /* the index of its phone column */
-    size_t raw;     /* the cell as given, in `text` (invalid numbers only) */
-    uint32_t first; /* the line the number was first seen on, 0: never before */
-    char e164[ORGCTL_E164_MAX];
+/* What some files say of a contact besides (in an array of its own, only for them). */
+struct contact_more {
+    int32_t attempts;
+    uint32_t client_list; /* suppressed by client id: the list (orgctl_suppress_set_list_name) */
 };
 
-struct block {
-    struct block_contact *contacts;
+/* A large array of the passes: anonymous memory in huge pages where the kernel gives them
+ * (a page fault per 2 MB, not per 4 kB: faults are dear on a virtual machine), grown by
+ * remapping, not copying. */
+struct big {
+    void *p;
+    size_t bytes;
+    bool mapped;
+};
+
+/* A number's verdict, from the sorted numbers: 0 the first time the file has it (and not
+ * suppressed), SUPPRESSED_BY and the list (orgctl_suppress_set_list_name), or DUPLICATE_OF
+ * and the number that was first. Once a first number is decided, its verdict becomes its
+ * line, which its duplicates, after it in the file, name. */
+#define SUPPRESSED_BY 0x80000000u
+#define DUPLICATE_OF 0x40000000u
+#define VERDICT_VALUE 0x3fffffffu
+#define MAX_NUMBERS VERDICT_VALUE
+#define MAX_LINE 0x7fffffffu
+
+/* What pass 1 keeps of the contact list (or of a part of it): the contacts, and their
+ * numbers in the file's order. Written for every record by the thread reading it: cache
+ * lines of its own (a line shared with what the other thread reads costs it a miss a
+ * record). */
+struct part {
+    _Alignas(64) struct contact *contacts;
+    struct contact_more *more; /* with an attempts or client id column */
+    size_t *cells;             /* where each contact's cells start in `text` */
     size_t n_contacts;
-    struct block_number *numbers;
-    size_t n_numbers, alloc_numbers;
-    uint64_t *keys;     /* the valid numbers' keys, in order */
-    const char **lists; /* the list suppressing each of `keys`, or NULL */
-    size_t n_keys;
-    strbuf text;
-    size_t numbers_read; /* the non-empty phone cells */
-    bool last;           /* the file ends with this block (or `error` stopped it) */
-    int error;           /* the error that stopped the reading, and its message */
-    char message[1024];
+    uint64_t *keys;   /* orgctl_phone_key, 0: not a number */
+    uint8_t *columns; /* the index of its phone column */
+    size_t n_numbers;
+    struct big contacts_mem, more_mem, cells_mem, keys_mem, columns_mem;
+    strbuf text;    /* the contacts' cells, as written (only when an output file is) */
+    strbuf invalid; /* for each invalid number in order: its code, its cell and a NUL */
+    size_t line_base, number_base; /* the lines and numbers of the file before the part */
+    size_t without_numbers;        /* contacts without a number, when `contacts` is not kept */
 };
 
 #define MAX_ZONES 64
@@ -151,19 +190,19 @@ struct load {
     int n_zones, campaign_zone;
     struct area areas[1000];
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
+    pthread_mutex_t areas_lock;
+    bool counted; /* counts alone, counted as the numbers were judged */
     orgctl_suppress_set *suppress;
-    /* the numbers seen: open addressing, a slot = key (two words, 0 empty) and line, one
-     * cache line read per number */
-    uint32_t *seen;
-    size_t seen_n, seen_cap;
-    bool seen_mapped;
+    const orgctl_phone_region *region; /* of national numbers */
+    struct part parts[2];              /* pass 1: the file, or its two halves */
+    int n_parts;
+    size_t n_contacts, n_numbers; /* in all parts */
+    uint32_t *verdict;            /* pass 2: each number's (see SUPPRESSED_BY) */
+    struct big verdict_mem;
     /* counts */
-    size_t contacts, numbers, dialable, excluded[R_COUNT];
+    size_t contacts_with_none, dialable, excluded[R_COUNT];
     cJSON *by_list; /* suppressed: list -> count */
     struct output dialable_out, excluded_out;
-    /* two blocks: one read (a thread of its own) while the other is decided */
-    struct block blocks[2];
-    const struct block *deciding;
 };
 
 static int zone_index(struct load *l, const char *name, size_t len)
@@ -319,121 +358,28 @@ static void compute_windows(struct load *l, struct area *a)
         strbuf_addf(&sb, "%s%s/%s", i ? " " : "", s, e);
     }
     a->windows = strbuf_detach(&sb, NULL);
-    a->computed = true;
+    atomic_store_explicit(&a->ready, true, memory_order_release);
     free(all.v);
     free(one.v);
     free(tmp.v);
 }
 
-/* The area of an E.164 number: its NANP area code's, else elsewhere. */
-static struct area *area_of(struct load *l, const char *e164)
+/* The area of a number (its key): its NANP area code's, else elsewhere. */
+static struct area *area_of(struct load *l, uint64_t key)
 {
     struct area *a = &l->elsewhere;
-    if (e164[1] == '1' && strlen(e164) == 12) {
-        int code = (e164[2] - '0') * 100 + (e164[3] - '0') * 10 + (e164[4] - '0');
+    if (key >= 10000000000u && key < 20000000000u) { /* +1 and ten digits */
+        unsigned code = (unsigned)(key / 10000000u % 1000u);
         if (l->areas[code].known)
             a = &l->areas[code];
     }
-    if (!a->computed)
-        compute_windows(l, a);
+    if (!atomic_load_explicit(&a->ready, memory_order_acquire)) {
+        pthread_mutex_lock(&l->areas_lock);
+        if (!atomic_load_explicit(&a->ready, memory_order_relaxed))
+            compute_windows(l, a);
+        pthread_mutex_unlock(&l->areas_lock);
+    }
     return a;
-}
-
-/* --- the numbers seen --- */
-
-static uint64_t mix(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    return k;
-}
-
-static uint32_t *seen_slot(const struct load *l, size_t i)
-{
-    return l->seen + 3 * i;
-}
-
-static uint64_t slot_key(const uint32_t *slot)
-{
-    return slot[0] | (uint64_t)slot[1] << 32;
-}
-
-/* The line a number was first seen on, or 0 (and it is now seen, on `line`); room for it
- * was made (seen_reserve). */
-static uint32_t seen_before(struct load *l, uint64_t key, uint32_t line)
-{
-    size_t mask = l->seen_cap - 1;
-    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
-        uint32_t *slot = seen_slot(l, i);
-        uint64_t k = slot_key(slot);
-        if (k == key)
-            return slot[2];
-        if (!k) {
-            slot[0] = (uint32_t)key;
-            slot[1] = (uint32_t)(key >> 32);
-            slot[2] = line;
-            l->seen_n++;
-            return 0;
-        }
-    }
-}
-
-/* The seen table's bytes: mapped anonymous memory (zeroed by the kernel, nothing to clear
- * again), in huge pages where the kernel has them: its reads are random, and a miss of
- * the page table too costs as much as the read. */
-static size_t table_size(size_t cap)
-{
-    const size_t huge = (size_t)2 << 20;
-    return (cap * 3 * sizeof(uint32_t) + huge - 1) / huge * huge;
-}
-
-/* *mapped: whether it was mapped (else allocated, when no mapping could be made). */
-static uint32_t *table_alloc(size_t cap, bool *mapped)
-{
-    void *p =
-        mmap(NULL, table_size(cap), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if ((*mapped = p != MAP_FAILED))
-        madvise(p, table_size(cap), MADV_HUGEPAGE);
-    return *mapped ? p : xcalloc(1, table_size(cap));
-}
-
-static void table_free(uint32_t *table, size_t cap, bool mapped)
-{
-    if (mapped)
-        munmap(table, table_size(cap));
-    else
-        free(table);
-}
-
-/* How many numbers ahead a slot is fetched: enough to cover a read from memory, few enough
- * to stay in the first-level cache. */
-#define SEEN_AHEAD 32
-
-static void seen_prefetch(const struct load *l, uint64_t key)
-{
-    __builtin_prefetch(seen_slot(l, mix(key) & (l->seen_cap - 1)), 1);
-}
-
-/* Room for `more` numbers at a load of at most 3/4. */
-static void seen_reserve(struct load *l, size_t more)
-{
-    if ((l->seen_n + more) * 4 < l->seen_cap * 3)
-        return;
-    size_t old_cap = l->seen_cap;
-    uint32_t *old = l->seen;
-    bool old_mapped = l->seen_mapped;
-    while ((l->seen_n + more) * 4 >= l->seen_cap * 3)
-        l->seen_cap = l->seen_cap ? l->seen_cap * 2 : 1 << 16;
-    l->seen = table_alloc(l->seen_cap, &l->seen_mapped);
-    l->seen_n = 0;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (i + SEEN_AHEAD < old_cap && slot_key(old + 3 * (i + SEEN_AHEAD)))
-            seen_prefetch(l, slot_key(old + 3 * (i + SEEN_AHEAD)));
-        if (slot_key(old + 3 * i))
-            seen_before(l, slot_key(old + 3 * i), old[3 * i + 2]);
-    }
-    table_free(old, old_cap, old_mapped);
 }
 
 /* --- reading the contact list --- */
@@ -553,19 +499,130 @@ static void cell(strbuf *sb, const char *value)
     cell_n(sb, value, strlen(value));
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Room for `need` bytes in b (its contents kept); the array's new address. */
+static void *big_reserve(struct big *b, size_t need)
+{
+    if (need <= b->bytes)
+        return b->p;
+    size_t bytes = b->bytes ? b->bytes : (size_t)64 << 10; /* a small file's stay small */
+    while (bytes < need)
+        bytes *= 2;
+    void *p = MAP_FAILED;
+    if (!b->p)
+        p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    else if (b->mapped)
+        p = mremap(b->p, b->bytes, bytes, MREMAP_MAYMOVE);
+    if (p != MAP_FAILED) {
+        if (bytes >= HUGE_PAGE)
+            madvise(p, bytes, MADV_HUGEPAGE);
+        b->mapped = true;
+    } else if (b->mapped) { /* the allocator's memory from now on */
+        p = xmalloc(bytes);
+        memcpy(p, b->p, b->bytes);
+        munmap(b->p, b->bytes);
+        b->mapped = false;
+    } else {
+        p = xrealloc(b->p, bytes);
+    }
+    b->p = p;
+    b->bytes = bytes;
+    return p;
+}
+
+static void big_free(struct big *b)
+{
+    if (b->mapped)
+        munmap(b->p, b->bytes);
+    else
+        free(b->p);
+    *b = (struct big){0};
+}
+
 static int write_failed(const char *path)
 {
     return orgctl_error_set(ORGCTL_ERROR, "%s: %s", path, strerror(errno));
 }
 
-#define OUTPUT_FLUSH (1 << 20)
+/* Rows are gathered into a buffer this large before a write(2): the dialable rows are
+ * long (their windows), and fewer, larger writes cost less. */
+#define OUTPUT_FLUSH (4 << 20)
 
+/* 0, or the errno of the failed write. */
+static int write_all(int fd, const char *data, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? errno : EIO;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static void *writer_main(void *arg)
+{
+    struct output *o = arg;
+    pthread_mutex_lock(&o->lock);
+    for (;;) {
+        while (!o->pending && !o->stop)
+            pthread_cond_wait(&o->changed, &o->lock);
+        if (!o->pending)
+            break;
+        pthread_mutex_unlock(&o->lock);
+        int failed = o->write_errno ? 0 : write_all(o->fd, o->full.buf, o->full.len);
+        pthread_mutex_lock(&o->lock);
+        if (failed)
+            o->write_errno = failed;
+        o->pending = false;
+        pthread_cond_broadcast(&o->changed);
+    }
+    pthread_mutex_unlock(&o->lock);
+    return NULL;
+}
+
+/* Hands the rows made to the writer (written here when there is none). */
 static int output_flush(struct output *o)
 {
-    if (o->buf.len && fwrite(o->buf.buf, 1, o->buf.len, o->f) != o->buf.len)
-        return write_failed(o->path);
+    int failed;
+    if (!o->threaded) {
+        failed = write_all(o->fd, o->buf.buf, o->buf.len);
+    } else {
+        pthread_mutex_lock(&o->lock);
+        while (o->pending)
+            pthread_cond_wait(&o->changed, &o->lock);
+        if (!(failed = o->write_errno)) {
+            strbuf swap = o->full;
+            o->full = o->buf;
+            o->buf = swap;
+            o->pending = true;
+            pthread_cond_broadcast(&o->changed);
+        }
+        pthread_mutex_unlock(&o->lock);
+    }
     o->buf.len = 0;
-    return 0;
+    errno = failed;
+    return failed ? write_failed(o->path) : 0;
+}
+
+/* Ends the writer once it has written what it was given; the first write's failure. */
+static int output_stop(struct output *o)
+{
+    if (!o->threaded)
+        return 0;
+    pthread_mutex_lock(&o->lock);
+    o->stop = true;
+    pthread_cond_broadcast(&o->changed);
+    pthread_mutex_unlock(&o->lock);
+    pthread_join(o->writer, NULL);
+    pthread_mutex_destroy(&o->lock);
+    pthread_cond_destroy(&o->changed);
+    o->threaded = false;
+    errno = o->write_errno;
+    return o->write_errno ? write_failed(o->path) : 0;
 }
 
 /* Ends the row built in o->buf (its last comma becomes the newline). */
@@ -575,22 +632,22 @@ static int output_end_row(struct output *o)
     return o->buf.len >= OUTPUT_FLUSH ? output_flush(o) : 0;
 }
 
-/* Starts a row of contact `c` of the block: the input's cells. */
-static strbuf *output_start_row(struct output *o, const struct block *b,
-                                const struct block_contact *c)
+/* Starts a row of contact `ci` of `in`: the input's cells. */
+static strbuf *output_start_row(struct output *o, const struct part *in, size_t ci)
 {
-    strbuf_add(&o->buf, b->text.buf + c->cells, c->cells_len);
+    size_t end = ci + 1 < in->n_contacts ? in->cells[ci + 1] : in->text.len;
+    strbuf_add(&o->buf, in->text.buf + in->cells[ci], end - in->cells[ci]);
     return &o->buf;
 }
 
-static int exclude(struct load *l, const struct block_contact *c, const char *column,
+static int exclude(struct load *l, const struct part *in, size_t ci, const char *column,
                    const char *number, enum reason r, const char *why)
 {
     l->excluded[r]++;
     struct output *o = &l->excluded_out;
-    if (!o->f)
+    if (o->fd < 0)
         return 0;
-    strbuf *row = output_start_row(o, l->deciding, c);
+    strbuf *row = output_start_row(o, in, ci);
     cell(row, column);
     cell(row, number);
     cell(row, reason_keys[r]);
@@ -598,14 +655,29 @@ static int exclude(struct load *l, const struct block_contact *c, const char *co
     return output_end_row(o);
 }
 
-static void count_list(struct load *l, const char *list)
+static void count_list(struct load *l, const char *list, size_t count)
 {
     cJSON *n = cJSON_GetObjectItemCaseSensitive(l->by_list, list);
     if (n)
-        cJSON_SetNumberValue(n, n->valuedouble + 1);
+        cJSON_SetNumberValue(n, n->valuedouble + (double)count);
     else
-        cJSON_AddNumberToObject(l->by_list, list, 1);
+        cJSON_AddNumberToObject(l->by_list, list, (double)count);
 }
+
+/* What becomes of a number that is not a duplicate: R_SUPPRESSED (by `list`, not 0),
+ * R_ATTEMPTS, R_NO_TIME, or R_COUNT: dialable (*area its area). */
+static enum reason classify(struct load *l, uint64_t key, uint32_t list,
+                            const struct contact_more *more, struct area **area)
+{
+    if (list)
+        return R_SUPPRESSED;
+    if (l->max_attempts && more->attempts >= l->max_attempts)
+        return R_ATTEMPTS;
+    *area = area_of(l, key);
+    return *(*area)->windows ? R_COUNT : R_NO_TIME;
+}
+
+static const struct contact_more no_more;
 
 /* The cells every dialable row of the area ends with, made once. */
 static void make_tail(struct load *l, struct area *a)
@@ -617,75 +689,321 @@ static void make_tail(struct load *l, struct area *a)
     a->tail = strbuf_detach(&sb, &a->tail_len);
 }
 
-/* Decides one number of a contact of the block; `list` the list suppressing it. */
-static int decide(struct load *l, const struct block_contact *c, const struct block_number *num,
-                  const char *column, const char *list)
+/* A dialable row: the contact's cells, its number (E.164 starts with '+': a cell guarded
+ * with an apostrophe, never quoted) and the area's cells. */
+static int write_dialable(struct load *l, const struct part *in, size_t ci, const char *e164,
+                          struct area *a)
 {
-    char why[160];
-    if (!num->key)
-        return exclude(l, c, column, l->deciding->text.buf + num->raw, R_INVALID,
-                       orgctl_phone_strerror(num->code));
-    if (num->first) {
-        snprintf(why, sizeof(why), "the same number as line %u", num->first);
-        return exclude(l, c, column, num->e164, R_DUPLICATE, why);
-    }
-    bool by_client = c->client_list != NULL;
-    if (by_client)
-        list = c->client_list;
-    if (list) {
-        count_list(l, list);
-        snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", list,
-                 by_client ? "client id" : "number");
-        return exclude(l, c, column, num->e164, R_SUPPRESSED, why);
-    }
-    if (l->max_attempts && c->attempts >= l->max_attempts) {
-        snprintf(why, sizeof(why), "%ld attempts, at most %d", c->attempts, l->max_attempts);
-        return exclude(l, c, column, num->e164, R_ATTEMPTS, why);
-    }
-    struct area *a = area_of(l, num->e164);
-    if (!*a->windows)
-        return exclude(l, c, column, num->e164, R_NO_TIME,
-                       "no allowed calling time in the sub-campaign's dates");
-    l->dialable++;
     struct output *o = &l->dialable_out;
-    if (!o->f)
-        return 0;
     if (!a->tail)
         make_tail(l, a);
-    strbuf *row = output_start_row(o, l->deciding, c);
-    cell_n(row, num->e164, strlen(num->e164));
-    strbuf_add(row, a->tail, a->tail_len);
+    size_t len = strlen(e164);
+    strbuf *row = output_start_row(o, in, ci);
+    strbuf_grow(row, len + 2 + a->tail_len);
+    char *p = row->buf + row->len;
+    *p++ = '\'';
+    memcpy(p, e164, len);
+    p[len] = ',';
+    memcpy(p + len + 1, a->tail, a->tail_len);
+    row->len += len + 2 + a->tail_len;
     return output_end_row(o);
 }
 
-/* Decides the contacts of the block, in order, and empties it. */
-static int decide_block(struct load *l, struct block *b, const struct columns *cols)
+/* Decides number `j` of `in` (of its contact `ci`), in the file's order; `invalid` the next
+ * of in->invalid. */
+static int decide_number(struct load *l, const struct part *in, size_t ci, size_t j,
+                         const char *column, size_t *invalid)
 {
-    int error = 0;
-    l->deciding = b;
-    l->contacts += b->n_contacts;
-    l->numbers += b->numbers_read;
-    size_t k = 0; /* the next of `keys` */
-    for (size_t i = 0; i < b->n_contacts && !error; i++) {
-        const struct block_contact *c = &b->contacts[i];
-        for (size_t j = c->first; j < c->first + c->n && !error; j++) {
-            const struct block_number *num = &b->numbers[j];
-            const char *list = num->key ? b->lists[k++] : NULL;
-            error = decide(l, c, num, cols->names[cols->phone[num->column]], list);
-        }
-        if (!error && !c->n) {
-            l->numbers++;
-            error = exclude(l, c, "", "", R_INVALID, "no phone number");
-        }
+    uint64_t key = in->keys[j];
+    uint32_t verdict = l->verdict[in->number_base + j];
+    char why[160], e164[ORGCTL_E164_MAX];
+    why[0] = e164[0] = '\0';
+    if (!key) {
+        if (l->excluded_out.fd < 0)
+            return exclude(l, in, ci, column, "", R_INVALID, "");
+        const char *at = in->invalid.buf + *invalid;
+        *invalid += strlen(at + 1) + 2;
+        return exclude(l, in, ci, column, at + 1, R_INVALID,
+                       orgctl_phone_strerror((signed char)*at));
     }
-    b->n_contacts = b->n_numbers = b->n_keys = b->numbers_read = 0;
-    b->text.len = 0;
+    if (l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0)
+        orgctl_phone_from_key(e164, key);
+    bool writing = l->excluded_out.fd >= 0; /* the details, else only counted */
+    if (verdict & DUPLICATE_OF) {
+        if (writing)
+            snprintf(why, sizeof(why), "the same number as line %u",
+                     l->verdict[verdict & VERDICT_VALUE]);
+        return exclude(l, in, ci, column, e164, R_DUPLICATE, why);
+    }
+    const struct contact_more *more = in->more ? &in->more[ci] : &no_more;
+    bool by_client = more->client_list != 0;
+    uint32_t list = by_client ? more->client_list : verdict & VERDICT_VALUE;
+    struct area *a = NULL;
+    enum reason r = classify(l, key, list, more, &a);
+    if (r == R_SUPPRESSED) {
+        const char *name = orgctl_suppress_set_list_name(l->suppress, list);
+        count_list(l, name, 1);
+        if (writing)
+            snprintf(why, sizeof(why), "suppressed by list %.100s (%s)", name,
+                     by_client ? "client id" : "number");
+        return exclude(l, in, ci, column, e164, R_SUPPRESSED, why);
+    }
+    if (r == R_ATTEMPTS) {
+        if (writing)
+            snprintf(why, sizeof(why), "%ld attempts, at most %d", (long)more->attempts,
+                     l->max_attempts);
+        return exclude(l, in, ci, column, e164, R_ATTEMPTS, why);
+    }
+    if (r == R_NO_TIME)
+        return exclude(l, in, ci, column, e164, R_NO_TIME,
+                       "no allowed calling time in the sub-campaign's dates");
+    l->dialable++;
+    return l->dialable_out.fd < 0 ? 0 : write_dialable(l, in, ci, e164, a);
+}
+
+/* Decides number `j` of `in`; a number seen first then keeps its line for its duplicates. */
+static int decide(struct load *l, const struct part *in, size_t ci, size_t j, const char *column,
+                  size_t *invalid)
+{
+    int error = decide_number(l, in, ci, j, column, invalid);
+    uint32_t *verdict = &l->verdict[in->number_base + j];
+    if (in->keys[j] && !(*verdict & DUPLICATE_OF))
+        *verdict = (uint32_t)(in->line_base + in->contacts[ci].line);
     return error;
 }
 
-/* Checks one contact and adds it to the block: its cells kept as they are written, its
- * numbers normalised. */
-static int read_contact(const struct load *l, struct block *b, orgctl_csv *csv,
+/* Pass 3: every number decided and written in the file's order. */
+static int decide_all(struct load *l, const struct columns *cols)
+{
+    int error = 0;
+    for (const struct part *in = l->parts; in < l->parts + l->n_parts && !error; in++) {
+        size_t invalid = 0;
+        if (!in->contacts) { /* counts alone: counted in the walk */
+            for (size_t j = 0; j < in->n_numbers && !error && !l->counted; j++)
+                error = decide_number(l, in, 0, j, "", &invalid);
+            l->contacts_with_none += in->without_numbers;
+            l->excluded[R_INVALID] += in->without_numbers;
+            continue;
+        }
+        for (size_t ci = 0; ci < in->n_contacts && !error; ci++) {
+            size_t end = ci + 1 < in->n_contacts ? in->contacts[ci + 1].first : in->n_numbers;
+            for (size_t j = in->contacts[ci].first; j < end && !error; j++)
+                error =
+                    decide(l, in, ci, j,
+                           in->columns ? cols->names[cols->phone[in->columns[j]]] : "", &invalid);
+            if (!error && in->contacts[ci].first == end) {
+                l->contacts_with_none++;
+                error = exclude(l, in, ci, "", "", R_INVALID, "no phone number");
+            }
+        }
+    }
+    return error;
+}
+
+/* How many distinct numbers are looked up in the suppression lists at a time. */
+#define MATCH_BATCH 4096
+
+/* The valid numbers sorted by key, each with its place in the file: packed into one value,
+ * (key - base) above place_bits of place, when the two fit in 64 bits (the numbers of a
+ * country or two do: a NANP list's keys span 34 bits), else keys with a second array of
+ * places. Sorted in place (no second array: fresh memory is dear, on a virtual machine most
+ * of all), on two threads. */
+struct sorted_numbers {
+    const uint64_t *v;
+    const uint32_t *place; /* NULL: packed */
+    int place_bits;
+    uint64_t base;
+};
+
+static uint64_t sorted_key(const struct sorted_numbers *s, size_t i)
+{
+    return s->place ? s->v[i] : (s->v[i] >> s->place_bits) + s->base;
+}
+
+static uint32_t sorted_place(const struct sorted_numbers *s, size_t i)
+{
+    return s->place ? s->place[i] : (uint32_t)(s->v[i] & (((uint64_t)1 << s->place_bits) - 1));
+}
+
+/* A part of the sorted numbers, judged on a thread of its own: from `begin` (the start of a
+ * run of equal keys) to `end`. */
+struct judge_part {
+    struct load *l;
+    const struct sorted_numbers *s;
+    size_t begin, end;
+    /* counts alone (nothing written, no column of a contact): the numbers are counted here,
+     * in sorted order, and get no verdict */
+    bool count;
+    size_t dialable, excluded[R_COUNT];
+    size_t *by_list;       /* by the list's index (1-based): numbers suppressed */
+    uint32_t *first_place; /* and the place of the first of them (the file's order) */
+};
+
+/* Counts a number that is not a duplicate, at `place`, suppressed by `list` (0 none). */
+static void count_first(struct judge_part *p, uint64_t key, uint32_t list, uint32_t place)
+{
+    struct area *a;
+    enum reason r = classify(p->l, key, list, &no_more, &a);
+    if (r == R_SUPPRESSED && (!p->by_list[list]++ || place < p->first_place[list]))
+        p->first_place[list] = place;
+    if (r == R_COUNT)
+        p->dialable++;
+    else
+        p->excluded[r]++;
+}
+
+/* A run of equal keys is one number: its lowest place the first time the file has it, the
+ * others its duplicates; the distinct numbers go through the suppression lists a batch at
+ * a time. */
+static void *judge_part(void *arg)
+{
+    struct judge_part *p = arg;
+    const struct sorted_numbers *s = p->s;
+    uint32_t *verdict = p->l->verdict;
+    uint64_t batch[MATCH_BATCH];
+    uint32_t first[MATCH_BATCH], lists[MATCH_BATCH];
+    for (size_t i = p->begin; i < p->end;) {
+        size_t m = 0;
+        for (; i < p->end && m < MATCH_BATCH; m++) {
+            uint64_t key = sorted_key(s, i);
+            uint32_t lowest = sorted_place(s, i);
+            size_t end = i + 1;
+            for (; end < p->end && sorted_key(s, end) == key; end++)
+                lowest = sorted_place(s, end) < lowest ? sorted_place(s, end) : lowest;
+            for (size_t k = i; !p->count && end - i > 1 && k < end; k++)
+                if (sorted_place(s, k) != lowest)
+                    verdict[sorted_place(s, k)] = DUPLICATE_OF | lowest;
+            p->excluded[R_DUPLICATE] += end - i - 1;
+            batch[m] = key;
+            first[m] = lowest;
+            i = end;
+        }
+        if (p->l->suppress)
+            orgctl_suppress_set_match_sorted(lists, p->l->suppress, batch, m,
+                                             (int64_t)p->l->opts->now);
+        else
+            memset(lists, 0, m * sizeof(*lists));
+        for (size_t k = 0; k < m; k++)
+            if (p->count)
+                count_first(p, batch[k], lists[k], first[k]);
+            else if (lists[k])
+                verdict[first[k]] = SUPPRESSED_BY | lists[k];
+    }
+    return NULL;
+}
+
+/* The counts of the walk's two halves, and the numbers that are not numbers: the lists in
+ * the order the file first has them suppress a number, as deciding in the file's order
+ * adds them. */
+static void add_counts(struct load *l, const struct judge_part *parts, size_t lists, size_t invalid)
+{
+    l->excluded[R_INVALID] += invalid;
+    for (int i = 0; i < 2; i++) {
+        l->dialable += parts[i].dialable;
+        for (int r = 0; r < R_COUNT; r++)
+            l->excluded[r] += parts[i].excluded[r];
+    }
+    for (;;) {
+        uint32_t next = 0, first = UINT32_MAX; /* the list first seen of those left */
+        for (uint32_t list = 1; list < lists; list++)
+            for (int i = 0; i < 2; i++)
+                if (parts[i].by_list[list] && parts[i].first_place[list] < first) {
+                    first = parts[i].first_place[list];
+                    next = list;
+                }
+        if (!next)
+            break;
+        count_list(l, orgctl_suppress_set_list_name(l->suppress, next),
+                   parts[0].by_list[next] + parts[1].by_list[next]);
+        parts[0].by_list[next] = parts[1].by_list[next] = 0;
+    }
+}
+
+/* The bits `x` takes. */
+static int bits_of(uint64_t x)
+{
+    int b = 0;
+    for (; x; x >>= 1)
+        b++;
+    return b;
+}
+
+/* Pass 2: the numbers sorted (the packed values, else keys carrying places: in place, by
+ * the radix sort of lib/outbound/suppress.c), then judged in two halves, one on another
+ * thread. Gives each number its verdict. */
+static void judge_numbers(struct load *l)
+{
+    size_t n = l->n_numbers, valid = 0;
+    uint64_t low = UINT64_MAX, high = 0;
+    for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+        for (size_t i = 0; i < in->n_numbers; i++)
+            if (in->keys[i]) {
+                valid++;
+                low = in->keys[i] < low ? in->keys[i] : low;
+                high = in->keys[i] > high ? in->keys[i] : high;
+            }
+    /* no contact kept (counts alone): counted in the walk, no verdicts */
+    l->counted = true;
+    for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+        l->counted &= !in->contacts;
+    if (!l->counted) {
+        l->verdict = big_reserve(&l->verdict_mem, (n ? n : 1) * sizeof(*l->verdict));
+        memset(l->verdict, 0, n * sizeof(*l->verdict));
+    }
+    struct big values_mem = {0}, places_mem = {0};
+    uint64_t *values = big_reserve(&values_mem, (valid ? valid : 1) * sizeof(*values));
+    struct sorted_numbers s = {.v = values, .place_bits = bits_of(n), .base = low};
+    int key_bits = valid ? bits_of(high - low) : 0;
+    if (key_bits + s.place_bits <= 64) {
+        size_t m = 0;
+        for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+            for (size_t i = 0; i < in->n_numbers; i++)
+                if (in->keys[i])
+                    values[m++] = (in->keys[i] - low) << s.place_bits | (in->number_base + i);
+        orgctl_suppress_sort_keys(values, NULL, valid); /* the whole values: keys, then places */
+    } else {
+        uint32_t *place = big_reserve(&places_mem, (valid ? valid : 1) * sizeof(*place));
+        size_t m = 0;
+        for (const struct part *in = l->parts; in < l->parts + l->n_parts; in++)
+            for (size_t i = 0; i < in->n_numbers; i++)
+                if (in->keys[i]) {
+                    values[m] = in->keys[i];
+                    place[m++] = (uint32_t)(in->number_base + i);
+                }
+        orgctl_suppress_sort_keys(values, place, valid);
+        s.place = place;
+    }
+    /* two halves, split where a run of equal keys starts */
+    size_t half = valid / 2;
+    while (half > 0 && half < valid && sorted_key(&s, half) == sorted_key(&s, half - 1))
+        half++;
+    size_t lists = l->suppress ? orgctl_suppress_set_lists(l->suppress) + 1 : 1;
+    struct judge_part parts[2] = {{l, &s, 0, half}, {l, &s, half, valid}};
+    for (int i = 0; i < 2; i++) {
+        parts[i].count = l->counted;
+        parts[i].by_list = xcalloc(lists, sizeof(*parts[i].by_list));
+        parts[i].first_place = xcalloc(lists, sizeof(*parts[i].first_place));
+    }
+    pthread_t thread;
+    bool threaded = valid > 65536 && pthread_create(&thread, NULL, judge_part, &parts[1]) == 0;
+    judge_part(&parts[0]);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        judge_part(&parts[1]);
+    if (l->counted)
+        add_counts(l, parts, lists, n - valid);
+    for (int i = 0; i < 2; i++) {
+        free(parts[i].by_list);
+        free(parts[i].first_place);
+    }
+    big_free(&values_mem);
+    big_free(&places_mem);
+}
+
+/* Pass 1, a contact: checked, its cells kept as they are written (when an output file is
+ * asked for), its numbers normalised and added to `in`. */
+static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
                         orgctl_csv_record *rec, const struct columns *c)
 {
     const char *file = orgctl_csv_name(csv);
@@ -701,58 +1019,159 @@ static int read_contact(const struct load *l, struct block *b, orgctl_csv *csv,
                                     file, orgctl_csv_record_field_line(rec, i), i + 1, len,
                                     ORGCTL_LOAD_CELL_MAX);
     }
-    struct block_contact *bc = &b->contacts[b->n_contacts];
-    *bc = (struct block_contact){.line = (uint32_t)line, .first = b->n_numbers};
+    if (line > UINT32_MAX || in->n_numbers + c->n_phone > MAX_NUMBERS)
+        return orgctl_error_set(ORGCTL_EINVALID, "%s:%zu: more contacts than one load takes", file,
+                                line);
+    /* the contacts and the numbers' columns serve the output files' rows and the columns
+     * of a contact; counts alone need neither */
+    bool writing = l->dialable_out.fd >= 0 || l->excluded_out.fd >= 0;
+    size_t first = in->n_numbers;
+    if (writing || c->attempts >= 0 || c->id >= 0) {
+        in->contacts = big_reserve(&in->contacts_mem, (in->n_contacts + 1) * sizeof(*in->contacts));
+        in->contacts[in->n_contacts] =
+            (struct contact){.line = (uint32_t)line, .first = (uint32_t)first};
+    }
+    struct contact_more *more = NULL;
+    if (c->attempts >= 0 || c->id >= 0) {
+        in->more = big_reserve(&in->more_mem, (in->n_contacts + 1) * sizeof(*in->more));
+        more = &in->more[in->n_contacts];
+        *more = (struct contact_more){0};
+    }
     const char *client = c->id >= 0 ? orgctl_csv_record_field(rec, (size_t)c->id, NULL) : "";
-    if (*client && l->suppress &&
-        orgctl_suppress_set_match_client(&bc->client_list, &(int64_t){0}, l->suppress, client,
-                                         (int64_t)l->opts->now) != 1)
-        bc->client_list = NULL;
+    if (*client && l->suppress)
+        more->client_list = orgctl_suppress_set_client_list(l->suppress, client,
+                                                            (int64_t)l->opts->now, &(int64_t){0});
     if (c->attempts >= 0) {
         const char *s = orgctl_csv_record_field(rec, (size_t)c->attempts, NULL);
         char *end;
-        bc->attempts = *s ? strtol(s, &end, 10) : 0;
-        if (*s && (*end || bc->attempts < 0 || bc->attempts > 1000000))
+        long attempts = *s ? strtol(s, &end, 10) : 0;
+        if (*s && (*end || attempts < 0 || attempts > 1000000))
             return orgctl_error_set(ORGCTL_EINVALID,
                                     "%s:%zu:%zu: attempts \"%.40s\" is not a whole number", file,
                                     line, (size_t)c->attempts + 1, s);
+        more->attempts = (int32_t)attempts;
     }
-    bc->cells = b->text.len;
-    if (l->dialable_out.f || l->excluded_out.f)
+    if (writing) {
+        in->cells = big_reserve(&in->cells_mem, (in->n_contacts + 1) * sizeof(*in->cells));
+        in->cells[in->n_contacts] = in->text.len;
         for (size_t i = 0; i < n; i++) {
             size_t len;
             const char *v = orgctl_csv_record_field(rec, i, &len);
-            cell_n(&b->text, v, len);
+            cell_n(&in->text, v, len);
         }
-    bc->cells_len = b->text.len - bc->cells;
-    const orgctl_phone_region *us = orgctl_phone_region_lookup("US");
+    }
+    in->n_contacts++;
+    in->keys = big_reserve(&in->keys_mem, (in->n_numbers + c->n_phone) * sizeof(*in->keys));
+    if (writing)
+        in->columns = big_reserve(&in->columns_mem, in->n_numbers + c->n_phone);
     for (size_t k = 0; k < c->n_phone; k++) {
         size_t len;
         const char *raw = orgctl_csv_record_field(rec, c->phone[k], &len);
         if (!len)
             continue;
-        b->numbers_read++;
-        if (b->n_numbers == b->alloc_numbers) {
-            b->alloc_numbers *= 2;
-            b->numbers = xrealloc(b->numbers, b->alloc_numbers * sizeof(*b->numbers));
-            b->keys = xrealloc(b->keys, b->alloc_numbers * sizeof(*b->keys));
-            b->lists = xrealloc(b->lists, b->alloc_numbers * sizeof(*b->lists));
-        }
-        struct block_number *num = &b->numbers[b->n_numbers++];
+        char e164[ORGCTL_E164_MAX];
         ptrdiff_t bad_at;
-        num->column = k;
-        num->code = orgctl_phone_normalize(num->e164, &bad_at, us, raw, len);
-        num->key = num->code < 0 ? 0 : orgctl_phone_key(num->e164);
-        if (num->key) {
-            b->keys[b->n_keys++] = num->key;
-        } else {
-            num->raw = b->text.len;
-            strbuf_add(&b->text, raw, len + 1); /* with its NUL */
+        int code = orgctl_phone_normalize(e164, &bad_at, l->region, raw, len);
+        uint64_t key = code < 0 ? 0 : orgctl_phone_key(e164);
+        if (writing)
+            in->columns[in->n_numbers] = (uint8_t)k;
+        in->keys[in->n_numbers++] = key;
+        if (!key && l->excluded_out.fd >= 0) {
+            strbuf_addch(&in->invalid, (char)code);
+            strbuf_add(&in->invalid, raw, len + 1); /* with its NUL */
         }
-        bc->n++;
     }
-    b->n_contacts++;
+    in->without_numbers += !in->contacts && in->n_numbers == first;
     return 0;
+}
+
+/* Gives back the pages of a mapped input read already, [*released, read) from `start`: a
+ * mapped file's pages count in the memory of the process until unmapped. */
+static void release_read(const char *start, size_t *released, size_t read)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)start + *released + page - 1) / page * page;
+    uintptr_t to = ((uintptr_t)start + read) / page * page;
+    if (to > from)
+        madvise((void *)from, to - from, MADV_DONTNEED);
+    *released = read;
+}
+
+/* Pass 1 over the records after the header; `mapped` (NULL: none) the start of the mapped
+ * bytes the reader reads, given back as it goes. */
+static int read_all(const struct load *l, struct part *in, orgctl_csv *csv, const struct columns *c,
+                    const char *mapped)
+{
+    orgctl_csv_record *rec;
+    int error;
+    size_t released = 0;
+    while ((error = orgctl_csv_next(&rec, csv)) == 0) {
+        if ((error = read_contact(l, in, csv, rec, c)) < 0)
+            return error;
+        if (mapped && in->n_contacts % 16384 == 0)
+            release_read(mapped, &released, orgctl_csv_bytes_read(csv));
+    }
+    return error == ORGCTL_ITEROVER ? 0 : error;
+}
+
+static void part_free(struct part *in)
+{
+    struct big *arrays[] = {&in->contacts_mem, &in->more_mem, &in->cells_mem, &in->keys_mem,
+                            &in->columns_mem};
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(*arrays); i++)
+        big_free(arrays[i]);
+    strbuf_release(&in->text);
+    strbuf_release(&in->invalid);
+    memset(in, 0, sizeof(*in));
+}
+
+/* The lines before byte `end` of the data: line ends counted a word at a time (a memchr
+ * per line costs a call per line), each byte lane of `found` one where a byte is '\n'. */
+static size_t lines_before(const char *data, size_t end)
+{
+    const uint64_t ones = 0x0101010101010101u, lows = 0x7f7f7f7f7f7f7f7fu;
+    size_t lines = 0, i = 0;
+    while (i + 8 <= end) {
+        uint64_t found = 0; /* at most 255 a lane, then summed */
+        for (int k = 0; k < 255 && i + 8 <= end; k++, i += 8) {
+            uint64_t w;
+            memcpy(&w, data + i, sizeof(w));
+            w ^= ones * '\n';                                /* a zero byte: a '\n' */
+            found += ~(((w & lows) + lows) | w) >> 7 & ones; /* exact: no carry between bytes */
+        }
+        const uint64_t pairs = 0x00ff00ff00ff00ffu; /* lanes of 16 bits: up to 510 each */
+        uint64_t sum = (found & pairs) + (found >> 8 & pairs);
+        lines += (size_t)((sum * 0x0001000100010001u) >> 48);
+    }
+    for (; i < end; i++)
+        lines += data[i] == '\n';
+    return lines;
+}
+
+/* The second half of a plain file, read on a thread of its own while the caller reads the
+ * first. Its lines count from its start; an error in it only says that the file is read
+ * again in one piece, which reports it at its place. */
+struct half {
+    const struct load *l;
+    const struct columns *cols;
+    const char *name, *file, *data; /* the half is data[0..len), after file[0..data) */
+    size_t len, lines;              /* the lines before it, counted here */
+    struct part in;
+    int error;
+};
+
+static void *half_main(void *arg)
+{
+    struct half *h = arg;
+    orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
+    copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
+    orgctl_csv *csv = NULL;
+    h->lines = lines_before(h->file, (size_t)(h->data - h->file));
+    h->error = orgctl_csv_open_buffer(&csv, h->name, h->data, h->len, &copts);
+    if (!h->error)
+        h->error = read_all(h->l, &h->in, csv, h->cols, h->data);
+    orgctl_csv_free(csv);
+    return NULL;
 }
 
 /* --- setting up --- */
@@ -837,28 +1256,77 @@ static int open_suppression(struct load *l)
     return orgctl_suppress_set_open(&l->suppress, l->repo, l->org, names, n);
 }
 
+/* --- the input's SHA-256, on a thread of its own while pass 1 reads --- */
+
+struct hasher {
+    const char *path;
+    char hex[65];
+    int error;
+    char message[1024];
+    atomic_bool stop; /* the load failed: the hash is not wanted */
+    pthread_t thread;
+    bool running;
+};
+
 /* The SHA-256 of the file as it is on disk (a .gz as compressed), in hex. */
-static int hash_file(const char *path, char hex[65])
+static int hash_file(struct hasher *h)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = fopen(h->path, "rb");
     if (!f)
-        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR, "%s: %s", path,
-                                strerror(errno));
+        return orgctl_error_set(errno == ENOENT ? ORGCTL_ENOTFOUND : ORGCTL_ERROR, "%s: %s",
+                                h->path, strerror(errno));
     orgctl_sha1 c;
     orgctl_sha256_init(&c);
     static _Thread_local char buf[1 << 16];
     size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+    while (!atomic_load_explicit(&h->stop, memory_order_relaxed) &&
+           (n = fread(buf, 1, sizeof(buf), f)) > 0)
         orgctl_sha1_update(&c, buf, n);
     int failed = ferror(f);
     fclose(f);
     unsigned char digest[32];
     orgctl_sha1_final(&c, digest);
     if (failed)
-        return orgctl_error_set(ORGCTL_ERROR, "%s: read error", path);
+        return orgctl_error_set(ORGCTL_ERROR, "%s: read error", h->path);
     for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        snprintf(h->hex + 2 * i, 3, "%02x", digest[i]);
     return 0;
+}
+
+static void *hasher_main(void *arg)
+{
+    struct hasher *h = arg;
+    if ((h->error = hash_file(h)) < 0)
+        snprintf(h->message, sizeof(h->message), "%s", orgctl_error_last());
+    return NULL;
+}
+
+/* Starts hashing: on another thread for a regular file (read again, from the page cache,
+ * while pass 1 reads it); anything else (a pipe can be read once) and a machine without
+ * threads hash first, here. */
+static int hasher_start(struct hasher *h, const char *path)
+{
+    struct stat st;
+    h->path = path;
+    atomic_init(&h->stop, false);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+        pthread_create(&h->thread, NULL, hasher_main, h) == 0) {
+        h->running = true;
+        return 0;
+    }
+    return hash_file(h);
+}
+
+/* The hash: waits for the thread; `wanted` false stops it first. */
+static int hasher_finish(struct hasher *h, bool wanted)
+{
+    if (!h->running)
+        return 0;
+    if (!wanted)
+        atomic_store(&h->stop, true);
+    pthread_join(h->thread, NULL);
+    h->running = false;
+    return h->error < 0 ? orgctl_error_set(h->error, "%s", h->message) : 0;
 }
 
 static int open_output(struct output *o, const char *path, const char *header_tail,
@@ -868,8 +1336,14 @@ static int open_output(struct output *o, const char *path, const char *header_ta
         return 0;
     o->path = path;
     o->opened = true;
-    if (!(o->f = fopen(path, "w")))
+    if ((o->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
         return write_failed(path);
+    pthread_mutex_init(&o->lock, NULL);
+    pthread_cond_init(&o->changed, NULL);
+    if (!(o->threaded = pthread_create(&o->writer, NULL, writer_main, o) == 0)) {
+        pthread_mutex_destroy(&o->lock);
+        pthread_cond_destroy(&o->changed);
+    }
     for (size_t i = 0; i < c->n; i++)
         cell(&o->buf, c->names[i]);
     strbuf_adds(&o->buf, header_tail);
@@ -879,145 +1353,126 @@ static int open_output(struct output *o, const char *path, const char *header_ta
 
 static int close_output(struct output *o)
 {
-    if (!o->f)
+    if (o->fd < 0)
         return 0;
-    int failed = output_flush(o) < 0 || fflush(o->f) != 0 || ferror(o->f);
-    failed |= fclose(o->f) != 0;
-    o->f = NULL;
-    return failed ? write_failed(o->path) : 0;
-}
-
-/* The numbers of the block in the file's order: the line each was first seen on (the
- * seen table is the reading thread's alone). */
-static void mark_seen(struct load *l, struct block *b)
-{
-    seen_reserve(l, b->n_keys);
-    for (size_t i = 0; i < b->n_keys && i < SEEN_AHEAD; i++)
-        seen_prefetch(l, b->keys[i]);
-    size_t k = 0; /* the next of `keys` */
-    for (size_t i = 0; i < b->n_contacts; i++) {
-        const struct block_contact *c = &b->contacts[i];
-        for (size_t j = c->first; j < c->first + c->n; j++) {
-            struct block_number *num = &b->numbers[j];
-            if (!num->key)
-                continue;
-            if (k + SEEN_AHEAD < b->n_keys)
-                seen_prefetch(l, b->keys[k + SEEN_AHEAD]);
-            k++;
-            num->first = seen_before(l, num->key, c->line);
-        }
-    }
-}
-
-/* Reads the next block of contacts (up to BLOCK_CONTACTS) and looks its numbers up in the
- * suppression set; b->last at the end of the file or at an error (b->error, b->message). */
-static void fill_block(struct load *l, struct block *b, orgctl_csv *csv, const struct columns *cols)
-{
-    orgctl_csv_record *rec;
-    int error = 0;
-    while (!error && b->n_contacts < BLOCK_CONTACTS && (error = orgctl_csv_next(&rec, csv)) == 0)
-        error = read_contact(l, b, csv, rec, cols);
-    b->last = error != 0;
-    b->error = error == ORGCTL_ITEROVER ? 0 : error;
-    if (b->error)
-        snprintf(b->message, sizeof(b->message), "%s", orgctl_error_last());
-    mark_seen(l, b);
-    if (l->suppress)
-        orgctl_suppress_set_match_numbers(b->lists, l->suppress, b->keys, b->n_keys,
-                                          (int64_t)l->opts->now);
-    else
-        memset(b->lists, 0, b->n_keys * sizeof(*b->lists));
-}
-
-/* The reading thread and the deciding one (the caller) hand the two blocks to each
- * other. */
-struct reader {
-    struct load *l;
-    orgctl_csv *csv;
-    const struct columns *cols;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    bool full[2], stop;
-};
-
-static void *reader_main(void *arg)
-{
-    struct reader *r = arg;
-    for (int i = 0;; i ^= 1) {
-        pthread_mutex_lock(&r->lock);
-        while (r->full[i] && !r->stop)
-            pthread_cond_wait(&r->changed, &r->lock);
-        bool stop = r->stop;
-        pthread_mutex_unlock(&r->lock);
-        if (stop)
-            break;
-        fill_block(r->l, &r->l->blocks[i], r->csv, r->cols);
-        bool last = r->l->blocks[i].last;
-        pthread_mutex_lock(&r->lock);
-        r->full[i] = true;
-        pthread_cond_broadcast(&r->changed);
-        pthread_mutex_unlock(&r->lock);
-        if (last)
-            break;
-    }
-    return NULL;
-}
-
-/* Decides a block read; at its reading's error, that error. */
-static int decide_filled(struct load *l, struct block *b, const struct columns *cols)
-{
-    if (b->error)
-        return orgctl_error_set(b->error, "%s", b->message);
-    return decide_block(l, b, cols);
-}
-
-/* The contacts after the header: read a block ahead on a second thread when there is one. */
-static int read_and_decide(struct load *l, orgctl_csv *csv, const struct columns *cols)
-{
-    struct reader r = {.l = l, .csv = csv, .cols = cols};
-    pthread_t thread;
-    int error = 0;
-    pthread_mutex_init(&r.lock, NULL);
-    pthread_cond_init(&r.changed, NULL);
-    if (pthread_create(&thread, NULL, reader_main, &r) != 0) { /* one thread, in turn */
-        do {
-            fill_block(l, &l->blocks[0], csv, cols);
-            error = decide_filled(l, &l->blocks[0], cols);
-        } while (!error && !l->blocks[0].last);
-    } else {
-        for (int i = 0;; i ^= 1) {
-            pthread_mutex_lock(&r.lock);
-            while (!r.full[i])
-                pthread_cond_wait(&r.changed, &r.lock);
-            pthread_mutex_unlock(&r.lock);
-            error = decide_filled(l, &l->blocks[i], cols);
-            bool last = l->blocks[i].last;
-            pthread_mutex_lock(&r.lock);
-            r.full[i] = false;
-            r.stop = error != 0;
-            pthread_cond_broadcast(&r.changed);
-            pthread_mutex_unlock(&r.lock);
-            if (error || last)
-                break;
-        }
-        pthread_join(thread, NULL);
-    }
-    pthread_mutex_destroy(&r.lock);
-    pthread_cond_destroy(&r.changed);
+    int error = output_flush(o), stopped = output_stop(o);
+    if (!error)
+        error = stopped;
+    if (close(o->fd) != 0 && !error)
+        error = write_failed(o->path);
+    o->fd = -1;
     return error;
 }
 
-static int read_contacts(struct load *l)
+/* A plain file is read in two halves at once when it is this large. */
+#define SPLIT_MIN (4 << 20)
+
+/* A plain contact list mapped, to be read in two halves: the second starts after the line
+ * end nearest the middle. */
+struct mapped {
+    char *data;
+    size_t len, split;
+};
+
+static bool has_suffix(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+    return n >= k && strcasecmp(path + n - k, suffix) == 0;
+}
+
+/* Maps the file when it is a large plain one (not .gz or .zip, which orgctl_csv_open
+ * inflates) and finds where its second half starts; false: read it in one piece. */
+static bool map_halves(const char *path, struct mapped *m)
+{
+    struct stat st;
+    if (has_suffix(path, ".gz") || has_suffix(path, ".zip") || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    void *p = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= SPLIT_MIN)
+        p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return false;
+    m->data = p;
+    m->len = (size_t)st.st_size;
+    const char *nl = memchr(m->data + m->len / 2, '\n', m->len - m->len / 2);
+    m->split = nl ? (size_t)(nl + 1 - m->data) : m->len;
+    /* a reader skips a byte order mark at its start: a half must not start with those bytes */
+    if (m->split >= m->len ||
+        (m->len - m->split >= 3 && memcmp(m->data + m->split, "\xef\xbb\xbf", 3) == 0)) {
+        munmap(m->data, m->len);
+        return false;
+    }
+    madvise(m->data, m->len, MADV_SEQUENTIAL);
+    return true;
+}
+
+/* Pass 1 over the records after the header: of a large plain file, the second half on
+ * another thread (read again in one piece if either half fails: the first may have ended
+ * within a quoted cell, and an error is then reported at its place). */
+static int read_records(struct load *l, orgctl_csv **csv, const struct columns *c, struct mapped *m,
+                        orgctl_csv_options *copts)
+{
+    int error;
+    l->n_parts = 1;
+    if (m->data) {
+        struct half h = {.l = l,
+                         .cols = c,
+                         .name = l->opts->contacts,
+                         .file = m->data,
+                         .data = m->data + m->split,
+                         .len = m->len - m->split};
+        pthread_t thread;
+        bool threaded = pthread_create(&thread, NULL, half_main, &h) == 0;
+        error = read_all(l, &l->parts[0], *csv, c, m->data);
+        if (threaded)
+            pthread_join(thread, NULL);
+        struct part *a = &l->parts[0];
+        size_t lines = h.lines;
+        if (threaded && !error && !h.error && a->n_numbers + h.in.n_numbers <= MAX_NUMBERS &&
+            (!h.in.contacts || h.in.contacts[h.in.n_contacts - 1].line + lines <= UINT32_MAX)) {
+            l->parts[1] = h.in;
+            l->parts[1].line_base = lines;
+            l->parts[1].number_base = a->n_numbers;
+            l->n_parts = 2;
+        } else { /* again, in one piece, from after the header */
+            orgctl_csv_record *rec;
+            part_free(&h.in);
+            part_free(&l->parts[0]);
+            orgctl_csv_free(*csv);
+            *csv = NULL;
+            if ((error = orgctl_csv_open_buffer(csv, l->opts->contacts, m->data, m->len, copts)) <
+                    0 ||
+                (error = orgctl_csv_next(&rec, *csv)) < 0 ||
+                (error = read_all(l, &l->parts[0], *csv, c, m->data)) < 0)
+                return error;
+        }
+    } else if ((error = read_all(l, &l->parts[0], *csv, c, NULL)) < 0) {
+        return error;
+    }
+    for (int i = 0; i < l->n_parts; i++) {
+        l->n_contacts += l->parts[i].n_contacts;
+        l->n_numbers += l->parts[i].n_numbers;
+    }
+    return 0;
+}
+
+/* The three passes over the contacts: read (the hash alongside), judge, decide. */
+static int read_contacts(struct load *l, struct hasher *h)
 {
     orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
     copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
     orgctl_csv *csv = NULL;
     orgctl_csv_record *rec = NULL;
     struct columns c = {0};
-    int error = orgctl_csv_open(&csv, l->opts->contacts, &copts);
-    if (error < 0)
-        return error;
-    if ((error = orgctl_csv_next(&rec, csv)) == ORGCTL_ITEROVER)
+    struct mapped m = {0};
+    int error = map_halves(l->opts->contacts, &m)
+                    ? orgctl_csv_open_buffer(&csv, l->opts->contacts, m.data, m.split, &copts)
+                    : orgctl_csv_open(&csv, l->opts->contacts, &copts);
+    if (!error && (error = orgctl_csv_next(&rec, csv)) == ORGCTL_ITEROVER)
         error = orgctl_error_set(ORGCTL_EINVALID, "%s: no header", orgctl_csv_name(csv));
     if (!error)
         error = read_header(l, orgctl_csv_name(csv), rec, &c);
@@ -1027,7 +1482,17 @@ static int read_contacts(struct load *l)
         error = open_output(&l->excluded_out, l->opts->excluded,
                             "phone_column,number,reason,detail", &c);
     if (!error)
-        error = read_and_decide(l, csv, &c);
+        error = read_records(l, &csv, &c, &m, &copts);
+    orgctl_csv_free(csv);
+    if (m.data)
+        munmap(m.data, m.len);
+    int hashed = hasher_finish(h, !error);
+    if (!error)
+        error = hashed;
+    if (!error) {
+        judge_numbers(l);
+        error = decide_all(l, &c);
+    }
     if (!error)
         error = close_output(&l->dialable_out);
     if (!error)
@@ -1035,7 +1500,6 @@ static int read_contacts(struct load *l)
     for (size_t i = 0; i < c.n; i++)
         free(c.names[i]);
     free(c.names);
-    orgctl_csv_free(csv);
     return error;
 }
 
@@ -1046,8 +1510,8 @@ static cJSON *counts(struct load *l, const char *sha, const char *commit)
     cJSON_AddStringToObject(r, "campaign", orgctl_campaign_str(l->sub, "campaign"));
     cJSON_AddStringToObject(r, "input_sha256", sha);
     cJSON_AddStringToObject(r, "rules_commit", commit);
-    cJSON_AddNumberToObject(r, "contacts", (double)l->contacts);
-    cJSON_AddNumberToObject(r, "numbers", (double)l->numbers);
+    cJSON_AddNumberToObject(r, "contacts", (double)l->n_contacts);
+    cJSON_AddNumberToObject(r, "numbers", (double)(l->n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(r, "dialable", (double)l->dialable);
     cJSON *ex = cJSON_AddObjectToObject(r, "excluded");
     for (int i = 0; i < R_COUNT; i++)
@@ -1066,8 +1530,8 @@ static cJSON *last_load(struct load *l, const cJSON *result)
     char when[32];
     orgctl_time_format(l->opts->now, when, sizeof(when));
     cJSON_AddStringToObject(m, "time", when);
-    cJSON_AddNumberToObject(m, "contacts", (double)l->contacts);
-    cJSON_AddNumberToObject(m, "numbers", (double)l->numbers);
+    cJSON_AddNumberToObject(m, "contacts", (double)l->n_contacts);
+    cJSON_AddNumberToObject(m, "numbers", (double)(l->n_numbers + l->contacts_with_none));
     cJSON_AddNumberToObject(m, "dialable", (double)l->dialable);
     for (int i = 0; i < R_COUNT; i++)
         cJSON_AddNumberToObject(m, reason_keys[i], (double)l->excluded[i]);
@@ -1090,20 +1554,18 @@ static void load_release(struct load *l)
     free(l->elsewhere.windows);
     free(l->elsewhere.tail);
     orgctl_suppress_set_free(l->suppress);
-    table_free(l->seen, l->seen_cap, l->seen_mapped);
     struct output *outputs[] = {&l->dialable_out, &l->excluded_out};
     for (int i = 0; i < 2; i++) {
-        if (outputs[i]->f)
-            fclose(outputs[i]->f);
+        output_stop(outputs[i]);
+        if (outputs[i]->fd >= 0)
+            close(outputs[i]->fd);
         strbuf_release(&outputs[i]->buf);
+        strbuf_release(&outputs[i]->full);
     }
-    for (int i = 0; i < 2; i++) {
-        free(l->blocks[i].contacts);
-        free(l->blocks[i].numbers);
-        free(l->blocks[i].keys);
-        free(l->blocks[i].lists);
-        strbuf_release(&l->blocks[i].text);
-    }
+    for (int i = 0; i < 2; i++)
+        part_free(&l->parts[i]);
+    big_free(&l->verdict_mem);
+    pthread_mutex_destroy(&l->areas_lock);
 }
 
 int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *org, const char *sub,
@@ -1116,14 +1578,10 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     l->org = org;
     l->sub_name = sub;
     l->by_list = cJSON_CreateObject();
-    for (struct block *b = l->blocks; b < l->blocks + 2; b++) {
-        b->contacts = xmalloc(BLOCK_CONTACTS * sizeof(*b->contacts));
-        b->alloc_numbers = 2 * BLOCK_CONTACTS;
-        b->numbers = xmalloc(b->alloc_numbers * sizeof(*b->numbers));
-        b->keys = xmalloc(b->alloc_numbers * sizeof(*b->keys));
-        b->lists = xmalloc(b->alloc_numbers * sizeof(*b->lists));
-    }
-    char sha[65] = "";
+    l->region = orgctl_phone_region_lookup("US");
+    l->dialable_out.fd = l->excluded_out.fd = -1;
+    pthread_mutex_init(&l->areas_lock, NULL);
+    struct hasher hasher = {0};
     int error = orgctl_perm_check(repo, org, "outbound:campaign:edit");
     if (!error)
         error = orgctl_perm_check(repo, org, "outbound:contactList:view");
@@ -1136,10 +1594,11 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
     if (!error)
         error = open_suppression(l);
     if (!error)
-        error = hash_file(opts->contacts, sha);
+        error = hasher_start(&hasher, opts->contacts);
     if (!error)
-        error = read_contacts(l);
+        error = read_contacts(l, &hasher);
     if (!error) {
+        const char *sha = hasher.hex;
         char head[41];
         orgctl_store_head_hex(repo, head);
         *result = counts(l, sha, head);
@@ -1149,6 +1608,7 @@ int orgctl_campaign_load(orgctl_changeset *cs, orgctl_repo *repo, const char *or
         orgctl_changeset_add_trailer(cs, "Load-Input-SHA256", sha);
         orgctl_changeset_add_trailer(cs, "Load-Rules-Commit", head);
     }
+    hasher_finish(&hasher, false);
     if (error < 0) {
         cJSON_Delete(*result);
         *result = NULL;

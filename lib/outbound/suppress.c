@@ -3,6 +3,8 @@
  * place, written shard by shard, their memory given back as they go: 8 bytes a number at
  * the peak), and the derived cache the queries read. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,50 +73,151 @@ static unsigned key_prefix(uint64_t key)
     return (unsigned)key;
 }
 
-static void insertion_sort(uint64_t *v, size_t n)
+/* The sorts carry, when `carry` is not NULL, a 32-bit value with each key (campaign load:
+ * a number's place in its file); an import carries none. */
+static void insertion_sort(uint64_t *v, uint32_t *carry, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         uint64_t x = v[i];
+        uint32_t cx = carry ? carry[i] : 0;
         size_t j = i;
-        for (; j > 0 && v[j - 1] > x; j--)
+        for (; j > 0 && v[j - 1] > x; j--) {
             v[j] = v[j - 1];
+            if (carry)
+                carry[j] = carry[j - 1];
+        }
         v[j] = x;
+        if (carry)
+            carry[j] = cx;
     }
 }
 
-/* MSD radix sort in place (American flag sort) by the 8 bits from `shift` up, then the
- * next 8 below (down to bit 0; bits sorted already may be taken again). */
-static void msd_sort(uint64_t *v, size_t n, int shift)
+/* One pass of the MSD radix sort, in place (American flag sort): v ordered by its byte at
+ * `shift`; count and end say each byte's entries and where they end. False (nothing moved)
+ * when all share that byte. */
+static bool msd_partition(uint64_t *v, uint32_t *carry, size_t n, int shift, size_t count[256],
+                          size_t end[256])
 {
-    for (; n > 32; shift = shift > 8 ? shift - 8 : 0) {
-        size_t count[256] = {0}, next[256], end[256];
-        for (size_t i = 0; i < n; i++)
-            count[(v[i] >> shift) & 0xff]++;
-        if (count[(v[0] >> shift) & 0xff] == n) { /* a byte they all share */
+    size_t next[256];
+    memset(count, 0, 256 * sizeof(*count));
+    for (size_t i = 0; i < n; i++)
+        count[(v[i] >> shift) & 0xff]++;
+    if (count[(v[0] >> shift) & 0xff] == n)
+        return false;
+    for (size_t d = 0, sum = 0; d < 256; d++) {
+        next[d] = sum;
+        end[d] = sum += count[d];
+    }
+    for (unsigned d = 0; d < 256; d++)
+        while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
+            uint64_t x = v[next[d]];
+            uint32_t cx = carry ? carry[next[d]] : 0;
+            for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
+                size_t to = next[b]++;
+                uint64_t t = v[to];
+                v[to] = x;
+                x = t;
+                if (carry) {
+                    uint32_t ct = carry[to];
+                    carry[to] = cx;
+                    cx = ct;
+                }
+            }
+            if (carry)
+                carry[next[d]] = cx;
+            v[next[d]++] = x;
+        }
+    return true;
+}
+
+/* The digit below `shift` (bits sorted already may be taken again, down to bit 0). */
+static int next_shift(int shift)
+{
+    return shift > 8 ? shift - 8 : 0;
+}
+
+/* MSD radix sort in place by the 8 bits from `shift` up, then the next 8 below. */
+static void msd_sort(uint64_t *v, uint32_t *carry, size_t n, int shift)
+{
+    size_t count[256], end[256];
+    for (; n > 32; shift = next_shift(shift)) {
+        if (!msd_partition(v, carry, n, shift, count, end)) { /* a byte they all share */
             if (shift == 0)
                 return;
             continue;
         }
-        for (size_t d = 0, sum = 0; d < 256; d++) {
-            next[d] = sum;
-            end[d] = sum += count[d];
-        }
-        for (unsigned d = 0; d < 256; d++)
-            while (next[d] < end[d]) { /* carry what is there to its place, until one fits */
-                uint64_t x = v[next[d]];
-                for (unsigned b; (b = (x >> shift) & 0xff) != d;) {
-                    uint64_t t = v[next[b]];
-                    v[next[b]++] = x;
-                    x = t;
-                }
-                v[next[d]++] = x;
-            }
         for (unsigned d = 0; shift > 0 && d < 256; d++)
             if (count[d] > 1)
-                msd_sort(v + end[d] - count[d], count[d], shift > 8 ? shift - 8 : 0);
+                msd_sort(v + end[d] - count[d], carry ? carry + end[d] - count[d] : NULL, count[d],
+                         next_shift(shift));
         return;
     }
-    insertion_sort(v, n);
+    insertion_sort(v, carry, n);
+}
+
+/* The buckets [from, to) of a first pass, sorted on a thread. */
+struct msd_buckets {
+    uint64_t *v;
+    uint32_t *carry;
+    const size_t *count, *end;
+    unsigned from, to;
+    int shift;
+};
+
+static void *msd_buckets_sort(void *arg)
+{
+    const struct msd_buckets *b = arg;
+    for (unsigned d = b->from; d < b->to; d++)
+        if (b->count[d] > 1)
+            msd_sort(b->v + b->end[d] - b->count[d],
+                     b->carry ? b->carry + b->end[d] - b->count[d] : NULL, b->count[d], b->shift);
+    return NULL;
+}
+
+/* The shift of the first digit: the 8 bits below the highest in which the values differ
+ * (numbers of one country share their top bits: a pass on those would split them in two). */
+static int first_digit_shift(const uint64_t *v, size_t n)
+{
+    uint64_t differ = 0;
+    for (size_t i = 1; i < n; i++)
+        differ |= v[i] ^ v[0];
+    int top = 63;
+    while (top > 0 && !(differ >> top & 1))
+        top--;
+    return top > 7 ? top - 7 : 0;
+}
+
+/* Below this many entries, one thread sorts. */
+#define SORT_THREADED 65536
+
+void orgctl_suppress_sort_keys(uint64_t *keys, uint32_t *carry, size_t n)
+{
+    int shift = first_digit_shift(keys, n);
+    if (n < SORT_THREADED) {
+        msd_sort(keys, carry, n, shift);
+        return;
+    }
+    /* the first pass here, then its buckets in two halves, the second on another thread */
+    size_t count[256], end[256];
+    while (!msd_partition(keys, carry, n, shift, count, end)) {
+        if (shift == 0)
+            return;
+        shift = next_shift(shift);
+    }
+    if (shift == 0)
+        return;
+    unsigned mid = 0;
+    for (size_t sum = 0; mid < 256 && sum + count[mid] <= n / 2; mid++)
+        sum += count[mid];
+    struct msd_buckets halves[2] = {{keys, carry, count, end, 0, mid, next_shift(shift)},
+                                    {keys, carry, count, end, mid, 256, next_shift(shift)}};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, msd_buckets_sort, &halves[1]) == 0;
+    msd_buckets_sort(&halves[0]);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        msd_buckets_sort(&halves[1]);
 }
 
 /* Keeps the last of each key's entries (the highest packed value); the new count. */
@@ -131,15 +234,7 @@ static size_t unique_keys(uint64_t *v, size_t n)
 
 size_t orgctl_suppress_sort_values(uint64_t *v, size_t n)
 {
-    /* the first digit: the 8 bits below the highest in which the values differ (numbers
-     * of one country share their top bits: a pass on those would split them in two) */
-    uint64_t differ = 0;
-    for (size_t i = 1; i < n; i++)
-        differ |= v[i] ^ v[0];
-    int top = 63;
-    while (top > 0 && !(differ >> top & 1))
-        top--;
-    msd_sort(v, n, top > 7 ? top - 7 : 0);
+    orgctl_suppress_sort_keys(v, NULL, n);
     return unique_keys(v, n);
 }
 
@@ -2475,6 +2570,13 @@ int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const
                                                                                              : org;
         error = set_add(s, repo, where, lists[i], false);
     }
+#ifdef MADV_POPULATE_READ
+    /* campaign load walks every list whole: its pages mapped in one call, not fault by
+     * fault (each dear on a virtual machine); where the kernel cannot, they fault in */
+    for (size_t i = 0; !error && i < s->n; i++)
+        if (s->v[i].mapped)
+            madvise((void *)s->v[i].img, s->v[i].img_len, MADV_POPULATE_READ);
+#endif
     if (error < 0) {
         orgctl_suppress_set_free(s);
         s = NULL;
@@ -2520,57 +2622,82 @@ int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
     return 0;
 }
 
-/* Many keys at once, for campaign load: the binary searches of a group of keys advance in
- * lock-step, each prefetching its next probe, so their cache misses (a 10M list is 80 MB)
- * overlap instead of following one another. Same answers as orgctl_suppress_set_match_number
- * key by key. */
-#define MATCH_GROUP 64
+/* The first of v[from..n) not below `key`, when the keys asked for come in order: the next
+ * few counted without a branch (keys as dense as the list's: reads the prefetcher follows,
+ * no jump mispredicted), else galloping (1, 2, 4... ahead) and a binary search within the
+ * last step, so that a sparse batch costs the log of the distance, not of n. */
+#define MERGE_STEPS 8
 
-static void list_match_group(const char **lists, const struct list_data *l, const char *name,
-                             const uint64_t *keys, size_t n, int64_t now)
+static size_t gallop(const uint64_t *v, size_t from, size_t n, uint64_t key)
 {
-    size_t base[MATCH_GROUP] = {0};
-    for (size_t len = l->n; len > 1;) {
-        size_t half = len / 2, next = (len - half) / 2;
-        for (size_t j = 0; j < n; j++) {
-            base[j] += l->keys[base[j] + half] <= keys[j] ? half : 0;
-            __builtin_prefetch(&l->keys[base[j] + next]);
-        }
-        len -= half;
+    if (from + MERGE_STEPS <= n) {
+        size_t below = 0;
+        for (size_t k = 0; k < MERGE_STEPS; k++)
+            below += v[from + k] < key;
+        if (below < MERGE_STEPS)
+            return from + below;
+        from += MERGE_STEPS;
     }
-    for (size_t j = 0; j < n; j++)
-        if (!lists[j] && l->keys[base[j]] == keys[j] &&
-            in_force(l->minutes ? (int64_t)l->minutes[base[j]] * 60 : 0, now))
-            lists[j] = name;
+    if (from >= n || v[from] >= key)
+        return from;
+    size_t below = from, step = 1; /* v[below] < key */
+    while (below + step < n && v[below + step] < key) {
+        below += step;
+        step *= 2;
+    }
+    return lower_bound(v, below + 1, below + step < n ? below + step : n, key);
 }
 
-void orgctl_suppress_set_match_numbers(const char **lists, const orgctl_suppress_set *set,
-                                       const uint64_t *keys, size_t n, int64_t now)
+void orgctl_suppress_match_sorted(uint32_t *marks, uint32_t mark, const uint64_t *list,
+                                  const uint32_t *minutes, size_t list_n, const uint64_t *keys,
+                                  size_t n, int64_t now)
 {
-    for (size_t i = 0; i < n; i++)
-        lists[i] = NULL;
-    for (size_t s = 0; s < set->n; s++) {
-        if (!set->v[s].n)
-            continue;
-        for (size_t i = 0; i < n; i += MATCH_GROUP)
-            list_match_group(lists + i, &set->v[s], set->v[s].name, keys + i,
-                             n - i < MATCH_GROUP ? n - i : MATCH_GROUP, now);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((at = gallop(list, at, list_n, keys[i])) == list_n)
+            break;
+        if (!marks[i] && list[at] == keys[i] &&
+            in_force(minutes ? (int64_t)minutes[at] * 60 : 0, now))
+            marks[i] = mark;
     }
+}
+
+void orgctl_suppress_set_match_sorted(uint32_t *lists, const orgctl_suppress_set *set,
+                                      const uint64_t *keys, size_t n, int64_t now)
+{
+    memset(lists, 0, n * sizeof(*lists));
+    for (size_t s = 0; s < set->n; s++)
+        orgctl_suppress_match_sorted(lists, (uint32_t)s + 1, set->v[s].keys, set->v[s].minutes,
+                                     set->v[s].n, keys, n, now);
+}
+
+size_t orgctl_suppress_set_lists(const orgctl_suppress_set *set)
+{
+    return set->n;
+}
+
+const char *orgctl_suppress_set_list_name(const orgctl_suppress_set *set, uint32_t list)
+{
+    return set->v[list - 1].name;
+}
+
+uint32_t orgctl_suppress_set_client_list(const orgctl_suppress_set *set, const char *client_id,
+                                         int64_t now, int64_t *expires)
+{
+    for (size_t i = 0; i < set->n; i++)
+        if (list_find_client(&set->v[i], client_id, expires) && in_force(*expires, now))
+            return (uint32_t)i + 1;
+    return 0;
 }
 
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, const char *client_id,
                                      int64_t now)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        int64_t e;
-        if (list_find_client(&set->v[i], client_id, &e) && in_force(e, now)) {
-            *list = set->v[i].name;
-            *expires = e;
-            return 1;
-        }
-    }
-    return 0;
+    uint32_t i = orgctl_suppress_set_client_list(set, client_id, now, expires);
+    if (i)
+        *list = orgctl_suppress_set_list_name(set, i);
+    return i != 0;
 }
 
 const char *orgctl_suppress_set_commit(const orgctl_suppress_set *set)

@@ -38,6 +38,9 @@ int orgctl_suppress_number(const char *text, size_t len, const orgctl_phone_regi
  * keeps one per key, the highest (the latest expiry, none counting as the latest); returns
  * how many are left. */
 size_t orgctl_suppress_sort_values(uint64_t *v, size_t n);
+/* Sorts keys in place by value (no second array; not stable; a large array on two threads),
+ * moving carry[i] (NULL: none) with keys[i]: campaign load's numbers with their places. */
+void orgctl_suppress_sort_keys(uint64_t *keys, uint32_t *carry, size_t n);
 
 /* The numbers of sorted entries by the 5-digit prefix naming their shard, in prefix order,
  * each group in value order: where keys of several lengths share a prefix, gathered into a
@@ -119,13 +122,30 @@ int orgctl_suppress_set_open(orgctl_suppress_set **out, orgctl_repo *repo, const
  * at `now`, else 0. */
 int orgctl_suppress_set_match_number(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, uint64_t key, int64_t now);
-/* lists[i]: the name of the list that suppresses keys[i] at `now` (as
- * orgctl_suppress_set_match_number), or NULL; for many keys, faster than one by one. */
-void orgctl_suppress_set_match_numbers(const char **lists, const orgctl_suppress_set *set,
-                                       const uint64_t *keys, size_t n, int64_t now);
+/* Many numbers at once, for campaign load: keys (orgctl_phone_key) sorted ascending, equal
+ * ones allowed. lists[i]: 1 + the index of the first list of the set that suppresses keys[i]
+ * at `now` (as orgctl_suppress_set_match_number, expiry and all), 0 none. Each list is
+ * walked forward once, not searched from its start for each key. */
+void orgctl_suppress_set_match_sorted(uint32_t *lists, const orgctl_suppress_set *set,
+                                      const uint64_t *keys, size_t n, int64_t now);
+/* How many lists the set has; the name of list `list` (1-based, as
+ * orgctl_suppress_set_match_sorted gives it). */
+size_t orgctl_suppress_set_lists(const orgctl_suppress_set *set);
+const char *orgctl_suppress_set_list_name(const orgctl_suppress_set *set, uint32_t list);
+/* The walk of one list (sorted keys; minutes: their expiries in minutes, 0 none, or NULL
+ * for none): marks[i] = mark where keys[i] is in the list and in force at `now` and
+ * marks[i] is still 0 (an earlier list's mark stays). */
+void orgctl_suppress_match_sorted(uint32_t *marks, uint32_t mark, const uint64_t *list,
+                                  const uint32_t *minutes, size_t list_n, const uint64_t *keys,
+                                  size_t n, int64_t now);
 int orgctl_suppress_set_match_client(const char **list, int64_t *expires,
                                      const orgctl_suppress_set *set, const char *client_id,
                                      int64_t now);
+/* 1 + the index of the first list of the set that suppresses the client id at `now` (and
+ * its expiry in *expires, 0 = none), 0 none: the list as orgctl_suppress_set_list_name names
+ * it. */
+uint32_t orgctl_suppress_set_client_list(const orgctl_suppress_set *set, const char *client_id,
+                                         int64_t now, int64_t *expires);
 /* The hex id of the commit read. */
 const char *orgctl_suppress_set_commit(const orgctl_suppress_set *set);
 void orgctl_suppress_set_free(orgctl_suppress_set *set);

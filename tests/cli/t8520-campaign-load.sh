@@ -106,11 +106,11 @@ test_expect_success '--phone-column picks the columns; .gz and .zip are read' '
 	test_grep "\"dialable\": 2" out
 '
 
-# bad_load NAME STATUS PATTERN: the load of NAME fails with STATUS naming PATTERN, HEAD
-# unchanged and no output file left.
+# bad_load NAME STATUS PATTERN: the load of NAME (into the sub-campaign $sub, else dec) fails
+# with STATUS naming PATTERN, HEAD unchanged and no output file left.
 bad_load() {
 	rm -f d.out x.out &&
-	test_unchanged --status "$2" repo orgctl campaign load dec "$1" --dialable d.out --excluded x.out 2>err &&
+	test_unchanged --status "$2" repo orgctl campaign load "${sub:-dec}" "$1" --dialable d.out --excluded x.out 2>err &&
 	test_grep "$3" err &&
 	test ! -e d.out && test ! -e x.out
 }
@@ -196,6 +196,90 @@ test_expect_success 'suppression: the campaign'"'"'s lists and the required ente
 		--end 2026-12-23 >/dev/null &&
 	ORGCTL_NOW=2026-12-21T00:00:00Z orgctl campaign load jan scrub.csv --id-column id -o json >out &&
 	test "$(jq .result.excluded.suppressed out)" = 2
+'
+
+# big_contacts COUNT [NOTE]: COUNT contacts (over 4 MB: a plain file is read in two halves
+# at once), a tenth repeating a number (those of the second half one of the first half), a
+# few not numbers; with NOTE, a
+# contact whose quoted note of 400 lines spans the middle, where the second half would start.
+big_contacts() {
+	awk -v n="$1" -v note="${2:-}" '
+	function phone(i) { return sprintf("(%03d) %03d-%04d", 201 + i % 700, (i * 7919) % 800 + 200, (i * 104729) % 8000 + 1000) }
+	function row(i, extra) {
+		p = i % 10 ? phone(i) : i > n / 2 ? phone(i - n / 2 + 1) : phone(i - 1)
+		if (i % 997 == 0) p = "n/a"
+		x = (i * 7919) % 800 + 200
+		head = sprintf("%d,Contact %d,%s,+1 %03d %03d %04d,", i, i, p, 201 + (i * 31) % 700, x, (i * 13) % 10000)
+		printf "%s%s\n", head, extra; bytes += length(head) + length(extra) + 1
+	}
+	BEGIN {
+		printf "id,name,phone,mobile_phone,note\n"
+		for (i = 1; i <= n; i++) {
+			if (note && !placed && bytes > 2500000) {
+				text = "\"a note"; for (k = 0; k < 400; k++) text = text "\n" sprintf("%099d", k)
+				start = bytes; row(i, text "\""); placed = 1; n = i + int((start + 20000) / 50)
+				continue
+			}
+			if (placed && bytes >= 2 * (start + 20000)) break
+			row(i, "x")
+		}
+	}'
+}
+
+test_expect_success 'a large file read in two halves gives what its .gz (read in one piece) gives' '
+	big_contacts 120000 >big.csv &&
+	test "$(wc -c <big.csv)" -gt 4194304 &&
+	gzip -c big.csv >big.csv.gz &&
+	orgctl suppress add households --client-id 60007 >/dev/null &&
+	orgctl campaign load dec2 big.csv --id-column id --dialable d1.csv --excluded x1.csv -o json >j1 &&
+	orgctl campaign load dec2 big.csv.gz --id-column id --dialable d2.csv --excluded x2.csv -o json >j2 &&
+	test_cmp d1.csv d2.csv && test_cmp x1.csv x2.csv &&
+	jq ".result | del(.input_sha256, .rules_commit)" j1 >c1 &&
+	jq ".result | del(.input_sha256, .rules_commit)" j2 >c2 &&
+	test_cmp c1 c2 &&
+	test "$(jq .result.input_sha256 j1)" = "\"$(sha256sum big.csv | cut -d" " -f1)\"" &&
+	test "$(jq .result.excluded.duplicate j1)" -gt 10000 &&
+	test "$(jq .result.contacts j1)" = 120000 &&
+	orgctl campaign load dec2 big.csv -o json >j3 &&
+	orgctl campaign load dec2 big.csv.gz -o json >j4 &&
+	jq ".result | del(.input_sha256, .rules_commit)" j3 >c3 &&
+	jq ".result | del(.input_sha256, .rules_commit)" j4 >c4 &&
+	test_cmp c3 c4 && test "$(jq .result.contacts j3)" = 120000 &&
+	test_grep "^60010,.*the same number as line 12$" x1.csv &&
+	test_grep "^7,.*suppressed by list households (client id)$" x1.csv &&
+	test_grep "^60007,.*suppressed by list households (client id)$" x1.csv &&
+	test_grep "^50,.*the same number as line 50$" x1.csv
+'
+
+test_expect_success 'a quoted cell over the middle of a large file: read right, lines counted' '
+	big_contacts 200000 note >note.csv &&
+	gzip -c note.csv >note.csv.gz &&
+	orgctl campaign load dec2 note.csv --dialable d1.csv --excluded x1.csv -o json >j1 &&
+	orgctl campaign load dec2 note.csv.gz --dialable d2.csv --excluded x2.csv -o json >j2 &&
+	test_cmp d1.csv d2.csv && test_cmp x1.csv x2.csv &&
+	test "$(jq .result.contacts j1)" = "$(jq .result.contacts j2)" &&
+	test "$(grep -c "^[0-9]*,Contact" d1.csv)" -gt 100000
+'
+
+test_expect_success 'an error in the second half of a large file names its line' '
+	big_contacts 120000 >bad.csv &&
+	echo "120001,Ragged" >>bad.csv &&
+	sub=dec2 bad_load bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5" &&
+	big_contacts 200000 note >bad.csv &&
+	echo "999999,Ragged" >>bad.csv &&
+	sub=dec2 bad_load bad.csv 1 "bad.csv:$(wc -l <bad.csv): 2 fields, the header has 5"
+'
+
+test_expect_success 'numbers too far apart to pack with their places are judged the same' '
+	awk "BEGIN { print \"id,phone,mobile_phone\"
+		for (i = 1; i <= 20000; i++)
+			printf \"%d,(%03d) 555-%04d,+1 415 %03d %04d\\n\", i, 201 + i % 700, i % 2000, 200 + i % 700, i % 9000 }" >near.csv &&
+	{ cat near.csv && echo "20001,+49 1234 5678 90123,"; } >far.csv &&
+	orgctl campaign load dec2 near.csv --dialable dn.csv --excluded xn.csv -o json >jn &&
+	orgctl campaign load dec2 far.csv --dialable df.csv --excluded xf.csv -o json >jf &&
+	test "$(jq .result.dialable jf)" = "$(($(jq .result.dialable jn) + 1))" &&
+	test "$(jq .result.excluded.duplicate jn)" -gt 1000 &&
+	grep -v "^20001," df.csv >df-near.csv && test_cmp dn.csv df-near.csv && test_cmp xn.csv xf.csv
 '
 
 test_done

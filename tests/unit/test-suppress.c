@@ -1,7 +1,8 @@
 /* Unit tests of the suppression list's text format (lib/schema/suppress_text.c): the shard
  * of a number and of a client id, the expiry, and what the shard reader refuses (each
  * refusal names line and column), so that a hand-made shard is never believed; and of the
- * import's in-place sorts (lib/outbound/suppress.c) against qsort. */
+ * import's in-place sorts (lib/outbound/suppress.c) against qsort; and campaign load's
+ * sorts and its walk of sorted numbers through the lists, against qsort and bsearch. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -144,6 +145,115 @@ static void sort_tests(void)
     free(v);
 }
 
+/* The reference for the sorted matcher: a search per key (bsearch), as
+ * orgctl_suppress_set_match_number does. */
+static bool in_list(const uint64_t *list, const uint32_t *minutes, size_t n, uint64_t key,
+                    int64_t now)
+{
+    const uint64_t *at = n ? bsearch(&key, list, n, sizeof(*list), by_value) : NULL;
+    if (!at)
+        return false;
+    int64_t expires = minutes ? (int64_t)minutes[at - list] * 60 : 0;
+    return !expires || expires > now;
+}
+
+/* The campaign load's walk of sorted keys through sorted lists (orgctl_suppress_match_sorted,
+ * galloping) against a binary search per key: lists dense and sparse, with expiries before
+ * and after now, two lists where the first to hold a key names it. */
+static void match_tests(void)
+{
+    const int64_t now = 1800000000;
+    size_t n_list = 200000, n_keys = 50000;
+    uint64_t *lists[2], *keys = malloc(n_keys * sizeof(*keys));
+    uint32_t *minutes[2], *marks = malloc(n_keys * sizeof(*marks));
+    for (int t = 0; t < 2; t++) {
+        lists[t] = malloc(n_list * sizeof(**lists));
+        minutes[t] = malloc(n_list * sizeof(**minutes));
+    }
+    for (int round = 0; round < 4; round++) {
+        /* round 0, 1: keys in the lists' range; 2: a sparse list (a key in 1000); 3: keys
+         * far apart */
+        uint64_t span = round == 2 ? 1000000000ull : 10000000ull;
+        size_t n[2];
+        for (int t = 0; t < 2; t++) {
+            for (size_t i = 0; i < n_list; i++)
+                lists[t][i] = 12000000000ull + next_random() % (round == 2 ? span * 1000 : span);
+            qsort(lists[t], n_list, sizeof(**lists), by_value);
+            n[t] = 0;
+            for (size_t i = 0; i < n_list; i++)
+                if (!n[t] || lists[t][n[t] - 1] != lists[t][i])
+                    lists[t][n[t]++] = lists[t][i];
+            for (size_t i = 0; i < n[t]; i++) /* a third expire: some before now, some after */
+                minutes[t][i] =
+                    next_random() % 3
+                        ? 0
+                        : (uint32_t)((now + (int64_t)(next_random() % 7200) - 3600) / 60);
+        }
+        for (size_t i = 0; i < n_keys; i++) {
+            uint64_t r = next_random();
+            keys[i] = round == 3 ? 12000000000ull + r % (span * 1000)
+                      : r % 2    ? lists[r % 4 < 2][(r >> 8) % n[r % 4 < 2]] /* listed */
+                                 : 12000000000ull + (r >> 8) % span;
+        }
+        qsort(keys, n_keys, sizeof(*keys), by_value);
+        memset(marks, 0, n_keys * sizeof(*marks));
+        for (int t = 0; t < 2; t++)
+            orgctl_suppress_match_sorted(marks, (uint32_t)t + 1, lists[t],
+                                         round ? minutes[t] : NULL, n[t], keys, n_keys, now);
+        size_t wrong = 0, marked = 0;
+        for (size_t i = 0; i < n_keys; i++) {
+            uint32_t want = 0;
+            for (int t = 1; t >= 0; t--)
+                if (in_list(lists[t], round ? minutes[t] : NULL, n[t], keys[i], now))
+                    want = (uint32_t)t + 1;
+            wrong += marks[i] != want;
+            marked += want != 0;
+        }
+        ok(wrong == 0 && marked > 0,
+           "sorted walk = binary search, round %d: %zu keys marked, %zu wrong", round, marked,
+           wrong);
+    }
+    memset(marks, 0, n_keys * sizeof(*marks));
+    orgctl_suppress_match_sorted(marks, 1, lists[0], NULL, 0, keys, n_keys, now);
+    orgctl_suppress_match_sorted(marks, 1, lists[0], NULL, 10, keys, 0, now);
+    ok(marks[0] == 0 && marks[n_keys - 1] == 0, "an empty list or no keys: nothing marked");
+    for (int t = 0; t < 2; t++) {
+        free(lists[t]);
+        free(minutes[t]);
+    }
+    free(keys);
+    free(marks);
+}
+
+/* The sort carrying a value, and a large one (on two threads): against qsort. */
+static void carry_sort_tests(void)
+{
+    size_t n = 300000;
+    uint64_t *v = malloc(n * sizeof(*v)), *want = malloc(n * sizeof(*v));
+    uint32_t *carry = malloc(n * sizeof(*carry));
+    /* keys of 34 bits above a place of 19 bits, as campaign load packs them */
+    for (size_t i = 0; i < n; i++)
+        v[i] = want[i] = (next_random() % (1ull << 34)) % 5000000 << 19 | i;
+    qsort(want, n, sizeof(*want), by_value);
+    orgctl_suppress_sort_keys(v, NULL, n);
+    ok(memcmp(v, want, n * sizeof(*want)) == 0, "300k packed values sorted, on two threads");
+    for (size_t i = 0; i < n; i++) {
+        v[i] = 100000000000000ull + next_random() % 900000000000000ull;
+        carry[i] = (uint32_t)(v[i] % 1000003);
+    }
+    memcpy(want, v, n * sizeof(*v));
+    qsort(want, n, sizeof(*want), by_value);
+    orgctl_suppress_sort_keys(v, carry, n);
+    bool carried = true;
+    for (size_t i = 0; i < n; i++)
+        carried &= carry[i] == (uint32_t)(v[i] % 1000003);
+    ok(memcmp(v, want, n * sizeof(*v)) == 0 && carried,
+       "keys of 15 digits sorted in place, each carrying its value");
+    free(v);
+    free(want);
+    free(carry);
+}
+
 static int parse(const char *rel, const char *text)
 {
     return orgctl_suppress_shard_parse(rel, text, strlen(text), NULL, NULL);
@@ -237,5 +347,7 @@ int main(void)
     refused(shard, "bob\n", "a client id of another shard", "a client id of another shard");
     refused(shard, "alice x\n", "not an expiry", "a client id followed by no expiry");
     sort_tests();
+    match_tests();
+    carry_sort_tests();
     return done_testing();
 }
