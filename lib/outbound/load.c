@@ -5,7 +5,7 @@
  * (orgctl_phone_key, normalised as suppress does: 8 bytes); only when an output file is
  * written, or the file has an attempts or client-id column, per contact its line and
  * first number (8 bytes), its attempts and client-id list (8), the numbers' phone columns
- * (1) and, for output, the cells as written.
+ * (1) and, for output from what is not a regular file (read once), the cells as written.
  * Pass 2 sorts the valid numbers with their places in the file (packed into one 64-bit
  * value when both fit, else keys carrying places) by the in-place radix sort of
  * lib/outbound/suppress.c, on two threads: a run of equal keys is one number, its lowest
@@ -17,9 +17,9 @@
  * every number in the file's order: invalid, duplicate ("the same number as line N"),
  * suppressed by client id or number, attempts exhausted, no calling time (the UTC windows
  * depend on the area code alone, computed once per area), else dialable, its rows built
- * in one buffer that a writer thread writes. Memory follows the numbers (16 bytes each at
- * the peak for counts alone, about 33 with the contacts), and the cells' text when an
- * output file is written; not what a mapped input has been read of. */
+ * in one buffer that a writer thread writes, with the cells of the record read again. Memory
+ * follows the numbers (16 bytes each at the peak for counts alone, about 33 with the
+ * contacts), not the file's size, nor what a mapped input has been read of. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
