@@ -5,7 +5,7 @@
  * (orgctl_phone_key, normalised as suppress does: 8 bytes); only when an output file is
  * written, or the file has an attempts or client-id column, per contact its line and
  * first number (8 bytes), its attempts and client-id list (8), the numbers' phone columns
- * (1) and, for output, the cells as written.
+ * (1) and, for output from what is not a regular file (read once), the cells as written.
  * Pass 2 sorts the valid numbers with their places in the file (packed into one 64-bit
  * value when both fit, else keys carrying places) by the in-place radix sort of
  * lib/outbound/suppress.c, on two threads: a run of equal keys is one number, its lowest
@@ -17,9 +17,9 @@
  * every number in the file's order: invalid, duplicate ("the same number as line N"),
  * suppressed by client id or number, attempts exhausted, no calling time (the UTC windows
  * depend on the area code alone, computed once per area), else dialable, its rows built
- * in one buffer that a writer thread writes. Memory follows the numbers (16 bytes each at
- * the peak for counts alone, about 33 with the contacts), and the cells' text when an
- * output file is written; not what a mapped input has been read of. */
+ * in one buffer that a writer thread writes, with the cells of the record read again. Memory
+ * follows the numbers (16 bytes each at the peak for counts alone, about 33 with the
+ * contacts), not the file's size, nor what a mapped input has been read of. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -192,6 +192,11 @@ struct load {
     struct area elsewhere; /* no area code of the table: the campaign's zone, no region */
     pthread_mutex_t areas_lock;
     bool counted; /* counts alone, counted as the numbers were judged */
+    /* the output rows' cells: read again from the file in pass 3 (a regular file: memory
+     * follows the numbers, not the file), else kept from pass 1 (a pipe is read once) */
+    bool reread;
+    orgctl_csv *again;
+    strbuf row_cells; /* the cells of the contact being decided, read again */
     orgctl_suppress_set *suppress;
     const orgctl_phone_region *region; /* of national numbers */
     struct part parts[2];              /* pass 1: the file, or its two halves */
@@ -633,8 +638,13 @@ static int output_end_row(struct output *o)
 }
 
 /* Starts a row of contact `ci` of `in`: the input's cells. */
-static strbuf *output_start_row(struct output *o, const struct part *in, size_t ci)
+static strbuf *output_start_row(const struct load *l, struct output *o, const struct part *in,
+                                size_t ci)
 {
+    if (l->reread) {
+        strbuf_add(&o->buf, l->row_cells.buf, l->row_cells.len);
+        return &o->buf;
+    }
     size_t end = ci + 1 < in->n_contacts ? in->cells[ci + 1] : in->text.len;
     strbuf_add(&o->buf, in->text.buf + in->cells[ci], end - in->cells[ci]);
     return &o->buf;
@@ -647,7 +657,7 @@ static int exclude(struct load *l, const struct part *in, size_t ci, const char 
     struct output *o = &l->excluded_out;
     if (o->fd < 0)
         return 0;
-    strbuf *row = output_start_row(o, in, ci);
+    strbuf *row = output_start_row(l, o, in, ci);
     cell(row, column);
     cell(row, number);
     cell(row, reason_keys[r]);
@@ -698,7 +708,7 @@ static int write_dialable(struct load *l, const struct part *in, size_t ci, cons
     if (!a->tail)
         make_tail(l, a);
     size_t len = strlen(e164);
-    strbuf *row = output_start_row(o, in, ci);
+    strbuf *row = output_start_row(l, o, in, ci);
     strbuf_grow(row, len + 2 + a->tail_len);
     char *p = row->buf + row->len;
     *p++ = '\'';
@@ -773,6 +783,34 @@ static int decide(struct load *l, const struct part *in, size_t ci, size_t j, co
 }
 
 /* Pass 3: every number decided and written in the file's order. */
+/* The cells of contact `ci` of `in`, read again (the next record) into l->row_cells; a file
+ * that is not what pass 1 read is an error. */
+static int read_cells_again(struct load *l, const struct part *in, size_t ci,
+                            const struct columns *cols)
+{
+    orgctl_csv_record *rec;
+    int error = 0;
+    if (!l->again) {
+        orgctl_csv_options copts = ORGCTL_CSV_OPTIONS_INIT;
+        copts.max_record_size = 4 * ORGCTL_LOAD_CELL_MAX + (1 << 20);
+        if ((error = orgctl_csv_open(&l->again, l->opts->contacts, &copts)) < 0 ||
+            (error = orgctl_csv_next(&rec, l->again)) < 0) /* the header */
+            return error;
+    }
+    if ((error = orgctl_csv_next(&rec, l->again)) < 0 && error != ORGCTL_ITEROVER)
+        return error;
+    if (error || orgctl_csv_record_line(rec) != in->line_base + in->contacts[ci].line ||
+        orgctl_csv_record_count(rec) != cols->n)
+        return orgctl_error_set(ORGCTL_ERROR, "%s: changed while it was loaded", l->opts->contacts);
+    l->row_cells.len = 0;
+    for (size_t i = 0; i < cols->n; i++) {
+        size_t len;
+        const char *v = orgctl_csv_record_field(rec, i, &len);
+        cell_n(&l->row_cells, v, len);
+    }
+    return 0;
+}
+
 static int decide_all(struct load *l, const struct columns *cols)
 {
     int error = 0;
@@ -786,6 +824,8 @@ static int decide_all(struct load *l, const struct columns *cols)
             continue;
         }
         for (size_t ci = 0; ci < in->n_contacts && !error; ci++) {
+            if (l->reread && (error = read_cells_again(l, in, ci, cols)) < 0)
+                break;
             size_t end = ci + 1 < in->n_contacts ? in->contacts[ci + 1].first : in->n_numbers;
             for (size_t j = in->contacts[ci].first; j < end && !error; j++)
                 error =
@@ -1051,7 +1091,7 @@ static int read_contact(const struct load *l, struct part *in, orgctl_csv *csv,
                                     line, (size_t)c->attempts + 1, s);
         more->attempts = (int32_t)attempts;
     }
-    if (writing) {
+    if (writing && !l->reread) {
         in->cells = big_reserve(&in->cells_mem, (in->n_contacts + 1) * sizeof(*in->cells));
         in->cells[in->n_contacts] = in->text.len;
         for (size_t i = 0; i < n; i++) {
@@ -1469,6 +1509,9 @@ static int read_contacts(struct load *l, struct hasher *h)
     orgctl_csv_record *rec = NULL;
     struct columns c = {0};
     struct mapped m = {0};
+    struct stat st;
+    l->reread = (l->opts->dialable || l->opts->excluded) && stat(l->opts->contacts, &st) == 0 &&
+                S_ISREG(st.st_mode);
     int error = map_halves(l->opts->contacts, &m)
                     ? orgctl_csv_open_buffer(&csv, l->opts->contacts, m.data, m.split, &copts)
                     : orgctl_csv_open(&csv, l->opts->contacts, &copts);
@@ -1564,6 +1607,8 @@ static void load_release(struct load *l)
     }
     for (int i = 0; i < 2; i++)
         part_free(&l->parts[i]);
+    orgctl_csv_free(l->again);
+    strbuf_release(&l->row_cells);
     big_free(&l->verdict_mem);
     pthread_mutex_destroy(&l->areas_lock);
 }
